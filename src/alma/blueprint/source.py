@@ -1,0 +1,233 @@
+"""Reading blueprint text (YAML or JSON) into plain data plus the line and column of every value.
+
+Built on libyaml's event stream rather than ``yaml.safe_load`` so that, in one pass and without
+recursion, it can: remember where each value came from (diagnostics point at line:column), refuse
+alias bombs (each alias counts as the size of what it expands to), refuse deep nesting before the
+recursive parts of any library see it, and refuse duplicate keys that YAML would silently overwrite.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from alma.diagnostics import Diagnostic
+from alma.errors import BlueprintInvalidError
+
+Path = tuple[str | int, ...]
+Position = tuple[int, int]
+
+_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_RESOLVER = yaml.resolver.Resolver()
+_CONSTRUCTOR = yaml.constructor.SafeConstructor()
+_SCALAR_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+}
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_MERGE = "<<"
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    max_bytes: int = 16 * 1024 * 1024
+    max_nodes: int = 2_000_000
+    max_depth: int = 64
+
+
+@dataclass(slots=True)
+class SourceDocument:
+    """Parsed data and where each part of it came from."""
+
+    data: Any
+    positions: dict[Path, Position] = field(default_factory=dict)
+    filename: str = "<blueprint>"
+
+    def position_of(self, path: Path) -> Position | None:
+        """The position of ``path``, or of its nearest ancestor that has one."""
+        probe = path
+        while True:
+            found = self.positions.get(probe)
+            if found is not None or not probe:
+                return found
+            probe = probe[:-1]
+
+    def diagnostic(self, message: str, path: Path, severity: str = "error") -> Diagnostic:
+        position = self.position_of(path)
+        line, column = position if position else (None, None)
+        return Diagnostic(message, render_path(path), line, column, "warning" if severity == "warning" else "error")
+
+
+def render_path(path: Path) -> str:
+    out: list[str] = []
+    for part in path:
+        if isinstance(part, int):
+            out.append(f"[{part}]")
+        else:
+            out.append(f".{part}" if out else part)
+    return "".join(out)
+
+
+class _Frame:
+    __slots__ = ("anchor", "container", "key", "key_position", "merges", "nodes", "path")
+
+    def __init__(self, container: dict[str, Any] | list[Any], path: Path, anchor: str | None) -> None:
+        self.container = container
+        self.path = path
+        self.anchor = anchor
+        self.key: str | None = None  # in a mapping: the key whose value comes next
+        self.key_position: Position = (0, 0)
+        self.merges: list[tuple[Any, Position]] = []
+        self.nodes = 1
+
+
+def _fail(message: str, line: int | None = None, column: int | None = None) -> BlueprintInvalidError:
+    return BlueprintInvalidError([Diagnostic(message, "", line, column)])
+
+
+def parse_source(text: str | bytes, filename: str = "<blueprint>", limits: Limits | None = None) -> SourceDocument:
+    """Parse YAML (JSON is YAML) into a ``SourceDocument``; raise ``BlueprintInvalidError`` on any problem."""
+    limits = limits or Limits()
+    size = len(text.encode() if isinstance(text, str) else text)
+    if size > limits.max_bytes:
+        raise _fail(f"{filename} is {size:,} bytes; blueprints are limited to {limits.max_bytes:,} bytes")
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise _fail(f"{filename} is not UTF-8 text (byte {exc.start}): save it as UTF-8") from exc
+    doc = SourceDocument(data=None, filename=filename)
+    try:
+        _build(text, doc, limits)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = exc.problem or exc.context or "malformed YAML"
+        context = f" ({exc.context})" if exc.context and exc.problem else ""
+        line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
+        raise _fail(f"YAML syntax error: {problem}{context}", line, column) from exc
+    except yaml.YAMLError as exc:
+        raise _fail(f"YAML syntax error: {exc}") from exc
+    if doc.data is None:
+        raise _fail(f"{filename} is empty: a blueprint needs at least 'version', 'name' and 'resources'")
+    return doc
+
+
+def _scalar(event: yaml.ScalarEvent) -> Any:
+    tag = event.tag
+    if tag is None or tag == "!":
+        plain = event.implicit[0]
+        tag = _RESOLVER.resolve(yaml.ScalarNode, event.value, (plain, False)) if plain else "tag:yaml.org,2002:str"
+    if tag == _TIMESTAMP:
+        return event.value  # dates stay text: blueprints are JSON-shaped
+    if tag not in _SCALAR_TAGS:
+        mark = event.start_mark
+        raise _fail(f"unsupported YAML tag {tag!r}; blueprints hold only plain data", mark.line + 1, mark.column + 1)
+    return _CONSTRUCTOR.construct_object(yaml.ScalarNode(tag, event.value))
+
+
+def _build(text: str, doc: SourceDocument, limits: Limits) -> None:
+    positions = doc.positions
+    anchors: dict[str, tuple[Any, int]] = {}
+    stack: list[_Frame] = []
+    total = 0
+    documents = 0
+
+    def attach(value: Any, nodes: int, position: Position, anchor: str | None) -> None:
+        nonlocal total
+        total += nodes
+        if total > limits.max_nodes:
+            raise _fail(
+                f"blueprint expands to more than {limits.max_nodes:,} values (a YAML alias bomb?); refused",
+                position[0], position[1],
+            )
+        if anchor is not None:
+            anchors[anchor] = (value, nodes)
+        if not stack:
+            doc.data = value
+            positions[()] = position
+            return
+        parent = stack[-1]
+        parent.nodes += nodes
+        container = parent.container
+        if isinstance(container, list):
+            path = (*parent.path, len(container))
+            positions[path] = position
+            container.append(value)
+            return
+        if parent.key is None:  # this value is a key
+            if not isinstance(value, str | int | float | bool) or value is None:
+                raise _fail("mapping keys must be plain text", position[0], position[1])
+            key = str(value)
+            if key in container:
+                raise _fail(f"duplicate key '{key}' (YAML would silently keep only the last)", position[0], position[1])
+            parent.key, parent.key_position = key, position
+            return
+        key, parent.key = parent.key, None
+        if key == _MERGE:
+            parent.merges.append((value, parent.key_position))
+            return
+        positions[(*parent.path, key)] = parent.key_position
+        container[key] = value
+
+    def child_path() -> Path:
+        if not stack:
+            return ()
+        parent = stack[-1]
+        if isinstance(parent.container, list):
+            return (*parent.path, len(parent.container))
+        return (*parent.path, parent.key if parent.key is not None else "?")
+
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, yaml.ScalarEvent):
+            mark = event.start_mark
+            attach(_scalar(event), 1, (mark.line + 1, mark.column + 1), event.anchor)
+        elif isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
+            mark = event.start_mark
+            if len(stack) >= limits.max_depth:
+                raise _fail(f"blueprint nests deeper than {limits.max_depth} levels; refused", mark.line + 1, mark.column + 1)
+            if event.tag not in (None, "!", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"):
+                raise _fail(f"unsupported YAML tag {event.tag!r}", mark.line + 1, mark.column + 1)
+            container: dict[str, Any] | list[Any] = {} if isinstance(event, yaml.MappingStartEvent) else []
+            path = child_path()
+            frame = _Frame(container, path, event.anchor)
+            frame.key_position = (mark.line + 1, mark.column + 1)
+            stack.append(frame)
+            positions.setdefault(path, frame.key_position)
+        elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
+            frame = stack.pop()
+            if isinstance(frame.container, dict):
+                _apply_merges(frame)
+            start = positions.get(frame.path, (1, 1))
+            value, nodes = frame.container, frame.nodes
+            anchor = frame.anchor
+            total -= nodes - 1  # children were already counted as they arrived
+            attach(value, nodes, start, anchor)
+        elif isinstance(event, yaml.AliasEvent):
+            mark = event.start_mark
+            if event.anchor not in anchors:
+                raise _fail(f"unknown alias *{event.anchor}", mark.line + 1, mark.column + 1)
+            value, nodes = anchors[event.anchor]
+            attach(value, nodes, (mark.line + 1, mark.column + 1), None)
+        elif isinstance(event, yaml.DocumentStartEvent):
+            documents += 1
+            if documents > 1:
+                mark = event.start_mark
+                raise _fail("a blueprint file holds one YAML document; found a second", mark.line + 1, mark.column + 1)
+
+
+def _apply_merges(frame: _Frame) -> None:
+    """YAML merge keys (``<<: *base``): explicit keys win over merged ones."""
+    container = frame.container
+    assert isinstance(container, dict)
+    for value, position in frame.merges:
+        sources = value if isinstance(value, list) else [value]
+        for source in sources:
+            if not isinstance(source, dict):
+                raise _fail("'<<' merges only mappings", position[0], position[1])
+            for key, item in source.items():
+                container.setdefault(key, item)

@@ -1,0 +1,31 @@
+"""Engines: the one Protocol every provider implements, the registry, and the providers."""
+
+from alma.engines.base import (
+    ACTIONS,
+    Action,
+    Change,
+    Engine,
+    EngineContext,
+    FieldChange,
+    Health,
+    JSONDict,
+    KeyValueStore,
+    Observed,
+    ResourceRef,
+)
+from alma.engines.registry import EngineRegistry
+
+__all__ = [
+    "ACTIONS",
+    "Action",
+    "Change",
+    "Engine",
+    "EngineContext",
+    "EngineRegistry",
+    "FieldChange",
+    "Health",
+    "JSONDict",
+    "KeyValueStore",
+    "Observed",
+    "ResourceRef",
+]

@@ -1,0 +1,124 @@
+"""The engine contract: how ALMA reads and changes one kind of infrastructure.
+
+Read, diff and apply are separate calls (as in Terraform's provider protocol): ``read`` never mutates,
+``diff`` is pure, and ``apply`` does exactly the change it is given.
+
+Failure semantics every engine must honour (the contract suite checks them):
+- if ``apply`` of a create fails, the resource must not have been created (or it carries the
+  ownership marker so a retried create adopts it instead of duplicating it);
+- if ``apply`` of a delete fails, the resource is assumed to still exist;
+- only ``EngineError`` subclasses escape an engine: ``TransientEngineError`` when a retry may help.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Literal, Protocol
+
+from alma.diagnostics import Diagnostic
+from alma.settings import Settings
+
+Action = Literal["create", "update", "replace", "delete", "noop"]
+ACTIONS: tuple[Action, ...] = ("create", "update", "replace", "delete", "noop")
+JSONDict = dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class ResourceRef:
+    """Identifies one resource of one stack; engines derive their own ids and ownership markers from it."""
+
+    stack: str
+    name: str
+    type: str
+
+    @property
+    def key(self) -> str:
+        return f"{self.stack}/{self.name}"
+
+
+@dataclass(frozen=True, slots=True)
+class Observed:
+    """What an engine reads back: normalized specs (comparable with desired specs) and facts."""
+
+    ref: ResourceRef
+    specs: JSONDict
+    status: str
+    external_id: str
+    facts: JSONDict = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class FieldChange:
+    path: str
+    before: Any
+    after: Any
+    forces_replace: bool = False
+
+    def as_json(self) -> JSONDict:
+        return {"path": self.path, "before": self.before, "after": self.after, "forces_replace": self.forces_replace}
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One planned change of one resource. ``desired`` is None for a delete; ``observed`` None for a create."""
+
+    action: Action
+    ref: ResourceRef
+    desired: JSONDict | None
+    observed: Observed | None
+    fields: tuple[FieldChange, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Health:
+    ok: bool
+    detail: str
+
+
+class KeyValueStore(Protocol):
+    """Durable key/value records an engine may keep (the fake keeps its whole world here)."""
+
+    async def load_all(self) -> dict[str, JSONDict]: ...
+    async def put(self, key: str, value: JSONDict) -> None: ...
+    async def delete(self, key: str) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class EngineContext:
+    """What the composition root hands an engine factory: settings, and durable storage by namespace."""
+
+    settings: Settings
+    storage: Callable[[str], KeyValueStore]
+
+
+class Engine(Protocol):
+    name: ClassVar[str]
+    resource_types: ClassVar[frozenset[str]]
+
+    def check(self, resource_type: str, specs: Mapping[str, Any]) -> list[Diagnostic]:
+        """Pure spec validation; diagnostic paths are relative to ``specs``."""
+        ...
+
+    def normalize(self, resource_type: str, specs: Mapping[str, Any]) -> JSONDict:
+        """Specs in canonical form (units, defaults). Only called when ``check`` found no error."""
+        ...
+
+    async def read(self, ref: ResourceRef) -> Observed | None:
+        """The resource as it is now, or None when absent. Never mutates."""
+        ...
+
+    def diff(self, ref: ResourceRef, desired: JSONDict | None, observed: Observed | None) -> Change:
+        """Pure: the change that turns ``observed`` into ``desired``."""
+        ...
+
+    async def apply(self, change: Change) -> Observed | None:
+        """Do exactly ``change``; return what now exists (None after a delete)."""
+        ...
+
+    async def health(self) -> Health: ...
+
+    async def aclose(self) -> None: ...
+
+
+EngineFactory = Callable[[EngineContext], Engine]

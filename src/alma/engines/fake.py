@@ -1,0 +1,224 @@
+"""The fake provider: a real, stateful engine whose "infrastructure" is a persisted map of objects.
+
+It behaves like a remote API: mutations take ``ALMA_FAKE_LATENCY_MS`` and fail on purpose at
+``ALMA_FAKE_FAIL_RATE`` (transient) and ``ALMA_FAKE_PERMANENT_FAIL_RATE`` (permanent), or always for
+the names in ``ALMA_FAKE_FAIL_RESOURCES``. Reads are served from memory without latency, as a real
+engine would use a list call and a cache; the latency models the slow part, the mutation.
+
+Faults are raised before anything changes, so a failed create leaves nothing behind and a failed
+delete leaves the object in place. A create that finds its object already there adopts it (every
+object is keyed by stack and name: that key is the ownership marker).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import random
+import uuid
+from collections.abc import Mapping
+from typing import Any, ClassVar, Literal
+
+from pydantic import Field, field_validator
+
+from alma.diagnostics import Diagnostic
+from alma.engines.base import (
+    Change,
+    Engine,
+    EngineContext,
+    Health,
+    JSONDict,
+    KeyValueStore,
+    Observed,
+    ResourceRef,
+)
+from alma.engines.diffing import diff_specs
+from alma.engines.specs import DiskGiB, MemoryMiB, SpecModel, check_spec
+from alma.errors import PermanentEngineError, TransientEngineError
+
+
+class ComputeSpec(SpecModel):
+    cores: int = Field(default=1, ge=1, le=512)
+    memory: MemoryMiB = 512
+    disk: DiskGiB = 8
+    image: str | None = Field(default=None, min_length=1, max_length=255)
+    template: str | None = Field(default=None, min_length=1, max_length=255)
+    start: bool = True
+    tags: list[str] = Field(default_factory=list, max_length=64)
+
+    @field_validator("tags")
+    @classmethod
+    def _sorted_tags(cls, tags: list[str]) -> list[str]:
+        return sorted(set(tags))  # order carries no meaning: normalize so re-plans are noops
+
+
+class NetworkSpec(SpecModel):
+    cidr: str = "10.0.0.0/24"
+    vlan: int | None = Field(default=None, ge=1, le=4094)
+
+    @field_validator("cidr")
+    @classmethod
+    def _network(cls, cidr: str) -> str:
+        try:
+            return str(ipaddress.ip_network(cidr, strict=False))
+        except ValueError as exc:
+            raise ValueError(f"cidr {cidr!r} is not an IP network such as '10.0.0.0/24'") from exc
+
+
+class StorageSpec(SpecModel):
+    size: DiskGiB = 10
+    kind: Literal["volume", "bucket"] = "volume"
+
+
+class ServiceSpec(SpecModel):
+    image: str = Field(default="nginx:stable", min_length=1, max_length=255)
+    replicas: int = Field(default=1, ge=0, le=1000)
+    ports: list[int] = Field(default_factory=list, max_length=64)
+    env: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("ports")
+    @classmethod
+    def _ports(cls, ports: list[int]) -> list[int]:
+        bad = [p for p in ports if not 1 <= p <= 65535]
+        if bad:
+            raise ValueError(f"ports must be between 1 and 65535, got {bad}")
+        return sorted(set(ports))
+
+
+SPEC_MODELS: dict[str, type[SpecModel]] = {
+    "compute": ComputeSpec,
+    "network": NetworkSpec,
+    "storage": StorageSpec,
+    "service": ServiceSpec,
+}
+IMMUTABLE: dict[str, frozenset[str]] = {
+    "compute": frozenset({"image", "template"}),
+    "network": frozenset({"cidr"}),
+    "storage": frozenset({"kind"}),
+    "service": frozenset(),
+}
+
+
+def _shrinks(key: str, before: Any, after: Any) -> bool:
+    """Disks and volumes only grow in place; shrinking one means a new one."""
+    return key in ("disk", "size") and isinstance(before, int) and isinstance(after, int) and after < before
+
+
+class FakeEngine:
+    name: ClassVar[str] = "fake"
+    resource_types: ClassVar[frozenset[str]] = frozenset(SPEC_MODELS)
+
+    def __init__(
+        self,
+        world: KeyValueStore,
+        *,
+        latency_ms: float = 0.0,
+        fail_rate: float = 0.0,
+        permanent_fail_rate: float = 0.0,
+        fail_resources: frozenset[str] = frozenset(),
+        seed: int | None = None,
+    ) -> None:
+        self._world = world
+        self._objects: dict[str, JSONDict] | None = None
+        self._loading = asyncio.Lock()
+        self._latency_s = latency_ms / 1000
+        self._fail_rate = fail_rate
+        self._permanent_fail_rate = permanent_fail_rate
+        self._fail_resources = fail_resources
+        self._random = random.Random(seed)
+
+    def check(self, resource_type: str, specs: Mapping[str, Any]) -> list[Diagnostic]:
+        model = SPEC_MODELS.get(resource_type)
+        if model is None:
+            return [Diagnostic(f"the fake provider has no resource type '{resource_type}'")]
+        diagnostics = check_spec(model, specs)
+        if resource_type == "compute" and specs.get("image") and specs.get("template"):
+            diagnostics.append(Diagnostic("give 'image' or 'template', not both", "template"))
+        return diagnostics
+
+    def normalize(self, resource_type: str, specs: Mapping[str, Any]) -> JSONDict:
+        return SPEC_MODELS[resource_type].model_validate(specs).model_dump()
+
+    async def _objects_now(self) -> dict[str, JSONDict]:
+        if self._objects is None:
+            async with self._loading:
+                if self._objects is None:
+                    self._objects = await self._world.load_all()
+        return self._objects
+
+    async def read(self, ref: ResourceRef) -> Observed | None:
+        record = (await self._objects_now()).get(ref.key)
+        if record is None or record["type"] != ref.type:
+            return None
+        return _observed(ref, record)
+
+    def diff(self, ref: ResourceRef, desired: JSONDict | None, observed: Observed | None) -> Change:
+        return diff_specs(ref, desired, observed, immutable=IMMUTABLE.get(ref.type, ()), forces_replace=_shrinks)
+
+    async def apply(self, change: Change) -> Observed | None:
+        objects = await self._objects_now()
+        ref = change.ref
+        if self._latency_s:
+            await asyncio.sleep(self._latency_s)  # the simulated remote call
+        self._inject_fault(change)
+        if change.action == "noop":
+            return await self.read(ref)
+        if change.action == "delete":
+            if ref.key in objects:
+                await self._world.delete(ref.key)
+                del objects[ref.key]
+            return None
+        if change.desired is None:
+            raise PermanentEngineError(f"{change.action} of {ref.name} carries no desired specs", resource=ref.name)
+        existing = objects.get(ref.key)
+        if change.action == "update" and existing is None:
+            raise PermanentEngineError(f"cannot update {ref.name}: it does not exist", resource=ref.name)
+        keep_id = existing is not None and change.action != "replace"
+        record: JSONDict = {
+            "type": ref.type,
+            "specs": dict(change.desired),
+            "id": existing["id"] if keep_id and existing else f"fake-{uuid.UUID(int=self._random.getrandbits(128)).hex[:12]}",
+            "generation": (existing["generation"] + 1) if keep_id and existing else 1,
+        }
+        await self._world.put(ref.key, record)
+        objects[ref.key] = record
+        return _observed(ref, record)
+
+    def _inject_fault(self, change: Change) -> None:
+        name = change.ref.name
+        if name in self._fail_resources:
+            raise PermanentEngineError(f"injected permanent fault on {name} ({change.action})", resource=name)
+        if self._permanent_fail_rate and self._random.random() < self._permanent_fail_rate:
+            raise PermanentEngineError(f"injected permanent fault on {name} ({change.action})", resource=name)
+        if self._fail_rate and self._random.random() < self._fail_rate:
+            raise TransientEngineError(f"injected transient fault on {name} ({change.action})", resource=name)
+
+    async def health(self) -> Health:
+        objects = await self._objects_now()
+        return Health(True, f"fake provider holds {len(objects)} objects")
+
+    async def aclose(self) -> None:
+        self._objects = None
+
+
+def _observed(ref: ResourceRef, record: JSONDict) -> Observed:
+    specs = record["specs"]
+    running = specs.get("start", True) and (ref.type != "service" or specs.get("replicas", 1) > 0)
+    status = ("running" if running else "stopped") if ref.type in ("compute", "service") else "available"
+    return Observed(ref, dict(specs), status, record["id"], {"generation": record["generation"]})
+
+
+def create_engine(context: EngineContext) -> Engine:
+    """Entry point ``alma.engines: fake``."""
+    settings = context.settings
+    return FakeEngine(
+        context.storage("fake"),
+        latency_ms=settings.fake_latency_ms,
+        fail_rate=settings.fake_fail_rate,
+        permanent_fail_rate=settings.fake_permanent_fail_rate,
+        fail_resources=frozenset(settings.fake_fail_resources),
+        seed=settings.fake_seed,
+    )
+
+
+_: type[Engine] = FakeEngine

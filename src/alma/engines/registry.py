@@ -1,0 +1,66 @@
+"""Which providers exist, which are built, and one engine instance per provider (created on first use).
+
+Engines register through the ``alma.engines`` entry point group, so a plugin package adds a provider
+without touching ALMA. Providers ALMA knows of but has not built yet are named, so a blueprint that
+uses one gets a clear "not available" instead of "unknown".
+"""
+
+from __future__ import annotations
+
+from importlib.metadata import entry_points
+
+from alma.diagnostics import did_you_mean
+from alma.engines.base import Engine, EngineContext, EngineFactory
+from alma.errors import ConfigurationError, InvalidInputError
+
+PLANNED_PROVIDERS: dict[str, str] = {
+    "proxmox": "the Proxmox VE engine is not built yet (issue #3)",
+    "docker": "the Docker engine is not built yet (issue #3)",
+    "kubernetes": "the Kubernetes engine is not built yet (issue #3)",
+}
+
+
+def discover_factories() -> dict[str, EngineFactory]:
+    factories: dict[str, EngineFactory] = {}
+    for entry in entry_points(group="alma.engines"):
+        factories[entry.name] = entry.load()
+    return factories
+
+
+class EngineRegistry:
+    def __init__(self, context: EngineContext, factories: dict[str, EngineFactory] | None = None) -> None:
+        self._context = context
+        self._factories = factories if factories is not None else discover_factories()
+        self._engines: dict[str, Engine] = {}
+
+    @property
+    def providers(self) -> list[str]:
+        return sorted(self._factories)
+
+    def problem_with(self, provider: str) -> str | None:
+        """Why ``provider`` cannot be used, or None when it can."""
+        if provider in self._factories:
+            return None
+        if provider in PLANNED_PROVIDERS:
+            return f"provider '{provider}' is not available: {PLANNED_PROVIDERS[provider]}"
+        known = set(self._factories) | set(PLANNED_PROVIDERS)
+        return f"unknown provider '{provider}'{did_you_mean(provider, known)}"
+
+    def get(self, provider: str) -> Engine:
+        engine = self._engines.get(provider)
+        if engine is not None:
+            return engine
+        problem = self.problem_with(provider)
+        if problem is not None:
+            raise InvalidInputError(problem)
+        try:
+            engine = self._factories[provider](self._context)
+        except (ValueError, OSError) as exc:
+            raise ConfigurationError(f"cannot start the {provider} engine: {exc}") from exc
+        self._engines[provider] = engine
+        return engine
+
+    async def aclose(self) -> None:
+        engines, self._engines = self._engines, {}
+        for engine in engines.values():
+            await engine.aclose()

@@ -1,0 +1,45 @@
+"""Spec models: each engine checks its specs with a pydantic model, reported as diagnostics."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+
+from alma.diagnostics import Diagnostic, did_you_mean
+from alma.units import disk_gib, memory_mib
+
+MemoryMiB = Annotated[int, BeforeValidator(memory_mib), Field(ge=16, le=16 * 1024 * 1024)]
+DiskGiB = Annotated[int, BeforeValidator(disk_gib), Field(ge=1, le=1024 * 1024)]
+
+
+class SpecModel(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+def check_spec(model: type[SpecModel], specs: Mapping[str, Any]) -> list[Diagnostic]:
+    """Every problem with ``specs`` as diagnostics whose paths are relative to the specs mapping."""
+    try:
+        model.model_validate(specs)
+    except ValidationError as exc:
+        return [_diagnostic(model, error) for error in exc.errors(include_url=False)]
+    return []
+
+
+def _diagnostic(model: type[SpecModel], error: Any) -> Diagnostic:
+    loc = tuple(error["loc"])
+    path = ".".join(str(p) for p in loc)
+    field = str(loc[-1]) if loc else ""
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        message = f"unknown spec key '{field}'{did_you_mean(field, tuple(model.model_fields))}"
+    elif kind == "value_error":
+        message = str(error["ctx"]["error"])  # our own unit errors already say what to write
+    elif kind == "missing":
+        message = f"spec '{field}' is required"
+    else:
+        message = f"{field}: {error['msg'].lower()}" if field else error["msg"]
+        if "input" in error and not isinstance(error["input"], dict | list):
+            message += f" (got {error['input']!r})"
+    return Diagnostic(message, path)

@@ -1,0 +1,96 @@
+"""The one error tree of ALMA. Every surface maps these in one place (CLI exit codes, HTTP problems).
+
+```
+AlmaError
+├── InvalidInputError            bad blueprint, bad argument, unknown stack/plan/revision   (exit 1)
+│   └── BlueprintInvalidError    carries every Diagnostic found, all at once
+├── ConflictError                the world moved under you                                  (exit 4)
+│   ├── StackLockedError         another mutation holds the stack's lock
+│   └── StalePlanError           the stack's revision is not the one the plan was made against
+├── RefusedError                 the request is understood and will not be done             (exit 5)
+│   └── PlanTamperedError        a plan file does not hash to what was stored
+├── ConfigurationError           settings or database unusable                              (exit 1)
+└── EngineError                  raised by engines, translated at their boundary           (exit 3)
+    ├── TransientEngineError     worth retrying (timeouts, locks, rate limits)
+    ├── PermanentEngineError     retrying will not help
+    └── EngineMismatchError      the engine did not do what it was asked: a bug in the engine
+```
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from alma.diagnostics import Diagnostic
+
+
+class AlmaError(Exception):
+    """Root of every error ALMA raises on purpose; anything else is a bug."""
+
+
+class InvalidInputError(AlmaError):
+    """The input cannot be used as given; nothing was changed."""
+
+
+class BlueprintInvalidError(InvalidInputError):
+    """A blueprint failed validation. ``diagnostics`` holds every problem, not just the first."""
+
+    def __init__(self, diagnostics: Sequence[Diagnostic]) -> None:
+        self.diagnostics = list(diagnostics)
+        errors = [d for d in self.diagnostics if d.severity == "error"]
+        first = errors[0].render() if errors else "invalid blueprint"
+        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+        super().__init__(f"{first}{more}")
+
+
+class ConflictError(AlmaError):
+    """The request conflicts with the current state of a stack."""
+
+
+class StackLockedError(ConflictError):
+    """Another mutation holds the stack's lock."""
+
+    def __init__(self, stack: str, holder: str, reason: str, since: str, expires: str) -> None:
+        self.stack, self.holder, self.reason = stack, holder, reason
+        super().__init__(
+            f"stack '{stack}' is locked by {holder} ({reason}) since {since}, until {expires}; "
+            f"wait for it to finish, or run `alma force-unlock {stack}` if that holder is gone"
+        )
+
+
+class StalePlanError(ConflictError):
+    """The plan was made against a state revision that is no longer current."""
+
+
+class RefusedError(AlmaError):
+    """Understood, and deliberately not done."""
+
+
+class PlanTamperedError(RefusedError):
+    """A plan file's content does not hash to the stored plan's hash."""
+
+
+class ConfigurationError(AlmaError):
+    """Settings, or the database they point at, cannot be used."""
+
+
+class EngineError(AlmaError):
+    """Raised by an engine. ``resource`` names what it was working on, when known."""
+
+    def __init__(self, message: str, *, resource: str | None = None) -> None:
+        self.resource = resource
+        super().__init__(message)
+
+
+class TransientEngineError(EngineError):
+    """A failure that may succeed when retried (timeouts, lock contention, rate limits)."""
+
+
+class PermanentEngineError(EngineError):
+    """A failure that retrying will not fix."""
+
+
+class EngineMismatchError(PermanentEngineError):
+    """The engine reported success but reads back something else: this is a bug in the engine."""

@@ -1,0 +1,56 @@
+"""Plans rendered for people, in the shape Terraform users read without thinking."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from alma.planning.plan import Plan, PlannedAction
+
+SYMBOLS = {"create": "+", "update": "~", "replace": "-/+", "delete": "-", "noop": " "}
+VERBS = {
+    "create": "will be created",
+    "update": "will be updated in place",
+    "replace": "must be replaced",
+    "delete": "will be destroyed",
+    "noop": "is up to date",
+}
+
+
+def _value(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def render_action(action: PlannedAction) -> list[str]:
+    symbol = SYMBOLS[action.action]
+    head = f"  {symbol} {action.resource} ({action.type}, {action.provider}) {VERBS[action.action]}"
+    lines = [head + (f"  # {action.reason}" if action.reason else "")]
+    if action.action == "create" and action.after is not None:
+        width = max((len(k) for k in action.after), default=0)
+        lines += [f"      + {key.ljust(width)} = {_value(value)}" for key, value in sorted(action.after.items())]
+    elif action.action in ("update", "replace"):
+        for change in action.changes:
+            note = "   # forces replacement" if change.forces_replace else ""
+            lines.append(f"      ~ {change.path}: {_value(change.before)} → {_value(change.after)}{note}")
+    return lines
+
+
+def render_plan(plan: Plan, *, show_unchanged: bool = False) -> str:
+    lines: list[str] = []
+    changed = [a for a in plan.actions if a.action != "noop"]
+    what = {"apply": "apply", "destroy": "destroy", "rollback": f"roll back to revision {plan.target_revision}"}[plan.kind]
+    if not changed:
+        lines.append(f"No changes. Stack '{plan.stack}' matches the desired state (revision {plan.base_revision}).")
+    else:
+        lines.append(f"Plan {plan.id} to {what} stack '{plan.stack}' (from revision {plan.base_revision}):")
+        lines.append("")
+        for action in plan.actions:
+            if action.action != "noop" or show_unchanged:
+                lines.extend(render_action(action))
+    summary = plan.summary()
+    lines.append("")
+    lines.append(
+        f"Plan: {summary['create']} to add, {summary['update']} to change, {summary['replace']} to replace, "
+        f"{summary['delete']} to destroy, {summary['noop']} unchanged."
+    )
+    return "\n".join(lines)

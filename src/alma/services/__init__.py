@@ -1,0 +1,19 @@
+"""Use cases every surface calls. Surfaces receive these from ``bootstrap.build``."""
+
+from alma.services.blueprints import BlueprintService, LoadedBlueprint, read_text
+from alma.services.deployments import DeploymentReport, DeploymentService
+from alma.services.plans import PlanResult, PlanService
+from alma.services.recording import ApplyProgress
+from alma.services.stacks import StackService
+
+__all__ = [
+    "ApplyProgress",
+    "BlueprintService",
+    "DeploymentReport",
+    "DeploymentService",
+    "LoadedBlueprint",
+    "PlanResult",
+    "PlanService",
+    "StackService",
+    "read_text",
+]

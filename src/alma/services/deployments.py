@@ -1,0 +1,156 @@
+"""Applying a stored plan: lock the stack, advance its revision, execute, record, release.
+
+Apply never re-derives anything from a blueprint: it loads the plan by id, checks its hash (and the
+hash the caller saw, when given) and the stack revision it was made against, and runs its actions.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import random
+import socket
+import time
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
+
+from alma.engines import EngineRegistry
+from alma.errors import PlanTamperedError
+from alma.planning import ExecutionResult, Executor, Plan, RetryPolicy
+from alma.services.plans import PlanService
+from alma.services.recording import ApplyProgress, DeploymentRecorder
+from alma.settings import Settings
+from alma.store import DeploymentRecord, Store, utcnow
+
+
+@dataclass(frozen=True, slots=True)
+class DeploymentReport:
+    deployment_id: str | None
+    stack: str
+    revision: int
+    status: str  # succeeded | failed
+    summary: dict[str, int]
+    elapsed_s: float
+    failures: list[dict[str, Any]]
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "deployment_id": self.deployment_id, "stack": self.stack, "revision": self.revision,
+            "status": self.status, "summary": self.summary, "elapsed_s": round(self.elapsed_s, 3),
+            "failures": self.failures,
+        }
+
+
+class DeploymentService:
+    def __init__(self, settings: Settings, store: Store, engines: EngineRegistry, plans: PlanService) -> None:
+        self._settings = settings
+        self._store = store
+        self._engines = engines
+        self._plans = plans
+
+    def holder(self) -> str:
+        return f"{self._settings.user}@{socket.gethostname()} (pid {os.getpid()})"
+
+    async def apply(
+        self,
+        plan_id: str,
+        *,
+        parallelism: int | None = None,
+        expected_hash: str | None = None,
+        progress: ApplyProgress | None = None,
+    ) -> DeploymentReport:
+        started = time.perf_counter()
+        plan = await self._plans.get(plan_id)
+        if expected_hash is not None and expected_hash != plan.hash:
+            raise PlanTamperedError(f"the plan file does not match stored plan {plan_id} (hash differs); refused")
+        if not plan.has_changes:
+            return DeploymentReport(None, plan.stack, plan.base_revision, "succeeded", plan.summary(),
+                                    time.perf_counter() - started, [])
+        async with self._locked(plan.stack, f"{plan.kind} plan {plan.id}"):
+            deployment_id, revision = await self._begin(plan)
+            recorder = DeploymentRecorder(self._store, plan.stack, deployment_id, revision, self._settings.user, progress)
+            result = await self._execute(plan, recorder, parallelism, progress)
+            return await self._finish(plan, deployment_id, revision, result, started)
+
+    @contextlib.asynccontextmanager
+    async def _locked(self, stack: str, reason: str) -> AsyncIterator[None]:
+        ttl = self._settings.lock_ttl_s
+        token = await self._store.locks.acquire(stack, self.holder(), reason, ttl)
+        self._store.events.append(stack, "lock.acquired", f"locked by {self.holder()}: {reason}", actor=self._settings.user)
+
+        async def keep_alive() -> None:
+            while True:
+                await asyncio.sleep(ttl / 3)  # renew well before expiry
+                await self._store.locks.renew(stack, token, ttl)
+
+        renewer = asyncio.get_running_loop().create_task(keep_alive())
+        try:
+            yield
+        finally:
+            renewer.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await renewer
+            await self._store.locks.release(stack, token)
+            self._store.events.append(stack, "lock.released", f"released by {self.holder()}", actor=self._settings.user)
+            await self._store.buffer.flush()
+
+    async def _begin(self, plan: Plan) -> tuple[str, int]:
+        deployment_id = uuid.uuid4().hex
+        async with self._store.db.engine.begin() as conn:
+            revision = await self._store.stacks.advance(conn, plan.stack, plan.base_revision)
+            await self._store.deployments.start(conn, DeploymentRecord(
+                deployment_id, plan.stack, revision, plan.id, plan.kind, "running", self._settings.user,
+                utcnow(), None, plan.summary(), None, None,
+            ))
+        self._store.events.append(
+            plan.stack, "deployment.started", f"revision {revision}: {plan.kind} plan {plan.id}",
+            actor=self._settings.user, deployment_id=deployment_id, data={"plan_id": plan.id, "hash": plan.hash},
+        )
+        return deployment_id, revision
+
+    async def _execute(
+        self, plan: Plan, recorder: DeploymentRecorder, parallelism: int | None, progress: ApplyProgress | None
+    ) -> ExecutionResult:
+        settings = self._settings
+        executor = Executor(
+            plan.stack,
+            self._engines.get,
+            parallelism=parallelism or settings.parallelism,
+            provider_parallelism=dict(settings.provider_parallelism),
+            retry=RetryPolicy(settings.retry_attempts, settings.retry_base_delay_s, settings.retry_max_delay_s),
+            observer=recorder,
+            rng=random.Random(settings.fake_seed),
+        )
+        if progress is not None:
+            progress.begin(sum(1 for a in plan.actions if a.action != "noop"))
+        return await executor.run(plan.actions)
+
+    async def _finish(
+        self, plan: Plan, deployment_id: str, revision: int, result: ExecutionResult, started: float
+    ) -> DeploymentReport:
+        status = "succeeded" if result.succeeded else "failed"
+        failures = [
+            {"resource": o.action.resource, "action": o.action.action, "status": o.status, "error": o.error}
+            for o in result.outcomes.values() if o.status != "succeeded"
+        ]
+        summary = {
+            **plan.summary(),
+            "succeeded": result.count("succeeded"), "failed": result.count("failed"), "skipped": result.count("skipped"),
+        }
+        await self._store.buffer.flush()
+        snapshot = [
+            {"name": r.name, "type": r.type, "provider": r.provider, "specs": r.specs, "dependencies": r.dependencies}
+            for r in await self._store.stacks.resources(plan.stack)
+        ]
+        first_error = failures[0]["error"] if failures and result.count("failed") else None
+        await self._store.deployments.finish(deployment_id, status, summary, snapshot, first_error)
+        self._store.events.append(
+            plan.stack, f"deployment.{status}", f"revision {revision} {status}", actor=self._settings.user,
+            deployment_id=deployment_id, data={"summary": summary},
+        )
+        await self._store.buffer.flush()
+        return DeploymentReport(deployment_id, plan.stack, revision, status, summary,
+                                time.perf_counter() - started, failures)

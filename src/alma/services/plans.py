@@ -1,0 +1,118 @@
+"""Making plans: for a blueprint, for destroying a stack, and for rolling a stack back to a revision.
+
+Every plan is persisted with its content hash and the stack revision it was made against, before
+anyone sees it; apply later loads it by id and refuses it if either no longer holds.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import uuid
+from dataclasses import dataclass
+
+from alma.diagnostics import Diagnostic
+from alma.engines import EngineRegistry
+from alma.errors import InvalidInputError, PlanTamperedError
+from alma.planning import DesiredResource, Plan, PlanKind, content_hash, plan_actions
+from alma.services.blueprints import BlueprintService
+from alma.settings import Settings
+from alma.store import PlanRecord, Store, utcnow
+
+
+@dataclass(frozen=True, slots=True)
+class PlanResult:
+    plan: Plan
+    warnings: list[Diagnostic]
+
+
+class PlanService:
+    def __init__(self, settings: Settings, store: Store, engines: EngineRegistry, blueprints: BlueprintService) -> None:
+        self._settings = settings
+        self._store = store
+        self._engines = engines
+        self._blueprints = blueprints
+
+    async def plan_blueprint(self, text: str, filename: str = "<blueprint>") -> PlanResult:
+        loaded = self._blueprints.load(text, filename)
+        stack = loaded.blueprint.name
+        blueprint_id, _version = await self._store.stacks.save_blueprint(stack, text, self._settings.user)
+        plan = await self._make(stack, "apply", loaded.desired, blueprint_id=blueprint_id)
+        return PlanResult(plan, loaded.warnings)
+
+    async def plan_destroy(self, stack: str) -> Plan:
+        await self._require_stack(stack)
+        return await self._make(stack, "destroy", [])
+
+    async def plan_rollback(self, stack: str, to_revision: int | None = None) -> Plan:
+        await self._require_stack(stack)
+        current = await self._store.stacks.revision(stack)
+        history = await self._store.deployments.history(stack)
+        if to_revision is None:
+            earlier = [d.revision for d in history if d.revision < current and d.status == "succeeded"]
+            to_revision = max(earlier, default=0)
+        if to_revision < 0 or to_revision >= current:
+            raise InvalidInputError(
+                f"cannot roll stack '{stack}' back to revision {to_revision}: it is at revision {current}; "
+                f"choose one of 0..{current - 1} (see `alma history {stack}`)"
+            )
+        desired: list[DesiredResource] = []
+        if to_revision > 0:
+            target = next((d for d in history if d.revision == to_revision), None)
+            if target is None or target.snapshot is None:
+                raise InvalidInputError(f"stack '{stack}' has no recorded state at revision {to_revision}")
+            if target.status != "succeeded":
+                raise InvalidInputError(
+                    f"revision {to_revision} of '{stack}' {target.status}; roll back to a revision that succeeded"
+                )
+            for item in target.snapshot:
+                problem = self._engines.problem_with(item["provider"])
+                if problem is not None:
+                    raise InvalidInputError(f"cannot restore {item['name']}: {problem}")
+                desired.append(DesiredResource(
+                    item["name"], item["type"], item["provider"], item["specs"], tuple(item["dependencies"])
+                ))
+        return await self._make(stack, "rollback", desired, target_revision=to_revision)
+
+    async def get(self, plan_id: str) -> Plan:
+        record = await self._store.plans.get(plan_id)
+        if record is None:
+            raise InvalidInputError(f"no plan with id '{plan_id}'; make one with `alma plan FILE`")
+        plan = Plan.from_content(
+            record.id, record.body, created_at=record.created_at, created_by=record.created_by,
+            blueprint_id=record.blueprint_id, stored_hash=record.hash,
+        )
+        if plan.computed_hash() != record.hash:
+            raise PlanTamperedError(f"plan {plan_id} in the store no longer matches its hash; make a new plan")
+        return plan
+
+    async def _require_stack(self, stack: str) -> None:
+        if not await self._store.stacks.exists(stack):
+            known = [s.name for s in await self._store.stacks.summaries()]
+            hint = f"; known stacks: {', '.join(known)}" if known else "; no stack has been deployed yet"
+            raise InvalidInputError(f"no stack named '{stack}'{hint}")
+
+    async def _make(
+        self,
+        stack: str,
+        kind: PlanKind,
+        desired: list[DesiredResource],
+        *,
+        blueprint_id: int | None = None,
+        target_revision: int | None = None,
+    ) -> Plan:
+        # The revision is read before refreshing, so a change made while we plan makes the plan stale.
+        base_revision = await self._store.stacks.revision(stack)
+        recorded = await self._store.stacks.resources(stack)
+        actions = await plan_actions(stack, desired, recorded, self._engines.get)
+        plan = Plan(
+            id=uuid.uuid4().hex, stack=stack, kind=kind, base_revision=base_revision, actions=tuple(actions),
+            created_at=utcnow(), created_by=self._settings.user, blueprint_id=blueprint_id,
+            target_revision=target_revision,
+        )
+        content = plan.content()
+        digest = content_hash(content)
+        plan = dataclasses.replace(plan, hash=digest)
+        await self._store.plans.save(PlanRecord(
+            plan.id, stack, base_revision, kind, digest, blueprint_id, content, plan.created_at, plan.created_by,
+        ))
+        return plan

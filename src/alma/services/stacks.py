@@ -1,0 +1,57 @@
+"""Reading stacks (state, history, events) and the one administrative mutation: force-unlock."""
+
+from __future__ import annotations
+
+from alma.diagnostics import did_you_mean
+from alma.errors import InvalidInputError
+from alma.settings import Settings
+from alma.store import DeploymentRecord, EventRecord, LockRecord, ResourceRecord, StackSummary, Store
+
+
+class StackService:
+    def __init__(self, settings: Settings, store: Store) -> None:
+        self._settings = settings
+        self._store = store
+
+    async def stacks(self) -> list[StackSummary]:
+        return await self._store.stacks.summaries()
+
+    async def resources(self, stack: str | None = None) -> list[ResourceRecord]:
+        if stack is not None:
+            await self._require(stack)
+        return await self._store.stacks.resources(stack)
+
+    async def resource(self, stack: str, name: str) -> ResourceRecord:
+        found = await self._store.stacks.resource(stack, name)
+        if found is None:
+            await self._require(stack)
+            names = [r.name for r in await self._store.stacks.resources(stack)]
+            raise InvalidInputError(f"stack '{stack}' has no resource '{name}'{did_you_mean(name, names)}")
+        return found
+
+    async def history(self, stack: str) -> list[DeploymentRecord]:
+        await self._require(stack)
+        return await self._store.deployments.history(stack)
+
+    async def events(self, stack: str, deployment_id: str | None = None, after_id: int = 0, limit: int = 1000) -> list[EventRecord]:
+        await self._require(stack)
+        return await self._store.events.list(stack, deployment_id, after_id, limit)
+
+    async def lock(self, stack: str) -> LockRecord | None:
+        return await self._store.locks.get(stack)
+
+    async def force_unlock(self, stack: str) -> LockRecord | None:
+        """Remove the stack's lock whoever holds it; the removal is in the audit trail."""
+        released = await self._store.locks.force_release(stack)
+        if released is not None:
+            self._store.events.append(
+                stack, "lock.forced", f"{self._settings.user} removed the lock held by {released.holder} ({released.reason})",
+                actor=self._settings.user, data={"holder": released.holder, "reason": released.reason},
+            )
+            await self._store.buffer.flush()
+        return released
+
+    async def _require(self, stack: str) -> None:
+        if not await self._store.stacks.exists(stack):
+            known = [s.name for s in await self._store.stacks.summaries()]
+            raise InvalidInputError(f"no stack named '{stack}'{did_you_mean(stack, known) if known else ''}")

@@ -1,0 +1,100 @@
+"""The one settings object. Read once (environment ``ALMA_*``, optional YAML file ``ALMA_CONFIG``) and
+injected everywhere; nothing else reads the environment."""
+
+from __future__ import annotations
+
+import getpass
+import os
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import BaseModel, Field, NonNegativeInt, PositiveInt, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    NoDecode,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    YamlConfigSettingsSource,
+)
+
+
+class Quota(BaseModel):
+    """Totals one blueprint may ask of one provider; None means unlimited."""
+
+    model_config = {"extra": "forbid"}
+
+    cores: NonNegativeInt | None = None
+    memory_mb: NonNegativeInt | None = None
+    disk_gb: NonNegativeInt | None = None
+    resources: NonNegativeInt | None = None
+
+
+def _default_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no passwd entry in some containers
+        return "unknown"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="ALMA_", extra="ignore", validate_default=True)
+
+    home: Path = Field(default_factory=lambda: Path.home() / ".alma")
+    database_url: str | None = None
+    user: str = Field(default_factory=_default_user)
+
+    # The fake provider: a real, stateful engine with latency and fault injection.
+    fake_latency_ms: float = Field(default=0.0, ge=0, le=60_000)
+    fake_fail_rate: float = Field(default=0.0, ge=0, le=1)
+    fake_permanent_fail_rate: float = Field(default=0.0, ge=0, le=1)
+    fake_fail_resources: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    fake_seed: int | None = None
+
+    # Apply.
+    parallelism: PositiveInt = 10
+    provider_parallelism: dict[str, PositiveInt] = Field(default_factory=dict)
+    retry_attempts: PositiveInt = 5
+    retry_base_delay_s: float = Field(default=0.2, ge=0)
+    retry_max_delay_s: float = Field(default=10.0, ge=0)
+    lock_ttl_s: PositiveInt = 300
+
+    # Validation limits: refuse hostile or absurd input early, in bounded memory.
+    quotas: dict[str, Quota] = Field(default_factory=dict)
+    max_blueprint_bytes: PositiveInt = 16 * 1024 * 1024
+    max_blueprint_nodes: PositiveInt = 2_000_000
+    max_blueprint_depth: PositiveInt = 64
+
+    @field_validator("fake_fail_resources", mode="before")
+    @classmethod
+    def _split_names(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return [name.strip() for name in value.split(",") if name.strip()]
+        return value
+
+    @property
+    def resolved_database_url(self) -> str:
+        """The SQLAlchemy async URL: the configured one with an async driver, or SQLite in ``home``."""
+        url = self.database_url or f"sqlite+aiosqlite:///{self.home / 'alma.db'}"
+        for plain, asynchronous in (
+            ("postgresql://", "postgresql+asyncpg://"),
+            ("postgres://", "postgresql+asyncpg://"),
+            ("sqlite:///", "sqlite+aiosqlite:///"),
+        ):
+            if url.startswith(plain):
+                return asynchronous + url[len(plain) :]
+        return url
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        config_file = os.environ.get("ALMA_CONFIG")
+        if config_file:
+            sources.append(YamlConfigSettingsSource(settings_cls, yaml_file=config_file))
+        return tuple(sources)

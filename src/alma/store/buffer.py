@@ -1,0 +1,125 @@
+"""Group commit: many small writes from concurrent tasks become few transactions.
+
+Apply records a transition for every resource and engines persist their objects; one transaction
+each would cost a commit (and an fsync) per write. Writers append here without waiting; a flusher
+commits everything pending every ``interval_s`` in one transaction, coalescing repeated writes to
+the same row (last one wins). ``flush()`` waits until everything appended before it is committed:
+callers flush before they tell the user anything, so what the user is told is durable.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import DBAPIError
+
+from alma.errors import ConfigurationError
+from alma.store.database import Database
+from alma.store.schema import engine_kv, events, resources
+
+ResourceKey = tuple[str, str]
+
+
+def upsert(db: Database, table: sa.Table, keys: list[str]) -> Any:
+    """``INSERT … ON CONFLICT (keys) DO UPDATE`` in the database's own dialect."""
+    insert = sqlite.insert(table) if db.is_sqlite else postgresql.insert(table)
+    updates = {c.name: insert.excluded[c.name] for c in table.columns if c.name not in keys}
+    return insert.on_conflict_do_update(index_elements=keys, set_=updates)
+
+
+class WriteBuffer:
+    def __init__(self, db: Database, interval_s: float = 0.02) -> None:
+        self._db = db
+        self._interval_s = interval_s
+        self._events: list[dict[str, Any]] = []
+        self._resources: dict[ResourceKey, dict[str, Any] | None] = {}
+        self._kv: dict[tuple[str, str], dict[str, Any] | None] = {}
+        self._flusher: asyncio.Task[None] | None = None
+        self._flushing = asyncio.Lock()
+        self._failure: BaseException | None = None
+        self._upsert_resource = upsert(db, resources, ["stack", "name"])
+        self._upsert_kv = upsert(db, engine_kv, ["namespace", "key"])
+
+    # Appends never wait; they schedule a flush.
+    def add_event(self, row: dict[str, Any]) -> None:
+        self._events.append(row)
+        self._schedule()
+
+    def set_resource(self, row: dict[str, Any]) -> None:
+        self._resources[(row["stack"], row["name"])] = row
+        self._schedule()
+
+    def remove_resource(self, stack: str, name: str) -> None:
+        self._resources[(stack, name)] = None
+        self._schedule()
+
+    def put_kv(self, namespace: str, key: str, value: dict[str, Any] | None) -> None:
+        self._kv[(namespace, key)] = value
+        self._schedule()
+
+    def pending_kv(self, namespace: str) -> dict[str, dict[str, Any] | None]:
+        return {key: value for (ns, key), value in self._kv.items() if ns == namespace}
+
+    def _schedule(self) -> None:
+        if self._flusher is None or self._flusher.done():
+            self._flusher = asyncio.get_running_loop().create_task(self._flush_later())
+
+    async def _flush_later(self) -> None:
+        await asyncio.sleep(self._interval_s)  # the batching window: collect what arrives meanwhile
+        try:
+            await self._commit_pending()
+        except ConfigurationError as exc:
+            self._failure = exc  # reported by the next flush(), which the caller awaits
+
+    async def flush(self) -> None:
+        """Commit everything appended so far; raise if this or an earlier background commit failed."""
+        await self._commit_pending()
+        if self._flusher is not None and not self._flusher.done():
+            await self._flusher
+        await self._commit_pending()
+        if self._failure is not None:
+            failure, self._failure = self._failure, None
+            raise failure
+
+    async def _commit_pending(self) -> None:
+        async with self._flushing:
+            if not (self._events or self._resources or self._kv):
+                return
+            batch_events, self._events = self._events, []
+            batch_resources, self._resources = self._resources, {}
+            batch_kv, self._kv = self._kv, {}
+            try:
+                async with self._db.engine.begin() as conn:
+                    if batch_events:
+                        await conn.execute(events.insert(), batch_events)
+                    await self._write_rows(conn, batch_resources, batch_kv)
+            except (DBAPIError, OSError) as exc:
+                # Put the batch back under anything newer, so a later flush can still write it.
+                self._events[:0] = batch_events
+                self._resources = {**batch_resources, **self._resources}
+                self._kv = {**batch_kv, **self._kv}
+                raise ConfigurationError(f"cannot write to the database: {exc}") from exc
+
+    async def _write_rows(
+        self,
+        conn: Any,
+        batch_resources: dict[ResourceKey, dict[str, Any] | None],
+        batch_kv: dict[tuple[str, str], dict[str, Any] | None],
+    ) -> None:
+        upserts = [row for row in batch_resources.values() if row is not None]
+        if upserts:
+            await conn.execute(self._upsert_resource, upserts)
+        removed = [{"s": stack, "n": name} for (stack, name), row in batch_resources.items() if row is None]
+        if removed:
+            condition = (resources.c.stack == sa.bindparam("s")) & (resources.c.name == sa.bindparam("n"))
+            await conn.execute(resources.delete().where(condition), removed)
+        kv_rows = [{"namespace": ns, "key": key, "value": value} for (ns, key), value in batch_kv.items() if value is not None]
+        if kv_rows:
+            await conn.execute(self._upsert_kv, kv_rows)
+        kv_removed = [{"ns": ns, "k": key} for (ns, key), value in batch_kv.items() if value is None]
+        if kv_removed:
+            condition = (engine_kv.c.namespace == sa.bindparam("ns")) & (engine_kv.c.key == sa.bindparam("k"))
+            await conn.execute(engine_kv.delete().where(condition), kv_removed)

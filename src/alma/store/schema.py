@@ -1,0 +1,113 @@
+"""Tables. Changed only through Alembic migrations in ``migrations/versions``."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+metadata = sa.MetaData()
+TS = sa.DateTime(timezone=True)
+
+stacks = sa.Table(
+    "stacks",
+    metadata,
+    sa.Column("name", sa.String(63), primary_key=True),
+    sa.Column("revision", sa.Integer, nullable=False),
+    sa.Column("created_at", TS, nullable=False),
+    sa.Column("updated_at", TS, nullable=False),
+)
+
+blueprints = sa.Table(
+    "blueprints",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("stack", sa.String(63), nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("content_hash", sa.String(64), nullable=False),
+    sa.Column("content", sa.Text, nullable=False),
+    sa.Column("created_at", TS, nullable=False),
+    sa.Column("created_by", sa.String(255), nullable=False),
+    sa.UniqueConstraint("stack", "version", name="uq_blueprints_stack_version"),
+    sa.UniqueConstraint("stack", "content_hash", name="uq_blueprints_stack_hash"),
+)
+
+plans = sa.Table(
+    "plans",
+    metadata,
+    sa.Column("id", sa.String(32), primary_key=True),
+    sa.Column("stack", sa.String(63), nullable=False, index=True),
+    sa.Column("base_revision", sa.Integer, nullable=False),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("hash", sa.String(64), nullable=False),
+    sa.Column("blueprint_id", sa.Integer, sa.ForeignKey("blueprints.id"), nullable=True),
+    sa.Column("body", sa.JSON, nullable=False),
+    sa.Column("created_at", TS, nullable=False),
+    sa.Column("created_by", sa.String(255), nullable=False),
+)
+
+deployments = sa.Table(
+    "deployments",
+    metadata,
+    sa.Column("id", sa.String(32), primary_key=True),
+    sa.Column("stack", sa.String(63), nullable=False),
+    sa.Column("revision", sa.Integer, nullable=False),
+    sa.Column("plan_id", sa.String(32), sa.ForeignKey("plans.id"), nullable=False),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("actor", sa.String(255), nullable=False),
+    sa.Column("started_at", TS, nullable=False),
+    sa.Column("finished_at", TS, nullable=True),
+    sa.Column("summary", sa.JSON, nullable=False),
+    sa.Column("snapshot", sa.JSON, nullable=True),
+    sa.Column("error", sa.Text, nullable=True),
+    sa.UniqueConstraint("stack", "revision", name="uq_deployments_stack_revision"),
+)
+
+resources = sa.Table(
+    "resources",
+    metadata,
+    sa.Column("stack", sa.String(63), primary_key=True),
+    sa.Column("name", sa.String(63), primary_key=True),
+    sa.Column("type", sa.String(32), nullable=False),
+    sa.Column("provider", sa.String(32), nullable=False),
+    sa.Column("specs", sa.JSON, nullable=False),
+    sa.Column("dependencies", sa.JSON, nullable=False),
+    sa.Column("status", sa.String(32), nullable=False),
+    sa.Column("external_id", sa.String(255), nullable=True),
+    sa.Column("revision", sa.Integer, nullable=False),
+    sa.Column("updated_at", TS, nullable=False),
+)
+
+locks = sa.Table(
+    "locks",
+    metadata,
+    sa.Column("stack", sa.String(63), primary_key=True),
+    sa.Column("holder", sa.String(255), nullable=False),
+    sa.Column("reason", sa.String(255), nullable=False),
+    sa.Column("token", sa.String(32), nullable=False),
+    sa.Column("acquired_at", TS, nullable=False),
+    sa.Column("expires_at", TS, nullable=False),
+)
+
+events = sa.Table(
+    "events",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("at", TS, nullable=False),
+    sa.Column("stack", sa.String(63), nullable=False),
+    sa.Column("deployment_id", sa.String(32), nullable=True),
+    sa.Column("resource", sa.String(63), nullable=True),
+    sa.Column("kind", sa.String(64), nullable=False),
+    sa.Column("actor", sa.String(255), nullable=False),
+    sa.Column("message", sa.Text, nullable=False),
+    sa.Column("data", sa.JSON, nullable=False),
+    sa.Index("ix_events_stack_id", "stack", "id"),
+    sa.Index("ix_events_deployment_id", "deployment_id", "id"),
+)
+
+engine_kv = sa.Table(
+    "engine_kv",
+    metadata,
+    sa.Column("namespace", sa.String(64), primary_key=True),
+    sa.Column("key", sa.String(255), primary_key=True),
+    sa.Column("value", sa.JSON, nullable=False),
+)

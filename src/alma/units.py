@@ -1,0 +1,60 @@
+"""Size units as operators write them: memory in MiB, disk in GiB.
+
+``"512MiB" "512M" "512MB" "2G" "2GB" "1.5GiB" "1T"`` and bare integers (MiB for memory, GiB for disk)
+are accepted. Decimal and binary spellings mean the same binary size, as Proxmox and most operators do.
+"""
+
+from __future__ import annotations
+
+import re
+
+_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([A-Za-z]*)\s*$")
+_MIB_PER_UNIT: dict[str, float] = {
+    "k": 1 / 1024, "kb": 1 / 1024, "kib": 1 / 1024,
+    "m": 1, "mb": 1, "mib": 1,
+    "g": 1024, "gb": 1024, "gib": 1024,
+    "t": 1024 * 1024, "tb": 1024 * 1024, "tib": 1024 * 1024,
+}
+
+
+class UnitError(ValueError):
+    """A size that cannot be read; the message says what to write instead."""
+
+
+def _to_mib(value: object, bare_unit_mib: int, what: str) -> float:
+    if isinstance(value, bool):
+        raise UnitError(f"{what} must be a size such as '2G' or a number, not a boolean")
+    if isinstance(value, int | float):
+        mib = float(value) * bare_unit_mib
+    elif isinstance(value, str):
+        match = _SIZE.match(value)
+        if match is None:
+            raise UnitError(f"cannot read {what} {value!r}; write a number with a unit, such as '512M' or '2G'")
+        number, unit = match.groups()
+        if unit == "":
+            mib = float(number) * bare_unit_mib
+        elif unit.lower() in _MIB_PER_UNIT:
+            mib = float(number) * _MIB_PER_UNIT[unit.lower()]
+        else:
+            raise UnitError(f"unknown unit {unit!r} in {what} {value!r}; use M/MB/MiB, G/GB/GiB or T/TB/TiB")
+    else:
+        raise UnitError(f"{what} must be a size such as '2G' or a number, not {type(value).__name__}")
+    if mib <= 0:
+        raise UnitError(f"{what} must be greater than zero, got {value!r}")
+    return mib
+
+
+def memory_mib(value: object) -> int:
+    """Memory in MiB; a bare number is MiB."""
+    mib = _to_mib(value, 1, "memory")
+    if mib != int(mib):
+        raise UnitError(f"memory {value!r} is not a whole number of MiB")
+    return int(mib)
+
+
+def disk_gib(value: object) -> int:
+    """Disk in GiB; a bare number is GiB."""
+    gib = _to_mib(value, 1024, "disk") / 1024
+    if gib != int(gib):
+        raise UnitError(f"disk {value!r} is not a whole number of GiB; round it to, say, '{max(1, round(gib))}G'")
+    return int(gib)
