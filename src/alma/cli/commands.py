@@ -1,0 +1,300 @@
+"""The command bodies. Each one builds the services, calls them, and renders the result."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from alma.bootstrap import Services, build
+from alma.cli.failures import CONFLICT, FAILED, INVALID, REFUSED, error_json, exit_with, render_error, reported
+from alma.cli.output import RichApplyProgress, print_json, print_plan, specs_brief, stderr, stdout, table
+from alma.errors import AlmaError, BlueprintInvalidError, InvalidInputError, RefusedError
+from alma.planning import Plan
+from alma.services import DeploymentReport, read_text
+from alma.settings import Settings
+
+T = TypeVar("T")
+PLAN_FORMAT = "alma-plan/1"
+
+
+def _run(body: Callable[[Services], Awaitable[T]]) -> T:
+    async def main() -> T:
+        services = await build(Settings())
+        try:
+            return await body(services)
+        finally:
+            await services.aclose()
+
+    return asyncio.run(main())
+
+
+def validate(file: str, json_output: bool) -> None:
+    def on_error(error: AlmaError) -> None:
+        if json_output:
+            body = error_json(error)
+            errors = body.get("errors", [{"path": "", "line": None, "column": None, "message": str(error)}])
+            print_json({"valid": False, "errors": errors, "warnings": body.get("warnings", [])})
+        else:
+            render_error(stderr(), error)
+
+    with reported(json_output, on_error=on_error):
+        text = read_text(file)
+        loaded = _run(_validate_in(text, file))
+        warnings = [d.as_json() for d in loaded.warnings]
+        if json_output:
+            print_json({"valid": True, "errors": [], "warnings": warnings})
+            return
+        console = stdout()
+        for warning in loaded.warnings:
+            console.print(f"[yellow]warning:[/yellow] {warning.render()}")
+        names = len(loaded.desired)
+        console.print(f"[green]valid[/green]: stack '{loaded.blueprint.name}', {names} resource(s)")
+
+
+def _validate_in(text: str, file: str) -> Callable[[Services], Awaitable[Any]]:
+    async def body(services: Services) -> Any:
+        return services.blueprints.load(text, file)
+
+    return body
+
+
+def plan(file: str, json_output: bool, out: str | None) -> None:
+    with reported(json_output):
+        text = read_text(file)
+
+        async def body(services: Services) -> Any:
+            return await services.plans.plan_blueprint(text, file)
+
+        result = _run(body)
+        if out:
+            _write_plan_file(out, result.plan)
+        if json_output:
+            print_json(result.plan.as_json())
+            return
+        console = stdout()
+        for warning in result.warnings:
+            console.print(f"[yellow]warning:[/yellow] {warning.render()}")
+        print_plan(console, result.plan)
+        if result.plan.has_changes:
+            target = out or file
+            console.print(f"\nPlan id {result.plan.id}; apply exactly this plan with `alma apply {target}`"
+                          + ("" if out else " after saving it with --out"))
+
+
+def _write_plan_file(path: str, plan: Plan) -> None:
+    try:
+        Path(path).write_text(json.dumps({"format": PLAN_FORMAT, **plan.as_json()}, indent=2) + "\n")
+    except OSError as exc:
+        raise InvalidInputError(f"cannot write the plan file {path}: {exc.strerror}") from exc
+
+
+def _read_plan_file(text: str) -> tuple[str, str] | None:
+    """(plan id, hash) when ``text`` is a plan file, None when it is something else (a blueprint)."""
+    if not text.lstrip().startswith("{"):
+        return None
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return None
+    if not isinstance(data, dict) or data.get("format") != PLAN_FORMAT:
+        return None
+    plan_id, digest = data.get("plan_id"), data.get("hash")
+    if not isinstance(plan_id, str) or not isinstance(digest, str):
+        raise InvalidInputError("the plan file has no plan_id or hash; make it again with `alma plan FILE --out`")
+    return plan_id, digest
+
+
+def _confirm(question: str, yes: bool) -> None:
+    if yes:
+        return
+    if not sys.stdin.isatty():
+        raise RefusedError("refusing to change infrastructure without confirmation: pass --yes")
+    if not click.confirm(question, default=False, err=True):
+        raise RefusedError("cancelled; nothing was changed")
+
+
+def _apply_and_report(
+    services: Services, plan_obj: Plan, parallelism: int | None, json_output: bool, expected_hash: str | None = None
+) -> Awaitable[DeploymentReport]:
+    progress = RichApplyProgress(stderr(), enabled=not json_output)
+
+    async def body() -> DeploymentReport:
+        try:
+            return await services.deployments.apply(
+                plan_obj.id, parallelism=parallelism, expected_hash=expected_hash, progress=progress
+            )
+        finally:
+            progress.stop()
+
+    return body()
+
+
+def _finish(report: DeploymentReport, json_output: bool) -> None:
+    if json_output:
+        print_json(report.as_json())
+    else:
+        console = stdout()
+        s = report.summary
+        if report.deployment_id is None:
+            console.print(f"No changes; stack '{report.stack}' stays at revision {report.revision}.")
+        else:
+            colour = "green" if report.status == "succeeded" else "red"
+            console.print(
+                f"[{colour}]{report.status}[/{colour}]: stack '{report.stack}' revision {report.revision} "
+                f"({s['create']} created, {s['update']} updated, {s['replace']} replaced, {s['delete']} destroyed"
+                f"{', ' + str(s.get('failed', 0)) + ' failed' if s.get('failed') else ''}"
+                f"{', ' + str(s.get('skipped', 0)) + ' not started' if s.get('skipped') else ''}) "
+                f"in {report.elapsed_s:.2f}s"
+            )
+            for failure in report.failures:
+                console.print(f"  [red]{failure['status']}[/red] {failure['resource']}: {failure['error']}")
+            if report.status != "succeeded":
+                console.print(f"State records what was done. Retry with `alma apply`, or `alma rollback {report.stack}`.")
+    if report.status != "succeeded":
+        exit_with(FAILED)
+
+
+def apply(file: str, yes: bool, parallelism: int | None, json_output: bool) -> None:
+    with reported(json_output):
+        text = read_text(file)
+        planned = _read_plan_file(text)
+
+        async def body(services: Services) -> DeploymentReport:
+            if planned is not None:  # a reviewed plan file: apply exactly it, no question asked
+                plan_id, digest = planned
+                stored = await services.plans.get(plan_id)
+                return await _apply_and_report(services, stored, parallelism, json_output, digest)
+            result = await services.plans.plan_blueprint(text, file)
+            return await _confirm_and_apply(services, result.plan, yes, parallelism, json_output)
+
+        _finish(_run(body), json_output)
+
+
+async def _confirm_and_apply(
+    services: Services, plan_obj: Plan, yes: bool, parallelism: int | None, json_output: bool
+) -> DeploymentReport:
+    console = stderr() if json_output else stdout()
+    print_plan(console, plan_obj)
+    if plan_obj.has_changes:
+        _confirm("\nApply this plan?", yes)
+    return await _apply_and_report(services, plan_obj, parallelism, json_output)
+
+
+def destroy(stack: str, yes: bool, parallelism: int | None, json_output: bool) -> None:
+    with reported(json_output):
+        async def body(services: Services) -> DeploymentReport:
+            plan_obj = await services.plans.plan_destroy(stack)
+            return await _confirm_and_apply(services, plan_obj, yes, parallelism, json_output)
+
+        _finish(_run(body), json_output)
+
+
+def rollback(stack: str, to: int | None, yes: bool, parallelism: int | None, json_output: bool) -> None:
+    with reported(json_output):
+        async def body(services: Services) -> DeploymentReport:
+            plan_obj = await services.plans.plan_rollback(stack, to)
+            return await _confirm_and_apply(services, plan_obj, yes, parallelism, json_output)
+
+        _finish(_run(body), json_output)
+
+
+def _resource_json(r: Any) -> dict[str, Any]:
+    return {
+        "stack": r.stack, "name": r.name, "type": r.type, "provider": r.provider, "status": r.status,
+        "specs": r.specs, "dependencies": r.dependencies, "external_id": r.external_id,
+        "revision": r.revision, "updated_at": r.updated_at.isoformat(),
+    }
+
+
+def state_list(stack: str | None, json_output: bool) -> None:
+    with reported(json_output):
+        async def body(services: Services) -> Any:
+            return await services.stacks.resources(stack)
+
+        resources = _run(body)
+        if json_output:
+            print_json([_resource_json(r) for r in resources])
+            return
+        if not resources:
+            stdout().print("No resources recorded." + ("" if stack else " Deploy a blueprint with `alma deploy FILE`."))
+            return
+        rows = [[r.stack, r.name, r.type, r.provider, r.status, specs_brief(r.specs), ", ".join(r.dependencies)]
+                for r in resources]
+        stdout().print(table(["STACK", "NAME", "TYPE", "PROVIDER", "STATUS", "SPECS", "DEPENDS ON"], rows))
+
+
+def state_show(stack: str, resource: str, json_output: bool) -> None:
+    with reported(json_output):
+        async def body(services: Services) -> Any:
+            return await services.stacks.resource(stack, resource)
+
+        record = _run(body)
+        data = _resource_json(record)
+        if json_output:
+            print_json(data)
+            return
+        console = stdout()
+        for key, value in data.items():
+            shown = json.dumps(value) if isinstance(value, dict | list) else str(value)
+            console.print(f"[bold]{key:>13}[/bold]  {shown}")
+
+
+def history(stack: str, json_output: bool) -> None:
+    with reported(json_output):
+        async def body(services: Services) -> Any:
+            return await services.stacks.history(stack)
+
+        deployments = _run(body)
+        rows_json = [
+            {"revision": d.revision, "status": d.status, "kind": d.kind, "deployment_id": d.id, "plan_id": d.plan_id,
+             "actor": d.actor, "started_at": d.started_at.isoformat(),
+             "finished_at": d.finished_at.isoformat() if d.finished_at else None,
+             "summary": d.summary, "error": d.error}
+            for d in deployments
+        ]
+        if json_output:
+            print_json(rows_json)
+            return
+        rows = [[str(d["revision"]), str(d["status"]), str(d["kind"]), str(d["actor"]), str(d["started_at"])[:19],
+                 _summary_brief(d["summary"]), str(d["error"] or "")] for d in rows_json]
+        stdout().print(table(["REV", "STATUS", "KIND", "BY", "STARTED (UTC)", "CHANGES", "ERROR"], rows))
+
+
+def _summary_brief(summary: Any) -> str:
+    keys = (("create", "+"), ("update", "~"), ("replace", "-/+"), ("delete", "-"), ("failed", "failed "))
+    return " ".join(f"{sign}{summary.get(k, 0)}" for k, sign in keys if summary.get(k))
+
+
+def events(stack: str, deployment: str | None, json_output: bool) -> None:
+    with reported(json_output):
+        async def body(services: Services) -> Any:
+            return await services.stacks.events(stack, deployment)
+
+        found = _run(body)
+        if json_output:
+            print_json([{"id": e.id, "at": e.at.isoformat(), "kind": e.kind, "resource": e.resource, "actor": e.actor,
+                         "deployment_id": e.deployment_id, "message": e.message, "data": e.data} for e in found])
+            return
+        rows = [[str(e.id), e.at.isoformat()[:23], e.actor, e.kind, e.message] for e in found]
+        stdout().print(table(["ID", "AT (UTC)", "BY", "EVENT", "MESSAGE"], rows))
+
+
+def force_unlock(stack: str) -> None:
+    with reported(False):
+        async def body(services: Services) -> Any:
+            return await services.stacks.force_unlock(stack)
+
+        released = _run(body)
+        if released is None:
+            stdout().print(f"Stack '{stack}' was not locked.")
+        else:
+            stdout().print(f"Removed the lock on '{stack}' held by {released.holder} ({released.reason}).")
+
+
+__all__ = ["CONFLICT", "INVALID", "REFUSED", "BlueprintInvalidError"]

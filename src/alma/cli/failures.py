@@ -1,0 +1,81 @@
+"""The one place where errors become exit codes and messages (a contract for scripts).
+
+0 ok · 1 invalid input · 2 usage · 3 apply/destroy/rollback failed or partial · 4 locked/conflict · 5 refused
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import NoReturn
+
+from pydantic import ValidationError
+from rich.console import Console
+
+from alma.errors import (
+    AlmaError,
+    BlueprintInvalidError,
+    ConflictError,
+    EngineError,
+    RefusedError,
+)
+
+OK, INVALID, USAGE, FAILED, CONFLICT, REFUSED = 0, 1, 2, 3, 4, 5
+
+
+def exit_code_for(error: AlmaError) -> int:
+    if isinstance(error, ConflictError):
+        return CONFLICT
+    if isinstance(error, RefusedError):
+        return REFUSED
+    if isinstance(error, EngineError):
+        return FAILED
+    return INVALID
+
+
+def error_json(error: AlmaError) -> dict[str, object]:
+    body: dict[str, object] = {"type": type(error).__name__, "message": str(error), "exit_code": exit_code_for(error)}
+    if isinstance(error, BlueprintInvalidError):
+        body["errors"] = [d.as_json() for d in error.diagnostics if d.severity == "error"]
+        body["warnings"] = [d.as_json() for d in error.diagnostics if d.severity == "warning"]
+    return body
+
+
+def exit_with(code: int) -> NoReturn:
+    raise SystemExit(code)
+
+
+@contextmanager
+def reported(json_output: bool, *, on_error: Callable[[AlmaError], None] | None = None) -> Iterator[None]:
+    """Run a command body; turn our errors into a message (or JSON) and the contract's exit code."""
+    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    try:
+        yield
+    except AlmaError as error:
+        if on_error is not None:
+            on_error(error)
+        elif json_output:
+            sys.stdout.write(json.dumps({"error": error_json(error)}, indent=2) + "\n")
+        else:
+            render_error(err, error)
+        exit_with(exit_code_for(error))
+    except ValidationError as error:  # only settings are validated outside our own error tree
+        problems = "; ".join(f"ALMA_{'_'.join(str(p) for p in e['loc']).upper()}: {e['msg']}" for e in error.errors())
+        err.print(f"[red]error:[/red] invalid settings: {problems}")
+        exit_with(INVALID)
+    except KeyboardInterrupt:
+        err.print("[yellow]interrupted[/yellow]")
+        exit_with(130)
+
+
+def render_error(console: Console, error: AlmaError) -> None:
+    if isinstance(error, BlueprintInvalidError):
+        errors = [d for d in error.diagnostics if d.severity == "error"]
+        for diagnostic in error.diagnostics:
+            color = "red" if diagnostic.severity == "error" else "yellow"
+            console.print(f"[{color}]{diagnostic.severity}:[/{color}] {diagnostic.render()}", markup=True)
+        console.print(f"[red]{len(errors)} error(s)[/red]; nothing was changed.")
+        return
+    console.print(f"[red]error:[/red] {error}")

@@ -1,0 +1,145 @@
+"""``alma`` — the command table. Kept light so ``alma --help`` starts fast: each command imports the
+machinery it needs when it runs (see ``commands.py``)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+app = typer.Typer(
+    name="alma",
+    help="ALMA — infrastructure as conversation: blueprints → validated plans → approved, exact applies.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+state_app = typer.Typer(help="Recorded state of stacks and resources.", no_args_is_help=True, rich_markup_mode=None)
+app.add_typer(state_app, name="state")
+
+File = Annotated[str, typer.Argument(help="Blueprint file (YAML or JSON).", show_default=False)]
+Json = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON on stdout.")]
+Yes = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]
+Parallelism = Annotated[
+    int | None, typer.Option("--parallelism", "-p", min=1, max=1000, help="Actions run at once (default 10).")
+]
+Stack = Annotated[str, typer.Argument(help="Stack name (the blueprint's 'name').", show_default=False)]
+
+# Exit codes are a contract: 0 ok · 1 invalid input · 2 usage · 3 apply failed or partial ·
+# 4 stack locked or conflict · 5 refused.
+
+
+@app.command()
+def validate(file: File, json_output: Json = False) -> None:
+    """Check a blueprint and report every problem with its line and column."""
+    from alma.cli import commands
+
+    commands.validate(file, json_output)
+
+
+@app.command()
+def plan(
+    file: File,
+    json_output: Json = False,
+    out: Annotated[str | None, typer.Option("--out", "-o", help="Also write the plan to this file.")] = None,
+) -> None:
+    """Show what applying a blueprint would change; the plan is stored and can be applied by id or file."""
+    from alma.cli import commands
+
+    commands.plan(file, json_output, out)
+
+
+@app.command()
+def apply(
+    file: Annotated[str, typer.Argument(help="Blueprint file, or a plan file from `alma plan --out`.")],
+    yes: Yes = False,
+    parallelism: Parallelism = None,
+    json_output: Json = False,
+) -> None:
+    """Apply a plan file exactly, or plan a blueprint, confirm, and apply it."""
+    from alma.cli import commands
+
+    commands.apply(file, yes, parallelism, json_output)
+
+
+@app.command()
+def deploy(file: File, yes: Yes = False, parallelism: Parallelism = None, json_output: Json = False) -> None:
+    """Plan a blueprint, show the plan, ask, and apply it."""
+    from alma.cli import commands
+
+    commands.apply(file, yes, parallelism, json_output)
+
+
+@app.command()
+def destroy(stack: Stack, yes: Yes = False, parallelism: Parallelism = None, json_output: Json = False) -> None:
+    """Delete every resource of a stack (a plan to empty, applied in reverse dependency order)."""
+    from alma.cli import commands
+
+    commands.destroy(stack, yes, parallelism, json_output)
+
+
+@app.command()
+def rollback(
+    stack: Stack,
+    to: Annotated[int | None, typer.Option("--to", min=0, help="Revision to restore (default: the last good one).")] = None,
+    yes: Yes = False,
+    parallelism: Parallelism = None,
+    json_output: Json = False,
+) -> None:
+    """Restore a stack to the state recorded at an earlier revision."""
+    from alma.cli import commands
+
+    commands.rollback(stack, to, yes, parallelism, json_output)
+
+
+@state_app.command("list")
+def state_list(
+    stack: Annotated[str | None, typer.Argument(help="Only this stack.")] = None, json_output: Json = False
+) -> None:
+    """Resources as applied (all stacks, or one)."""
+    from alma.cli import commands
+
+    commands.state_list(stack, json_output)
+
+
+@state_app.command("show")
+def state_show(
+    stack: Stack, resource: Annotated[str, typer.Argument(help="Resource name.")], json_output: Json = False
+) -> None:
+    """One resource as applied."""
+    from alma.cli import commands
+
+    commands.state_show(stack, resource, json_output)
+
+
+@app.command()
+def history(stack: Stack, json_output: Json = False) -> None:
+    """Deployments of a stack, one revision each."""
+    from alma.cli import commands
+
+    commands.history(stack, json_output)
+
+
+@app.command()
+def events(
+    stack: Stack,
+    deployment: Annotated[str | None, typer.Option("--deployment", help="Only this deployment's events.")] = None,
+    json_output: Json = False,
+) -> None:
+    """The audit trail of a stack: every transition, who and when."""
+    from alma.cli import commands
+
+    commands.events(stack, deployment, json_output)
+
+
+@app.command("force-unlock")
+def force_unlock(stack: Stack) -> None:
+    """Remove a stack's lock whoever holds it (when its holder died)."""
+    from alma.cli import commands
+
+    commands.force_unlock(stack)
+
+
+def run() -> None:
+    app()
