@@ -8,7 +8,8 @@ recursive parts of any library see it, and refuse duplicate keys that YAML would
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import json
+from dataclasses import dataclass
 from typing import Any
 
 import yaml
@@ -40,19 +41,35 @@ class Limits:
     max_depth: int = 64
 
 
-@dataclass(slots=True)
 class SourceDocument:
-    """Parsed data and where each part of it came from."""
+    """Parsed data and where each part of it came from.
 
-    data: Any
-    positions: dict[Path, Position] = field(default_factory=dict)
-    filename: str = "<blueprint>"
+    Positions are found on demand: a valid blueprint never pays for them, and a blueprint with a
+    problem is read a second time, by the event builder, to locate it.
+    """
+
+    __slots__ = ("_limits", "_positions", "data", "filename", "text")
+
+    def __init__(self, data: Any, text: str, filename: str = "<blueprint>", limits: Limits | None = None) -> None:
+        self.data = data
+        self.text = text
+        self.filename = filename
+        self._limits = limits or Limits()
+        self._positions: dict[Path, Position] | None = None
+
+    @property
+    def positions(self) -> dict[Path, Position]:
+        if self._positions is None:
+            self._positions = {}
+            _build(self.text, self._limits, self._positions)
+        return self._positions
 
     def position_of(self, path: Path) -> Position | None:
         """The position of ``path``, or of its nearest ancestor that has one."""
+        positions = self.positions
         probe = path
         while True:
-            found = self.positions.get(probe)
+            found = positions.get(probe)
             if found is not None or not probe:
                 return found
             probe = probe[:-1]
@@ -74,10 +91,11 @@ def render_path(path: Path) -> str:
 
 
 class _Frame:
-    __slots__ = ("anchor", "container", "key", "key_position", "merges", "nodes", "path")
+    __slots__ = ("anchor", "container", "key", "key_position", "merges", "nodes", "path", "start")
 
-    def __init__(self, container: dict[str, Any] | list[Any], path: Path, anchor: str | None) -> None:
+    def __init__(self, container: dict[str, Any] | list[Any], path: Path, anchor: str | None, start: Position) -> None:
         self.container = container
+        self.start = start
         self.path = path
         self.anchor = anchor
         self.key: str | None = None  # in a mapping: the key whose value comes next
@@ -101,9 +119,10 @@ def parse_source(text: str | bytes, filename: str = "<blueprint>", limits: Limit
             text = text.decode("utf-8")
         except UnicodeDecodeError as exc:
             raise _fail(f"{filename} is not UTF-8 text (byte {exc.start}): save it as UTF-8") from exc
-    doc = SourceDocument(data=None, filename=filename)
+    data = _fast_json(text, limits) if text.lstrip().startswith("{") else _NOT_JSON
     try:
-        _build(text, doc, limits)
+        if data is _NOT_JSON:
+            data = _build(text, limits, None)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "malformed YAML"
@@ -112,26 +131,73 @@ def parse_source(text: str | bytes, filename: str = "<blueprint>", limits: Limit
         raise _fail(f"YAML syntax error: {problem}{context}", line, column) from exc
     except yaml.YAMLError as exc:
         raise _fail(f"YAML syntax error: {exc}") from exc
-    if doc.data is None:
+    if data is None:
         raise _fail(f"{filename} is empty: a blueprint needs at least 'version', 'name' and 'resources'")
-    return doc
+    return SourceDocument(data, text, filename, limits)
 
 
-def _scalar(event: yaml.ScalarEvent) -> Any:
+_NOT_JSON: Any = object()
+
+
+def _reject_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        raise ValueError("duplicate key")
+    return result
+
+
+def _fast_json(text: str, limits: Limits) -> Any:
+    """JSON through the C scanner, checked for depth and size without recursion; anything unusual
+    (syntax errors, duplicate keys) goes to the YAML builder, which says exactly where it is."""
+    try:
+        data = json.loads(text, object_pairs_hook=_reject_duplicates)
+    except (ValueError, RecursionError):
+        return _NOT_JSON
+    nodes = 0
+    stack: list[tuple[Any, int]] = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        nodes += 1
+        if isinstance(value, dict | list):
+            if depth > limits.max_depth:
+                return _NOT_JSON  # the YAML builder refuses it with a position
+            children = value.values() if isinstance(value, dict) else value
+            stack.extend((child, depth + 1) for child in children)
+    if nodes > limits.max_nodes:
+        raise _fail(f"blueprint has more than {limits.max_nodes:,} values; refused")
+    return data
+
+
+_PLAIN_FIRST = frozenset(k for k in _RESOLVER.yaml_implicit_resolvers if k)
+
+
+def _scalar(event: yaml.ScalarEvent, plain_cache: dict[str, Any]) -> Any:
     tag = event.tag
+    value = event.value
     if tag is None or tag == "!":
-        plain = event.implicit[0]
-        tag = _RESOLVER.resolve(yaml.ScalarNode, event.value, (plain, False)) if plain else "tag:yaml.org,2002:str"
+        if not event.implicit[0]:
+            return value  # quoted: always text
+        if value and value[0] not in _PLAIN_FIRST:
+            return value  # no implicit type starts with this character
+        if value in plain_cache:
+            return plain_cache[value]
+        tag = _RESOLVER.resolve(yaml.ScalarNode, value, (True, False))
     if tag == _TIMESTAMP:
-        return event.value  # dates stay text: blueprints are JSON-shaped
-    if tag not in _SCALAR_TAGS:
+        resolved: Any = value  # dates stay text: blueprints are JSON-shaped
+    elif tag not in _SCALAR_TAGS:
         mark = event.start_mark
         raise _fail(f"unsupported YAML tag {tag!r}; blueprints hold only plain data", mark.line + 1, mark.column + 1)
-    return _CONSTRUCTOR.construct_object(yaml.ScalarNode(tag, event.value))
+    else:
+        resolved = _CONSTRUCTOR.construct_object(yaml.ScalarNode(tag, value))
+    if event.tag is None and len(plain_cache) < 10_000:
+        plain_cache[value] = resolved
+    return resolved
 
 
-def _build(text: str, doc: SourceDocument, limits: Limits) -> None:
-    positions = doc.positions
+def _build(text: str, limits: Limits, positions: dict[Path, Position] | None) -> Any:
+    """Build the data from libyaml's events; record positions when given a dict to fill."""
+    plain_cache: dict[str, Any] = {}
+    result: list[Any] = [None]
     anchors: dict[str, tuple[Any, int]] = {}
     stack: list[_Frame] = []
     total = 0
@@ -148,15 +214,16 @@ def _build(text: str, doc: SourceDocument, limits: Limits) -> None:
         if anchor is not None:
             anchors[anchor] = (value, nodes)
         if not stack:
-            doc.data = value
-            positions[()] = position
+            result[0] = value
+            if positions is not None:
+                positions[()] = position
             return
         parent = stack[-1]
         parent.nodes += nodes
         container = parent.container
         if isinstance(container, list):
-            path = (*parent.path, len(container))
-            positions[path] = position
+            if positions is not None:
+                positions[(*parent.path, len(container))] = position
             container.append(value)
             return
         if parent.key is None:  # this value is a key
@@ -171,7 +238,8 @@ def _build(text: str, doc: SourceDocument, limits: Limits) -> None:
         if key == _MERGE:
             parent.merges.append((value, parent.key_position))
             return
-        positions[(*parent.path, key)] = parent.key_position
+        if positions is not None:
+            positions[(*parent.path, key)] = parent.key_position
         container[key] = value
 
     def child_path() -> Path:
@@ -185,7 +253,7 @@ def _build(text: str, doc: SourceDocument, limits: Limits) -> None:
     for event in yaml.parse(text, Loader=_Loader):
         if isinstance(event, yaml.ScalarEvent):
             mark = event.start_mark
-            attach(_scalar(event), 1, (mark.line + 1, mark.column + 1), event.anchor)
+            attach(_scalar(event, plain_cache), 1, (mark.line + 1, mark.column + 1), event.anchor)
         elif isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
             mark = event.start_mark
             if len(stack) >= limits.max_depth:
@@ -193,20 +261,17 @@ def _build(text: str, doc: SourceDocument, limits: Limits) -> None:
             if event.tag not in (None, "!", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"):
                 raise _fail(f"unsupported YAML tag {event.tag!r}", mark.line + 1, mark.column + 1)
             container: dict[str, Any] | list[Any] = {} if isinstance(event, yaml.MappingStartEvent) else []
-            path = child_path()
-            frame = _Frame(container, path, event.anchor)
-            frame.key_position = (mark.line + 1, mark.column + 1)
-            stack.append(frame)
-            positions.setdefault(path, frame.key_position)
+            start = (mark.line + 1, mark.column + 1)
+            path = child_path() if positions is not None else ()
+            stack.append(_Frame(container, path, event.anchor, start))
+            if positions is not None:
+                positions.setdefault(path, start)
         elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
             frame = stack.pop()
             if isinstance(frame.container, dict):
                 _apply_merges(frame)
-            start = positions.get(frame.path, (1, 1))
-            value, nodes = frame.container, frame.nodes
-            anchor = frame.anchor
-            total -= nodes - 1  # children were already counted as they arrived
-            attach(value, nodes, start, anchor)
+            total -= frame.nodes - 1  # children were already counted as they arrived
+            attach(frame.container, frame.nodes, frame.start, frame.anchor)
         elif isinstance(event, yaml.AliasEvent):
             mark = event.start_mark
             if event.anchor not in anchors:
@@ -218,6 +283,7 @@ def _build(text: str, doc: SourceDocument, limits: Limits) -> None:
             if documents > 1:
                 mark = event.start_mark
                 raise _fail("a blueprint file holds one YAML document; found a second", mark.line + 1, mark.column + 1)
+    return result[0]
 
 
 def _apply_merges(frame: _Frame) -> None:

@@ -122,7 +122,7 @@ def _confirm(question: str, yes: bool) -> None:
 def _apply_and_report(
     services: Services, plan_obj: Plan, parallelism: int | None, json_output: bool, expected_hash: str | None = None
 ) -> Awaitable[DeploymentReport]:
-    progress = RichApplyProgress(stderr(), enabled=not json_output)
+    progress = RichApplyProgress(stderr(), enabled=not json_output and sys.stderr.isatty())
 
     async def body() -> DeploymentReport:
         try:

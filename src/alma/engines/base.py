@@ -108,6 +108,11 @@ class Engine(Protocol):
         """The resource as it is now, or None when absent. Never mutates."""
         ...
 
+    async def read_many(self, refs: list[ResourceRef]) -> dict[str, Observed | None]:
+        """Fresh reads of many resources, keyed by ``ref.key``: how planning refreshes. Engines answer
+        with as few remote calls as they can (one list call rather than one call per resource)."""
+        ...
+
     def diff(self, ref: ResourceRef, desired: JSONDict | None, observed: Observed | None) -> Change:
         """Pure: the change that turns ``observed`` into ``desired``."""
         ...

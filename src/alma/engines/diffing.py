@@ -26,8 +26,7 @@ def diff_specs(
         action: Action = "delete" if observed is not None else "noop"
         return Change(action, ref, None, observed)
     if observed is None:
-        fields = tuple(FieldChange(key, None, value) for key, value in sorted(desired.items()))
-        return Change("create", ref, desired, None, fields)
+        return Change("create", ref, desired, None)  # the desired specs say it all; no per-field list
     changes: list[FieldChange] = []
     for key in sorted(desired.keys() | observed.specs.keys()):
         before, after = observed.specs.get(key), desired.get(key)

@@ -126,18 +126,25 @@ class FakeEngine:
         self._permanent_fail_rate = permanent_fail_rate
         self._fail_resources = fail_resources
         self._random = random.Random(seed)
+        self._last_checked: tuple[Mapping[str, Any] | None, SpecModel | None] = (None, None)
 
     def check(self, resource_type: str, specs: Mapping[str, Any]) -> list[Diagnostic]:
         model = SPEC_MODELS.get(resource_type)
         if model is None:
             return [Diagnostic(f"the fake provider has no resource type '{resource_type}'")]
-        diagnostics = check_spec(model, specs)
+        validated, diagnostics = check_spec(model, specs)
         if resource_type == "compute" and specs.get("image") and specs.get("template"):
             diagnostics.append(Diagnostic("give 'image' or 'template', not both", "template"))
+        # normalize() is called next with the same mapping: keep the result instead of validating twice.
+        # Holding a reference to ``specs`` keeps the identity check sound.
+        self._last_checked = (specs, validated)
         return diagnostics
 
     def normalize(self, resource_type: str, specs: Mapping[str, Any]) -> JSONDict:
-        return SPEC_MODELS[resource_type].model_validate(specs).model_dump()
+        checked_specs, validated = self._last_checked
+        if checked_specs is not specs or validated is None:
+            validated = SPEC_MODELS[resource_type].model_validate(specs)
+        return validated.model_dump()
 
     async def _objects_now(self) -> dict[str, JSONDict]:
         if self._objects is None:
@@ -151,6 +158,12 @@ class FakeEngine:
         if record is None or record["type"] != ref.type:
             return None
         return _observed(ref, record)
+
+    async def read_many(self, refs: list[ResourceRef]) -> dict[str, Observed | None]:
+        # Planning must see changes made by other processes: reload the world in one query.
+        async with self._loading:
+            self._objects = await self._world.load_all()
+        return {ref.key: await self.read(ref) for ref in refs}
 
     def diff(self, ref: ResourceRef, desired: JSONDict | None, observed: Observed | None) -> Change:
         return diff_specs(ref, desired, observed, immutable=IMMUTABLE.get(ref.type, ()), forces_replace=_shrinks)
@@ -166,7 +179,7 @@ class FakeEngine:
         if change.action == "delete":
             if ref.key in objects:
                 await self._world.delete(ref.key)
-                del objects[ref.key]
+                (await self._objects_now()).pop(ref.key, None)
             return None
         if change.desired is None:
             raise PermanentEngineError(f"{change.action} of {ref.name} carries no desired specs", resource=ref.name)
@@ -181,7 +194,7 @@ class FakeEngine:
             "generation": (existing["generation"] + 1) if keep_id and existing else 1,
         }
         await self._world.put(ref.key, record)
-        objects[ref.key] = record
+        (await self._objects_now())[ref.key] = record  # the current map: a refresh may have replaced it
         return _observed(ref, record)
 
     def _inject_fault(self, change: Change) -> None:

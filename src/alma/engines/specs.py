@@ -18,13 +18,12 @@ class SpecModel(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
 
-def check_spec(model: type[SpecModel], specs: Mapping[str, Any]) -> list[Diagnostic]:
-    """Every problem with ``specs`` as diagnostics whose paths are relative to the specs mapping."""
+def check_spec(model: type[SpecModel], specs: Mapping[str, Any]) -> tuple[SpecModel | None, list[Diagnostic]]:
+    """The validated specs, or None and every problem as diagnostics with paths relative to the specs."""
     try:
-        model.model_validate(specs)
+        return model.model_validate(specs), []
     except ValidationError as exc:
-        return [_diagnostic(model, error) for error in exc.errors(include_url=False)]
-    return []
+        return None, [_diagnostic(model, error) for error in exc.errors(include_url=False)]
 
 
 def _diagnostic(model: type[SpecModel], error: Any) -> Diagnostic:

@@ -3,7 +3,6 @@ resulting actions (creates and updates in dependency order, deletes in reverse d
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -12,7 +11,7 @@ from alma.blueprint import topological_order
 from alma.engines import Engine, FieldChange, JSONDict, Observed, ResourceRef
 from alma.planning.plan import PlannedAction
 
-REFRESH_CONCURRENCY = 32
+REFRESH_BATCH = 5000  # refs per read_many call, so an engine's list calls stay bounded
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,16 +44,18 @@ EngineLookup = Callable[[str], Engine]
 async def refresh(
     stack: str, targets: Iterable[tuple[str, str, str]], engines: EngineLookup
 ) -> dict[str, Observed | None]:
-    """Read (name, type, provider) targets through their engines, a bounded number at a time."""
-    pending = list(targets)
+    """Fresh reads of (name, type, provider) targets: one batch per provider and chunk."""
+    by_provider: dict[str, list[ResourceRef]] = {}
+    for name, rtype, provider in targets:
+        by_provider.setdefault(provider, []).append(ResourceRef(stack, name, rtype))
     observed: dict[str, Observed | None] = {}
-    cursor = iter(pending)
-
-    async def worker() -> None:
-        for name, rtype, provider in cursor:
-            observed[name] = await engines(provider).read(ResourceRef(stack, name, rtype))
-
-    await asyncio.gather(*(worker() for _ in range(min(REFRESH_CONCURRENCY, len(pending)) or 1)))
+    for provider, refs in by_provider.items():
+        engine = engines(provider)
+        for start in range(0, len(refs), REFRESH_BATCH):
+            chunk = refs[start : start + REFRESH_BATCH]
+            found = await engine.read_many(chunk)
+            for ref in chunk:
+                observed[ref.name] = found.get(ref.key)
     return observed
 
 

@@ -26,8 +26,9 @@ def render_action(action: PlannedAction) -> list[str]:
     head = f"  {symbol} {action.resource} ({action.type}, {action.provider}) {VERBS[action.action]}"
     lines = [head + (f"  # {action.reason}" if action.reason else "")]
     if action.action == "create" and action.after is not None:
-        width = max((len(k) for k in action.after), default=0)
-        lines += [f"      + {key.ljust(width)} = {_value(value)}" for key, value in sorted(action.after.items())]
+        shown = {k: v for k, v in sorted(action.after.items()) if v not in (None, [], {})}  # defaults add noise
+        width = max((len(k) for k in shown), default=0)
+        lines += [f"      + {key.ljust(width)} = {_value(value)}" for key, value in shown.items()]
     elif action.action in ("update", "replace"):
         for change in action.changes:
             note = "   # forces replacement" if change.forces_replace else ""
@@ -38,11 +39,15 @@ def render_action(action: PlannedAction) -> list[str]:
 def render_plan(plan: Plan, *, show_unchanged: bool = False) -> str:
     lines: list[str] = []
     changed = [a for a in plan.actions if a.action != "noop"]
-    what = {"apply": "apply", "destroy": "destroy", "rollback": f"roll back to revision {plan.target_revision}"}[plan.kind]
+    what = {
+        "apply": f"apply stack '{plan.stack}'",
+        "destroy": f"destroy stack '{plan.stack}'",
+        "rollback": f"roll stack '{plan.stack}' back to revision {plan.target_revision}",
+    }[plan.kind]
     if not changed:
         lines.append(f"No changes. Stack '{plan.stack}' matches the desired state (revision {plan.base_revision}).")
     else:
-        lines.append(f"Plan {plan.id} to {what} stack '{plan.stack}' (from revision {plan.base_revision}):")
+        lines.append(f"Plan {plan.id} to {what} (from revision {plan.base_revision}):")
         lines.append("")
         for action in plan.actions:
             if action.action != "noop" or show_unchanged:
