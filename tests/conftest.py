@@ -72,7 +72,12 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 
 def make_settings(home: Path, database_url: str | None = None, **overrides: Any) -> Settings:
-    values: dict[str, Any] = {"home": home, "user": "tester", "retry_base_delay_s": 0.001, "retry_max_delay_s": 0.01}
+    values: dict[str, Any] = {
+        "home": home,
+        "user": "tester",
+        "retry_base_delay_s": 0.001,
+        "retry_max_delay_s": 0.01,
+    }
     if database_url:
         values["database_url"] = database_url
     values.update(overrides)

@@ -12,5 +12,10 @@ def blueprint_text(name: str, resources: list[dict[str, Any]], **extra: Any) -> 
 
 
 def compute(name: str, deps: list[str] | None = None, **specs: Any) -> dict[str, Any]:
-    return {"type": "compute", "name": name, "provider": "fake", "specs": specs or {"cores": 1},
-            "dependencies": deps or []}
+    return {
+        "type": "compute",
+        "name": name,
+        "provider": "fake",
+        "specs": specs or {"cores": 1},
+        "dependencies": deps or [],
+    }

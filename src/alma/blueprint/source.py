@@ -104,6 +104,11 @@ class _Frame:
         self.nodes = 1
 
 
+def _at(mark: Any) -> Position:
+    """1-based (line, column) of a libyaml mark; events always carry one."""
+    return (mark.line + 1, mark.column + 1) if mark is not None else (0, 0)
+
+
 def _fail(message: str, line: int | None = None, column: int | None = None) -> BlueprintInvalidError:
     return BlueprintInvalidError([Diagnostic(message, "", line, column)])
 
@@ -127,7 +132,7 @@ def parse_source(text: str | bytes, filename: str = "<blueprint>", limits: Limit
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "malformed YAML"
         context = f" ({exc.context})" if exc.context and exc.problem else ""
-        line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
+        line, column = _at(mark) if mark else (None, None)
         raise _fail(f"YAML syntax error: {problem}{context}", line, column) from exc
     except yaml.YAMLError as exc:
         raise _fail(f"YAML syntax error: {exc}") from exc
@@ -181,12 +186,12 @@ def _scalar(event: yaml.ScalarEvent, plain_cache: dict[str, Any]) -> Any:
             return value  # no implicit type starts with this character
         if value in plain_cache:
             return plain_cache[value]
-        tag = _RESOLVER.resolve(yaml.ScalarNode, value, (True, False))
+        tag = _RESOLVER.resolve(yaml.ScalarNode, value, (True, False))  # type: ignore[no-untyped-call]
     if tag == _TIMESTAMP:
         resolved: Any = value  # dates stay text: blueprints are JSON-shaped
     elif tag not in _SCALAR_TAGS:
         mark = event.start_mark
-        raise _fail(f"unsupported YAML tag {tag!r}; blueprints hold only plain data", mark.line + 1, mark.column + 1)
+        raise _fail(f"unsupported YAML tag {tag!r}; blueprints hold only plain data", *_at(mark))
     else:
         resolved = _CONSTRUCTOR.construct_object(yaml.ScalarNode(tag, value))
     if event.tag is None and len(plain_cache) < 10_000:
@@ -209,7 +214,8 @@ def _build(text: str, limits: Limits, positions: dict[Path, Position] | None) ->
         if total > limits.max_nodes:
             raise _fail(
                 f"blueprint expands to more than {limits.max_nodes:,} values (a YAML alias bomb?); refused",
-                position[0], position[1],
+                position[0],
+                position[1],
             )
         if anchor is not None:
             anchors[anchor] = (value, nodes)
@@ -231,7 +237,11 @@ def _build(text: str, limits: Limits, positions: dict[Path, Position] | None) ->
                 raise _fail("mapping keys must be plain text", position[0], position[1])
             key = str(value)
             if key in container:
-                raise _fail(f"duplicate key '{key}' (YAML would silently keep only the last)", position[0], position[1])
+                raise _fail(
+                    f"duplicate key '{key}' (YAML would silently keep only the last)",
+                    position[0],
+                    position[1],
+                )
             parent.key, parent.key_position = key, position
             return
         key, parent.key = parent.key, None
@@ -253,15 +263,18 @@ def _build(text: str, limits: Limits, positions: dict[Path, Position] | None) ->
     for event in yaml.parse(text, Loader=_Loader):
         if isinstance(event, yaml.ScalarEvent):
             mark = event.start_mark
-            attach(_scalar(event, plain_cache), 1, (mark.line + 1, mark.column + 1), event.anchor)
+            attach(_scalar(event, plain_cache), 1, _at(mark), event.anchor)
         elif isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
             mark = event.start_mark
             if len(stack) >= limits.max_depth:
-                raise _fail(f"blueprint nests deeper than {limits.max_depth} levels; refused", mark.line + 1, mark.column + 1)
+                raise _fail(
+                    f"blueprint nests deeper than {limits.max_depth} levels; refused",
+                    *_at(mark),
+                )
             if event.tag not in (None, "!", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"):
-                raise _fail(f"unsupported YAML tag {event.tag!r}", mark.line + 1, mark.column + 1)
+                raise _fail(f"unsupported YAML tag {event.tag!r}", *_at(mark))
             container: dict[str, Any] | list[Any] = {} if isinstance(event, yaml.MappingStartEvent) else []
-            start = (mark.line + 1, mark.column + 1)
+            start = _at(mark)
             path = child_path() if positions is not None else ()
             stack.append(_Frame(container, path, event.anchor, start))
             if positions is not None:
@@ -275,14 +288,14 @@ def _build(text: str, limits: Limits, positions: dict[Path, Position] | None) ->
         elif isinstance(event, yaml.AliasEvent):
             mark = event.start_mark
             if event.anchor not in anchors:
-                raise _fail(f"unknown alias *{event.anchor}", mark.line + 1, mark.column + 1)
+                raise _fail(f"unknown alias *{event.anchor}", *_at(mark))
             value, nodes = anchors[event.anchor]
-            attach(value, nodes, (mark.line + 1, mark.column + 1), None)
+            attach(value, nodes, _at(mark), None)
         elif isinstance(event, yaml.DocumentStartEvent):
             documents += 1
             if documents > 1:
                 mark = event.start_mark
-                raise _fail("a blueprint file holds one YAML document; found a second", mark.line + 1, mark.column + 1)
+                raise _fail("a blueprint file holds one YAML document; found a second", *_at(mark))
     return result[0]
 
 

@@ -71,7 +71,12 @@ def _semantic_diagnostics(doc: SourceDocument, data: dict[str, Any]) -> list[Dia
     out: list[Diagnostic] = []
     version = data.get("version")
     if isinstance(version, str) and version != BLUEPRINT_VERSION:
-        out.append(doc.diagnostic(f"unsupported version '{version}'; this ALMA reads version \"{BLUEPRINT_VERSION}\"", ("version",)))
+        out.append(
+            doc.diagnostic(
+                f"unsupported version '{version}'; this ALMA reads version \"{BLUEPRINT_VERSION}\"",
+                ("version",),
+            )
+        )
     stack = data.get("name")
     if isinstance(stack, str) and not DNS_LABEL.match(stack):
         out.append(doc.diagnostic(_bad_label("stack name", stack), ("name",)))
@@ -79,7 +84,9 @@ def _semantic_diagnostics(doc: SourceDocument, data: dict[str, Any]) -> list[Dia
     if not isinstance(resources, list):
         return out
     if not resources:
-        out.append(doc.diagnostic("the blueprint has no resources; `alma destroy` empties a stack", ("resources",), "warning"))
+        out.append(
+            doc.diagnostic("the blueprint has no resources; `alma destroy` empties a stack", ("resources",), "warning")
+        )
     seen: dict[str, int] = {}
     edges: dict[str, list[str]] = {}
     for index, resource in enumerate(resources):
@@ -88,7 +95,12 @@ def _semantic_diagnostics(doc: SourceDocument, data: dict[str, Any]) -> list[Dia
         name = resource.get("name")
         rtype = resource.get("type")
         if isinstance(rtype, str) and rtype not in RESOURCE_TYPES:
-            out.append(doc.diagnostic(f"unknown resource type '{rtype}'{did_you_mean(rtype, RESOURCE_TYPES)}", ("resources", index, "type")))
+            out.append(
+                doc.diagnostic(
+                    f"unknown resource type '{rtype}'{did_you_mean(rtype, RESOURCE_TYPES)}",
+                    ("resources", index, "type"),
+                )
+            )
         if not isinstance(name, str):
             continue
         if not DNS_LABEL.match(name):
@@ -110,9 +122,11 @@ def _semantic_diagnostics(doc: SourceDocument, data: dict[str, Any]) -> list[Dia
                 out.append(doc.diagnostic(f"'{dep}' is listed twice", path, "warning"))
             counted.add(dep)
             if dep not in edges:
-                out.append(doc.diagnostic(f"unknown dependency '{dep}'{did_you_mean(dep, edges.keys())}", path))
+                out.append(doc.diagnostic(f"unknown dependency '{dep}'{did_you_mean(dep, list(edges))}", path))
     for cycle in find_cycles(edges):
-        out.append(doc.diagnostic(f"dependency cycle: {' → '.join(cycle)}", ("resources", seen[cycle[0]], "dependencies")))
+        out.append(
+            doc.diagnostic(f"dependency cycle: {' → '.join(cycle)}", ("resources", seen[cycle[0]], "dependencies"))
+        )
     return out
 
 

@@ -12,7 +12,16 @@ from typing import Any, TypeVar
 import click
 
 from alma.bootstrap import Services, build
-from alma.cli.failures import CONFLICT, FAILED, INVALID, REFUSED, error_json, exit_with, render_error, reported
+from alma.cli.failures import (
+    CONFLICT,
+    FAILED,
+    INVALID,
+    REFUSED,
+    error_json,
+    exit_with,
+    render_error,
+    reported,
+)
 from alma.cli.output import RichApplyProgress, print_json, print_plan, specs_brief, stderr, stdout, table
 from alma.errors import AlmaError, BlueprintInvalidError, InvalidInputError, RefusedError
 from alma.planning import Plan
@@ -83,8 +92,10 @@ def plan(file: str, json_output: bool, out: str | None) -> None:
         print_plan(console, result.plan)
         if result.plan.has_changes:
             target = out or file
-            console.print(f"\nPlan id {result.plan.id}; apply exactly this plan with `alma apply {target}`"
-                          + ("" if out else " after saving it with --out"))
+            console.print(
+                f"\nPlan id {result.plan.id}; apply exactly this plan with `alma apply {target}`"
+                + ("" if out else " after saving it with --out")
+            )
 
 
 def _write_plan_file(path: str, plan: Plan) -> None:
@@ -120,7 +131,11 @@ def _confirm(question: str, yes: bool) -> None:
 
 
 def _apply_and_report(
-    services: Services, plan_obj: Plan, parallelism: int | None, json_output: bool, expected_hash: str | None = None
+    services: Services,
+    plan_obj: Plan,
+    parallelism: int | None,
+    json_output: bool,
+    expected_hash: str | None = None,
 ) -> Awaitable[DeploymentReport]:
     progress = RichApplyProgress(stderr(), enabled=not json_output and sys.stderr.isatty())
 
@@ -155,7 +170,9 @@ def _finish(report: DeploymentReport, json_output: bool) -> None:
             for failure in report.failures:
                 console.print(f"  [red]{failure['status']}[/red] {failure['resource']}: {failure['error']}")
             if report.status != "succeeded":
-                console.print(f"State records what was done. Retry with `alma apply`, or `alma rollback {report.stack}`.")
+                console.print(
+                    f"State records what was done. Retry with `alma apply`, or `alma rollback {report.stack}`."
+                )
     if report.status != "succeeded":
         exit_with(FAILED)
 
@@ -188,6 +205,7 @@ async def _confirm_and_apply(
 
 def destroy(stack: str, yes: bool, parallelism: int | None, json_output: bool) -> None:
     with reported(json_output):
+
         async def body(services: Services) -> DeploymentReport:
             plan_obj = await services.plans.plan_destroy(stack)
             return await _confirm_and_apply(services, plan_obj, yes, parallelism, json_output)
@@ -197,6 +215,7 @@ def destroy(stack: str, yes: bool, parallelism: int | None, json_output: bool) -
 
 def rollback(stack: str, to: int | None, yes: bool, parallelism: int | None, json_output: bool) -> None:
     with reported(json_output):
+
         async def body(services: Services) -> DeploymentReport:
             plan_obj = await services.plans.plan_rollback(stack, to)
             return await _confirm_and_apply(services, plan_obj, yes, parallelism, json_output)
@@ -206,14 +225,22 @@ def rollback(stack: str, to: int | None, yes: bool, parallelism: int | None, jso
 
 def _resource_json(r: Any) -> dict[str, Any]:
     return {
-        "stack": r.stack, "name": r.name, "type": r.type, "provider": r.provider, "status": r.status,
-        "specs": r.specs, "dependencies": r.dependencies, "external_id": r.external_id,
-        "revision": r.revision, "updated_at": r.updated_at.isoformat(),
+        "stack": r.stack,
+        "name": r.name,
+        "type": r.type,
+        "provider": r.provider,
+        "status": r.status,
+        "specs": r.specs,
+        "dependencies": r.dependencies,
+        "external_id": r.external_id,
+        "revision": r.revision,
+        "updated_at": r.updated_at.isoformat(),
     }
 
 
 def state_list(stack: str | None, json_output: bool) -> None:
     with reported(json_output):
+
         async def body(services: Services) -> Any:
             return await services.stacks.resources(stack)
 
@@ -224,13 +251,16 @@ def state_list(stack: str | None, json_output: bool) -> None:
         if not resources:
             stdout().print("No resources recorded." + ("" if stack else " Deploy a blueprint with `alma deploy FILE`."))
             return
-        rows = [[r.stack, r.name, r.type, r.provider, r.status, specs_brief(r.specs), ", ".join(r.dependencies)]
-                for r in resources]
+        rows = [
+            [r.stack, r.name, r.type, r.provider, r.status, specs_brief(r.specs), ", ".join(r.dependencies)]
+            for r in resources
+        ]
         stdout().print(table(["STACK", "NAME", "TYPE", "PROVIDER", "STATUS", "SPECS", "DEPENDS ON"], rows))
 
 
 def state_show(stack: str, resource: str, json_output: bool) -> None:
     with reported(json_output):
+
         async def body(services: Services) -> Any:
             return await services.stacks.resource(stack, resource)
 
@@ -247,22 +277,41 @@ def state_show(stack: str, resource: str, json_output: bool) -> None:
 
 def history(stack: str, json_output: bool) -> None:
     with reported(json_output):
+
         async def body(services: Services) -> Any:
             return await services.stacks.history(stack)
 
         deployments = _run(body)
         rows_json = [
-            {"revision": d.revision, "status": d.status, "kind": d.kind, "deployment_id": d.id, "plan_id": d.plan_id,
-             "actor": d.actor, "started_at": d.started_at.isoformat(),
-             "finished_at": d.finished_at.isoformat() if d.finished_at else None,
-             "summary": d.summary, "error": d.error}
+            {
+                "revision": d.revision,
+                "status": d.status,
+                "kind": d.kind,
+                "deployment_id": d.id,
+                "plan_id": d.plan_id,
+                "actor": d.actor,
+                "started_at": d.started_at.isoformat(),
+                "finished_at": d.finished_at.isoformat() if d.finished_at else None,
+                "summary": d.summary,
+                "error": d.error,
+            }
             for d in deployments
         ]
         if json_output:
             print_json(rows_json)
             return
-        rows = [[str(d["revision"]), str(d["status"]), str(d["kind"]), str(d["actor"]), str(d["started_at"])[:19],
-                 _summary_brief(d["summary"]), str(d["error"] or "")] for d in rows_json]
+        rows = [
+            [
+                str(d["revision"]),
+                str(d["status"]),
+                str(d["kind"]),
+                str(d["actor"]),
+                str(d["started_at"])[:19],
+                _summary_brief(d["summary"]),
+                str(d["error"] or ""),
+            ]
+            for d in rows_json
+        ]
         stdout().print(table(["REV", "STATUS", "KIND", "BY", "STARTED (UTC)", "CHANGES", "ERROR"], rows))
 
 
@@ -273,13 +322,27 @@ def _summary_brief(summary: Any) -> str:
 
 def events(stack: str, deployment: str | None, json_output: bool) -> None:
     with reported(json_output):
+
         async def body(services: Services) -> Any:
             return await services.stacks.events(stack, deployment)
 
         found = _run(body)
         if json_output:
-            print_json([{"id": e.id, "at": e.at.isoformat(), "kind": e.kind, "resource": e.resource, "actor": e.actor,
-                         "deployment_id": e.deployment_id, "message": e.message, "data": e.data} for e in found])
+            print_json(
+                [
+                    {
+                        "id": e.id,
+                        "at": e.at.isoformat(),
+                        "kind": e.kind,
+                        "resource": e.resource,
+                        "actor": e.actor,
+                        "deployment_id": e.deployment_id,
+                        "message": e.message,
+                        "data": e.data,
+                    }
+                    for e in found
+                ]
+            )
             return
         rows = [[str(e.id), e.at.isoformat()[:23], e.actor, e.kind, e.message] for e in found]
         stdout().print(table(["ID", "AT (UTC)", "BY", "EVENT", "MESSAGE"], rows))
@@ -287,6 +350,7 @@ def events(stack: str, deployment: str | None, json_output: bool) -> None:
 
 def force_unlock(stack: str) -> None:
     with reported(False):
+
         async def body(services: Services) -> Any:
             return await services.stacks.force_unlock(stack)
 

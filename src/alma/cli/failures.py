@@ -36,7 +36,11 @@ def exit_code_for(error: AlmaError) -> int:
 
 
 def error_json(error: AlmaError) -> dict[str, object]:
-    body: dict[str, object] = {"type": type(error).__name__, "message": str(error), "exit_code": exit_code_for(error)}
+    body: dict[str, object] = {
+        "type": type(error).__name__,
+        "message": str(error),
+        "exit_code": exit_code_for(error),
+    }
     if isinstance(error, BlueprintInvalidError):
         body["errors"] = [d.as_json() for d in error.diagnostics if d.severity == "error"]
         body["warnings"] = [d.as_json() for d in error.diagnostics if d.severity == "warning"]

@@ -82,7 +82,9 @@ def destroy(stack: Stack, yes: Yes = False, parallelism: Parallelism = None, jso
 @app.command()
 def rollback(
     stack: Stack,
-    to: Annotated[int | None, typer.Option("--to", min=0, help="Revision to restore (default: the last good one).")] = None,
+    to: Annotated[
+        int | None, typer.Option("--to", min=0, help="Revision to restore (default: the last good one).")
+    ] = None,
     yes: Yes = False,
     parallelism: Parallelism = None,
     json_output: Json = False,

@@ -56,7 +56,12 @@ class FieldChange:
     forces_replace: bool = False
 
     def as_json(self) -> JSONDict:
-        return {"path": self.path, "before": self.before, "after": self.after, "forces_replace": self.forces_replace}
+        return {
+            "path": self.path,
+            "before": self.before,
+            "after": self.after,
+            "forces_replace": self.forces_replace,
+        }
 
 
 @dataclass(frozen=True, slots=True)

@@ -190,7 +190,9 @@ class FakeEngine:
         record: JSONDict = {
             "type": ref.type,
             "specs": dict(change.desired),
-            "id": existing["id"] if keep_id and existing else f"fake-{uuid.UUID(int=self._random.getrandbits(128)).hex[:12]}",
+            "id": existing["id"]
+            if keep_id and existing
+            else f"fake-{uuid.UUID(int=self._random.getrandbits(128)).hex[:12]}",
             "generation": (existing["generation"] + 1) if keep_id and existing else 1,
         }
         await self._world.put(ref.key, record)

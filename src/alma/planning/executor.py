@@ -180,13 +180,25 @@ class Executor:
             except TransientEngineError as exc:
                 if attempt >= self._retry.attempts:
                     message = f"{exc} (gave up after {attempt} attempts)"
-                    return Outcome(action, "failed", error=message, attempts=attempt, elapsed_s=time.perf_counter() - started)
+                    return Outcome(
+                        action,
+                        "failed",
+                        error=message,
+                        attempts=attempt,
+                        elapsed_s=time.perf_counter() - started,
+                    )
                 delay = self._retry.delay(attempt, self._rng)
                 if self._observer:
                     self._observer.retrying(action, attempt, exc, delay)
                 await asyncio.sleep(delay)  # the backoff itself
             except EngineError as exc:
-                return Outcome(action, "failed", error=str(exc), attempts=attempt, elapsed_s=time.perf_counter() - started)
+                return Outcome(
+                    action,
+                    "failed",
+                    error=str(exc),
+                    attempts=attempt,
+                    elapsed_s=time.perf_counter() - started,
+                )
 
     async def _perform(self, action: PlannedAction) -> Observed | None:
         engine = self._engines(action.provider)
@@ -207,7 +219,8 @@ class Executor:
             if actual is not None:
                 raise EngineMismatchError(
                     f"the {engine.name} engine reported {action.resource} deleted, but it still exists: "
-                    "this is a bug in the engine", resource=action.resource,
+                    "this is a bug in the engine",
+                    resource=action.resource,
                 )
             return None
         check = engine.diff(ref, action.after, actual)
@@ -215,6 +228,7 @@ class Executor:
             detail = ", ".join(f"{c.path}: wanted {c.after!r}, got {c.before!r}" for c in check.fields) or "absent"
             raise EngineMismatchError(
                 f"the {engine.name} engine reported {action.action} of {action.resource} done, but reads back "
-                f"something else ({detail}): this is a bug in the engine", resource=action.resource,
+                f"something else ({detail}): this is a bug in the engine",
+                resource=action.resource,
             )
         return actual

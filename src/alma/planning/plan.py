@@ -62,7 +62,9 @@ class PlannedAction:
             action=data["action"],
             before=data["before"],
             after=data["after"],
-            changes=tuple(FieldChange(c["path"], c["before"], c["after"], c["forces_replace"]) for c in data["changes"]),
+            changes=tuple(
+                FieldChange(c["path"], c["before"], c["after"], c["forces_replace"]) for c in data["changes"]
+            ),
             dependencies=tuple(data["dependencies"]),
             external_id=data.get("external_id"),
             reason=data.get("reason", ""),
@@ -118,8 +120,14 @@ class Plan:
 
     @classmethod
     def from_content(
-        cls, plan_id: str, content: JSONDict, *, created_at: dt.datetime, created_by: str,
-        blueprint_id: int | None, stored_hash: str,
+        cls,
+        plan_id: str,
+        content: JSONDict,
+        *,
+        created_at: dt.datetime,
+        created_by: str,
+        blueprint_id: int | None,
+        stored_hash: str,
     ) -> Plan:
         return cls(
             id=plan_id,

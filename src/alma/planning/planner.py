@@ -71,7 +71,11 @@ async def plan_actions(
     targets = [(r.name, r.type, r.provider) for r in desired]
     targets += [(r.name, r.type, r.provider) for r in recorded if r.name not in by_name]
     # A resource whose type or provider changed is also read where it was, so it can be replaced.
-    moved = [r for r in recorded if r.name in by_name and (r.type, r.provider) != (by_name[r.name].type, by_name[r.name].provider)]
+    moved = [
+        r
+        for r in recorded
+        if r.name in by_name and (r.type, r.provider) != (by_name[r.name].type, by_name[r.name].provider)
+    ]
     observed = await refresh(stack, targets, engines)
     old_observed = await refresh(stack, [(r.name, r.type, r.provider) for r in moved], engines) if moved else {}
 
@@ -79,7 +83,9 @@ async def plan_actions(
     order = topological_order({r.name: r.dependencies for r in desired})
     for name in order:
         resource = by_name[name]
-        actions.append(_action_for(stack, resource, recorded_by_name.get(name), observed[name], old_observed.get(name), engines))
+        actions.append(
+            _action_for(stack, resource, recorded_by_name.get(name), observed[name], old_observed.get(name), engines)
+        )
 
     leaving = {r.name: r for r in recorded if r.name not in by_name}
     delete_order = topological_order({name: r.dependencies for name, r in leaving.items()})
@@ -88,8 +94,12 @@ async def plan_actions(
         seen = observed[name]
         actions.append(
             PlannedAction(
-                resource=name, type=record.type, provider=record.provider, action="delete",
-                before=seen.specs if seen else None, after=None,
+                resource=name,
+                type=record.type,
+                provider=record.provider,
+                action="delete",
+                before=seen.specs if seen else None,
+                after=None,
                 dependencies=tuple(record.dependencies),
                 external_id=seen.external_id if seen else None,
                 reason="" if seen else "already absent; only its record is removed",
@@ -111,8 +121,15 @@ def _action_for(
         was = f"{record.type}/{record.provider}"
         now = f"{resource.type}/{resource.provider}"
         return PlannedAction(
-            resource.name, resource.type, resource.provider, "replace", old_observed.specs, resource.specs,
-            (FieldChange("type/provider", was, now, True),), resource.dependencies, old_observed.external_id,
+            resource.name,
+            resource.type,
+            resource.provider,
+            "replace",
+            old_observed.specs,
+            resource.specs,
+            (FieldChange("type/provider", was, now, True),),
+            resource.dependencies,
+            old_observed.external_id,
             reason=f"moves from {was} to {now}",
         )
     change = engines(resource.provider).diff(ref, resource.specs, observed)
@@ -127,7 +144,14 @@ def _action_for(
         action = "update"  # only the recorded dependencies change; the engine has nothing to do
         changes = (FieldChange("dependencies", list(record.dependencies), list(resource.dependencies)),)
     return PlannedAction(
-        resource.name, resource.type, resource.provider, action,
-        observed.specs if observed else None, resource.specs, changes, resource.dependencies,
-        observed.external_id if observed else None, reason,
+        resource.name,
+        resource.type,
+        resource.provider,
+        action,
+        observed.specs if observed else None,
+        resource.specs,
+        changes,
+        resource.dependencies,
+        observed.external_id if observed else None,
+        reason,
     )

@@ -75,11 +75,13 @@ class BlueprintService:
                 continue
             engine = self._engines.get(resource.provider)
             if resource.type not in engine.resource_types:
-                diagnostics.append(doc.diagnostic(
-                    f"provider '{resource.provider}' has no resource type '{resource.type}'; it offers "
-                    + ", ".join(sorted(engine.resource_types)),
-                    ("resources", index, "type"),
-                ))
+                diagnostics.append(
+                    doc.diagnostic(
+                        f"provider '{resource.provider}' has no resource type '{resource.type}'; it offers "
+                        + ", ".join(sorted(engine.resource_types)),
+                        ("resources", index, "type"),
+                    )
+                )
                 continue
             problems = engine.check(resource.type, resource.specs)
             for problem_in_specs in problems:
@@ -87,7 +89,11 @@ class BlueprintService:
                 diagnostics.append(doc.diagnostic(problem_in_specs.message, path, problem_in_specs.severity))
             if not has_errors(problems):
                 specs = engine.normalize(resource.type, resource.specs)
-                desired.append(DesiredResource(resource.name, resource.type, resource.provider, specs, tuple(resource.dependencies)))
+                desired.append(
+                    DesiredResource(
+                        resource.name, resource.type, resource.provider, specs, tuple(resource.dependencies)
+                    )
+                )
         return desired
 
     def _check_quotas(
@@ -97,22 +103,25 @@ class BlueprintService:
         for resource in desired:
             total = totals[resource.provider]
             total["resources"] += 1
-            total["cores"] += int(resource.specs.get("cores", 0) or 0) * int(resource.specs.get("replicas", 1) or 1)
+            total["cores"] += int(resource.specs.get("cores", 0) or 0)
             total["memory_mb"] += int(resource.specs.get("memory", 0) or 0)
             total["disk_gb"] += int(resource.specs.get("disk", 0) or 0) + int(resource.specs.get("size", 0) or 0)
         out = []
         for provider, quota in self._settings.quotas.items():
-            total = totals.get(provider)
-            if total is None:
+            if provider not in totals:
                 continue
+            total = totals[provider]
             checks = [*QUOTA_FIELDS, ("resources", "resources", "")]
             for field, label, unit in checks:
                 limit = getattr(quota, field)
                 if limit is not None and total[field] > limit:
-                    out.append(doc.diagnostic(
-                        f"quota exceeded for provider '{provider}': the blueprint asks for {total[field]:,}{unit} "
-                        f"{label} in total, the quota is {limit:,}{unit}", ("resources",),
-                    ))
+                    out.append(
+                        doc.diagnostic(
+                            f"quota exceeded for provider '{provider}': the blueprint asks for {total[field]:,}{unit} "
+                            f"{label} in total, the quota is {limit:,}{unit}",
+                            ("resources",),
+                        )
+                    )
         return out
 
 

@@ -38,8 +38,12 @@ class DeploymentReport:
 
     def as_json(self) -> dict[str, Any]:
         return {
-            "deployment_id": self.deployment_id, "stack": self.stack, "revision": self.revision,
-            "status": self.status, "summary": self.summary, "elapsed_s": round(self.elapsed_s, 3),
+            "deployment_id": self.deployment_id,
+            "stack": self.stack,
+            "revision": self.revision,
+            "status": self.status,
+            "summary": self.summary,
+            "elapsed_s": round(self.elapsed_s, 3),
             "failures": self.failures,
         }
 
@@ -67,11 +71,20 @@ class DeploymentService:
         if expected_hash is not None and expected_hash != plan.hash:
             raise PlanTamperedError(f"the plan file does not match stored plan {plan_id} (hash differs); refused")
         if not plan.has_changes:
-            return DeploymentReport(None, plan.stack, plan.base_revision, "succeeded", plan.summary(),
-                                    time.perf_counter() - started, [])
+            return DeploymentReport(
+                None,
+                plan.stack,
+                plan.base_revision,
+                "succeeded",
+                plan.summary(),
+                time.perf_counter() - started,
+                [],
+            )
         async with self._locked(plan.stack, f"{plan.kind} plan {plan.id}"):
             deployment_id, revision = await self._begin(plan)
-            recorder = DeploymentRecorder(self._store, plan.stack, deployment_id, revision, self._settings.user, progress)
+            recorder = DeploymentRecorder(
+                self._store, plan.stack, deployment_id, revision, self._settings.user, progress
+            )
             result = await self._execute(plan, recorder, parallelism, progress)
             return await self._finish(plan, deployment_id, revision, result, started)
 
@@ -79,7 +92,9 @@ class DeploymentService:
     async def _locked(self, stack: str, reason: str) -> AsyncIterator[None]:
         ttl = self._settings.lock_ttl_s
         token = await self._store.locks.acquire(stack, self.holder(), reason, ttl)
-        self._store.events.append(stack, "lock.acquired", f"locked by {self.holder()}: {reason}", actor=self._settings.user)
+        self._store.events.append(
+            stack, "lock.acquired", f"locked by {self.holder()}: {reason}", actor=self._settings.user
+        )
 
         async def keep_alive() -> None:
             while True:
@@ -101,18 +116,39 @@ class DeploymentService:
         deployment_id = uuid.uuid4().hex
         async with self._store.db.engine.begin() as conn:
             revision = await self._store.stacks.advance(conn, plan.stack, plan.base_revision)
-            await self._store.deployments.start(conn, DeploymentRecord(
-                deployment_id, plan.stack, revision, plan.id, plan.kind, "running", self._settings.user,
-                utcnow(), None, plan.summary(), None, None,
-            ))
+            await self._store.deployments.start(
+                conn,
+                DeploymentRecord(
+                    deployment_id,
+                    plan.stack,
+                    revision,
+                    plan.id,
+                    plan.kind,
+                    "running",
+                    self._settings.user,
+                    utcnow(),
+                    None,
+                    plan.summary(),
+                    None,
+                    None,
+                ),
+            )
         self._store.events.append(
-            plan.stack, "deployment.started", f"revision {revision}: {plan.kind} plan {plan.id}",
-            actor=self._settings.user, deployment_id=deployment_id, data={"plan_id": plan.id, "hash": plan.hash},
+            plan.stack,
+            "deployment.started",
+            f"revision {revision}: {plan.kind} plan {plan.id}",
+            actor=self._settings.user,
+            deployment_id=deployment_id,
+            data={"plan_id": plan.id, "hash": plan.hash},
         )
         return deployment_id, revision
 
     async def _execute(
-        self, plan: Plan, recorder: DeploymentRecorder, parallelism: int | None, progress: ApplyProgress | None
+        self,
+        plan: Plan,
+        recorder: DeploymentRecorder,
+        parallelism: int | None,
+        progress: ApplyProgress | None,
     ) -> ExecutionResult:
         settings = self._settings
         executor = Executor(
@@ -134,23 +170,37 @@ class DeploymentService:
         status = "succeeded" if result.succeeded else "failed"
         failures = [
             {"resource": o.action.resource, "action": o.action.action, "status": o.status, "error": o.error}
-            for o in result.outcomes.values() if o.status != "succeeded"
+            for o in result.outcomes.values()
+            if o.status != "succeeded"
         ]
         summary = {
             **plan.summary(),
-            "succeeded": result.count("succeeded"), "failed": result.count("failed"), "skipped": result.count("skipped"),
+            "succeeded": result.count("succeeded"),
+            "failed": result.count("failed"),
+            "skipped": result.count("skipped"),
         }
         await self._store.buffer.flush()
         snapshot = [
-            {"name": r.name, "type": r.type, "provider": r.provider, "specs": r.specs, "dependencies": r.dependencies}
+            {
+                "name": r.name,
+                "type": r.type,
+                "provider": r.provider,
+                "specs": r.specs,
+                "dependencies": r.dependencies,
+            }
             for r in await self._store.stacks.resources(plan.stack)
         ]
         first_error = failures[0]["error"] if failures and result.count("failed") else None
         await self._store.deployments.finish(deployment_id, status, summary, snapshot, first_error)
         self._store.events.append(
-            plan.stack, f"deployment.{status}", f"revision {revision} {status}", actor=self._settings.user,
-            deployment_id=deployment_id, data={"summary": summary},
+            plan.stack,
+            f"deployment.{status}",
+            f"revision {revision} {status}",
+            actor=self._settings.user,
+            deployment_id=deployment_id,
+            data={"summary": summary},
         )
         await self._store.buffer.flush()
-        return DeploymentReport(deployment_id, plan.stack, revision, status, summary,
-                                time.perf_counter() - started, failures)
+        return DeploymentReport(
+            deployment_id, plan.stack, revision, status, summary, time.perf_counter() - started, failures
+        )

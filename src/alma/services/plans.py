@@ -68,9 +68,15 @@ class PlanService:
                 problem = self._engines.problem_with(item["provider"])
                 if problem is not None:
                     raise InvalidInputError(f"cannot restore {item['name']}: {problem}")
-                desired.append(DesiredResource(
-                    item["name"], item["type"], item["provider"], item["specs"], tuple(item["dependencies"])
-                ))
+                desired.append(
+                    DesiredResource(
+                        item["name"],
+                        item["type"],
+                        item["provider"],
+                        item["specs"],
+                        tuple(item["dependencies"]),
+                    )
+                )
         return await self._make(stack, "rollback", desired, target_revision=to_revision)
 
     async def get(self, plan_id: str) -> Plan:
@@ -78,8 +84,12 @@ class PlanService:
         if record is None:
             raise InvalidInputError(f"no plan with id '{plan_id}'; make one with `alma plan FILE`")
         plan = Plan.from_content(
-            record.id, record.body, created_at=record.created_at, created_by=record.created_by,
-            blueprint_id=record.blueprint_id, stored_hash=record.hash,
+            record.id,
+            record.body,
+            created_at=record.created_at,
+            created_by=record.created_by,
+            blueprint_id=record.blueprint_id,
+            stored_hash=record.hash,
         )
         if plan.computed_hash() != record.hash:
             raise PlanTamperedError(f"plan {plan_id} in the store no longer matches its hash; make a new plan")
@@ -105,14 +115,30 @@ class PlanService:
         recorded = await self._store.stacks.resources(stack)
         actions = await plan_actions(stack, desired, recorded, self._engines.get)
         plan = Plan(
-            id=uuid.uuid4().hex, stack=stack, kind=kind, base_revision=base_revision, actions=tuple(actions),
-            created_at=utcnow(), created_by=self._settings.user, blueprint_id=blueprint_id,
+            id=uuid.uuid4().hex,
+            stack=stack,
+            kind=kind,
+            base_revision=base_revision,
+            actions=tuple(actions),
+            created_at=utcnow(),
+            created_by=self._settings.user,
+            blueprint_id=blueprint_id,
             target_revision=target_revision,
         )
         content = plan.content()
         digest = content_hash(content)
         plan = dataclasses.replace(plan, hash=digest)
-        await self._store.plans.save(PlanRecord(
-            plan.id, stack, base_revision, kind, digest, blueprint_id, content, plan.created_at, plan.created_by,
-        ))
+        await self._store.plans.save(
+            PlanRecord(
+                plan.id,
+                stack,
+                base_revision,
+                kind,
+                digest,
+                blueprint_id,
+                content,
+                plan.created_at,
+                plan.created_by,
+            )
+        )
         return plan

@@ -22,7 +22,13 @@ class ApplyProgress(Protocol):
 
 class DeploymentRecorder:
     def __init__(
-        self, store: Store, stack: str, deployment_id: str, revision: int, actor: str, progress: ApplyProgress | None
+        self,
+        store: Store,
+        stack: str,
+        deployment_id: str,
+        revision: int,
+        actor: str,
+        progress: ApplyProgress | None,
     ) -> None:
         self._store = store
         self._stack = stack
@@ -33,8 +39,13 @@ class DeploymentRecorder:
 
     def event(self, kind: str, message: str, resource: str | None = None, **data: object) -> None:
         self._store.events.append(
-            self._stack, kind, message, actor=self._actor, deployment_id=self._deployment_id,
-            resource=resource, data=dict(data),
+            self._stack,
+            kind,
+            message,
+            actor=self._actor,
+            deployment_id=self._deployment_id,
+            resource=resource,
+            data=dict(data),
         )
 
     def started(self, action: PlannedAction, attempt: int) -> None:
@@ -43,30 +54,48 @@ class DeploymentRecorder:
 
     def retrying(self, action: PlannedAction, attempt: int, error: EngineError, delay_s: float) -> None:
         self.event(
-            "resource.retrying", f"{action.action} of {action.resource} failed ({error}); retrying in {delay_s:.2f}s",
-            action.resource, attempt=attempt, delay_s=round(delay_s, 3),
+            "resource.retrying",
+            f"{action.action} of {action.resource} failed ({error}); retrying in {delay_s:.2f}s",
+            action.resource,
+            attempt=attempt,
+            delay_s=round(delay_s, 3),
         )
 
     def finished(self, outcome: Outcome) -> None:
         action = outcome.action
         if outcome.status == "succeeded":
             verb = DONE.get(action.action, action.action)
-            self.event(f"resource.{verb}", f"{action.resource} {verb}", action.resource,
-                       attempts=outcome.attempts, elapsed_s=round(outcome.elapsed_s, 4))
+            self.event(
+                f"resource.{verb}",
+                f"{action.resource} {verb}",
+                action.resource,
+                attempts=outcome.attempts,
+                elapsed_s=round(outcome.elapsed_s, 4),
+            )
             if action.action == "delete":
                 self._store.buffer.remove_resource(self._stack, action.resource)
             else:
                 observed = outcome.observed
-                self._store.buffer.set_resource({
-                    "stack": self._stack, "name": action.resource, "type": action.type,
-                    "provider": action.provider, "specs": action.after or {},
-                    "dependencies": list(action.dependencies),
-                    "status": observed.status if observed else "unknown",
-                    "external_id": observed.external_id if observed else None,
-                    "revision": self._revision, "updated_at": utcnow(),
-                })
+                self._store.buffer.set_resource(
+                    {
+                        "stack": self._stack,
+                        "name": action.resource,
+                        "type": action.type,
+                        "provider": action.provider,
+                        "specs": action.after or {},
+                        "dependencies": list(action.dependencies),
+                        "status": observed.status if observed else "unknown",
+                        "external_id": observed.external_id if observed else None,
+                        "revision": self._revision,
+                        "updated_at": utcnow(),
+                    }
+                )
         else:
-            self.event(f"resource.{outcome.status}", f"{action.resource}: {outcome.error}", action.resource,
-                       attempts=outcome.attempts)
+            self.event(
+                f"resource.{outcome.status}",
+                f"{action.resource}: {outcome.error}",
+                action.resource,
+                attempts=outcome.attempts,
+            )
         if self._progress is not None:
             self._progress.advance(outcome)

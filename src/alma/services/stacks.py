@@ -33,7 +33,9 @@ class StackService:
         await self._require(stack)
         return await self._store.deployments.history(stack)
 
-    async def events(self, stack: str, deployment_id: str | None = None, after_id: int = 0, limit: int = 1000) -> list[EventRecord]:
+    async def events(
+        self, stack: str, deployment_id: str | None = None, after_id: int = 0, limit: int = 1000
+    ) -> list[EventRecord]:
         await self._require(stack)
         return await self._store.events.list(stack, deployment_id, after_id, limit)
 
@@ -45,8 +47,11 @@ class StackService:
         released = await self._store.locks.force_release(stack)
         if released is not None:
             self._store.events.append(
-                stack, "lock.forced", f"{self._settings.user} removed the lock held by {released.holder} ({released.reason})",
-                actor=self._settings.user, data={"holder": released.holder, "reason": released.reason},
+                stack,
+                "lock.forced",
+                f"{self._settings.user} removed the lock held by {released.holder} ({released.reason})",
+                actor=self._settings.user,
+                data={"holder": released.holder, "reason": released.reason},
             )
             await self._store.buffer.flush()
         return released

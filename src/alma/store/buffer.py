@@ -116,7 +116,9 @@ class WriteBuffer:
         if removed:
             condition = (resources.c.stack == sa.bindparam("s")) & (resources.c.name == sa.bindparam("n"))
             await conn.execute(resources.delete().where(condition), removed)
-        kv_rows = [{"namespace": ns, "key": key, "value": value} for (ns, key), value in batch_kv.items() if value is not None]
+        kv_rows = [
+            {"namespace": ns, "key": key, "value": value} for (ns, key), value in batch_kv.items() if value is not None
+        ]
         if kv_rows:
             await conn.execute(self._upsert_kv, kv_rows)
         kv_removed = [{"ns": ns, "k": key} for (ns, key), value in batch_kv.items() if value is None]

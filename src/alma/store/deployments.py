@@ -15,8 +15,15 @@ from alma.store.schema import deployments, plans
 def _plan(row: sa.Row[tuple[object, ...]]) -> PlanRecord:
     m = row._mapping
     return PlanRecord(
-        m["id"], m["stack"], m["base_revision"], m["kind"], m["hash"], m["blueprint_id"],
-        m["body"], as_utc(m["created_at"]), m["created_by"],
+        m["id"],
+        m["stack"],
+        m["base_revision"],
+        m["kind"],
+        m["hash"],
+        m["blueprint_id"],
+        m["body"],
+        as_utc(m["created_at"]),
+        m["created_by"],
     )
 
 
@@ -24,8 +31,18 @@ def _deployment(row: sa.Row[tuple[object, ...]]) -> DeploymentRecord:
     m = row._mapping
     finished = m["finished_at"]
     return DeploymentRecord(
-        m["id"], m["stack"], m["revision"], m["plan_id"], m["kind"], m["status"], m["actor"],
-        as_utc(m["started_at"]), as_utc(finished) if finished else None, m["summary"], m["snapshot"], m["error"],
+        m["id"],
+        m["stack"],
+        m["revision"],
+        m["plan_id"],
+        m["kind"],
+        m["status"],
+        m["actor"],
+        as_utc(m["started_at"]),
+        as_utc(finished) if finished else None,
+        m["summary"],
+        m["snapshot"],
+        m["error"],
     )
 
 
@@ -37,9 +54,15 @@ class PlanRepository:
         async with self._db.engine.begin() as conn:
             await conn.execute(
                 plans.insert().values(
-                    id=plan.id, stack=plan.stack, base_revision=plan.base_revision, kind=plan.kind,
-                    hash=plan.hash, blueprint_id=plan.blueprint_id, body=plan.body,
-                    created_at=plan.created_at, created_by=plan.created_by,
+                    id=plan.id,
+                    stack=plan.stack,
+                    base_revision=plan.base_revision,
+                    kind=plan.kind,
+                    hash=plan.hash,
+                    blueprint_id=plan.blueprint_id,
+                    body=plan.body,
+                    created_at=plan.created_at,
+                    created_by=plan.created_by,
                 )
             )
 
@@ -56,14 +79,28 @@ class DeploymentRepository:
     async def start(self, conn: AsyncConnection, record: DeploymentRecord) -> None:
         await conn.execute(
             deployments.insert().values(
-                id=record.id, stack=record.stack, revision=record.revision, plan_id=record.plan_id,
-                kind=record.kind, status=record.status, actor=record.actor, started_at=record.started_at,
-                finished_at=None, summary=record.summary, snapshot=None, error=None,
+                id=record.id,
+                stack=record.stack,
+                revision=record.revision,
+                plan_id=record.plan_id,
+                kind=record.kind,
+                status=record.status,
+                actor=record.actor,
+                started_at=record.started_at,
+                finished_at=None,
+                summary=record.summary,
+                snapshot=None,
+                error=None,
             )
         )
 
     async def finish(
-        self, deployment_id: str, status: str, summary: dict[str, Any], snapshot: list[dict[str, Any]], error: str | None
+        self,
+        deployment_id: str,
+        status: str,
+        summary: dict[str, Any],
+        snapshot: list[dict[str, Any]],
+        error: str | None,
     ) -> None:
         async with self._db.engine.begin() as conn:
             await conn.execute(

@@ -30,8 +30,16 @@ class EventLog:
     ) -> None:
         """Buffered: durable once the buffer is flushed (every few ms, and before any reply)."""
         self._buffer.add_event(
-            {"at": utcnow(), "stack": stack, "deployment_id": deployment_id, "resource": resource,
-             "kind": kind, "actor": actor, "message": message, "data": data or {}}
+            {
+                "at": utcnow(),
+                "stack": stack,
+                "deployment_id": deployment_id,
+                "resource": resource,
+                "kind": kind,
+                "actor": actor,
+                "message": message,
+                "data": data or {},
+            }
         )
 
     async def list(
@@ -45,7 +53,16 @@ class EventLog:
         async with self._db.engine.connect() as conn:
             rows = await conn.execute(query)
             return [
-                EventRecord(m["id"], as_utc(m["at"]), m["stack"], m["deployment_id"], m["resource"], m["kind"],
-                            m["actor"], m["message"], m["data"])
+                EventRecord(
+                    m["id"],
+                    as_utc(m["at"]),
+                    m["stack"],
+                    m["deployment_id"],
+                    m["resource"],
+                    m["kind"],
+                    m["actor"],
+                    m["message"],
+                    m["data"],
+                )
                 for m in (row._mapping for row in rows)
             ]

@@ -18,7 +18,9 @@ from alma.store.schema import locks
 
 def _record(row: sa.Row[tuple[object, ...]]) -> LockRecord:
     m = row._mapping
-    return LockRecord(m["stack"], m["holder"], m["reason"], m["token"], as_utc(m["acquired_at"]), as_utc(m["expires_at"]))
+    return LockRecord(
+        m["stack"], m["holder"], m["reason"], m["token"], as_utc(m["acquired_at"]), as_utc(m["expires_at"])
+    )
 
 
 class LockRepository:
@@ -29,8 +31,14 @@ class LockRepository:
         """Take the lock and return its token, or raise ``StackLockedError`` naming the holder."""
         token = uuid.uuid4().hex
         now = utcnow()
-        row = {"stack": stack, "holder": holder, "reason": reason, "token": token,
-               "acquired_at": now, "expires_at": now + dt.timedelta(seconds=ttl_s)}
+        row = {
+            "stack": stack,
+            "holder": holder,
+            "reason": reason,
+            "token": token,
+            "acquired_at": now,
+            "expires_at": now + dt.timedelta(seconds=ttl_s),
+        }
         try:
             async with self._db.engine.begin() as conn:
                 await conn.execute(locks.insert(), row)

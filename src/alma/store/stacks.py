@@ -6,6 +6,7 @@ import hashlib
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from alma.errors import StalePlanError
 from alma.store.database import Database, as_utc, utcnow
@@ -16,8 +17,16 @@ from alma.store.schema import blueprints, resources, stacks
 def _resource(row: sa.Row[tuple[object, ...]]) -> ResourceRecord:
     m = row._mapping
     return ResourceRecord(
-        m["stack"], m["name"], m["type"], m["provider"], m["specs"], m["dependencies"],
-        m["status"], m["external_id"], m["revision"], as_utc(m["updated_at"]),
+        m["stack"],
+        m["name"],
+        m["type"],
+        m["provider"],
+        m["specs"],
+        m["dependencies"],
+        m["status"],
+        m["external_id"],
+        m["revision"],
+        as_utc(m["updated_at"]),
     )
 
 
@@ -31,7 +40,7 @@ class StackRepository:
             value = await conn.scalar(sa.select(stacks.c.revision).where(stacks.c.name == stack))
         return int(value or 0)
 
-    async def advance(self, conn: sa.ext.asyncio.AsyncConnection, stack: str, expected: int) -> int:
+    async def advance(self, conn: AsyncConnection, stack: str, expected: int) -> int:
         """Move the revision from ``expected`` to the next one, atomically; raise if it moved already."""
         now = utcnow()
         if expected == 0:
@@ -68,11 +77,7 @@ class StackRepository:
         return _resource(row) if row else None
 
     async def summaries(self) -> list[StackSummary]:
-        count = (
-            sa.select(sa.func.count())
-            .where(resources.c.stack == stacks.c.name)
-            .scalar_subquery()
-        )
+        count = sa.select(sa.func.count()).where(resources.c.stack == stacks.c.name).scalar_subquery()
         query = sa.select(stacks.c.name, stacks.c.revision, count, stacks.c.updated_at).order_by(stacks.c.name)
         async with self._db.engine.connect() as conn:
             return [StackSummary(n, r, int(c), as_utc(u)) for n, r, c, u in await conn.execute(query)]
@@ -95,13 +100,19 @@ class StackRepository:
                 ).first()
                 if found:
                     return int(found[0]), int(found[1])
-                latest = await conn.scalar(sa.select(sa.func.max(blueprints.c.version)).where(blueprints.c.stack == stack))
+                latest = await conn.scalar(
+                    sa.select(sa.func.max(blueprints.c.version)).where(blueprints.c.stack == stack)
+                )
                 version = int(latest or 0) + 1
                 try:
                     result = await conn.execute(
                         blueprints.insert().values(
-                            stack=stack, version=version, content_hash=digest, content=content,
-                            created_at=utcnow(), created_by=actor,
+                            stack=stack,
+                            version=version,
+                            content_hash=digest,
+                            content=content,
+                            created_at=utcnow(),
+                            created_by=actor,
                         )
                     )
                 except IntegrityError:

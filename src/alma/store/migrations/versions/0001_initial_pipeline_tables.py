@@ -112,5 +112,14 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    for table in ("engine_kv", "events", "locks", "resources", "deployments", "plans", "blueprints", "stacks"):
+    for table in (
+        "engine_kv",
+        "events",
+        "locks",
+        "resources",
+        "deployments",
+        "plans",
+        "blueprints",
+        "stacks",
+    ):
         op.drop_table(table)
