@@ -126,7 +126,7 @@ class FakeEngine:
         self._permanent_fail_rate = permanent_fail_rate
         self._fail_resources = fail_resources
         self._random = random.Random(seed)
-        self._last_checked: tuple[Mapping[str, Any] | None, SpecModel | None] = (None, None)
+        self._last_checked: tuple[str, dict[str, Any], SpecModel | None] = ("", {}, None)
 
     def check(self, resource_type: str, specs: Mapping[str, Any]) -> list[Diagnostic]:
         model = SPEC_MODELS.get(resource_type)
@@ -135,14 +135,13 @@ class FakeEngine:
         validated, diagnostics = check_spec(model, specs)
         if resource_type == "compute" and specs.get("image") and specs.get("template"):
             diagnostics.append(Diagnostic("give 'image' or 'template', not both", "template"))
-        # normalize() is called next with the same mapping: keep the result instead of validating twice.
-        # Holding a reference to ``specs`` keeps the identity check sound.
-        self._last_checked = (specs, validated)
+        # normalize() is usually called next with equal specs: keep the result instead of validating twice.
+        self._last_checked = (resource_type, dict(specs), validated)
         return diagnostics
 
     def normalize(self, resource_type: str, specs: Mapping[str, Any]) -> JSONDict:
-        checked_specs, validated = self._last_checked
-        if checked_specs is not specs or validated is None:
+        checked_type, checked_specs, validated = self._last_checked
+        if validated is None or checked_type != resource_type or checked_specs != specs:
             validated = SPEC_MODELS[resource_type].model_validate(specs)
         return validated.model_dump()
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import random
 import time
+from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
@@ -97,24 +98,17 @@ class Executor:
     ) -> None:
         self._stack = stack
         self._engines = engines
-        self._global = asyncio.Semaphore(parallelism)
+        self._parallelism = parallelism
         self._limits = provider_parallelism or {}
-        self._per_provider: dict[str, asyncio.Semaphore] = {}
         self._retry = retry or RetryPolicy()
         self._observer = observer
         self._rng = rng or random.Random()
         self._stopping = False
 
-    def _provider_gate(self, provider: str) -> asyncio.Semaphore | None:
-        limit = self._limits.get(provider)
-        if limit is None:
-            return None
-        gate = self._per_provider.get(provider)
-        if gate is None:
-            gate = self._per_provider[provider] = asyncio.Semaphore(limit)
-        return gate
-
     async def run(self, actions: Sequence[PlannedAction]) -> ExecutionResult:
+        """Dispatch ready actions while slots are free; on each completion, record it, release its
+        dependents, and dispatch again. One loop owns the slots, so a permanent failure is seen
+        before anything else is dispatched, and observers hear every transition in order."""
         started = time.perf_counter()
         result = ExecutionResult()
         by_name = {a.resource: a for a in actions}
@@ -124,50 +118,52 @@ class Executor:
             for dep in deps:
                 dependents[dep].append(name)
         remaining = {name: len(deps) for name, deps in waits.items()}
-        tasks: set[asyncio.Task[Outcome]] = set()
+        ready: deque[str] = deque(name for name, count in remaining.items() if count == 0)
+        in_flight: dict[asyncio.Task[Outcome], str] = {}
+        per_provider: dict[str, int] = {}
         loop = asyncio.get_running_loop()
 
-        def launch(name: str) -> None:
-            tasks.add(loop.create_task(self._run_one(by_name[name])))
+        def dispatch() -> None:
+            held_back: list[str] = []
+            while ready and len(in_flight) < self._parallelism and not self._stopping:
+                name = ready.popleft()
+                provider = by_name[name].provider
+                limit = self._limits.get(provider)
+                if limit is not None and per_provider.get(provider, 0) >= limit:
+                    held_back.append(name)  # its provider is at its limit: it keeps its place in line
+                    continue
+                per_provider[provider] = per_provider.get(provider, 0) + 1
+                in_flight[loop.create_task(self._attempt(by_name[name]))] = name
+            ready.extendleft(reversed(held_back))
 
-        for name, count in remaining.items():
-            if count == 0:
-                launch(name)
-        while tasks:
-            done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+        dispatch()
+        while in_flight:
+            done, _ = await asyncio.wait(in_flight, return_when=asyncio.FIRST_COMPLETED)
             for task in done:
-                tasks.discard(task)
+                name = in_flight.pop(task)
                 outcome = task.result()
-                name = outcome.action.resource
+                per_provider[outcome.action.provider] -= 1
                 result.outcomes[name] = outcome
-                if self._observer:
-                    self._observer.finished(outcome)
                 if outcome.status == "failed":
                     self._stopping = True
+                if self._observer:
+                    self._observer.finished(outcome)
                 for child in dependents[name]:
                     remaining[child] -= 1
                     if remaining[child] == 0:
-                        launch(child)
+                        ready.append(child)
+            dispatch()
         for name, action in by_name.items():
-            if name in waits and name not in result.outcomes:  # never became ready: a dependency failed
-                skipped = Outcome(action, "skipped", error="not started: a dependency or an earlier action failed")
+            if name in waits and name not in result.outcomes:  # never dispatched
+                reason = "an earlier action failed permanently" if name in ready else "a dependency failed"
+                skipped = Outcome(action, "skipped", error=f"not started: {reason}")
                 result.outcomes[name] = skipped
                 if self._observer:
                     self._observer.finished(skipped)
         result.elapsed_s = time.perf_counter() - started
         return result
 
-    async def _run_one(self, action: PlannedAction) -> Outcome:
-        gate = self._provider_gate(action.provider)
-        async with self._global:
-            if gate is None:
-                return await self._attempt(action)
-            async with gate:
-                return await self._attempt(action)
-
     async def _attempt(self, action: PlannedAction) -> Outcome:
-        if self._stopping:
-            return Outcome(action, "skipped", error="not started: an earlier action failed permanently")
         started = time.perf_counter()
         attempt = 0
         while True:

@@ -8,8 +8,9 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from alma.blueprint import Blueprint, Limits, SourceDocument, parse_source, validate_structure
+from alma.blueprint import RESOURCE_TYPES, Blueprint, Limits, SourceDocument, parse_source, validate_structure
 from alma.diagnostics import Diagnostic, has_errors
 from alma.engines import EngineRegistry
 from alma.errors import BlueprintInvalidError, InvalidInputError
@@ -54,51 +55,50 @@ class BlueprintService:
         """A validated blueprint and its normalized resources; raises ``BlueprintInvalidError``."""
         doc = parse_source(text, filename, self._limits)
         blueprint, diagnostics = validate_structure(doc)
+        # Provider checks run even when the structure has errors elsewhere: every problem, at once.
+        normalized = self._check_providers(doc, diagnostics)
         desired: list[DesiredResource] = []
-        if blueprint is not None:
-            desired = self._check_providers(doc, blueprint, diagnostics)
-            if not has_errors(diagnostics):
-                diagnostics.extend(self._check_quotas(doc, blueprint, desired))
+        if blueprint is not None and not has_errors(diagnostics):
+            desired = [
+                DesiredResource(r.name, r.type, r.provider, normalized[i], tuple(r.dependencies))
+                for i, r in enumerate(blueprint.resources)
+            ]
+            diagnostics.extend(self._check_quotas(doc, desired))
         diagnostics.sort(key=lambda d: (d.line or 0, d.column or 0))
         if blueprint is None or has_errors(diagnostics):
             raise BlueprintInvalidError(diagnostics)
         return LoadedBlueprint(blueprint, desired, [d for d in diagnostics if d.severity == "warning"], text)
 
-    def _check_providers(
-        self, doc: SourceDocument, blueprint: Blueprint, diagnostics: list[Diagnostic]
-    ) -> list[DesiredResource]:
-        desired = []
-        for index, resource in enumerate(blueprint.resources):
-            problem = self._engines.problem_with(resource.provider)
+    def _check_providers(self, doc: SourceDocument, diagnostics: list[Diagnostic]) -> dict[int, dict[str, Any]]:
+        """Each resource's specs checked by its provider; the normalized specs of those that pass, by index."""
+        resources = doc.data.get("resources") if isinstance(doc.data, dict) else None
+        normalized: dict[int, dict[str, Any]] = {}
+        for index, resource in enumerate(resources if isinstance(resources, list) else []):
+            if not isinstance(resource, dict):
+                continue
+            provider, rtype, specs = resource.get("provider"), resource.get("type"), resource.get("specs", {})
+            if not isinstance(provider, str) or not isinstance(rtype, str) or not isinstance(specs, dict):
+                continue  # the structural checks already said what is wrong
+            problem = self._engines.problem_with(provider)
             if problem is not None:
                 diagnostics.append(doc.diagnostic(problem, ("resources", index, "provider")))
                 continue
-            engine = self._engines.get(resource.provider)
-            if resource.type not in engine.resource_types:
-                diagnostics.append(
-                    doc.diagnostic(
-                        f"provider '{resource.provider}' has no resource type '{resource.type}'; it offers "
-                        + ", ".join(sorted(engine.resource_types)),
-                        ("resources", index, "type"),
-                    )
-                )
+            engine = self._engines.get(provider)
+            if rtype not in engine.resource_types:
+                if rtype in RESOURCE_TYPES:  # unknown types are reported by the structural checks
+                    offered = ", ".join(sorted(engine.resource_types))
+                    message = f"provider '{provider}' has no resource type '{rtype}'; it offers {offered}"
+                    diagnostics.append(doc.diagnostic(message, ("resources", index, "type")))
                 continue
-            problems = engine.check(resource.type, resource.specs)
+            problems = engine.check(rtype, specs)
             for problem_in_specs in problems:
                 path = ("resources", index, "specs", *_split(problem_in_specs.path))
                 diagnostics.append(doc.diagnostic(problem_in_specs.message, path, problem_in_specs.severity))
             if not has_errors(problems):
-                specs = engine.normalize(resource.type, resource.specs)
-                desired.append(
-                    DesiredResource(
-                        resource.name, resource.type, resource.provider, specs, tuple(resource.dependencies)
-                    )
-                )
-        return desired
+                normalized[index] = engine.normalize(rtype, specs)
+        return normalized
 
-    def _check_quotas(
-        self, doc: SourceDocument, blueprint: Blueprint, desired: list[DesiredResource]
-    ) -> list[Diagnostic]:
+    def _check_quotas(self, doc: SourceDocument, desired: list[DesiredResource]) -> list[Diagnostic]:
         totals: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
         for resource in desired:
             total = totals[resource.provider]

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from alma.engines import EngineRegistry
-from alma.errors import PlanTamperedError
+from alma.errors import PlanTamperedError, StalePlanError
 from alma.planning import ExecutionResult, Executor, Plan, RetryPolicy
 from alma.services.plans import PlanService
 from alma.services.recording import ApplyProgress, DeploymentRecorder
@@ -70,17 +70,16 @@ class DeploymentService:
         plan = await self._plans.get(plan_id)
         if expected_hash is not None and expected_hash != plan.hash:
             raise PlanTamperedError(f"the plan file does not match stored plan {plan_id} (hash differs); refused")
-        if not plan.has_changes:
-            return DeploymentReport(
-                None,
-                plan.stack,
-                plan.base_revision,
-                "succeeded",
-                plan.summary(),
-                time.perf_counter() - started,
-                [],
-            )
         async with self._locked(plan.stack, f"{plan.kind} plan {plan.id}"):
+            if not plan.has_changes:  # still locked and checked: "no changes" must be true right now
+                current = await self._store.stacks.revision(plan.stack)
+                if current != plan.base_revision:
+                    raise StalePlanError(
+                        f"the plan was made against revision {plan.base_revision} of stack '{plan.stack}', "
+                        f"which is now at revision {current}; make a new plan"
+                    )
+                elapsed = time.perf_counter() - started
+                return DeploymentReport(None, plan.stack, plan.base_revision, "succeeded", plan.summary(), elapsed, [])
             deployment_id, revision = await self._begin(plan)
             recorder = DeploymentRecorder(
                 self._store, plan.stack, deployment_id, revision, self._settings.user, progress
