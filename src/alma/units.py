@@ -6,9 +6,10 @@ are accepted. Decimal and binary spellings mean the same binary size, as Proxmox
 
 from __future__ import annotations
 
+import math
 import re
 
-_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([A-Za-z]*)\s*$")
+_SIZE = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*([A-Za-z]*)\s*$")
 _MIB_PER_UNIT: dict[str, float] = {
     "k": 1 / 1024,
     "kb": 1 / 1024,
@@ -47,6 +48,8 @@ def _to_mib(value: object, bare_unit_mib: int, what: str) -> float:
             raise UnitError(f"unknown unit {unit!r} in {what} {value!r}; use M/MB/MiB, G/GB/GiB or T/TB/TiB")
     else:
         raise UnitError(f"{what} must be a size such as '2G' or a number, not {type(value).__name__}")
+    if not math.isfinite(mib):
+        raise UnitError(f"{what} must be a finite size, got {value!r}")
     if mib <= 0:
         raise UnitError(f"{what} must be greater than zero, got {value!r}")
     return mib

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections import deque
+import heapq
 from collections.abc import Iterable, Mapping
 
 
 def topological_order(edges: Mapping[str, Iterable[str]]) -> list[str]:
-    """Every node after its dependencies; ties keep the input order. Unknown dependencies are ignored.
+    """Every node after its dependencies; among the nodes ready at any point, the earliest in the input
+    comes first. Unknown dependencies are ignored.
 
     Raises ValueError when a cycle prevents a complete order (validate with ``find_cycles`` first).
     """
@@ -19,17 +20,17 @@ def topological_order(edges: Mapping[str, Iterable[str]]) -> list[str]:
                 indegree[node] += 1
                 dependents[dep].append(node)
     position = {node: i for i, node in enumerate(edges)}
-    ready = deque(node for node, count in indegree.items() if count == 0)
+    ready = [position[node] for node, count in indegree.items() if count == 0]
+    heapq.heapify(ready)
+    names = list(edges)
     order: list[str] = []
     while ready:
-        node = ready.popleft()
+        node = names[heapq.heappop(ready)]
         order.append(node)
-        released = []
         for child in dependents[node]:
             indegree[child] -= 1
             if indegree[child] == 0:
-                released.append(child)
-        ready.extend(sorted(released, key=position.__getitem__))
+                heapq.heappush(ready, position[child])
     if len(order) != len(indegree):
         raise ValueError("dependency cycle")
     return order

@@ -29,7 +29,7 @@ class Blueprint(BaseModel):
     version: str
     name: str
     description: str = ""
-    resources: list[Resource] = Field(default_factory=list)
+    resources: list[Resource]
     metadata: dict[str, Any] = Field(default_factory=dict)
 
     def resource(self, name: str) -> Resource | None:

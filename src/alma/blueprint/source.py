@@ -32,6 +32,7 @@ _SCALAR_TAGS = {
 }
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 _MERGE = "<<"
+_MERGE_TAG = "tag:yaml.org,2002:merge"
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +62,11 @@ class SourceDocument:
     def positions(self) -> dict[Path, Position]:
         if self._positions is None:
             self._positions = {}
-            _build(self.text, self._limits, self._positions)
+            try:
+                _build(self.text, self._limits, self._positions)
+            except (yaml.YAMLError, BlueprintInvalidError):
+                # Text that only the JSON reader accepts: diagnostics go without line numbers.
+                self._positions = {}
         return self._positions
 
     def position_of(self, path: Path) -> Position | None:
@@ -116,7 +121,10 @@ def _fail(message: str, line: int | None = None, column: int | None = None) -> B
 def parse_source(text: str | bytes, filename: str = "<blueprint>", limits: Limits | None = None) -> SourceDocument:
     """Parse YAML (JSON is YAML) into a ``SourceDocument``; raise ``BlueprintInvalidError`` on any problem."""
     limits = limits or Limits()
-    size = len(text.encode() if isinstance(text, str) else text)
+    try:
+        size = len(text.encode() if isinstance(text, str) else text)
+    except UnicodeEncodeError as exc:  # lone surrogates, e.g. from a JSON "\udcff" escape
+        raise _fail(f"{filename} is not valid UTF-8 text (character {exc.start}); save it as UTF-8") from exc
     if size > limits.max_bytes:
         raise _fail(f"{filename} is {size:,} bytes; blueprints are limited to {limits.max_bytes:,} bytes")
     if isinstance(text, bytes):
@@ -151,11 +159,15 @@ def _reject_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return result
 
 
+def _no_constants(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")  # NaN/Infinity: let the YAML reader treat them as text
+
+
 def _fast_json(text: str, limits: Limits) -> Any:
     """JSON through the C scanner, checked for depth and size without recursion; anything unusual
     (syntax errors, duplicate keys) goes to the YAML builder, which says exactly where it is."""
     try:
-        data = json.loads(text, object_pairs_hook=_reject_duplicates)
+        data = json.loads(text, object_pairs_hook=_reject_duplicates, parse_constant=_no_constants)
     except (ValueError, RecursionError):
         return _NOT_JSON
     nodes = 0
@@ -166,7 +178,11 @@ def _fast_json(text: str, limits: Limits) -> Any:
         if isinstance(value, dict | list):
             if depth > limits.max_depth:
                 return _NOT_JSON  # the YAML builder refuses it with a position
-            children = value.values() if isinstance(value, dict) else value
+            if isinstance(value, dict):
+                nodes += len(value)  # keys count as values, as the YAML reader counts them
+                children: Any = value.values()
+            else:
+                children = value
             stack.extend((child, depth + 1) for child in children)
     if nodes > limits.max_nodes:
         raise _fail(f"blueprint has more than {limits.max_nodes:,} values; refused")
@@ -187,13 +203,18 @@ def _scalar(event: yaml.ScalarEvent, plain_cache: dict[str, Any]) -> Any:
         if value in plain_cache:
             return plain_cache[value]
         tag = _RESOLVER.resolve(yaml.ScalarNode, value, (True, False))  # type: ignore[no-untyped-call]
+    if tag == _MERGE_TAG:
+        return _MERGE
     if tag == _TIMESTAMP:
         resolved: Any = value  # dates stay text: blueprints are JSON-shaped
     elif tag not in _SCALAR_TAGS:
         mark = event.start_mark
         raise _fail(f"unsupported YAML tag {tag!r}; blueprints hold only plain data", *_at(mark))
     else:
-        resolved = _CONSTRUCTOR.construct_object(yaml.ScalarNode(tag, value))
+        try:
+            resolved = _CONSTRUCTOR.construct_object(yaml.ScalarNode(tag, value))
+        except ValueError as exc:  # e.g. an integer longer than Python converts
+            raise _fail(f"cannot read the value {value[:40]!r}: {exc}", *_at(event.start_mark)) from exc
     if event.tag is None and len(plain_cache) < 10_000:
         plain_cache[value] = resolved
     return resolved
@@ -263,7 +284,13 @@ def _build(text: str, limits: Limits, positions: dict[Path, Position] | None) ->
     for event in yaml.parse(text, Loader=_Loader):
         if isinstance(event, yaml.ScalarEvent):
             mark = event.start_mark
-            attach(_scalar(event, plain_cache), 1, _at(mark), event.anchor)
+            parent = stack[-1] if stack else None
+            if parent is not None and parent.key is None and isinstance(parent.container, dict) and event.tag is None:
+                # A key stays exactly as written ("on", "1.0"), except the merge key.
+                key = event.value if event.value != _MERGE or not event.implicit[0] else _MERGE
+                attach(key, 1, _at(mark), event.anchor)
+            else:
+                attach(_scalar(event, plain_cache), 1, _at(mark), event.anchor)
         elif isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
             mark = event.start_mark
             if len(stack) >= limits.max_depth:

@@ -13,7 +13,7 @@ from pydantic import ValidationError
 
 from alma.blueprint.graph import find_cycles
 from alma.blueprint.model import BLUEPRINT_VERSION, DNS_LABEL, RESOURCE_TYPES, Blueprint, suggest_label
-from alma.blueprint.source import Path, SourceDocument
+from alma.blueprint.source import Path, SourceDocument, render_path
 from alma.diagnostics import Diagnostic, did_you_mean
 
 _PYDANTIC_MESSAGES = {
@@ -54,7 +54,8 @@ def _schema_diagnostics(doc: SourceDocument, exc: ValidationError) -> list[Diagn
     for error in exc.errors(include_url=False):
         path: Path = tuple(error["loc"])
         kind = error["type"]
-        field = str(path[-1]) if path else ""
+        # A list item has no name of its own: describe it by its whole path instead of "'0'".
+        field = render_path(path) if path and isinstance(path[-1], int) else (str(path[-1]) if path else "")
         if kind == "extra_forbidden":
             allowed = _RESOURCE_FIELDS if len(path) == 3 and path[0] == "resources" else _TOP_FIELDS
             message = f"unknown field '{field}'{did_you_mean(field, allowed)}"

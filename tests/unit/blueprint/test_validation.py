@@ -64,7 +64,8 @@ def test_a_document_that_is_not_a_mapping_is_refused_at_its_start() -> None:
 
 def test_an_unknown_top_level_field_is_refused_with_the_field_it_resembles() -> None:
     assert located(refused('version: "1.0"\nname: web\nresourcs: []\n')) == [
-        ("resourcs", 3, 1, "error", "unknown field 'resourcs'; did you mean 'resources'?")
+        ("resources", 1, 1, "error", "'resources' is required"),
+        ("resourcs", 3, 1, "error", "unknown field 'resourcs'; did you mean 'resources'?"),
     ]
 
 
