@@ -17,6 +17,9 @@ import argparse
 import asyncio
 import json
 import math
+import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -93,7 +96,21 @@ def efficiency_line(label: str, t0: float, t20: float, waves: int) -> tuple[str,
     )
 
 
+def help_startup_ms(runs: int = 10) -> tuple[float, float]:
+    """Median and best wall time of `alma --help` as a fresh process (target ≤ 150 ms)."""
+    alma = Path(sys.executable).with_name("alma")
+    command = [str(alma)] if alma.exists() else [sys.executable, "-m", "alma"]
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        subprocess.run([*command, "--help"], capture_output=True, check=True)
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times), min(times)
+
+
 async def main(quick: bool) -> None:
+    median, best = help_startup_ms()
+    print(f"alma --help: median {median:.0f} ms, best {best:.0f} ms (target ≤ 150 ms)")
     # Warm imports and SQLite once so the first measurement is not charged for them.
     await timed_apply(10, False, 0, 10)
 

@@ -31,6 +31,13 @@ class UnitError(ValueError):
 
 
 def _to_mib(value: object, bare_unit_mib: int, what: str) -> float:
+    try:
+        return _checked_mib(value, bare_unit_mib, what)
+    except OverflowError as exc:  # an integer too large to be a float
+        raise UnitError(f"{what} {str(value)[:20]}… is far too large") from exc
+
+
+def _checked_mib(value: object, bare_unit_mib: int, what: str) -> float:
     if isinstance(value, bool):
         raise UnitError(f"{what} must be a size such as '2G' or a number, not a boolean")
     if isinstance(value, int | float):

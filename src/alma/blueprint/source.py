@@ -31,8 +31,17 @@ _SCALAR_TAGS = {
     "tag:yaml.org,2002:null",
 }
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
-_MERGE = "<<"
 _MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
+class _MergeKey:
+    """A plain ``<<`` key: a merge. Quoted ``"<<"`` is an ordinary key, so the two must not compare equal."""
+
+    def __repr__(self) -> str:
+        return "<<"
+
+
+_MERGE = _MergeKey()
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,7 +112,7 @@ class _Frame:
         self.start = start
         self.path = path
         self.anchor = anchor
-        self.key: str | None = None  # in a mapping: the key whose value comes next
+        self.key: str | _MergeKey | None = None  # in a mapping: the key whose value comes next
         self.key_position: Position = (0, 0)
         self.merges: list[tuple[Any, Position]] = []
         self.nodes = 1
@@ -170,20 +179,22 @@ def _fast_json(text: str, limits: Limits) -> Any:
         data = json.loads(text, object_pairs_hook=_reject_duplicates, parse_constant=_no_constants)
     except (ValueError, RecursionError):
         return _NOT_JSON
-    nodes = 0
-    stack: list[tuple[Any, int]] = [(data, 1)]
-    while stack:
-        value, depth = stack.pop()
-        nodes += 1
-        if isinstance(value, dict | list):
-            if depth > limits.max_depth:
-                return _NOT_JSON  # the YAML builder refuses it with a position
-            if isinstance(value, dict):
-                nodes += len(value)  # keys count as values, as the YAML reader counts them
-                children: Any = value.values()
-            else:
-                children = value
-            stack.extend((child, depth + 1) for child in children)
+    nodes = 1
+    containers: list[tuple[Any, int]] = [(data, 1)] if isinstance(data, dict | list) else []
+    while containers:
+        value, depth = containers.pop()
+        if depth > limits.max_depth:
+            return _NOT_JSON  # the YAML builder refuses it with a position
+        if type(value) is dict:
+            nodes += 2 * len(value)  # keys count as values, as the YAML reader counts them
+            children: Any = value.values()
+        else:
+            nodes += len(value)
+            children = value
+        for child in children:
+            kind = type(child)
+            if kind is dict or kind is list:
+                containers.append((child, depth + 1))
     if nodes > limits.max_nodes:
         raise _fail(f"blueprint has more than {limits.max_nodes:,} values; refused")
     return data
@@ -254,6 +265,9 @@ def _build(text: str, limits: Limits, positions: dict[Path, Position] | None) ->
             container.append(value)
             return
         if parent.key is None:  # this value is a key
+            if value is _MERGE:
+                parent.key, parent.key_position = _MERGE, position
+                return
             if not isinstance(value, str | int | float | bool) or value is None:
                 raise _fail("mapping keys must be plain text", position[0], position[1])
             key = str(value)
@@ -265,10 +279,11 @@ def _build(text: str, limits: Limits, positions: dict[Path, Position] | None) ->
                 )
             parent.key, parent.key_position = key, position
             return
-        key, parent.key = parent.key, None
-        if key == _MERGE:
+        pending, parent.key = parent.key, None
+        if not isinstance(pending, str):  # the merge key
             parent.merges.append((value, parent.key_position))
             return
+        key = pending
         if positions is not None:
             positions[(*parent.path, key)] = parent.key_position
         container[key] = value
@@ -279,7 +294,7 @@ def _build(text: str, limits: Limits, positions: dict[Path, Position] | None) ->
         parent = stack[-1]
         if isinstance(parent.container, list):
             return (*parent.path, len(parent.container))
-        return (*parent.path, parent.key if parent.key is not None else "?")
+        return (*parent.path, parent.key if isinstance(parent.key, str) else "<<")
 
     for event in yaml.parse(text, Loader=_Loader):
         if isinstance(event, yaml.ScalarEvent):
@@ -287,7 +302,7 @@ def _build(text: str, limits: Limits, positions: dict[Path, Position] | None) ->
             parent = stack[-1] if stack else None
             if parent is not None and parent.key is None and isinstance(parent.container, dict) and event.tag is None:
                 # A key stays exactly as written ("on", "1.0"), except the merge key.
-                key = event.value if event.value != _MERGE or not event.implicit[0] else _MERGE
+                key = _MERGE if event.value == "<<" and event.implicit[0] else event.value
                 attach(key, 1, _at(mark), event.anchor)
             else:
                 attach(_scalar(event, plain_cache), 1, _at(mark), event.anchor)
