@@ -137,22 +137,29 @@ class Executor:
             ready.extendleft(reversed(held_back))
 
         dispatch()
-        while in_flight:
-            done, _ = await asyncio.wait(in_flight, return_when=asyncio.FIRST_COMPLETED)
-            for task in done:
-                name = in_flight.pop(task)
-                outcome = task.result()
-                per_provider[outcome.action.provider] -= 1
-                result.outcomes[name] = outcome
-                if outcome.status == "failed":
-                    self._stopping = True
-                if self._observer:
-                    self._observer.finished(outcome)
-                for child in dependents[name]:
-                    remaining[child] -= 1
-                    if remaining[child] == 0:
-                        ready.append(child)
-            dispatch()
+        try:
+            while in_flight:
+                done, _ = await asyncio.wait(in_flight, return_when=asyncio.FIRST_COMPLETED)
+                for task in done:
+                    name = in_flight.pop(task)
+                    outcome = task.result()
+                    per_provider[outcome.action.provider] -= 1
+                    result.outcomes[name] = outcome
+                    if outcome.status == "failed":
+                        self._stopping = True
+                    if self._observer:
+                        self._observer.finished(outcome)
+                    for child in dependents[name]:
+                        remaining[child] -= 1
+                        if remaining[child] == 0:
+                            ready.append(child)
+                dispatch()
+        except asyncio.CancelledError:
+            # Cancelled from outside: stop the engine calls too, rather than leave them running unowned.
+            for task in in_flight:
+                task.cancel()
+            await asyncio.gather(*in_flight, return_exceptions=True)
+            raise
         for name, action in by_name.items():
             if name in waits and name not in result.outcomes:  # never dispatched
                 reason = "an earlier action failed permanently" if name in ready else "a dependency failed"

@@ -84,7 +84,19 @@ class DeploymentService:
             recorder = DeploymentRecorder(
                 self._store, plan.stack, deployment_id, revision, self._settings.user, progress
             )
-            result = await self._execute(plan, recorder, parallelism, progress)
+            try:
+                result = await self._execute(plan, recorder, parallelism, progress)
+            except asyncio.CancelledError:
+                # Interrupted (Ctrl-C, shutdown): the record says so instead of "running" forever.
+                await self._close(
+                    plan,
+                    deployment_id,
+                    revision,
+                    "failed",
+                    plan.summary(),
+                    "interrupted before it finished; the recorded state shows what was done",
+                )
+                raise
             return await self._finish(plan, deployment_id, revision, result, started)
 
     @contextlib.asynccontextmanager
@@ -178,28 +190,28 @@ class DeploymentService:
             "failed": result.count("failed"),
             "skipped": result.count("skipped"),
         }
+        first_error = next((f["error"] for f in failures if f["status"] == "failed"), None)
+        await self._close(plan, deployment_id, revision, status, summary, first_error)
+        return DeploymentReport(
+            deployment_id, plan.stack, revision, status, summary, time.perf_counter() - started, failures
+        )
+
+    async def _close(
+        self, plan: Plan, deployment_id: str, revision: int, status: str, summary: dict[str, int], error: str | None
+    ) -> None:
+        """Record the outcome: everything buffered, the resulting state as this revision's snapshot."""
         await self._store.buffer.flush()
         snapshot = [
-            {
-                "name": r.name,
-                "type": r.type,
-                "provider": r.provider,
-                "specs": r.specs,
-                "dependencies": r.dependencies,
-            }
+            {"name": r.name, "type": r.type, "provider": r.provider, "specs": r.specs, "dependencies": r.dependencies}
             for r in await self._store.stacks.resources(plan.stack)
         ]
-        first_error = failures[0]["error"] if failures and result.count("failed") else None
-        await self._store.deployments.finish(deployment_id, status, summary, snapshot, first_error)
+        await self._store.deployments.finish(deployment_id, status, summary, snapshot, error)
         self._store.events.append(
             plan.stack,
             f"deployment.{status}",
-            f"revision {revision} {status}",
+            f"revision {revision} {status}" + (f": {error}" if error else ""),
             actor=self._settings.user,
             deployment_id=deployment_id,
             data={"summary": summary},
         )
         await self._store.buffer.flush()
-        return DeploymentReport(
-            deployment_id, plan.stack, revision, status, summary, time.perf_counter() - started, failures
-        )

@@ -231,3 +231,27 @@ async def test_drift_is_seen_when_the_engine_lost_a_resource(services: Services,
     replanned = await services.plans.plan_blueprint(V1)
     web = next(a for a in replanned.plan.actions if a.resource == "web")
     assert web.action == "create" and "drift" in web.reason
+
+
+async def test_an_interrupted_apply_is_recorded_as_failed_and_releases_its_lock(
+    tmp_path: Path, database_url: str
+) -> None:
+    slow = make_settings(tmp_path, database_url, fake_latency_ms=5000)
+    async with await build(slow) as services:
+        planned = await services.plans.plan_blueprint(V1)
+        running = asyncio.get_running_loop().create_task(services.deployments.apply(planned.plan.id))
+
+        async def started() -> bool:
+            try:
+                return any(e.kind == "resource.creating" for e in await services.stacks.events("shop"))
+            except InvalidInputError:  # the stack is recorded when the deployment begins
+                return False
+
+        await wait_for(started)
+        running.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await running
+        history = await services.stacks.history("shop")
+        assert history[-1].status == "failed"
+        assert "interrupted" in (history[-1].error or "")
+        assert await services.stacks.lock("shop") is None
