@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from types import TracebackType
 
 from alma.engines import EngineContext, EngineRegistry
-from alma.services import BlueprintService, DeploymentService, PlanService, StackService
+from alma.services import BlueprintService, DeploymentService, EngineService, PlanService, StackService
 from alma.settings import Settings
 from alma.store import Database, Store
 
@@ -18,6 +18,7 @@ class Services:
     plans: PlanService
     deployments: DeploymentService
     stacks: StackService
+    engines: EngineService
     _store: Store
     _engines: EngineRegistry
 
@@ -50,4 +51,4 @@ async def build(settings: Settings | None = None) -> Services:
     plans = PlanService(settings, store, engines, blueprints)
     deployments = DeploymentService(settings, store, engines, plans)
     stacks = StackService(settings, store)
-    return Services(settings, blueprints, plans, deployments, stacks, store, engines)
+    return Services(settings, blueprints, plans, deployments, stacks, EngineService(engines), store, engines)

@@ -8,7 +8,7 @@ import os
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import BaseModel, Field, NonNegativeInt, PositiveInt, field_validator
+from pydantic import BaseModel, Field, NonNegativeInt, PositiveInt, SecretStr, field_validator
 from pydantic_settings import (
     BaseSettings,
     NoDecode,
@@ -57,6 +57,28 @@ class Settings(BaseSettings):
     retry_base_delay_s: float = Field(default=0.2, ge=0)
     retry_max_delay_s: float = Field(default=10.0, ge=0)
     lock_ttl_s: PositiveInt = 300
+
+    # Proxmox VE (issue #3). The token is USER@REALM!TOKENID=SECRET; or a user and password for tickets.
+    proxmox_url: str | None = None
+    proxmox_token: SecretStr | None = None
+    proxmox_user: str | None = None
+    proxmox_password: SecretStr | None = None
+    proxmox_verify_tls: bool = True
+    proxmox_ca_bundle: Path | None = None
+    proxmox_node: str | None = None
+    proxmox_timeout_s: float = Field(default=30.0, gt=0)
+    proxmox_task_timeout_s: float = Field(default=600.0, gt=0)
+    proxmox_node_parallelism: PositiveInt = 4
+    proxmox_storage_parallelism: PositiveInt = 2
+
+    # Docker: the usual DOCKER_HOST / socket when unset.
+    docker_host: str | None = None
+    docker_timeout_s: float = Field(default=60.0, gt=0)
+
+    # Kubernetes: kubeconfig file and context (the usual KUBECONFIG / ~/.kube/config when unset).
+    kubeconfig: Path | None = None
+    kube_context: str | None = None
+    kube_ready_timeout_s: float = Field(default=120.0, gt=0)
 
     # Validation limits: refuse hostile or absurd input early, in bounded memory.
     quotas: dict[str, Quota] = Field(default_factory=dict)

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from tests.helpers import blueprint_text, compute
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -348,6 +348,20 @@ def events(stack: str, deployment: str | None, json_output: bool) -> None:
         stdout().print(table(["ID", "AT (UTC)", "BY", "EVENT", "MESSAGE"], rows))
 
 
+def engines(json_output: bool) -> None:
+    with reported(json_output):
+
+        async def body(services: Services) -> Any:
+            return await services.engines.statuses()
+
+        statuses = _run(body)
+        if json_output:
+            print_json([{"name": e.name, "ok": e.ok, "detail": e.detail} for e in statuses])
+            return
+        rows = [[e.name, "[green]ok[/green]" if e.ok else "[red]unavailable[/red]", e.detail] for e in statuses]
+        stdout().print(table(["ENGINE", "HEALTH", "DETAIL"], rows))
+
+
 def force_unlock(stack: str) -> None:
     with reported(False):
 

@@ -135,6 +135,14 @@ def events(
     commands.events(stack, deployment, json_output)
 
 
+@app.command()
+def engines(json_output: Json = False) -> None:
+    """Installed engines and their health (endpoint reachable, credentials accepted)."""
+    from alma.cli import commands
+
+    commands.engines(json_output)
+
+
 @app.command("force-unlock")
 def force_unlock(stack: Stack) -> None:
     """Remove a stack's lock whoever holds it (when its holder died)."""

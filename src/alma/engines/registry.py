@@ -7,10 +7,11 @@ uses one gets a clear "not available" instead of "unknown".
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from importlib.metadata import entry_points
 
 from alma.diagnostics import did_you_mean
-from alma.engines.base import Engine, EngineContext, EngineFactory
+from alma.engines.base import Engine, EngineContext, EngineFactory, Health
 from alma.errors import ConfigurationError, InvalidInputError
 
 PLANNED_PROVIDERS: dict[str, str] = {
@@ -20,30 +21,42 @@ PLANNED_PROVIDERS: dict[str, str] = {
 }
 
 
-def discover_factories() -> dict[str, EngineFactory]:
-    factories: dict[str, EngineFactory] = {}
-    for entry in entry_points(group="alma.engines"):
-        factories[entry.name] = entry.load()
-    return factories
+def discover_factories() -> dict[str, Callable[[], EngineFactory]]:
+    """Entry points by name, loaded only when an engine is first used (start-up stays fast)."""
+    return {entry.name: entry.load for entry in entry_points(group="alma.engines")}
+
+
+def _given(factory: EngineFactory) -> Callable[[], EngineFactory]:
+    return lambda: factory
 
 
 class EngineRegistry:
     def __init__(self, context: EngineContext, factories: dict[str, EngineFactory] | None = None) -> None:
         self._context = context
-        self._factories = factories if factories is not None else discover_factories()
+        self._loaders: dict[str, Callable[[], EngineFactory]] = (
+            {name: _given(factory) for name, factory in factories.items()}
+            if factories is not None
+            else discover_factories()
+        )
         self._engines: dict[str, Engine] = {}
+
+    def _factory(self, provider: str) -> EngineFactory:
+        try:
+            return self._loaders[provider]()
+        except ImportError as exc:
+            raise ConfigurationError(f"the {provider} engine cannot be loaded: {exc}") from exc
 
     @property
     def providers(self) -> list[str]:
-        return sorted(self._factories)
+        return sorted(self._loaders)
 
     def problem_with(self, provider: str) -> str | None:
         """Why ``provider`` cannot be used, or None when it can."""
-        if provider in self._factories:
+        if provider in self._loaders:
             return None
         if provider in PLANNED_PROVIDERS:
             return f"provider '{provider}' is not available: {PLANNED_PROVIDERS[provider]}"
-        known = set(self._factories) | set(PLANNED_PROVIDERS)
+        known = set(self._loaders) | set(PLANNED_PROVIDERS)
         return f"unknown provider '{provider}'{did_you_mean(provider, known)}"
 
     def get(self, provider: str) -> Engine:
@@ -54,11 +67,21 @@ class EngineRegistry:
         if problem is not None:
             raise InvalidInputError(problem)
         try:
-            engine = self._factories[provider](self._context)
+            engine = self._factory(provider)(self._context)
         except (ValueError, OSError) as exc:
             raise ConfigurationError(f"cannot start the {provider} engine: {exc}") from exc
         self._engines[provider] = engine
         return engine
+
+    async def health(self) -> dict[str, Health]:
+        """Every registered engine's health; one that cannot even start says why instead."""
+        report: dict[str, Health] = {}
+        for provider in self.providers:
+            try:
+                report[provider] = await self.get(provider).health()
+            except (ConfigurationError, InvalidInputError) as exc:
+                report[provider] = Health(False, str(exc))
+        return report
 
     async def aclose(self) -> None:
         engines, self._engines = self._engines, {}

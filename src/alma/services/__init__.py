@@ -2,6 +2,7 @@
 
 from alma.services.blueprints import BlueprintService, LoadedBlueprint, read_text
 from alma.services.deployments import DeploymentReport, DeploymentService
+from alma.services.engines import EngineService, EngineStatus
 from alma.services.plans import PlanResult, PlanService
 from alma.services.recording import ApplyProgress
 from alma.services.stacks import StackService
@@ -11,6 +12,8 @@ __all__ = [
     "BlueprintService",
     "DeploymentReport",
     "DeploymentService",
+    "EngineService",
+    "EngineStatus",
     "LoadedBlueprint",
     "PlanResult",
     "PlanService",

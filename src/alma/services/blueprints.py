@@ -13,7 +13,7 @@ from typing import Any
 from alma.blueprint import RESOURCE_TYPES, Blueprint, Limits, SourceDocument, parse_source, validate_structure
 from alma.diagnostics import Diagnostic, has_errors
 from alma.engines import EngineRegistry
-from alma.errors import BlueprintInvalidError, InvalidInputError
+from alma.errors import BlueprintInvalidError, ConfigurationError, InvalidInputError
 from alma.planning import DesiredResource
 from alma.settings import Settings
 
@@ -83,7 +83,11 @@ class BlueprintService:
             if problem is not None:
                 diagnostics.append(doc.diagnostic(problem, ("resources", index, "provider")))
                 continue
-            engine = self._engines.get(provider)
+            try:
+                engine = self._engines.get(provider)
+            except ConfigurationError as exc:
+                diagnostics.append(doc.diagnostic(str(exc), ("resources", index, "provider")))
+                continue
             if rtype not in engine.resource_types:
                 if rtype in RESOURCE_TYPES:  # unknown types are reported by the structural checks
                     offered = ", ".join(sorted(engine.resource_types))

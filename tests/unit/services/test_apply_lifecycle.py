@@ -9,12 +9,12 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import pytest
-from tests.conftest import make_settings
-from tests.helpers import blueprint_text, compute
 
 from alma.bootstrap import Services, build
 from alma.errors import InvalidInputError, PlanTamperedError, StackLockedError, StalePlanError
 from alma.settings import Settings
+from tests.conftest import make_settings
+from tests.helpers import blueprint_text, compute
 
 V1 = blueprint_text("shop", [compute("net", cores=1), compute("db", ["net"], cores=2), compute("web", ["db"], cores=1)])
 V2 = blueprint_text(

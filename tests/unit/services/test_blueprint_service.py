@@ -7,22 +7,24 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.conftest import make_settings
-from tests.helpers import blueprint_text, compute
 
 from alma.diagnostics import Diagnostic
 from alma.engines import Engine, EngineContext, EngineRegistry
-from alma.engines.fake import FakeEngine
+from alma.engines.fake import FakeEngine, create_engine
 from alma.engines.memory import MemoryKeyValueStore
 from alma.errors import BlueprintInvalidError
 from alma.services import BlueprintService, LoadedBlueprint
+from tests.conftest import make_settings
+from tests.helpers import blueprint_text, compute
 
 HEADER = 'version: "1.0"\nname: web\nresources:\n'
 
 
 def make_service(home: Path, **overrides: Any) -> BlueprintService:
+    """A registry with only the fake engine installed: the other known providers count as not built."""
     settings = make_settings(home, **overrides)
-    return BlueprintService(settings, EngineRegistry(EngineContext(settings, lambda namespace: MemoryKeyValueStore())))
+    context = EngineContext(settings, lambda namespace: MemoryKeyValueStore())
+    return BlueprintService(settings, EngineRegistry(context, {"fake": create_engine}))
 
 
 @pytest.fixture

@@ -7,13 +7,13 @@ import json
 from pathlib import Path
 
 import pytest
-from tests.conftest import make_settings
 
 from alma.diagnostics import Diagnostic
 from alma.engines import EngineContext, EngineRegistry
 from alma.engines.memory import MemoryKeyValueStore
 from alma.errors import BlueprintInvalidError
 from alma.services import BlueprintService
+from tests.conftest import make_settings
 
 HEADER = 'version: "1.0"\nname: web\nresources:\n'
 

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from tests.helpers import blueprint_text, compute
-
 from alma.bootstrap import Services
+from tests.helpers import blueprint_text, compute
 
 
 async def test_apply_then_replan_is_all_noop(services: Services) -> None:

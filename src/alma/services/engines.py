@@ -1,0 +1,23 @@
+"""Engines as operators see them: which providers are installed and whether each can be reached."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from alma.engines import EngineRegistry
+
+
+@dataclass(frozen=True, slots=True)
+class EngineStatus:
+    name: str
+    ok: bool
+    detail: str
+
+
+class EngineService:
+    def __init__(self, engines: EngineRegistry) -> None:
+        self._engines = engines
+
+    async def statuses(self) -> list[EngineStatus]:
+        health = await self._engines.health()
+        return [EngineStatus(name, h.ok, h.detail) for name, h in sorted(health.items())]
