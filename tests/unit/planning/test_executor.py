@@ -26,6 +26,7 @@ from alma.planning import (
     execution_graph,
     plan_actions,
 )
+from tests.helpers import Row, rows
 
 STACK = "exec"
 FAST_RETRY = RetryPolicy(attempts=10, base_delay_s=0.001, max_delay_s=0.002)
@@ -92,21 +93,6 @@ def lookup(engines: Mapping[str, Engine]) -> Callable[[str], Engine]:
 def want(engine: Engine, name: str, deps: Sequence[str] = (), provider: str = "fake", **specs: Any) -> DesiredResource:
     rtype = specs.pop("type", "compute")
     return DesiredResource(name, rtype, provider, engine.normalize(rtype, specs), tuple(deps))
-
-
-@dataclass(frozen=True)
-class Row:
-    """A recorded state row, as the store hands it to the planner."""
-
-    name: str
-    type: str
-    provider: str
-    specs: dict[str, Any]
-    dependencies: list[str]
-
-
-def rows(desired: Sequence[DesiredResource]) -> list[Row]:
-    return [Row(d.name, d.type, d.provider, d.specs, list(d.dependencies)) for d in desired]
 
 
 async def run_plan(

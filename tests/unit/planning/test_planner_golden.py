@@ -15,7 +15,6 @@ The runner refuses keys it does not know, so a typo in a case fails loudly inste
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -25,20 +24,12 @@ from alma.engines import Change, ResourceRef
 from alma.engines.fake import FakeEngine
 from alma.engines.memory import MemoryKeyValueStore
 from alma.planning import DesiredResource, PlannedAction, plan_actions
+from tests.helpers import Row
 
 STACK = "golden"
 CASES = sorted((Path(__file__).parent / "golden").glob("*.json"))
 CASE_KEYS = {"description", "observed", "recorded", "desired", "expected", "forces_replace", "reasons"}
 RESOURCE_KEYS = {"name", "type", "provider", "specs", "dependencies"}
-
-
-@dataclass(frozen=True)
-class Row:
-    name: str
-    type: str
-    provider: str
-    specs: dict[str, Any]
-    dependencies: list[str]
 
 
 def load_case(path: Path) -> dict[str, Any]:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from hypothesis import given, settings
@@ -20,6 +19,7 @@ from alma.engines import Engine, ResourceRef
 from alma.engines.fake import FakeEngine
 from alma.engines.memory import MemoryKeyValueStore
 from alma.planning import DesiredResource, Executor, RetryPolicy, plan_actions
+from tests.helpers import Row
 
 STACK = "prop"
 NAMES = [f"r{i}" for i in range(7)]
@@ -66,15 +66,6 @@ def blueprints(draw: st.DrawFn) -> Blueprint:
         deps = draw(st.lists(st.sampled_from(names[:index]), unique=True)) if index else []
         resources.append((name, rtype, specs, tuple(deps)))
     return resources
-
-
-@dataclass(frozen=True)
-class Row:
-    name: str
-    type: str
-    provider: str
-    specs: dict[str, Any]
-    dependencies: list[str]
 
 
 def desired_of(engine: Engine, blueprint: Blueprint) -> list[DesiredResource]:
