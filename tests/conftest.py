@@ -72,11 +72,14 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 
 def make_settings(home: Path, database_url: str | None = None, **overrides: Any) -> Settings:
+    # The approval policy is off unless a test turns it on: most tests are about the pipeline's mechanics.
     values: dict[str, Any] = {
         "home": home,
         "user": "tester",
         "retry_base_delay_s": 0.001,
         "retry_max_delay_s": 0.01,
+        "approval_actions": [],
+        "approval_environments": [],
     }
     if database_url:
         values["database_url"] = database_url

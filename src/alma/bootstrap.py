@@ -6,7 +6,14 @@ from dataclasses import dataclass
 from types import TracebackType
 
 from alma.engines import EngineContext, EngineRegistry
-from alma.services import BlueprintService, DeploymentService, EngineService, PlanService, StackService
+from alma.services import (
+    BlueprintService,
+    DeploymentService,
+    EngineService,
+    IprService,
+    PlanService,
+    StackService,
+)
 from alma.settings import Settings
 from alma.store import Database, Store
 
@@ -19,6 +26,7 @@ class Services:
     deployments: DeploymentService
     stacks: StackService
     engines: EngineService
+    iprs: IprService
     _store: Store
     _engines: EngineRegistry
 
@@ -51,4 +59,5 @@ async def build(settings: Settings | None = None) -> Services:
     plans = PlanService(settings, store, engines, blueprints)
     deployments = DeploymentService(settings, store, engines, plans)
     stacks = StackService(settings, store)
-    return Services(settings, blueprints, plans, deployments, stacks, EngineService(engines), store, engines)
+    iprs = IprService(settings, store, plans, deployments)
+    return Services(settings, blueprints, plans, deployments, stacks, EngineService(engines), iprs, store, engines)

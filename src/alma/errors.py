@@ -8,7 +8,8 @@ AlmaError
 │   ├── StackLockedError         another mutation holds the stack's lock
 │   └── StalePlanError           the stack's revision is not the one the plan was made against
 ├── RefusedError                 the request is understood and will not be done             (exit 5)
-│   └── PlanTamperedError        a plan file does not hash to what was stored
+│   ├── PlanTamperedError        a plan file does not hash to what was stored
+│   └── ApprovalRequiredError    the plan needs an approved Infrastructure Pull Request
 ├── ConfigurationError           settings or database unusable                              (exit 1)
 └── EngineError                  raised by engines, translated at their boundary           (exit 3)
     ├── TransientEngineError     worth retrying (timeouts, locks, rate limits)
@@ -70,6 +71,10 @@ class RefusedError(AlmaError):
 
 class PlanTamperedError(RefusedError):
     """A plan file's content does not hash to the stored plan's hash."""
+
+
+class ApprovalRequiredError(RefusedError):
+    """The approval policy gates this plan: it runs only through an approved IPR."""
 
 
 class ConfigurationError(AlmaError):

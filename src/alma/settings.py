@@ -4,6 +4,7 @@ injected everywhere; nothing else reads the environment."""
 from __future__ import annotations
 
 import getpass
+import json
 import os
 from pathlib import Path
 from typing import Annotated, Any
@@ -58,6 +59,13 @@ class Settings(BaseSettings):
     retry_max_delay_s: float = Field(default=10.0, ge=0)
     lock_ttl_s: PositiveInt = 300
 
+    # Approval (Infrastructure Pull Requests): which plans need one, and what approves them.
+    approvals_required: PositiveInt = 1
+    allow_self_approval: bool = False
+    approval_actions: Annotated[list[str], NoDecode] = Field(default_factory=lambda: ["delete", "replace"])
+    approval_environments: Annotated[list[str], NoDecode] = Field(default_factory=lambda: ["production"])
+    approval_stacks: Annotated[list[str], NoDecode] = Field(default_factory=list)
+
     # Proxmox VE (issue #3). The token is USER@REALM!TOKENID=SECRET; or a user and password for tickets.
     proxmox_url: str | None = None
     proxmox_token: SecretStr | None = None
@@ -86,12 +94,25 @@ class Settings(BaseSettings):
     max_blueprint_nodes: PositiveInt = 2_000_000
     max_blueprint_depth: PositiveInt = 64
 
-    @field_validator("fake_fail_resources", mode="before")
+    @field_validator(
+        "fake_fail_resources", "approval_actions", "approval_environments", "approval_stacks", mode="before"
+    )
     @classmethod
     def _split_names(cls, value: Any) -> Any:
-        if isinstance(value, str):
-            return [name.strip() for name in value.split(",") if name.strip()]
+        if isinstance(value, str):  # environment variables: comma-separated, or a JSON list
+            text = value.strip()
+            if text.startswith("["):
+                return json.loads(text)
+            return [name.strip() for name in text.split(",") if name.strip()]
         return value
+
+    @field_validator("approval_actions")
+    @classmethod
+    def _known_actions(cls, actions: list[str]) -> list[str]:
+        unknown = sorted(set(actions) - {"create", "update", "replace", "delete"})
+        if unknown:
+            raise ValueError(f"unknown actions {unknown}; use create, update, replace or delete")
+        return actions
 
     @property
     def resolved_database_url(self) -> str:

@@ -22,7 +22,17 @@ class Alma:
     def __init__(self, home: Path, **env: str) -> None:
         self.home = home
         self.env = {k: v for k, v in os.environ.items() if not k.startswith("ALMA_")}
-        self.env.update({"ALMA_HOME": str(home), "ALMA_USER": "ops", "ALMA_RETRY_BASE_DELAY_S": "0.001", **env})
+        self.env.update(
+            {
+                "ALMA_HOME": str(home),
+                "ALMA_USER": "ops",
+                "ALMA_RETRY_BASE_DELAY_S": "0.001",
+                # The approval policy is tested in test_ipr_cli.py; here it is off.
+                "ALMA_APPROVAL_ACTIONS": "",
+                "ALMA_APPROVAL_ENVIRONMENTS": "",
+                **env,
+            }
+        )
 
     def command(self, *args: str) -> list[str]:
         return [sys.executable, "-m", "alma", *args]

@@ -82,6 +82,7 @@ class Plan:
     created_by: str
     blueprint_id: int | None = None
     target_revision: int | None = None  # for a rollback: the revision whose state it restores
+    environment: str | None = None  # the blueprint's metadata.environment: approval policy reads it
     hash: str = field(default="")
 
     def content(self) -> JSONDict:
@@ -91,6 +92,7 @@ class Plan:
             "kind": self.kind,
             "base_revision": self.base_revision,
             "target_revision": self.target_revision,
+            "environment": self.environment,
             "actions": [a.as_json() for a in self.actions],
         }
 
@@ -114,6 +116,7 @@ class Plan:
             "kind": self.kind,
             "base_revision": self.base_revision,
             "target_revision": self.target_revision,
+            "environment": self.environment,
             "summary": self.summary(),
             "actions": [a.as_json() for a in self.actions],
         }
@@ -135,6 +138,7 @@ class Plan:
             kind=content["kind"],
             base_revision=content["base_revision"],
             target_revision=content.get("target_revision"),
+            environment=content.get("environment"),
             actions=tuple(PlannedAction.from_json(a) for a in content["actions"]),
             created_at=created_at,
             created_by=created_by,

@@ -18,8 +18,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from alma.engines import EngineRegistry
-from alma.errors import PlanTamperedError, StalePlanError
+from alma.errors import ApprovalRequiredError, PlanTamperedError, StalePlanError
 from alma.planning import ExecutionResult, Executor, Plan, RetryPolicy
+from alma.services.approvals import approval_reasons, how_to_open_an_ipr
 from alma.services.plans import PlanService
 from alma.services.recording import ApplyProgress, DeploymentRecorder
 from alma.settings import Settings
@@ -70,6 +71,7 @@ class DeploymentService:
         plan = await self._plans.get(plan_id)
         if expected_hash is not None and expected_hash != plan.hash:
             raise PlanTamperedError(f"the plan file does not match stored plan {plan_id} (hash differs); refused")
+        await self._require_approval(plan)
         async with self._locked(plan.stack, f"{plan.kind} plan {plan.id}"):
             if not plan.has_changes:  # still locked and checked: "no changes" must be true right now
                 current = await self._store.stacks.revision(plan.stack)
@@ -98,6 +100,19 @@ class DeploymentService:
                 )
                 raise
             return await self._finish(plan, deployment_id, revision, result, started)
+
+    async def _require_approval(self, plan: Plan) -> None:
+        """A plan the policy gates runs only as the current revision of an IPR that is being applied."""
+        reasons = approval_reasons(plan, self._settings)
+        if not reasons:
+            return
+        ipr = await self._store.iprs.approving_plan(plan.id)
+        if ipr is None:
+            raise ApprovalRequiredError(
+                f"plan {plan.id} needs an approved Infrastructure Pull Request ({'; '.join(reasons)}): "
+                f"open one with `{how_to_open_an_ipr(plan)}`, have someone else approve it, "
+                "then run `alma ipr apply ID`"
+            )
 
     @contextlib.asynccontextmanager
     async def _locked(self, stack: str, reason: str) -> AsyncIterator[None]:

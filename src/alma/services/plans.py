@@ -36,12 +36,20 @@ class PlanService:
         loaded = self._blueprints.load(text, filename)
         stack = loaded.blueprint.name
         blueprint_id, _version = await self._store.stacks.save_blueprint(stack, text, self._settings.user)
-        plan = await self._make(stack, "apply", loaded.desired, blueprint_id=blueprint_id)
+        environment = loaded.blueprint.metadata.get("environment")
+        plan = await self._make(
+            stack,
+            "apply",
+            loaded.desired,
+            blueprint_id=blueprint_id,
+            environment=str(environment) if environment is not None else None,
+        )
         return PlanResult(plan, loaded.warnings)
 
     async def plan_destroy(self, stack: str) -> Plan:
         await self._require_stack(stack)
-        return await self._make(stack, "destroy", [])
+        environment = await self._store.plans.latest_environment(stack)
+        return await self._make(stack, "destroy", [], environment=environment)
 
     async def plan_rollback(self, stack: str, to_revision: int | None = None) -> Plan:
         await self._require_stack(stack)
@@ -77,7 +85,8 @@ class PlanService:
                         tuple(item["dependencies"]),
                     )
                 )
-        return await self._make(stack, "rollback", desired, target_revision=to_revision)
+        environment = await self._store.plans.latest_environment(stack)
+        return await self._make(stack, "rollback", desired, target_revision=to_revision, environment=environment)
 
     async def get(self, plan_id: str) -> Plan:
         record = await self._store.plans.get(plan_id)
@@ -109,6 +118,7 @@ class PlanService:
         *,
         blueprint_id: int | None = None,
         target_revision: int | None = None,
+        environment: str | None = None,
     ) -> Plan:
         # The revision is read before refreshing, so a change made while we plan makes the plan stale.
         base_revision = await self._store.stacks.revision(stack)
@@ -124,6 +134,7 @@ class PlanService:
             created_by=self._settings.user,
             blueprint_id=blueprint_id,
             target_revision=target_revision,
+            environment=environment,
         )
         content = plan.content()
         digest = content_hash(content)

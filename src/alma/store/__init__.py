@@ -6,6 +6,7 @@ from alma.store.buffer import WriteBuffer
 from alma.store.database import Database, utcnow
 from alma.store.deployments import DeploymentRepository, PlanRepository
 from alma.store.events import EventLog
+from alma.store.iprs import IprRecord, IprRepository, IprRevisionRecord, ReviewRecord
 from alma.store.kv import BufferedKeyValueStore
 from alma.store.locks import LockRepository
 from alma.store.records import (
@@ -30,6 +31,7 @@ class Store:
         self.deployments = DeploymentRepository(db)
         self.locks = LockRepository(db)
         self.events = EventLog(db, self.buffer)
+        self.iprs = IprRepository(db)
 
     def key_value(self, namespace: str) -> BufferedKeyValueStore:
         return BufferedKeyValueStore(self.db, self.buffer, namespace)
@@ -45,9 +47,12 @@ __all__ = [
     "Database",
     "DeploymentRecord",
     "EventRecord",
+    "IprRecord",
+    "IprRevisionRecord",
     "LockRecord",
     "PlanRecord",
     "ResourceRecord",
+    "ReviewRecord",
     "StackSummary",
     "Store",
     "utcnow",

@@ -63,6 +63,7 @@ class PlanRepository:
                     body=plan.body,
                     created_at=plan.created_at,
                     created_by=plan.created_by,
+                    environment=plan.body.get("environment"),
                 )
             )
 
@@ -70,6 +71,18 @@ class PlanRepository:
         async with self._db.engine.connect() as conn:
             row = (await conn.execute(sa.select(plans).where(plans.c.id == plan_id))).first()
         return _plan(row) if row else None
+
+    async def latest_environment(self, stack: str) -> str | None:
+        """The environment named by the stack's most recent blueprint plan (approval policy needs it)."""
+        query = (
+            sa.select(plans.c.environment)
+            .where(plans.c.stack == stack, plans.c.kind == "apply")
+            .order_by(plans.c.created_at.desc())
+            .limit(1)
+        )
+        async with self._db.engine.connect() as conn:
+            value = await conn.scalar(query)
+        return str(value) if value is not None else None
 
 
 class DeploymentRepository:

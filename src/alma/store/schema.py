@@ -42,6 +42,8 @@ plans = sa.Table(
     sa.Column("body", sa.JSON, nullable=False),
     sa.Column("created_at", TS, nullable=False),
     sa.Column("created_by", sa.String(255), nullable=False),
+    sa.Column("environment", sa.String(63), nullable=True),
+    sa.Index("ix_plans_stack_kind", "stack", "kind", "created_at"),
 )
 
 deployments = sa.Table(
@@ -110,4 +112,46 @@ engine_kv = sa.Table(
     sa.Column("namespace", sa.String(64), primary_key=True),
     sa.Column("key", sa.String(255), primary_key=True),
     sa.Column("value", sa.JSON, nullable=False),
+)
+
+iprs = sa.Table(
+    "iprs",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("stack", sa.String(63), nullable=False),
+    sa.Column("title", sa.String(255), nullable=False),
+    sa.Column("description", sa.Text, nullable=False),
+    sa.Column("author", sa.String(255), nullable=False),
+    sa.Column("status", sa.String(32), nullable=False),
+    sa.Column("revision", sa.Integer, nullable=False),
+    sa.Column("reviewers", sa.JSON, nullable=False),
+    sa.Column("deployment_id", sa.String(32), nullable=True),
+    sa.Column("created_at", TS, nullable=False),
+    sa.Column("updated_at", TS, nullable=False),
+    sa.Index("ix_iprs_stack_status", "stack", "status"),
+)
+
+ipr_revisions = sa.Table(
+    "ipr_revisions",
+    metadata,
+    sa.Column("ipr_id", sa.Integer, sa.ForeignKey("iprs.id"), primary_key=True),
+    sa.Column("revision", sa.Integer, primary_key=True),
+    sa.Column("plan_id", sa.String(32), sa.ForeignKey("plans.id"), nullable=False),
+    sa.Column("plan_hash", sa.String(64), nullable=False),
+    sa.Column("base_revision", sa.Integer, nullable=False),
+    sa.Column("created_by", sa.String(255), nullable=False),
+    sa.Column("created_at", TS, nullable=False),
+)
+
+ipr_reviews = sa.Table(
+    "ipr_reviews",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("ipr_id", sa.Integer, sa.ForeignKey("iprs.id"), nullable=False),
+    sa.Column("revision", sa.Integer, nullable=False),
+    sa.Column("reviewer", sa.String(255), nullable=False),
+    sa.Column("verdict", sa.String(32), nullable=False),
+    sa.Column("comment", sa.Text, nullable=False),
+    sa.Column("at", TS, nullable=False),
+    sa.Index("ix_ipr_reviews_ipr", "ipr_id", "id"),
 )

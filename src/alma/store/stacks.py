@@ -121,3 +121,8 @@ class StackRepository:
                 assert key is not None
                 return int(key[0]), version
         raise StalePlanError(f"could not store a new blueprint version of '{stack}': too many concurrent writers")
+
+    async def blueprint_text(self, blueprint_id: int) -> str | None:
+        async with self._db.engine.connect() as conn:
+            value = await conn.scalar(sa.select(blueprints.c.content).where(blueprints.c.id == blueprint_id))
+        return str(value) if value is not None else None

@@ -1,0 +1,223 @@
+"""Infrastructure Pull Requests: the request, its revisions (one plan each) and its reviews.
+
+Status changes are compare-and-set (``UPDATE … WHERE status IN (…)``) so two reviewers, or a review
+and an apply, cannot both win a race.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from alma.store.database import Database, as_utc, utcnow
+from alma.store.schema import ipr_reviews, ipr_revisions, iprs
+
+
+@dataclass(frozen=True, slots=True)
+class IprRecord:
+    id: int
+    stack: str
+    title: str
+    description: str
+    author: str
+    status: str
+    revision: int
+    reviewers: list[str]
+    deployment_id: str | None
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class IprRevisionRecord:
+    ipr_id: int
+    revision: int
+    plan_id: str
+    plan_hash: str
+    base_revision: int
+    created_by: str
+    created_at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewRecord:
+    id: int
+    ipr_id: int
+    revision: int
+    reviewer: str
+    verdict: str
+    comment: str
+    at: dt.datetime
+
+
+def _ipr(row: sa.Row[tuple[object, ...]]) -> IprRecord:
+    m = row._mapping
+    return IprRecord(
+        m["id"],
+        m["stack"],
+        m["title"],
+        m["description"],
+        m["author"],
+        m["status"],
+        m["revision"],
+        list(m["reviewers"]),
+        m["deployment_id"],
+        as_utc(m["created_at"]),
+        as_utc(m["updated_at"]),
+    )
+
+
+class IprRepository:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def create(
+        self,
+        stack: str,
+        title: str,
+        description: str,
+        author: str,
+        reviewers: list[str],
+        plan_id: str,
+        plan_hash: str,
+        base_revision: int,
+    ) -> int:
+        now = utcnow()
+        async with self._db.engine.begin() as conn:
+            result = await conn.execute(
+                iprs.insert().values(
+                    stack=stack,
+                    title=title,
+                    description=description,
+                    author=author,
+                    status="open",
+                    revision=1,
+                    reviewers=reviewers,
+                    deployment_id=None,
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
+            key = result.inserted_primary_key
+            assert key is not None
+            ipr_id = int(key[0])
+            await conn.execute(
+                ipr_revisions.insert().values(
+                    ipr_id=ipr_id,
+                    revision=1,
+                    plan_id=plan_id,
+                    plan_hash=plan_hash,
+                    base_revision=base_revision,
+                    created_by=author,
+                    created_at=now,
+                )
+            )
+        return ipr_id
+
+    async def get(self, ipr_id: int) -> IprRecord | None:
+        async with self._db.engine.connect() as conn:
+            row = (await conn.execute(sa.select(iprs).where(iprs.c.id == ipr_id))).first()
+        return _ipr(row) if row else None
+
+    async def find(self, status: str | None = None, stack: str | None = None, limit: int = 200) -> list[IprRecord]:
+        query = sa.select(iprs).order_by(iprs.c.id.desc()).limit(limit)
+        if status is not None:
+            query = query.where(iprs.c.status == status)
+        if stack is not None:
+            query = query.where(iprs.c.stack == stack)
+        async with self._db.engine.connect() as conn:
+            return [_ipr(row) for row in await conn.execute(query)]
+
+    async def revision(self, ipr_id: int, revision: int) -> IprRevisionRecord | None:
+        query = sa.select(ipr_revisions).where(ipr_revisions.c.ipr_id == ipr_id, ipr_revisions.c.revision == revision)
+        async with self._db.engine.connect() as conn:
+            row = (await conn.execute(query)).first()
+        if row is None:
+            return None
+        m = row._mapping
+        return IprRevisionRecord(
+            m["ipr_id"],
+            m["revision"],
+            m["plan_id"],
+            m["plan_hash"],
+            m["base_revision"],
+            m["created_by"],
+            as_utc(m["created_at"]),
+        )
+
+    async def add_revision(
+        self,
+        ipr_id: int,
+        expected_revision: int,
+        plan_id: str,
+        plan_hash: str,
+        base_revision: int,
+        author: str,
+        allowed_from: Collection[str],
+    ) -> bool:
+        """A new plan for the request: status back to open, earlier approvals no longer count."""
+        now = utcnow()
+        async with self._db.engine.begin() as conn:
+            moved = await conn.execute(
+                iprs.update()
+                .where(iprs.c.id == ipr_id, iprs.c.revision == expected_revision, iprs.c.status.in_(allowed_from))
+                .values(revision=expected_revision + 1, status="open", updated_at=now)
+            )
+            if moved.rowcount != 1:
+                return False
+            await conn.execute(
+                ipr_revisions.insert().values(
+                    ipr_id=ipr_id,
+                    revision=expected_revision + 1,
+                    plan_id=plan_id,
+                    plan_hash=plan_hash,
+                    base_revision=base_revision,
+                    created_by=author,
+                    created_at=now,
+                )
+            )
+        return True
+
+    async def set_status(
+        self, ipr_id: int, status: str, allowed_from: Collection[str], deployment_id: str | None = None
+    ) -> bool:
+        values: dict[str, object] = {"status": status, "updated_at": utcnow()}
+        if deployment_id is not None:
+            values["deployment_id"] = deployment_id
+        async with self._db.engine.begin() as conn:
+            result = await conn.execute(
+                iprs.update().where(iprs.c.id == ipr_id, iprs.c.status.in_(allowed_from)).values(**values)
+            )
+        return result.rowcount == 1
+
+    async def add_review(self, ipr_id: int, revision: int, reviewer: str, verdict: str, comment: str) -> None:
+        async with self._db.engine.begin() as conn:
+            await conn.execute(
+                ipr_reviews.insert().values(
+                    ipr_id=ipr_id, revision=revision, reviewer=reviewer, verdict=verdict, comment=comment, at=utcnow()
+                )
+            )
+
+    async def reviews(self, ipr_id: int) -> list[ReviewRecord]:
+        query = sa.select(ipr_reviews).where(ipr_reviews.c.ipr_id == ipr_id).order_by(ipr_reviews.c.id)
+        async with self._db.engine.connect() as conn:
+            return [
+                ReviewRecord(
+                    m["id"], m["ipr_id"], m["revision"], m["reviewer"], m["verdict"], m["comment"], as_utc(m["at"])
+                )
+                for m in (row._mapping for row in await conn.execute(query))
+            ]
+
+    async def approving_plan(self, plan_id: str) -> IprRecord | None:
+        """The IPR whose current revision is ``plan_id`` and which is being applied, if any."""
+        query = (
+            sa.select(iprs)
+            .join(ipr_revisions, (ipr_revisions.c.ipr_id == iprs.c.id) & (ipr_revisions.c.revision == iprs.c.revision))
+            .where(ipr_revisions.c.plan_id == plan_id, iprs.c.status == "applying")
+        )
+        async with self._db.engine.connect() as conn:
+            row = (await conn.execute(query)).first()
+        return _ipr(row) if row else None
