@@ -32,7 +32,7 @@ T = TypeVar("T")
 PLAN_FORMAT = "alma-plan/1"
 
 
-def _run(body: Callable[[Services], Awaitable[T]]) -> T:
+def run_with_services(body: Callable[[Services], Awaitable[T]]) -> T:
     async def main() -> T:
         services = await build(Settings())
         try:
@@ -54,7 +54,7 @@ def validate(file: str, json_output: bool) -> None:
 
     with reported(json_output, on_error=on_error):
         text = read_text(file)
-        loaded = _run(_validate_in(text, file))
+        loaded = run_with_services(_validate_in(text, file))
         warnings = [d.as_json() for d in loaded.warnings]
         if json_output:
             print_json({"valid": True, "errors": [], "warnings": warnings})
@@ -80,7 +80,7 @@ def plan(file: str, json_output: bool, out: str | None) -> None:
         async def body(services: Services) -> Any:
             return await services.plans.plan_blueprint(text, file)
 
-        result = _run(body)
+        result = run_with_services(body)
         if out:
             _write_plan_file(out, result.plan)
         if json_output:
@@ -130,6 +130,11 @@ def _confirm(question: str, yes: bool) -> None:
         raise RefusedError("cancelled; nothing was changed")
 
 
+def apply_progress(json_output: bool) -> RichApplyProgress:
+    """The progress display for an apply: on a terminal, unless the output is JSON."""
+    return RichApplyProgress(stderr(), enabled=not json_output and sys.stderr.isatty())
+
+
 def _apply_and_report(
     services: Services,
     plan_obj: Plan,
@@ -137,7 +142,7 @@ def _apply_and_report(
     json_output: bool,
     expected_hash: str | None = None,
 ) -> Awaitable[DeploymentReport]:
-    progress = RichApplyProgress(stderr(), enabled=not json_output and sys.stderr.isatty())
+    progress = apply_progress(json_output)
 
     async def body() -> DeploymentReport:
         try:
@@ -150,7 +155,7 @@ def _apply_and_report(
     return body()
 
 
-def _finish(report: DeploymentReport, json_output: bool) -> None:
+def report_deployment(report: DeploymentReport, json_output: bool) -> None:
     if json_output:
         print_json(report.as_json())
     else:
@@ -190,7 +195,7 @@ def apply(file: str, yes: bool, parallelism: int | None, json_output: bool) -> N
             result = await services.plans.plan_blueprint(text, file)
             return await _confirm_and_apply(services, result.plan, yes, parallelism, json_output)
 
-        _finish(_run(body), json_output)
+        report_deployment(run_with_services(body), json_output)
 
 
 async def _confirm_and_apply(
@@ -210,7 +215,7 @@ def destroy(stack: str, yes: bool, parallelism: int | None, json_output: bool) -
             plan_obj = await services.plans.plan_destroy(stack)
             return await _confirm_and_apply(services, plan_obj, yes, parallelism, json_output)
 
-        _finish(_run(body), json_output)
+        report_deployment(run_with_services(body), json_output)
 
 
 def rollback(stack: str, to: int | None, yes: bool, parallelism: int | None, json_output: bool) -> None:
@@ -220,7 +225,7 @@ def rollback(stack: str, to: int | None, yes: bool, parallelism: int | None, jso
             plan_obj = await services.plans.plan_rollback(stack, to)
             return await _confirm_and_apply(services, plan_obj, yes, parallelism, json_output)
 
-        _finish(_run(body), json_output)
+        report_deployment(run_with_services(body), json_output)
 
 
 def _resource_json(r: Any) -> dict[str, Any]:
@@ -244,7 +249,7 @@ def state_list(stack: str | None, json_output: bool) -> None:
         async def body(services: Services) -> Any:
             return await services.stacks.resources(stack)
 
-        resources = _run(body)
+        resources = run_with_services(body)
         if json_output:
             print_json([_resource_json(r) for r in resources])
             return
@@ -264,7 +269,7 @@ def state_show(stack: str, resource: str, json_output: bool) -> None:
         async def body(services: Services) -> Any:
             return await services.stacks.resource(stack, resource)
 
-        record = _run(body)
+        record = run_with_services(body)
         data = _resource_json(record)
         if json_output:
             print_json(data)
@@ -281,7 +286,7 @@ def history(stack: str, json_output: bool) -> None:
         async def body(services: Services) -> Any:
             return await services.stacks.history(stack)
 
-        deployments = _run(body)
+        deployments = run_with_services(body)
         rows_json = [
             {
                 "revision": d.revision,
@@ -326,7 +331,7 @@ def events(stack: str, deployment: str | None, json_output: bool) -> None:
         async def body(services: Services) -> Any:
             return await services.stacks.events(stack, deployment)
 
-        found = _run(body)
+        found = run_with_services(body)
         if json_output:
             print_json(
                 [
@@ -354,7 +359,7 @@ def engines(json_output: bool) -> None:
         async def body(services: Services) -> Any:
             return await services.engines.statuses()
 
-        statuses = _run(body)
+        statuses = run_with_services(body)
         if json_output:
             print_json([{"name": e.name, "ok": e.ok, "detail": e.detail} for e in statuses])
             return
@@ -368,7 +373,7 @@ def force_unlock(stack: str) -> None:
         async def body(services: Services) -> Any:
             return await services.stacks.force_unlock(stack)
 
-        released = _run(body)
+        released = run_with_services(body)
         if released is None:
             stdout().print(f"Stack '{stack}' was not locked.")
         else:

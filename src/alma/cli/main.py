@@ -7,6 +7,8 @@ from typing import Annotated
 
 import typer
 
+from alma.cli.ipr import ipr_app
+
 app = typer.Typer(
     name="alma",
     help="ALMA — infrastructure as conversation: blueprints → validated plans → approved, exact applies.",
@@ -17,6 +19,7 @@ app = typer.Typer(
 )
 state_app = typer.Typer(help="Recorded state of stacks and resources.", no_args_is_help=True, rich_markup_mode=None)
 app.add_typer(state_app, name="state")
+app.add_typer(ipr_app, name="ipr")
 
 File = Annotated[str, typer.Argument(help="Blueprint file (YAML or JSON).", show_default=False)]
 Json = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON on stdout.")]

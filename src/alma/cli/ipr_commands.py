@@ -1,0 +1,206 @@
+"""The bodies of ``alma ipr …`` commands."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from alma.bootstrap import Services
+from alma.cli.commands import apply_progress, report_deployment, run_with_services
+from alma.cli.failures import reported
+from alma.cli.output import print_json, print_plan, stdout, table
+from alma.errors import InvalidInputError
+from alma.services import DeploymentReport, IprView, read_text
+from alma.services.iprs import Verdict
+
+
+def view_json(view: IprView) -> dict[str, Any]:
+    ipr = view.ipr
+    return {
+        "id": ipr.id,
+        "stack": ipr.stack,
+        "title": ipr.title,
+        "description": ipr.description,
+        "author": ipr.author,
+        "status": ipr.status,
+        "revision": ipr.revision,
+        "reviewers": ipr.reviewers,
+        "approvals": view.approvals,
+        "approvals_required": view.needs,
+        "policy_reasons": view.reasons,
+        "deployment_id": ipr.deployment_id,
+        "plan": view.plan.as_json(),
+        "reviews": [
+            {
+                "revision": r.revision,
+                "reviewer": r.reviewer,
+                "verdict": r.verdict,
+                "comment": r.comment,
+                "at": r.at.isoformat(),
+            }
+            for r in view.reviews
+        ],
+        "created_at": ipr.created_at.isoformat(),
+        "updated_at": ipr.updated_at.isoformat(),
+    }
+
+
+def _print_view(view: IprView) -> None:
+    console = stdout()
+    ipr = view.ipr
+    console.print(f"[bold]IPR #{ipr.id}[/bold] {ipr.title}")
+    console.print(
+        f"stack {ipr.stack} · status [bold]{ipr.status}[/bold] · revision {ipr.revision} · "
+        f"by {ipr.author} · approvals {len(view.approvals)}/{view.needs}"
+        + (f" ({', '.join(view.approvals)})" if view.approvals else "")
+    )
+    if view.reasons:
+        console.print("needs approval because " + "; ".join(view.reasons))
+    if ipr.description:
+        console.print(ipr.description)
+    console.print(f"plan {view.plan.id} · hash {view.plan.hash[:16]}…\n")
+    print_plan(console, view.plan)
+    if view.reviews:
+        console.print("\nReviews:")
+        for r in view.reviews:
+            console.print(
+                f"  r{r.revision} {r.at.isoformat()[:19]} {r.reviewer}: {r.verdict.replace('_', ' ')}"
+                + (f" — {r.comment}" if r.comment else "")
+            )
+
+
+def _done(view: IprView, json_output: bool, message: str) -> None:
+    if json_output:
+        print_json(view_json(view))
+    else:
+        stdout().print(message)
+
+
+def create(
+    file: str | None,
+    destroy: str | None,
+    rollback: str | None,
+    to: int | None,
+    title: str | None,
+    description: str,
+    reviewers: list[str],
+    json_output: bool,
+) -> None:
+    with reported(json_output):
+        if sum(x is not None for x in (file, destroy, rollback)) != 1:
+            raise InvalidInputError("give one of: a blueprint FILE, --destroy STACK, or --rollback STACK")
+        text = read_text(file) if file is not None else None
+
+        async def body(services: Services) -> IprView:
+            if text is not None and file is not None:
+                plan = (await services.plans.plan_blueprint(text, file)).plan
+            elif destroy is not None:
+                plan = await services.plans.plan_destroy(destroy)
+            else:
+                assert rollback is not None
+                plan = await services.plans.plan_rollback(rollback, to)
+            return await services.iprs.create(plan, title, description, reviewers)
+
+        view = run_with_services(body)
+        if json_output:
+            print_json(view_json(view))
+            return
+        _print_view(view)
+        stdout().print(f"\nOpened IPR #{view.ipr.id}. A reviewer runs `alma ipr review {view.ipr.id} --approve`.")
+
+
+def find(status: str | None, stack: str | None, json_output: bool) -> None:
+    with reported(json_output):
+
+        async def body(services: Services) -> Any:
+            return await services.iprs.find(status, stack)
+
+        found = run_with_services(body)
+        if json_output:
+            print_json(
+                [
+                    {
+                        "id": i.id,
+                        "stack": i.stack,
+                        "title": i.title,
+                        "author": i.author,
+                        "status": i.status,
+                        "revision": i.revision,
+                        "updated_at": i.updated_at.isoformat(),
+                    }
+                    for i in found
+                ]
+            )
+            return
+        rows = [
+            [f"#{i.id}", i.status, i.stack, i.title, i.author, str(i.revision), i.updated_at.isoformat()[:19]]
+            for i in found
+        ]
+        stdout().print(table(["IPR", "STATUS", "STACK", "TITLE", "AUTHOR", "REV", "UPDATED (UTC)"], rows))
+
+
+def show(ipr_id: int, json_output: bool) -> None:
+    with reported(json_output):
+
+        async def body(services: Services) -> IprView:
+            return await services.iprs.show(ipr_id)
+
+        view = run_with_services(body)
+        if json_output:
+            print_json(view_json(view))
+        else:
+            _print_view(view)
+
+
+def review(ipr_id: int, approve: bool, request_changes: bool, reject: bool, comment: str, json_output: bool) -> None:
+    verdict: Verdict = (
+        "approve" if approve else "request_changes" if request_changes else "reject" if reject else "comment"
+    )
+    with reported(json_output):
+
+        async def body(services: Services) -> IprView:
+            return await services.iprs.review(ipr_id, verdict, comment)
+
+        view = run_with_services(body)
+        _done(
+            view,
+            json_output,
+            f"IPR #{ipr_id}: {verdict.replace('_', ' ')} recorded; status {view.ipr.status} "
+            f"({len(view.approvals)}/{view.needs} approvals).",
+        )
+
+
+def revise(ipr_id: int, file: str | None, json_output: bool) -> None:
+    with reported(json_output):
+        text = read_text(file) if file is not None else None
+
+        async def body(services: Services) -> IprView:
+            return await services.iprs.revise(ipr_id, text, file or "<blueprint>")
+
+        view = run_with_services(body)
+        if json_output:
+            print_json(view_json(view))
+            return
+        _print_view(view)
+        stdout().print(f"\nIPR #{ipr_id} is now at revision {view.ipr.revision}; it needs review again.")
+
+
+def apply(ipr_id: int, parallelism: int | None, json_output: bool) -> None:
+    with reported(json_output):
+        progress = apply_progress(json_output)
+
+        async def body(services: Services) -> DeploymentReport:
+            try:
+                return await services.iprs.apply(ipr_id, parallelism=parallelism, progress=progress)
+            finally:
+                progress.stop()
+
+        report_deployment(run_with_services(body), json_output)
+
+
+def close(ipr_id: int, comment: str, json_output: bool) -> None:
+    with reported(json_output):
+
+        async def body(services: Services) -> IprView:
+            return await services.iprs.close(ipr_id, comment)
+
+        _done(run_with_services(body), json_output, f"IPR #{ipr_id} closed.")
