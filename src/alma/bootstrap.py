@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from alma.engines import EngineContext, EngineRegistry
 from alma.services import (
@@ -17,6 +18,9 @@ from alma.services import (
 from alma.settings import Settings
 from alma.store import Database, Store
 
+if TYPE_CHECKING:
+    from alma.workflow.runner import WorkflowService
+
 
 @dataclass(slots=True)
 class Services:
@@ -29,6 +33,21 @@ class Services:
     iprs: IprService
     _store: Store
     _engines: EngineRegistry
+
+    _workflow: WorkflowService | None = None
+
+    @property
+    def workflow(self) -> WorkflowService:
+        """Built on first use: LangGraph takes about a second to import, and most commands never need it."""
+        if self._workflow is None:
+            from alma.workflow.graph import GraphServices
+            from alma.workflow.runner import WorkflowService
+
+            parts = GraphServices(self.settings, self.plans, self.deployments, self.iprs, self.stacks, self.engines)
+            self._workflow = WorkflowService(
+                parts, self.settings.workflow_checkpoints or self.settings.home / "workflow.db"
+            )
+        return self._workflow
 
     async def aclose(self) -> None:
         try:

@@ -49,6 +49,7 @@ class Settings(BaseSettings):
     fake_fail_rate: float = Field(default=0.0, ge=0, le=1)
     fake_permanent_fail_rate: float = Field(default=0.0, ge=0, le=1)
     fake_fail_resources: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    fake_unhealthy_resources: Annotated[list[str], NoDecode] = Field(default_factory=list)
     fake_seed: int | None = None
 
     # Apply.
@@ -58,6 +59,8 @@ class Settings(BaseSettings):
     retry_base_delay_s: float = Field(default=0.2, ge=0)
     retry_max_delay_s: float = Field(default=10.0, ge=0)
     lock_ttl_s: PositiveInt = 300
+    auto_rollback: bool = False  # roll back automatically when verification after an apply fails
+    workflow_checkpoints: Path | None = None  # LangGraph checkpoints (SQLite); default: ALMA_HOME/workflow.db
 
     # Approval (Infrastructure Pull Requests): which plans need one, and what approves them.
     approvals_required: PositiveInt = 1
@@ -95,7 +98,12 @@ class Settings(BaseSettings):
     max_blueprint_depth: PositiveInt = 64
 
     @field_validator(
-        "fake_fail_resources", "approval_actions", "approval_environments", "approval_stacks", mode="before"
+        "fake_fail_resources",
+        "fake_unhealthy_resources",
+        "approval_actions",
+        "approval_environments",
+        "approval_stacks",
+        mode="before",
     )
     @classmethod
     def _split_names(cls, value: Any) -> Any:

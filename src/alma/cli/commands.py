@@ -14,19 +14,19 @@ import click
 from alma.bootstrap import Services, build
 from alma.cli.failures import (
     CONFLICT,
-    FAILED,
     INVALID,
     REFUSED,
     error_json,
-    exit_with,
     render_error,
     reported,
 )
-from alma.cli.output import RichApplyProgress, print_json, print_plan, specs_brief, stderr, stdout, table
+from alma.cli.output import print_json, print_plan, specs_brief, stderr, stdout, table
+from alma.cli.runs import apply_progress, execute_plan, report_run
 from alma.errors import AlmaError, BlueprintInvalidError, InvalidInputError, RefusedError
 from alma.planning import Plan
-from alma.services import DeploymentReport, read_text
+from alma.services import read_text
 from alma.settings import Settings
+from alma.workflow import RunResult
 
 T = TypeVar("T")
 PLAN_FORMAT = "alma-plan/1"
@@ -130,102 +130,50 @@ def _confirm(question: str, yes: bool) -> None:
         raise RefusedError("cancelled; nothing was changed")
 
 
-def apply_progress(json_output: bool) -> RichApplyProgress:
-    """The progress display for an apply: on a terminal, unless the output is JSON."""
-    return RichApplyProgress(stderr(), enabled=not json_output and sys.stderr.isatty())
-
-
-def _apply_and_report(
-    services: Services,
-    plan_obj: Plan,
-    parallelism: int | None,
-    json_output: bool,
-    expected_hash: str | None = None,
-) -> Awaitable[DeploymentReport]:
-    progress = apply_progress(json_output)
-
-    async def body() -> DeploymentReport:
-        try:
-            return await services.deployments.apply(
-                plan_obj.id, parallelism=parallelism, expected_hash=expected_hash, progress=progress
-            )
-        finally:
-            progress.stop()
-
-    return body()
-
-
-def report_deployment(report: DeploymentReport, json_output: bool) -> None:
-    if json_output:
-        print_json(report.as_json())
-    else:
-        console = stdout()
-        s = report.summary
-        if report.deployment_id is None:
-            console.print(f"No changes; stack '{report.stack}' stays at revision {report.revision}.")
-        else:
-            colour = "green" if report.status == "succeeded" else "red"
-            console.print(
-                f"[{colour}]{report.status}[/{colour}]: stack '{report.stack}' revision {report.revision} "
-                f"({s['create']} created, {s['update']} updated, {s['replace']} replaced, {s['delete']} destroyed"
-                f"{', ' + str(s.get('failed', 0)) + ' failed' if s.get('failed') else ''}"
-                f"{', ' + str(s.get('skipped', 0)) + ' not started' if s.get('skipped') else ''}) "
-                f"in {report.elapsed_s:.2f}s"
-            )
-            for failure in report.failures:
-                console.print(f"  [red]{failure['status']}[/red] {failure['resource']}: {failure['error']}")
-            if report.status != "succeeded":
-                console.print(
-                    f"State records what was done. Retry with `alma apply`, or `alma rollback {report.stack}`."
-                )
-    if report.status != "succeeded":
-        exit_with(FAILED)
-
-
 def apply(file: str, yes: bool, parallelism: int | None, json_output: bool) -> None:
     with reported(json_output):
         text = read_text(file)
         planned = _read_plan_file(text)
 
-        async def body(services: Services) -> DeploymentReport:
+        async def body(services: Services) -> RunResult:
             if planned is not None:  # a reviewed plan file: apply exactly it, no question asked
                 plan_id, digest = planned
                 stored = await services.plans.get(plan_id)
-                return await _apply_and_report(services, stored, parallelism, json_output, digest)
+                return await execute_plan(services, stored, parallelism, json_output, expected_hash=digest)
             result = await services.plans.plan_blueprint(text, file)
             return await _confirm_and_apply(services, result.plan, yes, parallelism, json_output)
 
-        report_deployment(run_with_services(body), json_output)
+        report_run(run_with_services(body), json_output)
 
 
 async def _confirm_and_apply(
     services: Services, plan_obj: Plan, yes: bool, parallelism: int | None, json_output: bool
-) -> DeploymentReport:
+) -> RunResult:
     console = stderr() if json_output else stdout()
     print_plan(console, plan_obj)
     if plan_obj.has_changes:
         _confirm("\nApply this plan?", yes)
-    return await _apply_and_report(services, plan_obj, parallelism, json_output)
+    return await execute_plan(services, plan_obj, parallelism, json_output)
 
 
 def destroy(stack: str, yes: bool, parallelism: int | None, json_output: bool) -> None:
     with reported(json_output):
 
-        async def body(services: Services) -> DeploymentReport:
+        async def body(services: Services) -> RunResult:
             plan_obj = await services.plans.plan_destroy(stack)
             return await _confirm_and_apply(services, plan_obj, yes, parallelism, json_output)
 
-        report_deployment(run_with_services(body), json_output)
+        report_run(run_with_services(body), json_output)
 
 
 def rollback(stack: str, to: int | None, yes: bool, parallelism: int | None, json_output: bool) -> None:
     with reported(json_output):
 
-        async def body(services: Services) -> DeploymentReport:
+        async def body(services: Services) -> RunResult:
             plan_obj = await services.plans.plan_rollback(stack, to)
             return await _confirm_and_apply(services, plan_obj, yes, parallelism, json_output)
 
-        report_deployment(run_with_services(body), json_output)
+        report_run(run_with_services(body), json_output)
 
 
 def _resource_json(r: Any) -> dict[str, Any]:
@@ -365,6 +313,19 @@ def engines(json_output: bool) -> None:
             return
         rows = [[e.name, "[green]ok[/green]" if e.ok else "[red]unavailable[/red]", e.detail] for e in statuses]
         stdout().print(table(["ENGINE", "HEALTH", "DETAIL"], rows))
+
+
+def resume(deployment_id: str, json_output: bool) -> None:
+    with reported(json_output):
+        progress = apply_progress(json_output)
+
+        async def body(services: Services) -> RunResult:
+            try:
+                return await services.workflow.resume(deployment_id, progress=progress)
+            finally:
+                progress.stop()
+
+        report_run(run_with_services(body), json_output)
 
 
 def force_unlock(stack: str) -> None:

@@ -83,12 +83,15 @@ def revise(
 def apply(
     ipr_id: IprId,
     parallelism: Annotated[int | None, typer.Option("--parallelism", "-p", min=1, max=1000)] = None,
+    when_approved: Annotated[
+        bool, typer.Option("--when-approved", help="Start now and wait (durably) for the approval.")
+    ] = False,
     json_output: Json = False,
 ) -> None:
-    """Apply exactly the approved plan of an IPR."""
+    """Apply exactly the approved plan of an IPR (through the deployment workflow)."""
     from alma.cli import ipr_commands
 
-    ipr_commands.apply(ipr_id, parallelism, json_output)
+    ipr_commands.apply(ipr_id, parallelism, when_approved, json_output)
 
 
 @ipr_app.command("close")

@@ -5,12 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from alma.bootstrap import Services
-from alma.cli.commands import apply_progress, report_deployment, run_with_services
+from alma.cli.commands import run_with_services
 from alma.cli.failures import reported
 from alma.cli.output import print_json, print_plan, stdout, table
-from alma.errors import InvalidInputError
-from alma.services import DeploymentReport, IprView, read_text
+from alma.cli.runs import execute_plan, report_run
+from alma.errors import InvalidInputError, RefusedError
+from alma.services import IprView, read_text
 from alma.services.iprs import Verdict
+from alma.workflow import RunResult
 
 
 def view_json(view: IprView) -> dict[str, Any]:
@@ -184,17 +186,20 @@ def revise(ipr_id: int, file: str | None, json_output: bool) -> None:
         stdout().print(f"\nIPR #{ipr_id} is now at revision {view.ipr.revision}; it needs review again.")
 
 
-def apply(ipr_id: int, parallelism: int | None, json_output: bool) -> None:
+def apply(ipr_id: int, parallelism: int | None, when_approved: bool, json_output: bool) -> None:
     with reported(json_output):
-        progress = apply_progress(json_output)
 
-        async def body(services: Services) -> DeploymentReport:
-            try:
-                return await services.iprs.apply(ipr_id, parallelism=parallelism, progress=progress)
-            finally:
-                progress.stop()
+        async def body(services: Services) -> RunResult:
+            view = await services.iprs.show(ipr_id)
+            waitable = when_approved and view.ipr.status in ("open", "changes_requested")
+            if view.ipr.status != "approved" and not waitable:
+                raise RefusedError(
+                    f"IPR #{ipr_id} is {view.ipr.status.replace('_', ' ')}; it can be applied once approved "
+                    f"({len(view.approvals)}/{view.needs} approvals), or queued with --when-approved"
+                )
+            return await execute_plan(services, view.plan, parallelism, json_output, ipr_id=ipr_id)
 
-        report_deployment(run_with_services(body), json_output)
+        report_run(run_with_services(body), json_output)
 
 
 def close(ipr_id: int, comment: str, json_output: bool) -> None:

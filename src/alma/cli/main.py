@@ -146,6 +146,17 @@ def engines(json_output: Json = False) -> None:
     commands.engines(json_output)
 
 
+@app.command()
+def resume(
+    deployment_id: Annotated[str, typer.Argument(help="The deployment (run) id, as printed or in `alma history`.")],
+    json_output: Json = False,
+) -> None:
+    """Continue a deployment whose process died, or whose IPR is now approved."""
+    from alma.cli import commands
+
+    commands.resume(deployment_id, json_output)
+
+
 @app.command("force-unlock")
 def force_unlock(stack: Stack) -> None:
     """Remove a stack's lock whoever holds it (when its holder died)."""

@@ -11,6 +11,7 @@ from alma.engines.base import (
     JSONDict,
     KeyValueStore,
     Observed,
+    Readiness,
     ResourceRef,
 )
 from alma.engines.registry import EngineRegistry
@@ -27,5 +28,6 @@ __all__ = [
     "JSONDict",
     "KeyValueStore",
     "Observed",
+    "Readiness",
     "ResourceRef",
 ]

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Literal, Protocol
+from typing import Any, ClassVar, Literal, Protocol, runtime_checkable
 
 from alma.diagnostics import Diagnostic
 from alma.settings import Settings
@@ -129,6 +129,15 @@ class Engine(Protocol):
     async def health(self) -> Health: ...
 
     async def aclose(self) -> None: ...
+
+
+@runtime_checkable
+class Readiness(Protocol):
+    """Optional: an engine that can tell whether a resource is ready to serve (port open, healthy)."""
+
+    async def ready(self, ref: ResourceRef) -> str | None:
+        """None when ready; otherwise what is wrong, in words."""
+        ...
 
 
 EngineFactory = Callable[[EngineContext], Engine]

@@ -30,6 +30,7 @@ from alma.engines.base import (
     JSONDict,
     KeyValueStore,
     Observed,
+    Readiness,
     ResourceRef,
 )
 from alma.engines.diffing import diff_specs
@@ -116,6 +117,7 @@ class FakeEngine:
         fail_rate: float = 0.0,
         permanent_fail_rate: float = 0.0,
         fail_resources: frozenset[str] = frozenset(),
+        unhealthy_resources: frozenset[str] = frozenset(),
         seed: int | None = None,
     ) -> None:
         self._world = world
@@ -125,6 +127,7 @@ class FakeEngine:
         self._fail_rate = fail_rate
         self._permanent_fail_rate = permanent_fail_rate
         self._fail_resources = fail_resources
+        self._unhealthy = unhealthy_resources
         self._random = random.Random(seed)
         self._last_checked: tuple[str, dict[str, Any], SpecModel | None] = ("", {}, None)
 
@@ -207,6 +210,15 @@ class FakeEngine:
         if self._fail_rate and self._random.random() < self._fail_rate:
             raise TransientEngineError(f"injected transient fault on {name} ({change.action})", resource=name)
 
+    async def ready(self, ref: ResourceRef) -> str | None:
+        """Readiness as a health check would see it; names in ALMA_FAKE_UNHEALTHY_RESOURCES fail it."""
+        observed = await self.read(ref)
+        if observed is None:
+            return f"{ref.name} does not exist"
+        if ref.name in self._unhealthy:
+            return f"{ref.name} failed its health check (injected)"
+        return None
+
     async def health(self) -> Health:
         objects = await self._objects_now()
         return Health(True, f"fake provider holds {len(objects)} objects")
@@ -231,8 +243,10 @@ def create_engine(context: EngineContext) -> Engine:
         fail_rate=settings.fake_fail_rate,
         permanent_fail_rate=settings.fake_permanent_fail_rate,
         fail_resources=frozenset(settings.fake_fail_resources),
+        unhealthy_resources=frozenset(settings.fake_unhealthy_resources),
         seed=settings.fake_seed,
     )
 
 
 _: type[Engine] = FakeEngine
+_ready: type[Readiness] = FakeEngine

@@ -7,7 +7,7 @@ uses one gets a clear "not available" instead of "unknown".
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from importlib.metadata import entry_points
 
 from alma.diagnostics import did_you_mean
@@ -73,10 +73,10 @@ class EngineRegistry:
         self._engines[provider] = engine
         return engine
 
-    async def health(self) -> dict[str, Health]:
-        """Every registered engine's health; one that cannot even start says why instead."""
+    async def health(self, providers: Collection[str] | None = None) -> dict[str, Health]:
+        """Each registered engine's health (or only ``providers``'); one that cannot start says why."""
         report: dict[str, Health] = {}
-        for provider in self.providers:
+        for provider in sorted(providers) if providers is not None else self.providers:
             try:
                 report[provider] = await self.get(provider).health()
             except (ConfigurationError, InvalidInputError) as exc:

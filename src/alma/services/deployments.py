@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import os
 import random
+import re
 import socket
 import time
 import uuid
@@ -17,9 +19,16 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
-from alma.engines import EngineRegistry
-from alma.errors import ApprovalRequiredError, PlanTamperedError, StalePlanError
-from alma.planning import ExecutionResult, Executor, Plan, RetryPolicy
+from alma.engines import EngineRegistry, Observed, Readiness
+from alma.errors import (
+    ApprovalRequiredError,
+    ConflictError,
+    InvalidInputError,
+    PlanTamperedError,
+    StackLockedError,
+    StalePlanError,
+)
+from alma.planning import ExecutionResult, Executor, Outcome, Plan, RetryPolicy
 from alma.services.approvals import approval_reasons, how_to_open_an_ipr
 from alma.services.plans import PlanService
 from alma.services.recording import ApplyProgress, DeploymentRecorder
@@ -66,12 +75,26 @@ class DeploymentService:
         parallelism: int | None = None,
         expected_hash: str | None = None,
         progress: ApplyProgress | None = None,
+        deployment_id: str | None = None,
+        preapproved_by: str | None = None,
     ) -> DeploymentReport:
+        """Apply a stored plan. ``deployment_id`` lets a workflow name the deployment before it starts
+        (so a resumed workflow finds it); ``preapproved_by`` records why the approval policy is waived
+        (only the workflow's automatic rollback uses it, and the event log says so)."""
         started = time.perf_counter()
         plan = await self._plans.get(plan_id)
         if expected_hash is not None and expected_hash != plan.hash:
             raise PlanTamperedError(f"the plan file does not match stored plan {plan_id} (hash differs); refused")
-        await self._require_approval(plan)
+        if preapproved_by is None:
+            await self._require_approval(plan)
+        else:
+            self._store.events.append(
+                plan.stack,
+                "approval.waived",
+                f"plan {plan.id} applied without an IPR: {preapproved_by}",
+                actor=self._settings.user,
+                data={"plan_id": plan.id, "hash": plan.hash},
+            )
         async with self._locked(plan.stack, f"{plan.kind} plan {plan.id}"):
             if not plan.has_changes:  # still locked and checked: "no changes" must be true right now
                 current = await self._store.stacks.revision(plan.stack)
@@ -82,7 +105,7 @@ class DeploymentService:
                     )
                 elapsed = time.perf_counter() - started
                 return DeploymentReport(None, plan.stack, plan.base_revision, "succeeded", plan.summary(), elapsed, [])
-            deployment_id, revision = await self._begin(plan)
+            deployment_id, revision = await self._begin(plan, deployment_id)
             recorder = DeploymentRecorder(
                 self._store, plan.stack, deployment_id, revision, self._settings.user, progress
             )
@@ -101,6 +124,110 @@ class DeploymentService:
                 raise
             return await self._finish(plan, deployment_id, revision, result, started)
 
+    async def resume(
+        self, deployment_id: str, *, parallelism: int | None = None, progress: ApplyProgress | None = None
+    ) -> DeploymentReport:
+        """Finish a deployment whose process died: same plan, same revision, nothing done twice.
+
+        Actions whose result is already there (read back through the engines, found by their
+        ownership marker) are recorded as adopted; only the rest run."""
+        started = time.perf_counter()
+        record = await self._store.deployments.get(deployment_id)
+        if record is None:
+            raise InvalidInputError(f"no deployment '{deployment_id}'")
+        if record.status != "running":
+            raise ConflictError(f"deployment {deployment_id} already {record.status}; nothing to resume")
+        plan = await self._plans.get(record.plan_id)
+        async with self._locked(plan.stack, f"resume deployment {deployment_id}", take_over_dead=True):
+            self._store.events.append(
+                plan.stack,
+                "deployment.resumed",
+                f"revision {record.revision}: resuming plan {plan.id}",
+                actor=self._settings.user,
+                deployment_id=deployment_id,
+            )
+            recorder = DeploymentRecorder(
+                self._store, plan.stack, deployment_id, record.revision, self._settings.user, progress
+            )
+            done = await self._already_done(plan, recorder)
+            remaining = tuple(a for a in plan.actions if a.resource not in done)
+            result = await self._execute(dataclasses.replace(plan, actions=remaining), recorder, parallelism, progress)
+            result.outcomes.update(done)
+            return await self._finish(plan, deployment_id, record.revision, result, started)
+
+    async def _already_done(self, plan: Plan, recorder: DeploymentRecorder) -> dict[str, Outcome]:
+        """The plan's actions whose effect the engines already show."""
+        pending = [a for a in plan.actions if a.action != "noop"]
+        observed: dict[str, Observed | None] = {}
+        for provider in {a.provider for a in pending}:
+            refs = [a.ref(plan.stack) for a in pending if a.provider == provider]
+            observed.update(await self._engines.get(provider).read_many(refs))
+        done: dict[str, Outcome] = {}
+        for action in pending:
+            ref = action.ref(plan.stack)
+            seen = observed.get(ref.key)
+            engine = self._engines.get(action.provider)
+            if action.action == "delete":
+                finished = seen is None
+            else:
+                matches = seen is not None and engine.diff(ref, action.after, seen).action == "noop"
+                # A replace is done only if the resource is a new one, not the one it replaces.
+                finished = matches and (
+                    action.action != "replace" or seen is None or seen.external_id != action.external_id
+                )
+            if finished:
+                recorder.adopted(action, seen)
+                done[action.resource] = Outcome(action, "succeeded", seen)
+        return done
+
+    async def exists(self, deployment_id: str) -> bool:
+        return await self._store.deployments.get(deployment_id) is not None
+
+    async def verify(self, deployment_id: str) -> list[str]:
+        """Read every resource of a finished deployment back and ask engines that can whether each is
+        ready; a failure marks the deployment failed. Returns what is wrong (empty: all good)."""
+        record = await self._store.deployments.get(deployment_id)
+        if record is None:
+            raise InvalidInputError(f"no deployment '{deployment_id}'")
+        plan = await self._plans.get(record.plan_id)
+        problems: list[str] = []
+        for action in plan.actions:
+            ref = action.ref(plan.stack)
+            engine = self._engines.get(action.provider)
+            seen = await engine.read(ref)
+            if action.action == "delete":
+                if seen is not None:
+                    problems.append(f"{action.resource} should be gone but still exists")
+                continue
+            if seen is None or engine.diff(ref, action.after, seen).action != "noop":
+                problems.append(f"{action.resource} does not match the plan")
+                continue
+            if isinstance(engine, Readiness):
+                reason = await engine.ready(ref)
+                if reason is not None:
+                    problems.append(f"{action.resource} is not ready: {reason}")
+        if problems:
+            error = "verification failed: " + "; ".join(problems)
+            await self._store.deployments.mark(deployment_id, "failed", error)
+            self._store.events.append(
+                plan.stack,
+                "deployment.verify_failed",
+                error,
+                actor=self._settings.user,
+                deployment_id=deployment_id,
+                data={"problems": problems},
+            )
+        else:
+            self._store.events.append(
+                plan.stack,
+                "deployment.verified",
+                f"revision {record.revision} verified",
+                actor=self._settings.user,
+                deployment_id=deployment_id,
+            )
+        await self._store.buffer.flush()
+        return problems
+
     async def _require_approval(self, plan: Plan) -> None:
         """A plan the policy gates runs only as the current revision of an IPR that is being applied."""
         reasons = approval_reasons(plan, self._settings)
@@ -115,9 +242,23 @@ class DeploymentService:
             )
 
     @contextlib.asynccontextmanager
-    async def _locked(self, stack: str, reason: str) -> AsyncIterator[None]:
+    async def _locked(self, stack: str, reason: str, take_over_dead: bool = False) -> AsyncIterator[None]:
         ttl = self._settings.lock_ttl_s
-        token = await self._store.locks.acquire(stack, self.holder(), reason, ttl)
+        try:
+            token = await self._store.locks.acquire(stack, self.holder(), reason, ttl)
+        except StackLockedError as locked:
+            if not (take_over_dead and _holder_is_dead(locked.holder)):
+                raise
+            # The holder was a process on this machine that no longer exists (killed mid-apply).
+            await self._store.locks.force_release(stack)
+            self._store.events.append(
+                stack,
+                "lock.taken_over",
+                f"{self.holder()} took over the lock of dead {locked.holder}",
+                actor=self._settings.user,
+                data={"holder": locked.holder},
+            )
+            token = await self._store.locks.acquire(stack, self.holder(), reason, ttl)
         self._store.events.append(
             stack, "lock.acquired", f"locked by {self.holder()}: {reason}", actor=self._settings.user
         )
@@ -138,8 +279,8 @@ class DeploymentService:
             self._store.events.append(stack, "lock.released", f"released by {self.holder()}", actor=self._settings.user)
             await self._store.buffer.flush()
 
-    async def _begin(self, plan: Plan) -> tuple[str, int]:
-        deployment_id = uuid.uuid4().hex
+    async def _begin(self, plan: Plan, deployment_id: str | None = None) -> tuple[str, int]:
+        deployment_id = deployment_id or uuid.uuid4().hex
         async with self._store.db.engine.begin() as conn:
             revision = await self._store.stacks.advance(conn, plan.stack, plan.base_revision)
             await self._store.deployments.start(
@@ -230,3 +371,20 @@ class DeploymentService:
             data={"summary": summary},
         )
         await self._store.buffer.flush()
+
+
+_HOLDER = re.compile(r"@(?P<host>\S+) \(pid (?P<pid>\d+)\)$")
+
+
+def _holder_is_dead(holder: str) -> bool:
+    """True only for a holder on this host whose process is gone; anything else may still be working."""
+    match = _HOLDER.search(holder)
+    if match is None or match["host"] != socket.gethostname():
+        return False
+    try:
+        os.kill(int(match["pid"]), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False  # it exists, as another user
+    return False

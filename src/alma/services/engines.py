@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from alma.engines import EngineRegistry
@@ -18,6 +19,7 @@ class EngineService:
     def __init__(self, engines: EngineRegistry) -> None:
         self._engines = engines
 
-    async def statuses(self) -> list[EngineStatus]:
-        health = await self._engines.health()
+    async def statuses(self, providers: Collection[str] | None = None) -> list[EngineStatus]:
+        """Health of every installed engine, or of ``providers`` only."""
+        health = await self._engines.health(providers)
         return [EngineStatus(name, h.ok, h.detail) for name, h in sorted(health.items())]

@@ -169,6 +169,28 @@ class IprService:
     async def apply(
         self, ipr_id: int, *, parallelism: int | None = None, progress: ApplyProgress | None = None
     ) -> DeploymentReport:
+        """Apply the approved plan directly (the workflow does the same through its graph)."""
+        view = await self.begin_apply(ipr_id)
+        plan = view.plan
+        try:
+            report = await self._deployments.apply(plan.id, parallelism=parallelism, progress=progress)
+        except StalePlanError:
+            await self.finish_apply(ipr_id, "superseded", None, None)
+            raise
+        except BaseException:
+            await self.settle_interrupted(ipr_id, plan)
+            raise
+        final = "applied" if report.status == "succeeded" else "failed"
+        await self.finish_apply(ipr_id, final, report.deployment_id, report.revision)
+        return report
+
+    async def settle_interrupted(self, ipr_id: int, plan: Plan) -> None:
+        """Refused before anything ran (locked, say): still approved. Interrupted mid-way: failed."""
+        ran = await self._store.stacks.revision(plan.stack) != plan.base_revision
+        await self.finish_apply(ipr_id, "failed" if ran else "approved", None, None)
+
+    async def begin_apply(self, ipr_id: int) -> IprView:
+        """approved → applying, with the plan's hash checked; the workflow then executes the plan."""
         view = await self.show(ipr_id)
         ipr, plan = view.ipr, view.plan
         if ipr.status != "approved":
@@ -183,38 +205,24 @@ class IprService:
         self._event(
             ipr.stack, ipr_id, "applying", f"IPR #{ipr_id} applying plan {plan.id}", revision=ipr.revision, plan=plan
         )
-        try:
-            report = await self._deployments.apply(plan.id, parallelism=parallelism, progress=progress)
-        except StalePlanError:
-            await self._store.iprs.set_status(ipr_id, "superseded", ("applying",))
-            self._event(
-                ipr.stack,
-                ipr_id,
-                "superseded",
-                f"IPR #{ipr_id} superseded: its plan became stale",
-                revision=ipr.revision,
-                plan=plan,
-            )
-            await self._store.buffer.flush()
-            raise
-        except BaseException:
-            # Refused before anything ran (locked, say): still approved. Interrupted mid-way: failed.
-            ran = await self._store.stacks.revision(ipr.stack) != plan.base_revision
-            await self._store.iprs.set_status(ipr_id, "failed" if ran else "approved", ("applying",))
-            raise
-        final = "applied" if report.status == "succeeded" else "failed"
-        await self._store.iprs.set_status(ipr_id, final, ("applying",), deployment_id=report.deployment_id)
-        self._event(
-            ipr.stack,
-            ipr_id,
-            final,
-            f"IPR #{ipr_id} {final} as revision {report.revision}",
-            revision=ipr.revision,
-            plan=plan,
-            deployment_id=report.deployment_id,
-        )
         await self._store.buffer.flush()
-        return report
+        return await self.show(ipr_id)
+
+    async def finish_apply(self, ipr_id: int, status: str, deployment_id: str | None, revision: int | None) -> None:
+        """applying → applied | failed (or back to approved when nothing ran, superseded when stale)."""
+        ipr = await self._get(ipr_id)
+        if not await self._store.iprs.set_status(ipr_id, status, ("applying",), deployment_id=deployment_id):
+            return
+        message = {
+            "applied": f"IPR #{ipr_id} applied as revision {revision}",
+            "failed": f"IPR #{ipr_id} failed" + (f" as revision {revision}" if revision else ""),
+            "superseded": f"IPR #{ipr_id} superseded: its plan became stale",
+            "approved": f"IPR #{ipr_id} not applied; still approved",
+        }.get(status, f"IPR #{ipr_id} {status}")
+        current = await self._store.iprs.revision(ipr_id, ipr.revision)
+        plan = await self._plans.get(current.plan_id) if current is not None else None
+        self._event(ipr.stack, ipr_id, status, message, revision=ipr.revision, plan=plan, deployment_id=deployment_id)
+        await self._store.buffer.flush()
 
     async def close(self, ipr_id: int, comment: str = "") -> IprView:
         ipr = await self._get(ipr_id)
@@ -255,14 +263,7 @@ class IprService:
     async def _replan(self, old: Plan, text: str | None, filename: str) -> Plan:
         if text is not None:
             return (await self._plans.plan_blueprint(text, filename)).plan
-        if old.kind == "destroy":
-            return await self._plans.plan_destroy(old.stack)
-        if old.kind == "rollback":
-            return await self._plans.plan_rollback(old.stack, old.target_revision)
-        source = await self._store.stacks.blueprint_text(old.blueprint_id) if old.blueprint_id else None
-        if source is None:
-            raise InvalidInputError("give the revised blueprint file: `alma ipr revise ID FILE`")
-        return (await self._plans.plan_blueprint(source, f"blueprint #{old.blueprint_id}")).plan
+        return await self._plans.replan(old)
 
     def _event(
         self,

@@ -46,6 +46,17 @@ class PlanService:
         )
         return PlanResult(plan, loaded.warnings)
 
+    async def replan(self, plan: Plan) -> Plan:
+        """A fresh plan for the same intent (the same blueprint version, destroy, or rollback target)."""
+        if plan.kind == "destroy":
+            return await self.plan_destroy(plan.stack)
+        if plan.kind == "rollback":
+            return await self.plan_rollback(plan.stack, plan.target_revision)
+        text = await self._store.stacks.blueprint_text(plan.blueprint_id) if plan.blueprint_id else None
+        if text is None:
+            raise InvalidInputError(f"plan {plan.id} has no stored blueprint to plan again; give the file")
+        return (await self.plan_blueprint(text, f"blueprint #{plan.blueprint_id}")).plan
+
     async def plan_destroy(self, stack: str) -> Plan:
         await self._require_stack(stack)
         environment = await self._store.plans.latest_environment(stack)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from alma.engines import Observed
 from alma.errors import EngineError
 from alma.planning import Outcome, PlannedAction
 from alma.store import Store, utcnow
@@ -72,24 +73,7 @@ class DeploymentRecorder:
                 attempts=outcome.attempts,
                 elapsed_s=round(outcome.elapsed_s, 4),
             )
-            if action.action == "delete":
-                self._store.buffer.remove_resource(self._stack, action.resource)
-            else:
-                observed = outcome.observed
-                self._store.buffer.set_resource(
-                    {
-                        "stack": self._stack,
-                        "name": action.resource,
-                        "type": action.type,
-                        "provider": action.provider,
-                        "specs": action.after or {},
-                        "dependencies": list(action.dependencies),
-                        "status": observed.status if observed else "unknown",
-                        "external_id": observed.external_id if observed else None,
-                        "revision": self._revision,
-                        "updated_at": utcnow(),
-                    }
-                )
+            self._record_state(action, outcome.observed)
         else:
             self.event(
                 f"resource.{outcome.status}",
@@ -99,3 +83,31 @@ class DeploymentRecorder:
             )
         if self._progress is not None:
             self._progress.advance(outcome)
+
+    def adopted(self, action: PlannedAction, observed: Observed | None) -> None:
+        """A resumed deployment found this action already done (before a crash): record, don't redo."""
+        self.event(
+            "resource.adopted",
+            f"{action.resource} was already {DONE.get(action.action, action.action)}",
+            action.resource,
+        )
+        self._record_state(action, observed)
+
+    def _record_state(self, action: PlannedAction, observed: Observed | None) -> None:
+        if action.action == "delete":
+            self._store.buffer.remove_resource(self._stack, action.resource)
+            return
+        self._store.buffer.set_resource(
+            {
+                "stack": self._stack,
+                "name": action.resource,
+                "type": action.type,
+                "provider": action.provider,
+                "specs": action.after or {},
+                "dependencies": list(action.dependencies),
+                "status": observed.status if observed else "unknown",
+                "external_id": observed.external_id if observed else None,
+                "revision": self._revision,
+                "updated_at": utcnow(),
+            }
+        )

@@ -39,6 +39,9 @@ class StackService:
         await self._require(stack)
         return await self._store.events.list(stack, deployment_id, after_id, limit)
 
+    async def revision(self, stack: str) -> int:
+        return await self._store.stacks.revision(stack)
+
     async def lock(self, stack: str) -> LockRecord | None:
         return await self._store.locks.get(stack)
 

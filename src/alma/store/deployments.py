@@ -122,6 +122,12 @@ class DeploymentRepository:
                 .values(status=status, summary=summary, snapshot=snapshot, error=error, finished_at=utcnow())
             )
 
+    async def mark(self, deployment_id: str, status: str, error: str | None) -> None:
+        async with self._db.engine.begin() as conn:
+            await conn.execute(
+                deployments.update().where(deployments.c.id == deployment_id).values(status=status, error=error)
+            )
+
     async def history(self, stack: str) -> list[DeploymentRecord]:
         query = sa.select(deployments).where(deployments.c.stack == stack).order_by(deployments.c.revision)
         async with self._db.engine.connect() as conn:
