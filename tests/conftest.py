@@ -18,14 +18,15 @@ from alma.bootstrap import Services, build
 from alma.settings import Settings
 
 PG_ENV = "ALMA_TEST_POSTGRES_URL"
-TABLES = "engine_kv, events, locks, resources, deployments, plans, blueprints, stacks"
+TABLES = "ipr_reviews, ipr_revisions, iprs, engine_kv, events, locks, resources, deployments, plans, blueprints, stacks"
 
 
 @pytest.fixture(autouse=True)
 def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """Tests never see the developer's ALMA_* settings or home directory."""
+    """Tests never see the developer's ALMA_* settings or home directory (ALMA_TEST_* say what servers
+    the tests may use: PostgreSQL, Docker)."""
     for key in list(os.environ):
-        if key.startswith("ALMA_") and key != PG_ENV:
+        if key.startswith("ALMA_") and not key.startswith("ALMA_TEST_"):
             monkeypatch.delenv(key)
     monkeypatch.setenv("HOME", str(tmp_path / "user-home"))
 

@@ -151,6 +151,7 @@ async def _confirm_and_apply(
 ) -> RunResult:
     console = stderr() if json_output else stdout()
     print_plan(console, plan_obj)
+    await services.deployments.require_approval(plan_obj)  # refuse before asking a question that cannot help
     if plan_obj.has_changes:
         _confirm("\nApply this plan?", yes)
     return await execute_plan(services, plan_obj, parallelism, json_output)

@@ -11,6 +11,8 @@ from alma.engines.base import (
     JSONDict,
     KeyValueStore,
     Observed,
+    Preflight,
+    PreflightIssue,
     Readiness,
     ResourceRef,
 )
@@ -28,6 +30,8 @@ __all__ = [
     "JSONDict",
     "KeyValueStore",
     "Observed",
+    "Preflight",
+    "PreflightIssue",
     "Readiness",
     "ResourceRef",
 ]

@@ -140,4 +140,25 @@ class Readiness(Protocol):
         ...
 
 
+@dataclass(frozen=True, slots=True)
+class PreflightIssue:
+    """Something that would make a planned change fail, found before anything runs."""
+
+    resource: str
+    message: str
+    fixable: bool
+    data: JSONDict = field(default_factory=dict)  # what ``fix`` needs; JSON so workflows can checkpoint it
+
+
+@runtime_checkable
+class Preflight(Protocol):
+    """Optional: an engine that can look for problems before an apply, and fix some (self-heal)."""
+
+    async def preflight(self, changes: list[Change]) -> list[PreflightIssue]: ...
+
+    async def fix(self, issue: PreflightIssue) -> str:
+        """Fix a fixable issue; return what was done, in words. Raises EngineError when it cannot."""
+        ...
+
+
 EngineFactory = Callable[[EngineContext], Engine]

@@ -1,7 +1,7 @@
 """Which providers exist, which are built, and one engine instance per provider (created on first use).
 
 Engines register through the ``alma.engines`` entry point group, so a plugin package adds a provider
-without touching ALMA. Providers ALMA knows of but has not built yet are named, so a blueprint that
+without touching ALMA. Providers ALMA knows of but that are not installed are named, so a blueprint that
 uses one gets a clear "not available" instead of "unknown".
 """
 
@@ -15,9 +15,9 @@ from alma.engines.base import Engine, EngineContext, EngineFactory, Health
 from alma.errors import ConfigurationError, InvalidInputError
 
 PLANNED_PROVIDERS: dict[str, str] = {
-    "proxmox": "the Proxmox VE engine is not built yet (issue #3)",
-    "docker": "the Docker engine is not built yet (issue #3)",
-    "kubernetes": "the Kubernetes engine is not built yet (issue #3)",
+    "proxmox": "the Proxmox VE engine is not installed (no 'alma.engines' entry point named proxmox)",
+    "docker": "the Docker engine is not installed (no 'alma.engines' entry point named docker)",
+    "kubernetes": "the Kubernetes engine is not installed (no 'alma.engines' entry point named kubernetes)",
 }
 
 

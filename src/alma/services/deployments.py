@@ -19,7 +19,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
-from alma.engines import EngineRegistry, Observed, Readiness
+from alma.engines import EngineRegistry, Observed, Preflight, PreflightIssue, Readiness
 from alma.errors import (
     ApprovalRequiredError,
     ConflictError,
@@ -86,7 +86,7 @@ class DeploymentService:
         if expected_hash is not None and expected_hash != plan.hash:
             raise PlanTamperedError(f"the plan file does not match stored plan {plan_id} (hash differs); refused")
         if preapproved_by is None:
-            await self._require_approval(plan)
+            await self.require_approval(plan)
         else:
             self._store.events.append(
                 plan.stack,
@@ -180,6 +180,35 @@ class DeploymentService:
                 done[action.resource] = Outcome(action, "succeeded", seen)
         return done
 
+    async def preflight(self, plan_id: str) -> list[dict[str, Any]]:
+        """Problems engines can see before the plan runs (a missing template, say), as JSON."""
+        plan = await self._plans.get(plan_id)
+        found: list[dict[str, Any]] = []
+        for provider in sorted({a.provider for a in plan.actions if a.action != "noop"}):
+            engine = self._engines.get(provider)
+            if not isinstance(engine, Preflight):
+                continue
+            changes = [a.change(plan.stack) for a in plan.actions if a.provider == provider and a.action != "noop"]
+            for issue in await engine.preflight(changes):
+                found.append(
+                    {
+                        "provider": provider,
+                        "resource": issue.resource,
+                        "message": issue.message,
+                        "fixable": issue.fixable,
+                        "data": issue.data,
+                    }
+                )
+        return found
+
+    async def fix(self, issue: dict[str, Any]) -> str:
+        """Have the engine fix one preflight issue (the workflow's Heal step); the event log says what it did."""
+        engine = self._engines.get(str(issue["provider"]))
+        if not isinstance(engine, Preflight) or not issue.get("fixable"):
+            raise InvalidInputError(f"cannot fix: {issue['message']}")
+        done = await engine.fix(PreflightIssue(issue["resource"], issue["message"], True, dict(issue["data"])))
+        return done
+
     async def exists(self, deployment_id: str) -> bool:
         return await self._store.deployments.get(deployment_id) is not None
 
@@ -228,7 +257,7 @@ class DeploymentService:
         await self._store.buffer.flush()
         return problems
 
-    async def _require_approval(self, plan: Plan) -> None:
+    async def require_approval(self, plan: Plan) -> None:
         """A plan the policy gates runs only as the current revision of an IPR that is being applied."""
         reasons = approval_reasons(plan, self._settings)
         if not reasons:

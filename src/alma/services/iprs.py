@@ -111,8 +111,9 @@ class IprService:
             )
         if ipr.status not in REVIEWABLE and verdict != "comment":
             raise ConflictError(f"IPR #{ipr_id} is {ipr.status}; only open requests can be reviewed")
-        if verdict == "approve" and self._user == ipr.author and not self._settings.allow_self_approval:
-            raise RefusedError(f"{self._user} opened IPR #{ipr_id} and cannot approve it; someone else must")
+        authors = {ipr.author, view.current.created_by}  # whoever made the plan under review
+        if verdict == "approve" and self._user in authors and not self._settings.allow_self_approval:
+            raise RefusedError(f"{self._user} opened or revised IPR #{ipr_id} and cannot approve it; someone else must")
         if verdict == "comment" and not comment:
             raise InvalidInputError("a comment needs text: --comment '...'")
         await self._store.iprs.add_review(ipr_id, ipr.revision, self._user, verdict, comment)
@@ -149,6 +150,8 @@ class IprService:
         if ipr.status not in REVISABLE:
             raise ConflictError(f"IPR #{ipr_id} is {ipr.status} and cannot be revised")
         plan = await self._replan(old, text, filename)
+        if not plan.has_changes:
+            raise InvalidInputError(f"the new plan changes nothing on stack '{plan.stack}': there is nothing to review")
         if plan.stack != ipr.stack:
             raise InvalidInputError(f"IPR #{ipr_id} is for stack '{ipr.stack}', the new plan is for '{plan.stack}'")
         if not await self._store.iprs.add_revision(
@@ -193,6 +196,11 @@ class IprService:
         """approved → applying, with the plan's hash checked; the workflow then executes the plan."""
         view = await self.show(ipr_id)
         ipr, plan = view.ipr, view.plan
+        if ipr.status == "superseded":
+            raise StalePlanError(
+                f"IPR #{ipr_id} is superseded: stack '{ipr.stack}' changed since its plan was made; "
+                f"`alma ipr revise {ipr_id}` makes a new revision to review"
+            )
         if ipr.status != "approved":
             raise RefusedError(
                 f"IPR #{ipr_id} is {ipr.status.replace('_', ' ')}; it can be applied once approved "

@@ -39,6 +39,7 @@ class RunState(TypedDict, total=False):
     parallelism: int | None
     rounds: int
     problems: list[str]
+    issues: list[dict[str, Any]]  # preflight issues engines found, as JSON
     gated: list[str]
     notes: Annotated[list[str], operator.add]
     report: dict[str, Any] | None
@@ -83,8 +84,10 @@ def build_graph(services: GraphServices) -> StateGraph[RunState]:
         for status in await s.engines.statuses(providers):
             if not status.ok:
                 problems.append(f"engine {status.name} is unavailable: {status.detail}")
+        issues = await s.deployments.preflight(plan.id) if not problems else []
+        problems += [f"preflight: {i['resource']}: {i['message']}" for i in issues]
         gated = approval_reasons(plan, s.settings)
-        return {"problems": problems, "gated": gated, "rounds": state.get("rounds", 0) + 1}
+        return {"problems": problems, "issues": issues, "gated": gated, "rounds": state.get("rounds", 0) + 1}
 
     def after_check(state: RunState) -> Literal["heal", "approval", "execute"]:
         if state.get("problems"):
@@ -106,10 +109,16 @@ def build_graph(services: GraphServices) -> StateGraph[RunState]:
                     )
                 plan_id = fresh.id
                 notes.append(f"heal: {problem}; harmless (re-planned as {fresh.id} with the same actions)")
+            elif problem.startswith("preflight:"):
+                continue  # fixed below, issue by issue
             elif problem.startswith("engine "):
                 wait_s = min(2.0 ** state.get("rounds", 1), 10.0)
                 notes.append(f"heal: {problem}; waiting {wait_s:.0f}s for it to come back")
                 await asyncio.sleep(wait_s)  # an outage may pass; bounded by MAX_CHECK_ROUNDS
+        for issue in state.get("issues", []):
+            if not issue["fixable"]:
+                return _failed(f"{issue['resource']}: {issue['message']} (not something ALMA can fix)")
+            notes.append(f"heal: {issue['resource']}: {issue['message']}; {await s.deployments.fix(issue)}")
         if state.get("rounds", 0) >= MAX_CHECK_ROUNDS and state.get("problems"):
             return _failed("could not heal: " + "; ".join(state.get("problems", [])))
         return {"plan_id": plan_id, "notes": notes}

@@ -52,9 +52,13 @@ class WorkflowService:
             raise InvalidInputError(f"no deployment run '{deployment_id}' to resume")
         if not snapshot.next:
             return _result(deployment_id, snapshot.values, None)
-        return await self._invoke(deployment_id, Command(resume=True), progress)
+        waiting = any(task.interrupts for task in snapshot.tasks)
+        # An interrupted node gets an answer; a node the process died in simply runs again.
+        return await self._invoke(deployment_id, Command(resume=True) if waiting else None, progress)
 
-    async def _invoke(self, run_id: str, start: RunState | Command[Any], progress: ApplyProgress | None) -> RunResult:
+    async def _invoke(
+        self, run_id: str, start: RunState | Command[Any] | None, progress: ApplyProgress | None
+    ) -> RunResult:
         async with self._compiled() as graph:
             config = _config(run_id, progress)
             values = await graph.ainvoke(start, config)

@@ -21,7 +21,7 @@ HEADER = 'version: "1.0"\nname: web\nresources:\n'
 
 
 def make_service(home: Path, **overrides: Any) -> BlueprintService:
-    """A registry with only the fake engine installed: the other known providers count as not built."""
+    """A registry with only the fake engine installed: the other known providers count as not installed."""
     settings = make_settings(home, **overrides)
     context = EngineContext(settings, lambda namespace: MemoryKeyValueStore())
     return BlueprintService(settings, EngineRegistry(context, {"fake": create_engine}))
@@ -152,7 +152,7 @@ def test_an_unknown_provider_like_nothing_lists_the_providers_there_are(service:
 @pytest.mark.parametrize(
     ("provider", "engine"), [("proxmox", "Proxmox VE"), ("docker", "Docker"), ("kubernetes", "Kubernetes")]
 )
-def test_a_planned_but_unbuilt_provider_is_not_available_rather_than_unknown(
+def test_a_known_provider_that_is_not_installed_is_not_available_rather_than_unknown(
     service: BlueprintService, provider: str, engine: str
 ) -> None:
     assert located(refused(service, one_resource("compute", "{}", provider=provider))) == [
@@ -161,7 +161,8 @@ def test_a_planned_but_unbuilt_provider_is_not_available_rather_than_unknown(
             6,
             5,
             "error",
-            f"provider '{provider}' is not available: the {engine} engine is not built yet (issue #3)",
+            f"provider '{provider}' is not available: the {engine} engine is not installed "
+            f"(no 'alma.engines' entry point named {provider})",
         )
     ]
 
