@@ -44,9 +44,12 @@ class Services:
             from alma.workflow.runner import WorkflowService
 
             parts = GraphServices(self.settings, self.plans, self.deployments, self.iprs, self.stacks, self.engines)
-            self._workflow = WorkflowService(
-                parts, self.settings.workflow_checkpoints or self.settings.home / "workflow.db"
+            url = self.settings.resolved_database_url
+            postgres = (
+                url.replace("postgresql+asyncpg://", "postgresql://", 1) if url.startswith("postgresql") else None
             )
+            sqlite_file = self.settings.workflow_checkpoints or self.settings.home / "workflow.db"
+            self._workflow = WorkflowService(parts, sqlite_file, postgres)
         return self._workflow
 
     async def aclose(self) -> None:

@@ -19,13 +19,27 @@ from alma.workflow.result import RunResult
 
 
 class WorkflowService:
-    def __init__(self, services: GraphServices, checkpoints: Path) -> None:
+    """Checkpoints go to PostgreSQL when ALMA's database is PostgreSQL (so any worker can resume a run),
+    otherwise to a SQLite file beside the embedded database."""
+
+    def __init__(self, services: GraphServices, checkpoints: Path, postgres_url: str | None = None) -> None:
         self._services = services
         self._checkpoints = checkpoints
+        self._postgres_url = postgres_url
+        self._postgres_ready = False
         self._graph = build_graph(services)
 
     @asynccontextmanager
     async def _compiled(self) -> AsyncIterator[CompiledStateGraph[RunState]]:
+        if self._postgres_url is not None:
+            from langgraph.checkpoint.postgres.aio import AsyncPostgresSaver  # only deployments on PostgreSQL
+
+            async with AsyncPostgresSaver.from_conn_string(self._postgres_url) as saver:
+                if not self._postgres_ready:
+                    await saver.setup()  # LangGraph's own tables, created once and kept current by it
+                    self._postgres_ready = True
+                yield self._graph.compile(checkpointer=saver)
+            return
         self._checkpoints.parent.mkdir(parents=True, exist_ok=True)
         async with AsyncSqliteSaver.from_conn_string(str(self._checkpoints)) as saver:
             yield self._graph.compile(checkpointer=saver)

@@ -49,9 +49,10 @@ async def test_a_gated_plan_without_an_ipr_is_refused_by_the_approval_node(tmp_p
         assert set(await specs(services)) == {"net", "db"}
 
 
-async def test_an_ipr_gated_run_waits_durably_for_approval_and_resumes(tmp_path: Path) -> None:
-    alice = make_settings(tmp_path, user="alice", approval_actions=["delete"])
-    bob = make_settings(tmp_path, user="bob", approval_actions=["delete"])
+async def test_an_ipr_gated_run_waits_durably_for_approval_and_resumes(tmp_path: Path, database_url: str) -> None:
+    # Over both databases: on PostgreSQL the checkpoints live there too.
+    alice = make_settings(tmp_path, database_url, user="alice", approval_actions=["delete"])
+    bob = make_settings(tmp_path, database_url, user="bob", approval_actions=["delete"])
     async with await build(alice) as services:
         await deploy(services, V1)
         plan = (await services.plans.plan_blueprint(V3)).plan
