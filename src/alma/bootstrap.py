@@ -11,6 +11,7 @@ from alma.services import (
     BlueprintService,
     DeploymentService,
     EngineService,
+    ImportService,
     IprService,
     PlanService,
     StackService,
@@ -31,6 +32,7 @@ class Services:
     stacks: StackService
     engines: EngineService
     iprs: IprService
+    imports: ImportService
     _store: Store
     _engines: EngineRegistry
 
@@ -82,4 +84,7 @@ async def build(settings: Settings | None = None) -> Services:
     deployments = DeploymentService(settings, store, engines, plans)
     stacks = StackService(settings, store)
     iprs = IprService(settings, store, plans, deployments)
-    return Services(settings, blueprints, plans, deployments, stacks, EngineService(engines), iprs, store, engines)
+    imports = ImportService(settings, store, engines, plans, deployments)
+    return Services(
+        settings, blueprints, plans, deployments, stacks, EngineService(engines), iprs, imports, store, engines
+    )

@@ -24,7 +24,7 @@ from alma.cli.output import print_json, print_plan, specs_brief, stderr, stdout,
 from alma.cli.runs import apply_progress, execute_plan, report_run
 from alma.errors import AlmaError, BlueprintInvalidError, InvalidInputError, RefusedError
 from alma.planning import Plan
-from alma.services import read_text
+from alma.services import DeploymentReport, read_text
 from alma.settings import Settings
 from alma.workflow import RunResult
 
@@ -314,6 +314,21 @@ def engines(json_output: bool) -> None:
             return
         rows = [[e.name, "[green]ok[/green]" if e.ok else "[red]unavailable[/red]", e.detail] for e in statuses]
         stdout().print(table(["ENGINE", "HEALTH", "DETAIL"], rows))
+
+
+def import_guest(stack: str, node: str, vmid: int, name: str, provider: str, json_output: bool) -> None:
+    with reported(json_output):
+
+        async def body(services: Services) -> DeploymentReport:
+            return await services.imports.import_guest(stack, node, vmid, name, provider)
+
+        report = run_with_services(body)
+        if json_output:
+            print_json(report.as_json())
+        else:
+            stdout().print(
+                f"Imported {provider} guest {vmid} on {node} as {stack}/{name} (revision {report.revision})."
+            )
 
 
 def resume(deployment_id: str, json_output: bool) -> None:

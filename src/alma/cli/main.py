@@ -146,6 +146,21 @@ def engines(json_output: Json = False) -> None:
     commands.engines(json_output)
 
 
+@app.command("import")
+def import_(
+    stack: Stack,
+    node: Annotated[str, typer.Argument(help="The Proxmox node the guest is on.")],
+    vmid: Annotated[int, typer.Argument(help="The guest's VM id.", min=100)],
+    name: Annotated[str, typer.Option("--as", help="The resource name it gets in the stack.")],
+    provider: Annotated[str, typer.Option("--provider", help="The engine that owns it.")] = "proxmox",
+    json_output: Json = False,
+) -> None:
+    """Adopt an existing guest into a stack: it gets ALMA's ownership marker and a state record."""
+    from alma.cli import commands
+
+    commands.import_guest(stack, node, vmid, name, provider, json_output)
+
+
 @app.command()
 def resume(
     deployment_id: Annotated[str, typer.Argument(help="The deployment (run) id, as printed or in `alma history`.")],

@@ -3,6 +3,7 @@
 from alma.engines.base import (
     ACTIONS,
     Action,
+    Adopter,
     Change,
     Engine,
     EngineContext,
@@ -21,6 +22,7 @@ from alma.engines.registry import EngineRegistry
 __all__ = [
     "ACTIONS",
     "Action",
+    "Adopter",
     "Change",
     "Engine",
     "EngineContext",

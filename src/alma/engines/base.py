@@ -140,6 +140,13 @@ class Readiness(Protocol):
         ...
 
 
+@runtime_checkable
+class Adopter(Protocol):
+    """Optional: an engine that can take ownership of something that exists (``alma import``)."""
+
+    async def adopt(self, ref: ResourceRef, node: str, vmid: int) -> Observed: ...
+
+
 @dataclass(frozen=True, slots=True)
 class PreflightIssue:
     """Something that would make a planned change fail, found before anything runs."""

@@ -12,7 +12,7 @@ import orjson
 
 from alma.engines import ACTIONS, Action, Change, FieldChange, JSONDict, Observed, ResourceRef
 
-PlanKind = Literal["apply", "destroy", "rollback"]
+PlanKind = Literal["apply", "destroy", "rollback", "import"]
 
 
 @dataclass(frozen=True, slots=True)

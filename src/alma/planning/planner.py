@@ -140,6 +140,8 @@ def _action_for(
         reason = "exists but was not recorded: it is adopted"
     action = change.action
     changes = change.fields
+    if action == "noop" and record is None:
+        action = "update"  # nothing to change, but it must be recorded: an update with no field changes
     if action == "noop" and record is not None and tuple(record.dependencies) != resource.dependencies:
         action = "update"  # only the recorded dependencies change; the engine has nothing to do
         changes = (FieldChange("dependencies", list(record.dependencies), list(resource.dependencies)),)

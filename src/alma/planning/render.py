@@ -43,6 +43,7 @@ def render_plan(plan: Plan, *, show_unchanged: bool = False) -> str:
         "apply": f"apply stack '{plan.stack}'",
         "destroy": f"destroy stack '{plan.stack}'",
         "rollback": f"roll stack '{plan.stack}' back to revision {plan.target_revision}",
+        "import": f"import into stack '{plan.stack}'",
     }[plan.kind]
     if not changed:
         lines.append(f"No changes. Stack '{plan.stack}' matches the desired state (revision {plan.base_revision}).")

@@ -3,6 +3,7 @@
 from alma.services.blueprints import BlueprintService, LoadedBlueprint, read_text
 from alma.services.deployments import DeploymentReport, DeploymentService
 from alma.services.engines import EngineService, EngineStatus
+from alma.services.imports import ImportService
 from alma.services.iprs import IprService, IprView
 from alma.services.plans import PlanResult, PlanService
 from alma.services.recording import ApplyProgress
@@ -15,6 +16,7 @@ __all__ = [
     "DeploymentService",
     "EngineService",
     "EngineStatus",
+    "ImportService",
     "IprService",
     "IprView",
     "LoadedBlueprint",

@@ -57,6 +57,16 @@ class PlanService:
             raise InvalidInputError(f"plan {plan.id} has no stored blueprint to plan again; give the file")
         return (await self.plan_blueprint(text, f"blueprint #{plan.blueprint_id}")).plan
 
+    async def plan_import(self, stack: str, resource: DesiredResource) -> Plan:
+        """Record a resource that already exists (and now carries ALMA's ownership marker) in ``stack``;
+        every other resource stays as recorded."""
+        recorded = await self._store.stacks.resources(stack)
+        if any(r.name == resource.name for r in recorded):
+            raise InvalidInputError(f"stack '{stack}' already has a resource named '{resource.name}'")
+        desired = [DesiredResource(r.name, r.type, r.provider, r.specs, tuple(r.dependencies)) for r in recorded]
+        environment = await self._store.plans.latest_environment(stack)
+        return await self._make(stack, "import", [*desired, resource], environment=environment)
+
     async def plan_destroy(self, stack: str) -> Plan:
         await self._require_stack(stack)
         environment = await self._store.plans.latest_environment(stack)
