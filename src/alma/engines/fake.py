@@ -34,7 +34,7 @@ from alma.engines.base import (
     ResourceRef,
 )
 from alma.engines.diffing import diff_specs
-from alma.engines.specs import DiskGiB, MemoryMiB, SpecModel, check_spec
+from alma.engines.specs import DiskGiB, MemoryMiB, Ports, SpecModel, check_spec
 from alma.errors import PermanentEngineError, TransientEngineError
 
 
@@ -74,16 +74,8 @@ class StorageSpec(SpecModel):
 class ServiceSpec(SpecModel):
     image: str = Field(default="nginx:stable", min_length=1, max_length=255)
     replicas: int = Field(default=1, ge=0, le=1000)
-    ports: list[int] = Field(default_factory=list, max_length=64)
+    ports: Ports = Field(default_factory=list)
     env: dict[str, str] = Field(default_factory=dict)
-
-    @field_validator("ports")
-    @classmethod
-    def _ports(cls, ports: list[int]) -> list[int]:
-        bad = [p for p in ports if not 1 <= p <= 65535]
-        if bad:
-            raise ValueError(f"ports must be between 1 and 65535, got {bad}")
-        return sorted(set(ports))
 
 
 SPEC_MODELS: dict[str, type[SpecModel]] = {

@@ -5,12 +5,21 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from alma.diagnostics import Diagnostic, did_you_mean
 from alma.units import disk_gib, memory_mib
 
+
+def _sorted_ports(ports: list[int]) -> list[int]:
+    bad = [p for p in ports if not 1 <= p <= 65535]
+    if bad:
+        raise ValueError(f"ports must be between 1 and 65535, got {bad}")
+    return sorted(set(ports))  # order carries no meaning: normalize so re-plans are noops
+
+
 MemoryMiB = Annotated[int, BeforeValidator(memory_mib), Field(ge=16, le=16 * 1024 * 1024)]
+Ports = Annotated[list[int], AfterValidator(_sorted_ports), Field(max_length=64)]
 DiskGiB = Annotated[int, BeforeValidator(disk_gib), Field(ge=1, le=1024 * 1024)]
 
 

@@ -16,7 +16,7 @@ from pydantic import Field, field_validator, model_validator
 
 from alma.diagnostics import Diagnostic
 from alma.engines.base import JSONDict
-from alma.engines.specs import DiskGiB, SpecModel, check_spec
+from alma.engines.specs import DiskGiB, Ports, SpecModel, check_spec
 
 _DNS_LABEL = r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"
 _ENV_NAME = re.compile(r"^[-._a-zA-Z][-._a-zA-Z0-9]*$")
@@ -43,19 +43,11 @@ class WorkloadSpec(SpecModel):
     namespace: str = Field(default="default", pattern=_DNS_LABEL)
     image: str = Field(default="nginx:stable", min_length=1, max_length=255)
     replicas: int = Field(default=1, ge=0, le=1000)
-    ports: list[int] = Field(default_factory=list, max_length=64)
+    ports: Ports = Field(default_factory=list)
     service_type: ServiceType | None = None
     env: dict[str, str] = Field(default_factory=dict)
     config: dict[str, str] = Field(default_factory=dict)
     force: bool = False
-
-    @field_validator("ports")
-    @classmethod
-    def _ports(cls, ports: list[int]) -> list[int]:
-        bad = [p for p in ports if not 1 <= p <= 65535]
-        if bad:
-            raise ValueError(f"ports must be between 1 and 65535, got {bad}")
-        return sorted(set(ports))  # order carries no meaning: normalize so re-plans are noops
 
     @field_validator("env")
     @classmethod
