@@ -20,15 +20,14 @@ from typing import Any, ClassVar
 from docker import DockerClient
 
 from alma.diagnostics import Diagnostic
-from alma.engines.base import Action, Change, Engine, Health, JSONDict, Observed, ResourceRef
+from alma.engines.base import Action, Change, Engine, Health, JSONDict, Observed, Preflight, PreflightIssue, ResourceRef
 from alma.engines.diffing import diff_specs
 from alma.engines.docker import containers, networks, ownership, volumes
 from alma.engines.docker.client import DockerConnection
+from alma.engines.docker.preflight import CONTAINER_TYPES, find_issues
 from alma.engines.docker.specs import SPEC_MODELS
 from alma.engines.specs import check_spec
 from alma.errors import EngineError, PermanentEngineError
-
-CONTAINER_TYPES = frozenset({"compute", "service"})
 
 
 def _always(_key: str, _before: Any, _after: Any) -> bool:
@@ -82,6 +81,12 @@ class DockerEngine:
         return await self._docker.call(
             lambda client: apply(self, client, change), doing=f"{change.action} {ref.key}", resource=ref.name
         )
+
+    async def preflight(self, changes: list[Change]) -> list[PreflightIssue]:
+        return await self._docker.call(lambda client: find_issues(client, changes), doing="check names and images")
+
+    async def fix(self, issue: PreflightIssue) -> str:
+        raise PermanentEngineError(f"cannot fix: {issue.message}", resource=issue.resource)
 
     async def health(self) -> Health:
         try:
@@ -194,3 +199,4 @@ def _object_plan(engine: DockerEngine, change: Change, current: Observed | None)
 
 
 _: type[Engine] = DockerEngine
+__: type[Preflight] = DockerEngine
