@@ -18,7 +18,23 @@ from alma.bootstrap import Services, build
 from alma.settings import Settings
 
 PG_ENV = "ALMA_TEST_POSTGRES_URL"
-TABLES = "ipr_reviews, ipr_revisions, iprs, engine_kv, events, locks, resources, deployments, plans, blueprints, stacks"
+TABLES = ", ".join(
+    [
+        "conversation_messages",
+        "conversation_sessions",
+        "ipr_reviews",
+        "ipr_revisions",
+        "iprs",
+        "engine_kv",
+        "events",
+        "locks",
+        "resources",
+        "deployments",
+        "plans",
+        "blueprints",
+        "stacks",
+    ]
+)
 
 
 @pytest.fixture(autouse=True)

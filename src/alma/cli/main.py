@@ -20,6 +20,10 @@ app = typer.Typer(
 state_app = typer.Typer(help="Recorded state of stacks and resources.", no_args_is_help=True, rich_markup_mode=None)
 app.add_typer(state_app, name="state")
 app.add_typer(ipr_app, name="ipr")
+council_app = typer.Typer(
+    help="A council of reviewers for a proposed blueprint.", no_args_is_help=True, rich_markup_mode=None
+)
+app.add_typer(council_app, name="council")
 
 File = Annotated[str, typer.Argument(help="Blueprint file (YAML or JSON).", show_default=False)]
 Json = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON on stdout.")]
@@ -170,6 +174,56 @@ def resume(
     from alma.cli import commands
 
     commands.resume(deployment_id, json_output)
+
+
+@app.command()
+def intent(
+    text: Annotated[str, typer.Argument(help="What you would say to an operator, in plain language.")],
+    session: Annotated[str | None, typer.Option("--session", help="Conversation session id (keeps context).")] = None,
+    json_output: Json = False,
+) -> None:
+    """Interpret a sentence: intent, resources, risk decision and persona (nothing is changed)."""
+    from alma.cli import conversation_commands
+
+    conversation_commands.intent(text, session, json_output)
+
+
+@app.command()
+def generate(
+    text: Annotated[str, typer.Argument(help="The system you want, in plain language.")],
+    provider: Annotated[str, typer.Option("--provider", help="fake, proxmox, docker or kubernetes.")] = "fake",
+    out: Annotated[str | None, typer.Option("--out", "-o", help="Write the blueprint to this file.")] = None,
+    json_output: Json = False,
+) -> None:
+    """Turn a description into a blueprint that validates for the chosen provider."""
+    from alma.cli import generate_commands
+
+    generate_commands.generate(text, provider, out, json_output)
+
+
+@council_app.command("convene")
+def council_convene(
+    text: Annotated[str, typer.Argument(help="The system to review, in plain language (or a blueprint file).")],
+    provider: Annotated[str, typer.Option("--provider", help="fake, proxmox, docker or kubernetes.")] = "fake",
+    json_output: Json = False,
+) -> None:
+    """Architect, security, reliability and cost reviewers review a blueprint; the decree revises it."""
+    from alma.cli import generate_commands
+
+    generate_commands.council(text, provider, json_output)
+
+
+@app.command()
+def mcp(
+    http: Annotated[bool, typer.Option("--http", help="Serve streamable HTTP instead of stdio.")] = False,
+    host: Annotated[str, typer.Option("--host", help="With --http: the address to bind.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="With --http: the port.")] = 8765,
+    read_only: Annotated[bool, typer.Option("--read-only", help="Expose only the tools that read.")] = False,
+) -> None:
+    """Serve ALMA's capabilities to LLM agents over the Model Context Protocol."""
+    from alma.cli import mcp_commands
+
+    mcp_commands.serve(http=http, host=host, port=port, read_only=read_only)
 
 
 @app.command("force-unlock")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from alma.store.buffer import WriteBuffer
+from alma.store.conversations import ConversationRepository, MessageRecord, SessionRecord
 from alma.store.database import Database, utcnow
 from alma.store.deployments import DeploymentRepository, PlanRepository
 from alma.store.events import EventLog
@@ -32,6 +33,7 @@ class Store:
         self.locks = LockRepository(db)
         self.events = EventLog(db, self.buffer)
         self.iprs = IprRepository(db)
+        self.conversations = ConversationRepository(db)
 
     def key_value(self, namespace: str) -> BufferedKeyValueStore:
         return BufferedKeyValueStore(self.db, self.buffer, namespace)
@@ -50,9 +52,11 @@ __all__ = [
     "IprRecord",
     "IprRevisionRecord",
     "LockRecord",
+    "MessageRecord",
     "PlanRecord",
     "ResourceRecord",
     "ReviewRecord",
+    "SessionRecord",
     "StackSummary",
     "Store",
     "utcnow",

@@ -155,3 +155,25 @@ ipr_reviews = sa.Table(
     sa.Column("at", TS, nullable=False),
     sa.Index("ix_ipr_reviews_ipr", "ipr_id", "id"),
 )
+
+conversation_sessions = sa.Table(
+    "conversation_sessions",
+    metadata,
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("actor", sa.String(255), nullable=False),
+    sa.Column("state", sa.JSON, nullable=False),  # focus, frustration and the like: the conversation layer's own
+    sa.Column("created_at", TS, nullable=False),
+    sa.Column("updated_at", TS, nullable=False),
+)
+
+conversation_messages = sa.Table(
+    "conversation_messages",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("session_id", sa.String(64), sa.ForeignKey("conversation_sessions.id"), nullable=False),
+    sa.Column("role", sa.String(16), nullable=False),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("data", sa.JSON, nullable=False),
+    sa.Column("at", TS, nullable=False),
+    sa.Index("ix_conversation_messages_session", "session_id", "id"),
+)
