@@ -9,7 +9,8 @@ AlmaError
 │   └── StalePlanError           the stack's revision is not the one the plan was made against
 ├── RefusedError                 the request is understood and will not be done             (exit 5)
 │   ├── PlanTamperedError        a plan file does not hash to what was stored
-│   └── ApprovalRequiredError    the plan needs an approved Infrastructure Pull Request
+│   ├── ApprovalRequiredError    the plan needs an approved Infrastructure Pull Request
+│   └── NotBuiltError            a capability that is not built yet says so, and does nothing
 ├── ConfigurationError           settings or database unusable                              (exit 1)
 └── EngineError                  raised by engines, translated at their boundary           (exit 3)
     ├── TransientEngineError     worth retrying (timeouts, locks, rate limits)
@@ -75,6 +76,10 @@ class PlanTamperedError(RefusedError):
 
 class ApprovalRequiredError(RefusedError):
     """The approval policy gates this plan: it runs only through an approved IPR."""
+
+
+class NotBuiltError(RefusedError):
+    """A capability ALMA does not have yet: a clear refusal, never a pretend success."""
 
 
 class ConfigurationError(AlmaError):
