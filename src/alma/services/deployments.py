@@ -2,20 +2,18 @@
 
 Apply never re-derives anything from a blueprint: it loads the plan by id, checks its hash (and the
 hash the caller saw, when given) and the stack revision it was made against, and runs its actions.
+
+This module is longer than most: apply, resume and verify are one deployment's lifecycle and share its
+recording; the lock is in ``locking.py``, the recorder in ``recording.py``.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import dataclasses
-import os
 import random
-import re
-import socket
 import time
 import uuid
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,11 +23,11 @@ from alma.errors import (
     ConflictError,
     InvalidInputError,
     PlanTamperedError,
-    StackLockedError,
     StalePlanError,
 )
 from alma.planning import ExecutionResult, Executor, Outcome, Plan, RetryPolicy
 from alma.services.approvals import approval_reasons, how_to_open_an_ipr
+from alma.services.locking import StackLocks
 from alma.services.plans import PlanService
 from alma.services.recording import ApplyProgress, DeploymentRecorder
 from alma.settings import Settings
@@ -64,9 +62,7 @@ class DeploymentService:
         self._store = store
         self._engines = engines
         self._plans = plans
-
-    def holder(self) -> str:
-        return f"{self._settings.user}@{socket.gethostname()} (pid {os.getpid()})"
+        self._locks = StackLocks(settings, store)
 
     async def apply(
         self,
@@ -95,7 +91,7 @@ class DeploymentService:
                 actor=self._settings.user,
                 data={"plan_id": plan.id, "hash": plan.hash},
             )
-        async with self._locked(plan.stack, f"{plan.kind} plan {plan.id}"):
+        async with self._locks.held(plan.stack, f"{plan.kind} plan {plan.id}"):
             if not plan.has_changes:  # still locked and checked: "no changes" must be true right now
                 current = await self._store.stacks.revision(plan.stack)
                 if current != plan.base_revision:
@@ -138,7 +134,7 @@ class DeploymentService:
         if record.status != "running":
             raise ConflictError(f"deployment {deployment_id} already {record.status}; nothing to resume")
         plan = await self._plans.get(record.plan_id)
-        async with self._locked(plan.stack, f"resume deployment {deployment_id}", take_over_dead=True):
+        async with self._locks.held(plan.stack, f"resume deployment {deployment_id}", take_over_dead=True):
             self._store.events.append(
                 plan.stack,
                 "deployment.resumed",
@@ -270,44 +266,6 @@ class DeploymentService:
                 "then run `alma ipr apply ID`"
             )
 
-    @contextlib.asynccontextmanager
-    async def _locked(self, stack: str, reason: str, take_over_dead: bool = False) -> AsyncIterator[None]:
-        ttl = self._settings.lock_ttl_s
-        try:
-            token = await self._store.locks.acquire(stack, self.holder(), reason, ttl)
-        except StackLockedError as locked:
-            if not (take_over_dead and _holder_is_dead(locked.holder)):
-                raise
-            # The holder was a process on this machine that no longer exists (killed mid-apply).
-            await self._store.locks.force_release(stack)
-            self._store.events.append(
-                stack,
-                "lock.taken_over",
-                f"{self.holder()} took over the lock of dead {locked.holder}",
-                actor=self._settings.user,
-                data={"holder": locked.holder},
-            )
-            token = await self._store.locks.acquire(stack, self.holder(), reason, ttl)
-        self._store.events.append(
-            stack, "lock.acquired", f"locked by {self.holder()}: {reason}", actor=self._settings.user
-        )
-
-        async def keep_alive() -> None:
-            while True:
-                await asyncio.sleep(ttl / 3)  # renew well before expiry
-                await self._store.locks.renew(stack, token, ttl)
-
-        renewer = asyncio.get_running_loop().create_task(keep_alive())
-        try:
-            yield
-        finally:
-            renewer.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await renewer
-            await self._store.locks.release(stack, token)
-            self._store.events.append(stack, "lock.released", f"released by {self.holder()}", actor=self._settings.user)
-            await self._store.buffer.flush()
-
     async def _begin(self, plan: Plan, deployment_id: str | None = None) -> tuple[str, int]:
         deployment_id = deployment_id or uuid.uuid4().hex
         async with self._store.db.engine.begin() as conn:
@@ -400,20 +358,3 @@ class DeploymentService:
             data={"summary": summary},
         )
         await self._store.buffer.flush()
-
-
-_HOLDER = re.compile(r"@(?P<host>\S+) \(pid (?P<pid>\d+)\)$")
-
-
-def _holder_is_dead(holder: str) -> bool:
-    """True only for a holder on this host whose process is gone; anything else may still be working."""
-    match = _HOLDER.search(holder)
-    if match is None or match["host"] != socket.gethostname():
-        return False
-    try:
-        os.kill(int(match["pid"]), 0)
-    except ProcessLookupError:
-        return True
-    except PermissionError:
-        return False  # it exists, as another user
-    return False
