@@ -26,6 +26,7 @@ from alma.errors import (
     StalePlanError,
 )
 from alma.planning import ExecutionResult, Executor, Outcome, Plan, RetryPolicy
+from alma.services.actor import actor
 from alma.services.approvals import approval_reasons, how_to_open_an_ipr
 from alma.services.locking import StackLocks
 from alma.services.plans import PlanService
@@ -88,7 +89,7 @@ class DeploymentService:
                 plan.stack,
                 "approval.waived",
                 f"plan {plan.id} applied without an IPR: {preapproved_by}",
-                actor=self._settings.user,
+                actor=actor(self._settings),
                 data={"plan_id": plan.id, "hash": plan.hash},
             )
         async with self._locks.held(plan.stack, f"{plan.kind} plan {plan.id}"):
@@ -103,7 +104,7 @@ class DeploymentService:
                 return DeploymentReport(None, plan.stack, plan.base_revision, "succeeded", plan.summary(), elapsed, [])
             deployment_id, revision = await self._begin(plan, deployment_id)
             recorder = DeploymentRecorder(
-                self._store, plan.stack, deployment_id, revision, self._settings.user, progress
+                self._store, plan.stack, deployment_id, revision, actor(self._settings), progress
             )
             try:
                 result = await self._execute(plan, recorder, parallelism, progress)
@@ -139,11 +140,11 @@ class DeploymentService:
                 plan.stack,
                 "deployment.resumed",
                 f"revision {record.revision}: resuming plan {plan.id}",
-                actor=self._settings.user,
+                actor=actor(self._settings),
                 deployment_id=deployment_id,
             )
             recorder = DeploymentRecorder(
-                self._store, plan.stack, deployment_id, record.revision, self._settings.user, progress
+                self._store, plan.stack, deployment_id, record.revision, actor(self._settings), progress
             )
             done = await self._already_done(plan, recorder)
             remaining = tuple(a for a in plan.actions if a.resource not in done)
@@ -238,7 +239,7 @@ class DeploymentService:
                 plan.stack,
                 "deployment.verify_failed",
                 error,
-                actor=self._settings.user,
+                actor=actor(self._settings),
                 deployment_id=deployment_id,
                 data={"problems": problems},
             )
@@ -247,7 +248,7 @@ class DeploymentService:
                 plan.stack,
                 "deployment.verified",
                 f"revision {record.revision} verified",
-                actor=self._settings.user,
+                actor=actor(self._settings),
                 deployment_id=deployment_id,
             )
         await self._store.buffer.flush()
@@ -279,7 +280,7 @@ class DeploymentService:
                     plan.id,
                     plan.kind,
                     "running",
-                    self._settings.user,
+                    actor(self._settings),
                     utcnow(),
                     None,
                     plan.summary(),
@@ -291,7 +292,7 @@ class DeploymentService:
             plan.stack,
             "deployment.started",
             f"revision {revision}: {plan.kind} plan {plan.id}",
-            actor=self._settings.user,
+            actor=actor(self._settings),
             deployment_id=deployment_id,
             data={"plan_id": plan.id, "hash": plan.hash},
         )
@@ -353,7 +354,7 @@ class DeploymentService:
             plan.stack,
             f"deployment.{status}",
             f"revision {revision} {status}" + (f": {error}" if error else ""),
-            actor=self._settings.user,
+            actor=actor(self._settings),
             deployment_id=deployment_id,
             data={"summary": summary},
         )

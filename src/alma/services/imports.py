@@ -6,6 +6,7 @@ from __future__ import annotations
 from alma.engines import Adopter, EngineRegistry, ResourceRef
 from alma.errors import InvalidInputError
 from alma.planning import DesiredResource
+from alma.services.actor import actor
 from alma.services.deployments import DeploymentReport, DeploymentService
 from alma.services.plans import PlanService
 from alma.settings import Settings
@@ -41,7 +42,7 @@ class ImportService:
             stack,
             "resource.imported",
             f"{provider} guest {vmid} on node {node} imported as {name}",
-            actor=self._settings.user,
+            actor=actor(self._settings),
             resource=name,
             data={"node": node, "vmid": vmid, "provider": provider},
         )

@@ -17,6 +17,7 @@ from typing import Literal
 
 from alma.errors import ConflictError, InvalidInputError, RefusedError, StalePlanError
 from alma.planning import Plan
+from alma.services.actor import actor
 from alma.services.approvals import approval_reasons
 from alma.services.deployments import DeploymentReport, DeploymentService
 from alma.services.plans import PlanService
@@ -51,7 +52,7 @@ class IprService:
 
     @property
     def _user(self) -> str:
-        return self._settings.user
+        return actor(self._settings)
 
     async def create(
         self, plan: Plan, title: str | None = None, description: str = "", reviewers: list[str] | None = None

@@ -11,6 +11,7 @@ import socket
 from collections.abc import AsyncIterator
 
 from alma.errors import StackLockedError
+from alma.services.actor import actor
 from alma.settings import Settings
 from alma.store import Store
 
@@ -23,7 +24,7 @@ class StackLocks:
         self._store = store
 
     def holder(self) -> str:
-        return f"{self._settings.user}@{socket.gethostname()} (pid {os.getpid()})"
+        return f"{actor(self._settings)}@{socket.gethostname()} (pid {os.getpid()})"
 
     @contextlib.asynccontextmanager
     async def held(self, stack: str, reason: str, take_over_dead: bool = False) -> AsyncIterator[None]:
@@ -62,7 +63,7 @@ class StackLocks:
             await self._store.buffer.flush()
 
     def _event(self, stack: str, kind: str, message: str, **data: object) -> None:
-        self._store.events.append(stack, kind, message, actor=self._settings.user, data=dict(data))
+        self._store.events.append(stack, kind, message, actor=actor(self._settings), data=dict(data))
 
 
 def holder_is_dead(holder: str) -> bool:

@@ -14,6 +14,7 @@ from alma.diagnostics import Diagnostic
 from alma.engines import EngineRegistry
 from alma.errors import InvalidInputError, PlanTamperedError
 from alma.planning import DesiredResource, Plan, PlanKind, content_hash, plan_actions
+from alma.services.actor import actor
 from alma.services.blueprints import BlueprintService
 from alma.settings import Settings
 from alma.store import PlanRecord, Store, utcnow
@@ -35,7 +36,7 @@ class PlanService:
     async def plan_blueprint(self, text: str, filename: str = "<blueprint>") -> PlanResult:
         loaded = self._blueprints.load(text, filename)
         stack = loaded.blueprint.name
-        blueprint_id, _version = await self._store.stacks.save_blueprint(stack, text, self._settings.user)
+        blueprint_id, _version = await self._store.stacks.save_blueprint(stack, text, actor(self._settings))
         environment = loaded.blueprint.metadata.get("environment")
         plan = await self._make(
             stack,
@@ -152,7 +153,7 @@ class PlanService:
             base_revision=base_revision,
             actions=tuple(actions),
             created_at=utcnow(),
-            created_by=self._settings.user,
+            created_by=actor(self._settings),
             blueprint_id=blueprint_id,
             target_revision=target_revision,
             environment=environment,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from alma.diagnostics import did_you_mean
 from alma.errors import InvalidInputError
+from alma.services.actor import actor
 from alma.settings import Settings
 from alma.store import DeploymentRecord, EventRecord, LockRecord, ResourceRecord, StackSummary, Store
 
@@ -52,8 +53,8 @@ class StackService:
             self._store.events.append(
                 stack,
                 "lock.forced",
-                f"{self._settings.user} removed the lock held by {released.holder} ({released.reason})",
-                actor=self._settings.user,
+                f"{actor(self._settings)} removed the lock held by {released.holder} ({released.reason})",
+                actor=actor(self._settings),
                 data={"holder": released.holder, "reason": released.reason},
             )
             await self._store.buffer.flush()
