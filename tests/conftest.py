@@ -20,6 +20,7 @@ from alma.settings import Settings
 PG_ENV = "ALMA_TEST_POSTGRES_URL"
 TABLES = ", ".join(
     [
+        "api_keys",
         "conversation_messages",
         "conversation_sessions",
         "ipr_reviews",

@@ -13,6 +13,7 @@ from alma.services import (
     EngineService,
     ImportService,
     IprService,
+    KeyService,
     PlanService,
     StackService,
 )
@@ -33,6 +34,7 @@ class Services:
     engines: EngineService
     iprs: IprService
     imports: ImportService
+    keys: KeyService
     _store: Store
     _engines: EngineRegistry
 
@@ -85,6 +87,7 @@ async def build(settings: Settings | None = None) -> Services:
     stacks = StackService(settings, store)
     iprs = IprService(settings, store, plans, deployments)
     imports = ImportService(settings, store, engines, plans, deployments)
+    keys = KeyService(settings, store)
     return Services(
-        settings, blueprints, plans, deployments, stacks, EngineService(engines), iprs, imports, store, engines
+        settings, blueprints, plans, deployments, stacks, EngineService(engines), iprs, imports, keys, store, engines
     )

@@ -62,6 +62,11 @@ class Settings(BaseSettings):
     auto_rollback: bool = False  # roll back automatically when verification after an apply fails
     workflow_checkpoints: Path | None = None  # LangGraph checkpoints (SQLite); default: ALMA_HOME/workflow.db
 
+    # The HTTP API: ALMA_API_KEY, when set, is accepted as an admin key (besides keys from `alma keys create`).
+    api_key: SecretStr | None = None
+    api_max_body_bytes: PositiveInt = 16 * 1024 * 1024
+    api_cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+
     # Approval (Infrastructure Pull Requests): which plans need one, and what approves them.
     approvals_required: PositiveInt = 1
     allow_self_approval: bool = False
@@ -100,6 +105,7 @@ class Settings(BaseSettings):
     @field_validator(
         "fake_fail_resources",
         "fake_unhealthy_resources",
+        "api_cors_origins",
         "approval_actions",
         "approval_environments",
         "approval_stacks",

@@ -5,6 +5,7 @@ from alma.services.deployments import DeploymentReport, DeploymentService
 from alma.services.engines import EngineService, EngineStatus
 from alma.services.imports import ImportService
 from alma.services.iprs import IprService, IprView
+from alma.services.keys import Caller, KeyService
 from alma.services.plans import PlanResult, PlanService
 from alma.services.recording import ApplyProgress
 from alma.services.stacks import StackService
@@ -12,6 +13,7 @@ from alma.services.stacks import StackService
 __all__ = [
     "ApplyProgress",
     "BlueprintService",
+    "Caller",
     "DeploymentReport",
     "DeploymentService",
     "EngineService",
@@ -19,6 +21,7 @@ __all__ = [
     "ImportService",
     "IprService",
     "IprView",
+    "KeyService",
     "LoadedBlueprint",
     "PlanResult",
     "PlanService",

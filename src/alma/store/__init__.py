@@ -8,6 +8,7 @@ from alma.store.database import Database, utcnow
 from alma.store.deployments import DeploymentRepository, PlanRepository
 from alma.store.events import EventLog
 from alma.store.iprs import IprRecord, IprRepository, IprRevisionRecord, ReviewRecord
+from alma.store.keys import KeyRecord, KeyRepository
 from alma.store.kv import BufferedKeyValueStore
 from alma.store.locks import LockRepository
 from alma.store.records import (
@@ -34,6 +35,7 @@ class Store:
         self.events = EventLog(db, self.buffer)
         self.iprs = IprRepository(db)
         self.conversations = ConversationRepository(db)
+        self.keys = KeyRepository(db)
 
     def key_value(self, namespace: str) -> BufferedKeyValueStore:
         return BufferedKeyValueStore(self.db, self.buffer, namespace)
@@ -51,6 +53,7 @@ __all__ = [
     "EventRecord",
     "IprRecord",
     "IprRevisionRecord",
+    "KeyRecord",
     "LockRecord",
     "MessageRecord",
     "PlanRecord",

@@ -177,3 +177,15 @@ conversation_messages = sa.Table(
     sa.Column("at", TS, nullable=False),
     sa.Index("ix_conversation_messages_session", "session_id", "id"),
 )
+
+api_keys = sa.Table(
+    "api_keys",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("name", sa.String(63), nullable=False, unique=True),
+    sa.Column("role", sa.String(16), nullable=False),
+    sa.Column("digest", sa.String(64), nullable=False, unique=True),  # sha256 of the key: keys are random
+    sa.Column("created_by", sa.String(255), nullable=False),
+    sa.Column("created_at", TS, nullable=False),
+    sa.Column("revoked_at", TS, nullable=True),
+)

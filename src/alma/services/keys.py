@@ -1,0 +1,72 @@
+"""API keys and roles. Keys are 32 random bytes, so a plain SHA-256 of the key is a safe, fast digest:
+no CPU-heavy password hashing on every request (it would block the event loop), nothing guessable."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from typing import Literal
+
+from alma.errors import InvalidInputError
+from alma.services.actor import actor
+from alma.settings import Settings
+from alma.store import KeyRecord, Store
+
+Role = Literal["viewer", "operator", "approver", "admin"]
+ROLES: tuple[Role, ...] = ("viewer", "operator", "approver", "admin")
+# What each role may do; every route names the permission it needs.
+PERMISSIONS: dict[Role, frozenset[str]] = {
+    "viewer": frozenset({"read"}),
+    "operator": frozenset({"read", "plan", "apply"}),
+    "approver": frozenset({"read", "review"}),
+    "admin": frozenset({"read", "plan", "apply", "review", "admin"}),
+}
+PREFIX = "alma_"
+
+
+@dataclass(frozen=True, slots=True)
+class Caller:
+    name: str
+    role: Role
+
+    def may(self, permission: str) -> bool:
+        return permission in PERMISSIONS[self.role]
+
+
+def digest(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+class KeyService:
+    def __init__(self, settings: Settings, store: Store) -> None:
+        self._settings = settings
+        self._store = store
+
+    async def create(self, name: str, role: str) -> tuple[KeyRecord, str]:
+        """A new key: its record, and the key itself, which is never shown or stored again."""
+        if role not in ROLES:
+            raise InvalidInputError(f"unknown role '{role}'; choose one of {', '.join(ROLES)}")
+        if not name or len(name) > 63:
+            raise InvalidInputError("a key needs a name of 1 to 63 characters")
+        key = PREFIX + secrets.token_urlsafe(32)
+        record = await self._store.keys.add(name, role, digest(key), actor(self._settings))
+        return record, key
+
+    async def revoke(self, name: str) -> None:
+        if not await self._store.keys.revoke(name):
+            raise InvalidInputError(f"no live API key named '{name}'")
+
+    async def list(self) -> list[KeyRecord]:
+        return await self._store.keys.all()
+
+    async def authenticate(self, key: str) -> Caller | None:
+        admin = self._settings.api_key
+        if admin is not None and hmac.compare_digest(key.encode(), admin.get_secret_value().encode()):
+            return Caller("admin (ALMA_API_KEY)", "admin")
+        record = await self._store.keys.by_digest(digest(key))
+        if record is None or record.role not in ROLES:
+            return None
+        role: Role = record.role  # narrowed by the check against ROLES above
+        return Caller(record.name, role)
