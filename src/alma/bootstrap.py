@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from alma.engines import EngineContext, EngineRegistry
 from alma.services import (
+    BlueprintLibrary,
     BlueprintService,
     DeploymentService,
     EngineService,
@@ -35,6 +36,7 @@ class Services:
     iprs: IprService
     imports: ImportService
     keys: KeyService
+    library: BlueprintLibrary
     _store: Store
     _engines: EngineRegistry
 
@@ -88,6 +90,18 @@ async def build(settings: Settings | None = None) -> Services:
     iprs = IprService(settings, store, plans, deployments)
     imports = ImportService(settings, store, engines, plans, deployments)
     keys = KeyService(settings, store)
+    library = BlueprintLibrary(settings, store, blueprints)
     return Services(
-        settings, blueprints, plans, deployments, stacks, EngineService(engines), iprs, imports, keys, store, engines
+        settings,
+        blueprints,
+        plans,
+        deployments,
+        stacks,
+        EngineService(engines),
+        iprs,
+        imports,
+        keys,
+        library,
+        store,
+        engines,
     )

@@ -20,6 +20,12 @@ app = typer.Typer(
 state_app = typer.Typer(help="Recorded state of stacks and resources.", no_args_is_help=True, rich_markup_mode=None)
 app.add_typer(state_app, name="state")
 app.add_typer(ipr_app, name="ipr")
+keys_app = typer.Typer(
+    help="API keys for `alma serve`: roles viewer, operator, approver, admin.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(keys_app, name="keys")
 council_app = typer.Typer(
     help="A council of reviewers for a proposed blueprint.", no_args_is_help=True, rich_markup_mode=None
 )
@@ -224,6 +230,44 @@ def mcp(
     from alma.cli import mcp_commands
 
     mcp_commands.serve(http=http, host=host, port=port, read_only=read_only)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option("--host", help="Address to bind.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
+) -> None:
+    """Serve the HTTP API (OpenAPI at /docs); callers authenticate with API keys."""
+    from alma.cli import api_commands
+
+    api_commands.serve(host, port)
+
+
+@keys_app.command("create")
+def keys_create(
+    role: Annotated[str, typer.Option("--role", help="viewer, operator, approver or admin.")],
+    name: Annotated[str, typer.Option("--name", help="A name for the key (who or what uses it).")],
+) -> None:
+    """Create an API key; it is printed once, as the last line."""
+    from alma.cli import api_commands
+
+    api_commands.create_key(name, role)
+
+
+@keys_app.command("revoke")
+def keys_revoke(name: Annotated[str, typer.Argument(help="The key's name.")]) -> None:
+    """Revoke an API key."""
+    from alma.cli import api_commands
+
+    api_commands.revoke_key(name)
+
+
+@keys_app.command("list")
+def keys_list(json_output: Json = False) -> None:
+    """API keys (names and roles; the keys themselves are never stored)."""
+    from alma.cli import api_commands
+
+    api_commands.list_keys(json_output)
 
 
 @app.command("force-unlock")

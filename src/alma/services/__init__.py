@@ -1,4 +1,7 @@
-"""Use cases every surface calls. Surfaces receive these from ``bootstrap.build``."""
+"""Use cases every surface calls. Surfaces receive these from ``bootstrap.build``.
+
+The store's read records are re-exported here: surfaces name them in annotations without importing the
+store."""
 
 from alma.services.blueprints import BlueprintService, LoadedBlueprint, read_text
 from alma.services.deployments import DeploymentReport, DeploymentService
@@ -6,18 +9,23 @@ from alma.services.engines import EngineService, EngineStatus
 from alma.services.imports import ImportService
 from alma.services.iprs import IprService, IprView
 from alma.services.keys import Caller, KeyService
+from alma.services.library import BlueprintLibrary
 from alma.services.plans import PlanResult, PlanService
 from alma.services.recording import ApplyProgress
 from alma.services.stacks import StackService
+from alma.store import DeploymentRecord, EventRecord, ResourceRecord
 
 __all__ = [
     "ApplyProgress",
+    "BlueprintLibrary",
     "BlueprintService",
     "Caller",
+    "DeploymentRecord",
     "DeploymentReport",
     "DeploymentService",
     "EngineService",
     "EngineStatus",
+    "EventRecord",
     "ImportService",
     "IprService",
     "IprView",
@@ -25,6 +33,7 @@ __all__ = [
     "LoadedBlueprint",
     "PlanResult",
     "PlanService",
+    "ResourceRecord",
     "StackService",
     "read_text",
 ]

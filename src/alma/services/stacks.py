@@ -40,6 +40,12 @@ class StackService:
         await self._require(stack)
         return await self._store.events.list(stack, deployment_id, after_id, limit)
 
+    async def deployment(self, deployment_id: str) -> DeploymentRecord:
+        found = await self._store.deployments.get(deployment_id)
+        if found is None:
+            raise InvalidInputError(f"no deployment '{deployment_id}'")
+        return found
+
     async def revision(self, stack: str) -> int:
         return await self._store.stacks.revision(stack)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -126,3 +127,27 @@ class StackRepository:
         async with self._db.engine.connect() as conn:
             value = await conn.scalar(sa.select(blueprints.c.content).where(blueprints.c.id == blueprint_id))
         return str(value) if value is not None else None
+
+    async def blueprint_versions(
+        self, stack: str | None = None, limit: int = 50, offset: int = 0
+    ) -> list[dict[str, Any]]:
+        query = (
+            sa.select(
+                blueprints.c.id,
+                blueprints.c.stack,
+                blueprints.c.version,
+                blueprints.c.content_hash,
+                blueprints.c.created_at,
+                blueprints.c.created_by,
+            )
+            .order_by(blueprints.c.id.desc())
+            .limit(limit)
+            .offset(offset)
+        )
+        if stack is not None:
+            query = query.where(blueprints.c.stack == stack)
+        async with self._db.engine.connect() as conn:
+            return [
+                {"id": i, "stack": s, "version": v, "hash": h, "created_at": as_utc(c).isoformat(), "created_by": b}
+                for i, s, v, h, c, b in await conn.execute(query)
+            ]

@@ -1,0 +1,49 @@
+"""The application: services built once at start-up, routes under /api/v1, errors as problem JSON,
+request bodies bounded before they are read into memory."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request, Response
+from fastapi.middleware.cors import CORSMiddleware
+
+from alma import __version__
+from alma.api import problems
+from alma.api.routes import blueprints, deployments, iprs, plans, stacks, system
+from alma.bootstrap import build
+from alma.settings import Settings
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.services = await build(settings)
+        try:
+            yield
+        finally:
+            await app.state.services.aclose()
+
+    app = FastAPI(title="ALMA", version=__version__, lifespan=lifespan, docs_url="/docs")
+    problems.install(app)
+    limit = settings.api_max_body_bytes
+
+    @app.middleware("http")
+    async def bounded_body(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        # Refuse huge bodies from their declared length, before anything reads (or expands) them.
+        declared = request.headers.get("content-length")
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            return problems.problem(413, "Request too large", f"the body is {declared} bytes; the limit is {limit}")
+        return await call_next(request)
+
+    if settings.api_cors_origins:  # off unless origins are named explicitly
+        app.add_middleware(
+            CORSMiddleware, allow_origins=settings.api_cors_origins, allow_methods=["*"], allow_headers=["*"]
+        )
+    app.include_router(system.router)
+    for module in (blueprints, plans, iprs, deployments, stacks):
+        app.include_router(module.router, prefix="/api/v1")
+    return app

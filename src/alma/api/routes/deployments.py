@@ -1,0 +1,94 @@
+"""Deployments: history, one deployment, its events (JSON, or live over SSE with resume), resume."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header, Query, Request
+from fastapi.responses import StreamingResponse
+
+from alma.api.auth import Applier, Reader, ServicesDep
+from alma.services import EventRecord
+
+router = APIRouter(tags=["deployments"])
+POLL_S = 0.2  # how often a live stream looks for new events in the log
+
+
+def event_json(e: EventRecord) -> dict[str, Any]:
+    return {
+        "id": e.id,
+        "at": e.at.isoformat(),
+        "kind": e.kind,
+        "resource": e.resource,
+        "actor": e.actor,
+        "deployment_id": e.deployment_id,
+        "message": e.message,
+        "data": e.data,
+    }
+
+
+@router.get("/deployments/{deployment_id}")
+async def show(deployment_id: str, services: ServicesDep, _caller: Reader) -> dict[str, Any]:
+    d = await services.stacks.deployment(deployment_id)
+    return {
+        "id": d.id,
+        "stack": d.stack,
+        "revision": d.revision,
+        "plan_id": d.plan_id,
+        "kind": d.kind,
+        "status": d.status,
+        "actor": d.actor,
+        "started_at": d.started_at.isoformat(),
+        "finished_at": d.finished_at.isoformat() if d.finished_at else None,
+        "summary": d.summary,
+        "error": d.error,
+    }
+
+
+@router.get("/deployments/{deployment_id}/events", response_model=None)
+async def events(
+    deployment_id: str,
+    request: Request,
+    services: ServicesDep,
+    _caller: Reader,
+    after: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 500,
+    last_event_id: Annotated[str | None, Header()] = None,
+) -> list[dict[str, Any]] | StreamingResponse:
+    """JSON by default; ``Accept: text/event-stream`` streams every transition as it happens, in order,
+    and a reconnecting client resumes after ``Last-Event-ID``."""
+    deployment = await services.stacks.deployment(deployment_id)
+    if "text/event-stream" not in request.headers.get("accept", ""):
+        found = await services.stacks.events(deployment.stack, deployment_id, after, limit)
+        return [event_json(e) for e in found]
+    start = int(last_event_id) if last_event_id and last_event_id.isdigit() else after
+
+    async def stream() -> AsyncIterator[str]:
+        cursor = start
+        while True:
+            batch = await services.stacks.events(deployment.stack, deployment_id, cursor, limit)
+            for e in batch:
+                cursor = e.id
+                yield f"id: {e.id}\nevent: {e.kind}\ndata: {json.dumps(event_json(e))}\n\n"
+            if not batch:
+                current = await services.stacks.deployment(deployment_id)
+                if current.status != "running" or await request.is_disconnected():
+                    return
+                await asyncio.sleep(POLL_S)  # the log is the source: look again shortly
+
+    return StreamingResponse(stream(), media_type="text/event-stream")
+
+
+@router.post("/deployments/{deployment_id}/resume")
+async def resume(deployment_id: str, services: ServicesDep, _caller: Applier) -> dict[str, Any]:
+    result = await services.workflow.resume(deployment_id)
+    return {
+        "run_id": result.deployment_id,
+        "outcome": result.outcome,
+        "report": result.report,
+        "error": result.error,
+        "notes": result.notes,
+    }

@@ -1,0 +1,131 @@
+"""Infrastructure Pull Requests over HTTP: the caller's key is the author or the reviewer."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, Field
+
+from alma.api.auth import Applier, Planner, Reader, Reviewer, ServicesDep
+from alma.errors import InvalidInputError, RefusedError
+from alma.services import IprView
+
+router = APIRouter(tags=["iprs"])
+
+
+class IprRequest(BaseModel):
+    blueprint: str | None = Field(default=None, description="Blueprint text (YAML or JSON) to plan and review")
+    plan_id: str | None = Field(default=None, description="Or an existing plan")
+    destroy: str | None = Field(default=None, description="Or a stack to destroy")
+    title: str | None = None
+    description: str = ""
+    reviewers: list[str] = Field(default_factory=list)
+
+
+class ReviewRequest(BaseModel):
+    verdict: Literal["approve", "request_changes", "reject", "comment"]
+    comment: str = ""
+
+
+class CloseRequest(BaseModel):
+    comment: str = ""
+
+
+def view_json(view: IprView) -> dict[str, Any]:
+    ipr = view.ipr
+    return {
+        "id": ipr.id,
+        "stack": ipr.stack,
+        "title": ipr.title,
+        "description": ipr.description,
+        "author": ipr.author,
+        "status": ipr.status,
+        "revision": ipr.revision,
+        "reviewers": ipr.reviewers,
+        "approvals": view.approvals,
+        "approvals_required": view.needs,
+        "policy_reasons": view.reasons,
+        "deployment_id": ipr.deployment_id,
+        "plan": view.plan.as_json(),
+        "reviews": [
+            {
+                "revision": r.revision,
+                "reviewer": r.reviewer,
+                "verdict": r.verdict,
+                "comment": r.comment,
+                "at": r.at.isoformat(),
+            }
+            for r in view.reviews
+        ],
+        "created_at": ipr.created_at.isoformat(),
+        "updated_at": ipr.updated_at.isoformat(),
+    }
+
+
+@router.post("/iprs", status_code=201)
+async def create(body: IprRequest, services: ServicesDep, _caller: Planner) -> dict[str, Any]:
+    if sum(x is not None for x in (body.blueprint, body.plan_id, body.destroy)) != 1:
+        raise InvalidInputError("give exactly one of: blueprint, plan_id, destroy")
+    if body.blueprint is not None:
+        plan = (await services.plans.plan_blueprint(body.blueprint, "<request body>")).plan
+    elif body.plan_id is not None:
+        plan = await services.plans.get(body.plan_id)
+    else:
+        assert body.destroy is not None
+        plan = await services.plans.plan_destroy(body.destroy)
+    return view_json(await services.iprs.create(plan, body.title, body.description, body.reviewers))
+
+
+@router.get("/iprs")
+async def find(
+    services: ServicesDep,
+    _caller: Reader,
+    status: str | None = None,
+    stack: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> list[dict[str, Any]]:
+    found = await services.iprs.find(status, stack)
+    return [
+        {
+            "id": i.id,
+            "stack": i.stack,
+            "title": i.title,
+            "author": i.author,
+            "status": i.status,
+            "revision": i.revision,
+            "updated_at": i.updated_at.isoformat(),
+        }
+        for i in found[offset : offset + limit]
+    ]
+
+
+@router.get("/iprs/{ipr_id}")
+async def show(ipr_id: int, services: ServicesDep, _caller: Reader) -> dict[str, Any]:
+    return view_json(await services.iprs.show(ipr_id))
+
+
+@router.post("/iprs/{ipr_id}/reviews")
+async def review(ipr_id: int, body: ReviewRequest, services: ServicesDep, _caller: Reviewer) -> dict[str, Any]:
+    return view_json(await services.iprs.review(ipr_id, body.verdict, body.comment))
+
+
+@router.post("/iprs/{ipr_id}/apply")
+async def apply(ipr_id: int, services: ServicesDep, _caller: Applier) -> dict[str, Any]:
+    view = await services.iprs.show(ipr_id)
+    if view.ipr.status != "approved":
+        raise RefusedError(f"IPR #{ipr_id} is {view.ipr.status.replace('_', ' ')}; it can be applied once approved")
+    result = await services.workflow.run(view.plan.id, ipr_id=ipr_id)
+    return {
+        "run_id": result.deployment_id,
+        "outcome": result.outcome,
+        "report": result.report,
+        "error": result.error,
+        "notes": result.notes,
+    }
+
+
+@router.post("/iprs/{ipr_id}/close")
+async def close(ipr_id: int, body: CloseRequest, services: ServicesDep, _caller: Planner) -> dict[str, Any]:
+    return view_json(await services.iprs.close(ipr_id, body.comment))

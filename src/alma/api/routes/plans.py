@@ -1,0 +1,52 @@
+"""Plans: make one from a blueprint body, read it, render it, apply it (through the workflow)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import PlainTextResponse
+
+from alma.api.auth import Applier, Planner, Reader, ServicesDep
+from alma.api.bodies import text_body
+from alma.planning import render_plan
+from alma.services.approvals import approval_reasons
+
+router = APIRouter(tags=["plans"])
+
+
+@router.post("/plans", status_code=201)
+async def create(request: Request, services: ServicesDep, _caller: Planner) -> dict[str, Any]:
+    result = await services.plans.plan_blueprint(await text_body(request), "<request body>")
+    return {
+        **result.plan.as_json(),
+        "approval_reasons": approval_reasons(result.plan, services.settings),
+        "warnings": [w.as_json() for w in result.warnings],
+    }
+
+
+@router.get("/plans/{plan_id}")
+async def show(plan_id: str, services: ServicesDep, _caller: Reader) -> dict[str, Any]:
+    plan = await services.plans.get(plan_id)
+    return {**plan.as_json(), "approval_reasons": approval_reasons(plan, services.settings)}
+
+
+@router.get("/plans/{plan_id}/render", response_class=PlainTextResponse)
+async def render(plan_id: str, services: ServicesDep, _caller: Reader) -> str:
+    return render_plan(await services.plans.get(plan_id))
+
+
+@router.post("/plans/{plan_id}/apply")
+async def apply(plan_id: str, services: ServicesDep, _caller: Applier) -> dict[str, Any]:
+    """Plans the approval policy gates are refused here (403): they go through an IPR."""
+    plan = await services.plans.get(plan_id)
+    await services.deployments.require_approval(plan)
+    result = await services.workflow.run(plan.id)
+    return {
+        "run_id": result.deployment_id,
+        "outcome": result.outcome,
+        "report": result.report,
+        "verify_failures": result.verify_failures,
+        "error": result.error,
+        "notes": result.notes,
+    }

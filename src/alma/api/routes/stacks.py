@@ -1,0 +1,94 @@
+"""Stacks: list, state, history; rollback and destroy make plans (never apply blindly); unlock."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, Field
+
+from alma.api.auth import Admin, Planner, Reader, ServicesDep
+from alma.services import ResourceRecord
+from alma.services.approvals import approval_reasons
+
+router = APIRouter(tags=["stacks"])
+Limit = Annotated[int, Query(ge=1, le=500)]
+Offset = Annotated[int, Query(ge=0)]
+
+
+class RollbackRequest(BaseModel):
+    to: int | None = Field(default=None, ge=0, description="Revision to restore; default the last good one")
+
+
+def resource_json(r: ResourceRecord) -> dict[str, Any]:
+    return {
+        "stack": r.stack,
+        "name": r.name,
+        "type": r.type,
+        "provider": r.provider,
+        "status": r.status,
+        "specs": r.specs,
+        "dependencies": r.dependencies,
+        "external_id": r.external_id,
+        "revision": r.revision,
+        "updated_at": r.updated_at.isoformat(),
+    }
+
+
+@router.get("/stacks")
+async def stacks(services: ServicesDep, _caller: Reader, limit: Limit = 50, offset: Offset = 0) -> list[dict[str, Any]]:
+    found = await services.stacks.stacks()
+    return [
+        {"name": s.name, "revision": s.revision, "resources": s.resources, "updated_at": s.updated_at.isoformat()}
+        for s in found[offset : offset + limit]
+    ]
+
+
+@router.get("/stacks/{stack}/state")
+async def state(
+    stack: str, services: ServicesDep, _caller: Reader, limit: Limit = 500, offset: Offset = 0
+) -> list[dict[str, Any]]:
+    return [resource_json(r) for r in (await services.stacks.resources(stack))[offset : offset + limit]]
+
+
+@router.get("/stacks/{stack}/history")
+async def history(
+    stack: str, services: ServicesDep, _caller: Reader, limit: Limit = 50, offset: Offset = 0
+) -> list[dict[str, Any]]:
+    found = await services.stacks.history(stack)
+    return [
+        {
+            "revision": d.revision,
+            "status": d.status,
+            "kind": d.kind,
+            "deployment_id": d.id,
+            "plan_id": d.plan_id,
+            "actor": d.actor,
+            "started_at": d.started_at.isoformat(),
+            "finished_at": d.finished_at.isoformat() if d.finished_at else None,
+            "summary": d.summary,
+            "error": d.error,
+        }
+        for d in found[offset : offset + limit]
+    ]
+
+
+@router.post("/stacks/{stack}/rollback", status_code=201)
+async def rollback(stack: str, body: RollbackRequest, services: ServicesDep, _caller: Planner) -> dict[str, Any]:
+    plan = await services.plans.plan_rollback(stack, body.to)
+    return {**plan.as_json(), "approval_reasons": approval_reasons(plan, services.settings)}
+
+
+@router.post("/stacks/{stack}/destroy", status_code=201)
+async def destroy(stack: str, services: ServicesDep, _caller: Planner) -> dict[str, Any]:
+    plan = await services.plans.plan_destroy(stack)
+    return {**plan.as_json(), "approval_reasons": approval_reasons(plan, services.settings)}
+
+
+@router.post("/stacks/{stack}/unlock")
+async def unlock(stack: str, services: ServicesDep, _caller: Admin) -> dict[str, Any]:
+    released = await services.stacks.force_unlock(stack)
+    return {
+        "stack": stack,
+        "released": None if released is None else {"holder": released.holder, "reason": released.reason},
+    }

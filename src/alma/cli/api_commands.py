@@ -1,0 +1,73 @@
+"""``alma serve`` and ``alma keys …``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from alma.bootstrap import Services
+from alma.cli.commands import run_with_services
+from alma.cli.failures import reported
+from alma.cli.output import print_json, stdout, table
+from alma.settings import Settings
+
+
+def serve(host: str, port: int) -> None:
+    with reported(False):
+        import uvicorn  # the server is only needed here
+
+        from alma.api import create_app
+
+        uvicorn.run(create_app(Settings()), host=host, port=port, log_level="info")
+
+
+def create_key(name: str, role: str) -> None:
+    with reported(False):
+
+        async def body(services: Services) -> Any:
+            return await services.keys.create(name, role)
+
+        record, key = run_with_services(body)
+        console = stdout()
+        console.print(f"API key '{record.name}' with role {record.role} created. It is shown once; keep it safe:")
+        print(key)  # the last line of the output is the key itself: scripts read it from there
+
+
+def revoke_key(name: str) -> None:
+    with reported(False):
+
+        async def body(services: Services) -> None:
+            await services.keys.revoke(name)
+
+        run_with_services(body)
+        stdout().print(f"API key '{name}' revoked.")
+
+
+def list_keys(json_output: bool) -> None:
+    with reported(json_output):
+
+        async def body(services: Services) -> Any:
+            return await services.keys.list()
+
+        keys = run_with_services(body)
+        rows = [
+            {
+                "name": k.name,
+                "role": k.role,
+                "created_by": k.created_by,
+                "created_at": k.created_at.isoformat(),
+                "revoked_at": k.revoked_at.isoformat() if k.revoked_at else None,
+            }
+            for k in keys
+        ]
+        if json_output:
+            print_json(rows)
+            return
+        stdout().print(
+            table(
+                ["NAME", "ROLE", "CREATED BY", "CREATED (UTC)", "REVOKED"],
+                [
+                    [r["name"], r["role"], r["created_by"], str(r["created_at"])[:19], str(r["revoked_at"] or "")[:19]]
+                    for r in rows
+                ],
+            )
+        )
