@@ -66,6 +66,7 @@ class Settings(BaseSettings):
     api_key: SecretStr | None = None
     api_max_body_bytes: PositiveInt = 16 * 1024 * 1024
     api_cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    api_rate_limit_per_minute: PositiveInt = 600  # per key, per replica
 
     # Approval (Infrastructure Pull Requests): which plans need one, and what approves them.
     approvals_required: PositiveInt = 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -10,6 +11,7 @@ import time
 from pathlib import Path
 
 import httpx
+from websockets.sync.client import connect
 
 from tests.helpers import blueprint_text, compute
 
@@ -63,6 +65,17 @@ def test_a_live_server_accepts_the_key_that_keys_create_printed(tmp_path: Path) 
         )
         assert plan.status_code == 201
         assert plan.json()["summary"]["create"] == 1
+        run = httpx.post(
+            f"{base}/api/v1/plans/{plan.json()['plan_id']}/apply", headers={"X-API-Key": key}, timeout=60
+        ).json()
+        assert run["outcome"] == "succeeded"
+        # The same transitions, live over a WebSocket (a browser passes its key as ?token=).
+        url = f"ws://127.0.0.1:{port}/ws/deployments/{run['run_id']}?token={key}"
+        with connect(url, open_timeout=10) as socket:
+            kinds = [json.loads(message)["kind"] for message in socket]
+        assert kinds[0] == "deployment.started"
+        assert kinds.count("resource.created") == 1
+        assert kinds[-1] in ("deployment.succeeded", "deployment.verified", "lock.released")
     finally:
         server.terminate()
         server.wait(timeout=30)

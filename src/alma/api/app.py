@@ -10,8 +10,8 @@ from fastapi import FastAPI, Request, Response
 from fastapi.middleware.cors import CORSMiddleware
 
 from alma import __version__
-from alma.api import problems
-from alma.api.routes import blueprints, deployments, iprs, plans, stacks, system
+from alma.api import observability, problems
+from alma.api.routes import blueprints, deployments, iprs, live, plans, stacks, system
 from alma.bootstrap import build
 from alma.settings import Settings
 
@@ -29,6 +29,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app = FastAPI(title="ALMA", version=__version__, lifespan=lifespan, docs_url="/docs")
     problems.install(app)
+    observability.install(app, settings.api_rate_limit_per_minute)
     limit = settings.api_max_body_bytes
 
     @app.middleware("http")
@@ -44,6 +45,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             CORSMiddleware, allow_origins=settings.api_cors_origins, allow_methods=["*"], allow_headers=["*"]
         )
     app.include_router(system.router)
+    app.include_router(live.router)
     for module in (blueprints, plans, iprs, deployments, stacks):
         app.include_router(module.router, prefix="/api/v1")
     return app

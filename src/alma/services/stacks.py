@@ -46,6 +46,10 @@ class StackService:
             raise InvalidInputError(f"no deployment '{deployment_id}'")
         return found
 
+    async def deployment_counts(self) -> dict[str, int]:
+        """Deployments by status, all stacks (for metrics)."""
+        return await self._store.deployments.count_by_status()
+
     async def revision(self, stack: str) -> int:
         return await self._store.stacks.revision(stack)
 

@@ -128,6 +128,11 @@ class DeploymentRepository:
                 deployments.update().where(deployments.c.id == deployment_id).values(status=status, error=error)
             )
 
+    async def count_by_status(self) -> dict[str, int]:
+        query = sa.select(deployments.c.status, sa.func.count()).group_by(deployments.c.status)
+        async with self._db.engine.connect() as conn:
+            return {str(status): int(count) for status, count in await conn.execute(query)}
+
     async def history(self, stack: str) -> list[DeploymentRecord]:
         query = sa.select(deployments).where(deployments.c.stack == stack).order_by(deployments.c.revision)
         async with self._db.engine.connect() as conn:

@@ -196,3 +196,25 @@ async def test_stored_blueprints_are_versioned_and_deploy_makes_a_plan_never_a_b
     deploy = await api.client.post(f"/api/v1/blueprints/{saved.json()['id']}/deploy", headers=api.as_("ops"))
     assert deploy.json()["plan"]["summary"]["create"] == 2 and deploy.json()["ipr"] is None
     assert (await api.client.get("/api/v1/stacks/web/history", headers=api.as_("eve"))).status_code == 404
+
+
+async def test_metrics_count_requests_by_route_template_and_deployments_by_status(api: Api) -> None:
+    plan = (await api.client.post("/api/v1/plans", content=V1, headers=api.as_("ops"))).json()
+    await api.client.post(f"/api/v1/plans/{plan['plan_id']}/apply", headers=api.as_("ops"))
+    scraped = (await api.client.get("/metrics")).text
+    assert 'alma_http_requests_total{method="POST",route="/api/v1/plans/{plan_id}/apply",status="200"} 1.0' in scraped
+    assert 'alma_deployments{status="succeeded"} 1.0' in scraped
+    assert "alma_http_request_duration_seconds_bucket" in scraped
+
+
+async def test_a_key_over_its_rate_limit_gets_429(tmp_path: Path) -> None:
+    settings = make_settings(tmp_path, api_key="k" * 20, api_rate_limit_per_minute=3)
+    app = create_app(settings)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://alma.test") as client:
+            codes = [
+                (await client.get("/api/v1/stacks", headers={"X-API-Key": "k" * 20})).status_code for _ in range(5)
+            ]
+    assert codes[:3] == [200, 200, 200]
+    assert codes[3:] == [429, 429]

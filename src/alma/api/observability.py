@@ -1,0 +1,78 @@
+"""Prometheus metrics (HTTP by route template, deployments by status) and per-key rate limits."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Awaitable, Callable
+
+from fastapi import FastAPI, Request, Response
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+
+from alma.api import problems
+from alma.api.auth import services_of
+
+
+class Metrics:
+    """One registry per app, so two apps in one process (tests) never share counters."""
+
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry()
+        self.requests = Counter(
+            "alma_http_requests_total", "HTTP requests", ["method", "route", "status"], registry=self.registry
+        )
+        self.latency = Histogram(
+            "alma_http_request_duration_seconds", "HTTP request latency", ["method", "route"], registry=self.registry
+        )
+        self.deployments = Gauge("alma_deployments", "Deployments by status", ["status"], registry=self.registry)
+
+
+class RateLimiter:
+    """A token bucket per key: ``per_minute`` requests, refilled continuously."""
+
+    def __init__(self, per_minute: int) -> None:
+        self._rate = per_minute / 60.0
+        self._capacity = float(per_minute)
+        self._buckets: dict[str, tuple[float, float]] = {}
+
+    def allow(self, key: str) -> bool:
+        now = time.monotonic()
+        tokens, at = self._buckets.get(key, (self._capacity, now))
+        tokens = min(self._capacity, tokens + (now - at) * self._rate)
+        if tokens < 1:
+            self._buckets[key] = (tokens, now)
+            return False
+        self._buckets[key] = (tokens - 1, now)
+        return True
+
+
+def _route_template(request: Request) -> str:
+    """The route's template, not the URL (label values must stay few): path parameters put back as names."""
+    if request.scope.get("route") is None:
+        return "unmatched"
+    parts = request.url.path.split("/")
+    by_value = {str(value): name for name, value in request.path_params.items()}
+    return "/".join("{" + by_value[part] + "}" if part in by_value else part for part in parts)
+
+
+def install(app: FastAPI, per_minute: int) -> None:
+    metrics = Metrics()
+    limiter = RateLimiter(per_minute)
+    app.state.metrics = metrics
+
+    @app.middleware("http")
+    async def observe(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        key = request.headers.get("x-api-key") or request.headers.get("authorization")
+        if key and not limiter.allow(key):
+            return problems.problem(429, "Too many requests", f"more than {per_minute} requests a minute for this key")
+        started = time.perf_counter()
+        response = await call_next(request)
+        route = _route_template(request)
+        metrics.requests.labels(request.method, route, str(response.status_code)).inc()
+        metrics.latency.labels(request.method, route).observe(time.perf_counter() - started)
+        return response
+
+    @app.get("/metrics", include_in_schema=False)
+    async def scrape(request: Request) -> Response:
+        for status, count in (await services_of(request).stacks.deployment_counts()).items():
+            metrics.deployments.labels(status).set(count)
+        return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)

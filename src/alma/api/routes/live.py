@@ -1,0 +1,44 @@
+"""Live deployment events over WebSocket: every transition in order, resumable with ``after``."""
+
+from __future__ import annotations
+
+import asyncio
+
+from fastapi import APIRouter, WebSocket, WebSocketDisconnect
+
+from alma.api.routes.deployments import POLL_S, event_json
+from alma.bootstrap import Services
+from alma.errors import AlmaError
+from alma.services.actor import acting_as
+
+router = APIRouter()
+
+
+@router.websocket("/ws/deployments/{deployment_id}")
+async def deployment_events(socket: WebSocket, deployment_id: str, after: int = 0, token: str | None = None) -> None:
+    """Browsers cannot set headers on a WebSocket: the key may come as ``?token=`` as well."""
+    services: Services = socket.app.state.services
+    key = socket.headers.get("x-api-key") or token
+    caller = await services.keys.authenticate(key) if key else None
+    if caller is None or not caller.may("read"):
+        await socket.close(code=4401, reason="an API key with the read permission is required")
+        return
+    await socket.accept()
+    with acting_as(caller.name):
+        try:
+            deployment = await services.stacks.deployment(deployment_id)
+            cursor = after
+            while True:
+                batch = await services.stacks.events(deployment.stack, deployment_id, cursor, 500)
+                for event in batch:
+                    cursor = event.id
+                    await socket.send_json(event_json(event))
+                if not batch:
+                    if (await services.stacks.deployment(deployment_id)).status != "running":
+                        break
+                    await asyncio.sleep(POLL_S)  # the log is the source: look again shortly
+        except WebSocketDisconnect:
+            return
+        except AlmaError as error:  # e.g. no such deployment: say so, as the REST routes would
+            await socket.send_json({"error": type(error).__name__, "detail": str(error)})
+    await socket.close()
