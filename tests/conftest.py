@@ -21,6 +21,7 @@ PG_ENV = "ALMA_TEST_POSTGRES_URL"
 TABLES = ", ".join(
     [
         "api_keys",
+        "idempotency_keys",
         "conversation_messages",
         "conversation_sessions",
         "ipr_reviews",

@@ -12,6 +12,7 @@ from alma.services import (
     BlueprintService,
     DeploymentService,
     EngineService,
+    IdempotencyService,
     ImportService,
     IprService,
     KeyService,
@@ -37,6 +38,7 @@ class Services:
     imports: ImportService
     keys: KeyService
     library: BlueprintLibrary
+    idempotency: IdempotencyService
     _store: Store
     _engines: EngineRegistry
 
@@ -102,6 +104,7 @@ async def build(settings: Settings | None = None) -> Services:
         imports,
         keys,
         library,
+        IdempotencyService(store),
         store,
         engines,
     )

@@ -10,7 +10,7 @@ from fastapi import FastAPI, Request, Response
 from fastapi.middleware.cors import CORSMiddleware
 
 from alma import __version__
-from alma.api import observability, problems
+from alma.api import idempotency, observability, problems
 from alma.api.routes import blueprints, deployments, iprs, live, plans, stacks, system
 from alma.bootstrap import build
 from alma.settings import Settings
@@ -29,6 +29,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app = FastAPI(title="ALMA", version=__version__, lifespan=lifespan, docs_url="/docs")
     problems.install(app)
+    idempotency.install(app)
     observability.install(app, settings.api_rate_limit_per_minute)
     limit = settings.api_max_body_bytes
 

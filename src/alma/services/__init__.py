@@ -6,6 +6,7 @@ store."""
 from alma.services.blueprints import BlueprintService, LoadedBlueprint, read_text
 from alma.services.deployments import DeploymentReport, DeploymentService
 from alma.services.engines import EngineService, EngineStatus
+from alma.services.idempotency import IdempotencyService, Replay
 from alma.services.imports import ImportService
 from alma.services.iprs import IprService, IprView
 from alma.services.keys import Caller, KeyService
@@ -26,6 +27,7 @@ __all__ = [
     "EngineService",
     "EngineStatus",
     "EventRecord",
+    "IdempotencyService",
     "ImportService",
     "IprService",
     "IprView",
@@ -33,6 +35,7 @@ __all__ = [
     "LoadedBlueprint",
     "PlanResult",
     "PlanService",
+    "Replay",
     "ResourceRecord",
     "StackService",
     "read_text",

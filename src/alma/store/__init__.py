@@ -7,6 +7,7 @@ from alma.store.conversations import ConversationRepository, MessageRecord, Sess
 from alma.store.database import Database, utcnow
 from alma.store.deployments import DeploymentRepository, PlanRepository
 from alma.store.events import EventLog
+from alma.store.idempotency import IdempotencyRepository, StoredAnswer
 from alma.store.iprs import IprRecord, IprRepository, IprRevisionRecord, ReviewRecord
 from alma.store.keys import KeyRecord, KeyRepository
 from alma.store.kv import BufferedKeyValueStore
@@ -36,6 +37,7 @@ class Store:
         self.iprs = IprRepository(db)
         self.conversations = ConversationRepository(db)
         self.keys = KeyRepository(db)
+        self.idempotency = IdempotencyRepository(db)
 
     def key_value(self, namespace: str) -> BufferedKeyValueStore:
         return BufferedKeyValueStore(self.db, self.buffer, namespace)
@@ -62,5 +64,6 @@ __all__ = [
     "SessionRecord",
     "StackSummary",
     "Store",
+    "StoredAnswer",
     "utcnow",
 ]

@@ -189,3 +189,14 @@ api_keys = sa.Table(
     sa.Column("created_at", TS, nullable=False),
     sa.Column("revoked_at", TS, nullable=True),
 )
+
+idempotency_keys = sa.Table(
+    "idempotency_keys",
+    metadata,
+    sa.Column("scope", sa.String(64), primary_key=True),  # sha256 of caller key digest, route and Idempotency-Key
+    sa.Column("body_hash", sa.String(64), nullable=False),
+    sa.Column("status_code", sa.Integer, nullable=True),  # null while the first request is still running
+    sa.Column("response", sa.Text, nullable=True),
+    sa.Column("media_type", sa.String(127), nullable=True),
+    sa.Column("created_at", TS, nullable=False),
+)

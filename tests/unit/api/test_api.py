@@ -218,3 +218,18 @@ async def test_a_key_over_its_rate_limit_gets_429(tmp_path: Path) -> None:
             ]
     assert codes[:3] == [200, 200, 200]
     assert codes[3:] == [429, 429]
+
+
+async def test_a_retried_post_with_the_same_idempotency_key_gets_the_first_answer(api: Api) -> None:
+    headers = {**api.as_("ops"), "Idempotency-Key": "create-web-1"}
+    first = await api.client.post("/api/v1/plans", content=V1, headers=headers)
+    again = await api.client.post("/api/v1/plans", content=V1, headers=headers)
+    assert first.status_code == again.status_code == 201
+    assert again.json()["plan_id"] == first.json()["plan_id"]
+    assert again.headers["idempotent-replay"] == "true"
+    other_body = await api.client.post("/api/v1/plans", content=V2, headers=headers)
+    assert other_body.json()["plan_id"] != first.json()["plan_id"]  # scoped to the body too
+    other_caller = await api.client.post(
+        "/api/v1/plans", content=V1, headers={**api.as_("alice"), "Idempotency-Key": "create-web-1"}
+    )
+    assert other_caller.json()["plan_id"] != first.json()["plan_id"]  # and to the caller
