@@ -23,6 +23,7 @@ from alma.settings import Settings
 from alma.store import Database, Store
 
 if TYPE_CHECKING:
+    from alma.services.generation import GenerationService
     from alma.workflow.runner import WorkflowService
 
 
@@ -59,6 +60,13 @@ class Services:
             sqlite_file = self.settings.workflow_checkpoints or self.settings.home / "workflow.db"
             self._workflow = WorkflowService(parts, sqlite_file, postgres)
         return self._workflow
+
+    @property
+    def generation(self) -> GenerationService:
+        """Blueprints from plain language and the council; stateless, so made on each use."""
+        from alma.services.generation import GenerationService
+
+        return GenerationService(self.settings, self.blueprints)
 
     async def aclose(self) -> None:
         try:

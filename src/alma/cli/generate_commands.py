@@ -1,16 +1,122 @@
-"""Not built yet (issue #5): every command here refuses clearly instead of pretending."""
+"""``alma generate`` and ``alma council convene``: blueprints from plain language, and their review.
+
+Both go through ``services.generation``, which hands out only blueprints that passed validation.
+``generate`` prints the YAML on stdout (or writes it with ``--out``) and what it understood on stderr;
+``council convene`` prints the findings, the decree and the revised blueprint. The council is advice:
+it exits 0 whatever its verdict, and 1 only when its input cannot be used.
+"""
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import TypeVar
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from alma.bootstrap import Services, build
 from alma.cli.failures import reported
-from alma.errors import NotBuiltError
+from alma.cli.output import print_json, stderr, stdout
+from alma.errors import InvalidInputError
+from alma.services import read_text
+from alma.services.generation import CouncilReport, GeneratedBlueprint
+from alma.settings import Settings
+
+T = TypeVar("T")
+SEVERITY_STYLE = {"info": "dim", "low": "cyan", "medium": "yellow", "high": "red", "critical": "bold red"}
+VERDICT_STYLE = {"approved": "green", "approved_with_fixes": "yellow", "changes_requested": "red"}
+
+
+def _with_services(body: Callable[[Services], Awaitable[T]]) -> T:
+    async def main() -> T:
+        services = await build(Settings())
+        try:
+            return await body(services)
+        finally:
+            await services.aclose()
+
+    return asyncio.run(main())
 
 
 def generate(text: str, provider: str, out: str | None, json_output: bool) -> None:
-    with reported(False):
-        raise NotBuiltError("`alma generate` is not built yet (issue #5)")
+    with reported(json_output):
+
+        async def body(services: Services) -> GeneratedBlueprint:
+            return await services.generation.generate(text, provider)
+
+        result = _with_services(body)
+        if out:
+            _write(out, result.text)
+        if json_output:
+            print_json({**result.as_json(), "provider": provider, "file": out})
+            return
+        info = stdout() if out else stderr()
+        _understood(info, result.understood, result.notes)
+        if out:
+            count = len(result.loaded.desired)
+            info.print(
+                f"[green]valid[/green]: wrote {escape(out)}: stack '{result.loaded.blueprint.name}', "
+                f"{count} resource(s) on {provider}; next: `alma plan {escape(out)}`"
+            )
+            return
+        stdout().out(result.text, end="", highlight=False)
+
+
+def _write(path: str, text: str) -> None:
+    try:
+        Path(path).write_text(text)
+    except OSError as exc:
+        raise InvalidInputError(f"cannot write the blueprint file {path}: {exc.strerror}") from exc
+
+
+def _understood(console: Console, understood: list[str], notes: list[str]) -> None:
+    if understood:
+        console.print("understood: " + escape("; ".join(understood)))
+    for note in notes:
+        console.print(f"[dim]note:[/dim] {escape(note)}")
 
 
 def council(text: str, provider: str, json_output: bool) -> None:
-    with reported(False):
-        raise NotBuiltError("`alma council` is not built yet (issue #5)")
+    with reported(json_output):
+        path = Path(text)
+        blueprint_text = read_text(text) if path.is_file() else None
+
+        async def body(services: Services) -> CouncilReport:
+            if blueprint_text is not None:
+                return await services.generation.convene_on_blueprint(blueprint_text, text)
+            return await services.generation.convene(text, provider)
+
+        report = _with_services(body)
+        if json_output:
+            print_json(report.as_json())
+            return
+        _print_report(stdout(), report)
+
+
+def _print_report(console: Console, report: CouncilReport) -> None:
+    _understood(console, report.understood, report.notes)
+    findings = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
+    for column in ("severity", "reviewer", "resource", "finding", "fix applied"):
+        findings.add_column(column, overflow="fold")
+    for finding in report.decree.findings:
+        style = SEVERITY_STYLE[finding.severity]
+        findings.add_row(
+            f"[{style}]{finding.severity}[/{style}]",
+            finding.reviewer,
+            escape(finding.resource or "(stack)"),
+            escape(finding.message),
+            escape(finding.fix or "-"),
+        )
+    console.print(findings)
+    decree = report.decree
+    style = VERDICT_STYLE[decree.verdict]
+    cost = decree.cost
+    console.print(
+        f"\ndecree: [{style}]{decree.verdict}[/{style}] — {len(decree.fixes)} fix(es) applied, "
+        f"{len(decree.open_findings)} finding(s) open; estimated {cost['total']:.2f} {cost['currency']}/month"
+    )
+    console.print("revised blueprint (validated):\n")
+    console.out(report.text, end="", highlight=False)
