@@ -1,11 +1,28 @@
-"""Not built yet (issue #7): every command here refuses clearly instead of pretending."""
+"""``alma mcp``: serve the MCP server over stdio (the default) or streamable HTTP (``--http``).
+
+On stdio, stdout belongs to the protocol: nothing else may print there (the SDK logs to stderr).
+"""
 
 from __future__ import annotations
 
+import asyncio
+
 from alma.cli.failures import reported
-from alma.errors import NotBuiltError
+from alma.cli.output import stderr
+from alma.settings import Settings
 
 
 def serve(*, http: bool, host: str, port: int, read_only: bool) -> None:
+    from alma.mcp import serve_http, serve_stdio  # the SDK loads only for this command
+
     with reported(False):
-        raise NotBuiltError("`alma serve` is not built yet (issue #7)")
+        settings = Settings()
+        if http:
+            mode = " (read-only)" if read_only else ""
+            stderr().print(
+                f"ALMA MCP server{mode} on http://{host}:{port}/mcp — no authentication yet (it comes with the API, "
+                "issue #6): keep it on loopback"
+            )
+            asyncio.run(serve_http(settings, host=host, port=port, read_only=read_only))
+        else:
+            asyncio.run(serve_stdio(settings, read_only=read_only))

@@ -1,0 +1,238 @@
+"""The tools that change something, and how each is gated (absent in ``--read-only`` mode).
+
+Only ``apply_plan`` changes infrastructure, and only by running a stored plan through the deployment
+workflow, as ``alma apply`` does; it does so when ``gating.risk_of`` allows it: a plan that deletes or
+replaces anything (or that the approval policy gates) needs an approved IPR, which no tool here can
+approve; one that stops or restarts something needs ``confirm=true``. Otherwise it opens or returns the
+IPR to review, or asks for the confirmation, and does nothing. ``plan_blueprint``, ``control_resource``
+and ``rollback`` only make (and store) plans; ``create_ipr`` opens a request for review.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any, Literal
+
+from mcp.server.mcpserver import Context, MCPServer
+from mcp.types import ToolAnnotations
+from pydantic import Field
+
+from alma.bootstrap import Services
+from alma.errors import InvalidInputError
+from alma.mcp.failures import guarded
+from alma.mcp.gating import needs_policy_approval, next_step, risk_of
+from alma.mcp.progress import ToolProgress
+from alma.mcp.reading import BlueprintPath, BlueprintText, StackName, blueprint_source
+from alma.mcp.schemas import ApplyOut, ApplyStatus, DiagnosticOut, IprOut, PlanReport, ipr_out, plan_out, run_out
+from alma.planning import Plan
+from alma.services import IprView
+
+LIVE_IPRS = ("open", "approved", "changes_requested")
+OUTCOMES: dict[str, ApplyStatus] = {o: o for o in ("succeeded", "failed", "rolled_back", "rejected", "waiting")}
+
+# Stores a plan (and the blueprint's text as a new version): ALMA's records change, infrastructure does not.
+PLANS = ToolAnnotations(read_only_hint=False, destructive_hint=False, idempotent_hint=False, open_world_hint=True)
+OPENS_IPR = ToolAnnotations(
+    title="Open an Infrastructure Pull Request",
+    read_only_hint=False,
+    destructive_hint=False,
+    idempotent_hint=False,
+    open_world_hint=False,
+)
+APPLIES = ToolAnnotations(
+    title="Apply a stored plan",
+    read_only_hint=False,
+    destructive_hint=True,  # it can delete, once an approved IPR says so
+    idempotent_hint=False,
+    open_world_hint=True,
+)
+
+PlanId = Annotated[str, Field(description="A plan id, as returned by plan_blueprint, control_resource or rollback.")]
+
+
+def register_change_tools(server: MCPServer, services: Services) -> None:
+    settings = services.settings
+
+    def report(plan: Plan, warnings: list[DiagnosticOut] | None = None, then: str | None = None) -> PlanReport:
+        risk = risk_of(plan, settings)
+        return PlanReport(
+            plan=plan_out(plan), risk=risk, warnings=warnings or [], next_step=next_step(plan, risk), then=then
+        )
+
+    @server.tool(annotations=PLANS.model_copy(update={"title": "Plan a blueprint"}))
+    @guarded
+    async def plan_blueprint(
+        ctx: Context[Any, Any], blueprint: BlueprintText = "", path: BlueprintPath = ""
+    ) -> PlanReport:
+        """Validate a blueprint, refresh what the engines see, and store the exact, hashed plan that
+        applying it would run, with its risk (what applying it needs). Changes no infrastructure."""
+        text, filename = blueprint_source(blueprint, path)
+        await ctx.report_progress(0, 2, "validating and refreshing")
+        result = await services.plans.plan_blueprint(text, filename)
+        await ctx.report_progress(2, 2, f"plan {result.plan.id} stored")
+        return report(result.plan, [DiagnosticOut.model_validate(w.as_json()) for w in result.warnings])
+
+    @server.tool(annotations=OPENS_IPR)
+    @guarded
+    async def create_ipr(
+        plan_id: PlanId,
+        title: Annotated[str | None, Field(description="Default: a summary of the plan.")] = None,
+        description: str = "",
+        reviewers: Annotated[list[str] | None, Field(description="Who should review it.")] = None,
+    ) -> IprOut:
+        """Open an Infrastructure Pull Request for a stored plan. A person other than its author approves
+        it (`alma ipr review ID --approve`); no tool can. Changes no infrastructure."""
+        plan = await services.plans.get(plan_id)
+        return ipr_out(await services.iprs.create(plan, title, description, reviewers or []))
+
+    @server.tool(annotations=APPLIES)
+    @guarded
+    async def apply_plan(
+        ctx: Context[Any, Any],
+        plan_id: PlanId,
+        ipr_id: Annotated[int | None, Field(description="The approved IPR that holds this plan.", ge=1)] = None,
+        confirm: Annotated[
+            bool, Field(description="Needed for plans that stop or restart something, once a person saw the plan.")
+        ] = False,
+        parallelism: Annotated[int | None, Field(ge=1, le=1000, description="Actions at once (default 10).")] = None,
+    ) -> ApplyOut:
+        """Apply exactly a stored plan through the deployment workflow (validate, check, heal, execute,
+        verify), with progress per resource. A plan that needs review runs only through an approved IPR:
+        without one this opens (or returns) the IPR to review and changes nothing. A plan that stops or
+        restarts something needs confirm=true."""
+        plan = await services.plans.get(plan_id)
+        risk = risk_of(plan, settings)
+        view: IprView | None = None
+        if ipr_id is not None:
+            view = await services.iprs.show(ipr_id)
+            if view.plan.id != plan.id:
+                raise InvalidInputError(
+                    f"IPR #{ipr_id} holds plan {view.plan.id} (revision {view.ipr.revision}), not plan {plan.id}"
+                )
+        elif risk.gate == "ipr":
+            view = await _ipr_for(services, plan)
+        if risk.gate == "ipr":
+            assert view is not None
+            if view.ipr.status != "approved":
+                return ApplyOut(
+                    status="needs_approval",
+                    message=(
+                        f"nothing was applied: plan {plan.id} needs an approved IPR ({'; '.join(risk.reasons)}); "
+                        f"IPR #{view.ipr.id} is {view.ipr.status.replace('_', ' ')} "
+                        f"({len(view.approvals)}/{view.needs} approvals). A person other than {view.ipr.author} "
+                        f"approves it with `alma ipr review {view.ipr.id} --approve`; then call apply_plan with "
+                        f"plan_id={plan.id} and ipr_id={view.ipr.id}"
+                    ),
+                    plan_id=plan.id,
+                    risk=risk,
+                    ipr=ipr_out(view),
+                )
+        elif risk.gate == "confirm" and not confirm:
+            return ApplyOut(
+                status="needs_confirmation",
+                message=f"nothing was applied: {risk.reasons[0]}; {next_step(plan, risk)}",
+                plan_id=plan.id,
+                risk=risk,
+            )
+        through = view.ipr.id if view is not None and view.ipr.status == "approved" else None
+        async with ToolProgress.running(ctx) as progress:
+            if through is not None and not needs_policy_approval(plan, settings):
+                # The policy would not stop at the workflow's approval step, so the IPR is claimed here.
+                await services.iprs.begin_apply(through)
+                try:
+                    result = await services.workflow.run(
+                        plan.id, ipr_id=through, parallelism=parallelism, progress=progress
+                    )
+                except BaseException:
+                    await services.iprs.settle_interrupted(through, plan)
+                    raise
+            else:
+                result = await services.workflow.run(
+                    plan.id, ipr_id=through, parallelism=parallelism, progress=progress
+                )
+        run = run_out(result)
+        final = await services.iprs.show(through) if through is not None else None
+        status = OUTCOMES.get(result.outcome, "failed")
+        what = (
+            "no changes" if run.deployment_id is None and result.outcome == "succeeded" else f"revision {run.revision}"
+        )
+        return ApplyOut(
+            status=status,
+            message=f"{result.outcome}: stack '{plan.stack}' {what}" + (f": {result.error}" if result.error else ""),
+            plan_id=plan.id,
+            risk=risk,
+            run=run,
+            ipr=ipr_out(final) if final is not None else None,
+        )
+
+    @server.tool(annotations=PLANS.model_copy(update={"title": "Start, stop or restart a resource (plans it)"}))
+    @guarded
+    async def control_resource(
+        stack: StackName,
+        resource: Annotated[str, Field(description="The resource's name.")],
+        operation: Literal["start", "stop", "restart"],
+    ) -> PlanReport:
+        """Plan starting, stopping or restarting a resource: its recorded state with `start` set, planned like
+        any blueprint. Nothing runs: apply the plan with apply_plan (stop and restart need confirm=true).
+        Engines have no restart action: a restart is a stop plan now and a start plan after it ran (`then`)."""
+        record = await services.stacks.resource(stack, resource)
+        if "start" not in record.specs:
+            raise InvalidInputError(
+                f"{stack}/{resource} is a {record.provider} {record.type}, which has no `start` setting: "
+                "it cannot be started or stopped; change it with plan_blueprint"
+            )
+        start = operation == "start" or (operation == "restart" and record.specs["start"] is False)
+        then = "call control_resource again with operation=start" if operation == "restart" and not start else None
+        text = await _state_blueprint(services, stack, {resource: {"start": start}})
+        result = await services.plans.plan_blueprint(text, f"<{operation} {stack}/{resource}>")
+        return report(result.plan, then=then)
+
+    @server.tool(annotations=PLANS.model_copy(update={"title": "Plan a rollback"}))
+    @guarded
+    async def rollback(
+        stack: StackName,
+        to_revision: Annotated[
+            int | None, Field(ge=0, description="Revision to restore (default: the last one that succeeded).")
+        ] = None,
+    ) -> PlanReport:
+        """Plan restoring a stack to the state recorded at an earlier revision. Nothing runs: a rollback
+        that deletes or replaces anything is applied only through an approved IPR (apply_plan opens it)."""
+        return report(await services.plans.plan_rollback(stack, to_revision))
+
+
+async def _ipr_for(services: Services, plan: Plan) -> IprView:
+    """The live IPR whose current revision holds ``plan`` (an approved one first), or a new one."""
+    holding: list[IprView] = []
+    for ipr in await services.iprs.find(stack=plan.stack):
+        if ipr.status in LIVE_IPRS:
+            view = await services.iprs.show(ipr.id)
+            if view.plan.id == plan.id:
+                holding.append(view)
+    holding.sort(key=lambda v: (v.ipr.status != "approved", v.ipr.id))
+    if holding:
+        return holding[0]
+    return await services.iprs.create(plan)
+
+
+async def _state_blueprint(services: Services, stack: str, overrides: dict[str, dict[str, Any]]) -> str:
+    """A blueprint of the stack as recorded (its environment kept, so the policy sees the same stack),
+    with ``overrides`` merged into the named resources' specs."""
+    history = await services.stacks.history(stack)
+    if not history:
+        raise InvalidInputError(f"stack '{stack}' has no recorded deployment to start from")
+    latest = max(history, key=lambda d: d.revision)
+    environment = (await services.plans.get(latest.plan_id)).environment
+    resources = [
+        {
+            "type": r.type,
+            "name": r.name,
+            "provider": r.provider,
+            "specs": {**r.specs, **overrides.get(r.name, {})},
+            "dependencies": list(r.dependencies),
+        }
+        for r in await services.stacks.resources(stack)
+    ]
+    document: dict[str, Any] = {"version": "1.0", "name": stack, "resources": resources}
+    if environment is not None:
+        document["metadata"] = {"environment": environment}
+    return json.dumps(document, indent=2)

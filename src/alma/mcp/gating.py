@@ -1,0 +1,64 @@
+"""What a plan needs before an agent may apply it: the one place this surface decides it.
+
+The approval policy (``alma.services.approvals``) comes first. On top of it, this surface gates by the
+plan's content, whatever the policy is set to, because an agent is not the person at the keyboard:
+
+- a plan that deletes or replaces anything runs only through an approved Infrastructure Pull Request;
+- a plan that stops or restarts something needs ``confirm=true`` (the person has seen the plan);
+- anything else (creates, in-place updates) may be applied by its plan id.
+
+Everything is derived from the stored plan, never from the blueprint or from what an agent says.
+"""
+
+from __future__ import annotations
+
+from alma.mcp.schemas import RiskOut
+from alma.planning import Plan, PlannedAction
+from alma.services.approvals import approval_reasons
+from alma.settings import Settings
+
+DESTRUCTIVE = ("delete", "replace")
+
+
+def _names(names: list[str]) -> str:
+    return ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+
+
+def _disrupts(action: PlannedAction) -> bool:
+    """An in-place update that powers something off, or that the engine says reboots it."""
+    return action.action == "update" and any(
+        (c.path == "start" and c.after is False) or c.path == "restart" for c in action.changes
+    )
+
+
+def risk_of(plan: Plan, settings: Settings) -> RiskOut:
+    destroyed = [a.resource for a in plan.actions if a.action in DESTRUCTIVE]
+    if not plan.has_changes:
+        return RiskOut(gate="nothing_to_do", destructive=False, reasons=[])
+    reasons = approval_reasons(plan, settings)
+    if destroyed and not any(r.startswith(("it deletes", "it replaces")) for r in reasons):
+        reasons.append(f"it deletes or replaces {_names(destroyed)}: agents apply that only through an approved IPR")
+    if reasons:
+        return RiskOut(gate="ipr", destructive=bool(destroyed), reasons=reasons)
+    disrupted = [a.resource for a in plan.actions if _disrupts(a)]
+    if disrupted:
+        return RiskOut(gate="confirm", destructive=False, reasons=[f"it stops or restarts {_names(disrupted)}"])
+    return RiskOut(gate="apply", destructive=False, reasons=[])
+
+
+def needs_policy_approval(plan: Plan, settings: Settings) -> bool:
+    """Whether the workflow itself will ask for the IPR (the approval policy gates the plan)."""
+    return bool(approval_reasons(plan, settings))
+
+
+def next_step(plan: Plan, risk: RiskOut) -> str:
+    if risk.gate == "nothing_to_do":
+        return f"nothing to do: stack '{plan.stack}' already matches"
+    if risk.gate == "apply":
+        return f"call apply_plan with plan_id={plan.id} to apply exactly this plan"
+    if risk.gate == "confirm":
+        return f"show this plan to the person; if they agree, call apply_plan with plan_id={plan.id} and confirm=true"
+    return (
+        f"this plan needs review: call create_ipr with plan_id={plan.id} (apply_plan opens one too); a person other "
+        "than its author approves it with `alma ipr review ID --approve`; then call apply_plan with that ipr_id"
+    )

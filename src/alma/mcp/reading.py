@@ -1,0 +1,145 @@
+"""The tools that only read: they are all there is in ``--read-only`` mode.
+
+Annotated ``readOnlyHint: true`` (and idempotent): none of them changes infrastructure or ALMA's records
+of it. ``engine_health`` talks to the engines (open world); the rest read the store or check text.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from mcp.server.mcpserver import MCPServer
+from mcp.types import ToolAnnotations
+from pydantic import Field
+
+from alma.bootstrap import Services
+from alma.errors import BlueprintInvalidError, InvalidInputError
+from alma.mcp.failures import guarded
+from alma.mcp.schemas import (
+    DiagnosticOut,
+    EngineList,
+    IprOut,
+    ResourceList,
+    ResourceOut,
+    StackList,
+    StateOut,
+    TemplateList,
+    ValidationOut,
+    deployment_out,
+    engine_out,
+    ipr_out,
+    lock_out,
+    resource_out,
+    stack_out,
+)
+from alma.mcp.templates import list_templates as find_templates
+from alma.services import read_text
+
+HISTORY_SHOWN = 10
+
+
+def read_only(title: str, *, open_world: bool = False) -> ToolAnnotations:
+    return ToolAnnotations(
+        title=title, read_only_hint=True, destructive_hint=False, idempotent_hint=True, open_world_hint=open_world
+    )
+
+
+StackName = Annotated[str, Field(description="The stack: a blueprint's `name`.")]
+# Plain ``str`` (empty: not given): the SDK would parse a JSON blueprint given to a ``str | None`` into a dict.
+BlueprintText = Annotated[str, Field(description="The blueprint itself, YAML or JSON (give this or `path`).")]
+BlueprintPath = Annotated[
+    str, Field(description="A blueprint file on the server's machine (give this or `blueprint`).")
+]
+
+
+def blueprint_source(blueprint: str, path: str) -> tuple[str, str]:
+    """(text, filename) from exactly one of the two inputs."""
+    if bool(blueprint) == bool(path):
+        raise InvalidInputError("give the blueprint's text as `blueprint`, or a file as `path` (one of them)")
+    if path:
+        return read_text(path), path
+    return blueprint, "<blueprint>"
+
+
+def register_read_tools(server: MCPServer, services: Services) -> None:
+    @server.tool(annotations=read_only("List stacks"))
+    @guarded
+    async def list_stacks() -> StackList:
+        """Every stack ALMA has recorded: its state revision and how many resources it has."""
+        return StackList(stacks=[stack_out(s) for s in await services.stacks.stacks()])
+
+    @server.tool(annotations=read_only("Get a stack's state"))
+    @guarded
+    async def get_state(stack: StackName) -> StateOut:
+        """A stack's recorded state: resources as applied, its revision, who holds its lock, recent deployments."""
+        resources = await services.stacks.resources(stack)
+        history = await services.stacks.history(stack)
+        return StateOut(
+            stack=stack,
+            revision=await services.stacks.revision(stack),
+            resources=[resource_out(r) for r in resources],
+            lock=lock_out(await services.stacks.lock(stack)),
+            history=[deployment_out(d) for d in sorted(history, key=lambda d: d.revision)[-HISTORY_SHOWN:]],
+        )
+
+    @server.tool(annotations=read_only("List resources"))
+    @guarded
+    async def list_resources(
+        stack: Annotated[str | None, Field(description="Only this stack (default: every stack).")] = None,
+    ) -> ResourceList:
+        """Resources as applied (specs normalized: memory in MiB, disk in GiB), of one stack or all."""
+        return ResourceList(resources=[resource_out(r) for r in await services.stacks.resources(stack)])
+
+    @server.tool(annotations=read_only("Get a resource"))
+    @guarded
+    async def get_resource(
+        stack: StackName, name: Annotated[str, Field(description="The resource's name.")]
+    ) -> ResourceOut:
+        """One resource as applied: type, provider, status, specs, dependencies, engine id, revision."""
+        return resource_out(await services.stacks.resource(stack, name))
+
+    @server.tool(annotations=read_only("Validate a blueprint"))
+    @guarded
+    async def validate_blueprint(blueprint: BlueprintText = "", path: BlueprintPath = "") -> ValidationOut:
+        """Check a blueprint and report every problem at once, with line and column; nothing is stored."""
+        text, filename = blueprint_source(blueprint, path)
+        try:
+            loaded = services.blueprints.load(text, filename)
+        except BlueprintInvalidError as error:
+            return ValidationOut(
+                valid=False,
+                errors=[DiagnosticOut.model_validate(d.as_json()) for d in error.diagnostics if d.severity == "error"],
+                warnings=[
+                    DiagnosticOut.model_validate(d.as_json()) for d in error.diagnostics if d.severity == "warning"
+                ],
+            )
+        return ValidationOut(
+            valid=True,
+            stack=loaded.blueprint.name,
+            resources=len(loaded.desired),
+            errors=[],
+            warnings=[DiagnosticOut.model_validate(w.as_json()) for w in loaded.warnings],
+        )
+
+    @server.tool(annotations=read_only("Get an Infrastructure Pull Request"))
+    @guarded
+    async def get_ipr(ipr_id: Annotated[int, Field(description="The IPR's number.", ge=1)]) -> IprOut:
+        """An IPR: its status, the plan under review (id and hash), approvals so far and needed, the reviews."""
+        return ipr_out(await services.iprs.show(ipr_id))
+
+    @server.tool(annotations=read_only("Engine health", open_world=True))
+    @guarded
+    async def engine_health(
+        providers: Annotated[list[str] | None, Field(description="Only these engines (default: all).")] = None,
+    ) -> EngineList:
+        """Installed engines and whether each can be used now (endpoint reachable, credentials accepted)."""
+        return EngineList(engines=[engine_out(e) for e in await services.engines.statuses(providers)])
+
+    @server.tool(annotations=read_only("List blueprint templates"))
+    @guarded
+    async def list_templates() -> TemplateList:
+        """Example blueprints to start from, validated here; the notes say what is not known (engine templates)."""
+        return find_templates(services)
+
+
+__all__ = ["blueprint_source", "read_only", "register_read_tools"]

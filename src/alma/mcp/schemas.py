@@ -1,0 +1,419 @@
+"""What the tools return: typed, structured outputs (each tool publishes its model as its outputSchema).
+
+Field names follow the CLI's ``--json`` contracts (README), so a script and an agent read the same shapes.
+Records from the services are read through Protocols of their fields, so this surface needs no store types.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal, Protocol
+
+from pydantic import BaseModel, Field
+
+from alma.planning import Plan, render_plan
+from alma.services import EngineStatus, IprView
+from alma.workflow import RunResult
+
+
+class StackOut(BaseModel):
+    name: str
+    revision: int = Field(description="Revision of the stack's state (one per apply).")
+    resources: int
+    updated_at: str
+
+
+class StackList(BaseModel):
+    stacks: list[StackOut]
+
+
+class ResourceOut(BaseModel):
+    stack: str
+    name: str
+    type: str
+    provider: str
+    status: str
+    specs: dict[str, Any] = Field(description="Specs as applied, normalized (memory in MiB, disk in GiB).")
+    dependencies: list[str]
+    external_id: str | None
+    revision: int
+    updated_at: str
+
+
+class ResourceList(BaseModel):
+    resources: list[ResourceOut]
+
+
+class LockOut(BaseModel):
+    holder: str
+    reason: str
+    acquired_at: str
+    expires_at: str
+
+
+class DeploymentOut(BaseModel):
+    deployment_id: str
+    revision: int
+    status: str
+    kind: str
+    plan_id: str
+    actor: str
+    started_at: str
+    finished_at: str | None
+    summary: dict[str, Any]
+    error: str | None
+
+
+class StateOut(BaseModel):
+    stack: str
+    revision: int
+    resources: list[ResourceOut]
+    lock: LockOut | None = Field(description="Who holds the stack's lock, when a mutation is running.")
+    history: list[DeploymentOut] = Field(description="The most recent deployments, newest last.")
+
+
+class DiagnosticOut(BaseModel):
+    path: str
+    line: int | None
+    column: int | None
+    message: str
+
+
+class ValidationOut(BaseModel):
+    valid: bool
+    stack: str | None = None
+    resources: int = 0
+    errors: list[DiagnosticOut]
+    warnings: list[DiagnosticOut]
+
+
+class FieldChangeOut(BaseModel):
+    path: str
+    before: Any
+    after: Any
+    forces_replace: bool
+
+
+class ActionOut(BaseModel):
+    resource: str
+    type: str
+    provider: str
+    action: Literal["create", "update", "replace", "delete", "noop"]
+    changes: list[FieldChangeOut]
+    reason: str
+
+
+class PlanOut(BaseModel):
+    stack: str
+    plan_id: str
+    hash: str
+    kind: str
+    base_revision: int
+    target_revision: int | None
+    environment: str | None
+    summary: dict[str, int]
+    actions: list[ActionOut]
+    rendered: str = Field(description="The plan as `alma plan` shows it (terraform style).")
+
+
+Gate = Literal["nothing_to_do", "apply", "confirm", "ipr"]
+
+
+class RiskOut(BaseModel):
+    gate: Gate = Field(
+        description=(
+            "What applying needs: nothing_to_do (no changes); apply (apply_plan may run it); confirm (it stops or "
+            "restarts something: apply_plan needs confirm=true, after a person saw the plan); ipr (an approved "
+            "Infrastructure Pull Request, reviewed by a person other than its author)."
+        )
+    )
+    destructive: bool = Field(description="The plan deletes or replaces at least one resource.")
+    reasons: list[str] = Field(description="Why the gate is what it is (the approval policy's reasons first).")
+
+
+class PlanReport(BaseModel):
+    plan: PlanOut
+    risk: RiskOut
+    warnings: list[DiagnosticOut] = []
+    next_step: str
+    then: str | None = Field(default=None, description="What to do after this plan is applied (restart: start).")
+
+
+class ReviewOut(BaseModel):
+    revision: int
+    reviewer: str
+    verdict: str
+    comment: str
+    at: str
+
+
+class IprOut(BaseModel):
+    id: int
+    stack: str
+    title: str
+    description: str
+    author: str
+    status: str
+    revision: int
+    reviewers: list[str]
+    approvals: list[str]
+    approvals_required: int
+    policy_reasons: list[str]
+    deployment_id: str | None
+    plan: PlanOut
+    reviews: list[ReviewOut]
+    created_at: str
+    updated_at: str
+
+
+class RunOut(BaseModel):
+    """The CLI's apply contract: ``{deployment_id, stack, revision, status, summary, ...}``."""
+
+    deployment_id: str | None
+    stack: str | None
+    revision: int | None
+    status: str
+    outcome: str
+    summary: dict[str, int]
+    elapsed_s: float | None
+    failures: list[dict[str, Any]]
+    verify_failures: list[str]
+    rollback: dict[str, Any] | None
+    error: str | None
+    waiting_for: dict[str, Any] | None
+    run_id: str
+    notes: list[str]
+
+
+ApplyStatus = Literal[
+    "succeeded", "failed", "rolled_back", "rejected", "waiting", "needs_approval", "needs_confirmation"
+]
+
+
+class ApplyOut(BaseModel):
+    status: ApplyStatus = Field(
+        description="needs_approval / needs_confirmation: nothing was done; otherwise the workflow's outcome."
+    )
+    message: str
+    plan_id: str
+    risk: RiskOut
+    run: RunOut | None = None
+    ipr: IprOut | None = None
+
+
+class EngineOut(BaseModel):
+    name: str
+    ok: bool
+    detail: str
+
+
+class EngineList(BaseModel):
+    engines: list[EngineOut]
+
+
+class TemplateOut(BaseModel):
+    name: str
+    source: str = Field(description="Where it was found.")
+    stack: str | None
+    description: str
+    providers: list[str]
+    resources: int
+    valid: bool = Field(description="Whether it validates against the engines installed here.")
+    problems: list[str]
+    blueprint: str = Field(description="The blueprint text; give it to validate_blueprint or plan_blueprint.")
+
+
+class TemplateList(BaseModel):
+    templates: list[TemplateOut]
+    notes: list[str] = Field(description="What is and is not known about templates on this server.")
+
+
+class StackLike(Protocol):
+    @property
+    def name(self) -> str: ...
+    @property
+    def revision(self) -> int: ...
+    @property
+    def resources(self) -> int: ...
+    @property
+    def updated_at(self) -> dt.datetime: ...
+
+
+class ResourceLike(Protocol):
+    @property
+    def stack(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def type(self) -> str: ...
+    @property
+    def provider(self) -> str: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def specs(self) -> dict[str, Any]: ...
+    @property
+    def dependencies(self) -> list[str]: ...
+    @property
+    def external_id(self) -> str | None: ...
+    @property
+    def revision(self) -> int: ...
+    @property
+    def updated_at(self) -> dt.datetime: ...
+
+
+class LockLike(Protocol):
+    @property
+    def holder(self) -> str: ...
+    @property
+    def reason(self) -> str: ...
+    @property
+    def acquired_at(self) -> dt.datetime: ...
+    @property
+    def expires_at(self) -> dt.datetime: ...
+
+
+class DeploymentLike(Protocol):
+    @property
+    def id(self) -> str: ...
+    @property
+    def revision(self) -> int: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def plan_id(self) -> str: ...
+    @property
+    def actor(self) -> str: ...
+    @property
+    def started_at(self) -> dt.datetime: ...
+    @property
+    def finished_at(self) -> dt.datetime | None: ...
+    @property
+    def summary(self) -> dict[str, Any]: ...
+    @property
+    def error(self) -> str | None: ...
+
+
+def stack_out(s: StackLike) -> StackOut:
+    return StackOut(name=s.name, revision=s.revision, resources=s.resources, updated_at=s.updated_at.isoformat())
+
+
+def resource_out(r: ResourceLike) -> ResourceOut:
+    return ResourceOut(
+        stack=r.stack,
+        name=r.name,
+        type=r.type,
+        provider=r.provider,
+        status=r.status,
+        specs=r.specs,
+        dependencies=list(r.dependencies),
+        external_id=r.external_id,
+        revision=r.revision,
+        updated_at=r.updated_at.isoformat(),
+    )
+
+
+def lock_out(lock: LockLike | None) -> LockOut | None:
+    if lock is None:
+        return None
+    return LockOut(
+        holder=lock.holder,
+        reason=lock.reason,
+        acquired_at=lock.acquired_at.isoformat(),
+        expires_at=lock.expires_at.isoformat(),
+    )
+
+
+def deployment_out(d: DeploymentLike) -> DeploymentOut:
+    return DeploymentOut(
+        deployment_id=d.id,
+        revision=d.revision,
+        status=d.status,
+        kind=d.kind,
+        plan_id=d.plan_id,
+        actor=d.actor,
+        started_at=d.started_at.isoformat(),
+        finished_at=d.finished_at.isoformat() if d.finished_at else None,
+        summary=d.summary,
+        error=d.error,
+    )
+
+
+def plan_out(plan: Plan) -> PlanOut:
+    actions = [
+        ActionOut(
+            resource=a.resource,
+            type=a.type,
+            provider=a.provider,
+            action=a.action,
+            changes=[FieldChangeOut(**c.as_json()) for c in a.changes],
+            reason=a.reason,
+        )
+        for a in plan.actions
+    ]
+    return PlanOut(
+        stack=plan.stack,
+        plan_id=plan.id,
+        hash=plan.hash,
+        kind=plan.kind,
+        base_revision=plan.base_revision,
+        target_revision=plan.target_revision,
+        environment=plan.environment,
+        summary=plan.summary(),
+        actions=actions,
+        rendered=render_plan(plan),
+    )
+
+
+def ipr_out(view: IprView) -> IprOut:
+    ipr = view.ipr
+    return IprOut(
+        id=ipr.id,
+        stack=ipr.stack,
+        title=ipr.title,
+        description=ipr.description,
+        author=ipr.author,
+        status=ipr.status,
+        revision=ipr.revision,
+        reviewers=list(ipr.reviewers),
+        approvals=list(view.approvals),
+        approvals_required=view.needs,
+        policy_reasons=list(view.reasons),
+        deployment_id=ipr.deployment_id,
+        plan=plan_out(view.plan),
+        reviews=[
+            ReviewOut(
+                revision=r.revision, reviewer=r.reviewer, verdict=r.verdict, comment=r.comment, at=r.at.isoformat()
+            )
+            for r in view.reviews
+        ],
+        created_at=ipr.created_at.isoformat(),
+        updated_at=ipr.updated_at.isoformat(),
+    )
+
+
+def run_out(result: RunResult) -> RunOut:
+    report = dict(result.report or {})
+    status = "failed" if result.outcome in ("failed", "rolled_back") else result.outcome
+    return RunOut(
+        deployment_id=report.get("deployment_id"),
+        stack=report.get("stack"),
+        revision=report.get("revision"),
+        status=status,
+        outcome=result.outcome,
+        summary=report.get("summary", {}),
+        elapsed_s=report.get("elapsed_s"),
+        failures=report.get("failures", []),
+        verify_failures=list(result.verify_failures),
+        rollback=result.rollback,
+        error=result.error,
+        waiting_for=result.waiting_for,
+        run_id=result.deployment_id,
+        notes=list(result.notes),
+    )
+
+
+def engine_out(status: EngineStatus) -> EngineOut:
+    return EngineOut(name=status.name, ok=status.ok, detail=status.detail)

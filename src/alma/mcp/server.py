@@ -1,0 +1,63 @@
+"""The MCP server: ALMA's services as tools, resources and prompts, over stdio or streamable HTTP.
+
+A thin surface: every tool calls the same services as the CLI (``bootstrap.build``), and errors are
+mapped in one place (``failures``). ``create_server`` takes built services, so tests connect the SDK's
+in-memory client to the real server; ``serve_stdio`` and ``serve_http`` build them, run, and close them.
+"""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version
+
+from mcp.server.mcpserver import MCPServer
+
+from alma.bootstrap import Services, build
+from alma.mcp.changing import register_change_tools
+from alma.mcp.reading import register_read_tools
+from alma.mcp.resources import register_prompts, register_resources
+from alma.settings import Settings
+
+NAME = "alma"
+INSTRUCTIONS = """ALMA turns infrastructure blueprints into validated, hashed plans and applies exactly those plans.
+Read with list_stacks, get_state, list_resources, get_resource, get_ipr, engine_health, list_templates.
+Change things in two steps: make a plan (plan_blueprint, control_resource, rollback), show it, then
+apply_plan with its plan_id. Plans that delete or replace anything need an Infrastructure Pull Request
+approved by a person (create_ipr opens one; no tool approves); plans that stop something need confirm=true."""
+READ_ONLY_INSTRUCTIONS = """ALMA, read-only: stacks, state, resources, IPRs, engine health, blueprint validation and
+templates. Nothing here changes infrastructure or ALMA's records; use the `alma` CLI or a full server for that."""
+
+
+def create_server(services: Services, *, read_only: bool = False) -> MCPServer:
+    """The server over built services; in read-only mode only the tools that read are there."""
+    server: MCPServer = MCPServer(
+        NAME,
+        title="ALMA — infrastructure as conversation",
+        instructions=READ_ONLY_INSTRUCTIONS if read_only else INSTRUCTIONS,
+        version=_version(),
+    )
+    register_read_tools(server, services)
+    if not read_only:
+        register_change_tools(server, services)
+    register_resources(server, services)
+    register_prompts(server, read_only=read_only)
+    return server
+
+
+async def serve_stdio(settings: Settings, *, read_only: bool) -> None:
+    async with await build(settings) as services:
+        await create_server(services, read_only=read_only).run_stdio_async()
+
+
+async def serve_http(settings: Settings, *, host: str, port: int, read_only: bool) -> None:
+    """Streamable HTTP at ``http://HOST:PORT/mcp``. No authentication yet (API keys come with the HTTP
+    API, issue #6): bind to loopback, as the CLI does by default."""
+    async with await build(settings) as services:
+        server = create_server(services, read_only=read_only)
+        await server.run_streamable_http_async(host=host, port=port)
+
+
+def _version() -> str:
+    try:
+        return version("alma")
+    except PackageNotFoundError:
+        return "0"

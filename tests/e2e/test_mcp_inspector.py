@@ -1,0 +1,191 @@
+"""The MCP server through a real third-party client: the MCP Inspector's CLI (npm), over stdio and over
+streamable HTTP, against `alma mcp` processes. Skipped where `npx` is missing; the first run downloads the
+inspector into npm's cache."""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.helpers import blueprint_text, compute
+
+INSPECTOR = "@modelcontextprotocol/inspector@2.12.0"
+NPX_TIMEOUT_S = 240  # the first run downloads the inspector
+READY_TIMEOUT_S = 30
+# Read at import, before the tests' isolated HOME: the inspector is downloaded once and kept in npm's cache.
+NPM_CACHE = os.environ.get("NPM_CONFIG_CACHE") or str(Path.home() / ".npm")
+ALMA_ENV = {
+    "ALMA_USER": "agent",
+    "ALMA_RETRY_BASE_DELAY_S": "0.001",
+    "ALMA_APPROVAL_ACTIONS": "delete,replace",
+    "ALMA_APPROVAL_ENVIRONMENTS": "production",
+}
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.timeout(NPX_TIMEOUT_S * 2),
+    pytest.mark.skipif(shutil.which("npx") is None, reason="the MCP Inspector runs with npx (Node.js)"),
+]
+
+
+def server_env(home: Path) -> dict[str, str]:
+    return {"ALMA_HOME": str(home), **ALMA_ENV}
+
+
+def inspector(*args: str, exit_code: int = 0) -> Any:
+    """Run the inspector's CLI and return the JSON it prints (it exits 5 when a tool returns isError)."""
+    result = subprocess.run(
+        ["npx", "-y", INSPECTOR, "--cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=NPX_TIMEOUT_S,
+        stdin=subprocess.DEVNULL,
+        check=False,
+        env={**{k: v for k, v in os.environ.items() if not k.startswith("ALMA_")}, "NPM_CONFIG_CACHE": NPM_CACHE},
+    )
+    assert result.returncode == exit_code, result.stderr[-3000:]
+    return json.loads(result.stdout)
+
+
+def stdio_target(home: Path) -> list[str]:
+    env = [arg for key, value in server_env(home).items() for arg in ("-e", f"{key}={value}")]
+    return [*env, sys.executable, "-m", "alma", "mcp"]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@pytest.fixture
+def http_server(tmp_path: Path) -> Iterator[str]:
+    """`alma mcp --http` on a free port; ready when uvicorn says it is listening."""
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "alma", "mcp", "--http", "--port", str(port)],
+        env={**{k: v for k, v in os.environ.items() if not k.startswith("ALMA_")}, **server_env(tmp_path / "home")},
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stderr is not None
+    lines: queue.Queue[str | None] = queue.Queue()
+
+    def read(stream: Any) -> None:
+        for line in stream:
+            lines.put(line)
+        lines.put(None)
+
+    reader = threading.Thread(target=read, args=(process.stderr,), daemon=True)
+    reader.start()
+    seen: list[str] = []
+    try:
+        while True:
+            line = lines.get(timeout=READY_TIMEOUT_S)
+            assert line is not None, "alma mcp --http exited before it was ready:\n" + "".join(seen)
+            seen.append(line)
+            if f"running on http://127.0.0.1:{port}" in line:
+                break
+        yield f"http://127.0.0.1:{port}/mcp"
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        reader.join(timeout=30)
+        process.stderr.close()
+
+
+def test_the_inspector_lists_every_tool_over_stdio_with_annotations(tmp_path: Path) -> None:
+    listed = inspector(*stdio_target(tmp_path / "home"), "--method", "tools/list")
+    tools = {t["name"]: t for t in listed["tools"]}
+    assert {"list_stacks", "plan_blueprint", "apply_plan", "control_resource", "rollback"} <= set(tools)
+    assert tools["apply_plan"]["annotations"]["destructiveHint"] is True
+    assert tools["get_state"]["annotations"]["readOnlyHint"] is True
+    assert "outputSchema" in tools["plan_blueprint"]
+
+
+def test_the_inspector_lists_only_read_tools_of_a_read_only_server(tmp_path: Path) -> None:
+    listed = inspector(*stdio_target(tmp_path / "home"), "--read-only", "--method", "tools/list")
+    assert all(t["annotations"]["readOnlyHint"] for t in listed["tools"])
+    assert "apply_plan" not in {t["name"] for t in listed["tools"]}
+
+
+def test_the_inspector_plans_and_applies_over_stdio(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    blueprint = tmp_path / "demo.json"
+    blueprint.write_text(blueprint_text("demo", [compute("net"), compute("web", ["net"])]))
+    target = stdio_target(home)
+    planned = inspector(
+        *target, "--method", "tools/call", "--tool-name", "plan_blueprint", "--tool-arg", f"path={blueprint}"
+    )
+    plan = planned["structuredContent"]["plan"]
+    assert planned["structuredContent"]["risk"]["gate"] == "apply"
+    applied = inspector(
+        *target, "--method", "tools/call", "--tool-name", "apply_plan", "--tool-arg", f"plan_id={plan['plan_id']}"
+    )
+    assert applied["isError"] is False
+    assert applied["structuredContent"]["status"] == "succeeded"
+    state = inspector(*target, "--method", "tools/call", "--tool-name", "get_state", "--tool-arg", "stack=demo")
+    assert [r["name"] for r in state["structuredContent"]["resources"]] == ["net", "web"]
+    destroy = inspector(
+        *target, "--method", "tools/call", "--tool-name", "rollback", "--tool-arg", "stack=demo", "to_revision=0"
+    )
+    refused = inspector(
+        *target,
+        "--method",
+        "tools/call",
+        "--tool-name",
+        "apply_plan",
+        "--tool-arg",
+        f"plan_id={destroy['structuredContent']['plan']['plan_id']}",
+    )
+    assert refused["structuredContent"]["status"] == "needs_approval"
+    after = inspector(*target, "--method", "tools/call", "--tool-name", "list_resources", "--tool-arg", "stack=demo")
+    assert len(after["structuredContent"]["resources"]) == 2
+
+
+def test_the_inspector_reports_a_tool_error_with_the_cli_message(tmp_path: Path) -> None:
+    result = inspector(
+        *stdio_target(tmp_path / "home"),
+        "--method",
+        "tools/call",
+        "--tool-name",
+        "get_state",
+        "--tool-arg",
+        "stack=x",
+        exit_code=5,
+    )
+    assert result["isError"] is True
+    assert result["content"][0]["text"] == "InvalidInputError (invalid): no stack named 'x'"
+
+
+def test_the_inspector_talks_to_the_streamable_http_server(http_server: str, tmp_path: Path) -> None:
+    listed = inspector(http_server, "--method", "tools/list")
+    assert "apply_plan" in {t["name"] for t in listed["tools"]}
+    # YAML: the inspector would turn a JSON value into an object before sending it.
+    blueprint = 'version: "1.0"\nname: demo\nresources:\n  - {type: compute, name: net, provider: fake}\n'
+    checked = inspector(
+        http_server,
+        "--method",
+        "tools/call",
+        "--tool-name",
+        "validate_blueprint",
+        "--tool-arg",
+        f"blueprint={blueprint}",
+    )
+    assert checked["structuredContent"]["valid"] is True
+    templates = inspector(http_server, "--method", "resources/templates/list")
+    assert "alma://stacks/{stack}/state" in {t["uriTemplate"] for t in templates["resourceTemplates"]}

@@ -1,0 +1,161 @@
+"""Safe by construction: no single tool call changes infrastructure destructively without an approved plan.
+
+The test enumerates the server's tools (tools/list, the real protocol). Each tool that does not declare
+itself read-only must have an attack below: its most destructive use, after which the recorded state
+must be exactly what it was. A new mutating tool fails this test until someone writes its attack.
+Read-only tools are called too, and must leave everything as it was.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+from mcp import Client
+
+from alma.bootstrap import Services, build
+from alma.settings import Settings
+from tests.conftest import make_settings
+from tests.helpers import blueprint_text, compute
+from tests.unit.mcp.connect import RESOURCES, STACK, call, connected, deploy, text
+
+Attack = Callable[[Client, Services], Awaitable[None]]
+
+
+async def snapshot(services: Services) -> Any:
+    """Everything an apply would change: the stack's revision, its resources, its deployments."""
+    resources = await services.stacks.resources(STACK)
+    history = await services.stacks.history(STACK)
+    return (
+        await services.stacks.revision(STACK),
+        [(r.name, r.specs, r.status) for r in resources],
+        [(d.revision, d.status) for d in history],
+    )
+
+
+async def try_plan_blueprint(client: Client, services: Services) -> None:
+    emptier = blueprint_text(STACK, [compute("net")])  # drops db and web
+    report = await call(client, "plan_blueprint", blueprint=emptier)
+    assert report["risk"]["gate"] == "ipr" and report["risk"]["destructive"] is True
+
+
+async def try_create_ipr(client: Client, services: Services) -> None:
+    destroy = await services.plans.plan_destroy(STACK)
+    ipr = await call(client, "create_ipr", plan_id=destroy.id)
+    assert ipr["status"] == "open"
+
+
+async def try_control_resource(client: Client, services: Services) -> None:
+    for operation in ("stop", "restart"):
+        report = await call(client, "control_resource", stack=STACK, resource="db", operation=operation)
+        assert report["risk"]["gate"] == "confirm"
+
+
+async def try_rollback(client: Client, services: Services) -> None:
+    report = await call(client, "rollback", stack=STACK, to_revision=0)
+    assert report["risk"]["gate"] == "ipr"
+
+
+async def try_apply_plan(client: Client, services: Services) -> None:
+    destroy = await services.plans.plan_destroy(STACK)
+    refused = await call(client, "apply_plan", plan_id=destroy.id, confirm=True)
+    assert refused["status"] == "needs_approval"
+    assert refused["ipr"]["status"] == "open"
+    # Naming the open IPR changes nothing: it is not approved.
+    named = await call(client, "apply_plan", plan_id=destroy.id, ipr_id=refused["ipr"]["id"], confirm=True)
+    assert named["status"] == "needs_approval"
+    # An approved IPR for another plan does not carry over to this one.
+    other = await services.plans.plan_rollback(STACK, 0)
+    mismatch = await client.call_tool("apply_plan", {"plan_id": other.id, "ipr_id": refused["ipr"]["id"]})
+    assert mismatch.is_error and "holds plan" in text(mismatch)
+    stop = await call(client, "control_resource", stack=STACK, resource="web", operation="stop")
+    unconfirmed = await call(client, "apply_plan", plan_id=stop["plan"]["plan_id"])
+    assert unconfirmed["status"] == "needs_confirmation"
+
+
+ATTACKS: dict[str, Attack] = {
+    "plan_blueprint": try_plan_blueprint,
+    "create_ipr": try_create_ipr,
+    "control_resource": try_control_resource,
+    "rollback": try_rollback,
+    "apply_plan": try_apply_plan,
+}
+
+READS: dict[str, dict[str, Any]] = {
+    "list_stacks": {},
+    "get_state": {"stack": STACK},
+    "list_resources": {},
+    "get_resource": {"stack": STACK, "name": "web"},
+    "validate_blueprint": {"blueprint": blueprint_text(STACK, [])},
+    "get_ipr": {"ipr_id": 1},
+    "engine_health": {},
+    "list_templates": {},
+}
+
+
+async def test_every_mutating_tool_is_gated_and_no_single_call_changes_the_stack(services: Services) -> None:
+    async with connected(services) as client:
+        await deploy(client)
+        tools = (await client.list_tools()).tools
+        mutating = {t.name for t in tools if not (t.annotations and t.annotations.read_only_hint)}
+        assert mutating == set(ATTACKS), "every tool that is not read-only needs an attack in ATTACKS"
+        before = await snapshot(services)
+        for name in sorted(mutating):
+            await ATTACKS[name](client, services)
+            assert await snapshot(services) == before, f"{name} changed the stack in one call"
+
+
+async def test_every_read_only_tool_leaves_everything_as_it_was(services: Services) -> None:
+    async with connected(services) as client:
+        await deploy(client)
+        await call(client, "create_ipr", plan_id=(await services.plans.plan_destroy(STACK)).id)
+        tools = (await client.list_tools()).tools
+        reading = {t.name for t in tools if t.annotations and t.annotations.read_only_hint}
+        assert reading == set(READS)
+        before = await snapshot(services)
+        for name in sorted(reading):
+            result = await client.call_tool(name, READS[name])
+            assert not result.is_error or name == "validate_blueprint", text(result)
+            assert await snapshot(services) == before, name
+
+
+async def test_a_destructive_plan_runs_once_a_person_other_than_its_author_approved_its_ipr(
+    services: Services, settings: Settings, tmp_path: Path
+) -> None:
+    async with connected(services) as client:
+        await deploy(client)
+        rollback = await call(client, "rollback", stack=STACK, to_revision=0)
+        plan_id = rollback["plan"]["plan_id"]
+        waiting = await call(client, "apply_plan", plan_id=plan_id)
+        ipr_id = waiting["ipr"]["id"]
+        reviewer = settings.model_copy(update={"user": "bob"})
+        async with await build(reviewer) as bob:
+            await bob.iprs.review(ipr_id, "approve")
+        applied = await call(client, "apply_plan", plan_id=plan_id, ipr_id=ipr_id)
+        state = await call(client, "list_resources", stack=STACK)
+    assert waiting["status"] == "needs_approval"
+    assert applied["status"] == "succeeded"
+    assert applied["ipr"]["status"] == "applied"
+    assert state == {"resources": []}
+
+
+async def test_the_approval_policy_gates_what_it_names_even_when_nothing_is_deleted(
+    tmp_path: Path, database_url: str
+) -> None:
+    production = make_settings(tmp_path / "home", database_url, approval_environments=["production"])
+    async with await build(production) as services, connected(services) as client:
+        planned = await call(
+            client, "plan_blueprint", blueprint=blueprint_text(STACK, RESOURCES, metadata={"environment": "production"})
+        )
+        refused = await call(client, "apply_plan", plan_id=planned["plan"]["plan_id"])
+        again = await call(client, "apply_plan", plan_id=planned["plan"]["plan_id"])
+        async with await build(production.model_copy(update={"user": "bob"})) as bob:
+            await bob.iprs.review(refused["ipr"]["id"], "approve")
+        # The approved IPR is found for its plan: the policy's own approval step in the workflow lets it run.
+        applied = await call(client, "apply_plan", plan_id=planned["plan"]["plan_id"])
+    assert planned["risk"] == {"gate": "ipr", "destructive": False, "reasons": ["stack 'demo' is production"]}
+    assert refused["status"] == "needs_approval"
+    assert again["ipr"]["id"] == refused["ipr"]["id"]  # the same IPR, not a second one
+    assert applied["status"] == "succeeded"
+    assert applied["ipr"]["status"] == "applied"
