@@ -25,6 +25,7 @@ from alma.cli.runs import apply_progress, execute_plan, report_run
 from alma.errors import AlmaError, BlueprintInvalidError, InvalidInputError, RefusedError
 from alma.planning import Plan
 from alma.services import DeploymentReport, read_text
+from alma.services.views import deployment_json, event_json, resource_json
 from alma.settings import Settings
 from alma.workflow import RunResult
 
@@ -177,21 +178,6 @@ def rollback(stack: str, to: int | None, yes: bool, parallelism: int | None, jso
         report_run(run_with_services(body), json_output)
 
 
-def _resource_json(r: Any) -> dict[str, Any]:
-    return {
-        "stack": r.stack,
-        "name": r.name,
-        "type": r.type,
-        "provider": r.provider,
-        "status": r.status,
-        "specs": r.specs,
-        "dependencies": r.dependencies,
-        "external_id": r.external_id,
-        "revision": r.revision,
-        "updated_at": r.updated_at.isoformat(),
-    }
-
-
 def state_list(stack: str | None, json_output: bool) -> None:
     with reported(json_output):
 
@@ -200,7 +186,7 @@ def state_list(stack: str | None, json_output: bool) -> None:
 
         resources = run_with_services(body)
         if json_output:
-            print_json([_resource_json(r) for r in resources])
+            print_json([resource_json(r) for r in resources])
             return
         if not resources:
             stdout().print("No resources recorded." + ("" if stack else " Deploy a blueprint with `alma deploy FILE`."))
@@ -219,7 +205,7 @@ def state_show(stack: str, resource: str, json_output: bool) -> None:
             return await services.stacks.resource(stack, resource)
 
         record = run_with_services(body)
-        data = _resource_json(record)
+        data = resource_json(record)
         if json_output:
             print_json(data)
             return
@@ -236,21 +222,7 @@ def history(stack: str, json_output: bool) -> None:
             return await services.stacks.history(stack)
 
         deployments = run_with_services(body)
-        rows_json = [
-            {
-                "revision": d.revision,
-                "status": d.status,
-                "kind": d.kind,
-                "deployment_id": d.id,
-                "plan_id": d.plan_id,
-                "actor": d.actor,
-                "started_at": d.started_at.isoformat(),
-                "finished_at": d.finished_at.isoformat() if d.finished_at else None,
-                "summary": d.summary,
-                "error": d.error,
-            }
-            for d in deployments
-        ]
+        rows_json = [deployment_json(d) for d in deployments]
         if json_output:
             print_json(rows_json)
             return
@@ -282,21 +254,7 @@ def events(stack: str, deployment: str | None, json_output: bool) -> None:
 
         found = run_with_services(body)
         if json_output:
-            print_json(
-                [
-                    {
-                        "id": e.id,
-                        "at": e.at.isoformat(),
-                        "kind": e.kind,
-                        "resource": e.resource,
-                        "actor": e.actor,
-                        "deployment_id": e.deployment_id,
-                        "message": e.message,
-                        "data": e.data,
-                    }
-                    for e in found
-                ]
-            )
+            print_json([event_json(e) for e in found])
             return
         rows = [[str(e.id), e.at.isoformat()[:23], e.actor, e.kind, e.message] for e in found]
         stdout().print(table(["ID", "AT (UTC)", "BY", "EVENT", "MESSAGE"], rows))

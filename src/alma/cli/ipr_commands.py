@@ -12,38 +12,8 @@ from alma.cli.runs import execute_plan, report_run
 from alma.errors import InvalidInputError, RefusedError
 from alma.services import IprView, read_text
 from alma.services.iprs import Verdict
+from alma.services.views import ipr_json
 from alma.workflow import RunResult
-
-
-def view_json(view: IprView) -> dict[str, Any]:
-    ipr = view.ipr
-    return {
-        "id": ipr.id,
-        "stack": ipr.stack,
-        "title": ipr.title,
-        "description": ipr.description,
-        "author": ipr.author,
-        "status": ipr.status,
-        "revision": ipr.revision,
-        "reviewers": ipr.reviewers,
-        "approvals": view.approvals,
-        "approvals_required": view.needs,
-        "policy_reasons": view.reasons,
-        "deployment_id": ipr.deployment_id,
-        "plan": view.plan.as_json(),
-        "reviews": [
-            {
-                "revision": r.revision,
-                "reviewer": r.reviewer,
-                "verdict": r.verdict,
-                "comment": r.comment,
-                "at": r.at.isoformat(),
-            }
-            for r in view.reviews
-        ],
-        "created_at": ipr.created_at.isoformat(),
-        "updated_at": ipr.updated_at.isoformat(),
-    }
 
 
 def _print_view(view: IprView) -> None:
@@ -72,7 +42,7 @@ def _print_view(view: IprView) -> None:
 
 def _done(view: IprView, json_output: bool, message: str) -> None:
     if json_output:
-        print_json(view_json(view))
+        print_json(ipr_json(view))
     else:
         stdout().print(message)
 
@@ -104,7 +74,7 @@ def create(
 
         view = run_with_services(body)
         if json_output:
-            print_json(view_json(view))
+            print_json(ipr_json(view))
             return
         _print_view(view)
         stdout().print(f"\nOpened IPR #{view.ipr.id}. A reviewer runs `alma ipr review {view.ipr.id} --approve`.")
@@ -148,7 +118,7 @@ def show(ipr_id: int, json_output: bool) -> None:
 
         view = run_with_services(body)
         if json_output:
-            print_json(view_json(view))
+            print_json(ipr_json(view))
         else:
             _print_view(view)
 
@@ -180,7 +150,7 @@ def revise(ipr_id: int, file: str | None, json_output: bool) -> None:
 
         view = run_with_services(body)
         if json_output:
-            print_json(view_json(view))
+            print_json(ipr_json(view))
             return
         _print_view(view)
         stdout().print(f"\nIPR #{ipr_id} is now at revision {view.ipr.revision}; it needs review again.")

@@ -11,41 +11,15 @@ from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import StreamingResponse
 
 from alma.api.auth import Applier, Reader, ServicesDep
-from alma.services import EventRecord
+from alma.services.views import deployment_json, event_json
 
 router = APIRouter(tags=["deployments"])
 POLL_S = 0.2  # how often a live stream looks for new events in the log
 
 
-def event_json(e: EventRecord) -> dict[str, Any]:
-    return {
-        "id": e.id,
-        "at": e.at.isoformat(),
-        "kind": e.kind,
-        "resource": e.resource,
-        "actor": e.actor,
-        "deployment_id": e.deployment_id,
-        "message": e.message,
-        "data": e.data,
-    }
-
-
 @router.get("/deployments/{deployment_id}")
 async def show(deployment_id: str, services: ServicesDep, _caller: Reader) -> dict[str, Any]:
-    d = await services.stacks.deployment(deployment_id)
-    return {
-        "id": d.id,
-        "stack": d.stack,
-        "revision": d.revision,
-        "plan_id": d.plan_id,
-        "kind": d.kind,
-        "status": d.status,
-        "actor": d.actor,
-        "started_at": d.started_at.isoformat(),
-        "finished_at": d.finished_at.isoformat() if d.finished_at else None,
-        "summary": d.summary,
-        "error": d.error,
-    }
+    return deployment_json(await services.stacks.deployment(deployment_id))
 
 
 @router.get("/deployments/{deployment_id}/events", response_model=None)

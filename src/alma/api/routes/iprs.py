@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 
 from alma.api.auth import Applier, Planner, Reader, Reviewer, ServicesDep
 from alma.errors import InvalidInputError, RefusedError
-from alma.services import IprView
+from alma.services.views import ipr_json
 
 router = APIRouter(tags=["iprs"])
 
@@ -32,37 +32,6 @@ class CloseRequest(BaseModel):
     comment: str = ""
 
 
-def view_json(view: IprView) -> dict[str, Any]:
-    ipr = view.ipr
-    return {
-        "id": ipr.id,
-        "stack": ipr.stack,
-        "title": ipr.title,
-        "description": ipr.description,
-        "author": ipr.author,
-        "status": ipr.status,
-        "revision": ipr.revision,
-        "reviewers": ipr.reviewers,
-        "approvals": view.approvals,
-        "approvals_required": view.needs,
-        "policy_reasons": view.reasons,
-        "deployment_id": ipr.deployment_id,
-        "plan": view.plan.as_json(),
-        "reviews": [
-            {
-                "revision": r.revision,
-                "reviewer": r.reviewer,
-                "verdict": r.verdict,
-                "comment": r.comment,
-                "at": r.at.isoformat(),
-            }
-            for r in view.reviews
-        ],
-        "created_at": ipr.created_at.isoformat(),
-        "updated_at": ipr.updated_at.isoformat(),
-    }
-
-
 @router.post("/iprs", status_code=201)
 async def create(body: IprRequest, services: ServicesDep, _caller: Planner) -> dict[str, Any]:
     if sum(x is not None for x in (body.blueprint, body.plan_id, body.destroy)) != 1:
@@ -74,7 +43,7 @@ async def create(body: IprRequest, services: ServicesDep, _caller: Planner) -> d
     else:
         assert body.destroy is not None
         plan = await services.plans.plan_destroy(body.destroy)
-    return view_json(await services.iprs.create(plan, body.title, body.description, body.reviewers))
+    return ipr_json(await services.iprs.create(plan, body.title, body.description, body.reviewers))
 
 
 @router.get("/iprs")
@@ -103,12 +72,12 @@ async def find(
 
 @router.get("/iprs/{ipr_id}")
 async def show(ipr_id: int, services: ServicesDep, _caller: Reader) -> dict[str, Any]:
-    return view_json(await services.iprs.show(ipr_id))
+    return ipr_json(await services.iprs.show(ipr_id))
 
 
 @router.post("/iprs/{ipr_id}/reviews")
 async def review(ipr_id: int, body: ReviewRequest, services: ServicesDep, _caller: Reviewer) -> dict[str, Any]:
-    return view_json(await services.iprs.review(ipr_id, body.verdict, body.comment))
+    return ipr_json(await services.iprs.review(ipr_id, body.verdict, body.comment))
 
 
 @router.post("/iprs/{ipr_id}/apply")
@@ -128,4 +97,4 @@ async def apply(ipr_id: int, services: ServicesDep, _caller: Applier) -> dict[st
 
 @router.post("/iprs/{ipr_id}/close")
 async def close(ipr_id: int, body: CloseRequest, services: ServicesDep, _caller: Planner) -> dict[str, Any]:
-    return view_json(await services.iprs.close(ipr_id, body.comment))
+    return ipr_json(await services.iprs.close(ipr_id, body.comment))

@@ -6,10 +6,11 @@ import asyncio
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
-from alma.api.routes.deployments import POLL_S, event_json
+from alma.api.routes.deployments import POLL_S
 from alma.bootstrap import Services
 from alma.errors import AlmaError
 from alma.services.actor import acting_as
+from alma.services.views import event_json
 
 router = APIRouter()
 

@@ -8,8 +8,8 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from alma.api.auth import Admin, Planner, Reader, ServicesDep
-from alma.services import ResourceRecord
 from alma.services.approvals import approval_reasons
+from alma.services.views import deployment_json, resource_json
 
 router = APIRouter(tags=["stacks"])
 Limit = Annotated[int, Query(ge=1, le=500)]
@@ -18,21 +18,6 @@ Offset = Annotated[int, Query(ge=0)]
 
 class RollbackRequest(BaseModel):
     to: int | None = Field(default=None, ge=0, description="Revision to restore; default the last good one")
-
-
-def resource_json(r: ResourceRecord) -> dict[str, Any]:
-    return {
-        "stack": r.stack,
-        "name": r.name,
-        "type": r.type,
-        "provider": r.provider,
-        "status": r.status,
-        "specs": r.specs,
-        "dependencies": r.dependencies,
-        "external_id": r.external_id,
-        "revision": r.revision,
-        "updated_at": r.updated_at.isoformat(),
-    }
 
 
 @router.get("/stacks")
@@ -56,21 +41,7 @@ async def history(
     stack: str, services: ServicesDep, _caller: Reader, limit: Limit = 50, offset: Offset = 0
 ) -> list[dict[str, Any]]:
     found = await services.stacks.history(stack)
-    return [
-        {
-            "revision": d.revision,
-            "status": d.status,
-            "kind": d.kind,
-            "deployment_id": d.id,
-            "plan_id": d.plan_id,
-            "actor": d.actor,
-            "started_at": d.started_at.isoformat(),
-            "finished_at": d.finished_at.isoformat() if d.finished_at else None,
-            "summary": d.summary,
-            "error": d.error,
-        }
-        for d in found[offset : offset + limit]
-    ]
+    return [deployment_json(d) for d in found[offset : offset + limit]]
 
 
 @router.post("/stacks/{stack}/rollback", status_code=201)
