@@ -23,6 +23,7 @@ from alma.settings import Settings
 from alma.store import Database, Store
 
 if TYPE_CHECKING:
+    from alma.conversation import ConversationService
     from alma.services.generation import GenerationService
     from alma.workflow.runner import WorkflowService
 
@@ -44,6 +45,7 @@ class Services:
     _engines: EngineRegistry
 
     _workflow: WorkflowService | None = None
+    _conversation: ConversationService | None = None
 
     @property
     def workflow(self) -> WorkflowService:
@@ -60,6 +62,16 @@ class Services:
             sqlite_file = self.settings.workflow_checkpoints or self.settings.home / "workflow.db"
             self._workflow = WorkflowService(parts, sqlite_file, postgres)
         return self._workflow
+
+    @property
+    def conversation(self) -> ConversationService:
+        """Built on first use: only the conversational surfaces need the parser and its lexicon."""
+        if self._conversation is None:
+            from alma.conversation import ConversationService
+            from alma.services.sessions import SessionService
+
+            self._conversation = ConversationService(SessionService(self.settings, self._store))
+        return self._conversation
 
     @property
     def generation(self) -> GenerationService:

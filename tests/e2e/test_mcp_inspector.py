@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from tests.helpers import blueprint_text, compute
@@ -23,6 +24,7 @@ from tests.helpers import blueprint_text, compute
 INSPECTOR = "@modelcontextprotocol/inspector@2.12.0"
 NPX_TIMEOUT_S = 240  # the first run downloads the inspector
 READY_TIMEOUT_S = 30
+KEY_FILE = "agent.key"
 # Read at import, before the tests' isolated HOME: the inspector is downloaded once and kept in npm's cache.
 NPM_CACHE = os.environ.get("NPM_CONFIG_CACHE") or str(Path.home() / ".npm")
 ALMA_ENV = {
@@ -72,11 +74,22 @@ def free_port() -> int:
 
 @pytest.fixture
 def http_server(tmp_path: Path) -> Iterator[str]:
-    """`alma mcp --http` on a free port; ready when uvicorn says it is listening."""
+    """`alma mcp --http` on a free port with an operator key made by `alma keys create`; ready when uvicorn
+    says it is listening. The fixture's value is the URL; the key is in ``KEY_FILE`` beside the home."""
     port = free_port()
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("ALMA_")}, **server_env(tmp_path / "home")}
+    created = subprocess.run(
+        [sys.executable, "-m", "alma", "keys", "create", "--role", "operator", "--name", "agent"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    (tmp_path / KEY_FILE).write_text(created.stdout.strip().splitlines()[-1])
     process = subprocess.Popen(
         [sys.executable, "-m", "alma", "mcp", "--http", "--port", str(port)],
-        env={**{k: v for k, v in os.environ.items() if not k.startswith("ALMA_")}, **server_env(tmp_path / "home")},
+        env=env,
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
@@ -172,13 +185,21 @@ def test_the_inspector_reports_a_tool_error_with_the_cli_message(tmp_path: Path)
     assert result["content"][0]["text"] == "InvalidInputError (invalid): no stack named 'x'"
 
 
+def test_the_http_server_refuses_a_client_without_a_key(http_server: str) -> None:
+    answer = httpx.post(http_server, json={"jsonrpc": "2.0", "id": 1, "method": "tools/list"}, timeout=30)
+    assert answer.status_code == 401
+    assert "alma keys create" in answer.json()["detail"]
+
+
 def test_the_inspector_talks_to_the_streamable_http_server(http_server: str, tmp_path: Path) -> None:
-    listed = inspector(http_server, "--method", "tools/list")
+    bearer = ["--header", f"Authorization: Bearer {(tmp_path / KEY_FILE).read_text()}"]
+    listed = inspector(http_server, *bearer, "--method", "tools/list")
     assert "apply_plan" in {t["name"] for t in listed["tools"]}
     # YAML: the inspector would turn a JSON value into an object before sending it.
     blueprint = 'version: "1.0"\nname: demo\nresources:\n  - {type: compute, name: net, provider: fake}\n'
     checked = inspector(
         http_server,
+        *bearer,
         "--method",
         "tools/call",
         "--tool-name",
@@ -187,5 +208,5 @@ def test_the_inspector_talks_to_the_streamable_http_server(http_server: str, tmp
         f"blueprint={blueprint}",
     )
     assert checked["structuredContent"]["valid"] is True
-    templates = inspector(http_server, "--method", "resources/templates/list")
+    templates = inspector(http_server, *bearer, "--method", "resources/templates/list")
     assert "alma://stacks/{stack}/state" in {t["uriTemplate"] for t in templates["resourceTemplates"]}

@@ -20,8 +20,8 @@ def serve(*, http: bool, host: str, port: int, read_only: bool) -> None:
         if http:
             mode = " (read-only)" if read_only else ""
             stderr().print(
-                f"ALMA MCP server{mode} on http://{host}:{port}/mcp — no authentication yet (it comes with the API, "
-                "issue #6): keep it on loopback"
+                f"ALMA MCP server{mode} on http://{host}:{port}/mcp — clients send an API key "
+                "(Authorization: Bearer KEY; `alma keys create --role operator --name NAME`)"
             )
             asyncio.run(serve_http(settings, host=host, port=port, read_only=read_only))
         else:

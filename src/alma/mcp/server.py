@@ -12,6 +12,7 @@ from importlib.metadata import PackageNotFoundError, version
 from mcp.server.mcpserver import MCPServer
 
 from alma.bootstrap import Services, build
+from alma.mcp.auth import KeyAuth
 from alma.mcp.changing import register_change_tools
 from alma.mcp.reading import register_read_tools
 from alma.mcp.resources import register_prompts, register_resources
@@ -49,11 +50,13 @@ async def serve_stdio(settings: Settings, *, read_only: bool) -> None:
 
 
 async def serve_http(settings: Settings, *, host: str, port: int, read_only: bool) -> None:
-    """Streamable HTTP at ``http://HOST:PORT/mcp``. No authentication yet (API keys come with the HTTP
-    API, issue #6): bind to loopback, as the CLI does by default."""
+    """Streamable HTTP at ``http://HOST:PORT/mcp``, behind the HTTP API's keys and roles (``auth``)."""
+    import uvicorn  # only the HTTP transport needs a server
+
     async with await build(settings) as services:
         server = create_server(services, read_only=read_only)
-        await server.run_streamable_http_async(host=host, port=port)
+        app = KeyAuth(server.streamable_http_app(host=host), services, read_only=read_only)
+        await uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="info")).serve()
 
 
 def _version() -> str:

@@ -6,7 +6,11 @@ crash or power loss, and with a busy timeout so two ALMA processes queue instead
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import fcntl
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -45,10 +49,12 @@ class Database:
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
         options: dict[str, Any] = {"json_serializer": _json_dumps, "json_deserializer": orjson.loads}
+        self._lock_file: str | None = None
         if self.is_sqlite:
             path = url.split("///", 1)[1] if "///" in url else ""
             if path and path != ":memory:":
                 Path(path).expanduser().parent.mkdir(parents=True, exist_ok=True)
+                self._lock_file = str(Path(path).expanduser()) + ".migrate.lock"
             options["connect_args"] = {"timeout": 30}
         else:
             options.update(pool_size=10, max_overflow=10, pool_pre_ping=True)
@@ -60,14 +66,34 @@ class Database:
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
 
     async def migrate(self) -> None:
-        """Bring the schema to the newest revision; cheap when it already is."""
+        """Bring the schema to the newest revision; cheap when it already is. Several processes may start
+        on a fresh database at once: one migrates while the others wait, then find it current."""
         try:
             async with self.engine.begin() as conn:
+                if await _current_revision(conn) == HEAD:
+                    return
+            async with self._migration_guard(), self.engine.begin() as conn:
+                if not self.is_sqlite:
+                    await conn.execute(sa.text("SELECT pg_advisory_xact_lock(7355608)"))  # ALMA's migrations
                 if await _current_revision(conn) == HEAD:
                     return
                 await conn.run_sync(_upgrade)
         except (OperationalError, DBAPIError, OSError) as exc:
             raise ConfigurationError(f"cannot open the database {_redact(self.url)}: {exc}") from exc
+
+    @asynccontextmanager
+    async def _migration_guard(self) -> AsyncIterator[None]:
+        """SQLite has no advisory locks: a lock file beside the database serializes migrations (waited
+        for in a thread, so other tasks of this process keep running)."""
+        if self._lock_file is None:
+            yield
+            return
+        with open(self._lock_file, "a") as guard:  # noqa: ASYNC230 - opening a local file is instant
+            await asyncio.to_thread(fcntl.flock, guard, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(guard, fcntl.LOCK_UN)
 
     async def aclose(self) -> None:
         await self.engine.dispose()

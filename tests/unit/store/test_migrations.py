@@ -60,3 +60,18 @@ async def test_migrating_twice_is_harmless_and_downgrade_then_upgrade_works(sett
         assert {"stacks", "plans", "deployments", "resources", "locks", "events", "engine_kv"} <= set(tables)
     finally:
         await db.aclose()
+
+
+async def test_databases_migrated_by_several_processes_at_once_end_current(settings: Settings) -> None:
+    import asyncio
+
+    # Separate engines behave like separate processes starting on a fresh database together.
+    databases = [Database(settings.resolved_database_url) for _ in range(4)]
+    try:
+        await asyncio.gather(*(db.migrate() for db in databases))
+        async with databases[0].engine.connect() as conn:
+            version = (await conn.execute(sa.text("SELECT version_num FROM alembic_version"))).scalar_one()
+        assert version == HEAD
+    finally:
+        for db in databases:
+            await db.aclose()

@@ -1,0 +1,252 @@
+"""Which request a sentence makes: its command verbs, negations, and the frames around them.
+
+The first command verb that is neither negated ("don't delete") nor descriptive ("the containers I
+deleted", "why did it stop") decides, read through its frame: "how do I delete…" is a question
+(explain), "what would happen if I deleted…" a plan, "leave it running" a cancellation. Sentences
+without a command fall back to frames: a follow-up ("and what about cache-01?"), a status question,
+a symptom (troubleshoot), a request for an explanation or a design, and otherwise unknown.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from alma.conversation.lexicon import (
+    COUNT_WORDS,
+    DETERMINERS,
+    KIND_PHRASES,
+    NEGATORS,
+    PARTICLE_VERBS,
+    PARTICLES,
+    PHRASES,
+    PROPERTY_WORDS,
+    TEMPLATE_ALIASES,
+    VERBS,
+    Lexicon,
+    words,
+)
+from alma.conversation.quantities import Tok
+
+_MAX_PHRASE = max(len(p) for p in PHRASES)
+_AUXILIARIES = frozenset({"did", "does", "has", "had", "was", "were"})
+_NEGATION_GAP = frozenset({"really", "actually", "just", "ever", "even", "please", "you", "go", "to", "need", "want"})
+_INDEFINITE = frozenset({"a", "an", "new", "another", "more", "some", "fresh", "extra", "additional"})
+_UP_WORDS = frozenset({"increase", "more", "add", "grow", "raise", "up", "out", "expand", "bump"})
+_DOWN_WORDS = frozenset({"reduce", "decrease", "fewer", "less", "shrink", "lower", "down", "in", "cut"})
+
+CANCEL = re.compile(
+    r"\b(never ?mind|cancel( that| it| this)?$|^cancel\b|abort|forget (it|that|about it)|scratch that|hold on|"
+    r"leave (it|them|this|that|[a-z0-9-]+) (running|alone|be|as it is|as is|up|on)|"
+    r"keep (it|them|this|that|[a-z0-9-]+) (running|up|alive|on)|do not do (it|that|this)|^wait,? no\b|^no,? wait\b)"
+)
+HYPOTHETICAL = re.compile(
+    r"\bwhat (would|will|could|might) happen\b|\bwhat happens (if|when)\b|\bwhat if\b|\bdry[- ]?run\b|"
+    r"\bsimulat\w*|\bpreview\b|\bwhat (would|will|could|might|does)\b.*\b(change|happen|break|affect|impact)\b|"
+    r"\bwhat (would|will|could|might) \w+ing\b|\bwould (it |that |this )?(change|happen|break|affect|impact|do)\b|"
+    r"\bwithout (actually )?(doing|applying|changing|touching)\b|\bimpact of\b|\bblast radius\b"
+)
+PROCEED = re.compile(
+    r"^(ok|okay|yes|yep|yeah|sure|alright|right|fine|go|confirm\w*|approved?|proceed|do it|go ahead|"
+    r"make it so|ship it|execute|apply|let us do it|sounds good)\b"
+)
+WANT = re.compile(r"\b(i|we) (need|want|would like|require)\b|\bcan (i|we) (get|have)\b|\blet (me|us) have\b")
+FOLLOW_UP = re.compile(r"^(and|also|plus|what about|how about|same (for|with)|what of|now for)\b|\b(too|as well)$")
+STATUS_QUESTION = re.compile(
+    r"^(is|are|was|does|do|did|has|have) .*\b(up|down|running|healthy|alive|ok|okay|online|offline|reachable|"
+    r"stopped|started|working|responding|there|deployed|ready|live|fine)\b|"
+    r"\bhow is [a-z0-9-]+ doing\b|\bhealth of\b|\buptime\b|\bstatus\b|\bhow (is|are) [a-z0-9-]+$"
+)
+LIST_QUESTION = re.compile(
+    r"\bwhat is (running|deployed|up)\b|\bwhat (is|are) (running|deployed|up)\b|\bwhat \w+ (do|did) (i|we) have\b|"
+    r"\bwhich \w+ (are|is) (running|up|down|deployed|stopped)\b|\banything running\b|\bwhat do (i|we) have\b|"
+    r"\bhow many\b|\bwhat (vms|containers|lxcs|servers|databases|resources|stacks|machines|guests)\b|\binventory\b"
+)
+TROUBLE = re.compile(
+    r"\bwhy\b|\bwhat is wrong\b|\bwhat went wrong\b|\bhow come\b|\bnot (working|responding|starting|booting|"
+    r"reachable|start|boot|come up|respond|run|load|connect)|\bkeeps? (crash|fail|restart|dying|die|getting|"
+    r"going|timing|dropping|rebooting|stopping)|\b(crash\w*|fail\w*|broken|errors?|erroring|down|unreachable|"
+    r"unresponsive|hung|hanging|stuck|slow|sluggish|lagging|flapping|oom|timeouts?|timing out|5\d\ds?|leak\w*|"
+    r"panic\w*|corrupt\w*|degraded|unhealthy|dead|dying|died|refused|refusing|misbehaving|problems?|issues?|"
+    r"bug|glitch\w*|lost|killed)\b|\bhigh (cpu|load|memory|latency)\b|\bout of (memory|disk|space)\b"
+)
+EXPLAIN = re.compile(
+    r"(?:^|[,;:.!?] )(how (do|can|should|would|could|does|did) (i|we|you|one|it|they)|how to|"
+    r"what (is|are) (a|an|the)?\b|what does|explain|tell me (about|how|what|why)|describe|when should|"
+    r"should i use|can you explain)|"
+    r"\bdifference between\b|\bpros and cons\b|\b(vs|versus)\b|\bwhat is the difference\b|\bwhat does .* mean\b|"
+    r"\bwhat (is|are) (an?|the) \w+ for\b|\bhow does\b"
+)
+DESIGN = re.compile(
+    r"\b(highly available|high availability|ha setup|architecture|best way to (set up|build|deploy|run)|"
+    r"best practices?|from scratch|reference design|topology|what should i (use|deploy|build))\b"
+)
+# Signs of an infrastructure topic: without one, a question is out of scope.
+INFRA_WORDS = frozenset(
+    words(
+        "container containers vm vms lxc lxcs docker kubernetes k8s proxmox pve node nodes cluster server servers "
+        "database databases db network networks storage disk disks memory ram cpu cores core snapshot snapshots "
+        "backup backups deploy deployment deployments plan plans blueprint blueprints rollback stack stacks "
+        "resource resources image images template templates volume volumes ha load balancer balancer replica "
+        "replicas pod pods service services infrastructure infra ipr iprs host hosts hypervisor vlan firewall "
+        "dns ip port ports ssh web app application apps provider providers engine engines cache queue uptime "
+        "monitoring logging logs log metrics alerting homelab instance instances machine machines guest guests "
+        "qemu kvm virtualization migration migrate scaling autoscaling terraform ansible yaml"
+    )
+) | frozenset(TEMPLATE_ALIASES)
+
+
+@dataclass(frozen=True, slots=True)
+class Verb:
+    """A verb found in the text: what it asks for, where it is, and whether it is a command."""
+
+    action: str
+    lemma: str
+    start: int
+    end: int  # the first token after the verb (and its adjacent particle)
+    clause: int
+    particle: str | None = None
+    negated: bool = False
+    descriptive: bool = False
+    corrected: bool = False
+
+    @property
+    def command(self) -> bool:
+        return not self.negated and not self.descriptive
+
+
+def clause_ids(tokens: list[Tok]) -> list[int]:
+    """The clause each token belongs to (punctuation and "but"/"then" start a new one)."""
+    ids: list[int] = []
+    clause = 0
+    for tok in tokens:
+        if tok.punct or tok.text in {"but", "then", "instead"}:
+            clause += 1
+        ids.append(clause)
+    return ids
+
+
+def find_verbs(tokens: list[Tok], lexicon: Lexicon) -> list[Verb]:
+    ids = clause_ids(tokens)
+    words = [t.text for t in tokens]
+    verbs: list[Verb] = []
+    i = 0
+    while i < len(tokens):
+        if tokens[i].punct or tokens[i].number is not None or tokens[i].size is not None:
+            i += 1
+            continue
+        found = _phrase_at(words, i) or _verb_at(tokens, words, ids, i, lexicon)
+        if found is None:
+            i += 1
+            continue
+        action, lemma, end, particle, corrected, inflected = found
+        negated = _negated(words, ids, i)
+        descriptive = inflected or _after_auxiliary(words, ids, i)
+        verbs.append(Verb(action, lemma, i, end, ids[i], particle, negated, descriptive, corrected))
+        i = max(end, i + 1)
+    return verbs
+
+
+def _phrase_at(words: list[str], i: int) -> tuple[str, str, int, str | None, bool, bool] | None:
+    for size in range(_MAX_PHRASE, 0, -1):
+        phrase = tuple(words[i : i + size])
+        if len(phrase) == size and phrase in PHRASES:
+            return PHRASES[phrase], " ".join(phrase), i + size, None, False, False
+    return None
+
+
+def _verb_at(
+    tokens: list[Tok], words: list[str], ids: list[int], i: int, lexicon: Lexicon
+) -> tuple[str, str, int, str | None, bool, bool] | None:
+    word = lexicon.verb(words[i])
+    if word is None:
+        return None
+    # A particle, adjacent or after a short object in the same clause: "tear it down", "scale web up".
+    for j in range(i + 1, min(i + 5, len(words))):
+        if ids[j] != ids[i] or (lexicon.verb(words[j]) is not None and words[j] not in PARTICLES):
+            break
+        if words[j] in PARTICLES and (word.lemma, words[j]) in PARTICLE_VERBS:
+            end = j + 1 if j == i + 1 else i + 1
+            return PARTICLE_VERBS[(word.lemma, words[j])], word.lemma, end, words[j], word.corrected, word.inflected
+    if word.lemma not in VERBS:
+        return None
+    return VERBS[word.lemma], word.lemma, i + 1, None, word.corrected, word.inflected
+
+
+def _negated(words: list[str], ids: list[int], i: int) -> bool:
+    j = i - 1
+    steps = 0
+    while j >= 0 and ids[j] == ids[i] and steps < 4:
+        if words[j] in NEGATORS:
+            return True
+        if words[j] not in _NEGATION_GAP and words[j] not in {"do", "will", "would", "should", "can", "must"}:
+            return False
+        j -= 1
+        steps += 1
+    return False
+
+
+def _after_auxiliary(words: list[str], ids: list[int], i: int) -> bool:
+    """ "why did web-01 stop", "has it started": the verb describes, it does not command."""
+    return any(words[j] in _AUXILIARIES for j in range(i) if ids[j] == ids[i])
+
+
+def object_words(tokens: list[Tok], verb: Verb) -> list[Tok]:
+    """The words after a verb in its clause, determiners and "me"/"us" skipped."""
+    ids = clause_ids(tokens)
+    out = [t for k, t in enumerate(tokens[verb.end :], verb.end) if ids[k] == verb.clause]
+    return [t for t in out if t.text not in {"me", "us", "please", "quickly", "now"}]
+
+
+def refine(action: str, tokens: list[Tok], verb: Verb) -> str:
+    """Actions whose meaning depends on their object: "add", "run", "bring up", "show", "make"…"""
+    obj = object_words(tokens, verb)
+    texts = [t.text for t in obj]
+    first = texts[0] if texts else ""
+    indefinite = first in _INDEFINITE or (obj[0].integer is not None if obj else False) or _starts_kind(texts)
+    if verb.lemma in {"give", "get"} and tokens[verb.end : verb.end + 1] and tokens[verb.end].text in {"me", "us"}:
+        return "deploy"
+    if action == "add":
+        if any(w in COUNT_WORDS or w == "more" for w in texts[:4]):
+            return "scale"
+        if any(w in PROPERTY_WORDS for w in texts[:3]):
+            return "update"
+        return "deploy" if indefinite else "update"
+    if action in {"run", "bring", "make"}:
+        if indefinite or first in TEMPLATE_ALIASES:
+            return "deploy"
+        return "start" if action != "make" else "none"
+    if action == "start" and indefinite and first not in DETERMINERS - _INDEFINITE:
+        return "deploy"
+    if action == "show":
+        if first in {"status", "health", "state"}:
+            return "status"
+        if first in {"all", "everything", "every", "what", "which"} or any(_plural_kind(w) for w in texts[:4]):
+            return "list"
+        return "status"
+    if action == "destroy" and any(w in PROPERTY_WORDS for w in texts[:3]):
+        return "update"
+    if action == "update" and verb.lemma != "set" and any(w in COUNT_WORDS for w in texts[:6]):
+        return "scale"
+    return action
+
+
+def scale_direction(tokens: list[Tok], verb: Verb) -> str | None:
+    if verb.particle in {"up", "out"}:
+        return "up"
+    if verb.particle in {"down", "in"}:
+        return "down"
+    words = {verb.lemma} | {t.text for t in tokens[verb.start :]}
+    if words & _DOWN_WORDS:
+        return "down"
+    if words & _UP_WORDS:
+        return "up"
+    return None
+
+
+def _starts_kind(texts: list[str]) -> bool:
+    return bool(texts) and any(texts[: len(p)] == list(p) for p in KIND_PHRASES)
+
+
+def _plural_kind(word: str) -> bool:
+    return (word.endswith("s") and (word[:-1],) in KIND_PHRASES) or word in {"everything", "resources", "stacks"}

@@ -1,0 +1,308 @@
+"""The words operators use: verbs and their particles, kinds of resource, templates, spec labels.
+
+Tables are constants; ``Lexicon`` adds inflections ("deleted", "removing" are descriptions, not
+commands) and typo tolerance: a word we do not know is matched to a known one when it is a close
+spelling (difflib) or the same letters transposed ("restrat", "contianer").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+
+def words(text: str) -> list[str]:
+    """The words of a space-separated list (keeps the tables below readable)."""
+    return text.split()
+
+
+# Single-word command verbs (lemmas) → action. Actions are intent names or the markers below:
+# "proceed"/"cancel" (of a pending action), "add"/"run"/"show"/"bring" (decided by their object).
+VERBS: dict[str, str] = {
+    **dict.fromkeys(words("deploy create provision launch install instantiate setup allocate build spawn"), "deploy"),
+    **dict.fromkeys(
+        words(
+            "delete remove destroy nuke wipe purge decommission terminate drop trash scrap erase rm del "
+            "obliterate uninstall deprovision teardown eliminate"
+        ),
+        "destroy",
+    ),
+    **dict.fromkeys(words("stop halt shutdown poweroff kill suspend pause"), "stop"),
+    **dict.fromkeys(words("start boot resume unpause poweron"), "start"),
+    **dict.fromkeys(words("restart reboot bounce recycle reload reset"), "restart"),
+    **dict.fromkeys(words("scale autoscale"), "scale"),
+    **dict.fromkeys(
+        words(
+            "update change modify resize rename tag label upgrade bump increase decrease reduce raise lower grow "
+            "shrink expand extend reconfigure configure edit adjust attach detach expose assign patch give"
+        ),
+        "update",
+    ),
+    **dict.fromkeys(words("status check ping inspect monitor"), "status"),
+    **dict.fromkeys(words("list enumerate inventory ls"), "list"),
+    **dict.fromkeys(words("show display view get"), "show"),
+    **dict.fromkeys(words("make spin"), "make"),
+    **dict.fromkeys(words("plan simulate preview"), "plan"),
+    **dict.fromkeys(words("rollback revert undo restore"), "rollback"),
+    **dict.fromkeys(words("design architect sketch propose recommend suggest"), "design"),
+    **dict.fromkeys(words("troubleshoot debug diagnose investigate fix repair analyze analyse"), "troubleshoot"),
+    **dict.fromkeys(words("explain describe define teach compare clarify"), "explain"),
+    **dict.fromkeys(words("proceed confirm approve execute apply"), "proceed"),
+    **dict.fromkeys(words("cancel abort nevermind"), "cancel"),
+    "add": "add",
+    "set": "update",
+    "run": "run",
+    "bring": "bring",
+}
+
+# Verb + particle, adjacent or around a short object ("tear it down", "scale web up").
+PARTICLE_VERBS: dict[tuple[str, str], str] = {
+    ("tear", "down"): "destroy",
+    ("blow", "away"): "destroy",
+    ("wipe", "out"): "destroy",
+    ("take", "down"): "stop",
+    ("take", "offline"): "stop",
+    ("bring", "offline"): "stop",
+    ("put", "offline"): "stop",
+    ("bring", "online"): "start",
+    ("put", "online"): "start",
+    ("shut", "down"): "stop",
+    ("shut", "off"): "stop",
+    ("power", "off"): "stop",
+    ("turn", "off"): "stop",
+    ("switch", "off"): "stop",
+    ("bring", "down"): "stop",
+    ("spin", "down"): "stop",
+    ("wind", "down"): "stop",
+    ("power", "on"): "start",
+    ("turn", "on"): "start",
+    ("switch", "on"): "start",
+    ("bring", "up"): "bring",
+    ("fire", "up"): "bring",
+    ("boot", "up"): "start",
+    ("spin", "up"): "deploy",
+    ("stand", "up"): "deploy",
+    ("set", "up"): "deploy",
+    ("roll", "back"): "rollback",
+    ("scale", "up"): "scale",
+    ("scale", "down"): "scale",
+    ("scale", "out"): "scale",
+    ("scale", "in"): "scale",
+    ("power", "cycle"): "restart",
+    ("figure", "out"): "troubleshoot",
+    ("look", "into"): "troubleshoot",
+    ("dig", "into"): "troubleshoot",
+}
+# Fixed phrases (exact word sequences), longest first when matched.
+PHRASES: dict[tuple[str, ...], str] = {
+    ("get", "rid", "of"): "destroy",
+    ("dry", "run"): "plan",
+    ("dry-run",): "plan",
+    ("what", "would", "happen"): "hypothetical",
+    ("what", "will", "happen"): "hypothetical",
+    ("what", "happens", "if"): "hypothetical",
+    ("what", "if"): "hypothetical",
+    ("go", "ahead"): "proceed",
+    ("do", "it"): "proceed",
+    ("make", "it", "so"): "proceed",
+    ("never", "mind"): "cancel",
+    ("leave", "it"): "cancel",
+    ("keep", "it"): "cancel",
+    ("go", "back", "to"): "rollback",
+}
+PARTICLES = frozenset({"up", "down", "off", "on", "back", "out", "in", "away", "into", "cycle", "offline", "online"})
+DIRECTION_OF_PARTICLE: dict[str, str] = {"up": "up", "out": "up", "down": "down", "in": "down"}
+
+# Resource kinds: word sequences → canonical kind. Plurals are folded before lookup.
+KIND_PHRASES: dict[tuple[str, ...], str] = {
+    ("web", "server"): "webserver",
+    ("webserver",): "webserver",
+    ("web", "app"): "webserver",
+    ("web", "application"): "webserver",
+    ("load", "balancer"): "loadbalancer",
+    ("loadbalancer",): "loadbalancer",
+    ("lb",): "loadbalancer",
+    ("reverse", "proxy"): "loadbalancer",
+    ("proxy",): "loadbalancer",
+    ("virtual", "machine"): "vm",
+    ("vm",): "vm",
+    ("server",): "vm",
+    ("box",): "vm",
+    ("guest",): "vm",
+    ("lxc",): "lxc",
+    ("lxc", "container"): "lxc",
+    ("linux", "container"): "lxc",
+    ("system", "container"): "lxc",
+    ("ct",): "lxc",
+    ("container",): "container",
+    ("docker", "container"): "container",
+    ("pod",): "container",
+    ("database",): "database",
+    ("db",): "database",
+    ("database", "server"): "database",
+    ("db", "server"): "database",
+    ("cache",): "cache",
+    ("queue",): "queue",
+    ("message", "queue"): "queue",
+    ("broker",): "queue",
+    ("network",): "network",
+    ("vlan",): "network",
+    ("volume",): "storage",
+    ("bucket",): "storage",
+}
+KIND_HINTS: dict[str, str] = {"docker": "container", "kvm": "vm", "qemu": "vm", "lxc": "lxc", "kubernetes": "container"}
+INFRA_KINDS = frozenset({"lxc", "vm", "container"})
+
+TEMPLATE_ALIASES: dict[str, str] = {
+    **{t: t for t in words("alpine ubuntu debian centos rocky fedora arch opensuse windows freebsd")},
+    **{t: t for t in words("nginx apache caddy traefik haproxy postgres mysql mariadb mongodb redis memcached")},
+    **{t: t for t in words("rabbitmq kafka elasticsearch grafana prometheus loki minio wordpress jenkins")},
+    **{t: t for t in words("gitlab nextcloud node python busybox vault consul etcd keycloak zabbix")},
+    "postgresql": "postgres",
+    "pg": "postgres",
+    "psql": "postgres",
+    "mongo": "mongodb",
+    "httpd": "apache",
+    "nodejs": "node",
+    "rockylinux": "rocky",
+    "win": "windows",
+}
+OPERATING_SYSTEMS = frozenset(words("alpine ubuntu debian centos rocky fedora arch opensuse windows freebsd"))
+ROLE_OF_TEMPLATE: dict[str, str] = {
+    **dict.fromkeys(words("postgres mysql mariadb mongodb elasticsearch etcd"), "database"),
+    **dict.fromkeys(words("nginx apache caddy"), "webserver"),
+    **dict.fromkeys(words("haproxy traefik"), "loadbalancer"),
+    **dict.fromkeys(words("redis memcached"), "cache"),
+    **dict.fromkeys(words("rabbitmq kafka"), "queue"),
+}
+
+CORE_WORDS = frozenset(words("core cores cpu cpus vcpu vcpus vcore vcores processor processors thread threads"))
+MEMORY_WORDS = frozenset(words("ram memory mem"))
+DISK_WORDS = frozenset(words("disk disks storage ssd hdd rootfs drive space volume"))
+COUNT_WORDS = frozenset(words("replica replicas instance instances copy copies node nodes unit units"))
+# Words that say "the property of a resource", not the resource: "remove the tag", "add a label".
+PROPERTY_WORDS = frozenset(words("tag tags label labels port ports annotation annotations env rule rules alias"))
+
+DETERMINERS = frozenset(words("a an the some my our your their this that these those all every whole entire"))
+PRONOUNS = frozenset({"it", "them", "that", "this", "those", "these"})
+NEGATORS = frozenset({"not", "never", "dont", "no", "without"})
+QUESTION_WORDS = frozenset({"what", "why", "how", "which", "who", "where", "when", "is", "are", "does", "do", "can"})
+
+# Common words that must never be "corrected" into a command or a kind.
+_PLAIN_WORDS = frozenset(
+    words(
+        "state stack stage stats stare steady there these those their where which while would could should "
+        "about after again still shape please place plain plane panel lapse sleep loose lease delay stable "
+        "table deal dealt detail desire spot post tops pots opts slit silt serve severe sever scope store "
+        "stars start today total torn tried trust parts petal plate plant stall stalls steal rest reset "
+        "tears rates dates delta later alter angel dealer leader search reach sales scales slate least"
+    )
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Word:
+    """A word as the lexicon reads it: its lemma and whether it is an inflected (descriptive) form."""
+
+    lemma: str
+    inflected: bool = False
+    corrected: bool = False
+
+
+def _inflections(lemma: str) -> set[str]:
+    stem = lemma[:-1] if lemma.endswith("e") else lemma
+    forms = {lemma + "s", lemma + "es", stem + "ed", stem + "ing", lemma + "d"}
+    if len(lemma) >= 3 and lemma[-1] in "bdgmnpt" and lemma[-2] in "aeiou" and lemma[-3] not in "aeiou":
+        forms |= {lemma + lemma[-1] + "ed", lemma + lemma[-1] + "ing"}
+    return forms - {lemma}
+
+
+_IRREGULAR = {
+    "ran": "run",
+    "running": "run",
+    "built": "build",
+    "made": "make",
+    "spun": "spin",
+    "torn": "tear",
+    "tore": "tear",
+    "brought": "bring",
+    "took": "take",
+    "taken": "take",
+    "undone": "undo",
+    "shut": "shut",
+    "began": "begin",
+    "broke": "break",
+    "set": "set",
+}
+
+
+class Lexicon:
+    """Looks words up; remembers its typo corrections (per instance: no shared state)."""
+
+    def __init__(self) -> None:
+        self._verbs: dict[str, Word] = {}
+        for lemma in {*VERBS, *(v for v, _ in PARTICLE_VERBS)}:
+            for form in _inflections(lemma):
+                self._verbs.setdefault(form, Word(lemma, inflected=True))
+        for form, lemma in _IRREGULAR.items():
+            if form != lemma:
+                self._verbs[form] = Word(lemma, inflected=True)
+        for lemma in {*VERBS, *(v for v, _ in PARTICLE_VERBS)}:
+            self._verbs[lemma] = Word(lemma)
+        kind_words = {w for phrase in KIND_PHRASES for w in phrase}
+        self._known = (
+            set(self._verbs)
+            | kind_words
+            | {w + "s" for w in kind_words}
+            | set(TEMPLATE_ALIASES)
+            | CORE_WORDS
+            | MEMORY_WORDS
+            | DISK_WORDS
+            | COUNT_WORDS
+            | PROPERTY_WORDS
+            | DETERMINERS
+            | _PLAIN_WORDS
+        )
+        self._targets = sorted({*VERBS, *(v for v, _ in PARTICLE_VERBS), *kind_words, *TEMPLATE_ALIASES})
+        self._corrections: dict[str, str | None] = {}
+
+    def verb(self, word: str) -> Word | None:
+        """The verb a word is (a command lemma or an inflected form), typos corrected."""
+        found = self._verbs.get(word)
+        if found is not None:
+            return found
+        fixed = self.correct(word)
+        if fixed is not None and fixed in self._verbs:
+            return Word(self._verbs[fixed].lemma, self._verbs[fixed].inflected, corrected=True)
+        return None
+
+    def correct(self, word: str) -> str | None:
+        """The known word a misspelling stands for, or None (known words, names, short words: None)."""
+        if word in self._known or len(word) < 4 or not word.isalpha():
+            return None
+        if word in self._corrections:
+            return self._corrections[word]
+        best: str | None = None
+        best_ratio = 0.0
+        for candidate in self._targets:
+            if abs(len(candidate) - len(word)) > 2:
+                continue
+            if _transposed(word, candidate):
+                best = candidate
+                break
+            if len(word) >= 5 and candidate[0] == word[0]:
+                ratio = SequenceMatcher(None, word, candidate).ratio()
+                if ratio >= 0.84 and ratio > best_ratio:
+                    best, best_ratio = candidate, ratio
+        self._corrections[word] = best
+        return best
+
+
+def _transposed(word: str, candidate: str) -> bool:
+    """Same letters, rearranged: one adjacent swap for four letters, any order for five or more."""
+    if len(word) != len(candidate) or word == candidate:
+        return False
+    if len(word) >= 5:
+        return sorted(word) == sorted(candidate) and word[0] == candidate[0]
+    diffs = [i for i in range(len(word)) if word[i] != candidate[i]]
+    return len(diffs) == 2 and diffs[1] == diffs[0] + 1 and word[diffs[0]] == candidate[diffs[1]]

@@ -1,0 +1,86 @@
+"""The conversational layer in the request path: parse → focus → frustration → risk guard → persona.
+
+``ConversationService.interpret`` reads one message in its session and returns the interpretation
+(the ``alma intent`` contract) with the persona's reply. It changes no infrastructure; the session's
+focus and messages are saved so the next message is read in context.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from alma.conversation.focus import Focus, Resolved
+from alma.conversation.frustration import session_score
+from alma.conversation.intent import is_destructive
+from alma.conversation.parser import IntentParser
+from alma.conversation.personas import Persona, persona_for, reply
+from alma.conversation.risk import RiskDecision, decide
+from alma.services.sessions import SessionService
+
+log = logging.getLogger(__name__)
+HISTORY = 20  # messages read back to score frustration
+
+
+@dataclass(frozen=True, slots=True)
+class Interpretation:
+    reading: Resolved
+    destructive: bool
+    risk: RiskDecision
+    persona: Persona
+    reply: str
+
+    def as_json(self) -> dict[str, Any]:
+        """The stable contract of ``alma intent --json``."""
+        return {
+            "intent": self.reading.name,
+            "destructive": self.destructive,
+            "resources": [r.as_json() for r in self.reading.resources],
+            "target": self.reading.target,
+            "risk": self.risk.as_json(),
+            "persona": self.persona,
+            "confidence": round(self.reading.confidence, 2),
+        }
+
+
+class ConversationService:
+    def __init__(self, sessions: SessionService, parser: IntentParser | None = None) -> None:
+        self._sessions = sessions
+        self._parser = parser or IntentParser()
+
+    async def interpret(self, text: str, session_id: str | None = None) -> Interpretation:
+        """Read ``text`` in its session (none: no context, nothing saved)."""
+        parsed = self._parser.parse(text)
+        state: dict[str, Any] = {}
+        earlier: list[str] = []
+        failures = 0
+        if session_id is not None:
+            state = await self._sessions.state(session_id)
+            turns = await self._sessions.turns(session_id, HISTORY)
+            earlier = [t.text for t in turns if t.role == "user"]
+            failures = sum(1 for t in turns if t.data.get("outcome") == "failed")
+        focus = Focus.from_state(state.get("focus"))
+        reading = focus.resolve(parsed)
+        destructive = is_destructive(reading.name, reading.direction, reading.scale_to)
+        frustration = session_score([*earlier, text], failures)
+        subject = {
+            "intent": reading.name,
+            "target": reading.target,
+            "resources": [r.as_json() for r in reading.resources],
+        }
+        risk = decide(
+            reading.name, destructive, frustration, session=session_id or "-", subject=subject, target=reading.target
+        )
+        persona = persona_for(reading.name, "from-scratch" in parsed.signals)
+        result = Interpretation(reading, destructive, risk, persona, reply(persona, reading, risk))
+        if "injection-ignored" in parsed.signals:
+            log.warning("ignored instructions embedded in a message (session %s)", session_id)
+        if session_id is not None:
+            focus.advance(parsed, reading, destructive, risk.token)
+            await self._sessions.add(session_id, "user", text, result.as_json())
+            await self._sessions.add(
+                session_id, "assistant", result.reply, {"decision": risk.decision, "persona": persona}
+            )
+            await self._sessions.save_state(session_id, {**state, "focus": focus.to_state()})
+        return result

@@ -1,0 +1,69 @@
+"""From raw text to words: lower case, contractions spelled out, prompt injections cut off, clauses.
+
+"don't" → "do not", "won't" → "will not", "what's" → "what is", "web-01's" → "web-01". A sentence that
+tries to instruct the assistant ("ignore previous instructions and …") is read only up to that point:
+what follows is data, never a command.
+"""
+
+from __future__ import annotations
+
+import re
+
+from alma.conversation.quantities import Tok, quantify
+
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u201c": '"', "\u201d": '"'})
+_CONTRACTIONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), replacement)
+    for pattern, replacement in (
+        (r"\bwon'?t\b", "will not"),
+        (r"\bcan'?t\b", "can not"),
+        (r"\bcannot\b", "can not"),
+        (r"\bshan'?t\b", "shall not"),
+        (r"\bain'?t\b", "is not"),
+        (r"\b(do|does|did|is|are|was|were|has|have|had|could|should|would|must|need)n'?t\b", r"\1 not"),
+        (r"\b(it|what|that|there|here|who|where|how|he|she|everything|nothing|something)'s\b", r"\1 is"),
+        (r"\blet's\b", "let us"),
+        (r"'re\b", " are"),
+        (r"\bi'm\b", "i am"),
+        (r"'ll\b", " will"),
+        (r"'ve\b", " have"),
+        (r"'d\b", " would"),
+        (r"'s\b", ""),  # possessive: "web-01's tags"
+    )
+)
+_INJECTION = re.compile(
+    r"\b(ignore|disregard|forget|override)\b[^.;!?]{0,40}?\b(instructions?|prompts?|rules?|guardrails?|"
+    r"system\s+prompt)\b|\b(you\s+are\s+now|new\s+instructions?|system\s*:|jailbreak)",
+)
+_WORD = re.compile(r"[a-z0-9]+(?:[-_.][a-z0-9]+)*|[,;:!?]|\.(?=\s|$)|\*")
+
+
+def normalize(text: str) -> tuple[str, bool]:
+    """Lower-cased text with contractions spelled out, cut at a prompt injection; and whether one was cut."""
+    lowered = text.translate(_APOSTROPHES).lower()
+    for pattern, replacement in _CONTRACTIONS:
+        lowered = pattern.sub(replacement, lowered)
+    lowered = lowered.replace("'", " ").replace('"', " ")
+    injection = _INJECTION.search(lowered)
+    if injection is not None:
+        return lowered[: injection.start()], True
+    return lowered, False
+
+
+def tokenize(text: str) -> tuple[list[Tok], bool]:
+    """Tokens of ``text`` (numbers and sizes read), and whether a prompt injection was cut off."""
+    normalized, injected = normalize(text)
+    words = [w for w in _WORD.findall(normalized) if w != "*"]
+    return quantify(words), injected
+
+
+def clauses(tokens: list[Tok]) -> list[list[Tok]]:
+    """Tokens split at punctuation and at "but"/"then"/"instead": each clause holds one request."""
+    out: list[list[Tok]] = [[]]
+    for tok in tokens:
+        if tok.punct or tok.text in {"but", "then", "instead"}:
+            if out[-1]:
+                out.append([])
+            continue
+        out[-1].append(tok)
+    return [c for c in out if c]
