@@ -10,7 +10,7 @@ from fastapi import FastAPI, Request, Response
 from fastapi.middleware.cors import CORSMiddleware
 
 from alma import __version__
-from alma.api import idempotency, observability, problems
+from alma.api import graphql, idempotency, observability, problems
 from alma.api.routes import blueprints, deployments, iprs, live, plans, stacks, system
 from alma.bootstrap import build
 from alma.settings import Settings
@@ -47,6 +47,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
     app.include_router(system.router)
     app.include_router(live.router)
+    app.include_router(graphql.router(), prefix="/graphql")
     for module in (blueprints, plans, iprs, deployments, stacks):
         app.include_router(module.router, prefix="/api/v1")
     return app

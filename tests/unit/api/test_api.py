@@ -233,3 +233,17 @@ async def test_a_retried_post_with_the_same_idempotency_key_gets_the_first_answe
         "/api/v1/plans", content=V1, headers={**api.as_("alice"), "Idempotency-Key": "create-web-1"}
     )
     assert other_caller.json()["plan_id"] != first.json()["plan_id"]  # and to the caller
+
+
+async def test_graphql_reads_stacks_resources_and_deployments_with_a_key(api: Api) -> None:
+    plan = (await api.client.post("/api/v1/plans", content=V1, headers=api.as_("ops"))).json()
+    await api.client.post(f"/api/v1/plans/{plan['plan_id']}/apply", headers=api.as_("ops"))
+    query = "{ stacks { name revision resourceCount resources { name specs } deployments { revision status } } }"
+    refused = await api.client.post("/graphql", json={"query": query})
+    assert refused.status_code == 401
+    answer = await api.client.post("/graphql", json={"query": query}, headers=api.as_("eve"))
+    assert answer.status_code == 200, answer.text
+    [stack] = answer.json()["data"]["stacks"]
+    assert (stack["name"], stack["revision"], stack["resourceCount"]) == ("web", 1, 2)
+    assert {r["name"]: r["specs"]["cores"] for r in stack["resources"]} == {"app": 2, "net": 1}
+    assert stack["deployments"] == [{"revision": 1, "status": "succeeded"}]
