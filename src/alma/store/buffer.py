@@ -37,6 +37,7 @@ class WriteBuffer:
         self._events: list[dict[str, Any]] = []
         self._resources: dict[ResourceKey, dict[str, Any] | None] = {}
         self._kv: dict[tuple[str, str], dict[str, Any] | None] = {}
+        self._committing_kv: dict[tuple[str, str], dict[str, Any] | None] = {}
         self._flusher: asyncio.Task[None] | None = None
         self._flushing = asyncio.Lock()
         self._failure: BaseException | None = None
@@ -61,7 +62,10 @@ class WriteBuffer:
         self._schedule()
 
     def pending_kv(self, namespace: str) -> dict[str, dict[str, Any] | None]:
-        return {key: value for (ns, key), value in self._kv.items() if ns == namespace}
+        """Writes not yet readable from the database: those waiting, and those being committed right now
+        (a reader between "taken from the buffer" and "committed" must still see them)."""
+        merged = {**self._committing_kv, **self._kv}
+        return {key: value for (ns, key), value in merged.items() if ns == namespace}
 
     def _schedule(self) -> None:
         if self._flusher is None or self._flusher.done():
@@ -91,6 +95,7 @@ class WriteBuffer:
             batch_events, self._events = self._events, []
             batch_resources, self._resources = self._resources, {}
             batch_kv, self._kv = self._kv, {}
+            self._committing_kv = batch_kv
             try:
                 async with self._db.engine.begin() as conn:
                     if batch_events:
@@ -102,6 +107,8 @@ class WriteBuffer:
                 self._resources = {**batch_resources, **self._resources}
                 self._kv = {**batch_kv, **self._kv}
                 raise ConfigurationError(f"cannot write to the database: {exc}") from exc
+            finally:
+                self._committing_kv = {}
 
     async def _write_rows(
         self,

@@ -19,12 +19,15 @@ class BufferedKeyValueStore:
         self._namespace = namespace
 
     async def load_all(self) -> dict[str, dict[str, Any]]:
+        # Writes being committed while we read are in the buffer before the read or in the database
+        # after it: look at the buffer on both sides of the read so none falls in between.
+        before = self._buffer.pending_kv(self._namespace)
         async with self._db.engine.connect() as conn:
             rows = await conn.execute(
                 sa.select(engine_kv.c.key, engine_kv.c.value).where(engine_kv.c.namespace == self._namespace)
             )
             data: dict[str, dict[str, Any]] = {key: value for key, value in rows}
-        for key, value in self._buffer.pending_kv(self._namespace).items():  # not yet committed
+        for key, value in {**before, **self._buffer.pending_kv(self._namespace)}.items():  # not yet committed
             if value is None:
                 data.pop(key, None)
             else:
