@@ -25,6 +25,7 @@ from alma.store import Database, Store
 if TYPE_CHECKING:
     from alma.conversation import ConversationService
     from alma.services.generation import GenerationService
+    from alma.services.sessions import SessionService
     from alma.workflow.runner import WorkflowService
 
 
@@ -68,10 +69,16 @@ class Services:
         """Built on first use: only the conversational surfaces need the parser and its lexicon."""
         if self._conversation is None:
             from alma.conversation import ConversationService
-            from alma.services.sessions import SessionService
 
-            self._conversation = ConversationService(SessionService(self.settings, self._store))
+            self._conversation = ConversationService(self.sessions)
         return self._conversation
+
+    @property
+    def sessions(self) -> SessionService:
+        """Conversation sessions (the conversational surfaces keep their turns there)."""
+        from alma.services.sessions import SessionService
+
+        return SessionService(self.settings, self._store)
 
     @property
     def generation(self) -> GenerationService:

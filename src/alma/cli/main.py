@@ -195,6 +195,22 @@ def intent(
 
 
 @app.command()
+def chat(
+    message: Annotated[
+        str | None, typer.Argument(help="One message; without it, a conversation on stdin (exit or quit ends it).")
+    ] = None,
+    session: Annotated[
+        str | None, typer.Option("--session", help="Conversation session id (default: a new one, printed).")
+    ] = None,
+    json_output: Json = False,
+) -> None:
+    """Talk to ALMA: plans are shown with their risk, and nothing runs until you confirm (yes / confirm TOKEN)."""
+    from alma.cli import chat_commands
+
+    chat_commands.chat(message, session, json_output)
+
+
+@app.command()
 def generate(
     text: Annotated[str, typer.Argument(help="The system you want, in plain language.")],
     provider: Annotated[str, typer.Option("--provider", help="fake, proxmox, docker or kubernetes.")] = "fake",

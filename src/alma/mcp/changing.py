@@ -10,7 +10,6 @@ and ``rollback`` only make (and store) plans; ``create_ipr`` opens a request for
 
 from __future__ import annotations
 
-import json
 from typing import Annotated, Any, Literal
 
 from mcp.server.mcpserver import Context, MCPServer
@@ -183,7 +182,7 @@ def register_change_tools(server: MCPServer, services: Services) -> None:
             )
         start = operation == "start" or (operation == "restart" and record.specs["start"] is False)
         then = "call control_resource again with operation=start" if operation == "restart" and not start else None
-        text = await _state_blueprint(services, stack, {resource: {"start": start}})
+        text = await services.plans.recorded_blueprint(stack, {resource: {"start": start}})
         result = await services.plans.plan_blueprint(text, f"<{operation} {stack}/{resource}>")
         return report(result.plan, then=then)
 
@@ -212,27 +211,3 @@ async def _ipr_for(services: Services, plan: Plan) -> IprView:
     if holding:
         return holding[0]
     return await services.iprs.create(plan)
-
-
-async def _state_blueprint(services: Services, stack: str, overrides: dict[str, dict[str, Any]]) -> str:
-    """A blueprint of the stack as recorded (its environment kept, so the policy sees the same stack),
-    with ``overrides`` merged into the named resources' specs."""
-    history = await services.stacks.history(stack)
-    if not history:
-        raise InvalidInputError(f"stack '{stack}' has no recorded deployment to start from")
-    latest = max(history, key=lambda d: d.revision)
-    environment = (await services.plans.get(latest.plan_id)).environment
-    resources = [
-        {
-            "type": r.type,
-            "name": r.name,
-            "provider": r.provider,
-            "specs": {**r.specs, **overrides.get(r.name, {})},
-            "dependencies": list(r.dependencies),
-        }
-        for r in await services.stacks.resources(stack)
-    ]
-    document: dict[str, Any] = {"version": "1.0", "name": stack, "resources": resources}
-    if environment is not None:
-        document["metadata"] = {"environment": environment}
-    return json.dumps(document, indent=2)

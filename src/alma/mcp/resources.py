@@ -70,8 +70,10 @@ def register_prompts(server: MCPServer, *, read_only: bool) -> None:
             """Deploy a service described in plain words, through ALMA's plan and approval pipeline."""
             return (
                 f"Deploy this with ALMA on the '{provider}' provider: {description}\n\n"
-                "1. Call list_templates and start from the closest example blueprint (version, name, resources "
-                "with type, name, provider, specs, dependencies).\n"
+                f"1. Call generate_blueprint with this description and provider={provider}: it returns a blueprint "
+                "only if it validates, with what it understood. If it cannot compose one, call list_templates and "
+                "start from the closest example blueprint (version, name, resources with type, name, provider, "
+                "specs, dependencies).\n"
                 "2. Call validate_blueprint until it reports no errors; fix every error it lists.\n"
                 "3. Call plan_blueprint. Show me the plan (its `rendered` text) and its risk.\n"
                 "4. Follow the plan's next_step: apply_plan runs plans that only create or change things; a plan "

@@ -11,6 +11,8 @@ from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel, Field
 
+from alma.conversation import IntentName, Persona
+from alma.conversation.risk import Decision
 from alma.planning import Plan, render_plan
 from alma.services import EngineStatus, IprView
 from alma.workflow import RunResult
@@ -226,6 +228,68 @@ class TemplateOut(BaseModel):
 class TemplateList(BaseModel):
     templates: list[TemplateOut]
     notes: list[str] = Field(description="What is and is not known about templates on this server.")
+
+
+class MentionOut(BaseModel):
+    """A resource a message describes; null where the message does not say."""
+
+    name: str | None
+    kind: str | None = Field(description="lxc, vm, container, webserver, database, loadbalancer, cache, …")
+    template: str | None = Field(description="alpine, ubuntu, nginx, postgres, redis, …")
+    cores: int | None
+    memory_mb: int | None
+    disk_gb: int | None
+    count: int
+
+
+class GuardOut(BaseModel):
+    decision: Decision = Field(
+        description=(
+            "The conversation's risk guard: allow; confirm (destructive, the person must confirm it); block "
+            "(destructive while the person seems frustrated: do not act, offer the safe next step)."
+        )
+    )
+    frustration: float = Field(description="0..1, from the session's messages; frustrated from 0.5.")
+    reason: str
+    next_step: str | None = Field(default=None, description="The safe next step offered with a block.")
+    token: str | None = Field(
+        default=None,
+        description=(
+            "The conversation's confirmation token (decision confirm). No tool of this server takes it: "
+            "apply_plan gates by the stored plan (confirm=true, or an approved IPR)."
+        ),
+    )
+
+
+class IntentOut(BaseModel):
+    """The `alma intent --json` contract, with the guard's reason, the persona's reply and what to call next."""
+
+    intent: IntentName
+    destructive: bool = Field(description="Derived from the intent (a plan's own actions have the last word).")
+    resources: list[MentionOut]
+    target: str | None = Field(description="The resource the request is about, context applied ('it' → web-01).")
+    risk: GuardOut
+    persona: Persona
+    confidence: float
+    reply: str = Field(description="ALMA's reply in the persona's voice.")
+    session: str | None = Field(description="The session the message was read in and stored to (null: none).")
+    next_step: str = Field(description="Which tools act on this request; parse_intent itself changes nothing.")
+
+
+class GeneratedOut(BaseModel):
+    """A generated blueprint that passed the same validation as validate_blueprint (never anything else)."""
+
+    valid: Literal[True] = True
+    blueprint: str = Field(description="The blueprint as YAML; give it to plan_blueprint (or edit it first).")
+    stack: str = Field(description="The blueprint's name: the stack it would create.")
+    provider: str
+    resources: int
+    understood: list[str] = Field(description="What was read in the description ('2 × web server (nginx)').")
+    notes: list[str] = Field(description="What was left out or decided, and why.")
+    warnings: list[DiagnosticOut]
+    attempts: int = Field(description="Drafts made before one validated.")
+    drafter: str
+    next_step: str
 
 
 class StackLike(Protocol):

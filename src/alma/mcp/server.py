@@ -14,6 +14,7 @@ from mcp.server.mcpserver import MCPServer
 from alma.bootstrap import Services, build
 from alma.mcp.auth import KeyAuth
 from alma.mcp.changing import register_change_tools
+from alma.mcp.language import register_language_tools
 from alma.mcp.reading import register_read_tools
 from alma.mcp.resources import register_prompts, register_resources
 from alma.settings import Settings
@@ -21,11 +22,15 @@ from alma.settings import Settings
 NAME = "alma"
 INSTRUCTIONS = """ALMA turns infrastructure blueprints into validated, hashed plans and applies exactly those plans.
 Read with list_stacks, get_state, list_resources, get_resource, get_ipr, engine_health, list_templates.
+parse_intent reads a person's request (give a session id to keep context: "stop web-01", then "now start
+it"); generate_blueprint turns a description into a validated blueprint. Neither acts on anything.
 Change things in two steps: make a plan (plan_blueprint, control_resource, rollback), show it, then
 apply_plan with its plan_id. Plans that delete or replace anything need an Infrastructure Pull Request
 approved by a person (create_ipr opens one; no tool approves); plans that stop something need confirm=true."""
 READ_ONLY_INSTRUCTIONS = """ALMA, read-only: stacks, state, resources, IPRs, engine health, blueprint validation and
-templates. Nothing here changes infrastructure or ALMA's records; use the `alma` CLI or a full server for that."""
+templates; blueprints generated from a description (generate_blueprint) and how ALMA reads a request
+(parse_intent, without sessions). Nothing here changes infrastructure or ALMA's records; use the `alma`
+CLI or a full server for that."""
 
 
 def create_server(services: Services, *, read_only: bool = False) -> MCPServer:
@@ -37,6 +42,7 @@ def create_server(services: Services, *, read_only: bool = False) -> MCPServer:
         version=_version(),
     )
     register_read_tools(server, services)
+    register_language_tools(server, services, read_only=read_only)
     if not read_only:
         register_change_tools(server, services)
     register_resources(server, services)

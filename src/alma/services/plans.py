@@ -7,8 +7,10 @@ anyone sees it; apply later loads it by id and refuses it if either no longer ho
 from __future__ import annotations
 
 import dataclasses
+import json
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 from alma.diagnostics import Diagnostic
 from alma.engines import EngineRegistry
@@ -57,6 +59,41 @@ class PlanService:
         if text is None:
             raise InvalidInputError(f"plan {plan.id} has no stored blueprint to plan again; give the file")
         return (await self.plan_blueprint(text, f"blueprint #{plan.blueprint_id}")).plan
+
+    async def recorded_blueprint(
+        self, stack: str, overrides: dict[str, dict[str, Any]] | None = None, drop: str | None = None
+    ) -> str:
+        """A blueprint of the stack as recorded (its environment kept, so the approval policy sees the same
+        stack), with ``overrides`` merged into named resources' specs and ``drop`` left out: how surfaces
+        plan an operation on one resource (stop it, remove it) as an ordinary plan."""
+        history = await self._store.deployments.history(stack)
+        if not history:
+            raise InvalidInputError(f"stack '{stack}' has no recorded deployment to start from")
+        latest = max(history, key=lambda d: d.revision)
+        environment = (await self.get(latest.plan_id)).environment
+        records = await self._store.stacks.resources(stack)
+        if drop is not None:
+            needing = sorted(r.name for r in records if drop in r.dependencies)
+            if needing:
+                raise InvalidInputError(
+                    f"{', '.join(needing)} depend(s) on {drop}; destroy the stack '{stack}' instead, or those first"
+                )
+        overrides = overrides or {}
+        resources = [
+            {
+                "type": r.type,
+                "name": r.name,
+                "provider": r.provider,
+                "specs": {**r.specs, **overrides.get(r.name, {})},
+                "dependencies": list(r.dependencies),
+            }
+            for r in records
+            if r.name != drop
+        ]
+        document: dict[str, Any] = {"version": "1.0", "name": stack, "resources": resources}
+        if environment is not None:
+            document["metadata"] = {"environment": environment}
+        return json.dumps(document, indent=2)
 
     async def plan_import(self, stack: str, resource: DesiredResource) -> Plan:
         """Record a resource that already exists (and now carries ALMA's ownership marker) in ``stack``;

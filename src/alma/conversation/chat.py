@@ -1,0 +1,498 @@
+"""Chat: a message carried from its reading to an operation — a plan shown with its risk decision, an
+IPR opened, or, once the person confirms the plan they saw, a run of the normal deployment pipeline.
+
+This module is longer than most because it is the one place where each intent becomes an operation
+(deploy, destroy, start/stop/restart, scale, rollback, status/list, design, troubleshoot) and where
+the confirmation of a plan is checked; the reading itself, the risk matrix and the voice stay in
+``service``, ``risk`` and ``personas``.
+
+The rules, in order, for every plan made here:
+
+1. a plan that changes nothing is said so, and nothing waits;
+2. destructive (by the words, or by the plan's deletes and replaces) and frustrated: **block**, with the
+   reason and a safe next step; nothing waits;
+3. a plan the approval policy gates (``approval_reasons``): an IPR is opened for it and someone else
+   must approve it; the chat never applies it;
+4. anything else waits for the person: ``yes`` or ``confirm TOKEN`` (the token bound to the plan's id and
+   hash, ``plan_subject``) runs exactly that plan through ``services.workflow.run``.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any, Literal
+
+from alma.conversation.frustration import session_score
+from alma.conversation.intent import IntentName
+from alma.conversation.parser import IntentParser
+from alma.conversation.personas import Persona, reply
+from alma.conversation.risk import (
+    RiskDecision,
+    confirmation_token,
+    decide,
+    plan_is_destructive,
+    plan_subject,
+    token_matches,
+)
+from alma.conversation.service import HISTORY, Interpretation
+from alma.errors import InvalidInputError
+from alma.planning import Plan, render_plan
+from alma.services.approvals import approval_reasons
+
+if TYPE_CHECKING:
+    from alma.bootstrap import Services
+    from alma.services import ResourceRecord
+    from alma.services.sessions import SessionService
+    from alma.workflow import RunResult
+
+Outcome = Literal["answered", "planned", "nothing_to_do", "blocked", "ipr_opened", "applied", "failed", "cancelled"]
+PROVIDERS = ("fake", "proxmox", "docker", "kubernetes")
+_PROVIDER_WORDS = {"k8s": "kubernetes", "pve": "proxmox", **{p: p for p in PROVIDERS}}
+_CONFIRM = re.compile(r"confirm\s+(cfm-[0-9a-f]{20})", re.IGNORECASE)
+_YES = frozenset({"yes", "y", "yes please", "yep", "confirm", "confirmed", "apply", "apply it"})
+_NO = frozenset({"no", "n", "nope", "cancel", "no thanks"})
+_STATE_KEY = "chat"
+CAPABILITIES = (
+    'I can deploy ("deploy a postgres database"), show status and lists ("list all resources"), '
+    "start, stop or restart a resource, destroy a stack or a resource, roll a stack back, design a system "
+    'with the council\'s review ("design an HA web app with a database"), and help troubleshoot '
+    '("web-01 won\'t start, why?"). Every change is a plan you see first.'
+)
+
+
+def new_session_id() -> str:
+    return f"chat-{uuid.uuid4().hex[:12]}"
+
+
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """A table the turn shows: state, events, the council's findings."""
+
+    title: str
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+    def as_json(self) -> dict[str, Any]:
+        return {"title": self.title, "columns": list(self.columns), "rows": [list(r) for r in self.rows]}
+
+
+@dataclass(frozen=True, slots=True)
+class ChatTurn:
+    """What one message led to. ``plan`` is the plan shown (render it with ``render_plan``); ``run`` the
+    pipeline's result when a confirmed plan was applied; ``ipr`` the IPR opened for a gated plan."""
+
+    session: str
+    intent: str  # an IntentName, or "confirm" for a confirmation
+    persona: Persona
+    reply: str
+    outcome: Outcome
+    risk: RiskDecision | None = None
+    plan: Plan | None = None
+    ipr: int | None = None
+    run: RunResult | None = None
+    listings: tuple[Listing, ...] = ()
+    blueprint: str | None = None
+    interpretation: Interpretation | None = None
+
+    @property
+    def plan_text(self) -> str | None:
+        return render_plan(self.plan) if self.plan is not None else None
+
+    def as_json(self) -> dict[str, Any]:
+        run = self.run
+        report = (run.report or {}) if run is not None else {}
+        return {
+            "session": self.session,
+            "intent": self.intent,
+            "persona": self.persona,
+            "reply": self.reply,
+            "outcome": self.outcome,
+            "interpretation": self.interpretation.as_json() if self.interpretation is not None else None,
+            "risk": None
+            if self.risk is None
+            else {
+                "decision": self.risk.decision,
+                "frustration": self.risk.frustration,
+                "reason": self.risk.reason,
+                "next_step": self.risk.next_step,
+                "token": self.risk.token,
+            },
+            "plan": self.plan.as_json() if self.plan is not None else None,
+            "ipr": self.ipr,
+            "run": None
+            if run is None
+            else {
+                "deployment_id": report.get("deployment_id"),
+                "outcome": run.outcome,
+                "stack": report.get("stack"),
+                "revision": report.get("revision"),
+                "summary": report.get("summary", {}),
+                "error": run.error,
+            },
+            "listings": [listing.as_json() for listing in self.listings],
+            "blueprint": self.blueprint,
+        }
+
+
+class ChatService:
+    """One turn at a time over ``services``; what waits for confirmation lives in the session's state."""
+
+    def __init__(self, services: Services) -> None:
+        self._services = services
+        # Bootstrap builds the session service inside the conversation service and exposes no accessor of
+        # its own; this reaches that same instance rather than opening a second store.
+        self._sessions: SessionService = services.sessions
+        self._parser = IntentParser()
+
+    async def turn(self, text: str, session: str) -> ChatTurn:
+        stripped = text.strip()
+        said = stripped.lower().rstrip(".!")
+        match = _CONFIRM.fullmatch(stripped)
+        pending = await self._pending(session)
+        if match is not None or said in _YES:
+            token = match[1].lower() if match is not None else None
+            return await self._record(text, session, await self._confirm(session, text, token))
+        if pending is not None and said in _NO:
+            await self._set_pending(session, None)
+            turn = ChatTurn(session, "confirm", "operator", "Understood: nothing will be done.", "cancelled")
+            return await self._record(text, session, turn)
+        interpretation = await self._services.conversation.interpret(text, session)
+        try:
+            turn = await self._operate(interpretation, text, session)
+        except InvalidInputError as error:
+            turn = ChatTurn(
+                session,
+                interpretation.reading.name,
+                interpretation.persona,
+                f"{interpretation.reply} I cannot do that: {error}",
+                "answered",
+                interpretation.risk,
+            )
+        turn = replace(turn, interpretation=interpretation)
+        if turn.outcome in ("ipr_opened", "planned", "blocked", "nothing_to_do"):
+            await self._sessions.add(session, "assistant", turn.reply, self._recorded(turn))
+        return turn
+
+    # ------------------------------------------------------------------ intents → operations
+
+    async def _operate(self, interpretation: Interpretation, text: str, session: str) -> ChatTurn:
+        reading = interpretation.reading
+        name, target = reading.name, reading.target
+        base = ChatTurn(session, name, interpretation.persona, interpretation.reply, "answered", interpretation.risk)
+        if reading.cancelled:
+            await self._set_pending(session, None)
+            return replace(base, outcome="cancelled")
+        if interpretation.risk.decision == "block":  # destructive by its words: not even planned
+            await self._set_pending(session, None)
+            return replace(base, outcome="blocked")
+        if name in ("unknown", "explain"):
+            return replace(base, reply=f"{interpretation.reply} {CAPABILITIES}")
+        if name in ("status", "list"):
+            return await self._state(base, target)
+        if name == "troubleshoot":
+            return await self._troubleshoot(base, target)
+        if name == "design":
+            return await self._design(base, text)
+        if name == "update":
+            return replace(
+                base,
+                reply=f"{interpretation.reply} Changes to specs go through a blueprint: edit it and run "
+                "`alma plan FILE`, or tell me to start, stop, restart or scale a resource.",
+            )
+        if name == "plan":
+            action = self._parser.parse(text).action
+            if action is None or action == "plan":
+                return replace(base, reply=f'{interpretation.reply} Tell me what to plan, e.g. "destroy web-stack".')
+            plan = await self._plan_for(action, target, reading.scale_to, text)
+            return replace(
+                base,
+                plan=plan,
+                reply=f"{interpretation.reply} This is what {action} would do; nothing runs. "
+                'Say "go ahead" to carry it out.',
+            )
+        plan = await self._plan_for(name, target, reading.scale_to, text)
+        then = "start" if name == "restart" and _stops(plan) else None
+        return await self._offer(interpretation, session, plan, then)
+
+    async def _plan_for(self, name: IntentName, target: str | None, scale_to: int | None, text: str) -> Plan:
+        plans = self._services.plans
+        if name == "deploy":
+            generated = await self._services.generation.generate(text, provider_named(text))
+            return (await plans.plan_blueprint(generated.text, "<chat>")).plan
+        stack, record = await self._locate(target, name)
+        if name == "rollback":
+            return await plans.plan_rollback(stack)
+        if name == "destroy":
+            if record is None or len(await self._services.stacks.resources(stack)) == 1:
+                return await plans.plan_destroy(stack)
+            return await self._plan_state(stack, {}, drop=record.name)
+        if record is None:
+            raise InvalidInputError(f"'{stack}' is a stack; name the resource to {name}")
+        if name == "scale":
+            if "replicas" not in record.specs or scale_to is None:
+                raise InvalidInputError(
+                    f'to scale {record.name} tell me how many ("scale {record.name} to 3"); only services with '
+                    "replicas can be scaled here"
+                )
+            return await self._plan_state(stack, {record.name: {"replicas": scale_to}})
+        if name not in ("start", "stop", "restart"):
+            raise InvalidInputError(f"I do not know how to {name} {record.name}")
+        if "start" not in record.specs:
+            raise InvalidInputError(
+                f"{stack}/{record.name} is a {record.provider} {record.type}, which has no `start` setting: "
+                "it cannot be started or stopped"
+            )
+        start = name == "start" or (name == "restart" and record.specs["start"] is False)
+        return await self._plan_state(stack, {record.name: {"start": start}})
+
+    async def _offer(
+        self, interpretation: Interpretation, session: str, plan: Plan, then: str | None = None
+    ) -> ChatTurn:
+        """Show ``plan`` with its risk decision: block it, open its IPR, or let it wait for the person."""
+        reading = interpretation.reading
+        name = reading.name
+        if not plan.has_changes:
+            await self._set_pending(session, None)
+            return ChatTurn(
+                session,
+                name,
+                interpretation.persona,
+                f"Nothing to do: stack '{plan.stack}' already matches.",
+                "nothing_to_do",
+                interpretation.risk,
+                plan,
+            )
+        destructive = interpretation.destructive or plan_is_destructive(plan)
+        risk = decide(
+            name,
+            destructive,
+            interpretation.risk.frustration,
+            session=session,
+            subject=plan_subject(plan),
+            target=reading.target or plan.stack,
+        )
+        persona = interpretation.persona
+        if risk.decision == "block":
+            await self._set_pending(session, None)
+            return ChatTurn(session, name, persona, reply(persona, reading, risk), "blocked", risk, plan)
+        reasons = approval_reasons(plan, self._services.settings)
+        if reasons:
+            await self._set_pending(session, None)
+            view = await self._services.iprs.create(plan)
+            number = view.ipr.id
+            said = reply(persona, reading, replace(risk, decision="allow", token=None))
+            return ChatTurn(
+                session,
+                name,
+                persona,
+                f"{said} This plan needs review ({'; '.join(reasons)}), so I opened IPR #{number} instead of "
+                f"applying it. Someone other than {view.ipr.author} must approve it (`alma ipr review {number} "
+                f"--approve`); then `alma ipr apply {number}` applies exactly this plan. Nothing was changed.",
+                "ipr_opened",
+                risk,
+                plan,
+                ipr=number,
+            )
+        token = confirmation_token(session, plan_subject(plan))
+        risk = replace(risk, token=token)
+        await self._set_pending(session, {"plan_id": plan.id, "intent": name, "then": then, "target": reading.target})
+        if risk.decision == "confirm":
+            said = f"{reply(persona, reading, risk)} (Type `confirm {token}`, or answer yes.)"
+        else:
+            said = f"{reply(persona, reading, risk)} Apply this plan? Answer yes, or type `confirm {token}`."
+        return ChatTurn(session, name, persona, said, "planned", risk, plan)
+
+    # ------------------------------------------------------------------ confirmation → the pipeline
+
+    async def _confirm(self, session: str, text: str, token: str | None) -> ChatTurn:
+        pending = await self._pending(session)
+        if pending is None:
+            return ChatTurn(session, "confirm", "operator", "Nothing is waiting for your confirmation.", "answered")
+        plan = await self._services.plans.get(pending["plan_id"])
+        if token is not None and not token_matches(token, session, plan_subject(plan)):
+            return ChatTurn(
+                session,
+                "confirm",
+                "operator",
+                f"That token does not match the plan waiting for confirmation (plan {plan.id}); nothing was done.",
+                "answered",
+                plan=plan,
+            )
+        turns = await self._sessions.turns(session, HISTORY)
+        earlier = [t.text for t in turns if t.role == "user"]
+        failures = sum(1 for t in turns if t.data.get("outcome") == "failed")
+        intent: IntentName = pending["intent"]
+        destructive = plan_is_destructive(plan) or intent in ("destroy", "stop", "restart", "rollback")
+        risk = decide(
+            intent,
+            destructive,
+            session_score([*earlier, text], failures),
+            session=session,
+            subject=plan_subject(plan),
+            target=pending.get("target") or plan.stack,
+        )
+        if risk.decision == "block":
+            await self._set_pending(session, None)
+            said = f"I will not do this now: {risk.reason}. Safe next step: {risk.next_step}."
+            return ChatTurn(session, "confirm", "operator", said, "blocked", risk, plan)
+        if approval_reasons(plan, self._services.settings):  # the policy changed since the plan was shown
+            await self._set_pending(session, None)
+            view = await self._services.iprs.create(plan)
+            said = (
+                f"This plan now needs review, so I opened IPR #{view.ipr.id} instead of applying it; someone "
+                "other than you must approve it. Nothing was changed."
+            )
+            return ChatTurn(session, "confirm", "operator", said, "ipr_opened", risk, plan, ipr=view.ipr.id)
+        await self._set_pending(session, None)
+        run = await self._services.workflow.run(plan.id)
+        said = _ran(plan, run)
+        if run.outcome != "succeeded":
+            return ChatTurn(session, "confirm", "operator", said, "failed", risk, plan, run=run)
+        if pending.get("then") == "start" and pending.get("target"):
+            stack, _ = await self._locate(pending["target"], "start")
+            start = await self._plan_state(stack, {pending["target"]: {"start": True}})
+            token = confirmation_token(session, plan_subject(start))
+            await self._set_pending(
+                session, {"plan_id": start.id, "intent": "start", "then": None, "target": pending["target"]}
+            )
+            said += f" Now the start, to finish the restart: answer yes, or type `confirm {token}`."
+            return ChatTurn(session, "confirm", "operator", said, "planned", replace(risk, token=token), start, run=run)
+        return ChatTurn(session, "confirm", "operator", said, "applied", risk, plan, run=run)
+
+    # ------------------------------------------------------------------ reading state
+
+    async def _state(self, base: ChatTurn, target: str | None) -> ChatTurn:
+        stacks = self._services.stacks
+        if target is None:
+            records = await stacks.resources()
+        elif target in {s.name for s in await stacks.stacks()}:
+            records = await stacks.resources(target)
+        else:
+            records = [r for r in await stacks.resources() if r.name == target]
+            if not records:
+                return replace(base, reply=f"{base.reply} {await self._unknown(target)}")
+        if not records:
+            return replace(base, reply=f'{base.reply} No resources are recorded yet; say "deploy …" to make some.')
+        listing = _resources_listing("resources" if target is None else target, records)
+        return replace(base, reply=f"{base.reply} {len(records)} resource(s).", listings=(listing,))
+
+    async def _troubleshoot(self, base: ChatTurn, target: str | None) -> ChatTurn:
+        if target is None:
+            return base
+        stack, record = await self._locate(target, "troubleshoot")
+        events = await self._services.stacks.events(stack)
+        recent = [e for e in events if record is None or e.resource in (record.name, None)][-8:]
+        rows = tuple((e.at.isoformat()[:19], e.kind, e.resource or "", e.message) for e in recent)
+        listings = [Listing(f"recent events of {target}", ("AT (UTC)", "EVENT", "RESOURCE", "MESSAGE"), rows)]
+        records = [record] if record is not None else await self._services.stacks.resources(stack)
+        listings.insert(0, _resources_listing(target, records))
+        return replace(base, listings=tuple(listings))
+
+    async def _design(self, base: ChatTurn, text: str) -> ChatTurn:
+        report = await self._services.generation.convene(text, provider_named(text))
+        decree = report.decree
+        rows = tuple(
+            (f.severity, f.reviewer, f.resource or "(stack)", f.message, f.fix or "-") for f in decree.findings
+        )
+        listing = Listing("the council's findings", ("SEVERITY", "REVIEWER", "RESOURCE", "FINDING", "FIX"), rows)
+        summary = (
+            f"The council ({', '.join(decree.reviewers)}) reviewed it: {decree.verdict.replace('_', ' ')}, "
+            f"{len(decree.fixes)} fix(es) applied, {len(decree.open_findings)} finding(s) open, estimated "
+            f'{decree.cost["total"]:.2f} {decree.cost["currency"]}/month. Say "deploy …" to plan it.'
+        )
+        return replace(base, reply=f"{base.reply} {summary}", listings=(listing,), blueprint=report.text)
+
+    async def _locate(self, target: str | None, doing: str) -> tuple[str, ResourceRecord | None]:
+        """The stack ``target`` names, or the stack holding the resource it names (and that resource)."""
+        if target is None:
+            raise InvalidInputError(f"which stack or resource should I {doing}? {await self._unknown(None)}")
+        stacks = self._services.stacks
+        if target in {s.name for s in await stacks.stacks()}:
+            return target, None
+        matches = [r for r in await stacks.resources() if r.name == target]
+        if len(matches) > 1:
+            where = ", ".join(sorted(r.stack for r in matches))
+            raise InvalidInputError(f"'{target}' is a resource in several stacks ({where}); name the stack")
+        if not matches:
+            raise InvalidInputError(await self._unknown(target))
+        return matches[0].stack, matches[0]
+
+    async def _unknown(self, target: str | None) -> str:
+        known = sorted(s.name for s in await self._services.stacks.stacks())
+        what = f"I know no stack or resource named '{target}'; " if target else ""
+        return what + (f"known stacks: {', '.join(known)}." if known else "no stack has been deployed yet.")
+
+    async def _plan_state(self, stack: str, overrides: dict[str, dict[str, Any]], drop: str | None = None) -> Plan:
+        text = await self._services.plans.recorded_blueprint(stack, overrides, drop)
+        return (await self._services.plans.plan_blueprint(text, f"<chat {stack}>")).plan
+
+    # ------------------------------------------------------------------ the session
+
+    async def _pending(self, session: str) -> dict[str, Any] | None:
+        chat = (await self._sessions.state(session)).get(_STATE_KEY)
+        pending = chat.get("pending") if isinstance(chat, dict) else None
+        return pending if isinstance(pending, dict) and isinstance(pending.get("plan_id"), str) else None
+
+    async def _set_pending(self, session: str, pending: dict[str, Any] | None) -> None:
+        state = await self._sessions.state(session)
+        await self._sessions.save_state(session, {**state, _STATE_KEY: {"pending": pending}})
+
+    async def _record(self, text: str, session: str, turn: ChatTurn) -> ChatTurn:
+        """A turn the conversation service did not read (a confirmation): both sides kept in the session."""
+        await self._sessions.add(session, "user", text, {"intent": "confirm"})
+        await self._sessions.add(session, "assistant", turn.reply, self._recorded(turn))
+        return turn
+
+    @staticmethod
+    def _recorded(turn: ChatTurn) -> dict[str, Any]:
+        return {
+            "outcome": turn.outcome,
+            "plan_id": turn.plan.id if turn.plan is not None else None,
+            "ipr": turn.ipr,
+            "decision": turn.risk.decision if turn.risk is not None else None,
+        }
+
+
+def provider_named(text: str) -> str:
+    """The engine a message names ("… on docker"), the fake one when it names none."""
+    for word in re.findall(r"[a-z0-9]+", text.lower()):
+        if word in _PROVIDER_WORDS:
+            return _PROVIDER_WORDS[word]
+    return "fake"
+
+
+def _stops(plan: Plan) -> bool:
+    return any(c.path == "start" and c.after is False for a in plan.actions for c in a.changes)
+
+
+def _ran(plan: Plan, run: RunResult) -> str:
+    report = run.report or {}
+    if run.outcome == "succeeded":
+        summary = report.get("summary", {})
+        done = ", ".join(f"{summary[k]} {v}" for k, v in _VERBS.items() if summary.get(k)) or "no changes"
+        return f"Applied: stack '{plan.stack}' is at revision {report.get('revision')} ({done})."
+    if run.outcome == "waiting":
+        return f"The pipeline is waiting for approval of IPR #{(run.waiting_for or {}).get('ipr')}."
+    failures = "; ".join(f"{f['resource']}: {f['error']}" for f in report.get("failures", []))
+    detail = run.error or failures or "see `alma events " + plan.stack + "`"
+    return f"The apply {run.outcome}: {detail}. State records what was done; `alma rollback {plan.stack}` undoes it."
+
+
+_VERBS = {"create": "created", "update": "updated", "replace": "replaced", "delete": "destroyed"}
+
+
+def _resources_listing(title: str, records: list[ResourceRecord]) -> Listing:
+    rows = tuple(
+        (
+            r.stack,
+            r.name,
+            r.type,
+            r.provider,
+            r.status,
+            ", ".join(f"{k}={v}" for k, v in sorted(r.specs.items()) if v not in (None, [], {}, "")),
+        )
+        for r in records
+    )
+    return Listing(title, ("STACK", "NAME", "TYPE", "PROVIDER", "STATUS", "SPECS"), rows)
