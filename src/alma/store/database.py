@@ -39,7 +39,7 @@ def _json_dumps(value: Any) -> str:
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
-    for pragma in ("journal_mode=WAL", "synchronous=FULL", "foreign_keys=ON", "busy_timeout=30000"):
+    for pragma in ("busy_timeout=30000", "journal_mode=WAL", "synchronous=FULL", "foreign_keys=ON"):
         cursor.execute(f"PRAGMA {pragma}")
     cursor.close()
 
@@ -67,11 +67,9 @@ class Database:
 
     async def migrate(self) -> None:
         """Bring the schema to the newest revision; cheap when it already is. Several processes may start
-        on a fresh database at once: one migrates while the others wait, then find it current."""
+        on a fresh database at once: one migrates (and, on SQLite, switches the file to WAL) while the others
+        wait, then find it current."""
         try:
-            async with self.engine.begin() as conn:
-                if await _current_revision(conn) == HEAD:
-                    return
             async with self._migration_guard(), self.engine.begin() as conn:
                 if not self.is_sqlite:
                     await conn.execute(sa.text("SELECT pg_advisory_xact_lock(7355608)"))  # ALMA's migrations
