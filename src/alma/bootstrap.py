@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from types import TracebackType
 from typing import TYPE_CHECKING
 
 from alma.engines import EngineContext, EngineRegistry
+from alma.errors import ConfigurationError
 from alma.services import (
     BlueprintLibrary,
     BlueprintService,
@@ -24,6 +26,7 @@ from alma.store import Database, Store
 
 if TYPE_CHECKING:
     from alma.conversation import ConversationService
+    from alma.conversation.llm_fallback import LLMIntentFallback
     from alma.services.generation import GenerationService
     from alma.services.sessions import SessionService
     from alma.workflow.runner import WorkflowService
@@ -47,6 +50,7 @@ class Services:
 
     _workflow: WorkflowService | None = None
     _conversation: ConversationService | None = None
+    _closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
 
     @property
     def workflow(self) -> WorkflowService:
@@ -70,8 +74,32 @@ class Services:
         if self._conversation is None:
             from alma.conversation import ConversationService
 
-            self._conversation = ConversationService(self.sessions)
+            self._conversation = ConversationService(self.sessions, fallback=self._intent_fallback())
         return self._conversation
+
+    def _intent_fallback(self) -> LLMIntentFallback | None:
+        """The LLM the settings name, used only for sentences the grammar cannot read."""
+        settings = self.settings
+        if settings.llm_base_url is None:
+            return None
+        from alma.conversation.llm_fallback import LLMIntentFallback
+        from alma.llm import LLMConfig, OpenAICompatibleBackend
+
+        if settings.llm_model is None:
+            raise ConfigurationError("ALMA_LLM_BASE_URL is set but ALMA_LLM_MODEL is not: name the model to use")
+        backend = OpenAICompatibleBackend(
+            LLMConfig(
+                base_url=settings.llm_base_url,
+                model=settings.llm_model,
+                api_key=settings.llm_api_key,
+                temperature=settings.llm_temperature,
+                max_tokens=settings.llm_max_tokens,
+                timeout_s=settings.llm_timeout_s,
+                json_mode=settings.llm_json_mode,
+            )
+        )
+        self._closers.append(backend.aclose)
+        return LLMIntentFallback(backend)
 
     @property
     def sessions(self) -> SessionService:
@@ -88,6 +116,8 @@ class Services:
         return GenerationService(self.settings, self.blueprints)
 
     async def aclose(self) -> None:
+        for close in self._closers:
+            await close()
         try:
             await self._engines.aclose()
         finally:

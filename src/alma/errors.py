@@ -12,6 +12,7 @@ AlmaError
 │   ├── ApprovalRequiredError    the plan needs an approved Infrastructure Pull Request
 │   └── NotBuiltError            a capability that is not built yet says so, and does nothing
 ├── ConfigurationError           settings or database unusable                              (exit 1)
+├── UpstreamError                a service ALMA relies on (a language model) failed          (exit 3)
 └── EngineError                  raised by engines, translated at their boundary           (exit 3)
     ├── TransientEngineError     worth retrying (timeouts, locks, rate limits)
     ├── PermanentEngineError     retrying will not help
@@ -80,6 +81,10 @@ class ApprovalRequiredError(RefusedError):
 
 class NotBuiltError(RefusedError):
     """A capability ALMA does not have yet: a clear refusal, never a pretend success."""
+
+
+class UpstreamError(AlmaError):
+    """A service ALMA relies on, other than an engine (a language model), answered with a failure."""
 
 
 class ConfigurationError(AlmaError):

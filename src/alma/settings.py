@@ -7,7 +7,7 @@ import getpass
 import json
 import os
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, NonNegativeInt, PositiveInt, SecretStr, field_validator
 from pydantic_settings import (
@@ -67,6 +67,15 @@ class Settings(BaseSettings):
     api_max_body_bytes: PositiveInt = 16 * 1024 * 1024
     api_cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
     api_rate_limit_per_minute: PositiveInt = 600  # per key, per replica
+
+    # An LLM (OpenAI-compatible HTTP) for what the deterministic paths cannot read; unset: none is used.
+    llm_base_url: str | None = None
+    llm_api_key: SecretStr | None = None
+    llm_model: str | None = None
+    llm_temperature: float = Field(default=0.0, ge=0, le=2)
+    llm_max_tokens: PositiveInt = 512
+    llm_timeout_s: float = Field(default=60.0, gt=0)
+    llm_json_mode: Literal["json_schema", "json_object_schema", "json_object"] = "json_schema"
 
     # Approval (Infrastructure Pull Requests): which plans need one, and what approves them.
     approvals_required: PositiveInt = 1

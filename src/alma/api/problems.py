@@ -18,6 +18,7 @@ from alma.errors import (
     EngineError,
     InvalidInputError,
     RefusedError,
+    UpstreamError,
 )
 
 PROBLEM = "application/problem+json"
@@ -32,7 +33,7 @@ def status_for(error: AlmaError) -> int:
         return 409
     if isinstance(error, ApprovalRequiredError | RefusedError):
         return 403
-    if isinstance(error, EngineError):
+    if isinstance(error, EngineError | UpstreamError):
         return 502
     if isinstance(error, ConfigurationError):
         return 503

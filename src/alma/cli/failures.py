@@ -20,6 +20,7 @@ from alma.errors import (
     ConflictError,
     EngineError,
     RefusedError,
+    UpstreamError,
 )
 
 OK, INVALID, USAGE, FAILED, CONFLICT, REFUSED = 0, 1, 2, 3, 4, 5
@@ -30,7 +31,7 @@ def exit_code_for(error: AlmaError) -> int:
         return CONFLICT
     if isinstance(error, RefusedError):
         return REFUSED
-    if isinstance(error, EngineError):
+    if isinstance(error, EngineError | UpstreamError):
         return FAILED
     return INVALID
 

@@ -14,6 +14,7 @@ from typing import Any
 from alma.conversation.focus import Focus, Resolved
 from alma.conversation.frustration import session_score
 from alma.conversation.intent import is_destructive
+from alma.conversation.llm_fallback import LLMIntentFallback
 from alma.conversation.parser import IntentParser
 from alma.conversation.personas import Persona, persona_for, reply
 from alma.conversation.risk import RiskDecision, decide
@@ -45,13 +46,18 @@ class Interpretation:
 
 
 class ConversationService:
-    def __init__(self, sessions: SessionService, parser: IntentParser | None = None) -> None:
+    def __init__(
+        self, sessions: SessionService, parser: IntentParser | None = None, fallback: LLMIntentFallback | None = None
+    ) -> None:
         self._sessions = sessions
         self._parser = parser or IntentParser()
+        self._fallback = fallback  # an LLM for what the grammar cannot read, when one is configured
 
     async def interpret(self, text: str, session_id: str | None = None) -> Interpretation:
         """Read ``text`` in its session (none: no context, nothing saved)."""
         parsed = self._parser.parse(text)
+        if self._fallback is not None:
+            parsed = await self._fallback.parse(text, parsed)  # only asks the model about "unknown"
         state: dict[str, Any] = {}
         earlier: list[str] = []
         failures = 0
