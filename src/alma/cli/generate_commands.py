@@ -8,37 +8,22 @@ it exits 0 whatever its verdict, and 1 only when its input cannot be used.
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import TypeVar
 
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from alma.bootstrap import Services, build
+from alma.bootstrap import Services
+from alma.cli.commands import run_with_services
 from alma.cli.failures import reported
 from alma.cli.output import print_json, stderr, stdout
 from alma.errors import InvalidInputError
 from alma.services import read_text
 from alma.services.generation import CouncilReport, GeneratedBlueprint
-from alma.settings import Settings
 
-T = TypeVar("T")
 SEVERITY_STYLE = {"info": "dim", "low": "cyan", "medium": "yellow", "high": "red", "critical": "bold red"}
 VERDICT_STYLE = {"approved": "green", "approved_with_fixes": "yellow", "changes_requested": "red"}
-
-
-def _with_services(body: Callable[[Services], Awaitable[T]]) -> T:
-    async def main() -> T:
-        services = await build(Settings())
-        try:
-            return await body(services)
-        finally:
-            await services.aclose()
-
-    return asyncio.run(main())
 
 
 def generate(text: str, provider: str, out: str | None, json_output: bool) -> None:
@@ -47,7 +32,7 @@ def generate(text: str, provider: str, out: str | None, json_output: bool) -> No
         async def body(services: Services) -> GeneratedBlueprint:
             return await services.generation.generate(text, provider)
 
-        result = _with_services(body)
+        result = run_with_services(body)
         if out:
             _write(out, result.text)
         if json_output:
@@ -89,7 +74,7 @@ def council(text: str, provider: str, json_output: bool) -> None:
                 return await services.generation.convene_on_blueprint(blueprint_text, text)
             return await services.generation.convene(text, provider)
 
-        report = _with_services(body)
+        report = run_with_services(body)
         if json_output:
             print_json(report.as_json())
             return

@@ -2,6 +2,8 @@
 
 Field names follow the CLI's ``--json`` contracts (README), so a script and an agent read the same shapes.
 Records from the services are read through Protocols of their fields, so this surface needs no store types.
+It is long because it is a catalogue: one small model per tool output, kept together so the contract reads in
+one place.
 """
 
 from __future__ import annotations
