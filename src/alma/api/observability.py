@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import logging
+import re
 import time
+import uuid
 from collections.abc import Awaitable, Callable
 
 from fastapi import FastAPI, Request, Response
@@ -45,6 +49,16 @@ class RateLimiter:
         return True
 
 
+REQUEST_ID = "x-request-id"
+_SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+log = logging.getLogger("alma.api")
+
+
+def _request_id(given: str | None) -> str:
+    """The caller's id when it is a plain token (so it can be logged as is), else a new one."""
+    return given if given and _SAFE_ID.match(given) else uuid.uuid4().hex
+
+
 def _route_template(request: Request) -> str:
     """The route's template, not the URL (label values must stay few): path parameters put back as names."""
     if request.scope.get("route") is None:
@@ -61,14 +75,33 @@ def install(app: FastAPI, per_minute: int) -> None:
 
     @app.middleware("http")
     async def observe(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        request_id = _request_id(request.headers.get(REQUEST_ID))
         key = request.headers.get("x-api-key") or request.headers.get("authorization")
         if key and not limiter.allow(key):
-            return problems.problem(429, "Too many requests", f"more than {per_minute} requests a minute for this key")
+            refused = problems.problem(
+                429, "Too many requests", f"more than {per_minute} requests a minute for this key"
+            )
+            refused.headers[REQUEST_ID] = request_id
+            return refused
         started = time.perf_counter()
         response = await call_next(request)
+        elapsed = time.perf_counter() - started
         route = _route_template(request)
         metrics.requests.labels(request.method, route, str(response.status_code)).inc()
-        metrics.latency.labels(request.method, route).observe(time.perf_counter() - started)
+        metrics.latency.labels(request.method, route).observe(elapsed)
+        response.headers[REQUEST_ID] = request_id
+        # One structured line per request; never a key or a body.
+        log.info(
+            json.dumps(
+                {
+                    "request_id": request_id,
+                    "method": request.method,
+                    "route": route,
+                    "status": response.status_code,
+                    "ms": round(elapsed * 1000, 1),
+                }
+            )
+        )
         return response
 
     @app.get("/metrics", include_in_schema=False)

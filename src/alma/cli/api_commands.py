@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from alma.bootstrap import Services
@@ -17,6 +18,7 @@ def serve(host: str, port: int) -> None:
 
         from alma.api import create_app
 
+        logging.basicConfig(level=logging.INFO, format="%(message)s")  # request lines are JSON already
         uvicorn.run(create_app(Settings()), host=host, port=port, log_level="info")
 
 

@@ -247,3 +247,12 @@ async def test_graphql_reads_stacks_resources_and_deployments_with_a_key(api: Ap
     assert (stack["name"], stack["revision"], stack["resourceCount"]) == ("web", 1, 2)
     assert {r["name"]: r["specs"]["cores"] for r in stack["resources"]} == {"app": 2, "net": 1}
     assert stack["deployments"] == [{"revision": 1, "status": "succeeded"}]
+
+
+async def test_every_answer_carries_a_request_id_and_a_safe_given_one_is_kept(api: Api) -> None:
+    fresh = await api.client.get("/health")
+    assert len(fresh.headers["x-request-id"]) == 32
+    kept = await api.client.get("/api/v1/stacks", headers={**api.as_("eve"), "X-Request-ID": "trace-42"})
+    assert kept.headers["x-request-id"] == "trace-42"
+    odd = await api.client.get("/health", headers={"X-Request-ID": "bad id\nwith newline"})
+    assert odd.headers["x-request-id"] != "bad id\nwith newline"
