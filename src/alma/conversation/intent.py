@@ -8,7 +8,7 @@ operation the plan has the last word (see ``risk.py``).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 IntentName = Literal[
     "deploy",
@@ -27,23 +27,7 @@ IntentName = Literal[
     "explain",
     "unknown",
 ]
-INTENTS: tuple[IntentName, ...] = (
-    "deploy",
-    "destroy",
-    "start",
-    "stop",
-    "restart",
-    "scale",
-    "update",
-    "status",
-    "list",
-    "plan",
-    "rollback",
-    "design",
-    "troubleshoot",
-    "explain",
-    "unknown",
-)
+INTENTS: tuple[IntentName, ...] = get_args(IntentName)
 # Intents that only read or talk: the risk guard always allows them.
 READ_INTENTS: frozenset[IntentName] = frozenset(
     {"status", "list", "plan", "design", "troubleshoot", "explain", "unknown"}

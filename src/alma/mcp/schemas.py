@@ -1,22 +1,21 @@
 """What the tools return: typed, structured outputs (each tool publishes its model as its outputSchema).
 
 Field names follow the CLI's ``--json`` contracts (README), so a script and an agent read the same shapes.
-Records from the services are read through Protocols of their fields, so this surface needs no store types.
+Records come typed from the services (which re-export the store's read records), never from the store.
 It is long because it is a catalogue: one small model per tool output, kept together so the contract reads in
 one place.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import Any, Literal, Protocol
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
 from alma.conversation import IntentName, Persona
 from alma.conversation.risk import Decision
 from alma.planning import Plan, render_plan
-from alma.services import EngineStatus, IprView
+from alma.services import DeploymentRecord, EngineStatus, IprView, LockRecord, ResourceRecord, StackSummary
 from alma.workflow import RunResult
 
 
@@ -294,79 +293,11 @@ class GeneratedOut(BaseModel):
     next_step: str
 
 
-class StackLike(Protocol):
-    @property
-    def name(self) -> str: ...
-    @property
-    def revision(self) -> int: ...
-    @property
-    def resources(self) -> int: ...
-    @property
-    def updated_at(self) -> dt.datetime: ...
-
-
-class ResourceLike(Protocol):
-    @property
-    def stack(self) -> str: ...
-    @property
-    def name(self) -> str: ...
-    @property
-    def type(self) -> str: ...
-    @property
-    def provider(self) -> str: ...
-    @property
-    def status(self) -> str: ...
-    @property
-    def specs(self) -> dict[str, Any]: ...
-    @property
-    def dependencies(self) -> list[str]: ...
-    @property
-    def external_id(self) -> str | None: ...
-    @property
-    def revision(self) -> int: ...
-    @property
-    def updated_at(self) -> dt.datetime: ...
-
-
-class LockLike(Protocol):
-    @property
-    def holder(self) -> str: ...
-    @property
-    def reason(self) -> str: ...
-    @property
-    def acquired_at(self) -> dt.datetime: ...
-    @property
-    def expires_at(self) -> dt.datetime: ...
-
-
-class DeploymentLike(Protocol):
-    @property
-    def id(self) -> str: ...
-    @property
-    def revision(self) -> int: ...
-    @property
-    def status(self) -> str: ...
-    @property
-    def kind(self) -> str: ...
-    @property
-    def plan_id(self) -> str: ...
-    @property
-    def actor(self) -> str: ...
-    @property
-    def started_at(self) -> dt.datetime: ...
-    @property
-    def finished_at(self) -> dt.datetime | None: ...
-    @property
-    def summary(self) -> dict[str, Any]: ...
-    @property
-    def error(self) -> str | None: ...
-
-
-def stack_out(s: StackLike) -> StackOut:
+def stack_out(s: StackSummary) -> StackOut:
     return StackOut(name=s.name, revision=s.revision, resources=s.resources, updated_at=s.updated_at.isoformat())
 
 
-def resource_out(r: ResourceLike) -> ResourceOut:
+def resource_out(r: ResourceRecord) -> ResourceOut:
     return ResourceOut(
         stack=r.stack,
         name=r.name,
@@ -381,7 +312,7 @@ def resource_out(r: ResourceLike) -> ResourceOut:
     )
 
 
-def lock_out(lock: LockLike | None) -> LockOut | None:
+def lock_out(lock: LockRecord | None) -> LockOut | None:
     if lock is None:
         return None
     return LockOut(
@@ -392,7 +323,7 @@ def lock_out(lock: LockLike | None) -> LockOut | None:
     )
 
 
-def deployment_out(d: DeploymentLike) -> DeploymentOut:
+def deployment_out(d: DeploymentRecord) -> DeploymentOut:
     return DeploymentOut(
         deployment_id=d.id,
         revision=d.revision,

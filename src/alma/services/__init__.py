@@ -14,7 +14,7 @@ from alma.services.library import BlueprintLibrary
 from alma.services.plans import PlanResult, PlanService
 from alma.services.recording import ApplyProgress
 from alma.services.stacks import StackService
-from alma.store import DeploymentRecord, EventRecord, ResourceRecord
+from alma.store import DeploymentRecord, EventRecord, LockRecord, ResourceRecord, StackSummary
 
 __all__ = [
     "ApplyProgress",
@@ -33,10 +33,12 @@ __all__ = [
     "IprView",
     "KeyService",
     "LoadedBlueprint",
+    "LockRecord",
     "PlanResult",
     "PlanService",
     "Replay",
     "ResourceRecord",
     "StackService",
+    "StackSummary",
     "read_text",
 ]
