@@ -8,31 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from alma.diagnostics import Diagnostic
-from alma.engines import EngineContext, EngineRegistry
-from alma.engines.memory import MemoryKeyValueStore
-from alma.errors import BlueprintInvalidError
 from alma.services import BlueprintService
-from tests.conftest import make_settings
-
-HEADER = 'version: "1.0"\nname: web\nresources:\n'
+from tests.unit.services.test_blueprint_service import HEADER, make_service, one_resource, refused
 
 
 @pytest.fixture
 def service(tmp_path: Path) -> BlueprintService:
-    settings = make_settings(tmp_path)
-    return BlueprintService(settings, EngineRegistry(EngineContext(settings, lambda namespace: MemoryKeyValueStore())))
-
-
-def refused(service: BlueprintService, text: str) -> list[Diagnostic]:
-    with pytest.raises(BlueprintInvalidError) as caught:
-        service.load(text, "bp.yaml")
-    return caught.value.diagnostics
-
-
-def one_resource(rtype: str, specs: str) -> str:
-    """A blueprint whose one resource's specs are written on line 7, starting at column 5."""
-    return HEADER + f"  - type: {rtype}\n    name: one\n    provider: fake\n    specs: {specs}\n"
+    return make_service(tmp_path)
 
 
 def json_blueprint(specs_text: str) -> str:
