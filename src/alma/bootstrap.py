@@ -27,6 +27,7 @@ from alma.store import Database, Store
 if TYPE_CHECKING:
     from alma.conversation import ConversationService
     from alma.conversation.llm_fallback import LLMIntentFallback
+    from alma.llm import LLMBackend
     from alma.services.generation import GenerationService
     from alma.services.sessions import SessionService
     from alma.workflow.runner import WorkflowService
@@ -50,6 +51,8 @@ class Services:
 
     _workflow: WorkflowService | None = None
     _conversation: ConversationService | None = None
+    _llm: LLMBackend | None = None
+    _llm_built: bool = False
     _closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
 
     @property
@@ -79,27 +82,23 @@ class Services:
 
     def _intent_fallback(self) -> LLMIntentFallback | None:
         """The LLM the settings name, used only for sentences the grammar cannot read."""
-        settings = self.settings
-        if settings.llm_base_url is None:
+        backend = self.llm
+        if backend is None:
             return None
         from alma.conversation.llm_fallback import LLMIntentFallback
-        from alma.llm import LLMConfig, OpenAICompatibleBackend
 
-        if settings.llm_model is None:
-            raise ConfigurationError("ALMA_LLM_BASE_URL is set but ALMA_LLM_MODEL is not: name the model to use")
-        backend = OpenAICompatibleBackend(
-            LLMConfig(
-                base_url=settings.llm_base_url,
-                model=settings.llm_model,
-                api_key=settings.llm_api_key,
-                temperature=settings.llm_temperature,
-                max_tokens=settings.llm_max_tokens,
-                timeout_s=settings.llm_timeout_s,
-                json_mode=settings.llm_json_mode,
-            )
-        )
-        self._closers.append(backend.aclose)
         return LLMIntentFallback(backend)
+
+    @property
+    def llm(self) -> LLMBackend | None:
+        """The one language-model backend the settings name (built once, closed with the services), or
+        ``None`` when none is configured: callers then take their deterministic path and say so."""
+        if not self._llm_built:
+            self._llm = make_llm_backend(self.settings)
+            self._llm_built = True
+            if self._llm is not None:
+                self._closers.append(self._llm.aclose)
+        return self._llm
 
     @property
     def sessions(self) -> SessionService:
@@ -130,6 +129,27 @@ class Services:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         await self.aclose()
+
+
+def make_llm_backend(settings: Settings) -> LLMBackend | None:
+    """The backend the settings name; ``None`` when none is configured."""
+    if settings.llm_base_url is None:
+        return None
+    from alma.llm import LLMConfig, OpenAICompatibleBackend
+
+    if settings.llm_model is None:
+        raise ConfigurationError("ALMA_LLM_BASE_URL is set but ALMA_LLM_MODEL is not: name the model to use")
+    return OpenAICompatibleBackend(
+        LLMConfig(
+            base_url=settings.llm_base_url,
+            model=settings.llm_model,
+            api_key=settings.llm_api_key,
+            temperature=settings.llm_temperature,
+            max_tokens=settings.llm_max_tokens,
+            timeout_s=settings.llm_timeout_s,
+            json_mode=settings.llm_json_mode,
+        )
+    )
 
 
 async def build(settings: Settings | None = None) -> Services:
