@@ -132,9 +132,42 @@ class Services:
 
 
 def make_llm_backend(settings: Settings) -> LLMBackend | None:
-    """The backend the settings name; ``None`` when none is configured."""
-    if settings.llm_base_url is None:
+    """The backend the settings name (``ALMA_LLM_BACKEND``; unset: openai when ``ALMA_LLM_BASE_URL`` is set);
+    ``None`` when none is configured. Settings that contradict each other are a ``ConfigurationError``."""
+    kind = settings.llm_backend or ("openai" if settings.llm_base_url is not None else None)
+    local_only = [
+        name
+        for name, value in (("ALMA_LLM_GGUF_FILE", settings.llm_gguf_file), ("ALMA_LLM_DEVICE", settings.llm_device))
+        if value not in (None, "auto")
+    ]
+    if local_only and kind != "transformers":
+        raise ConfigurationError(
+            f"{' and '.join(local_only)} apply to a local model only: set ALMA_LLM_BACKEND=transformers or unset them"
+        )
+    if kind is None:
         return None
+    if kind == "transformers":
+        if settings.llm_base_url is not None or settings.llm_api_key is not None:
+            raise ConfigurationError(
+                "ALMA_LLM_BACKEND=transformers runs the model in this process, but ALMA_LLM_BASE_URL or "
+                "ALMA_LLM_API_KEY name a server: unset them, or set ALMA_LLM_BACKEND=openai"
+            )
+        from alma.llm.transformers_local import DEFAULT_LOCAL_MODEL, LocalModelConfig, TransformersBackend
+
+        return TransformersBackend(
+            LocalModelConfig(
+                model=settings.llm_model or DEFAULT_LOCAL_MODEL,
+                gguf_file=settings.llm_gguf_file,
+                device=settings.llm_device,
+                temperature=settings.llm_temperature,
+                max_tokens=settings.llm_max_tokens,
+                timeout_s=settings.llm_timeout_s,
+            )
+        )
+    if settings.llm_base_url is None:
+        raise ConfigurationError(
+            "ALMA_LLM_BACKEND=openai needs ALMA_LLM_BASE_URL, the server's API root (such as http://127.0.0.1:8080/v1)"
+        )
     from alma.llm import LLMConfig, OpenAICompatibleBackend
 
     if settings.llm_model is None:

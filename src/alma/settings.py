@@ -68,7 +68,8 @@ class Settings(BaseSettings):
     api_cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
     api_rate_limit_per_minute: PositiveInt = 600  # per key, per replica
 
-    # An LLM (OpenAI-compatible HTTP) for what the deterministic paths cannot read; unset: none is used.
+    # An LLM (OpenAI-compatible HTTP, or a local Transformers model) for what the deterministic paths cannot
+    # read; unset: none is used.
     llm_base_url: str | None = None
     llm_api_key: SecretStr | None = None
     llm_model: str | None = None
@@ -76,6 +77,12 @@ class Settings(BaseSettings):
     llm_max_tokens: PositiveInt = 512
     llm_timeout_s: float = Field(default=60.0, gt=0)
     llm_json_mode: Literal["json_schema", "json_object_schema", "json_object"] = "json_schema"
+    # "openai": the HTTP server above. "transformers": a model run in this process, never downloaded; llm_model
+    # is then a model id in the local Hugging Face cache (default Qwen/Qwen2.5-0.5B-Instruct), a model
+    # directory or a .gguf file. Unset: openai when llm_base_url is set, no model otherwise.
+    llm_backend: Literal["openai", "transformers"] | None = None
+    llm_device: Literal["auto", "cpu", "cuda", "mps"] = "auto"  # transformers; auto: cuda, else mps, else cpu
+    llm_gguf_file: str | None = None  # transformers: the .gguf file in llm_model's directory or repository
 
     # Approval (Infrastructure Pull Requests): which plans need one, and what approves them.
     approvals_required: PositiveInt = 1
