@@ -6,7 +6,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from alma.errors import InvalidInputError
+from alma.errors import InvalidInputError, RefusedError
+from alma.services.actor import actor
 from alma.settings import Settings
 from alma.store import Store
 
@@ -28,9 +29,13 @@ class SessionService:
         self._store = store
 
     async def state(self, session_id: str) -> dict[str, Any]:
-        """The session's state document, the session created empty on first use."""
+        """The session's state document, the session created empty on first use, owned by whoever acts
+        (the CLI's user, an API or MCP caller's key): another caller's session is refused, never read."""
         _check(session_id)
-        record = await self._store.conversations.session(session_id, self._settings.user)
+        owner = actor(self._settings)
+        record = await self._store.conversations.session(session_id, owner)
+        if record.actor != owner:
+            raise RefusedError(f"session {session_id!r} belongs to another caller; choose another session id")
         return record.state
 
     async def save_state(self, session_id: str, state: dict[str, Any]) -> None:

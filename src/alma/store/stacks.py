@@ -92,6 +92,8 @@ class StackRepository:
         digest = hashlib.sha256(content.encode()).hexdigest()
         for _attempt in range(5):  # a concurrent save can take the version number we picked
             async with self._db.engine.begin() as conn:
+                if not self._db.is_sqlite:  # saves of one stack take turns (SQLite: the INSERT's write lock)
+                    await conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _lock_key(stack)})
                 found = (
                     await conn.execute(
                         sa.select(blueprints.c.id, blueprints.c.version).where(
@@ -101,26 +103,28 @@ class StackRepository:
                 ).first()
                 if found:
                     return int(found[0]), int(found[1])
-                latest = await conn.scalar(
-                    sa.select(sa.func.max(blueprints.c.version)).where(blueprints.c.stack == stack)
+                # The next version is read by the INSERT itself: on SQLite under the write lock, so concurrent
+                # saves queue rather than collide (on PostgreSQL the advisory lock above serializes them).
+                latest = sa.select(sa.func.coalesce(sa.func.max(blueprints.c.version), 0) + 1).where(
+                    blueprints.c.stack == stack
                 )
-                version = int(latest or 0) + 1
                 try:
                     result = await conn.execute(
-                        blueprints.insert().values(
+                        blueprints.insert()
+                        .values(
                             stack=stack,
-                            version=version,
+                            version=latest.scalar_subquery(),
                             content_hash=digest,
                             content=content,
                             created_at=utcnow(),
                             created_by=actor,
                         )
+                        .returning(blueprints.c.id, blueprints.c.version)
                     )
                 except IntegrityError:
                     continue
-                key = result.inserted_primary_key
-                assert key is not None
-                return int(key[0]), version
+                blueprint_id, version = result.one()
+                return int(blueprint_id), int(version)
         raise StalePlanError(f"could not store a new blueprint version of '{stack}': too many concurrent writers")
 
     async def blueprint_text(self, blueprint_id: int) -> str | None:
@@ -151,3 +155,8 @@ class StackRepository:
                 {"id": i, "stack": s, "version": v, "hash": h, "created_at": as_utc(c).isoformat(), "created_by": b}
                 for i, s, v, h, c, b in await conn.execute(query)
             ]
+
+
+def _lock_key(stack: str) -> int:
+    """A PostgreSQL advisory-lock key (signed 64 bits) for saving ``stack``'s blueprint versions."""
+    return int.from_bytes(hashlib.sha256(f"alma.blueprints:{stack}".encode()).digest()[:8], "big", signed=True)

@@ -8,16 +8,16 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 
 from alma.api.auth import Planner, Reader, ServicesDep
-from alma.api.bodies import text_body
+from alma.api.bodies import BLUEPRINT_BODY, text_body
+from alma.api.inputs import Id, Offset
 from alma.errors import BlueprintInvalidError
 from alma.services.approvals import approval_reasons
 
 router = APIRouter(tags=["blueprints"])
 Limit = Annotated[int, Query(ge=1, le=500)]
-Offset = Annotated[int, Query(ge=0)]
 
 
-@router.post("/validate")
+@router.post("/validate", openapi_extra=BLUEPRINT_BODY)
 async def validate(request: Request, services: ServicesDep, _caller: Reader) -> dict[str, Any]:
     text = await text_body(request)
     try:
@@ -29,7 +29,7 @@ async def validate(request: Request, services: ServicesDep, _caller: Reader) -> 
     return {"valid": True, "errors": [], "warnings": [w.as_json() for w in loaded.warnings]}
 
 
-@router.post("/blueprints", status_code=201)
+@router.post("/blueprints", status_code=201, openapi_extra=BLUEPRINT_BODY)
 async def save(request: Request, services: ServicesDep, _caller: Planner) -> dict[str, Any]:
     return await services.library.save(await text_body(request), "<request body>")
 
@@ -42,12 +42,12 @@ async def versions(
 
 
 @router.get("/blueprints/{blueprint_id}")
-async def read(blueprint_id: int, services: ServicesDep, _caller: Reader) -> dict[str, Any]:
+async def read(blueprint_id: Id, services: ServicesDep, _caller: Reader) -> dict[str, Any]:
     return {"id": blueprint_id, "content": await services.library.text(blueprint_id)}
 
 
 @router.post("/blueprints/{blueprint_id}/deploy")
-async def deploy(blueprint_id: int, services: ServicesDep, _caller: Planner) -> dict[str, Any]:
+async def deploy(blueprint_id: Id, services: ServicesDep, _caller: Planner) -> dict[str, Any]:
     text = await services.library.text(blueprint_id)
     plan = (await services.plans.plan_blueprint(text, f"blueprint #{blueprint_id}")).plan
     reasons = approval_reasons(plan, services.settings)

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import StreamingResponse
 
 from alma.api.auth import Applier, Reader, ServicesDep
+from alma.api.inputs import Cursor, event_cursor
 from alma.services.views import deployment_json, event_json
 
 router = APIRouter(tags=["deployments"])
@@ -28,7 +29,7 @@ async def events(
     request: Request,
     services: ServicesDep,
     _caller: Reader,
-    after: Annotated[int, Query(ge=0)] = 0,
+    after: Cursor = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 500,
     last_event_id: Annotated[str | None, Header()] = None,
 ) -> list[dict[str, Any]] | StreamingResponse:
@@ -38,7 +39,7 @@ async def events(
     if "text/event-stream" not in request.headers.get("accept", ""):
         found = await services.stacks.events(deployment.stack, deployment_id, after, limit)
         return [event_json(e) for e in found]
-    start = int(last_event_id) if last_event_id and last_event_id.isdigit() else after
+    start = event_cursor(last_event_id, after)
 
     async def stream() -> AsyncIterator[str]:
         cursor = start

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from alma.api.auth import Applier, Planner, Reader, Reviewer, ServicesDep
+from alma.api.inputs import Id, Text
 from alma.errors import InvalidInputError, RefusedError
 from alma.services.views import ipr_json
 
@@ -15,21 +16,21 @@ router = APIRouter(tags=["iprs"])
 
 
 class IprRequest(BaseModel):
-    blueprint: str | None = Field(default=None, description="Blueprint text (YAML or JSON) to plan and review")
-    plan_id: str | None = Field(default=None, description="Or an existing plan")
-    destroy: str | None = Field(default=None, description="Or a stack to destroy")
-    title: str | None = None
-    description: str = ""
-    reviewers: list[str] = Field(default_factory=list)
+    blueprint: Text | None = Field(default=None, description="Blueprint text (YAML or JSON) to plan and review")
+    plan_id: Text | None = Field(default=None, description="Or an existing plan")
+    destroy: Text | None = Field(default=None, description="Or a stack to destroy")
+    title: Text | None = None
+    description: Text = ""
+    reviewers: list[Text] = Field(default_factory=list)
 
 
 class ReviewRequest(BaseModel):
     verdict: Literal["approve", "request_changes", "reject", "comment"]
-    comment: str = ""
+    comment: Text = ""
 
 
 class CloseRequest(BaseModel):
-    comment: str = ""
+    comment: Text = ""
 
 
 @router.post("/iprs", status_code=201)
@@ -71,17 +72,17 @@ async def find(
 
 
 @router.get("/iprs/{ipr_id}")
-async def show(ipr_id: int, services: ServicesDep, _caller: Reader) -> dict[str, Any]:
+async def show(ipr_id: Id, services: ServicesDep, _caller: Reader) -> dict[str, Any]:
     return ipr_json(await services.iprs.show(ipr_id))
 
 
 @router.post("/iprs/{ipr_id}/reviews")
-async def review(ipr_id: int, body: ReviewRequest, services: ServicesDep, _caller: Reviewer) -> dict[str, Any]:
+async def review(ipr_id: Id, body: ReviewRequest, services: ServicesDep, _caller: Reviewer) -> dict[str, Any]:
     return ipr_json(await services.iprs.review(ipr_id, body.verdict, body.comment))
 
 
 @router.post("/iprs/{ipr_id}/apply")
-async def apply(ipr_id: int, services: ServicesDep, _caller: Applier) -> dict[str, Any]:
+async def apply(ipr_id: Id, services: ServicesDep, _caller: Applier) -> dict[str, Any]:
     view = await services.iprs.show(ipr_id)
     if view.ipr.status != "approved":
         raise RefusedError(f"IPR #{ipr_id} is {view.ipr.status.replace('_', ' ')}; it can be applied once approved")
@@ -96,5 +97,5 @@ async def apply(ipr_id: int, services: ServicesDep, _caller: Applier) -> dict[st
 
 
 @router.post("/iprs/{ipr_id}/close")
-async def close(ipr_id: int, body: CloseRequest, services: ServicesDep, _caller: Planner) -> dict[str, Any]:
+async def close(ipr_id: Id, body: CloseRequest, services: ServicesDep, _caller: Planner) -> dict[str, Any]:
     return ipr_json(await services.iprs.close(ipr_id, body.comment))

@@ -8,14 +8,14 @@ from fastapi import APIRouter, Request
 from fastapi.responses import PlainTextResponse
 
 from alma.api.auth import Applier, Planner, Reader, ServicesDep
-from alma.api.bodies import text_body
+from alma.api.bodies import BLUEPRINT_BODY, text_body
 from alma.planning import render_plan
 from alma.services.approvals import approval_reasons
 
 router = APIRouter(tags=["plans"])
 
 
-@router.post("/plans", status_code=201)
+@router.post("/plans", status_code=201, openapi_extra=BLUEPRINT_BODY)
 async def create(request: Request, services: ServicesDep, _caller: Planner) -> dict[str, Any]:
     result = await services.plans.plan_blueprint(await text_body(request), "<request body>")
     return {

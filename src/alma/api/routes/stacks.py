@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from alma.api.auth import Admin, Planner, Reader, ServicesDep
+from alma.api.inputs import MAX_ID
 from alma.services.approvals import approval_reasons
 from alma.services.views import deployment_json, resource_json
 
@@ -17,7 +18,7 @@ Offset = Annotated[int, Query(ge=0)]
 
 
 class RollbackRequest(BaseModel):
-    to: int | None = Field(default=None, ge=0, description="Revision to restore; default the last good one")
+    to: int | None = Field(default=None, ge=0, le=MAX_ID, description="Revision to restore; default the last good one")
 
 
 @router.get("/stacks")
