@@ -21,12 +21,15 @@ from alma.services import (
     PlanService,
     StackService,
 )
+from alma.services.live import LiveEvents
+from alma.services.metrics import DomainMetrics, ObservedLLM
 from alma.settings import Settings
 from alma.store import Database, Store
 
 if TYPE_CHECKING:
     from alma.conversation import ConversationService
     from alma.conversation.llm_fallback import LLMIntentFallback
+    from alma.jobs import JobQueue
     from alma.llm import LLMBackend
     from alma.services.generation import GenerationService
     from alma.services.sessions import SessionService
@@ -46,6 +49,8 @@ class Services:
     keys: KeyService
     library: BlueprintLibrary
     idempotency: IdempotencyService
+    metrics: DomainMetrics
+    live: LiveEvents
     _store: Store
     _engines: EngineRegistry
 
@@ -53,6 +58,7 @@ class Services:
     _conversation: ConversationService | None = None
     _llm: LLMBackend | None = None
     _llm_built: bool = False
+    _jobs: JobQueue | None = None
     _closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
 
     @property
@@ -63,13 +69,21 @@ class Services:
             from alma.workflow.runner import WorkflowService
 
             parts = GraphServices(self.settings, self.plans, self.deployments, self.iprs, self.stacks, self.engines)
-            url = self.settings.resolved_database_url
-            postgres = (
-                url.replace("postgresql+asyncpg://", "postgresql://", 1) if url.startswith("postgresql") else None
-            )
             sqlite_file = self.settings.workflow_checkpoints or self.settings.home / "workflow.db"
-            self._workflow = WorkflowService(parts, sqlite_file, postgres)
+            self._workflow = WorkflowService(parts, sqlite_file, self.settings.postgres_url)
         return self._workflow
+
+    @property
+    def jobs(self) -> JobQueue | None:
+        """The job queue when ``ALMA_QUEUE=procrastinate`` (applies then run in ``alma worker``), else None."""
+        if self.settings.queue != "procrastinate":
+            return None
+        if self._jobs is None:
+            from alma.jobs import JobQueue
+
+            self._jobs = JobQueue(self.settings)
+            self._closers.append(self._jobs.aclose)
+        return self._jobs
 
     @property
     def conversation(self) -> ConversationService:
@@ -94,7 +108,8 @@ class Services:
         """The one language-model backend the settings name (built once, closed with the services), or
         ``None`` when none is configured: callers then take their deterministic path and say so."""
         if not self._llm_built:
-            self._llm = make_llm_backend(self.settings)
+            backend = make_llm_backend(self.settings)
+            self._llm = ObservedLLM(backend, self.metrics) if backend is not None else None
             self._llm_built = True
             if self._llm is not None:
                 self._closers.append(self._llm.aclose)
@@ -120,7 +135,10 @@ class Services:
         try:
             await self._engines.aclose()
         finally:
-            await self._store.aclose()
+            try:
+                await self._store.aclose()
+            finally:
+                await self.live.aclose()  # last: the store's final commit may still announce events
 
     async def __aenter__(self) -> Services:
         return self
@@ -197,12 +215,15 @@ async def build(settings: Settings | None = None) -> Services:
     engines = EngineRegistry(EngineContext(settings, store.key_value))
     blueprints = BlueprintService(settings, engines)
     plans = PlanService(settings, store, engines, blueprints)
-    deployments = DeploymentService(settings, store, engines, plans)
+    metrics = DomainMetrics()
+    deployments = DeploymentService(settings, store, engines, plans, metrics)
     stacks = StackService(settings, store)
     iprs = IprService(settings, store, plans, deployments)
     imports = ImportService(settings, store, engines, plans, deployments)
     keys = KeyService(settings, store)
     library = BlueprintLibrary(settings, store, blueprints)
+    live = LiveEvents(settings.redis_url, settings.redis_channel)
+    store.buffer.on_commit(live.committed)
     return Services(
         settings,
         blueprints,
@@ -215,6 +236,8 @@ async def build(settings: Settings | None = None) -> Services:
         keys,
         library,
         IdempotencyService(store),
+        metrics,
+        live,
         store,
         engines,
     )

@@ -68,6 +68,20 @@ class Settings(BaseSettings):
     api_cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
     api_rate_limit_per_minute: PositiveInt = 600  # per key, per replica
 
+    # Scale-out. "inline": the API runs an apply in its own process (the embedded default). "procrastinate":
+    # the API queues it in PostgreSQL and `alma worker` processes run it (per-stack lock, retries, stalled-job
+    # recovery, periodic drift checks); it needs ALMA_DATABASE_URL on PostgreSQL.
+    queue: Literal["inline", "procrastinate"] = "inline"
+    worker_heartbeat_s: float = Field(default=5.0, gt=0)  # how often a worker says it is alive
+    worker_stalled_s: float = Field(default=30.0, gt=0)  # silent this long: its jobs are taken over
+    worker_job_attempts: PositiveInt = 3  # tries of a job that failed for a transient reason
+    drift_check_cron: str | None = "*/15 * * * *"  # periodic drift checks by the workers; empty: none
+    # Live events: Redis pub/sub tells every replica at once that a deployment has new events (the event log
+    # stays the source); without Redis, or when a message is lost, streams look again every live_poll_s.
+    redis_url: str | None = None
+    redis_channel: str = "alma:events"  # pub/sub channels span Redis' databases: one per ALMA installation
+    live_poll_s: float = Field(default=0.5, gt=0, le=60)
+
     # An LLM (OpenAI-compatible HTTP, or a local Transformers model) for what the deterministic paths cannot
     # read; unset: none is used.
     llm_base_url: str | None = None
@@ -157,6 +171,19 @@ class Settings(BaseSettings):
             if url.startswith(plain):
                 return asynchronous + url[len(plain) :]
         return url
+
+    @property
+    def postgres_url(self) -> str | None:
+        """The database as a plain libpq URL when it is PostgreSQL (for psycopg: LangGraph, the job queue)."""
+        url = self.resolved_database_url
+        if not url.startswith("postgresql+asyncpg://"):
+            return None
+        return "postgresql://" + url[len("postgresql+asyncpg://") :]
+
+    @field_validator("drift_check_cron", "redis_url", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value: Any) -> Any:
+        return None if isinstance(value, str) and not value.strip() else value
 
     @classmethod
     def settings_customise_sources(

@@ -1,4 +1,5 @@
-"""Prometheus metrics (HTTP by route template, deployments by status) and per-key rate limits."""
+"""Prometheus metrics (HTTP by route template here; the domain's from the services: resource operations,
+apply durations, LLM latency, deployments by status, queue depth) and per-key rate limits."""
 
 from __future__ import annotations
 
@@ -10,10 +11,11 @@ import uuid
 from collections.abc import Awaitable, Callable
 
 from fastapi import FastAPI, Request, Response
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
 
 from alma.api import problems
 from alma.api.auth import services_of
+from alma.bootstrap import Services
 
 
 class Metrics:
@@ -27,7 +29,6 @@ class Metrics:
         self.latency = Histogram(
             "alma_http_request_duration_seconds", "HTTP request latency", ["method", "route"], registry=self.registry
         )
-        self.deployments = Gauge("alma_deployments", "Deployments by status", ["status"], registry=self.registry)
 
 
 class RateLimiter:
@@ -106,6 +107,16 @@ def install(app: FastAPI, per_minute: int) -> None:
 
     @app.get("/metrics", include_in_schema=False)
     async def scrape(request: Request) -> Response:
-        for status, count in (await services_of(request).stacks.deployment_counts()).items():
-            metrics.deployments.labels(status).set(count)
-        return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
+        services = services_of(request)
+        await refresh_gauges(services)
+        body = generate_latest(metrics.registry) + generate_latest(services.metrics.registry)
+        return Response(body, media_type=CONTENT_TYPE_LATEST)
+
+
+async def refresh_gauges(services: Services) -> None:
+    """The gauges read from the database (shared by every replica and worker) at scrape time."""
+    for status, count in (await services.stacks.deployment_counts()).items():
+        services.metrics.deployments.labels(status).set(count)
+    if services.jobs is not None:
+        for status, count in (await services.jobs.depth()).items():
+            services.metrics.queue_jobs.labels(status).set(count)

@@ -1,7 +1,8 @@
-"""``alma serve`` and ``alma keys …``."""
+"""``alma serve``, ``alma worker`` and ``alma keys …``."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
@@ -20,6 +21,14 @@ def serve(host: str, port: int) -> None:
 
         logging.basicConfig(level=logging.INFO, format="%(message)s")  # request lines are JSON already
         uvicorn.run(create_app(Settings()), host=host, port=port, log_level="info")
+
+
+def work(concurrency: int, name: str | None, metrics_port: int | None) -> None:
+    with reported(False):
+        from alma.worker import run_worker
+
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+        asyncio.run(run_worker(Settings(), concurrency=concurrency, name=name, metrics_port=metrics_port))
 
 
 def create_key(name: str, role: str) -> None:

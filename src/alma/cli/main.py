@@ -259,6 +259,20 @@ def serve(
     api_commands.serve(host, port)
 
 
+@app.command()
+def worker(
+    concurrency: Annotated[int, typer.Option("--concurrency", min=1, help="Jobs run at once.")] = 4,
+    name: Annotated[str | None, typer.Option("--name", help="The worker's name in the queue.")] = None,
+    metrics_port: Annotated[
+        int | None, typer.Option("--metrics-port", help="Serve this worker's Prometheus metrics on 127.0.0.1.")
+    ] = None,
+) -> None:
+    """Run queued deployment jobs (ALMA_QUEUE=procrastinate, on PostgreSQL) until stopped."""
+    from alma.cli import api_commands
+
+    api_commands.work(concurrency, name, metrics_port)
+
+
 @keys_app.command("create")
 def keys_create(
     role: Annotated[str, typer.Option("--role", help="viewer, operator, approver or admin.")],

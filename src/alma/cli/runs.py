@@ -37,32 +37,9 @@ async def execute_plan(
         progress.stop()
 
 
-def run_json(result: RunResult) -> dict[str, Any]:
-    report = dict(result.report or {})
-    status = "succeeded" if result.outcome == "succeeded" else result.outcome
-    if result.outcome in ("failed", "rolled_back"):
-        status = "failed"
-    return {
-        "deployment_id": report.get("deployment_id", result.deployment_id if result.report else None),
-        "stack": report.get("stack"),
-        "revision": report.get("revision"),
-        "status": status,
-        "outcome": result.outcome,
-        "summary": report.get("summary", {}),
-        "elapsed_s": report.get("elapsed_s"),
-        "failures": report.get("failures", []),
-        "verify_failures": result.verify_failures,
-        "rollback": result.rollback,
-        "error": result.error,
-        "waiting_for": result.waiting_for,
-        "run_id": result.deployment_id,
-        "notes": result.notes,
-    }
-
-
 def report_run(result: RunResult, json_output: bool) -> None:
     """Print the outcome; exit 3 when the deployment failed or was rolled back, 5 when rejected."""
-    body = run_json(result)
+    body = result.as_json()
     if json_output:
         print_json(body)
     else:

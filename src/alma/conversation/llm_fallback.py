@@ -10,7 +10,9 @@ for the grammar's readings (for real operations the plan has the last word).
 Not asked: readings the grammar made (any intent but ``unknown``), confirmations, withdrawals,
 follow-ups and symptoms about the focus (``unknown`` with a flag or a ``context:`` signal: the focus
 resolves those). Text after a prompt injection is not sent: like the grammar, the model reads only what
-came before it. Backend failures (``ConfigurationError``, ``ModelError``, ``ModelTimeoutError``) propagate.
+came before it. A model that fails or times out (``ModelError``) leaves the sentence ``unknown`` (signal
+``llm-failed``), as the grammar read it: the deterministic path keeps working. An unusable configuration
+(``ConfigurationError``) propagates, so the operator hears of it.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationIn
 from alma.conversation.intent import Intent, IntentName, Resource
 from alma.conversation.text import normalize
 from alma.llm import LLMBackend, Message
+from alma.llm.errors import ModelError
 
 __all__ = ["LLM_CONFIDENCE", "LLMIntentFallback", "ProposedIntent", "ProposedResource", "read_proposal"]
 
@@ -165,9 +168,13 @@ class LLMIntentFallback:
         ]
         signals: tuple[str, ...] = ("llm",)
         for attempt in (1, 2):
-            answer = await self._backend.complete(
-                messages, json_schema=self._schema, temperature=self._temperature, max_tokens=self._max_tokens
-            )
+            try:
+                answer = await self._backend.complete(
+                    messages, json_schema=self._schema, temperature=self._temperature, max_tokens=self._max_tokens
+                )
+            except ModelError as exc:
+                log.warning("the model failed on a sentence (attempt %d); it stays unknown: %s", attempt, exc)
+                return replace(parsed, signals=(*parsed.signals, "llm", "llm-failed"))
             try:
                 proposal = read_proposal(answer, readable)
             except ValidationError as exc:

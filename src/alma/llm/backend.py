@@ -62,7 +62,7 @@ class LLMConfig(BaseModel):
 
 
 class LLMBackend(Protocol):
-    """A chat model. Implementations: ``OpenAICompatibleBackend``."""
+    """A chat model. Implementations: ``OpenAICompatibleBackend`` (HTTP), ``TransformersBackend`` (in process)."""
 
     async def complete(
         self,

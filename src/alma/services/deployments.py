@@ -29,6 +29,7 @@ from alma.planning import ExecutionResult, Executor, Outcome, Plan, RetryPolicy
 from alma.services.actor import actor
 from alma.services.approvals import approval_reasons, how_to_open_an_ipr
 from alma.services.locking import StackLocks
+from alma.services.metrics import DomainMetrics
 from alma.services.plans import PlanService
 from alma.services.recording import ApplyProgress, DeploymentRecorder
 from alma.settings import Settings
@@ -58,11 +59,19 @@ class DeploymentReport:
 
 
 class DeploymentService:
-    def __init__(self, settings: Settings, store: Store, engines: EngineRegistry, plans: PlanService) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        store: Store,
+        engines: EngineRegistry,
+        plans: PlanService,
+        metrics: DomainMetrics | None = None,
+    ) -> None:
         self._settings = settings
         self._store = store
         self._engines = engines
         self._plans = plans
+        self._metrics = metrics or DomainMetrics()
         self._locks = StackLocks(settings, store)
 
     async def apply(
@@ -104,7 +113,7 @@ class DeploymentService:
                 return DeploymentReport(None, plan.stack, plan.base_revision, "succeeded", plan.summary(), elapsed, [])
             deployment_id, revision = await self._begin(plan, deployment_id)
             recorder = DeploymentRecorder(
-                self._store, plan.stack, deployment_id, revision, actor(self._settings), progress
+                self._store, plan.stack, deployment_id, revision, actor(self._settings), progress, self._metrics
             )
             try:
                 result = await self._execute(plan, recorder, parallelism, progress)
@@ -144,7 +153,7 @@ class DeploymentService:
                 deployment_id=deployment_id,
             )
             recorder = DeploymentRecorder(
-                self._store, plan.stack, deployment_id, record.revision, actor(self._settings), progress
+                self._store, plan.stack, deployment_id, record.revision, actor(self._settings), progress, self._metrics
             )
             done = await self._already_done(plan, recorder)
             remaining = tuple(a for a in plan.actions if a.resource not in done)
@@ -336,9 +345,9 @@ class DeploymentService:
         }
         first_error = next((f["error"] for f in failures if f["status"] == "failed"), None)
         await self._close(plan, deployment_id, revision, status, summary, first_error)
-        return DeploymentReport(
-            deployment_id, plan.stack, revision, status, summary, time.perf_counter() - started, failures
-        )
+        elapsed = time.perf_counter() - started
+        self._metrics.apply_duration.labels(plan.kind, status).observe(elapsed)
+        return DeploymentReport(deployment_id, plan.stack, revision, status, summary, elapsed, failures)
 
     async def _close(
         self, plan: Plan, deployment_id: str, revision: int, status: str, summary: dict[str, int], error: str | None

@@ -8,6 +8,7 @@ from typing import Protocol
 from alma.engines import Observed
 from alma.errors import EngineError
 from alma.planning import Outcome, PlannedAction
+from alma.services.metrics import DomainMetrics
 from alma.store import Store, utcnow
 
 ONGOING = {"create": "creating", "update": "updating", "replace": "replacing", "delete": "deleting"}
@@ -30,8 +31,10 @@ class DeploymentRecorder:
         revision: int,
         actor: str,
         progress: ApplyProgress | None,
+        metrics: DomainMetrics | None = None,
     ) -> None:
         self._store = store
+        self._metrics = metrics
         self._stack = stack
         self._deployment_id = deployment_id
         self._revision = revision
@@ -64,6 +67,8 @@ class DeploymentRecorder:
 
     def finished(self, outcome: Outcome) -> None:
         action = outcome.action
+        if self._metrics is not None:
+            self._metrics.resource_operations.labels(action.provider, action.action, outcome.status).inc()
         if outcome.status == "succeeded":
             verb = DONE.get(action.action, action.action)
             self.event(

@@ -46,6 +46,10 @@ class StackService:
             raise InvalidInputError(f"no deployment '{deployment_id}'")
         return found
 
+    async def find_deployment(self, deployment_id: str) -> DeploymentRecord | None:
+        """The deployment, or None where none has started under that id (yet: it may be queued)."""
+        return await self._store.deployments.get(deployment_id)
+
     async def deployment_counts(self) -> dict[str, int]:
         """Deployments by status, all stacks (for metrics)."""
         return await self._store.deployments.count_by_status()

@@ -10,6 +10,7 @@ callers flush before they tell the user anything, so what the user is told is du
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
@@ -43,6 +44,11 @@ class WriteBuffer:
         self._failure: BaseException | None = None
         self._upsert_resource = upsert(db, resources, ["stack", "name"])
         self._upsert_kv = upsert(db, engine_kv, ["namespace", "key"])
+        self._on_commit: list[Callable[[list[dict[str, Any]]], None]] = []
+
+    def on_commit(self, listener: Callable[[list[dict[str, Any]]], None]) -> None:
+        """``listener`` gets every batch of event rows once it is committed (live streams wake on it)."""
+        self._on_commit.append(listener)
 
     # Appends never wait; they schedule a flush.
     def add_event(self, row: dict[str, Any]) -> None:
@@ -109,6 +115,9 @@ class WriteBuffer:
                 raise ConfigurationError(f"cannot write to the database: {exc}") from exc
             finally:
                 self._committing_kv = {}
+            if batch_events:
+                for listener in self._on_commit:
+                    listener(batch_events)
 
     async def _write_rows(
         self,

@@ -16,3 +16,25 @@ class RunResult:
     rollback: dict[str, Any] | None = None
     error: str | None = None
     waiting_for: dict[str, Any] | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        """The one JSON shape of a run, for every surface (``alma apply --json``, the HTTP API)."""
+        report = dict(self.report or {})
+        status = "failed" if self.outcome in ("failed", "rolled_back") else self.outcome
+        return {
+            "deployment_id": report.get("deployment_id", self.deployment_id if self.report else None),
+            "stack": report.get("stack"),
+            "revision": report.get("revision"),
+            "status": status,
+            "outcome": self.outcome,
+            "summary": report.get("summary", {}),
+            "elapsed_s": report.get("elapsed_s"),
+            "failures": report.get("failures", []),
+            "verify_failures": self.verify_failures,
+            "rollback": self.rollback,
+            "error": self.error,
+            "waiting_for": self.waiting_for,
+            "run_id": self.deployment_id,
+            "notes": self.notes,
+            "report": self.report,
+        }

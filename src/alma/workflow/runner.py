@@ -58,6 +58,18 @@ class WorkflowService:
         start: RunState = {"plan_id": plan_id, "ipr_id": ipr_id, "parallelism": parallelism, "deployment_id": run_id}
         return await self._invoke(run_id, start, progress)
 
+    async def started(self, deployment_id: str) -> bool:
+        """Whether a run with this id has a checkpoint (so it is resumed, never started twice)."""
+        async with self._compiled() as graph:
+            snapshot = await graph.aget_state(_config(deployment_id, None))
+        return bool(snapshot.values)
+
+    async def run_or_resume(self, plan_id: str, deployment_id: str, *, ipr_id: int | None = None) -> RunResult:
+        """What a queued job does, as often as it is run: start the run, or continue it where it stopped."""
+        if await self.started(deployment_id):
+            return await self.resume(deployment_id)
+        return await self.run(plan_id, ipr_id=ipr_id, deployment_id=deployment_id)
+
     async def resume(self, deployment_id: str, *, progress: ApplyProgress | None = None) -> RunResult:
         """Continue a run from its last checkpoint: after a crash, or once its IPR is approved."""
         async with self._compiled() as graph:

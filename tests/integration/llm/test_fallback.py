@@ -190,6 +190,17 @@ async def test_a_backend_failure_propagates_instead_of_passing_for_unknown() -> 
             await LLMIntentFallback(backend).parse(OUTSIDE, grammar(OUTSIDE))
 
 
+async def test_a_model_that_fails_leaves_the_sentence_unknown_instead_of_failing_the_reading() -> None:
+    def overloaded(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(500, json={"error": {"message": "the model crashed"}})
+
+    config = LLMConfig(base_url="http://llm.test/v1", model="m")
+    async with OpenAICompatibleBackend(config, transport=httpx.MockTransport(overloaded)) as backend:
+        read = await LLMIntentFallback(backend).parse(OUTSIDE, grammar(OUTSIDE))
+    assert read.name == "unknown"
+    assert "llm-failed" in read.signals
+
+
 @pytest.mark.parametrize("json_mode", ["json_object_schema", "json_object"])
 async def test_the_real_model_yields_a_valid_intent_or_unknown_and_never_decides_destructive(
     make_backend: BackendMaker, json_mode: str

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, Field
 
 from alma.api.auth import Applier, Planner, Reader, Reviewer, ServicesDep
 from alma.api.inputs import Id, Text
+from alma.api.runs import run_plan
 from alma.errors import InvalidInputError, RefusedError
 from alma.services.views import ipr_json
 
@@ -82,18 +83,11 @@ async def review(ipr_id: Id, body: ReviewRequest, services: ServicesDep, _caller
 
 
 @router.post("/iprs/{ipr_id}/apply")
-async def apply(ipr_id: Id, services: ServicesDep, _caller: Applier) -> dict[str, Any]:
+async def apply(ipr_id: Id, response: Response, services: ServicesDep, _caller: Applier) -> dict[str, Any]:
     view = await services.iprs.show(ipr_id)
     if view.ipr.status != "approved":
         raise RefusedError(f"IPR #{ipr_id} is {view.ipr.status.replace('_', ' ')}; it can be applied once approved")
-    result = await services.workflow.run(view.plan.id, ipr_id=ipr_id)
-    return {
-        "run_id": result.deployment_id,
-        "outcome": result.outcome,
-        "report": result.report,
-        "error": result.error,
-        "notes": result.notes,
-    }
+    return await run_plan(services, response, view.plan.id, view.plan.stack, ipr_id=ipr_id)
 
 
 @router.post("/iprs/{ipr_id}/close")

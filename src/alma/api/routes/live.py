@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
-
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
+from starlette.websockets import WebSocketState
 
-from alma.api.routes.deployments import POLL_S
+from alma.api.inputs import Cursor
+from alma.api.streams import follow, require_known
 from alma.bootstrap import Services
 from alma.errors import AlmaError
 from alma.services.actor import acting_as
@@ -16,7 +16,7 @@ router = APIRouter()
 
 
 @router.websocket("/ws/deployments/{deployment_id}")
-async def deployment_events(socket: WebSocket, deployment_id: str, after: int = 0, token: str | None = None) -> None:
+async def deployment_events(socket: WebSocket, deployment_id: str, after: Cursor = 0, token: str | None = None) -> None:
     """Browsers cannot set headers on a WebSocket: the key may come as ``?token=`` as well."""
     services: Services = socket.app.state.services
     key = socket.headers.get("x-api-key") or token
@@ -27,17 +27,13 @@ async def deployment_events(socket: WebSocket, deployment_id: str, after: int = 
     await socket.accept()
     with acting_as(caller.name):
         try:
-            deployment = await services.stacks.deployment(deployment_id)
-            cursor = after
-            while True:
-                batch = await services.stacks.events(deployment.stack, deployment_id, cursor, 500)
-                for event in batch:
-                    cursor = event.id
-                    await socket.send_json(event_json(event))
-                if not batch:
-                    if (await services.stacks.deployment(deployment_id)).status != "running":
-                        break
-                    await asyncio.sleep(POLL_S)  # the log is the source: look again shortly
+            await require_known(services, deployment_id)
+
+            async def gone() -> bool:
+                return socket.client_state != WebSocketState.CONNECTED
+
+            async for event in follow(services, deployment_id, after, gone):
+                await socket.send_json(event_json(event))
         except WebSocketDisconnect:
             return
         except AlmaError as error:  # e.g. no such deployment: say so, as the REST routes would

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Request, Response
 from fastapi.responses import PlainTextResponse
 
 from alma.api.auth import Applier, Planner, Reader, ServicesDep
 from alma.api.bodies import BLUEPRINT_BODY, text_body
+from alma.api.runs import run_plan
 from alma.planning import render_plan
 from alma.services.approvals import approval_reasons
 
@@ -37,16 +38,9 @@ async def render(plan_id: str, services: ServicesDep, _caller: Reader) -> str:
 
 
 @router.post("/plans/{plan_id}/apply")
-async def apply(plan_id: str, services: ServicesDep, _caller: Applier) -> dict[str, Any]:
-    """Plans the approval policy gates are refused here (403): they go through an IPR."""
+async def apply(plan_id: str, response: Response, services: ServicesDep, _caller: Applier) -> dict[str, Any]:
+    """Plans the approval policy gates are refused here (403): they go through an IPR. 202 with the
+    deployment id when the run is queued for a worker."""
     plan = await services.plans.get(plan_id)
     await services.deployments.require_approval(plan)
-    result = await services.workflow.run(plan.id)
-    return {
-        "run_id": result.deployment_id,
-        "outcome": result.outcome,
-        "report": result.report,
-        "verify_failures": result.verify_failures,
-        "error": result.error,
-        "notes": result.notes,
-    }
+    return await run_plan(services, response, plan.id, plan.stack)
