@@ -124,10 +124,11 @@ class Services:
 
     @property
     def generation(self) -> GenerationService:
-        """Blueprints from plain language and the council; stateless, so made on each use."""
+        """Blueprints from plain language and the council; stateless, so made on each use. With a model
+        configured, it drafts (the building blocks are its fallback) and narrates the council's decree."""
         from alma.services.generation import GenerationService
 
-        return GenerationService(self.settings, self.blueprints)
+        return GenerationService(self.settings, self.blueprints, llm=self.llm)
 
     async def aclose(self) -> None:
         for close in self._closers:

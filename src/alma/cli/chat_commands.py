@@ -3,6 +3,8 @@
 Every turn goes through ``alma.conversation.chat.ChatService``: plans are shown with their risk decision
 and nothing runs until the person answers ``yes`` or ``confirm TOKEN``. The session (``--session``, or a
 new id printed at the start) keeps the context and what waits for confirmation between processes.
+The reply is streamed as it is said (with a language model configured, its words first, then the reply
+verbatim); ``--json`` prints the decided turn, without the model's words.
 """
 
 from __future__ import annotations
@@ -16,11 +18,11 @@ from rich.console import Console
 from rich.markup import escape
 from rich.text import Text
 
-from alma.bootstrap import build
+from alma.bootstrap import Services, build
 from alma.cli.commands import run_with_services
 from alma.cli.failures import FAILED, REFUSED, exit_with, render_error, reported
 from alma.cli.output import print_json, print_plan, stderr, stdout, table
-from alma.conversation.chat import ChatService, ChatTurn, new_session_id
+from alma.conversation.chat import ChatDelta, ChatService, ChatStream, ChatTurn, new_session_id
 from alma.errors import AlmaError
 from alma.settings import Settings
 
@@ -36,11 +38,15 @@ def chat(message: str | None, session: str | None, json_output: bool) -> None:
             asyncio.run(_repl(session_id))
         return
     with reported(json_output):
-        turn = run_with_services(lambda services: ChatService(services).turn(message, session_id))
         if json_output:
+            turn = run_with_services(lambda services: ChatService(services).turn(message, session_id))
             print_json(turn.as_json())
         else:
-            show(stdout(), turn)
+
+            async def body(services: Services) -> ChatTurn:
+                return await say(stdout(), await ChatService(services).turn_stream(message, session_id))
+
+            turn = run_with_services(body)
             if session is None:
                 stderr().print(f'session {session_id}: continue with `alma chat --session {session_id} "…"`')
         if turn.outcome == "blocked":
@@ -49,7 +55,28 @@ def chat(message: str | None, session: str | None, json_output: bool) -> None:
             exit_with(FAILED)
 
 
-def show(console: Console, turn: ChatTurn) -> None:
+async def say(console: Console, stream: ChatStream) -> ChatTurn:
+    """Shows the decided turn (tables, blueprint, plan), then streams its reply; the turn as said."""
+    show_facts(console, stream.turn)
+    console.print(_speaker(stream.turn), end="")
+    said = stream.turn
+    async for chunk in stream:
+        if isinstance(chunk, ChatDelta):
+            console.out(chunk.text, end="", highlight=False)
+            console.file.flush()
+        else:
+            said = chunk
+    console.out("")
+    return said
+
+
+def _speaker(turn: ChatTurn) -> Text:
+    decision = f" [{turn.risk.decision}]" if turn.risk is not None and turn.plan is not None else ""
+    return Text(f"{turn.persona}{decision}: ", style="dim")
+
+
+def show_facts(console: Console, turn: ChatTurn) -> None:
+    """What the turn decided and shows besides its reply: tables, the revised blueprint, the plan."""
     for listing in turn.listings:
         console.print(Text(listing.title, style="bold"))
         console.print(table(list(listing.columns), [[escape(cell) for cell in row] for row in listing.rows]))
@@ -58,8 +85,6 @@ def show(console: Console, turn: ChatTurn) -> None:
         console.out(turn.blueprint, end="", highlight=False)
     if turn.plan is not None:
         print_plan(console, turn.plan)
-    decision = f" [{turn.risk.decision}]" if turn.risk is not None and turn.plan is not None else ""
-    console.print(Text(f"{turn.persona}{decision}: ", style="dim") + Text(turn.reply))
 
 
 async def _repl(session_id: str) -> None:
@@ -80,11 +105,10 @@ async def _repl(session_id: str) -> None:
                 if text.lower() in EXITS:
                     break
                 try:
-                    turn = await chat.turn(text, session_id)
+                    await say(console, await chat.turn_stream(text, session_id))
                 except AlmaError as error:  # one bad turn does not end the conversation
                     render_error(err, error)
                     continue
-                show(console, turn)
         finally:
             _save_history(services.settings.home)
     finally:

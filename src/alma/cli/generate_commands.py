@@ -2,8 +2,9 @@
 
 Both go through ``services.generation``, which hands out only blueprints that passed validation.
 ``generate`` prints the YAML on stdout (or writes it with ``--out``) and what it understood on stderr;
-``council convene`` prints the findings, the decree and the revised blueprint. The council is advice:
-it exits 0 whatever its verdict, and 1 only when its input cannot be used.
+``council convene`` prints the findings, the decree (with the language model's narrative of it when a
+model is configured) and the revised blueprint. The council is advice: it exits 0 whatever its verdict,
+and 1 only when its input cannot be used. ``--no-llm`` keeps the model out of both.
 """
 
 from __future__ import annotations
@@ -26,11 +27,11 @@ SEVERITY_STYLE = {"info": "dim", "low": "cyan", "medium": "yellow", "high": "red
 VERDICT_STYLE = {"approved": "green", "approved_with_fixes": "yellow", "changes_requested": "red"}
 
 
-def generate(text: str, provider: str, out: str | None, json_output: bool) -> None:
+def generate(text: str, provider: str, out: str | None, json_output: bool, *, use_model: bool = True) -> None:
     with reported(json_output):
 
         async def body(services: Services) -> GeneratedBlueprint:
-            return await services.generation.generate(text, provider)
+            return await services.generation.generate(text, provider, use_model=use_model)
 
         result = run_with_services(body)
         if out:
@@ -40,6 +41,7 @@ def generate(text: str, provider: str, out: str | None, json_output: bool) -> No
             return
         info = stdout() if out else stderr()
         _understood(info, result.understood, result.notes)
+        info.print(f"[dim]drafted by:[/dim] {escape(result.drafter)} ({result.attempts} draft(s))")
         if out:
             count = len(result.loaded.desired)
             info.print(
@@ -64,15 +66,15 @@ def _understood(console: Console, understood: list[str], notes: list[str]) -> No
         console.print(f"[dim]note:[/dim] {escape(note)}")
 
 
-def council(text: str, provider: str, json_output: bool) -> None:
+def council(text: str, provider: str, json_output: bool, *, use_model: bool = True) -> None:
     with reported(json_output):
         path = Path(text)
         blueprint_text = read_text(text) if path.is_file() else None
 
         async def body(services: Services) -> CouncilReport:
             if blueprint_text is not None:
-                return await services.generation.convene_on_blueprint(blueprint_text, text)
-            return await services.generation.convene(text, provider)
+                return await services.generation.convene_on_blueprint(blueprint_text, text, use_model=use_model)
+            return await services.generation.convene(text, provider, use_model=use_model)
 
         report = run_with_services(body)
         if json_output:
@@ -103,5 +105,10 @@ def _print_report(console: Console, report: CouncilReport) -> None:
         f"\ndecree: [{style}]{decree.verdict}[/{style}] — {len(decree.fixes)} fix(es) applied, "
         f"{len(decree.open_findings)} finding(s) open; estimated {cost['total']:.2f} {cost['currency']}/month"
     )
+    if decree.narrative is not None:
+        console.print(
+            "[bold]narrative[/bold] [dim](the language model's summary; the decree above is the council's):[/dim]"
+        )
+        console.print(escape(decree.narrative))
     console.print("revised blueprint (validated):\n")
     console.out(report.text, end="", highlight=False)

@@ -33,6 +33,9 @@ app.add_typer(council_app, name="council")
 
 File = Annotated[str, typer.Argument(help="Blueprint file (YAML or JSON).", show_default=False)]
 Json = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON on stdout.")]
+NoLLM = Annotated[
+    bool, typer.Option("--no-llm", help="Do not ask the language model (ALMA_LLM_*): the deterministic path only.")
+]
 Yes = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]
 Parallelism = Annotated[
     int | None, typer.Option("--parallelism", "-p", min=1, max=1000, help="Actions run at once (default 10).")
@@ -215,24 +218,26 @@ def generate(
     text: Annotated[str, typer.Argument(help="The system you want, in plain language.")],
     provider: Annotated[str, typer.Option("--provider", help="fake, proxmox, docker or kubernetes.")] = "fake",
     out: Annotated[str | None, typer.Option("--out", "-o", help="Write the blueprint to this file.")] = None,
+    no_llm: NoLLM = False,
     json_output: Json = False,
 ) -> None:
     """Turn a description into a blueprint that validates for the chosen provider."""
     from alma.cli import generate_commands
 
-    generate_commands.generate(text, provider, out, json_output)
+    generate_commands.generate(text, provider, out, json_output, use_model=not no_llm)
 
 
 @council_app.command("convene")
 def council_convene(
     text: Annotated[str, typer.Argument(help="The system to review, in plain language (or a blueprint file).")],
     provider: Annotated[str, typer.Option("--provider", help="fake, proxmox, docker or kubernetes.")] = "fake",
+    no_llm: NoLLM = False,
     json_output: Json = False,
 ) -> None:
     """Architect, security, reliability and cost reviewers review a blueprint; the decree revises it."""
     from alma.cli import generate_commands
 
-    generate_commands.council(text, provider, json_output)
+    generate_commands.council(text, provider, json_output, use_model=not no_llm)
 
 
 @app.command()

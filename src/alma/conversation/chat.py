@@ -14,13 +14,21 @@ The rules, in order, for every plan made here:
 3. a plan the approval policy gates (``approval_reasons``): an IPR is opened for it and someone else
    must approve it; the chat never applies it;
 4. anything else waits for the person: ``yes`` or ``confirm TOKEN`` (the token bound to the plan's id and
-   hash, ``plan_subject``) runs exactly that plan through ``services.workflow.run``.
+   hash, ``plan_subject``) runs exactly that plan through ``services.workflow.run``; a caller who may not
+   apply (``may_apply=False``: an API key without the apply permission) is refused before anything runs.
+
+A turn is decided before a word of it is said. ``turn_stream`` then says it: with a language model
+configured, the model's words in the persona's voice streamed as it writes them, then the reply
+verbatim (``phrasing``); without one, the reply as one piece. The model never decides the plan, the
+token, the risk decision or what runs, and never rewords the reply that states them.
 """
 
 from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import AsyncGenerator
+from contextlib import aclosing
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -28,6 +36,7 @@ from alma.conversation.frustration import session_score
 from alma.conversation.intent import IntentName
 from alma.conversation.parser import IntentParser
 from alma.conversation.personas import Persona, reply
+from alma.conversation.phrasing import ReplyPhraser
 from alma.conversation.risk import (
     RiskDecision,
     confirmation_token,
@@ -37,7 +46,7 @@ from alma.conversation.risk import (
     token_matches,
 )
 from alma.conversation.service import HISTORY, Interpretation
-from alma.errors import InvalidInputError
+from alma.errors import InvalidInputError, RefusedError
 from alma.planning import Plan, render_plan
 from alma.services.approvals import approval_reasons
 
@@ -95,6 +104,7 @@ class ChatTurn:
     listings: tuple[Listing, ...] = ()
     blueprint: str | None = None
     interpretation: Interpretation | None = None
+    phrased: str | None = None  # what was said when a language model spoke before the reply; else None
 
     @property
     def plan_text(self) -> str | None:
@@ -133,7 +143,48 @@ class ChatTurn:
             },
             "listings": [listing.as_json() for listing in self.listings],
             "blueprint": self.blueprint,
+            "phrased": self.phrased,
         }
+
+
+@dataclass(frozen=True, slots=True)
+class ChatDelta:
+    """A piece of a turn's reply, as it is said."""
+
+    text: str
+
+
+ChatChunk = ChatDelta | ChatTurn
+
+
+class ChatStream:
+    """A decided turn, being said. ``turn`` is complete before a word is said (reading, plan, risk
+    decision, token, what ran); iterating yields the reply in ``ChatDelta`` pieces and then the final
+    ``ChatTurn``: the same turn, with ``phrased`` set to everything said when the model spoke (None when
+    only the reply was said, in one piece). Iterate once; leaving early closes the model's stream."""
+
+    def __init__(self, turn: ChatTurn, phraser: ReplyPhraser | None) -> None:
+        self.turn = turn
+        self._phraser = phraser
+
+    def __aiter__(self) -> AsyncGenerator[ChatChunk, None]:
+        return self._said()
+
+    async def _said(self) -> AsyncGenerator[ChatChunk, None]:
+        turn = self.turn
+        if self._phraser is None:
+            yield ChatDelta(turn.reply)
+            yield turn
+            return
+        token = turn.risk.token if turn.risk is not None else None
+        pieces: list[str] = []
+        said = self._phraser.say(turn.persona, facts(turn), turn.reply, token)
+        async with aclosing(said) as words:
+            async for piece in words:
+                pieces.append(piece)
+                yield ChatDelta(piece)
+        text = "".join(pieces)
+        yield replace(turn, phrased=None if text == turn.reply else text)
 
 
 class ChatService:
@@ -146,12 +197,19 @@ class ChatService:
         self._sessions: SessionService = services.sessions
         self._parser = IntentParser()
 
-    async def turn(self, text: str, session: str) -> ChatTurn:
+    async def turn(self, text: str, session: str, *, may_apply: bool = True) -> ChatTurn:
+        """The turn ``text`` leads to in ``session``. A confirmation from a caller who may not apply
+        (``may_apply=False``) is refused (``RefusedError``) while a plan waits: nothing runs or is recorded."""
         stripped = text.strip()
         said = stripped.lower().rstrip(".!")
         match = _CONFIRM.fullmatch(stripped)
         pending = await self._pending(session)
         if match is not None or said in _YES:
+            if pending is not None and not may_apply:
+                raise RefusedError(
+                    "confirming applies the plan waiting in this session, and this caller may not apply; "
+                    "nothing was done (someone who may apply can confirm it)"
+                )
             token = match[1].lower() if match is not None else None
             return await self._record(text, session, await self._confirm(session, text, token))
         if pending is not None and said in _NO:
@@ -174,6 +232,13 @@ class ChatService:
         if turn.outcome in ("ipr_opened", "planned", "blocked", "nothing_to_do"):
             await self._sessions.add(session, "assistant", turn.reply, self._recorded(turn))
         return turn
+
+    async def turn_stream(self, text: str, session: str, *, may_apply: bool = True) -> ChatStream:
+        """The turn for ``text``, decided here as by ``turn`` (its errors raise now, before a word is said),
+        to be said by iterating the stream: in the model's words when one is configured."""
+        turn = await self.turn(text, session, may_apply=may_apply)
+        backend = self._services.llm
+        return ChatStream(turn, ReplyPhraser(backend) if backend is not None else None)
 
     # ------------------------------------------------------------------ intents → operations
 
@@ -481,6 +546,32 @@ def _ran(plan: Plan, run: RunResult) -> str:
 
 
 _VERBS = {"create": "created", "update": "updated", "replace": "replaced", "delete": "destroyed"}
+_OUTCOMES: dict[Outcome, str] = {
+    "answered": "the message was answered; nothing was changed",
+    "planned": "a plan is shown and waits for the person's confirmation; nothing has changed yet",
+    "nothing_to_do": "the stack already matches; there is nothing to do",
+    "blocked": "the risk guard refused it; nothing was done",
+    "ipr_opened": "the plan needs review, so an IPR was opened; nothing was changed",
+    "applied": "the confirmed plan was applied",
+    "failed": "the confirmed plan was applied and failed",
+    "cancelled": "what was waiting was withdrawn; nothing will be done",
+}
+
+
+def facts(turn: ChatTurn) -> list[str]:
+    """What a turn decided, in lines a language model reads before it words the reply."""
+    said = [f"what happened: {_OUTCOMES[turn.outcome]}"]
+    if turn.risk is not None and turn.plan is not None:
+        said.append(f"risk decision: {turn.risk.decision} ({turn.risk.reason})")
+    if turn.plan is not None:
+        counts = ", ".join(f"{n} to {a}" for a, n in turn.plan.summary().items() if n and a != "noop")
+        said.append(f"the plan for stack {turn.plan.stack}: {counts or 'no changes'}")
+    if turn.ipr is not None:
+        said.append(f"IPR #{turn.ipr} was opened; someone else must approve it")
+    if turn.run is not None:
+        said.append(f"the apply {turn.run.outcome}")
+    said += [f"a table is shown: {t.title} ({len(t.rows)} row(s))" for t in turn.listings]
+    return said
 
 
 def _resources_listing(title: str, records: list[ResourceRecord]) -> Listing:

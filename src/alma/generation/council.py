@@ -4,7 +4,8 @@ Reviewers sit in turn (architect, security, reliability, cost), each on the blue
 left it. A finding may carry a fix: a deterministic change to the blueprint data (add a replica, bind a
 port to loopback, add a health check). Each fix is applied on a copy and kept only when the revised
 blueprint still validates; a fix that validation refuses is dropped and the finding says so. The decree
-is the revised blueprint, every finding, and a verdict.
+is the revised blueprint, every finding, and a verdict; when a language model is configured the service
+adds its prose summary (``narrative``) afterwards, which changes none of them.
 """
 
 from __future__ import annotations
@@ -67,7 +68,8 @@ Verdict = Literal["approved", "approved_with_fixes", "changes_requested"]
 
 @dataclass(frozen=True, slots=True)
 class Decree:
-    """The council's answer: the revised blueprint, what each reviewer found, and the verdict."""
+    """The council's answer: the revised blueprint, what each reviewer found, and the verdict.
+    ``narrative`` is a language model's summary of it in prose, None when no model wrote one."""
 
     blueprint: dict[str, Any]
     findings: list[Finding]
@@ -75,6 +77,7 @@ class Decree:
     cost: dict[str, Any]
     reviewers: list[str]
     notes: list[str] = field(default_factory=list)
+    narrative: str | None = None
 
     @property
     def fixes(self) -> list[Finding]:
@@ -99,6 +102,7 @@ class Decree:
                 "fixes_applied": len(self.fixes),
                 "open": counts,
                 "estimated_monthly_cost": self.cost,
+                "narrative": self.narrative,
                 "notes": self.notes,
             },
         }

@@ -4,12 +4,18 @@ Every blueprint this service hands out has passed the same validation as ``alma 
 ``BlueprintService``: schema, names, dependencies, each provider's spec model, quotas). Drafts that do
 not validate are fed back to the drafter a bounded number of times and then refused with every problem;
 a description with nothing to compose is refused saying what was understood.
+
+With a language model configured, the model drafts (``LLMDrafter``, adjusting the building blocks'
+composition) and the building blocks are the fallback when its drafts never validate or it fails: the
+result says which drafter made it and why. The council stays deterministic; the model only adds a prose
+narrative of its decree. ``use_model=False`` takes the deterministic path even when a model is configured.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import yaml
@@ -29,10 +35,16 @@ from alma.generation import (
     generate,
     reviewers,
 )
+from alma.generation.llm_drafting import LLMDrafter
+from alma.generation.narrative import Narrator
+from alma.llm import LLMBackend, ModelError
 from alma.services.blueprints import BlueprintService, LoadedBlueprint
 from alma.settings import Settings
 
+log = logging.getLogger(__name__)
 GENERATED_FILENAME = "<generated>"
+NO_MODEL = "no language model is configured (ALMA_LLM_*): the decree has no narrative"
+MODEL_NOT_ASKED = "the language model was not asked: the decree has no narrative"
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,12 +107,20 @@ class GenerationService:
         blueprints: BlueprintService,
         *,
         drafter: Drafter | None = None,
+        fallback: Drafter | None = None,
+        llm: LLMBackend | None = None,
         rate_card: RateCard | None = None,
         attempts: int = DEFAULT_ATTEMPTS,
     ) -> None:
+        """``llm``: the configured model, or None. Without a ``drafter`` it drafts (the building blocks
+        are then the ``fallback``), and it writes the council's narrative."""
         self._settings = settings
         self._blueprints = blueprints
+        if drafter is None and llm is not None:
+            drafter, fallback = LLMDrafter(llm), fallback or BuildingBlockDrafter()
         self._drafter: Drafter = drafter or BuildingBlockDrafter()
+        self._fallback = fallback
+        self._narrator = Narrator(llm) if llm is not None else None
         self._rate_card = rate_card or DEFAULT_RATE_CARD
         self._attempts = attempts
 
@@ -112,10 +132,15 @@ class GenerationService:
             return [d for d in exc.diagnostics if d.severity == "error"]
         return []
 
-    async def generate(self, text: str, provider: str = "fake") -> GeneratedBlueprint:
+    async def generate(self, text: str, provider: str = "fake", *, use_model: bool = True) -> GeneratedBlueprint:
         """A validated blueprint for ``text`` on ``provider``; raises ``InvalidInputError`` when the text
-        asks for nothing that can be composed, ``BlueprintInvalidError`` when no draft validated."""
-        generated = await generate(text, provider, self._drafter, self.problems, self._attempts)
+        asks for nothing that can be composed, ``BlueprintInvalidError`` when no draft validated.
+        ``use_model=False``: the building blocks draft, whatever the service was made with."""
+        if use_model:
+            drafter, fallback = self._drafter, self._fallback
+        else:
+            drafter, fallback = BuildingBlockDrafter(), None
+        generated = await generate(text, provider, drafter, self.problems, self._attempts, fallback)
         rendered = blueprint_yaml(generated.data)
         loaded = self._blueprints.load(rendered, GENERATED_FILENAME)
         return GeneratedBlueprint(
@@ -128,12 +153,13 @@ class GenerationService:
             generated.drafter,
         )
 
-    async def convene(self, text: str, provider: str = "fake") -> CouncilReport:
-        """The council on the blueprint generated from ``text``."""
-        generated = await self.generate(text, provider)
-        return self._convened(generated.data, "text", generated.understood, generated.notes)
+    async def convene(self, text: str, provider: str = "fake", *, use_model: bool = True) -> CouncilReport:
+        """The council on the blueprint generated from ``text``; with a model (and ``use_model``), the
+        model drafts and narrates the decree."""
+        generated = await self.generate(text, provider, use_model=use_model)
+        return await self._convened(generated.data, "text", generated.understood, generated.notes, use_model)
 
-    async def convene_on_blueprint(self, text: str, filename: str) -> CouncilReport:
+    async def convene_on_blueprint(self, text: str, filename: str, *, use_model: bool = True) -> CouncilReport:
         """The council on a blueprint file's text (which must validate first)."""
         loaded = self._blueprints.load(text, filename)
         data = loaded.blueprint.model_dump(mode="json")
@@ -146,11 +172,30 @@ class GenerationService:
             for key in ("metadata", "dependencies"):
                 if not resource.get(key):
                     resource.pop(key, None)
-        return self._convened(data, filename, [], [])
+        return await self._convened(data, filename, [], [], use_model)
 
-    def _convened(self, data: dict[str, Any], source: str, understood: list[str], notes: list[str]) -> CouncilReport:
+    async def _convened(
+        self, data: dict[str, Any], source: str, understood: list[str], notes: list[str], use_model: bool
+    ) -> CouncilReport:
         council = Council(reviewers(), ReviewContext(self._settings.quotas, self._rate_card), self.problems)
         decree = council.convene(data, lambda blueprint: estimate(blueprint, self._rate_card))
         rendered = blueprint_yaml(decree.blueprint)
         self._blueprints.load(rendered, GENERATED_FILENAME)  # the decree's blueprint validates, or this raises
-        return CouncilReport(decree, rendered, source, understood, notes)
+        narrative, said = await self._narrative(decree, use_model)
+        return CouncilReport(replace(decree, narrative=narrative), rendered, source, understood, [*notes, *said])
+
+    async def _narrative(self, decree: Decree, use_model: bool) -> tuple[str | None, list[str]]:
+        """The model's prose for ``decree`` (asked after the decree is made: it changes nothing in it), or
+        None and the note that says why there is none. A model that fails leaves the decree whole."""
+        if self._narrator is None:
+            return None, [NO_MODEL]
+        if not use_model:
+            return None, [MODEL_NOT_ASKED]
+        try:
+            narrative = await self._narrator.narrate(decree)
+        except ModelError as failed:
+            log.warning("the model wrote no narrative of the decree: %s", failed)
+            return None, [f"the language model failed ({failed}): the decree has no narrative"]
+        if narrative is None:
+            return None, ["the language model answered nothing: the decree has no narrative"]
+        return narrative, []

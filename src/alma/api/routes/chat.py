@@ -1,0 +1,80 @@
+"""Chat over HTTP: one message, one turn (``alma chat --json``), or the reply streamed as it is said.
+
+``POST /conversation/chat`` with ``{"message", "session"?}``. The turn is decided before anything is
+sent — reading, plan, risk decision, token, what ran — so a refusal is a problem JSON answer, never a
+broken stream. By default the answer is the turn's JSON; with ``Accept: text/event-stream`` it is server-
+sent events: ``delta`` events (``{"text"}``: with a language model configured, its words as it writes
+them and then the turn's reply verbatim; without one, the reply in one piece) and then one ``turn``
+event, the turn's JSON with ``phrased`` set to all that was said when the model spoke. An error while
+the reply is said (a model endpoint that cannot be used) is an ``error`` event (problem JSON) before the
+``turn`` event: the turn stands.
+
+Permissions follow what a turn may do. A message may plan (and open an IPR, and store the session): the
+``plan`` permission. Answering ``yes`` or ``confirm TOKEN`` to a waiting plan applies it: that also needs
+``apply``, and a caller without it gets 403 before anything runs or is recorded. Nothing changes without
+a plan the caller was shown in this session (``alma.conversation.chat``).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import StreamingResponse
+from pydantic import BaseModel, Field
+
+from alma.api.auth import Planner, ServicesDep
+from alma.api.problems import status_for
+from alma.conversation.chat import ChatDelta, ChatService, ChatStream, new_session_id
+from alma.errors import AlmaError
+
+router = APIRouter(tags=["conversation"])
+
+MAX_MESSAGE = 4000  # a message, not a document: the grammar reads it on the event loop
+SESSION = r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$"
+
+
+class ChatRequest(BaseModel):
+    message: Annotated[
+        str,
+        Field(min_length=1, max_length=MAX_MESSAGE, pattern=r"^[^\x00]*$", description="What the person says."),
+    ]
+    session: str | None = Field(
+        default=None,
+        pattern=SESSION,
+        description="The conversation to continue (its context, and the plan waiting for confirmation); "
+        "absent: a new one, named in the answer.",
+    )
+
+
+@router.post("/conversation/chat", response_model=None)
+async def chat(
+    body: ChatRequest, request: Request, services: ServicesDep, caller: Planner
+) -> dict[str, Any] | StreamingResponse:
+    """The turn the message leads to; ``Accept: text/event-stream`` streams its reply as it is said."""
+    session = body.session or new_session_id()
+    stream = await ChatService(services).turn_stream(body.message, session, may_apply=caller.may("apply"))
+    if "text/event-stream" not in request.headers.get("accept", ""):
+        return stream.turn.as_json()
+    return StreamingResponse(_events(stream), media_type="text/event-stream")
+
+
+async def _events(stream: ChatStream) -> AsyncIterator[str]:
+    turn = stream.turn
+    try:
+        async for chunk in stream:
+            if isinstance(chunk, ChatDelta):
+                yield _event("delta", {"text": chunk.text})
+            else:
+                turn = chunk
+    except AlmaError as error:  # said while streaming: the turn is decided and recorded, so it still comes
+        status = status_for(error)
+        problem = {"type": "about:blank", "title": type(error).__name__, "status": status, "detail": str(error)}
+        yield _event("error", problem)
+    yield _event("turn", turn.as_json())
+
+
+def _event(kind: str, data: dict[str, Any]) -> str:
+    return f"event: {kind}\ndata: {json.dumps(data)}\n\n"
