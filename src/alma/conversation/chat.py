@@ -467,6 +467,8 @@ class ChatService:
             f"{len(decree.fixes)} fix(es) applied, {len(decree.open_findings)} finding(s) open, estimated "
             f'{decree.cost["total"]:.2f} {decree.cost["currency"]}/month. Say "deploy …" to plan it.'
         )
+        if decree.narrative:  # the model's prose summary, when one is configured; the findings above are ALMA's
+            summary += f" In short (the model's summary): {decree.narrative}"
         return replace(base, reply=f"{base.reply} {summary}", listings=(listing,), blueprint=report.text)
 
     async def _locate(self, target: str | None, doing: str) -> tuple[str, ResourceRecord | None]:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import StreamingResponse
@@ -27,8 +27,10 @@ from pydantic import BaseModel, Field
 
 from alma.api.auth import Planner, ServicesDep
 from alma.api.problems import status_for
-from alma.conversation.chat import ChatDelta, ChatService, ChatStream, new_session_id
 from alma.errors import AlmaError
+
+if TYPE_CHECKING:
+    from alma.conversation.chat import ChatStream
 
 router = APIRouter(tags=["conversation"])
 
@@ -54,6 +56,9 @@ async def chat(
     body: ChatRequest, request: Request, services: ServicesDep, caller: Planner
 ) -> dict[str, Any] | StreamingResponse:
     """The turn the message leads to; ``Accept: text/event-stream`` streams its reply as it is said."""
+    # Imported on first use: the conversation layer (parser, lexicon, LLM client) stays out of an idle server.
+    from alma.conversation.chat import ChatService, new_session_id
+
     session = body.session or new_session_id()
     stream = await ChatService(services).turn_stream(body.message, session, may_apply=caller.may("apply"))
     if "text/event-stream" not in request.headers.get("accept", ""):
@@ -62,6 +67,8 @@ async def chat(
 
 
 async def _events(stream: ChatStream) -> AsyncIterator[str]:
+    from alma.conversation.chat import ChatDelta
+
     turn = stream.turn
     try:
         async for chunk in stream:
