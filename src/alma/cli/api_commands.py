@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import sys
 from typing import Any
 
 from alma.bootstrap import Services
@@ -15,12 +17,10 @@ from alma.settings import Settings
 
 def serve(host: str, port: int) -> None:
     with reported(False):
-        import uvicorn  # the server is only needed here
-
-        from alma.api import create_app
-
-        logging.basicConfig(level=logging.INFO, format="%(message)s")  # request lines are JSON already
-        uvicorn.run(create_app(Settings()), host=host, port=port, log_level="info")
+        Settings()  # a bad setting is reported here, as every command reports it, before the server starts
+    # The server runs as its own lean process (same pid: supervisors and signals see no difference).
+    sys.stdout.flush()
+    os.execv(sys.executable, [sys.executable, "-m", "alma.api", "--host", host, "--port", str(port)])
 
 
 def work(concurrency: int, name: str | None, metrics_port: int | None) -> None:

@@ -14,7 +14,6 @@ from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError
 
 from alma.errors import ConfigurationError
@@ -26,9 +25,20 @@ ResourceKey = tuple[str, str]
 
 def upsert(db: Database, table: sa.Table, keys: list[str]) -> Any:
     """``INSERT … ON CONFLICT (keys) DO UPDATE`` in the database's own dialect."""
-    insert = sqlite.insert(table) if db.is_sqlite else postgresql.insert(table)
-    updates = {c.name: insert.excluded[c.name] for c in table.columns if c.name not in keys}
-    return insert.on_conflict_do_update(index_elements=keys, set_=updates)
+    # The dialect's module is imported for the database in use only (an embedded server stays smaller).
+    if db.is_sqlite:
+        from sqlalchemy.dialects import sqlite
+
+        lite = sqlite.insert(table)
+        return lite.on_conflict_do_update(
+            index_elements=keys, set_={c.name: lite.excluded[c.name] for c in table.columns if c.name not in keys}
+        )
+    from sqlalchemy.dialects import postgresql
+
+    pg = postgresql.insert(table)
+    return pg.on_conflict_do_update(
+        index_elements=keys, set_={c.name: pg.excluded[c.name] for c in table.columns if c.name not in keys}
+    )
 
 
 class WriteBuffer:

@@ -1,0 +1,27 @@
+"""``python -m alma.api [--host H] [--port P]``: the server process that ``alma serve`` becomes (by exec).
+
+It holds only what serving needs: the command line's Typer, Click and Rich stay out of a long-running
+server's memory (an idle replica is ~8 MB smaller; the issue asks for ≤ 80 MB)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="alma serve", description="Serve the HTTP API.")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8000)
+    args = parser.parse_args(argv)
+    import uvicorn
+
+    from alma.api.app import create_app
+    from alma.settings import Settings
+
+    logging.basicConfig(level=logging.INFO, format="%(message)s")  # request lines are JSON already
+    uvicorn.run(create_app(Settings()), host=args.host, port=args.port, log_level="info")
+
+
+if __name__ == "__main__":
+    main()
