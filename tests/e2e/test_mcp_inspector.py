@@ -25,6 +25,7 @@ INSPECTOR = "@modelcontextprotocol/inspector@2.12.0"
 NPX_TIMEOUT_S = 240  # the first run downloads the inspector
 READY_TIMEOUT_S = 30
 KEY_FILE = "agent.key"
+KEY_NAME = "agent-key"  # not the server's ALMA_USER: HTTP tool calls must act as the key's holder
 # Read at import, before the tests' isolated HOME: the inspector is downloaded once and kept in npm's cache.
 NPM_CACHE = os.environ.get("NPM_CONFIG_CACHE") or str(Path.home() / ".npm")
 ALMA_ENV = {
@@ -79,7 +80,7 @@ def http_server(tmp_path: Path) -> Iterator[str]:
     port = free_port()
     env = {**{k: v for k, v in os.environ.items() if not k.startswith("ALMA_")}, **server_env(tmp_path / "home")}
     created = subprocess.run(
-        [sys.executable, "-m", "alma", "keys", "create", "--role", "operator", "--name", "agent"],
+        [sys.executable, "-m", "alma", "keys", "create", "--role", "operator", "--name", KEY_NAME],
         env=env,
         capture_output=True,
         text=True,
@@ -210,3 +211,64 @@ def test_the_inspector_talks_to_the_streamable_http_server(http_server: str, tmp
     assert checked["structuredContent"]["valid"] is True
     templates = inspector(http_server, *bearer, "--method", "resources/templates/list")
     assert "alma://stacks/{stack}/state" in {t["uriTemplate"] for t in templates["resourceTemplates"]}
+
+
+def test_http_tool_calls_act_as_the_keys_holder_not_the_servers_user(http_server: str, tmp_path: Path) -> None:
+    bearer = ["--header", f"Authorization: Bearer {(tmp_path / KEY_FILE).read_text()}"]
+    blueprint = 'version: "1.0"\nname: audited\nresources:\n  - {type: compute, name: net, provider: fake}\n'
+    call = [http_server, *bearer, "--method", "tools/call", "--tool-name"]
+    planned = inspector(*call, "plan_blueprint", "--tool-arg", f"blueprint={blueprint}")
+    plan_id = planned["structuredContent"]["plan"]["plan_id"]
+    opened = inspector(*call, "create_ipr", "--tool-arg", f"plan_id={plan_id}")
+    assert opened["structuredContent"]["author"] == KEY_NAME
+
+
+def test_each_http_request_acts_as_its_own_key_within_one_session(http_server: str, tmp_path: Path) -> None:
+    """A session opened with one key and continued with another: each call is the second key's."""
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("ALMA_")}, **server_env(tmp_path / "home")}
+    other = (
+        subprocess.run(
+            [sys.executable, "-m", "alma", "keys", "create", "--role", "operator", "--name", "second-key"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
+        )
+        .stdout.strip()
+        .splitlines()[-1]
+    )
+    first = (tmp_path / KEY_FILE).read_text()
+    accept = {"Accept": "application/json, text/event-stream", "Content-Type": "application/json"}
+
+    def rpc(key: str, body: dict[str, Any], session: str | None = None) -> httpx.Response:
+        headers = {**accept, "Authorization": f"Bearer {key}", **({"Mcp-Session-Id": session} if session else {})}
+        return httpx.post(http_server, json=body, headers=headers, timeout=60)
+
+    hello = {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}}
+    opened = rpc(first, {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": hello})
+    assert opened.status_code == 200, opened.text
+    session = opened.headers.get("mcp-session-id")
+    rpc(first, {"jsonrpc": "2.0", "method": "notifications/initialized"}, session)
+    blueprint = 'version: "1.0"\nname: shared\nresources:\n  - {type: compute, name: net, provider: fake}\n'
+
+    def call(key: str, request_id: int, tool: str, arguments: dict[str, Any]) -> dict[str, Any]:
+        body = {
+            "jsonrpc": "2.0",
+            "id": request_id,
+            "method": "tools/call",
+            "params": {"name": tool, "arguments": arguments},
+        }
+        answer = rpc(key, body, session)
+        assert answer.status_code == 200, answer.text
+        text = answer.text
+        payload = (
+            text[text.index("{") :]
+            if answer.headers.get("content-type", "").startswith("application/json")
+            else next(line[len("data: ") :] for line in text.splitlines() if line.startswith("data: "))
+        )
+        result: dict[str, Any] = json.loads(payload)["result"]["structuredContent"]
+        return result
+
+    plan = call(other, 2, "plan_blueprint", {"blueprint": blueprint})["plan"]
+    assert call(other, 3, "create_ipr", {"plan_id": plan["plan_id"]})["author"] == "second-key"
