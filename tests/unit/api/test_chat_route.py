@@ -11,55 +11,31 @@ from typing import Any
 
 import httpx
 import pytest
-from fastapi import FastAPI
 
-from alma.api import create_app
-from alma.bootstrap import Services
 from alma.generation import compose
-from alma.settings import Settings
 from tests.conftest import make_settings
 from tests.scripted_model import ScriptedModel
+from tests.unit.api.harness import Api, serving
 
 CHAT = "/api/v1/conversation/chat"
 DEPLOY = "deploy a postgres database named db-01"
 SSE = {"Accept": "text/event-stream"}
 
 
-class Api:
-    def __init__(self, app: FastAPI, client: httpx.AsyncClient) -> None:
-        self.app = app
-        self.client = client
-        self.keys: dict[str, str] = {}
-
-    @property
-    def services(self) -> Services:
-        services: Services = self.app.state.services
-        return services
-
-    async def key(self, name: str, role: str) -> None:
-        _record, self.keys[name] = await self.services.keys.create(name, role)
-
+class ChatApi(Api):
     async def chat(self, who: str, body: dict[str, Any], headers: dict[str, str] | None = None) -> httpx.Response:
-        return await self.client.post(CHAT, json=body, headers={"X-API-Key": self.keys[who], **(headers or {})})
+        return await self.client.post(CHAT, json=body, headers={**self.as_(who), **(headers or {})})
 
     async def names(self) -> list[str]:
         return sorted(r.name for r in await self.services.stacks.resources())
 
 
-async def serving(settings: Settings) -> AsyncIterator[Api]:
-    app = create_app(settings)
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://alma.test") as client:
-            api = Api(app, client)
-            for name, role in (("ops", "operator"), ("eve", "viewer"), ("bob", "approver")):
-                await api.key(name, role)
-            yield api
+KEYS = (("ops", "operator"), ("eve", "viewer"), ("bob", "approver"))
 
 
 @pytest.fixture
-async def api(tmp_path: Path, database_url: str) -> AsyncIterator[Api]:
-    async for served in serving(make_settings(tmp_path, database_url)):
+async def api(tmp_path: Path, database_url: str) -> AsyncIterator[ChatApi]:
+    async for served in serving(make_settings(tmp_path, database_url), KEYS, ChatApi):
         yield served
 
 
@@ -72,7 +48,7 @@ def events(text: str) -> list[tuple[str, dict[str, Any]]]:
     return found
 
 
-async def test_a_message_answers_with_the_turn_and_nothing_runs_until_it_is_confirmed(api: Api) -> None:
+async def test_a_message_answers_with_the_turn_and_nothing_runs_until_it_is_confirmed(api: ChatApi) -> None:
     shown = await api.chat("ops", {"message": DEPLOY})
     assert shown.status_code == 200
     turn = shown.json()
@@ -84,7 +60,7 @@ async def test_a_message_answers_with_the_turn_and_nothing_runs_until_it_is_conf
     assert await api.names() == ["db-01", "db-01-data"]
 
 
-async def test_a_confirmation_in_a_session_that_showed_no_plan_applies_nothing(api: Api) -> None:
+async def test_a_confirmation_in_a_session_that_showed_no_plan_applies_nothing(api: ChatApi) -> None:
     shown = (await api.chat("ops", {"message": DEPLOY, "session": "one"})).json()
     elsewhere = await api.chat("ops", {"message": f"confirm {shown['risk']['token']}", "session": "two"})
     assert elsewhere.json()["reply"] == "Nothing is waiting for your confirmation."
@@ -92,7 +68,7 @@ async def test_a_confirmation_in_a_session_that_showed_no_plan_applies_nothing(a
     assert await api.names() == []
 
 
-async def test_with_accept_event_stream_the_reply_comes_as_deltas_then_the_turn(api: Api) -> None:
+async def test_with_accept_event_stream_the_reply_comes_as_deltas_then_the_turn(api: ChatApi) -> None:
     answer = await api.chat("ops", {"message": DEPLOY, "session": "s"}, SSE)
     assert answer.status_code == 200
     assert answer.headers["content-type"].startswith("text/event-stream")
@@ -103,7 +79,7 @@ async def test_with_accept_event_stream_the_reply_comes_as_deltas_then_the_turn(
     assert (turn["outcome"], turn["session"], turn["phrased"]) == ("planned", "s", None)
 
 
-async def test_talking_needs_the_plan_permission(api: Api) -> None:
+async def test_talking_needs_the_plan_permission(api: ChatApi) -> None:
     for who in ("eve", "bob"):  # a viewer and an approver: neither may plan
         refused = await api.chat(who, {"message": DEPLOY})
         assert refused.status_code == 403
@@ -118,7 +94,7 @@ async def test_talking_needs_the_plan_permission(api: Api) -> None:
     "body",
     [{}, {"message": ""}, {"message": "x" * 4001}, {"message": "hi", "session": "-bad"}, {"message": "a\x00b"}],
 )
-async def test_a_body_that_is_no_message_is_refused_with_a_problem(api: Api, body: dict[str, Any]) -> None:
+async def test_a_body_that_is_no_message_is_refused_with_a_problem(api: ChatApi, body: dict[str, Any]) -> None:
     refused = await api.chat("ops", body)
     assert refused.status_code == 422
     assert refused.headers["content-type"].startswith("application/problem+json")
@@ -128,7 +104,7 @@ async def test_with_a_model_the_stream_carries_its_words_then_the_reply_with_the
     words = "Sure, the database is planned and waits for you."
     async with ScriptedModel(json.dumps(compose(DEPLOY, "fake").data), words) as model:
         settings = make_settings(tmp_path / "home", llm_base_url=model.base_url, llm_model="scripted")
-        async for api in serving(settings):
+        async for api in serving(settings, KEYS, ChatApi):
             answer = await api.chat("ops", {"message": DEPLOY, "session": "s"}, SSE)
             said = events(answer.text)
             assert await api.names() == []

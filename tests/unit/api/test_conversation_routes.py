@@ -7,49 +7,23 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import get_args
 
-import httpx
 import pytest
-from fastapi import FastAPI
 
-from alma.api import create_app
 from alma.api.routes.conversation import MAX_TEXT, GenerateProvider
-from alma.bootstrap import Services
 from alma.generation import PROVIDERS
 from tests.conftest import make_settings
+from tests.unit.api.harness import Api, serving
 
 INTENT = "/api/v1/conversation/intent"
 GENERATE = "/api/v1/conversation/generate-blueprint"
 SHOP = "a web app with two nginx containers behind a load balancer and a postgres database"
 
 
-class Api:
-    def __init__(self, app: FastAPI, client: httpx.AsyncClient) -> None:
-        self.app = app
-        self.client = client
-        self.keys: dict[str, str] = {}
-
-    @property
-    def services(self) -> Services:
-        services: Services = self.app.state.services
-        return services
-
-    async def key(self, name: str, role: str) -> None:
-        _record, self.keys[name] = await self.services.keys.create(name, role)
-
-    def as_(self, name: str) -> dict[str, str]:
-        return {"X-API-Key": self.keys[name]}
-
-
 @pytest.fixture
 async def api(tmp_path: Path, database_url: str) -> AsyncIterator[Api]:
-    app = create_app(make_settings(tmp_path, database_url))
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://alma.test") as client:
-            built = Api(app, client)
-            for name, role in (("ops", "operator"), ("alice", "operator"), ("eve", "viewer")):
-                await built.key(name, role)
-            yield built
+    keys = (("ops", "operator"), ("alice", "operator"), ("eve", "viewer"))
+    async for served in serving(make_settings(tmp_path, database_url), keys, Api):
+        yield served
 
 
 async def test_a_viewer_reads_a_sentence_on_its_own_in_the_intent_clis_contract(api: Api) -> None:

@@ -5,7 +5,6 @@ their paths, and what never validates is never a success — the building blocks
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +16,7 @@ from alma.engines.proxmox import specs as proxmox_specs
 from alma.errors import BlueprintInvalidError, InvalidInputError
 from alma.generation import PROVIDERS, BuildingBlockDrafter, compose, generate
 from alma.generation.llm_drafting import SPEC_MODELS, LLMDrafter, blueprint_schema, read_draft
-from alma.llm import LLMConfig, OpenAICompatibleBackend
+from alma.llm import OpenAICompatibleBackend
 from alma.services.generation import GenerationService
 from tests.conftest import make_settings
 from tests.scripted_model import ScriptedModel
@@ -34,20 +33,6 @@ def with_specs(specs: dict[str, Any], text: str = CACHE) -> str:
     data = compose(text, "fake").data
     data["resources"][0]["specs"] = specs
     return json.dumps(data)
-
-
-@pytest.fixture
-async def backend_for() -> AsyncIterator[Any]:
-    made: list[OpenAICompatibleBackend] = []
-
-    def make(model: ScriptedModel) -> OpenAICompatibleBackend:
-        backend = OpenAICompatibleBackend(LLMConfig(base_url=model.base_url, model="scripted"))
-        made.append(backend)
-        return backend
-
-    yield make
-    for backend in made:
-        await backend.aclose()
 
 
 def service(services: Services, backend: OpenAICompatibleBackend, attempts: int = 3) -> GenerationService:

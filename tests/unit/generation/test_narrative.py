@@ -4,35 +4,17 @@ alone. The model is a scripted OpenAI-compatible server on loopback (real HTTP).
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
-
-import pytest
 
 from alma.bootstrap import Services
 from alma.generation import compose
 from alma.generation.narrative import MAX_NARRATIVE
-from alma.llm import LLMConfig, OpenAICompatibleBackend
 from alma.services.generation import MODEL_NOT_ASKED, NO_MODEL, CouncilReport, GenerationService, blueprint_yaml
 from tests.scripted_model import ScriptedModel
 
 EXAMPLE = "a web app with two nginx containers behind a load balancer and a postgres database"
 BLUEPRINT = blueprint_yaml(compose(EXAMPLE, "docker").data)
 PROSE = "The council approved the design once it added health checks.\n\nThe database still has no replica."
-
-
-@pytest.fixture
-async def backend_for() -> AsyncIterator[Any]:
-    made: list[OpenAICompatibleBackend] = []
-
-    def make(model: ScriptedModel) -> OpenAICompatibleBackend:
-        backend = OpenAICompatibleBackend(LLMConfig(base_url=model.base_url, model="scripted"))
-        made.append(backend)
-        return backend
-
-    yield make
-    for backend in made:
-        await backend.aclose()
 
 
 def decided(report: CouncilReport) -> dict[str, Any]:
