@@ -9,7 +9,7 @@ import os
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field, NonNegativeInt, PositiveInt, SecretStr, field_validator
+from pydantic import BaseModel, Field, NonNegativeInt, PositiveInt, SecretStr, field_validator, model_validator
 from pydantic_settings import (
     BaseSettings,
     NoDecode,
@@ -179,6 +179,15 @@ class Settings(BaseSettings):
         if not url.startswith("postgresql+asyncpg://"):
             return None
         return "postgresql://" + url[len("postgresql+asyncpg://") :]
+
+    @model_validator(mode="after")
+    def _queue_needs_postgresql(self) -> Settings:
+        if self.queue == "procrastinate" and self.postgres_url is None:
+            raise ValueError(
+                "ALMA_QUEUE=procrastinate needs ALMA_DATABASE_URL on PostgreSQL (the job queue lives in it); "
+                "with the embedded SQLite database use ALMA_QUEUE=inline"
+            )
+        return self
 
     @field_validator("drift_check_cron", "redis_url", mode="before")
     @classmethod

@@ -247,3 +247,7 @@ def test_invalid_settings_are_a_clear_error(alma: Alma, blueprint: Path) -> None
     result = alma("plan", str(blueprint), ALMA_FAKE_FAIL_RATE="2")
     assert result.returncode == 1
     assert "ALMA_FAKE_FAIL_RATE" in result.stderr
+    # A rule across settings says what to do, with no field of its own to name.
+    queued = alma("plan", str(blueprint), ALMA_QUEUE="procrastinate")
+    assert queued.returncode == 1
+    assert "invalid settings: ALMA_QUEUE=procrastinate needs ALMA_DATABASE_URL on PostgreSQL" in queued.stderr

@@ -67,12 +67,18 @@ def reported(json_output: bool, *, on_error: Callable[[AlmaError], None] | None 
             render_error(err, error)
         exit_with(exit_code_for(error))
     except ValidationError as error:  # only settings are validated outside our own error tree
-        problems = "; ".join(f"ALMA_{'_'.join(str(p) for p in e['loc']).upper()}: {e['msg']}" for e in error.errors())
+        problems = "; ".join(_settings_problem(e["loc"], e["msg"]) for e in error.errors())
         err.print(f"[red]error:[/red] invalid settings: {problems}")
         exit_with(INVALID)
     except KeyboardInterrupt:
         err.print("[yellow]interrupted[/yellow]")
         exit_with(130)
+
+
+def _settings_problem(loc: tuple[int | str, ...], message: str) -> str:
+    """``ALMA_NAME: message`` for one setting; a rule across settings (no name) says its message alone."""
+    message = message.removeprefix("Value error, ")
+    return f"ALMA_{'_'.join(str(p) for p in loc).upper()}: {message}" if loc else message
 
 
 def render_error(console: Console, error: AlmaError) -> None:
