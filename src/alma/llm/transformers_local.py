@@ -350,6 +350,9 @@ class TransformersBackend:
             raise ConfigurationError(
                 f"{self.what}: the transformers backend needs torch and transformers: pip install -e '.[local]' ({exc})"
             ) from exc
+        # Loading draws progress bars on stderr; a server's log wants none. (The GGUF converter's own bar
+        # ignores this setting: TQDM_DISABLE=1 in the environment silences it.)
+        transformers.utils.logging.disable_progress_bar()  # type: ignore[no-untyped-call]
         device = pick_device(self._config.device, torch.cuda.is_available(), torch.backends.mps.is_available())
         if self._config.threads is not None:
             torch.set_num_threads(self._config.threads)
