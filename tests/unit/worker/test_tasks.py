@@ -1,0 +1,92 @@
+"""The worker's tasks, run by a real procrastinate worker over its in-memory connector (a fake of the
+queue's database) and the real services: a queued apply is the normal pipeline, running a job again
+continues the same deployment, and what is retried is what may pass by itself."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+
+import procrastinate
+import pytest
+from procrastinate.jobs import Job
+from procrastinate.testing import InMemoryConnector
+
+from alma.bootstrap import Services, build
+from alma.errors import ConfigurationError, InvalidInputError, StalePlanError, UpstreamError
+from alma.jobs import APPLY_TASK, DRIFT_TASK
+from alma.jobs.queue import QUEUE
+from alma.settings import Settings
+from alma.worker.tasks import register
+from tests.unit.services.test_apply_lifecycle import V1
+
+
+@pytest.fixture
+async def worker(settings: Settings) -> AsyncIterator[tuple[procrastinate.App, Services]]:
+    async with await build(settings) as services:
+        app = procrastinate.App(connector=InMemoryConnector())
+        register(app, services)
+        async with app.open_async():
+            yield app, services
+
+
+async def run_queued(app: procrastinate.App) -> None:
+    """Run every job waiting, then stop (``wait=False``): no sleeping, no polling."""
+    await app.run_worker_async(queues=[QUEUE], wait=False, install_signal_handlers=False, listen_notify=False)
+
+
+async def test_a_queued_apply_runs_the_pipeline_and_running_it_again_changes_nothing(
+    worker: tuple[procrastinate.App, Services],
+) -> None:
+    app, services = worker
+    plan = (await services.plans.plan_blueprint(V1)).plan
+    deployment_id = uuid.uuid4().hex
+    job = {"plan_id": plan.id, "deployment_id": deployment_id, "actor": "queued-by", "stack": plan.stack}
+    await app.configure_task(APPLY_TASK, lock=f"stack:{plan.stack}").defer_async(**job)
+    await run_queued(app)
+    deployment = await services.stacks.deployment(deployment_id)
+    assert (deployment.status, deployment.actor) == ("succeeded", "queued-by")
+    assert {r.name for r in await services.stacks.resources("shop")} == {"net", "db", "web"}
+
+    # The same job again (a retry, or a stalled job taken over after it had finished): nothing is redone.
+    await app.configure_task(APPLY_TASK, lock=f"stack:{plan.stack}").defer_async(**job)
+    await run_queued(app)
+    assert [d.id for d in await services.stacks.history("shop")] == [deployment_id]
+    connector = app.connector
+    assert isinstance(connector, InMemoryConnector)
+    assert [row["status"] for row in connector.jobs.values()] == ["succeeded", "succeeded"]
+
+
+@pytest.mark.parametrize(
+    ("error", "retried"),
+    [
+        (ConfigurationError("cannot write to the database"), True),
+        (UpstreamError("the model server is down"), True),
+        (OSError("connection reset"), True),
+        (InvalidInputError("no plan 'x'"), False),
+        (StalePlanError("the stack moved on"), False),
+    ],
+)
+def test_only_what_may_pass_by_itself_is_retried(
+    worker: tuple[procrastinate.App, Services], error: Exception, retried: bool
+) -> None:
+    app, services = worker
+    strategy = app.tasks[APPLY_TASK].retry_strategy
+    assert strategy is not None
+    job = Job(id=1, queue=QUEUE, lock=None, queueing_lock=None, task_name=APPLY_TASK, attempts=0)
+    assert (strategy.get_retry_decision(exception=error, job=job) is not None) is retried
+    spent = Job(
+        id=1,
+        queue=QUEUE,
+        lock=None,
+        queueing_lock=None,
+        task_name=APPLY_TASK,
+        attempts=services.settings.worker_job_attempts,
+    )
+    assert strategy.get_retry_decision(exception=error, job=spent) is None  # bounded
+
+
+def test_the_drift_check_is_periodic_unless_switched_off(worker: tuple[procrastinate.App, Services]) -> None:
+    app, _services = worker
+    assert DRIFT_TASK in app.tasks
+    assert any(p.task.name == DRIFT_TASK for p in app.periodic_registry.periodic_tasks.values())
