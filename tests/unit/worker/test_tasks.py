@@ -18,7 +18,7 @@ from alma.jobs import APPLY_TASK, DRIFT_TASK
 from alma.jobs.queue import QUEUE
 from alma.settings import Settings
 from alma.worker.tasks import register
-from tests.unit.services.test_apply_lifecycle import V1
+from tests.unit.services.test_apply_lifecycle import V1, deploy
 
 
 @pytest.fixture
@@ -92,3 +92,23 @@ def test_the_drift_check_is_periodic_unless_switched_off(worker: tuple[procrasti
     app, _services = worker
     assert DRIFT_TASK in app.tasks
     assert any(p.task.name == DRIFT_TASK for p in app.periodic_registry.periodic_tasks.values())
+
+
+async def test_the_drift_check_skips_a_stack_being_changed_and_reports_it_once_free(
+    worker: tuple[procrastinate.App, Services], settings: Settings
+) -> None:
+    app, services = worker
+    await deploy(services, V1)
+    async with await build(settings) as outside:  # someone deletes "web" behind ALMA's back
+        from alma.engines import Change, ResourceRef
+
+        await outside._engines.get("fake").apply(Change("delete", ResourceRef("shop", "web", "compute"), None, None))
+    check = app.tasks[DRIFT_TASK].func
+    token = await services._store.locks.acquire("shop", "someone applying", "apply", 60)
+    mid_change = await check(timestamp=0)
+    assert mid_change["drifted"] == {"shop": "skipped: locked by a change in progress"}
+    await services._store.locks.release("shop", token)
+    free = await check(timestamp=1)
+    assert [d["resource"] for d in free["drifted"]["shop"]] == ["web"]
+    recorded = [e for e in await services.stacks.events("shop") if e.kind == "drift.detected"]
+    assert len(recorded) == 1
