@@ -9,31 +9,35 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 
 from alma.bootstrap import Services
 from alma.errors import InvalidInputError
-from alma.services import EventRecord
+from alma.services import DeploymentRecord, EventRecord
 from alma.services.views import event_json
 
 TERMINAL = frozenset({"deployment.succeeded", "deployment.failed"})
 
 
-async def require_known(services: Services, deployment_id: str) -> None:
-    """Refuse (404) an id that is neither a deployment nor a queued run."""
-    if await services.stacks.find_deployment(deployment_id) is not None:
-        return
+async def known_deployment(services: Services, deployment_id: str) -> DeploymentRecord | None:
+    """The deployment, None for a run still queued, and a refusal (404) for an id that is neither."""
+    found = await services.stacks.find_deployment(deployment_id)
+    if found is not None:
+        return found
     if services.jobs is not None and await services.jobs.job_status(deployment_id) in ("todo", "doing"):
-        return
+        return None
     raise InvalidInputError(f"no deployment '{deployment_id}'")
 
 
 async def follow(
     services: Services,
+    deployment: DeploymentRecord | None,
     deployment_id: str,
     after: int,
     gone: Callable[[], Awaitable[bool]],
     batch: int = 500,
 ) -> AsyncIterator[EventRecord]:
-    """Events after ``after`` until the deployment ends (its final event) or the client goes (``gone``)."""
+    """Events after ``after`` until the deployment ends (its final event) or the client goes (``gone``);
+    ``deployment`` is None while the run is queued (its stack is learnt when it starts)."""
     poll_s = services.settings.live_poll_s
-    cursor, stack, settled = after, None, False
+    cursor, settled = after, False
+    stack = deployment.stack if deployment is not None else None
     async with services.live.watch(deployment_id) as watcher:
         while True:
             watcher.arm()  # before reading: news committed from here on is not missed

@@ -26,17 +26,23 @@ _SCHEMA_LOCK = 0x616C6D61_6A6F6273  # "almajobs"
 JOB_STATUSES = ("todo", "doing", "succeeded", "failed", "cancelled", "aborted")
 
 
-def procrastinate_app(settings: Settings) -> procrastinate.App:
-    """The procrastinate app over ALMA's PostgreSQL (refused, clearly, on any other database)."""
+def queue_url(settings: Settings) -> str:
+    """The PostgreSQL the queue lives in (settings refuse ``ALMA_QUEUE=procrastinate`` without one)."""
     url = settings.postgres_url
     if url is None:
         raise ConfigurationError(
-            "ALMA_QUEUE=procrastinate needs ALMA_DATABASE_URL on PostgreSQL (the queue lives in it); "
+            "the job queue needs ALMA_DATABASE_URL on PostgreSQL (the queue lives in it); "
             "use ALMA_QUEUE=inline with the embedded SQLite database"
         )
+    return url
+
+
+def procrastinate_app(settings: Settings) -> procrastinate.App:
+    """The procrastinate app over ALMA's PostgreSQL."""
     import procrastinate
 
-    return procrastinate.App(connector=procrastinate.PsycopgConnector(conninfo=url, min_size=1, max_size=4))
+    connector = procrastinate.PsycopgConnector(conninfo=queue_url(settings), min_size=1, max_size=4)
+    return procrastinate.App(connector=connector)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +73,7 @@ class JobQueue:
 
     async def open(self) -> None:
         if not self._opened:
-            await ensure_schema(self._settings)
+            await ensure_schema(queue_url(self._settings))
             await self._app.open_async()
             self._opened = True
 
@@ -110,15 +116,12 @@ class JobQueue:
             self._opened = False
 
 
-async def ensure_schema(settings: Settings) -> None:
-    """Create procrastinate's tables in ALMA's database once (under an advisory lock)."""
+async def ensure_schema(url: str) -> None:
+    """Create procrastinate's tables in ALMA's database (at ``url``) once, under an advisory lock."""
     import procrastinate
     import psycopg
     from procrastinate.schema import SchemaManager
 
-    url = settings.postgres_url
-    if url is None:  # procrastinate_app already refused this; kept for direct callers
-        raise ConfigurationError("the job queue needs PostgreSQL")
     async with await psycopg.AsyncConnection.connect(url, autocommit=True) as conn:
         await conn.execute("SELECT pg_advisory_lock(%s)", (_SCHEMA_LOCK,))
         try:

@@ -57,10 +57,6 @@ class LiveEvents:
         self.published = 0  # messages sent to Redis (observable in tests and metrics)
         self.received = 0  # messages received from Redis
 
-    @property
-    def fans_out(self) -> bool:
-        return self._redis_url is not None
-
     @contextlib.asynccontextmanager
     async def watch(self, deployment_id: str) -> AsyncIterator[Watcher]:
         watcher = Watcher()

@@ -10,6 +10,7 @@ callers flush before they tell the user anything, so what the user is told is du
 from __future__ import annotations
 
 import asyncio
+import importlib
 from collections.abc import Callable
 from typing import Any
 
@@ -26,19 +27,10 @@ ResourceKey = tuple[str, str]
 def upsert(db: Database, table: sa.Table, keys: list[str]) -> Any:
     """``INSERT … ON CONFLICT (keys) DO UPDATE`` in the database's own dialect."""
     # The dialect's module is imported for the database in use only (an embedded server stays smaller).
-    if db.is_sqlite:
-        from sqlalchemy.dialects import sqlite
-
-        lite = sqlite.insert(table)
-        return lite.on_conflict_do_update(
-            index_elements=keys, set_={c.name: lite.excluded[c.name] for c in table.columns if c.name not in keys}
-        )
-    from sqlalchemy.dialects import postgresql
-
-    pg = postgresql.insert(table)
-    return pg.on_conflict_do_update(
-        index_elements=keys, set_={c.name: pg.excluded[c.name] for c in table.columns if c.name not in keys}
-    )
+    dialect: Any = importlib.import_module(f"sqlalchemy.dialects.{'sqlite' if db.is_sqlite else 'postgresql'}")
+    insert = dialect.insert(table)
+    updates = {c.name: insert.excluded[c.name] for c in table.columns if c.name not in keys}
+    return insert.on_conflict_do_update(index_elements=keys, set_=updates)
 
 
 class WriteBuffer:

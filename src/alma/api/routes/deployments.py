@@ -11,7 +11,7 @@ from fastapi.responses import StreamingResponse
 from alma.api.auth import Applier, Reader, ServicesDep
 from alma.api.inputs import Cursor, event_cursor
 from alma.api.runs import run_plan
-from alma.api.streams import follow, require_known, sse
+from alma.api.streams import follow, known_deployment, sse
 from alma.services.views import deployment_json, event_json
 
 router = APIRouter(tags=["deployments"])
@@ -20,11 +20,8 @@ router = APIRouter(tags=["deployments"])
 @router.get("/deployments/{deployment_id}")
 async def show(deployment_id: str, services: ServicesDep, _caller: Reader) -> dict[str, Any]:
     """A deployment; one still waiting in the queue shows as ``queued``."""
-    found = await services.stacks.find_deployment(deployment_id)
-    if found is None:
-        await require_known(services, deployment_id)
-        return {"id": deployment_id, "status": "queued"}
-    return deployment_json(found)
+    found = await known_deployment(services, deployment_id)
+    return deployment_json(found) if found is not None else {"id": deployment_id, "status": "queued"}
 
 
 @router.get("/deployments/{deployment_id}/events", response_model=None)
@@ -40,15 +37,14 @@ async def events(
     """JSON by default; ``Accept: text/event-stream`` streams every transition as it happens, in order
     (also for a run still queued: from when a worker starts it), and a reconnecting client resumes after
     ``Last-Event-ID``."""
-    await require_known(services, deployment_id)
+    found = await known_deployment(services, deployment_id)
     if "text/event-stream" not in request.headers.get("accept", ""):
-        found = await services.stacks.find_deployment(deployment_id)
         listed = await services.stacks.events(found.stack, deployment_id, after, limit) if found else []
         return [event_json(e) for e in listed]
     start = event_cursor(last_event_id, after)
 
     async def stream() -> AsyncIterator[str]:
-        async for event in follow(services, deployment_id, start, request.is_disconnected, limit):
+        async for event in follow(services, found, deployment_id, start, request.is_disconnected, limit):
             yield sse(event)
 
     return StreamingResponse(stream(), media_type="text/event-stream")

@@ -6,7 +6,7 @@ from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from starlette.websockets import WebSocketState
 
 from alma.api.inputs import Cursor
-from alma.api.streams import follow, require_known
+from alma.api.streams import follow, known_deployment
 from alma.bootstrap import Services
 from alma.errors import AlmaError
 from alma.services.actor import acting_as
@@ -27,12 +27,12 @@ async def deployment_events(socket: WebSocket, deployment_id: str, after: Cursor
     await socket.accept()
     with acting_as(caller.name):
         try:
-            await require_known(services, deployment_id)
+            found = await known_deployment(services, deployment_id)
 
             async def gone() -> bool:
                 return socket.client_state != WebSocketState.CONNECTED
 
-            async for event in follow(services, deployment_id, after, gone):
+            async for event in follow(services, found, deployment_id, after, gone):
                 await socket.send_json(event_json(event))
         except WebSocketDisconnect:
             return
