@@ -4,10 +4,8 @@ piece. Over the API the pieces are server-sent ``delta`` events, then the ``turn
 
 from __future__ import annotations
 
-import json
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
@@ -19,6 +17,7 @@ from alma.settings import Settings
 from tests.conftest import make_settings
 from tests.integration.llm.server import MODEL_ALIAS
 from tests.integration.llm.test_generation_llm import alma
+from tests.unit.api.harness import events
 
 LIST = "list all resources"
 
@@ -54,14 +53,6 @@ async def test_with_the_model_the_reply_streams_in_several_pieces(modelled: Serv
     assert offline_pieces == [offline.reply] and offline.phrased is None
     # The model said it; what the turn is — its intent, outcome and deterministic reply — is ALMA's.
     assert (final.intent, final.outcome, final.reply) == (offline.intent, offline.outcome, offline.reply)
-
-
-def events(text: str) -> list[tuple[str, dict[str, Any]]]:
-    found = []
-    for block in text.strip().split("\n\n"):
-        fields = dict(line.split(": ", 1) for line in block.splitlines())
-        found.append((fields["event"], json.loads(fields["data"])))
-    return found
 
 
 async def test_the_chat_route_streams_the_models_words_as_server_sent_events(llm_base_url: str, tmp_path: Path) -> None:

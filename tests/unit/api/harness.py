@@ -3,8 +3,9 @@ the key service: what the route tests share."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator, Iterable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import httpx
 from fastapi import FastAPI
@@ -45,3 +46,12 @@ async def serving(settings: Settings, keys: Iterable[tuple[str, str]], kind: typ
             for name, role in keys:
                 await api.key(name, role)
             yield api
+
+
+def events(text: str) -> list[tuple[str, dict[str, Any]]]:
+    """The server-sent events of a body: (event, JSON data) in order."""
+    found = []
+    for block in text.strip().split("\n\n"):
+        fields = dict(line.split(": ", 1) for line in block.splitlines())
+        found.append((fields["event"], json.loads(fields["data"])))
+    return found

@@ -15,7 +15,7 @@ import pytest
 from alma.generation import compose
 from tests.conftest import make_settings
 from tests.scripted_model import ScriptedModel
-from tests.unit.api.harness import Api, serving
+from tests.unit.api.harness import Api, events, serving
 
 CHAT = "/api/v1/conversation/chat"
 DEPLOY = "deploy a postgres database named db-01"
@@ -37,15 +37,6 @@ KEYS = (("ops", "operator"), ("eve", "viewer"), ("bob", "approver"))
 async def api(tmp_path: Path, database_url: str) -> AsyncIterator[ChatApi]:
     async for served in serving(make_settings(tmp_path, database_url), KEYS, ChatApi):
         yield served
-
-
-def events(text: str) -> list[tuple[str, dict[str, Any]]]:
-    """The server-sent events of a body: (event, JSON data) in order."""
-    found = []
-    for block in text.strip().split("\n\n"):
-        fields = dict(line.split(": ", 1) for line in block.splitlines())
-        found.append((fields["event"], json.loads(fields["data"])))
-    return found
 
 
 async def test_a_message_answers_with_the_turn_and_nothing_runs_until_it_is_confirmed(api: ChatApi) -> None:
