@@ -21,6 +21,7 @@ from alma.services import (
     PlanService,
     StackService,
 )
+from alma.services.drift import DriftService
 from alma.services.live import LiveEvents
 from alma.services.metrics import DomainMetrics, ObservedLLM
 from alma.settings import Settings
@@ -121,6 +122,11 @@ class Services:
         from alma.services.sessions import SessionService
 
         return SessionService(self.settings, self._store)
+
+    @property
+    def drift(self) -> DriftService:
+        """What the engines have that the recorded state does not say; stateless, so made on each use."""
+        return DriftService(self.settings, self._store, self._engines, self.plans)
 
     @property
     def generation(self) -> GenerationService:

@@ -147,6 +147,16 @@ class Adopter(Protocol):
     async def adopt(self, ref: ResourceRef, node: str, vmid: int) -> Observed: ...
 
 
+@runtime_checkable
+class Inventory(Protocol):
+    """Optional: an engine that can list what carries ALMA's ownership marker for a stack — recorded or
+    not. Drift reports the unrecorded ones ("unmanaged but labelled") and a plan removes them."""
+
+    async def owned(self, stack: str) -> list[ResourceRef]:
+        """Every resource of ``stack`` the engine holds with ALMA's marker, one ref per resource."""
+        ...
+
+
 @dataclass(frozen=True, slots=True)
 class PreflightIssue:
     """Something that would make a planned change fail, found before anything runs."""

@@ -27,6 +27,7 @@ from alma.engines.base import (
     Engine,
     EngineContext,
     Health,
+    Inventory,
     JSONDict,
     KeyValueStore,
     Observed,
@@ -159,6 +160,17 @@ class FakeEngine:
             self._objects = await self._world.load_all()
         return {ref.key: await self.read(ref) for ref in refs}
 
+    async def owned(self, stack: str) -> list[ResourceRef]:
+        """Every object keyed under ``stack`` (the key is the fake's ownership marker), as it is now."""
+        async with self._loading:
+            self._objects = await self._world.load_all()
+        prefix = f"{stack}/"
+        return [
+            ResourceRef(stack, key[len(prefix) :], record["type"])
+            for key, record in sorted(self._objects.items())
+            if key.startswith(prefix)
+        ]
+
     def diff(self, ref: ResourceRef, desired: JSONDict | None, observed: Observed | None) -> Change:
         return diff_specs(ref, desired, observed, immutable=IMMUTABLE.get(ref.type, ()), forces_replace=_shrinks)
 
@@ -242,3 +254,4 @@ def create_engine(context: EngineContext) -> Engine:
 
 _: type[Engine] = FakeEngine
 _ready: type[Readiness] = FakeEngine
+_inventory: type[Inventory] = FakeEngine

@@ -1,14 +1,19 @@
 """The planner: refresh what exists through the engines, diff it with what is desired, and order the
-resulting actions (creates and updates in dependency order, deletes in reverse dependency order)."""
+resulting actions (creates and updates in dependency order, deletes in reverse dependency order).
+
+What exists includes what an engine holds with ALMA's ownership marker for the stack but nobody recorded
+(a create whose record was lost, a resource restored behind ALMA's back): engines that keep an
+``Inventory`` are asked, and such a resource is deleted unless the blueprint names it (then it is adopted).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 from alma.blueprint import topological_order
-from alma.engines import Engine, FieldChange, JSONDict, Observed, ResourceRef
+from alma.engines import Engine, FieldChange, Inventory, JSONDict, Observed, ResourceRef
 from alma.planning.plan import PlannedAction
 
 REFRESH_BATCH = 5000  # refs per read_many call, so an engine's list calls stay bounded
@@ -59,6 +64,31 @@ async def refresh(
     return observed
 
 
+@dataclass(frozen=True, slots=True)
+class Unrecorded:
+    """A resource an engine holds with ALMA's marker for the stack that is neither recorded nor desired."""
+
+    name: str
+    type: str
+    provider: str
+
+
+async def unrecorded(
+    stack: str, providers: Iterable[str], known: Collection[str], engines: EngineLookup
+) -> list[Unrecorded]:
+    """What the engines of ``providers`` hold for ``stack`` under names not in ``known``: one per name
+    (two kinds of object under one name cannot both be a resource of the stack: the first is taken)."""
+    found: dict[str, Unrecorded] = {}
+    for provider in sorted(set(providers)):
+        engine = engines(provider)
+        if not isinstance(engine, Inventory):
+            continue
+        for ref in await engine.owned(stack):
+            if ref.name not in known and ref.name not in found:
+                found[ref.name] = Unrecorded(ref.name, ref.type, provider)
+    return list(found.values())
+
+
 async def plan_actions(
     stack: str,
     desired: Sequence[DesiredResource],
@@ -68,8 +98,11 @@ async def plan_actions(
     """The actions that take the stack from what exists now to ``desired``."""
     by_name = {r.name: r for r in desired}
     recorded_by_name = {r.name: r for r in recorded}
+    providers = {r.provider for r in desired} | {r.provider for r in recorded}
+    orphans = await unrecorded(stack, providers, by_name.keys() | recorded_by_name.keys(), engines)
     targets = [(r.name, r.type, r.provider) for r in desired]
     targets += [(r.name, r.type, r.provider) for r in recorded if r.name not in by_name]
+    targets += [(r.name, r.type, r.provider) for r in orphans]
     # A resource whose type or provider changed is also read where it was, so it can be replaced.
     moved = [
         r
@@ -85,6 +118,23 @@ async def plan_actions(
         resource = by_name[name]
         actions.append(
             _action_for(stack, resource, recorded_by_name.get(name), observed[name], old_observed.get(name), engines)
+        )
+
+    for orphan in orphans:  # nothing is known of what depends on them: they go first
+        seen = observed[orphan.name]
+        if seen is None:
+            continue  # gone since it was listed
+        actions.append(
+            PlannedAction(
+                resource=orphan.name,
+                type=orphan.type,
+                provider=orphan.provider,
+                action="delete",
+                before=seen.specs,
+                after=None,
+                external_id=seen.external_id,
+                reason="carries ALMA's marker for this stack but was never recorded: it is removed",
+            )
         )
 
     leaving = {r.name: r for r in recorded if r.name not in by_name}

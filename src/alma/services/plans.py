@@ -95,27 +95,6 @@ class PlanService:
             document["metadata"] = {"environment": environment}
         return json.dumps(document, indent=2)
 
-    async def check_drift(self, stack: str) -> list[dict[str, Any]]:
-        """What the engines show that the recorded state does not (nothing is persisted but an event): the
-        changes a plan of the stack as recorded would make. Found drift is recorded as ``drift.detected``."""
-        loaded = self._blueprints.load(await self.recorded_blueprint(stack), f"<recorded state of {stack}>")
-        recorded = await self._store.stacks.resources(stack)
-        actions = await plan_actions(stack, loaded.desired, recorded, self._engines.get)
-        drifted = [
-            {"resource": a.resource, "action": a.action, "reason": a.reason} for a in actions if a.action != "noop"
-        ]
-        if drifted:
-            self._store.events.append(
-                stack,
-                "drift.detected",
-                f"{len(drifted)} resource(s) differ from the recorded state: "
-                + ", ".join(f"{d['resource']} ({d['action']})" for d in drifted),
-                actor=actor(self._settings),
-                data={"drifted": drifted},
-            )
-            await self._store.buffer.flush()
-        return drifted
-
     async def plan_import(self, stack: str, resource: DesiredResource) -> Plan:
         """Record a resource that already exists (and now carries ALMA's ownership marker) in ``stack``;
         every other resource stays as recorded."""

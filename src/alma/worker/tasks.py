@@ -41,7 +41,7 @@ def register(app: procrastinate.App, services: Services) -> None:
         plan_id: str, deployment_id: str, actor: str, ipr_id: int | None = None, stack: str | None = None
     ) -> dict[str, object]:
         with acting_as(actor):
-            result = await services.workflow.run_or_resume(plan_id, deployment_id, ipr_id=ipr_id)
+            result = await services.runs.run_queued(plan_id, deployment_id, ipr_id)
         log.info("deployment %s of stack %s: %s", deployment_id, stack, result.outcome)
         return {"deployment_id": deployment_id, "outcome": result.outcome, "error": result.error}
 
@@ -50,7 +50,8 @@ def register(app: procrastinate.App, services: Services) -> None:
         @app.periodic(cron=settings.drift_check_cron, periodic_id="drift")
         @app.task(name=DRIFT_TASK, queue=QUEUE, lock="drift-check")
         async def drift_check(timestamp: int) -> dict[str, object]:
-            """Every stack re-read through its engines; drift is recorded as ``drift.detected`` events."""
+            """Every stack re-read through its engines (``DriftService``); drift is recorded as
+            ``drift.detected`` events."""
             found: dict[str, object] = {}
             with acting_as("alma-worker"):
                 for stack in await services.stacks.stacks():
@@ -62,11 +63,12 @@ def register(app: procrastinate.App, services: Services) -> None:
                         found[stack.name] = "skipped: locked by a change in progress"
                         continue
                     try:
-                        drifted = await services.plans.check_drift(stack.name)
+                        report = await services.drift.report(stack.name)
                     except AlmaError as exc:  # one stack's trouble does not stop the others' checks
                         log.warning("drift check of %s failed: %s", stack.name, exc)
                         found[stack.name] = f"check failed: {exc}"
                         continue
-                    if drifted:
-                        found[stack.name] = drifted
+                    if report.drifted:
+                        await services.drift.record(report)
+                        found[stack.name] = [r.model_dump(mode="json") for r in report.differences()]
             return {"timestamp": timestamp, "drifted": found}

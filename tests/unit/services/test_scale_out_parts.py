@@ -120,13 +120,14 @@ async def test_failed_operations_are_counted_as_failed(tmp_path: Path, database_
 
 async def test_the_drift_check_records_what_the_engines_lost(services: Services, settings: Settings) -> None:
     await deploy(services, V1)
-    assert await services.plans.check_drift("shop") == []
+    assert not (await services.drift.report("shop")).drifted
     async with await build(settings) as outside:  # someone deletes "web" behind ALMA's back
         from alma.engines import Change, ResourceRef
 
         await outside._engines.get("fake").apply(Change("delete", ResourceRef("shop", "web", "compute"), None, None))
-    drifted = await services.plans.check_drift("shop")
-    assert [(d["resource"], d["action"]) for d in drifted] == [("web", "create")]
+    report = await services.drift.report("shop")
+    await services.drift.record(report)
+    assert [(d.resource, d.drift, d.repair) for d in report.differences()] == [("web", "missing", "create")]
     recorded = [e for e in await services.stacks.events("shop", None, 0, 500) if e.kind == "drift.detected"]
     assert len(recorded) == 1 and "web" in recorded[0].message
 

@@ -20,7 +20,18 @@ from typing import Any, ClassVar
 from docker import DockerClient
 
 from alma.diagnostics import Diagnostic
-from alma.engines.base import Action, Change, Engine, Health, JSONDict, Observed, Preflight, PreflightIssue, ResourceRef
+from alma.engines.base import (
+    Action,
+    Change,
+    Engine,
+    Health,
+    Inventory,
+    JSONDict,
+    Observed,
+    Preflight,
+    PreflightIssue,
+    ResourceRef,
+)
 from alma.engines.diffing import diff_specs
 from alma.engines.docker import containers, networks, ownership, volumes
 from alma.engines.docker.client import DockerConnection
@@ -58,6 +69,9 @@ class DockerEngine:
         if not refs:
             return {}
         return await self._docker.call(lambda client: _read_many(client, refs), doing=f"list {len(refs)} resources")
+
+    async def owned(self, stack: str) -> list[ResourceRef]:
+        return await self._docker.call(lambda client: _owned(client, stack), doing=f"list the objects of {stack}")
 
     def diff(self, ref: ResourceRef, desired: JSONDict | None, observed: Observed | None) -> Change:
         if ref.type not in CONTAINER_TYPES:
@@ -143,6 +157,22 @@ def _read_many(client: DockerClient, refs: list[ResourceRef]) -> dict[str, Obser
     return out
 
 
+def _owned(client: DockerClient, stack: str) -> list[ResourceRef]:
+    """The resources behind the objects labelled as ``stack``'s: containers say their type (compute or
+    service) in a label; networks and volumes are what their kind says."""
+    found: set[ResourceRef] = set()
+    labelled: list[tuple[Mapping[str, str], str | None]] = [
+        (c.labels, None) for c in containers.list_stack(client, stack)
+    ]
+    labelled += [(networks.labels_of(n), "network") for n in networks.list_stack(client, stack)]
+    labelled += [(volumes.labels_of(v), "storage") for v in volumes.list_stack(client, stack)]
+    for labels, kind in labelled:
+        name, rtype = labels.get(ownership.NAME), labels.get(ownership.TYPE, kind or "")
+        if name and (rtype == kind or (kind is None and rtype in CONTAINER_TYPES)):
+            found.add(ResourceRef(stack, name, rtype))
+    return sorted(found, key=lambda ref: (ref.name, ref.type))
+
+
 def _apply_container(engine: DockerEngine, client: DockerClient, change: Change) -> Observed | None:
     ref, desired = change.ref, change.desired
     found = containers.find(client, ref)
@@ -200,3 +230,4 @@ def _object_plan(engine: DockerEngine, change: Change, current: Observed | None)
 
 _: type[Engine] = DockerEngine
 __: type[Preflight] = DockerEngine
+___: type[Inventory] = DockerEngine

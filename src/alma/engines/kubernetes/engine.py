@@ -16,12 +16,23 @@ from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from alma.diagnostics import Diagnostic
-from alma.engines.base import Change, Engine, FieldChange, Health, JSONDict, Observed, Readiness, ResourceRef
+from alma.engines.base import (
+    Change,
+    Engine,
+    FieldChange,
+    Health,
+    Inventory,
+    JSONDict,
+    Observed,
+    Readiness,
+    ResourceRef,
+)
 from alma.engines.diffing import diff_specs
 from alma.engines.kubernetes import specs as kube_specs
 from alma.engines.kubernetes.client import DEPLOYMENT, KubeClient
 from alma.engines.kubernetes.manifests import (
     KINDS_OF,
+    NAME_LABEL,
     Part,
     deployment_ready,
     desired_parts,
@@ -72,6 +83,18 @@ class KubernetesEngine:
             }
             found[ref.key] = observe(ref, live)
         return found
+
+    async def owned(self, stack: str) -> list[ResourceRef]:
+        """One list call per kind; a resource's type is what its objects' kinds are part of."""
+        types_of = [(kind, rtype) for rtype, kinds in KINDS_OF.items() for kind in kinds]
+        listed = await asyncio.gather(*(self._client.list(kind, selector({stack})) for kind, _ in types_of))
+        found: set[ResourceRef] = set()
+        for (_kind, rtype), objects in zip(types_of, listed, strict=True):
+            for obj in objects:
+                name = (obj.get("metadata", {}).get("labels") or {}).get(NAME_LABEL)
+                if name and owns(ResourceRef(stack, name, rtype), obj):
+                    found.add(ResourceRef(stack, name, rtype))
+        return sorted(found, key=lambda ref: (ref.name, ref.type))
 
     def diff(self, ref: ResourceRef, desired: JSONDict | None, observed: Observed | None) -> Change:
         change = diff_specs(
@@ -243,3 +266,4 @@ class KubernetesEngine:
 
 _: type[Engine] = KubernetesEngine
 _ready: type[Readiness] = KubernetesEngine
+_inventory: type[Inventory] = KubernetesEngine

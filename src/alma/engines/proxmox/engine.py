@@ -18,6 +18,7 @@ from alma.engines.base import (
     Change,
     Engine,
     Health,
+    Inventory,
     JSONDict,
     Observed,
     Preflight,
@@ -30,13 +31,14 @@ from alma.engines.proxmox.client import ProxmoxClient
 from alma.engines.proxmox.failures import ProxmoxPermanentError
 from alma.engines.proxmox.lifecycle import Lifecycle
 from alma.engines.proxmox.observe import Guest, observe
-from alma.engines.proxmox.ownership import describe, owns, parse, tags_for
+from alma.engines.proxmox.ownership import OWNER_TAG, describe, owns, parse, split_tags, tags_for
 from alma.engines.proxmox.placement import Placement
 from alma.engines.proxmox.tasks import wait_for_task
 from alma.errors import ConfigurationError, EngineError
 from alma.settings import Settings
 
 log = logging.getLogger(__name__)
+_OWNED_READS = 8  # guest config reads at once when listing what a stack owns
 
 
 class ProxmoxEngine:
@@ -99,6 +101,27 @@ class ProxmoxEngine:
             seen = await self._observe(ref, guests)
             found[ref.key] = seen[0] if seen else None
         return found
+
+    async def owned(self, stack: str) -> list[ResourceRef]:
+        """Guests tagged as ALMA's whose description names ``stack`` (the tag hashes stack and name, so
+        each tagged guest's config is read; at most ``_OWNED_READS`` at a time)."""
+        tagged = [g for g in await self._guests() if OWNER_TAG in split_tags(g.tags) and not g.template]
+        slots = asyncio.Semaphore(_OWNED_READS)
+
+        async def owner(guest: Guest) -> ResourceRef | None:
+            async with slots:
+                try:
+                    config: dict[str, Any] = await self._client.get(f"{guest.api}/config") or {}
+                except ProxmoxPermanentError:
+                    return None  # destroyed between the listing and now
+            marker = parse(config.get("description"))
+            if marker is None or marker.stack != stack:
+                return None
+            ref = ResourceRef(stack, marker.name, "compute")
+            return ref if owns(guest.tags, ref) else None  # the description alone is not proof either
+
+        found = {ref for ref in await asyncio.gather(*(owner(g) for g in tagged)) if ref is not None}
+        return sorted(found, key=lambda ref: ref.name)
 
     # -- writes ----------------------------------------------------------------------------------
 
@@ -230,3 +253,4 @@ def _guest_of(observed: Observed, guests: list[Guest]) -> Guest:
 _: type[Engine] = ProxmoxEngine
 __: type[Readiness] = ProxmoxEngine
 ___: type[Preflight] = ProxmoxEngine
+____: type[Inventory] = ProxmoxEngine
