@@ -14,7 +14,19 @@ from starlette.types import Receive, Scope, Send
 
 from alma import __version__
 from alma.api import idempotency, inputs, observability, problems
-from alma.api.routes import blueprints, chat, conversation, deployments, iprs, live, plans, stacks, system
+from alma.api.routes import (
+    blueprints,
+    chat,
+    conversation,
+    deployments,
+    drift,
+    events,
+    iprs,
+    live,
+    plans,
+    stacks,
+    system,
+)
 from alma.bootstrap import build
 from alma.settings import Settings
 
@@ -54,7 +66,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.router.routes.append(
         Route("/graphql", GraphQLOnFirstUse(app), methods=["GET", "POST"], include_in_schema=False)
     )
-    for module in (blueprints, plans, iprs, deployments, stacks, conversation, chat):
+    for module in (blueprints, plans, iprs, deployments, stacks, drift, events, conversation, chat):
         app.include_router(module.router, prefix="/api/v1")
     return app
 

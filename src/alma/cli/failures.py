@@ -1,6 +1,7 @@
 """The one place where errors become exit codes and messages (a contract for scripts).
 
-0 ok · 1 invalid input · 2 usage · 3 apply/destroy/rollback failed or partial · 4 locked/conflict · 5 refused
+0 ok · 1 invalid input · 2 usage · 3 apply/destroy/rollback failed or partial · 4 locked/conflict · 5 refused ·
+6 drift found (``alma drift``: the engines differ from the recorded state; not an error)
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from alma.errors import (
     UpstreamError,
 )
 
-OK, INVALID, USAGE, FAILED, CONFLICT, REFUSED = 0, 1, 2, 3, 4, 5
+OK, INVALID, USAGE, FAILED, CONFLICT, REFUSED, DRIFTED = 0, 1, 2, 3, 4, 5, 6
 
 
 def exit_code_for(error: AlmaError) -> int:

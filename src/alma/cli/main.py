@@ -43,7 +43,7 @@ Parallelism = Annotated[
 Stack = Annotated[str, typer.Argument(help="Stack name (the blueprint's 'name').", show_default=False)]
 
 # Exit codes are a contract: 0 ok · 1 invalid input · 2 usage · 3 apply failed or partial ·
-# 4 stack locked or conflict · 5 refused.
+# 4 stack locked or conflict · 5 refused · 6 drift found (`alma drift`).
 
 
 @app.command()
@@ -157,6 +157,21 @@ def engines(json_output: Json = False) -> None:
     from alma.cli import commands
 
     commands.engines(json_output)
+
+
+@app.command()
+def drift(
+    stack: Annotated[str | None, typer.Argument(help="Only this stack (default: every stack).")] = None,
+    blueprint: Annotated[
+        str | None,
+        typer.Option("--blueprint", help="Write the stack as recorded to this file: `alma plan` of it repairs drift."),
+    ] = None,
+    json_output: Json = False,
+) -> None:
+    """Compare the recorded state with the engines, resource by resource; exit 6 when anything drifted."""
+    from alma.cli import drift_commands
+
+    drift_commands.drift(stack, blueprint, json_output)
 
 
 @app.command("import")

@@ -1,7 +1,8 @@
 """The tools that only read: they are all there is in ``--read-only`` mode.
 
 Annotated ``readOnlyHint: true`` (and idempotent): none of them changes infrastructure or ALMA's records
-of it. ``engine_health`` talks to the engines (open world); the rest read the store or check text.
+of it. ``engine_health`` and ``check_drift`` talk to the engines (open world); the rest read the store or
+check text.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from alma.mcp.schemas import (
 )
 from alma.mcp.templates import list_templates as find_templates
 from alma.services import read_text
+from alma.services.drift import DriftReport
 
 HISTORY_SHOWN = 10
 
@@ -134,6 +136,14 @@ def register_read_tools(server: MCPServer, services: Services) -> None:
     ) -> EngineList:
         """Installed engines and whether each can be used now (endpoint reachable, credentials accepted)."""
         return EngineList(engines=[engine_out(e) for e in await services.engines.statuses(providers)])
+
+    @server.tool(annotations=read_only("Check a stack for drift", open_world=True))
+    @guarded
+    async def check_drift(stack: StackName) -> DriftReport:
+        """Compare a stack's recorded state with its engines, resource by resource: changed fields (recorded
+        and actual values), missing resources, and unmanaged ones that carry ALMA's marker for the stack but
+        are not recorded. `repair` says what a plan of the recorded blueprint does to each. Changes nothing."""
+        return await services.drift.report(stack)
 
     @server.tool(annotations=read_only("List blueprint templates"))
     @guarded

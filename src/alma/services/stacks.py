@@ -35,10 +35,17 @@ class StackService:
         return await self._store.deployments.history(stack)
 
     async def events(
-        self, stack: str, deployment_id: str | None = None, after_id: int = 0, limit: int = 1000
+        self,
+        stack: str,
+        deployment_id: str | None = None,
+        after_id: int = 0,
+        limit: int = 1000,
+        *,
+        newest: bool = False,
     ) -> list[EventRecord]:
+        """Oldest first: the first ``limit`` events after ``after_id``, or with ``newest`` the last ones."""
         await self._require(stack)
-        return await self._store.events.list(stack, deployment_id, after_id, limit)
+        return await self._store.events.list(stack, deployment_id, after_id, limit, newest=newest)
 
     async def deployment(self, deployment_id: str) -> DeploymentRecord:
         found = await self._store.deployments.get(deployment_id)

@@ -43,15 +43,25 @@ class EventLog:
         )
 
     async def list(
-        self, stack: str | None = None, deployment_id: str | None = None, after_id: int = 0, limit: int = 1000
+        self,
+        stack: str | None = None,
+        deployment_id: str | None = None,
+        after_id: int = 0,
+        limit: int = 1000,
+        *,
+        newest: bool = False,
     ) -> list[EventRecord]:
-        query = sa.select(events).where(events.c.id > after_id).order_by(events.c.id).limit(limit)
+        """Events after ``after_id``, oldest first: the first ``limit`` of them, or with ``newest`` the last."""
+        order = events.c.id.desc() if newest else events.c.id
+        query = sa.select(events).where(events.c.id > after_id).order_by(order).limit(limit)
         if stack is not None:
             query = query.where(events.c.stack == stack)
         if deployment_id is not None:
             query = query.where(events.c.deployment_id == deployment_id)
         async with self._db.engine.connect() as conn:
-            rows = await conn.execute(query)
+            rows = list(await conn.execute(query))
+            if newest:
+                rows.reverse()
             return [
                 EventRecord(
                     m["id"],

@@ -105,6 +105,7 @@ READS: dict[str, dict[str, Any]] = {
     "validate_blueprint": {"blueprint": blueprint_text(STACK, [])},
     "get_ipr": {"ipr_id": 1},
     "engine_health": {},
+    "check_drift": {"stack": STACK},
     "list_templates": {},
     "generate_blueprint": {"description": "a web server and a postgres database"},
 }
