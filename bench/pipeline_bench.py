@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from alma.bootstrap import build
+from alma.services.approvals import clear_without_review
 from alma.settings import Settings
 
 
@@ -68,7 +69,8 @@ async def timed_apply(count: int, chain: bool, latency_ms: float, parallelism: i
         settings = Settings(home=Path(home), fake_latency_ms=latency_ms, parallelism=parallelism)
         async with await build(settings) as services:
             result = await services.plans.plan_blueprint(blueprint("bench", count, chain))
-            report = await services.deployments.apply(result.plan.id)
+            clearance = clear_without_review(result.plan, services.settings)
+            report = await services.deployments.apply(result.plan.id, clearance=clearance)
             if report.status != "succeeded":
                 raise SystemExit(f"benchmark apply failed: {report.failures[:3]}")
             return report.elapsed_s

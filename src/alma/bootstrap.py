@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from alma.services.generation import GenerationService
     from alma.services.sessions import SessionService
     from alma.workflow.runner import WorkflowService
+    from alma.workflow.runs import Runs
 
 
 @dataclass(slots=True)
@@ -56,6 +57,7 @@ class Services:
     _engines: EngineRegistry
 
     _workflow: WorkflowService | None = None
+    _runs: Runs | None = None
     _conversation: ConversationService | None = None
     _llm: LLMBackend | None = None
     _llm_built: bool = False
@@ -73,6 +75,18 @@ class Services:
             sqlite_file = self.settings.workflow_checkpoints or self.settings.home / "workflow.db"
             self._workflow = WorkflowService(parts, sqlite_file, self.settings.postgres_url)
         return self._workflow
+
+    @property
+    def runs(self) -> Runs:
+        """The one way every surface applies and resumes: the approval gate, the IPR claim, the stack's
+        lock, inline or queued (``ALMA_QUEUE``)."""
+        if self._runs is None:
+            from alma.workflow.runs import Runs
+
+            self._runs = Runs(
+                self.settings, self.plans, self.deployments, self.iprs, self.stacks, self.workflow, self.jobs
+            )
+        return self._runs
 
     @property
     def jobs(self) -> JobQueue | None:

@@ -6,7 +6,10 @@ AlmaError
 │   └── BlueprintInvalidError    carries every Diagnostic found, all at once
 ├── ConflictError                the world moved under you                                  (exit 4)
 │   ├── StackLockedError         another mutation holds the stack's lock
-│   └── StalePlanError           the stack's revision is not the one the plan was made against
+│   ├── LockLostError            the lock was taken from a running apply (forced open)
+│   ├── StalePlanError           the stack's revision is not the one the plan was made against
+│   │   └── RunAbandonedError    a run cannot continue: the stack moved on (it is recorded abandoned)
+│   └── AlreadyAppliedError      the plan (or IPR) was applied already
 ├── RefusedError                 the request is understood and will not be done             (exit 5)
 │   ├── PlanTamperedError        a plan file does not hash to what was stored
 │   ├── ApprovalRequiredError    the plan needs an approved Infrastructure Pull Request
@@ -55,16 +58,28 @@ class ConflictError(AlmaError):
 class StackLockedError(ConflictError):
     """Another mutation holds the stack's lock."""
 
-    def __init__(self, stack: str, holder: str, reason: str, since: str, expires: str) -> None:
-        self.stack, self.holder, self.reason = stack, holder, reason
-        super().__init__(
-            f"stack '{stack}' is locked by {holder} ({reason}) since {since}, until {expires}; "
-            f"wait for it to finish, or run `alma force-unlock {stack}` if that holder is gone"
-        )
+    def __init__(
+        self, stack: str, holder: str, reason: str, since: str, expires: str, advice: str | None = None
+    ) -> None:
+        self.stack, self.holder, self.reason, self.since, self.expires = stack, holder, reason, since, expires
+        advice = advice or f"wait for it to finish, or run `alma force-unlock {stack}` if that holder is gone"
+        super().__init__(f"stack '{stack}' is locked by {holder} ({reason}) since {since}, until {expires}; {advice}")
+
+
+class LockLostError(ConflictError):
+    """The stack's lock was removed or taken while this holder was applying; it stopped dispatching."""
 
 
 class StalePlanError(ConflictError):
     """The plan was made against a state revision that is no longer current."""
+
+
+class RunAbandonedError(StalePlanError):
+    """A run cannot continue because the stack moved on; the run is recorded as abandoned."""
+
+
+class AlreadyAppliedError(ConflictError):
+    """The plan, or the IPR holding it, has been applied already: applying it again would do nothing good."""
 
 
 class RefusedError(AlmaError):

@@ -9,6 +9,7 @@ import pytest
 from alma.bootstrap import build
 from alma.settings import Settings
 from tests.conftest import make_settings
+from tests.helpers import apply_directly
 
 EXAMPLES = sorted((Path(__file__).resolve().parents[2] / "examples").glob("*.yaml"))
 
@@ -30,6 +31,6 @@ async def test_the_fake_example_deploys_and_replans_to_nothing(settings: Setting
     text = (EXAMPLES[0].parent / "web-stack.yaml").read_text()
     async with await build(settings) as services:
         planned = await services.plans.plan_blueprint(text)
-        report = await services.deployments.apply(planned.plan.id)
+        report = await apply_directly(services, planned.plan.id)
         assert report.status == "succeeded"
         assert not (await services.plans.plan_blueprint(text)).plan.has_changes

@@ -1,6 +1,7 @@
-"""Running a plan for an API caller: in this process (``ALMA_QUEUE=inline``), answering when the run ends,
-or as a job for ``alma worker`` (``ALMA_QUEUE=procrastinate``), answering 202 at once with the deployment
-id whose events can then be followed on any replica."""
+"""Answering a run for an API caller: the run use case decides everything (gate, IPR, lock, inline or
+queued); this maps its result. Inline (``ALMA_QUEUE=inline``) answers when the run ends; queued
+(``ALMA_QUEUE=procrastinate``) answers 202 at once with the deployment id, whose events can then be
+followed on any replica."""
 
 from __future__ import annotations
 
@@ -8,26 +9,16 @@ from typing import Any
 
 from fastapi import Response
 
-from alma.bootstrap import Services
-from alma.services.actor import actor
+from alma.workflow import RunResult
 
 
-async def run_plan(
-    services: Services,
-    response: Response,
-    plan_id: str,
-    stack: str,
-    *,
-    ipr_id: int | None = None,
-    deployment_id: str | None = None,
-) -> dict[str, Any]:
-    """Run (or, with ``deployment_id``, resume) a plan the caller may apply."""
-    if services.jobs is not None:
-        queued = await services.jobs.submit_apply(
-            plan_id, stack, actor(services.settings), ipr_id=ipr_id, deployment_id=deployment_id
-        )
+def answer_run(result: Any, response: Response) -> dict[str, Any]:
+    """A run's JSON; 202 when it was queued for a worker, 409 when the stack moved on under it or its lock
+    was taken (the body still says what happened)."""
+    if not isinstance(result, RunResult):
         response.status_code = 202
-        return queued.as_json()
-    if deployment_id is not None:
-        return (await services.workflow.resume(deployment_id)).as_json()
-    return (await services.workflow.run(plan_id, ipr_id=ipr_id)).as_json()
+        body: dict[str, Any] = result.as_json()
+        return body
+    if result.outcome in ("abandoned", "conflict"):
+        response.status_code = 409
+    return result.as_json()

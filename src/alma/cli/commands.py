@@ -21,16 +21,16 @@ from alma.cli.failures import (
     reported,
 )
 from alma.cli.output import print_json, print_plan, specs_brief, stderr, stdout, table
-from alma.cli.runs import apply_progress, execute_plan, report_run
-from alma.errors import AlmaError, BlueprintInvalidError, InvalidInputError, RefusedError
+from alma.cli.runs import report_run, resume_inline, run_inline
+from alma.errors import AlmaError, BlueprintInvalidError, ConflictError, InvalidInputError, RefusedError
 from alma.planning import Plan
 from alma.services import DeploymentReport, read_text
+from alma.services.plan_files import read_plan_file, render_plan_file, require_same_plan
 from alma.services.views import deployment_json, event_json, resource_json
 from alma.settings import Settings
 from alma.workflow import RunResult
 
 T = TypeVar("T")
-PLAN_FORMAT = "alma-plan/1"
 
 
 def run_with_services(body: Callable[[Services], Awaitable[T]]) -> T:
@@ -101,25 +101,9 @@ def plan(file: str, json_output: bool, out: str | None) -> None:
 
 def _write_plan_file(path: str, plan: Plan) -> None:
     try:
-        Path(path).write_text(json.dumps({"format": PLAN_FORMAT, **plan.as_json()}, indent=2) + "\n")
+        Path(path).write_text(render_plan_file(plan))
     except OSError as exc:
         raise InvalidInputError(f"cannot write the plan file {path}: {exc.strerror}") from exc
-
-
-def _read_plan_file(text: str) -> tuple[str, str] | None:
-    """(plan id, hash) when ``text`` is a plan file, None when it is something else (a blueprint)."""
-    if not text.lstrip().startswith("{"):
-        return None
-    try:
-        data = json.loads(text)
-    except ValueError:
-        return None
-    if not isinstance(data, dict) or data.get("format") != PLAN_FORMAT:
-        return None
-    plan_id, digest = data.get("plan_id"), data.get("hash")
-    if not isinstance(plan_id, str) or not isinstance(digest, str):
-        raise InvalidInputError("the plan file has no plan_id or hash; make it again with `alma plan FILE --out`")
-    return plan_id, digest
 
 
 def _confirm(question: str, yes: bool) -> None:
@@ -134,13 +118,14 @@ def _confirm(question: str, yes: bool) -> None:
 def apply(file: str, yes: bool, parallelism: int | None, json_output: bool) -> None:
     with reported(json_output):
         text = read_text(file)
-        planned = _read_plan_file(text)
+        planned = read_plan_file(text)
 
         async def body(services: Services) -> RunResult:
             if planned is not None:  # a reviewed plan file: apply exactly it, no question asked
-                plan_id, digest = planned
-                stored = await services.plans.get(plan_id)
-                return await execute_plan(services, stored, parallelism, json_output, expected_hash=digest)
+                stored = await services.plans.get(str(planned["plan_id"]))
+                require_same_plan(planned, stored)
+                prepared = await services.runs.prepare(stored, expected_hash=str(planned["hash"]))
+                return await run_inline(services, prepared, parallelism, json_output)
             result = await services.plans.plan_blueprint(text, file)
             return await _confirm_and_apply(services, result.plan, yes, parallelism, json_output)
 
@@ -152,10 +137,10 @@ async def _confirm_and_apply(
 ) -> RunResult:
     console = stderr() if json_output else stdout()
     print_plan(console, plan_obj)
-    await services.deployments.require_approval(plan_obj)  # refuse before asking a question that cannot help
+    prepared = await services.runs.prepare(plan_obj)  # refuse before asking a question that cannot help
     if plan_obj.has_changes:
         _confirm("\nApply this plan?", yes)
-    return await execute_plan(services, plan_obj, parallelism, json_output)
+    return await run_inline(services, prepared, parallelism, json_output)
 
 
 def destroy(stack: str, yes: bool, parallelism: int | None, json_output: bool) -> None:
@@ -291,28 +276,33 @@ def import_guest(stack: str, node: str, vmid: int, name: str, provider: str, jso
 
 def resume(deployment_id: str, json_output: bool) -> None:
     with reported(json_output):
-        progress = apply_progress(json_output)
 
         async def body(services: Services) -> RunResult:
-            try:
-                return await services.workflow.resume(deployment_id, progress=progress)
-            finally:
-                progress.stop()
+            return await resume_inline(services, deployment_id, json_output)
 
         report_run(run_with_services(body), json_output)
 
 
-def force_unlock(stack: str) -> None:
-    with reported(False):
+def force_unlock(stack: str, force: bool, json_output: bool) -> None:
+    with reported(json_output):
 
         async def body(services: Services) -> Any:
-            return await services.stacks.force_unlock(stack)
+            return await services.stacks.force_unlock(stack, force=force)
 
         released = run_with_services(body)
-        if released is None:
+        if json_output:
+            print_json(
+                {
+                    "stack": stack,
+                    "released": released is not None,
+                    "holder": released.holder if released else None,
+                    "reason": released.reason if released else None,
+                }
+            )
+        elif released is None:
             stdout().print(f"Stack '{stack}' was not locked.")
         else:
             stdout().print(f"Removed the lock on '{stack}' held by {released.holder} ({released.reason}).")
 
 
-__all__ = ["CONFLICT", "INVALID", "REFUSED", "BlueprintInvalidError"]
+__all__ = ["CONFLICT", "INVALID", "REFUSED", "BlueprintInvalidError", "ConflictError"]

@@ -8,8 +8,8 @@ from alma.bootstrap import Services
 from alma.cli.commands import run_with_services
 from alma.cli.failures import reported
 from alma.cli.output import print_json, print_plan, stdout, table
-from alma.cli.runs import execute_plan, report_run
-from alma.errors import InvalidInputError, RefusedError
+from alma.cli.runs import report_run, run_inline
+from alma.errors import InvalidInputError
 from alma.services import IprView, read_text
 from alma.services.iprs import Verdict
 from alma.services.views import ipr_json
@@ -161,13 +161,8 @@ def apply(ipr_id: int, parallelism: int | None, when_approved: bool, json_output
 
         async def body(services: Services) -> RunResult:
             view = await services.iprs.show(ipr_id)
-            waitable = when_approved and view.ipr.status in ("open", "changes_requested")
-            if view.ipr.status != "approved" and not waitable:
-                raise RefusedError(
-                    f"IPR #{ipr_id} is {view.ipr.status.replace('_', ' ')}; it can be applied once approved "
-                    f"({len(view.approvals)}/{view.needs} approvals), or queued with --when-approved"
-                )
-            return await execute_plan(services, view.plan, parallelism, json_output, ipr_id=ipr_id)
+            prepared = await services.runs.prepare(view.plan, ipr_id=ipr_id, when_approved=when_approved)
+            return await run_inline(services, prepared, parallelism, json_output)
 
         report_run(run_with_services(body), json_output)
 

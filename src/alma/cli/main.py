@@ -321,11 +321,17 @@ def keys_list(json_output: Json = False) -> None:
 
 
 @app.command("force-unlock")
-def force_unlock(stack: Stack) -> None:
-    """Remove a stack's lock whoever holds it (when its holder died)."""
+def force_unlock(
+    stack: Stack,
+    force: Annotated[
+        bool, typer.Option("--force", help="Remove it even while its holder is alive (that holder then fails).")
+    ] = False,
+    json_output: Json = False,
+) -> None:
+    """Remove a stack's lock whose holder died (refused while the holder is alive, unless --force)."""
     from alma.cli import commands
 
-    commands.force_unlock(stack)
+    commands.force_unlock(stack, force, json_output)
 
 
 def run() -> None:

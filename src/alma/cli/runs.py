@@ -1,15 +1,14 @@
-"""Running a plan through the deployment workflow, and reporting how it went (with the exit code)."""
+"""Running a prepared plan through the one run use case, and reporting how it went (with the exit code)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from alma.bootstrap import Services
-from alma.cli.failures import FAILED, REFUSED, exit_with
+from alma.cli.failures import CONFLICT, FAILED, REFUSED, exit_with
 from alma.cli.output import RichApplyProgress, print_json, stderr, stdout
-from alma.errors import PlanTamperedError
-from alma.planning import Plan
 from alma.workflow import RunResult
+from alma.workflow.result import CONFLICTS
 
 
 def apply_progress(json_output: bool) -> RichApplyProgress:
@@ -19,26 +18,30 @@ def apply_progress(json_output: bool) -> RichApplyProgress:
     return RichApplyProgress(stderr(), enabled=not json_output and sys.stderr.isatty())
 
 
-async def execute_plan(
-    services: Services,
-    plan: Plan,
-    parallelism: int | None,
-    json_output: bool,
-    *,
-    expected_hash: str | None = None,
-    ipr_id: int | None = None,
-) -> RunResult:
-    if expected_hash is not None and expected_hash != plan.hash:
-        raise PlanTamperedError(f"the plan file does not match stored plan {plan.id} (hash differs); refused")
+async def run_inline(services: Services, prepared: Any, parallelism: int | None, json_output: bool) -> RunResult:
+    """Start a prepared run in this process (the CLI never queues), with its progress on the terminal."""
     progress = apply_progress(json_output)
     try:
-        return await services.workflow.run(plan.id, ipr_id=ipr_id, parallelism=parallelism, progress=progress)
+        result = await services.runs.start(prepared, parallelism=parallelism, progress=progress)
     finally:
         progress.stop()
+    assert isinstance(result, RunResult)
+    return result
+
+
+async def resume_inline(services: Services, run_id: str, json_output: bool) -> RunResult:
+    progress = apply_progress(json_output)
+    try:
+        result = await services.runs.resume(run_id, progress=progress)
+    finally:
+        progress.stop()
+    assert isinstance(result, RunResult)
+    return result
 
 
 def report_run(result: RunResult, json_output: bool) -> None:
-    """Print the outcome; exit 3 when the deployment failed or was rolled back, 5 when rejected."""
+    """Print the outcome; exit 3 when the deployment failed or was rolled back, 4 when the stack moved on
+    or the lock was taken, 5 when its IPR was refused."""
     body = result.as_json()
     if json_output:
         print_json(body)
@@ -46,12 +49,34 @@ def report_run(result: RunResult, json_output: bool) -> None:
         _print(result, body)
     if result.outcome == "rejected":
         exit_with(REFUSED)
+    if result.outcome in CONFLICTS:
+        exit_with(CONFLICT)
     if result.outcome not in ("succeeded", "waiting"):
         exit_with(FAILED)
 
 
+def _counted(summary: dict[str, Any]) -> str:
+    """What happened, from the outcome counts (a plan's own counts say what was intended)."""
+    parts = [
+        f"{summary.get(key, 0)} {word}"
+        for key, word in (
+            ("created", "created"),
+            ("updated", "updated"),
+            ("replaced", "replaced"),
+            ("deleted", "destroyed"),
+        )
+    ]
+    if summary.get("failed"):
+        parts.append(f"{summary['failed']} failed")
+    if summary.get("skipped"):
+        parts.append(f"{summary['skipped']} not started")
+    return ", ".join(parts)
+
+
 def _print(result: RunResult, body: dict[str, Any]) -> None:
     console = stdout()
+    if result.nothing_done:  # a resume that found nothing to do says why, first
+        console.print(result.nothing_done[0].upper() + result.nothing_done[1:] + ".")
     if result.outcome == "waiting":
         waiting = result.waiting_for or {}
         console.print(
@@ -60,29 +85,40 @@ def _print(result: RunResult, body: dict[str, Any]) -> None:
         )
         return
     report = result.report or {}
-    if report and report.get("deployment_id") is None and result.outcome == "succeeded":
+    if result.no_changes:
         console.print(f"No changes; stack '{report.get('stack')}' stays at revision {report.get('revision')}.")
         return
-    s = body["summary"]
     colour = "green" if result.outcome == "succeeded" else "red"
     if report:
         console.print(
             f"[{colour}]{body['status']}[/{colour}]: stack '{report['stack']}' revision {report['revision']} "
-            f"({s.get('create', 0)} created, {s.get('update', 0)} updated, {s.get('replace', 0)} replaced, "
-            f"{s.get('delete', 0)} destroyed"
-            + (f", {s['failed']} failed" if s.get("failed") else "")
-            + (f", {s['skipped']} not started" if s.get("skipped") else "")
-            + f") in {report.get('elapsed_s', 0):.2f}s"
+            f"({_counted(body['summary'])}) in {report.get('elapsed_s') or 0:.2f}s"
         )
     for failure in body["failures"]:
         console.print(f"  [red]{failure['status']}[/red] {failure['resource']}: {failure['error']}")
     for problem in result.verify_failures:
         console.print(f"  [red]verify[/red] {problem}")
     if result.rollback is not None:
-        console.print(
-            f"Rolled back automatically: revision {result.rollback.get('revision')} {result.rollback.get('status')}."
-        )
+        _print_rollback(result.rollback)
     if result.error and not result.verify_failures:
         console.print(f"[red]error:[/red] {result.error}")
-    if result.outcome == "failed" and report:
+    if result.outcome == "failed" and report and result.rollback is None:
         console.print(f"State records what was done. Retry with `alma apply`, or `alma rollback {report['stack']}`.")
+
+
+def _print_rollback(rollback: dict[str, Any]) -> None:
+    console = stdout()
+    still = rollback.get("verify_failures") or []
+    what = _counted(rollback.get("summary") or {})
+    head = (
+        f"Rolled back automatically to revision {rollback.get('target_revision')} "
+        f"(as revision {rollback.get('revision')}: {what})"
+    )
+    if rollback.get("status") == "succeeded":
+        console.print(f"[yellow]{head}; verified.[/yellow]")
+        return
+    console.print(f"[red]{head}; the rollback did not restore everything:[/red]")
+    for problem in still:
+        console.print(f"  [red]still failing[/red] {problem}")
+    if rollback.get("error") and not still:
+        console.print(f"  [red]error[/red] {rollback['error']}")

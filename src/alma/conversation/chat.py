@@ -49,12 +49,12 @@ from alma.conversation.service import HISTORY, Interpretation
 from alma.errors import InvalidInputError, RefusedError
 from alma.planning import Plan, render_plan
 from alma.services.approvals import approval_reasons
+from alma.workflow import RunResult
 
 if TYPE_CHECKING:
     from alma.bootstrap import Services
     from alma.services import ResourceRecord
     from alma.services.sessions import SessionService
-    from alma.workflow import RunResult
 
 Outcome = Literal["answered", "planned", "nothing_to_do", "blocked", "ipr_opened", "applied", "failed", "cancelled"]
 PROVIDERS = ("fake", "proxmox", "docker", "kubernetes")
@@ -411,7 +411,8 @@ class ChatService:
             )
             return ChatTurn(session, "confirm", "operator", said, "ipr_opened", risk, plan, ipr=view.ipr.id)
         await self._set_pending(session, None)
-        run = await self._services.workflow.run(plan.id)
+        run = await self._services.runs.apply(plan.id)  # the one way to apply: inline, never queued here
+        assert isinstance(run, RunResult)
         said = _ran(plan, run)
         if run.outcome != "succeeded":
             return ChatTurn(session, "confirm", "operator", said, "failed", risk, plan, run=run)

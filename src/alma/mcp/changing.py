@@ -19,15 +19,18 @@ from pydantic import Field
 from alma.bootstrap import Services
 from alma.errors import InvalidInputError
 from alma.mcp.failures import guarded
-from alma.mcp.gating import needs_policy_approval, next_step, risk_of
+from alma.mcp.gating import next_step, risk_of
 from alma.mcp.progress import ToolProgress
 from alma.mcp.reading import BlueprintPath, BlueprintText, StackName, blueprint_source
 from alma.mcp.schemas import ApplyOut, ApplyStatus, DiagnosticOut, IprOut, PlanReport, ipr_out, plan_out, run_out
 from alma.planning import Plan
 from alma.services import IprView
+from alma.workflow import RunResult
 
 LIVE_IPRS = ("open", "approved", "changes_requested")
-OUTCOMES: dict[str, ApplyStatus] = {o: o for o in ("succeeded", "failed", "rolled_back", "rejected", "waiting")}
+OUTCOMES: dict[str, ApplyStatus] = {
+    o: o for o in ("succeeded", "failed", "rolled_back", "rejected", "waiting", "abandoned", "conflict")
+}
 
 # Stores a plan (and the blueprint's text as a new version): ALMA's records change, infrastructure does not.
 PLANS = ToolAnnotations(read_only_hint=False, destructive_hint=False, idempotent_hint=False, open_world_hint=True)
@@ -110,9 +113,9 @@ def register_change_tools(server: MCPServer, services: Services) -> None:
                 )
         elif risk.gate == "ipr":
             view = await _ipr_for(services, plan)
-        if risk.gate == "ipr":
+        if risk.gate == "ipr" or view is not None:
             assert view is not None
-            if view.ipr.status != "approved":
+            if view.ipr.status in ("open", "changes_requested"):
                 return ApplyOut(
                     status="needs_approval",
                     message=(
@@ -133,22 +136,13 @@ def register_change_tools(server: MCPServer, services: Services) -> None:
                 plan_id=plan.id,
                 risk=risk,
             )
-        through = view.ipr.id if view is not None and view.ipr.status == "approved" else None
+        through = view.ipr.id if view is not None else None
+        # The one run use case decides the rest (an IPR that is applied, superseded or being applied is
+        # refused there with the right advice) and claims the IPR inside the run.
+        prepared = await services.runs.prepare(plan, ipr_id=through)
         async with ToolProgress.running(ctx) as progress:
-            if through is not None and not needs_policy_approval(plan, settings):
-                # The policy would not stop at the workflow's approval step, so the IPR is claimed here.
-                await services.iprs.begin_apply(through)
-                try:
-                    result = await services.workflow.run(
-                        plan.id, ipr_id=through, parallelism=parallelism, progress=progress
-                    )
-                except BaseException:
-                    await services.iprs.settle_interrupted(through, plan)
-                    raise
-            else:
-                result = await services.workflow.run(
-                    plan.id, ipr_id=through, parallelism=parallelism, progress=progress
-                )
+            result = await services.runs.start(prepared, parallelism=parallelism, progress=progress)
+        assert isinstance(result, RunResult)  # inline: MCP never queues
         run = run_out(result)
         final = await services.iprs.show(through) if through is not None else None
         status = OUTCOMES.get(result.outcome, "failed")

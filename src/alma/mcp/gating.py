@@ -46,11 +46,6 @@ def risk_of(plan: Plan, settings: Settings) -> RiskOut:
     return RiskOut(gate="apply", destructive=False, reasons=[])
 
 
-def needs_policy_approval(plan: Plan, settings: Settings) -> bool:
-    """Whether the workflow itself will ask for the IPR (the approval policy gates the plan)."""
-    return bool(approval_reasons(plan, settings))
-
-
 def next_step(plan: Plan, risk: RiskOut) -> str:
     if risk.gate == "nothing_to_do":
         return f"nothing to do: stack '{plan.stack}' already matches"

@@ -189,7 +189,15 @@ class RunOut(BaseModel):
 
 
 ApplyStatus = Literal[
-    "succeeded", "failed", "rolled_back", "rejected", "waiting", "needs_approval", "needs_confirmation"
+    "succeeded",
+    "failed",
+    "rolled_back",
+    "rejected",
+    "waiting",
+    "abandoned",
+    "conflict",
+    "needs_approval",
+    "needs_confirmation",
 ]
 
 

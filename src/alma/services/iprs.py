@@ -6,8 +6,10 @@ open ──approve (enough)──▶ approved ──apply──▶ applying ─�
   │  ╲──request changes──▶ changes_requested ──revise──▶ open (new revision, approvals reset)
   │   ╲─reject──────────▶ rejected
   └── the stack changed under the plan ──▶ superseded ──revise──▶ open
-any state before applying ──close──▶ closed
+any state before applying ──close──▶ closed      applying, its run's process dead ──close──▶ closed
 ```
+A run claims an approved IPR (``applying``, with the run's id) under the stack's lock and settles it when
+it ends; the same run may claim it again when it resumes after a crash, nobody else may.
 """
 
 from __future__ import annotations
@@ -15,15 +17,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from alma.errors import ConflictError, InvalidInputError, RefusedError, StalePlanError
+from alma.errors import AlreadyAppliedError, ConflictError, InvalidInputError, RefusedError, StalePlanError
 from alma.planning import Plan
 from alma.services.actor import actor
-from alma.services.approvals import approval_reasons
-from alma.services.deployments import DeploymentReport, DeploymentService
+from alma.services.approvals import Clearance, approval_reasons
+from alma.services.deployments import DeploymentService
+from alma.services.locking import holder_state, run_of
 from alma.services.plans import PlanService
-from alma.services.recording import ApplyProgress
 from alma.settings import Settings
-from alma.store import IprRecord, IprRevisionRecord, ReviewRecord, Store
+from alma.store import IprRecord, IprRevisionRecord, ReviewRecord, Store, utcnow
 
 Verdict = Literal["approve", "request_changes", "reject", "comment"]
 REVIEWABLE = ("open", "changes_requested")
@@ -170,62 +172,78 @@ class IprService:
         await self._store.buffer.flush()
         return await self.show(ipr_id)
 
-    async def apply(
-        self, ipr_id: int, *, parallelism: int | None = None, progress: ApplyProgress | None = None
-    ) -> DeploymentReport:
-        """Apply the approved plan directly (the workflow does the same through its graph)."""
-        view = await self.begin_apply(ipr_id)
-        plan = view.plan
-        try:
-            report = await self._deployments.apply(plan.id, parallelism=parallelism, progress=progress)
-        except StalePlanError:
-            await self.finish_apply(ipr_id, "superseded", None, None)
-            raise
-        except BaseException:
-            await self.settle_interrupted(ipr_id, plan)
-            raise
-        final = "applied" if report.status == "succeeded" else "failed"
-        await self.finish_apply(ipr_id, final, report.deployment_id, report.revision)
-        return report
-
-    async def settle_interrupted(self, ipr_id: int, plan: Plan) -> None:
-        """Refused before anything ran (locked, say): still approved. Interrupted mid-way: failed."""
-        ran = await self._store.stacks.revision(plan.stack) != plan.base_revision
-        await self.finish_apply(ipr_id, "failed" if ran else "approved", None, None)
-
-    async def begin_apply(self, ipr_id: int) -> IprView:
-        """approved → applying, with the plan's hash checked; the workflow then executes the plan."""
-        view = await self.show(ipr_id)
-        ipr, plan = view.ipr, view.plan
-        if ipr.status == "superseded":
+    def require_applicable(self, view: IprView, when_approved: bool = False) -> None:
+        """Refuse, with the right advice, to run an IPR that cannot be applied now. Open requests may be
+        waited for (``when_approved``): the run then waits for the approval and claims it."""
+        ipr = view.ipr
+        status = ipr.status
+        if status == "approved" or (when_approved and status in REVIEWABLE):
+            return
+        if status == "superseded":
             raise StalePlanError(
-                f"IPR #{ipr_id} is superseded: stack '{ipr.stack}' changed since its plan was made; "
-                f"`alma ipr revise {ipr_id}` makes a new revision to review"
+                f"IPR #{ipr.id} is superseded: stack '{ipr.stack}' changed since its plan was made; "
+                f"`alma ipr revise {ipr.id}` makes a new revision to review"
             )
-        if ipr.status != "approved":
+        if status == "applied":
+            raise AlreadyAppliedError(
+                f"IPR #{ipr.id} is applied already (deployment {ipr.deployment_id}); "
+                "a further change needs a new plan and a new IPR"
+            )
+        if status == "applying":
+            raise ConflictError(
+                f"IPR #{ipr.id} is being applied by run {ipr.deployment_id}; if that process died, "
+                f"`alma resume {ipr.deployment_id}` continues it, or `alma ipr close {ipr.id}` abandons it"
+            )
+        if status in REVIEWABLE:
             raise RefusedError(
-                f"IPR #{ipr_id} is {ipr.status.replace('_', ' ')}; it can be applied once approved "
-                f"({len(view.approvals)}/{view.needs} approvals)"
+                f"IPR #{ipr.id} is {status.replace('_', ' ')} ({len(view.approvals)}/{view.needs} approvals): "
+                f"it can be applied once someone other than {ipr.author} approves it "
+                f"(`alma ipr review {ipr.id} --approve`), or queued now with `alma ipr apply {ipr.id} --when-approved`"
             )
+        if status == "failed":
+            raise RefusedError(
+                f"IPR #{ipr.id} failed when it was applied (deployment {ipr.deployment_id}); "
+                f"`alma ipr revise {ipr.id}` plans it again for review"
+            )
+        raise RefusedError(f"IPR #{ipr.id} is {status}; nothing can be applied from it")
+
+    async def claim(self, ipr_id: int, run_id: str, view: IprView | None = None) -> Clearance:
+        """approved → applying by ``run_id`` (the plan's hash checked), the clearance for that run. The run
+        that claimed it may claim it again (it is resuming after its process died); nobody else may."""
+        view = view or await self.show(ipr_id)
+        ipr, plan = view.ipr, view.plan
+        if ipr.status == "applying" and ipr.deployment_id == run_id:
+            return Clearance(plan.id, "ipr", ipr_id, note=f"IPR #{ipr_id}")
+        self.require_applicable(view)
         if plan.hash != view.current.plan_hash:
             raise RefusedError(f"plan {plan.id} no longer matches the hash IPR #{ipr_id} was approved with; refused")
-        if not await self._store.iprs.set_status(ipr_id, "applying", ("approved",)):
-            raise ConflictError(f"IPR #{ipr_id} is already being applied")
+        if not await self._store.iprs.set_status(ipr_id, "applying", ("approved",), deployment_id=run_id):
+            raise ConflictError(f"IPR #{ipr_id} changed while it was being claimed; look again with `alma ipr show`")
         self._event(
-            ipr.stack, ipr_id, "applying", f"IPR #{ipr_id} applying plan {plan.id}", revision=ipr.revision, plan=plan
+            ipr.stack,
+            ipr_id,
+            "applying",
+            f"IPR #{ipr_id} applying plan {plan.id} (run {run_id})",
+            revision=ipr.revision,
+            plan=plan,
+            deployment_id=run_id,
         )
         await self._store.buffer.flush()
-        return await self.show(ipr_id)
+        return Clearance(plan.id, "ipr", ipr_id, note=f"IPR #{ipr_id}")
 
-    async def finish_apply(self, ipr_id: int, status: str, deployment_id: str | None, revision: int | None) -> None:
-        """applying → applied | failed (or back to approved when nothing ran, superseded when stale)."""
+    async def settle(
+        self, ipr_id: int, run_id: str, status: str, deployment_id: str | None, revision: int | None
+    ) -> None:
+        """applying (by ``run_id``) → applied | failed | superseded, or back to approved when nothing ran."""
         ipr = await self._get(ipr_id)
-        if not await self._store.iprs.set_status(ipr_id, status, ("applying",), deployment_id=deployment_id):
-            return
+        if ipr.deployment_id != run_id or not await self._store.iprs.set_status(
+            ipr_id, status, ("applying",), deployment_id=deployment_id or run_id
+        ):
+            return  # settled already (a resumed run finishing twice), or closed meanwhile
         message = {
             "applied": f"IPR #{ipr_id} applied as revision {revision}",
             "failed": f"IPR #{ipr_id} failed" + (f" as revision {revision}" if revision else ""),
-            "superseded": f"IPR #{ipr_id} superseded: its plan became stale",
+            "superseded": f"IPR #{ipr_id} superseded: the stack moved on before its run could finish",
             "approved": f"IPR #{ipr_id} not applied; still approved",
         }.get(status, f"IPR #{ipr_id} {status}")
         current = await self._store.iprs.revision(ipr_id, ipr.revision)
@@ -234,8 +252,12 @@ class IprService:
         await self._store.buffer.flush()
 
     async def close(self, ipr_id: int, comment: str = "") -> IprView:
+        """Close an IPR. One that is ``applying`` can be closed only when its run is not alive (its
+        process died): its run is then recorded as abandoned, so a later resume says so."""
         ipr = await self._get(ipr_id)
-        if not await self._store.iprs.set_status(ipr_id, "closed", CLOSABLE):
+        if ipr.status == "applying":
+            await self._close_dead_run(ipr)
+        elif not await self._store.iprs.set_status(ipr_id, "closed", CLOSABLE):
             raise ConflictError(f"IPR #{ipr_id} is {ipr.status} and cannot be closed")
         self._event(
             ipr.stack,
@@ -247,6 +269,26 @@ class IprService:
         await self._store.buffer.flush()
         return await self.show(ipr_id)
 
+    async def _close_dead_run(self, ipr: IprRecord) -> None:
+        lock = await self._store.locks.get(ipr.stack)
+        alive = (
+            lock is not None
+            and lock.expires_at > utcnow()
+            and run_of(lock.reason) == ipr.deployment_id
+            and holder_state(lock.holder) != "dead"
+        )
+        if alive:
+            assert lock is not None
+            raise ConflictError(
+                f"IPR #{ipr.id} is being applied right now by {lock.holder} (run {ipr.deployment_id}); "
+                "wait for it to finish"
+            )
+        if not await self._store.iprs.set_status(ipr.id, "closed", ("applying",)):
+            raise ConflictError(f"IPR #{ipr.id} changed while it was being closed; look again with `alma ipr show`")
+        record = await self._store.deployments.get(ipr.deployment_id) if ipr.deployment_id else None
+        if record is not None:
+            await self._deployments.abandon(record, f"IPR #{ipr.id} was closed by {self._user} after its run died")
+
     async def _get(self, ipr_id: int) -> IprRecord:
         ipr = await self._store.iprs.get(ipr_id)
         if ipr is None:
@@ -255,15 +297,27 @@ class IprService:
 
     async def _supersede_if_stale(self, ipr: IprRecord) -> bool:
         current = await self._store.iprs.revision(ipr.id, ipr.revision)
-        if current is None or await self._store.stacks.revision(ipr.stack) == current.base_revision:
+        if current is None:
+            return False
+        now = await self._store.stacks.revision(ipr.stack)
+        if now == current.base_revision:
             return False
         if await self._store.iprs.set_status(ipr.id, "superseded", LIVE):
+            # Attributed to the change that moved the stack on, not to whoever looked next.
+            moved = await self._store.deployments.at_revision(ipr.stack, current.base_revision + 1)
+            by = (
+                f" by revision {moved.revision} ({moved.kind} by {moved.actor}, deployment {moved.id})" if moved else ""
+            )
             self._event(
                 ipr.stack,
                 ipr.id,
                 "superseded",
-                f"IPR #{ipr.id} superseded: stack '{ipr.stack}' changed since revision {current.base_revision}",
+                f"IPR #{ipr.id} superseded{by}: stack '{ipr.stack}' is at revision {now}, "
+                f"its plan was made at revision {current.base_revision}",
                 revision=ipr.revision,
+                actor=moved.actor if moved is not None else None,
+                deployment_id=moved.id if moved is not None else None,
+                superseded_by=moved.revision if moved is not None else now,
             )
             await self._store.buffer.flush()
             return True
@@ -285,14 +339,18 @@ class IprService:
         plan: Plan | None = None,
         comment: str = "",
         deployment_id: str | None = None,
+        actor: str | None = None,
+        superseded_by: int | None = None,
     ) -> None:
         data: dict[str, object] = {"ipr": ipr_id, "revision": revision}
         if plan is not None:
             data.update(plan_id=plan.id, hash=plan.hash)
         if comment:
             data["comment"] = comment
+        if superseded_by is not None:
+            data["superseded_by_revision"] = superseded_by
         self._store.events.append(
-            stack, f"ipr.{what}", message, actor=self._user, deployment_id=deployment_id, data=data
+            stack, f"ipr.{what}", message, actor=actor or self._user, deployment_id=deployment_id, data=data
         )
 
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from alma.diagnostics import did_you_mean
-from alma.errors import InvalidInputError
+from alma.errors import ConflictError, InvalidInputError
 from alma.services.actor import actor
+from alma.services.locking import holder_state
 from alma.settings import Settings
-from alma.store import DeploymentRecord, EventRecord, LockRecord, ResourceRecord, StackSummary, Store
+from alma.store import DeploymentRecord, EventRecord, LockRecord, ResourceRecord, StackSummary, Store, utcnow
 
 
 class StackService:
@@ -67,16 +68,34 @@ class StackService:
     async def lock(self, stack: str) -> LockRecord | None:
         return await self._store.locks.get(stack)
 
-    async def force_unlock(self, stack: str) -> LockRecord | None:
-        """Remove the stack's lock whoever holds it; the removal is in the audit trail."""
-        released = await self._store.locks.force_release(stack)
+    async def force_unlock(self, stack: str, *, force: bool = False) -> LockRecord | None:
+        """Remove the stack's lock when its holder is gone; the removal is in the audit trail.
+
+        A holder that is alive on this host is still working: removing its lock would let a second change
+        run beside it, so that is refused unless ``force`` (the holder then notices, stops dispatching and
+        fails). A holder on another host cannot be checked from here: refused while its lock is being
+        renewed (not expired), unless ``force``."""
+        current = await self._store.locks.get(stack)
+        if current is None:
+            return None
+        state = holder_state(current.holder)
+        live = state == "alive" or (state == "elsewhere" and current.expires_at > utcnow())
+        if live and not force:
+            where = "is alive on this host" if state == "alive" else "is on another host and keeps renewing the lock"
+            raise ConflictError(
+                f"stack '{stack}' is locked by {current.holder} ({current.reason}), which {where}: it is still "
+                "working. Wait for it to finish; `alma force-unlock "
+                f"{stack} --force` removes the lock anyway (that holder then stops at its next step and fails)"
+            )
+        released = await self._store.locks.force_release(stack, current.token)
         if released is not None:
             self._store.events.append(
                 stack,
                 "lock.forced",
-                f"{actor(self._settings)} removed the lock held by {released.holder} ({released.reason})",
+                f"{actor(self._settings)} removed the lock held by {released.holder} ({released.reason})"
+                + (" while it was alive (--force)" if live else ""),
                 actor=actor(self._settings),
-                data={"holder": released.holder, "reason": released.reason},
+                data={"holder": released.holder, "reason": released.reason, "forced_live": live},
             )
             await self._store.buffer.flush()
         return released

@@ -114,19 +114,40 @@ class DeploymentRepository:
         summary: dict[str, Any],
         snapshot: list[dict[str, Any]],
         error: str | None,
-    ) -> None:
+    ) -> bool:
+        """Close a running deployment; False when it was no longer running (abandoned meanwhile)."""
         async with self._db.engine.begin() as conn:
-            await conn.execute(
+            result = await conn.execute(
                 deployments.update()
-                .where(deployments.c.id == deployment_id)
+                .where(deployments.c.id == deployment_id, deployments.c.status == "running")
                 .values(status=status, summary=summary, snapshot=snapshot, error=error, finished_at=utcnow())
             )
+        return result.rowcount == 1
 
-    async def mark(self, deployment_id: str, status: str, error: str | None) -> None:
+    async def mark(
+        self, deployment_id: str, status: str, error: str | None, only_from: tuple[str, ...] | None = None
+    ) -> bool:
+        """Set a deployment's status (compare-and-set when ``only_from`` names the statuses it may leave)."""
+        query = deployments.update().where(deployments.c.id == deployment_id)
+        if only_from is not None:
+            query = query.where(deployments.c.status.in_(only_from))
+        values: dict[str, Any] = {"status": status, "error": error}
+        if status == "abandoned":
+            values["finished_at"] = utcnow()
         async with self._db.engine.begin() as conn:
-            await conn.execute(
-                deployments.update().where(deployments.c.id == deployment_id).values(status=status, error=error)
-            )
+            result = await conn.execute(query.values(**values))
+        return result.rowcount == 1
+
+    async def for_plan(self, plan_id: str) -> list[DeploymentRecord]:
+        """Deployments that ran ``plan_id`` (a plan runs at most once; a rejected attempt leaves none)."""
+        query = sa.select(deployments).where(deployments.c.plan_id == plan_id).order_by(deployments.c.revision)
+        async with self._db.engine.connect() as conn:
+            return [_deployment(row) for row in await conn.execute(query)]
+
+    async def running(self, stack: str) -> list[DeploymentRecord]:
+        query = sa.select(deployments).where(deployments.c.stack == stack, deployments.c.status == "running")
+        async with self._db.engine.connect() as conn:
+            return [_deployment(row) for row in await conn.execute(query)]
 
     async def count_by_status(self) -> dict[str, int]:
         query = sa.select(deployments.c.status, sa.func.count()).group_by(deployments.c.status)

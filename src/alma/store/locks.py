@@ -57,6 +57,34 @@ class LockRepository:
         held = _record(current)
         raise StackLockedError(stack, held.holder, held.reason, _short(held.acquired_at), _short(held.expires_at))
 
+    async def take_over(self, stack: str, dead_holder: str, holder: str, reason: str, ttl_s: float) -> str:
+        """Take the lock from ``dead_holder`` (known to be gone) in one statement: if anyone else took it
+        meanwhile, this raises ``StackLockedError`` naming them instead of removing their lock."""
+        token = uuid.uuid4().hex
+        now = utcnow()
+        async with self._db.engine.begin() as conn:
+            taken = await conn.execute(
+                locks.update()
+                .where(locks.c.stack == stack, locks.c.holder == dead_holder)
+                .values(
+                    holder=holder,
+                    reason=reason,
+                    token=token,
+                    acquired_at=now,
+                    expires_at=now + dt.timedelta(seconds=ttl_s),
+                )
+            )
+        if taken.rowcount == 1:
+            return token
+        return await self.acquire(stack, holder, reason, ttl_s)
+
+    async def holds(self, stack: str, token: str) -> bool:
+        """Whether the lock is still the one ``token`` names (a forced unlock or a take-over ends it)."""
+        query = sa.select(locks.c.token).where(locks.c.stack == stack)
+        async with self._db.engine.connect() as conn:
+            current = await conn.scalar(query)
+        return current == token
+
     async def renew(self, stack: str, token: str, ttl_s: float) -> bool:
         async with self._db.engine.begin() as conn:
             result = await conn.execute(
@@ -66,16 +94,19 @@ class LockRepository:
             )
         return result.rowcount == 1
 
-    async def release(self, stack: str, token: str) -> None:
+    async def release(self, stack: str, token: str) -> bool:
+        """Release the lock if it is still ours; False when it was no longer ours to release."""
         async with self._db.engine.begin() as conn:
-            await conn.execute(locks.delete().where(locks.c.stack == stack, locks.c.token == token))
+            result = await conn.execute(locks.delete().where(locks.c.stack == stack, locks.c.token == token))
+        return result.rowcount == 1
 
-    async def force_release(self, stack: str) -> LockRecord | None:
+    async def force_release(self, stack: str, token: str | None = None) -> LockRecord | None:
+        """Remove the stack's lock (only the one ``token`` names, when given); returns what was removed."""
         async with self._db.engine.begin() as conn:
             row = (await conn.execute(sa.select(locks).where(locks.c.stack == stack))).first()
-            if row is None:
+            if row is None or (token is not None and row._mapping["token"] != token):
                 return None
-            await conn.execute(locks.delete().where(locks.c.stack == stack))
+            await conn.execute(locks.delete().where(locks.c.stack == stack, locks.c.token == row._mapping["token"]))
         return _record(row)
 
     async def get(self, stack: str) -> LockRecord | None:

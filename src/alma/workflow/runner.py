@@ -1,10 +1,14 @@
-"""Running the graph: one thread per deployment, checkpointed in SQLite, resumable by id."""
+"""Running the graph: one thread per run, checkpointed in SQLite (or PostgreSQL), resumable by id.
+
+This is the graph's engine room; ``runs.py`` is the use case every surface calls. A run's id is its
+LangGraph thread id and the id of the deployment it starts.
+"""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -12,10 +16,29 @@ from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 from langgraph.graph.state import CompiledStateGraph
 from langgraph.types import Command
 
-from alma.errors import InvalidInputError
 from alma.services import ApplyProgress
+from alma.services.approvals import Clearance
+from alma.services.locking import StackLease
 from alma.workflow.graph import GraphServices, RunState, build_graph
 from alma.workflow.result import RunResult
+
+
+@dataclass(frozen=True, slots=True)
+class RunSnapshot:
+    """Where a run stands according to its last checkpoint."""
+
+    values: dict[str, Any]
+    finished: bool
+    waiting: dict[str, Any] | None  # what it waits for, when it is paused at the approval interrupt
+
+    @property
+    def stack(self) -> str:
+        return str(self.values.get("stack", ""))
+
+    @property
+    def ipr_id(self) -> int | None:
+        value = self.values.get("ipr_id")
+        return value if isinstance(value, int) else None
 
 
 class WorkflowService:
@@ -47,66 +70,88 @@ class WorkflowService:
     async def run(
         self,
         plan_id: str,
+        run_id: str,
         *,
-        ipr_id: int | None = None,
+        ipr_id: int | None,
+        clearance: Clearance | None,
+        lease: StackLease | None,
         parallelism: int | None = None,
         progress: ApplyProgress | None = None,
-        deployment_id: str | None = None,
     ) -> RunResult:
-        """Deploy a stored plan through the whole graph; the deployment id is also the run's id."""
-        run_id = deployment_id or uuid.uuid4().hex
-        start: RunState = {"plan_id": plan_id, "ipr_id": ipr_id, "parallelism": parallelism, "deployment_id": run_id}
-        return await self._invoke(run_id, start, progress)
+        """Start a run of a stored plan. Without a clearance it stops at the approval step (its IPR)."""
+        start: RunState = {
+            "plan_id": plan_id,
+            "ipr_id": ipr_id,
+            "parallelism": parallelism,
+            "deployment_id": run_id,
+            "clearance": clearance.as_json() if clearance is not None else None,
+        }
+        return await self._invoke(run_id, start, lease, progress)
 
-    async def started(self, deployment_id: str) -> bool:
-        """Whether a run with this id has a checkpoint (so it is resumed, never started twice)."""
+    async def snapshot(self, run_id: str) -> RunSnapshot | None:
+        """The run's last checkpoint, or None when no run has this id."""
         async with self._compiled() as graph:
-            snapshot = await graph.aget_state(_config(deployment_id, None))
-        return bool(snapshot.values)
-
-    async def run_or_resume(self, plan_id: str, deployment_id: str, *, ipr_id: int | None = None) -> RunResult:
-        """What a queued job does, as often as it is run: start the run, or continue it where it stopped."""
-        if await self.started(deployment_id):
-            return await self.resume(deployment_id)
-        return await self.run(plan_id, ipr_id=ipr_id, deployment_id=deployment_id)
-
-    async def resume(self, deployment_id: str, *, progress: ApplyProgress | None = None) -> RunResult:
-        """Continue a run from its last checkpoint: after a crash, or once its IPR is approved."""
-        async with self._compiled() as graph:
-            snapshot = await graph.aget_state(_config(deployment_id, None))
+            snapshot = await graph.aget_state(_config(run_id, None, None))
         if not snapshot.values:
-            raise InvalidInputError(f"no deployment run '{deployment_id}' to resume")
-        if not snapshot.next:
-            return _result(deployment_id, snapshot.values, None)
-        waiting = any(task.interrupts for task in snapshot.tasks)
-        # An interrupted node gets an answer; a node the process died in simply runs again.
-        return await self._invoke(deployment_id, Command(resume=True) if waiting else None, progress)
+            return None
+        return RunSnapshot(dict(snapshot.values), not snapshot.next, _waiting(snapshot))
+
+    async def resume(
+        self, run_id: str, *, lease: StackLease | None, progress: ApplyProgress | None = None
+    ) -> RunResult:
+        """Continue a run from its last checkpoint: an interrupted approval gets its answer, a node the
+        process died in runs again."""
+        found = await self.snapshot(run_id)
+        if found is None or found.finished:
+            raise LookupError(run_id)  # the use case looks first; this is a bug if it happens
+        command: Command[Any] | None = Command(resume=True) if found.waiting is not None else None
+        return await self._invoke(run_id, command, lease, progress)
+
+    async def end(self, run_id: str, outcome: str, error: str) -> None:
+        """Record that a run ended without running its remaining nodes (the stack moved on under it):
+        later resumes find it finished with this outcome."""
+        async with self._compiled() as graph:
+            await graph.aupdate_state(
+                _config(run_id, None, None),
+                {"outcome": outcome, "error": error, "notes": [f"{outcome}: {error}"]},
+                as_node="finish",
+            )
 
     async def _invoke(
-        self, run_id: str, start: RunState | Command[Any] | None, progress: ApplyProgress | None
+        self,
+        run_id: str,
+        start: RunState | Command[Any] | None,
+        lease: StackLease | None,
+        progress: ApplyProgress | None,
     ) -> RunResult:
         async with self._compiled() as graph:
-            config = _config(run_id, progress)
+            config = _config(run_id, progress, lease)
             values = await graph.ainvoke(start, config)
             snapshot = await graph.aget_state(config)
-        waiting = None
-        for task in snapshot.tasks:
-            for pending in task.interrupts:
-                waiting = dict(pending.value) if isinstance(pending.value, dict) else {"value": pending.value}
-        return _result(run_id, values, waiting)
+        return result_of(run_id, values, _waiting(snapshot))
 
 
-def _config(run_id: str, progress: ApplyProgress | None) -> Any:
-    return {"configurable": {"thread_id": run_id, "progress": progress}}
+def _config(run_id: str, progress: ApplyProgress | None, lease: StackLease | None) -> Any:
+    return {"configurable": {"thread_id": run_id, "progress": progress, "lease": lease}}
 
 
-def _result(run_id: str, values: Any, waiting: dict[str, Any] | None) -> RunResult:
+def _waiting(snapshot: Any) -> dict[str, Any] | None:
+    waiting = None
+    for task in snapshot.tasks:
+        for pending in task.interrupts:
+            waiting = dict(pending.value) if isinstance(pending.value, dict) else {"value": pending.value}
+    return waiting
+
+
+def result_of(run_id: str, values: Any, waiting: dict[str, Any] | None, note: str | None = None) -> RunResult:
+    """A run's result from its state; ``note`` says why this call did nothing (when it did nothing)."""
     outcome = "waiting" if waiting is not None else str(values.get("outcome", "failed"))
     return RunResult(
         deployment_id=run_id,
         outcome=outcome,
         report=values.get("report"),
         notes=list(values.get("notes", [])),
+        nothing_done=note,
         verify_failures=list(values.get("verify_failures", [])),
         rollback=values.get("rollback"),
         error=values.get("error"),

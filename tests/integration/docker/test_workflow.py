@@ -10,6 +10,7 @@ import docker
 
 from alma.bootstrap import build
 from tests.conftest import make_settings
+from tests.helpers import run_plan
 from tests.integration.docker.daemon import HOST, IMAGE, SLEEPER
 
 EXAMPLE = Path(__file__).resolve().parents[3] / "examples" / "docker-stack.yaml"
@@ -24,7 +25,7 @@ async def test_the_example_plans_and_check_refuses_an_image_that_may_not_be_pull
         assert plan.summary()["create"] == 4
         if any(image.tags and "nginx:1.27" in image.tags for image in sdk.images.list()):
             return  # someone has the image here: the refusal below cannot be shown on this host
-        result = await services.workflow.run(plan.id)
+        result = await run_plan(services, plan.id)
     assert result.outcome == "failed"
     assert result.error is not None
     assert "image 'nginx:1.27' is not on the Docker host and the spec says pull: never" in result.error
@@ -53,7 +54,7 @@ async def test_check_refuses_a_name_held_by_a_container_alma_does_not_own(
         )
         async with await build(make_settings(tmp_path / "home", docker_host=HOST)) as services:
             plan = (await services.plans.plan_blueprint(blueprint)).plan
-            result = await services.workflow.run(plan.id)
+            result = await run_plan(services, plan.id)
         assert result.outcome == "failed"
         assert result.error is not None and f"a Docker container named '{stack}_web' already exists" in result.error
         foreign.reload()

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 from alma.bootstrap import build
+from tests.helpers import run_plan
 from tests.integration.proxmox.fakes import ALPINE, Served
 
 
@@ -29,7 +30,7 @@ async def test_the_workflow_heals_a_missing_template_before_executing(served: Se
     assert not served.pve.storages["local"].get("volumes")
     async with await build(settings) as services:
         plan = (await services.plans.plan_blueprint(blueprint)).plan
-        result = await services.workflow.run(plan.id)
+        result = await run_plan(services, plan.id)
         assert result.outcome == "succeeded", result
         heal = [note for note in result.notes if note.startswith("heal:")]
         assert len(heal) == 1

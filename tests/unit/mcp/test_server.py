@@ -93,9 +93,10 @@ async def test_a_plan_is_applied_once_and_a_second_apply_is_refused_with_the_cli
         plan_id = planned["plan"]["plan_id"]
         assert (await call(client, "apply_plan", plan_id=plan_id))["status"] == "succeeded"
         again = await client.call_tool("apply_plan", {"plan_id": plan_id})
-    # The workflow's Check sees the stack moved past the plan's revision and refuses, as `alma apply` does.
+    # A plan runs once: the second apply says where it went (not "drift"), as `alma apply` does.
     assert again.is_error
-    assert text(again).startswith("StalePlanError (conflict): drift: stack 'demo' moved from revision 0 to 1")
+    assert text(again).startswith("AlreadyAppliedError (conflict): plan ")
+    assert "was already applied as revision 1 of 'demo'" in text(again)
     assert "make a new plan" in text(again)
 
 

@@ -4,6 +4,9 @@ tampered plans, lock contention, fault injection, the event log."""
 from __future__ import annotations
 
 import asyncio
+import os
+import socket
+import subprocess
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -11,10 +14,17 @@ from pathlib import Path
 import pytest
 
 from alma.bootstrap import Services, build
-from alma.errors import InvalidInputError, PlanTamperedError, StackLockedError, StalePlanError
+from alma.errors import (
+    AlreadyAppliedError,
+    ConflictError,
+    InvalidInputError,
+    PlanTamperedError,
+    StackLockedError,
+    StalePlanError,
+)
 from alma.settings import Settings
 from tests.conftest import make_settings
-from tests.helpers import blueprint_text, compute
+from tests.helpers import apply_directly, blueprint_text, compute
 
 V1 = blueprint_text("shop", [compute("net", cores=1), compute("db", ["net"], cores=2), compute("web", ["db"], cores=1)])
 V2 = blueprint_text(
@@ -37,7 +47,7 @@ async def wait_for(condition: Callable[[], Awaitable[bool]], timeout_s: float = 
 
 async def deploy(services: Services, text: str) -> int:
     planned = await services.plans.plan_blueprint(text)
-    report = await services.deployments.apply(planned.plan.id)
+    report = await apply_directly(services, planned.plan.id)
     assert report.status == "succeeded", report.failures
     return report.revision
 
@@ -62,7 +72,7 @@ async def test_each_apply_is_a_new_revision_with_its_history(services: Services)
 async def test_a_plan_without_changes_applies_without_a_new_revision(services: Services) -> None:
     await deploy(services, V1)
     again = await services.plans.plan_blueprint(V1)
-    report = await services.deployments.apply(again.plan.id)
+    report = await apply_directly(services, again.plan.id)
     assert report.deployment_id is None and report.revision == 1
 
 
@@ -70,31 +80,33 @@ async def test_a_stale_plan_is_refused_and_changes_nothing(services: Services) -
     await deploy(services, V1)
     first = await services.plans.plan_blueprint(V2)
     other = await services.plans.plan_blueprint(blueprint_text("shop", [compute("net")]))
-    await services.deployments.apply(other.plan.id)
+    await apply_directly(services, other.plan.id)
     before = await state(services)
     with pytest.raises(StalePlanError, match="revision 1"):
-        await services.deployments.apply(first.plan.id)
+        await apply_directly(services, first.plan.id)
     assert await state(services) == before
     assert len(await services.stacks.history("shop")) == 2
 
 
-async def test_a_plan_is_applied_only_once(services: Services) -> None:
+async def test_a_plan_is_applied_only_once_and_the_second_time_says_where_it_went(services: Services) -> None:
     planned = await services.plans.plan_blueprint(V1)
-    await services.deployments.apply(planned.plan.id)
-    with pytest.raises(StalePlanError):
-        await services.deployments.apply(planned.plan.id)
+    first = await apply_directly(services, planned.plan.id)
+    with pytest.raises(
+        AlreadyAppliedError, match=f"already applied as revision 1 of 'shop' \\(deployment {first.deployment_id}"
+    ):
+        await apply_directly(services, planned.plan.id)
 
 
 async def test_a_plan_file_whose_hash_differs_is_refused(services: Services) -> None:
     planned = await services.plans.plan_blueprint(V1)
     with pytest.raises(PlanTamperedError):
-        await services.deployments.apply(planned.plan.id, expected_hash="0" * 64)
+        await services.runs.prepare(planned.plan.id, expected_hash="0" * 64)
     assert await services.stacks.stacks() == []
 
 
 async def test_an_unknown_plan_id_is_a_clear_error(services: Services) -> None:
     with pytest.raises(InvalidInputError, match="no plan with id 'nope'"):
-        await services.deployments.apply("nope")
+        await apply_directly(services, "nope")
 
 
 async def test_rollback_restores_the_state_of_an_earlier_revision(services: Services) -> None:
@@ -103,7 +115,7 @@ async def test_rollback_restores_the_state_of_an_earlier_revision(services: Serv
     await deploy(services, V2)
     plan = await services.plans.plan_rollback("shop", 1)
     assert plan.kind == "rollback" and plan.target_revision == 1
-    report = await services.deployments.apply(plan.id)
+    report = await apply_directly(services, plan.id)
     assert report.status == "succeeded" and report.revision == 3
     assert await state(services) == v1_state
     # The engine agrees with the record: planning V1 again changes nothing.
@@ -127,7 +139,7 @@ async def test_destroy_removes_everything_in_reverse_dependency_order(services: 
     await deploy(services, V1)
     plan = await services.plans.plan_destroy("shop")
     assert [a.resource for a in plan.actions] == ["web", "db", "net"]
-    report = await services.deployments.apply(plan.id)
+    report = await apply_directly(services, plan.id)
     assert report.status == "succeeded"
     assert await state(services) == {}
     events = await services.stacks.events("shop", report.deployment_id)
@@ -153,7 +165,7 @@ async def test_a_second_concurrent_mutation_fails_fast_naming_the_holder(tmp_pat
     slow = make_settings(tmp_path / "a", database_url, fake_latency_ms=200)
     async with await build(slow) as first, await build(make_settings(tmp_path / "b", database_url)) as second:
         planned = await first.plans.plan_blueprint(V1)
-        running = asyncio.get_running_loop().create_task(first.deployments.apply(planned.plan.id))
+        running = asyncio.get_running_loop().create_task(apply_directly(first, planned.plan.id))
 
         async def locked() -> bool:
             return await second.stacks.lock("shop") is not None
@@ -162,26 +174,58 @@ async def test_a_second_concurrent_mutation_fails_fast_naming_the_holder(tmp_pat
         other = await second.plans.plan_blueprint(V1)
         started = time.perf_counter()
         with pytest.raises(StackLockedError, match=r"locked by tester@.*\(pid \d+\)"):
-            await second.deployments.apply(other.plan.id)
+            await apply_directly(second, other.plan.id)
         assert time.perf_counter() - started < 2, "a locked stack must be refused at once, not waited on"
         report = await running
         assert report.status == "succeeded"
         assert await second.stacks.lock("shop") is None
 
 
+def dead_holder() -> str:
+    """A holder on this host whose process has exited (a real process, started and reaped)."""
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    return f"ghost@{socket.gethostname()} (pid {gone.pid})"
+
+
 async def test_force_unlock_removes_a_dead_holders_lock_and_records_it(services: Services, settings: Settings) -> None:
     await deploy(services, V1)
-    # A holder that died: its lock is still in the table.
+    holder = dead_holder()
     async with await build(settings) as dead:
-        await dead._store.locks.acquire("shop", "ghost@gone (pid 9)", "apply plan x", 3600)
+        await dead._store.locks.acquire("shop", holder, "apply plan x", 3600)
     planned = await services.plans.plan_blueprint(V2)
-    with pytest.raises(StackLockedError, match="ghost@gone"):
-        await services.deployments.apply(planned.plan.id)
+    with pytest.raises(StackLockedError, match="its holder is gone \\(the process died\\)"):
+        await apply_directly(services, planned.plan.id)
     released = await services.stacks.force_unlock("shop")
-    assert released is not None and released.holder == "ghost@gone (pid 9)"
-    assert (await services.deployments.apply(planned.plan.id)).status == "succeeded"
+    assert released is not None and released.holder == holder
+    assert (await apply_directly(services, planned.plan.id)).status == "succeeded"
     kinds = [e.kind for e in await services.stacks.events("shop")]
     assert "lock.forced" in kinds
+
+
+async def test_force_unlock_refuses_a_holder_that_is_alive_unless_forced(
+    services: Services, settings: Settings
+) -> None:
+    await deploy(services, V1)
+    alive = f"someone@{socket.gethostname()} (pid {os.getpid()})"
+    async with await build(settings) as other:
+        await other._store.locks.acquire("shop", alive, "run 0123456789abcdef0123456789abcdef: apply", 3600)
+    with pytest.raises(ConflictError, match="which is alive on this host: it is still working"):
+        await services.stacks.force_unlock("shop")
+    assert await services.stacks.lock("shop") is not None
+    released = await services.stacks.force_unlock("shop", force=True)
+    assert released is not None and released.holder == alive
+    forced = [e for e in await services.stacks.events("shop") if e.kind == "lock.forced"]
+    assert forced[-1].data["forced_live"] is True
+
+
+async def test_force_unlock_refuses_a_renewed_lock_held_on_another_host(services: Services, settings: Settings) -> None:
+    await deploy(services, V1)
+    async with await build(settings) as other:
+        await other._store.locks.acquire("shop", "ops@elsewhere (pid 9)", "apply plan x", 3600)
+    with pytest.raises(ConflictError, match="on another host and keeps renewing the lock"):
+        await services.stacks.force_unlock("shop")
+    assert (await services.stacks.force_unlock("shop", force=True)) is not None
 
 
 async def test_transient_faults_are_retried_to_success(tmp_path: Path, database_url: str) -> None:
@@ -189,7 +233,7 @@ async def test_transient_faults_are_retried_to_success(tmp_path: Path, database_
     text = blueprint_text("flaky", [compute(f"n-{i}") for i in range(20)])
     async with await build(settings) as services:
         planned = await services.plans.plan_blueprint(text)
-        report = await services.deployments.apply(planned.plan.id)
+        report = await apply_directly(services, planned.plan.id)
         assert report.status == "succeeded"
         events = await services.stacks.events("flaky", report.deployment_id)
         assert any(e.kind == "resource.retrying" for e in events)
@@ -201,7 +245,7 @@ async def test_a_permanent_fault_leaves_partial_state_and_a_working_rollback(tmp
     faulty = make_settings(tmp_path / "x", database_url, fake_fail_resources=["b"], parallelism=1)
     async with await build(faulty) as services:
         planned = await services.plans.plan_blueprint(text)
-        report = await services.deployments.apply(planned.plan.id)
+        report = await apply_directly(services, planned.plan.id)
         assert report.status == "failed"
         by_name = {f["resource"]: f["status"] for f in report.failures}
         assert by_name["b"] == "failed" and by_name["c"] == "skipped"
@@ -211,13 +255,13 @@ async def test_a_permanent_fault_leaves_partial_state_and_a_working_rollback(tmp
         assert history[-1].status == "failed" and history[-1].error is not None
         rollback = await services.plans.plan_rollback("part")
         assert rollback.target_revision == 0
-        assert (await services.deployments.apply(rollback.id)).status == "succeeded"
+        assert (await apply_directly(services, rollback.id)).status == "succeeded"
         assert await services.stacks.resources("part") == []
     healthy = make_settings(tmp_path / "y", database_url)
     async with await build(healthy) as services:
         again = await services.plans.plan_blueprint(text)
         assert again.plan.summary()["create"] == 4
-        assert (await services.deployments.apply(again.plan.id)).status == "succeeded"
+        assert (await apply_directly(services, again.plan.id)).status == "succeeded"
 
 
 async def test_drift_is_seen_when_the_engine_lost_a_resource(services: Services, settings: Settings) -> None:
@@ -239,7 +283,7 @@ async def test_an_interrupted_apply_is_recorded_as_failed_and_releases_its_lock(
     slow = make_settings(tmp_path, database_url, fake_latency_ms=5000)
     async with await build(slow) as services:
         planned = await services.plans.plan_blueprint(V1)
-        running = asyncio.get_running_loop().create_task(services.deployments.apply(planned.plan.id))
+        running = asyncio.get_running_loop().create_task(apply_directly(services, planned.plan.id))
 
         async def started() -> bool:
             try:

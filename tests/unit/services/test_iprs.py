@@ -17,8 +17,9 @@ import pytest
 from alma.bootstrap import Services, build
 from alma.errors import AlmaError, ApprovalRequiredError, ConflictError, InvalidInputError, RefusedError
 from alma.planning import Plan
-from alma.services import IprView
+from alma.services import DeploymentReport, IprView
 from alma.services.iprs import Verdict
+from alma.workflow import RunResult
 from tests.conftest import make_settings
 from tests.helpers import blueprint_text, compute
 
@@ -92,9 +93,26 @@ async def plan(services: Services, text: str) -> Plan:
     return (await services.plans.plan_blueprint(text, "shop.yaml")).plan
 
 
+async def direct(services: Services, plan_id: str) -> DeploymentReport:
+    """Apply a plan without an IPR, through the one run use case (which refuses gated plans)."""
+    return _report(await services.runs.apply(plan_id))
+
+
+async def ipr_apply(services: Services, number: int) -> DeploymentReport:
+    """`alma ipr apply NUMBER`: the IPR's current plan, through the one run use case."""
+    view = await services.iprs.show(number)
+    return _report(await services.runs.apply(view.plan, ipr_id=number))
+
+
+def _report(result: object) -> DeploymentReport:
+    assert isinstance(result, RunResult) and result.report is not None, result
+    fields = ("deployment_id", "stack", "revision", "status", "summary", "elapsed_s", "failures")
+    return DeploymentReport(**{k: result.report[k] for k in fields})
+
+
 async def deploy(services: Services, text: str) -> int:
     """Apply an ungated blueprint directly."""
-    report = await services.deployments.apply((await plan(services, text)).id)
+    report = await direct(services, (await plan(services, text)).id)
     assert report.status == "succeeded", report.failures
     return report.revision
 
@@ -103,7 +121,7 @@ async def land(people: Team, text: str) -> IprView:
     """The short happy path: alice opens, bob approves, alice applies."""
     opened = await people.alice.iprs.create(await plan(people.alice, text))
     await people.bob.iprs.review(opened.ipr.id, "approve")
-    report = await people.alice.iprs.apply(opened.ipr.id)
+    report = await ipr_apply(people.alice, opened.ipr.id)
     assert report.status == "succeeded", report.failures
     return await people.alice.iprs.show(opened.ipr.id)
 
@@ -149,13 +167,13 @@ async def test_a_change_is_reviewed_revised_approved_by_someone_else_and_applied
     assert second.summary()["delete"] == 0 and revised.reasons == ["stack 'shop' is production"]
 
     with pytest.raises(ApprovalRequiredError):
-        await alice.deployments.apply(second.id)  # an open request's plan cannot skip the review
+        await direct(alice, second.id)  # an open request's plan cannot skip the review
     approved = await bob.iprs.review(number, "approve", "web stays, good")
     assert approved.ipr.status == "approved" and approved.approvals == ["bob"]
     with pytest.raises(ApprovalRequiredError):
-        await alice.deployments.apply(second.id)  # an approved plan runs through `ipr apply` only
+        await direct(alice, second.id)  # an approved plan runs through `ipr apply` only
 
-    report = await alice.iprs.apply(number)
+    report = await ipr_apply(alice, number)
     assert report.status == "succeeded"
     done = await carol.iprs.show(number)
     assert done.ipr.status == "applied" and done.ipr.deployment_id == report.deployment_id
@@ -185,7 +203,13 @@ async def test_a_change_is_reviewed_revised_approved_by_someone_else_and_applied
     ]
     assert all(e.data["ipr"] == number for e in events if e.kind.startswith("ipr."))
     milestones = [e.kind for e in events if e.kind.startswith(("ipr.", "deployment."))]
-    assert milestones[-4:] == ["ipr.applying", "deployment.started", "deployment.succeeded", "ipr.applied"]
+    assert milestones[-5:] == [
+        "ipr.applying",
+        "deployment.started",
+        "deployment.succeeded",
+        "deployment.verified",
+        "ipr.applied",
+    ]
     by_kind = {e.kind: e for e in events}
     assert by_kind["ipr.review.request_changes"].data["comment"] == "keep web, it still serves traffic"
     started, applied = by_kind["deployment.started"], by_kind["ipr.applied"]
@@ -210,7 +234,7 @@ async def test_approvals_of_an_earlier_revision_do_not_count_for_the_new_one(tmp
         still = await carol.iprs.review(number, "approve")
         assert (still.ipr.status, still.approvals) == ("open", ["carol"])  # bob's approval was for revision 1
         with pytest.raises(RefusedError, match=r"1/2 approvals"):
-            await alice.iprs.apply(number)
+            await ipr_apply(alice, number)
 
         done = await bob.iprs.review(number, "approve")
         assert (done.ipr.status, done.approvals) == ("approved", ["bob", "carol"])
@@ -224,8 +248,11 @@ async def test_revising_an_approved_request_takes_its_approval_away(people: Team
     assert (await bob.iprs.review(number, "approve")).ipr.status == "approved"
     revised = await alice.iprs.revise(number, STAGE_NEW_IMAGE, "shop.yaml")
     assert (revised.ipr.status, revised.ipr.revision, revised.approvals) == ("open", 2, [])
-    with pytest.raises(RefusedError, match=r"IPR #\d+ is open; it can be applied once approved \(0/1 approvals\)"):
-        await alice.iprs.apply(number)
+    with pytest.raises(
+        RefusedError,
+        match=r"IPR #\d+ is open \(0/1 approvals\): it can be applied once someone other than alice approves it",
+    ):
+        await ipr_apply(alice, number)
     assert "web" in await state(alice)
 
 
@@ -253,7 +280,7 @@ async def test_the_author_may_approve_their_own_request_when_self_approval_is_al
         number = (await alice.iprs.create(await plan(alice, STAGE_DROP_WEB))).ipr.id
         approved = await alice.iprs.review(number, "approve")
         assert (approved.ipr.status, approved.approvals) == ("approved", ["alice"])
-        assert (await alice.iprs.apply(number)).status == "succeeded"
+        assert (await ipr_apply(alice, number)).status == "succeeded"
         assert "web" not in await state(alice)
 
 
@@ -266,7 +293,7 @@ async def test_two_required_approvals_need_two_different_people(tmp_path: Path, 
         twice = await bob.iprs.review(number, "approve")
         assert (twice.ipr.status, twice.approvals, twice.needs) == ("open", ["bob"], 2)
         with pytest.raises(RefusedError, match=r"1/2 approvals"):
-            await alice.iprs.apply(number)
+            await ipr_apply(alice, number)
         done = await carol.iprs.review(number, "approve")
         assert (done.ipr.status, done.approvals) == ("approved", ["bob", "carol"])
         approved_events = [e for e in await alice.stacks.events("shop") if e.kind == "ipr.approved"]
@@ -291,7 +318,7 @@ async def test_a_gated_blueprint_plan_applied_directly_is_refused_naming_how_to_
     await deploy(alice, STAGE_V1)
     gated = await plan(alice, change)
     with pytest.raises(ApprovalRequiredError, match=reason) as refused:
-        await alice.deployments.apply(gated.id)
+        await direct(alice, gated.id)
     assert "open one with `alma ipr create FILE`, have someone else approve it" in str(refused.value)
     assert "`alma ipr apply ID`" in str(refused.value)
     assert await alice.stacks.lock("shop") is None
@@ -304,7 +331,7 @@ async def test_any_change_to_a_production_stack_is_refused_without_an_ipr(people
     only_creates = await plan(alice, PROD_V1)
     assert only_creates.summary()["create"] == 3 and only_creates.environment == "production"
     with pytest.raises(ApprovalRequiredError, match=r"stack 'shop' is production\): open one with `alma ipr create"):
-        await alice.deployments.apply(only_creates.id)
+        await direct(alice, only_creates.id)
     assert await alice.stacks.stacks() == []
 
 
@@ -318,7 +345,7 @@ async def test_a_gated_destroy_or_rollback_names_its_own_ipr_command(people: Tea
     else:
         gated, command = await alice.plans.plan_rollback("shop", 1), "alma ipr create --rollback shop --to 1"
     with pytest.raises(ApprovalRequiredError, match=f"open one with `{command}`"):
-        await alice.deployments.apply(gated.id)
+        await direct(alice, gated.id)
     assert set(await state(alice)) == {"net", "db", "web", "cache"}
 
 
@@ -327,7 +354,7 @@ async def test_an_ungated_plan_applies_directly(people: Team) -> None:
     assert await deploy(alice, STAGE_V1) == 1
     grow = await plan(alice, STAGE_GROW)
     assert grow.summary()["create"] == 1 and grow.summary()["update"] == 1
-    report = await alice.deployments.apply(grow.id)
+    report = await direct(alice, grow.id)
     assert (report.status, report.revision) == ("succeeded", 2)
     assert set(await state(alice)) == {"net", "db", "web", "cache"}
     assert not [e for e in await alice.stacks.events("shop") if e.kind.startswith("ipr.")]
@@ -337,7 +364,7 @@ async def test_a_stack_listed_in_approval_stacks_needs_an_ipr_for_any_change(tmp
     async with team(tmp_path, database_url, approval_stacks=["shop"]) as people:
         only_creates = await plan(people.alice, STAGE_V1)
         with pytest.raises(ApprovalRequiredError, match="stack 'shop' always needs approval"):
-            await people.alice.deployments.apply(only_creates.id)
+            await direct(people.alice, only_creates.id)
         view = await land(people, STAGE_V1)
         assert view.reasons == ["stack 'shop' always needs approval"]
         assert set(await state(people.alice)) == {"net", "db", "web"}
@@ -364,7 +391,7 @@ async def test_a_request_whose_stack_changed_is_superseded_and_can_be_neither_re
     with pytest.raises(ConflictError, match=f"`alma ipr revise {number}`"):
         await carol.iprs.review(number, "approve")
     with pytest.raises(AlmaError, match="superseded"):
-        await alice.iprs.apply(number)
+        await ipr_apply(alice, number)
     assert set(await state(alice)) == {"net", "db", "web", "queue"}
     superseded = [e for e in await alice.stacks.events("shop") if e.kind == "ipr.superseded"]
     assert len(superseded) == 1 and superseded[0].data["ipr"] == number
@@ -388,7 +415,7 @@ async def test_revising_a_superseded_request_without_a_file_replans_its_blueprin
         "queue": "delete",
     }
     assert (await bob.iprs.review(number, "approve")).ipr.status == "approved"
-    assert (await alice.iprs.apply(number)).status == "succeeded"
+    assert (await ipr_apply(alice, number)).status == "succeeded"
     assert set(await state(alice)) == {"net", "db"}
 
 
@@ -423,7 +450,7 @@ async def test_revising_a_superseded_destroy_or_rollback_replans_the_same_intent
     assert revised.plan.target_revision == first.target_revision
     assert "queue" in {a.resource for a in revised.plan.actions if a.action == "delete"}
     await bob.iprs.review(number, "approve")
-    assert (await alice.iprs.apply(number)).status == "succeeded"
+    assert (await ipr_apply(alice, number)).status == "succeeded"
     if kind == "destroy":
         assert await state(alice) == {}
     else:
@@ -457,7 +484,7 @@ async def test_a_rejected_request_can_be_neither_reviewed_revised_nor_applied(pe
     with pytest.raises(ConflictError, match="rejected and cannot be revised"):
         await alice.iprs.revise(number, STAGE_NEW_IMAGE, "shop.yaml")
     with pytest.raises(RefusedError, match="is rejected"):
-        await alice.iprs.apply(number)
+        await ipr_apply(alice, number)
     assert "web" in await state(alice)
     kinds = [e.kind for e in await alice.stacks.events("shop") if e.kind.startswith("ipr.")]
     assert kinds == ["ipr.created", "ipr.review.reject", "ipr.rejected"]
@@ -475,7 +502,7 @@ async def test_a_closed_request_can_be_neither_reviewed_nor_applied_nor_closed_a
     with pytest.raises(ConflictError, match="is closed; only open requests can be reviewed"):
         await bob.iprs.review(number, "approve")
     with pytest.raises(RefusedError, match="is closed"):
-        await alice.iprs.apply(number)
+        await ipr_apply(alice, number)
     with pytest.raises(ConflictError, match="is closed and cannot be closed"):
         await alice.iprs.close(number)
     with pytest.raises(ConflictError, match="is closed and cannot be revised"):
@@ -493,8 +520,8 @@ async def test_an_applied_request_cannot_be_applied_reviewed_revised_or_closed_a
     number = view.ipr.id
     assert view.ipr.status == "applied"
     revisions = [d.revision for d in await alice.stacks.history("shop")]
-    with pytest.raises(RefusedError, match=f"IPR #{number} is applied"):
-        await alice.iprs.apply(number)
+    with pytest.raises(ConflictError, match=f"IPR #{number} is applied already"):
+        await ipr_apply(alice, number)
     with pytest.raises(ConflictError, match="is applied; only open requests can be reviewed"):
         await bob.iprs.review(number, "request_changes")
     with pytest.raises(ConflictError, match="is applied and cannot be revised"):
@@ -520,11 +547,11 @@ async def test_a_request_that_is_not_approved_cannot_be_applied(people: Team) ->
     alice, bob = people.alice, people.bob
     await deploy(alice, STAGE_V1)
     number = (await alice.iprs.create(await plan(alice, STAGE_DROP_WEB))).ipr.id
-    with pytest.raises(RefusedError, match=r"is open; it can be applied once approved \(0/1 approvals\)"):
-        await alice.iprs.apply(number)
+    with pytest.raises(RefusedError, match=r"is open \(0/1 approvals\): it can be applied once someone other"):
+        await ipr_apply(alice, number)
     await bob.iprs.review(number, "request_changes", "no")
-    with pytest.raises(RefusedError, match="is changes requested; it can be applied once approved"):
-        await bob.iprs.apply(number)
+    with pytest.raises(RefusedError, match=r"is changes requested \(0/1 approvals\): it can be applied once"):
+        await ipr_apply(bob, number)
     assert [d.revision for d in await alice.stacks.history("shop")] == [1]
     assert "ipr.applying" not in [e.kind for e in await alice.stacks.events("shop")]
 
@@ -554,7 +581,7 @@ async def test_an_unknown_request_is_a_clear_error(people: Team) -> None:
     with pytest.raises(InvalidInputError, match="no IPR #424242"):
         await people.bob.iprs.review(424242, "approve")
     with pytest.raises(InvalidInputError, match="no IPR #424242"):
-        await people.alice.iprs.apply(424242)
+        await ipr_apply(people.alice, 424242)
     with pytest.raises(InvalidInputError, match="no IPR #424242"):
         await people.alice.iprs.close(424242)
 
@@ -596,7 +623,7 @@ async def test_an_approved_destroy_request_empties_the_stack(people: Team) -> No
     opened = await alice.iprs.create(destroy)
     assert opened.reasons == ["stack 'shop' is production", "it deletes web, db, net"]
     await bob.iprs.review(opened.ipr.id, "approve")
-    report = await bob.iprs.apply(opened.ipr.id)
+    report = await ipr_apply(bob, opened.ipr.id)
     assert (report.status, report.summary["delete"]) == ("succeeded", 3)
     assert await state(alice) == {}
     done = await alice.iprs.show(opened.ipr.id)
@@ -613,7 +640,7 @@ async def test_an_approved_rollback_request_restores_the_earlier_revision(people
     opened = await alice.iprs.create(rollback, "Back to revision 1")
     assert opened.reasons == ["it deletes cache"]
     await bob.iprs.review(opened.ipr.id, "approve")
-    report = await alice.iprs.apply(opened.ipr.id)
+    report = await ipr_apply(alice, opened.ipr.id)
     assert (report.status, report.revision) == ("succeeded", 3)
     assert await state(alice) == first_state
     last = (await alice.stacks.history("shop"))[-1]
@@ -631,7 +658,7 @@ async def test_a_failed_apply_leaves_the_request_failed_with_its_deployment_reco
         )
         number = (await alice.iprs.create(await plan(alice, with_cache))).ipr.id
         await bob.iprs.review(number, "approve")
-        report = await alice.iprs.apply(number)
+        report = await ipr_apply(alice, number)
         assert report.status == "failed" and report.deployment_id is not None
         assert {f["resource"]: f["status"] for f in report.failures}["cache"] == "failed"
         view = await bob.iprs.show(number)
@@ -642,8 +669,8 @@ async def test_a_failed_apply_leaves_the_request_failed_with_its_deployment_reco
         failed = [e for e in events if e.kind == "ipr.failed"]
         assert len(failed) == 1 and failed[0].deployment_id == report.deployment_id
         assert "ipr.applied" not in [e.kind for e in events]
-        with pytest.raises(RefusedError, match="is failed"):
-            await alice.iprs.apply(number)
+        with pytest.raises(RefusedError, match="failed when it was applied"):
+            await ipr_apply(alice, number)
         # A failed request can be revised into a new attempt against the state it left behind.
         revised = await alice.iprs.revise(number)
         assert (revised.ipr.status, revised.ipr.revision, revised.plan.base_revision) == ("open", 2, 2)

@@ -17,6 +17,7 @@ from alma.bootstrap import Services, build
 from alma.services.live import LiveEvents
 from alma.settings import Settings
 from tests.conftest import make_settings
+from tests.helpers import apply_directly
 from tests.unit.services.test_apply_lifecycle import V1, deploy
 
 REDIS_ENV = "ALMA_TEST_REDIS_URL"
@@ -49,7 +50,7 @@ async def test_the_services_wake_watchers_when_an_apply_commits_events(settings:
         async with services.live.watch(deployment_id) as watcher:
             watcher.arm()
             running = asyncio.get_running_loop().create_task(
-                services.deployments.apply(planned.plan.id, deployment_id=deployment_id)
+                apply_directly(services, planned.plan.id, deployment_id=deployment_id)
             )
             assert await watcher.wait(10)
             assert (await running).status == "succeeded"
@@ -111,7 +112,7 @@ async def test_failed_operations_are_counted_as_failed(tmp_path: Path, database_
     settings = make_settings(tmp_path, database_url, fake_fail_resources=["db"], retry_attempts=1)
     async with await build(settings) as services:
         planned = await services.plans.plan_blueprint(V1)
-        report = await services.deployments.apply(planned.plan.id)
+        report = await apply_directly(services, planned.plan.id)
         assert report.status == "failed"
         failed = {"engine": "fake", "action": "create", "outcome": "failed"}
         assert _sample(services, "alma_resource_operations_total", failed) == 1

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from alma.bootstrap import Services
-from tests.helpers import blueprint_text, compute
+from tests.helpers import apply_directly, blueprint_text, compute
 
 
 async def test_apply_then_replan_is_all_noop(services: Services) -> None:
     text = blueprint_text("smoke", [compute("a"), compute("b", ["a"], cores=2, memory="1G")])
     first = await services.plans.plan_blueprint(text)
     assert first.plan.summary()["create"] == 2
-    report = await services.deployments.apply(first.plan.id)
+    report = await apply_directly(services, first.plan.id)
     assert report.status == "succeeded"
     assert report.revision == 1
     again = await services.plans.plan_blueprint(text)

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from alma.bootstrap import Services, build
-from alma.errors import ApprovalRequiredError, StalePlanError
+from alma.errors import ApprovalRequiredError
+from alma.workflow import RunResult
 from tests.conftest import make_settings
 from tests.helpers import blueprint_text, compute
 
@@ -17,9 +18,21 @@ V2 = blueprint_text("wf", [compute("net"), compute("db", ["net"], cores=4), comp
 V3 = blueprint_text("wf", [compute("net")])  # deletes db
 
 
+async def run(services: Services, plan_id: str, ipr_id: int | None = None) -> RunResult:
+    result = await services.runs.apply(plan_id, ipr_id=ipr_id, when_approved=ipr_id is not None)
+    assert isinstance(result, RunResult)
+    return result
+
+
+async def resume(services: Services, run_id: str) -> RunResult:
+    result = await services.runs.resume(run_id)
+    assert isinstance(result, RunResult)
+    return result
+
+
 async def deploy(services: Services, text: str) -> str:
     plan = (await services.plans.plan_blueprint(text)).plan
-    result = await services.workflow.run(plan.id)
+    result = await run(services, plan.id)
     assert result.outcome == "succeeded", result
     return result.deployment_id
 
@@ -31,7 +44,7 @@ async def specs(services: Services) -> dict[str, dict[str, object]]:
 async def test_a_run_validates_checks_executes_and_verifies(tmp_path: Path, database_url: str) -> None:
     async with await build(make_settings(tmp_path, database_url)) as services:
         plan = (await services.plans.plan_blueprint(V1)).plan
-        result = await services.workflow.run(plan.id)
+        result = await run(services, plan.id)
         assert result.outcome == "succeeded"
         assert result.report is not None and result.report["deployment_id"] == result.deployment_id
         assert [n.split(":")[0] for n in result.notes] == ["validate", "execute", "verify"]
@@ -45,7 +58,7 @@ async def test_a_gated_plan_without_an_ipr_is_refused_by_the_approval_node(tmp_p
         await deploy(services, V1)
         plan = (await services.plans.plan_blueprint(V3)).plan
         with pytest.raises(ApprovalRequiredError, match="alma ipr create"):
-            await services.workflow.run(plan.id)
+            await run(services, plan.id)
         assert set(await specs(services)) == {"net", "db"}
 
 
@@ -57,7 +70,7 @@ async def test_an_ipr_gated_run_waits_durably_for_approval_and_resumes(tmp_path:
         await deploy(services, V1)
         plan = (await services.plans.plan_blueprint(V3)).plan
         ipr = await services.iprs.create(plan, "drop the database")
-        waiting = await services.workflow.run(plan.id, ipr_id=ipr.ipr.id)
+        waiting = await run(services, plan.id, ipr.ipr.id)
         assert waiting.outcome == "waiting"
         assert waiting.waiting_for is not None and waiting.waiting_for["ipr"] == ipr.ipr.id
         assert set(await specs(services)) == {"net", "db"}
@@ -65,7 +78,7 @@ async def test_an_ipr_gated_run_waits_durably_for_approval_and_resumes(tmp_path:
     async with await build(bob) as services:
         await services.iprs.review(ipr.ipr.id, "approve")
     async with await build(alice) as services:
-        done = await services.workflow.resume(waiting.deployment_id)
+        done = await resume(services, waiting.deployment_id)
         assert done.outcome == "succeeded"
         assert set(await specs(services)) == {"net"}
         assert (await services.iprs.show(ipr.ipr.id)).ipr.status == "applied"
@@ -77,10 +90,10 @@ async def test_a_rejected_ipr_ends_the_waiting_run_without_changes(tmp_path: Pat
         await deploy(services, V1)
         plan = (await services.plans.plan_blueprint(V3)).plan
         ipr = await services.iprs.create(plan)
-        waiting = await services.workflow.run(plan.id, ipr_id=ipr.ipr.id)
+        waiting = await run(services, plan.id, ipr.ipr.id)
     async with await build(make_settings(tmp_path, user="bob", approval_actions=["delete"])) as services:
         await services.iprs.review(ipr.ipr.id, "reject", "not today")
-        done = await services.workflow.resume(waiting.deployment_id)
+        done = await resume(services, waiting.deployment_id)
         assert done.outcome == "rejected"
         assert set(await specs(services)) == {"net", "db"}
 
@@ -92,7 +105,7 @@ async def test_harmless_drift_is_healed_by_planning_again(tmp_path: Path) -> Non
         # The stack moves (to V3 and back to V1): the plan's actions are still exactly right.
         await deploy(services, V3)
         await deploy(services, V1)
-        result = await services.workflow.run(plan.id)
+        result = await run(services, plan.id)
         assert result.outcome == "succeeded"
         assert any("harmless" in note for note in result.notes)
         assert set(await specs(services)) == {"net", "db", "web"}
@@ -103,8 +116,9 @@ async def test_drift_that_changes_the_plan_is_refused(tmp_path: Path) -> None:
         await deploy(services, V1)
         plan = (await services.plans.plan_blueprint(V2)).plan
         await deploy(services, V3)
-        with pytest.raises(StalePlanError, match="no longer describes"):
-            await services.workflow.run(plan.id)
+        result = await run(services, plan.id)
+        assert result.outcome == "abandoned"
+        assert result.error is not None and "no longer describes" in result.error
         assert set(await specs(services)) == {"net"}
 
 
@@ -114,10 +128,11 @@ async def test_a_failed_verification_rolls_back_automatically_when_configured(tm
         await deploy(services, V1)
         v1 = await specs(services)
         plan = (await services.plans.plan_blueprint(V2)).plan
-        result = await services.workflow.run(plan.id)
+        result = await run(services, plan.id)
         assert result.outcome == "rolled_back"
         assert result.verify_failures == ["web is not ready: web failed its health check (injected)"]
         assert result.rollback is not None and result.rollback["status"] == "succeeded"
+        assert result.rollback["target_revision"] == 1 and result.rollback["verify_failures"] == []
         assert await specs(services) == v1
         history = await services.stacks.history("wf")
         assert [(d.revision, d.kind, d.status) for d in history] == [
@@ -135,7 +150,7 @@ async def test_without_auto_rollback_a_failed_verification_leaves_the_deployment
     async with await build(settings) as services:
         await deploy(services, V1)
         plan = (await services.plans.plan_blueprint(V2)).plan
-        result = await services.workflow.run(plan.id)
+        result = await run(services, plan.id)
         assert result.outcome == "failed"
         assert result.rollback is None
         assert set(await specs(services)) == {"net", "db", "web"}

@@ -10,7 +10,7 @@ from fastapi.responses import StreamingResponse
 
 from alma.api.auth import Applier, Reader, ServicesDep
 from alma.api.inputs import Cursor, event_cursor
-from alma.api.runs import run_plan
+from alma.api.runs import answer_run
 from alma.api.streams import follow, known_deployment, sse
 from alma.services.views import deployment_json, event_json
 
@@ -52,5 +52,4 @@ async def events(
 
 @router.post("/deployments/{deployment_id}/resume")
 async def resume(deployment_id: str, response: Response, services: ServicesDep, _caller: Applier) -> dict[str, Any]:
-    deployment = await services.stacks.deployment(deployment_id)
-    return await run_plan(services, response, deployment.plan_id, deployment.stack, deployment_id=deployment_id)
+    return answer_run(await services.runs.resume(deployment_id, queue=True), response)

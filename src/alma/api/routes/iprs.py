@@ -9,8 +9,8 @@ from pydantic import BaseModel, Field
 
 from alma.api.auth import Applier, Planner, Reader, Reviewer, ServicesDep
 from alma.api.inputs import Id, Text
-from alma.api.runs import run_plan
-from alma.errors import InvalidInputError, RefusedError
+from alma.api.runs import answer_run
+from alma.errors import InvalidInputError
 from alma.services.views import ipr_json
 
 router = APIRouter(tags=["iprs"])
@@ -85,9 +85,7 @@ async def review(ipr_id: Id, body: ReviewRequest, services: ServicesDep, _caller
 @router.post("/iprs/{ipr_id}/apply")
 async def apply(ipr_id: Id, response: Response, services: ServicesDep, _caller: Applier) -> dict[str, Any]:
     view = await services.iprs.show(ipr_id)
-    if view.ipr.status != "approved":
-        raise RefusedError(f"IPR #{ipr_id} is {view.ipr.status.replace('_', ' ')}; it can be applied once approved")
-    return await run_plan(services, response, view.plan.id, view.plan.stack, ipr_id=ipr_id)
+    return answer_run(await services.runs.apply(view.plan, ipr_id=ipr_id, queue=True), response)
 
 
 @router.post("/iprs/{ipr_id}/close")

@@ -9,7 +9,7 @@ from fastapi.responses import PlainTextResponse
 
 from alma.api.auth import Applier, Planner, Reader, ServicesDep
 from alma.api.bodies import BLUEPRINT_BODY, text_body
-from alma.api.runs import run_plan
+from alma.api.runs import answer_run
 from alma.planning import render_plan
 from alma.services.approvals import approval_reasons
 
@@ -41,6 +41,4 @@ async def render(plan_id: str, services: ServicesDep, _caller: Reader) -> str:
 async def apply(plan_id: str, response: Response, services: ServicesDep, _caller: Applier) -> dict[str, Any]:
     """Plans the approval policy gates are refused here (403): they go through an IPR. 202 with the
     deployment id when the run is queued for a worker."""
-    plan = await services.plans.get(plan_id)
-    await services.deployments.require_approval(plan)
-    return await run_plan(services, response, plan.id, plan.stack)
+    return answer_run(await services.runs.apply(plan_id, queue=True), response)

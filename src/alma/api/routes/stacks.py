@@ -58,8 +58,9 @@ async def destroy(stack: str, services: ServicesDep, _caller: Planner) -> dict[s
 
 
 @router.post("/stacks/{stack}/unlock")
-async def unlock(stack: str, services: ServicesDep, _caller: Admin) -> dict[str, Any]:
-    released = await services.stacks.force_unlock(stack)
+async def unlock(stack: str, services: ServicesDep, _caller: Admin, force: bool = False) -> dict[str, Any]:
+    """Remove the lock of a holder that died; 409 while the holder is alive, unless ``force=true``."""
+    released = await services.stacks.force_unlock(stack, force=force)
     return {
         "stack": stack,
         "released": None if released is None else {"holder": released.holder, "reason": released.reason},

@@ -1,0 +1,223 @@
+"""The one way to apply: every surface (CLI, API, MCP, chat, the worker) starts and resumes runs here.
+
+``prepare`` decides once whether a plan may run and how: not gated (a clearance now), through its IPR
+(claimed inside the run, under the stack's lock, once approved), or refused with a typed error that
+says what to do. ``start`` runs it in this process or queues it for ``alma worker``. ``resume``
+continues a run any number of times safely: it says the run is still waiting, finished or abandoned,
+or it continues it exactly once (the stack's lock is the proof: a second resume at the same moment is
+told who holds it).
+
+The stack's lock is held by the run for its whole active part — checks, execute, verify and automatic
+rollback — so nothing else can change the stack between an apply and the rollback that undoes it, and a
+run whose IPR merely waits holds nothing.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from alma.errors import InvalidInputError, PlanTamperedError, RunAbandonedError
+from alma.planning import Plan
+from alma.services import ApplyProgress, DeploymentService, IprService, PlanService, StackService
+from alma.services.actor import actor
+from alma.services.approvals import Clearance, clear_without_review
+from alma.services.iprs import REVIEWABLE, IprView
+from alma.settings import Settings
+from alma.workflow.result import RunResult
+from alma.workflow.runner import RunSnapshot, WorkflowService, result_of
+
+if TYPE_CHECKING:
+    from alma.jobs import JobQueue, QueuedRun
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedRun:
+    """A plan that may run: cleared now (no review needed), or through its IPR (``ipr`` set)."""
+
+    plan: Plan
+    clearance: Clearance | None
+    ipr: IprView | None
+
+    @property
+    def waits_for_approval(self) -> bool:
+        return self.ipr is not None and self.ipr.ipr.status in REVIEWABLE
+
+
+class Runs:
+    def __init__(
+        self,
+        settings: Settings,
+        plans: PlanService,
+        deployments: DeploymentService,
+        iprs: IprService,
+        stacks: StackService,
+        workflow: WorkflowService,
+        jobs: JobQueue | None = None,
+    ) -> None:
+        self._settings = settings
+        self._plans = plans
+        self._deployments = deployments
+        self._iprs = iprs
+        self._stacks = stacks
+        self._workflow = workflow
+        self._jobs = jobs
+
+    async def prepare(
+        self,
+        plan: Plan | str,
+        *,
+        ipr_id: int | None = None,
+        expected_hash: str | None = None,
+        when_approved: bool = False,
+    ) -> PreparedRun:
+        """Decide whether (and how) a stored plan may run; refuse with what to do when it may not."""
+        if isinstance(plan, str):
+            plan = await self._plans.get(plan)
+        if expected_hash is not None and expected_hash != plan.hash:
+            raise PlanTamperedError(f"the plan file does not match stored plan {plan.id} (hash differs); refused")
+        if ipr_id is None:
+            await self._deployments.refuse_applied(plan)
+            return PreparedRun(plan, clear_without_review(plan, self._settings), None)
+        view = await self._iprs.show(ipr_id)
+        if view.plan.id != plan.id:
+            raise InvalidInputError(
+                f"IPR #{ipr_id} holds plan {view.plan.id} (revision {view.ipr.revision}), not plan {plan.id}"
+            )
+        self._iprs.require_applicable(view, when_approved)  # says it better than "the plan ran already"
+        await self._deployments.refuse_applied(plan)
+        return PreparedRun(plan, None, view)
+
+    async def start(
+        self,
+        prepared: PreparedRun,
+        *,
+        parallelism: int | None = None,
+        progress: ApplyProgress | None = None,
+        queue: bool = False,
+        run_id: str | None = None,
+    ) -> RunResult | QueuedRun:
+        """Run a prepared plan here, or (``queue`` and a queue is configured) as a job for a worker."""
+        run_id = run_id or uuid.uuid4().hex
+        plan = prepared.plan
+        ipr_id = prepared.ipr.ipr.id if prepared.ipr is not None else None
+        if queue and self._jobs is not None:
+            return await self._jobs.submit_apply(
+                plan.id, plan.stack, actor(self._settings), ipr_id=ipr_id, deployment_id=run_id
+            )
+        if prepared.waits_for_approval:  # nothing can change yet: it records the run and waits, lock-free
+            return await self._workflow.run(
+                plan.id, run_id, ipr_id=ipr_id, clearance=None, lease=None, parallelism=parallelism
+            )
+        reason = f"run {run_id}: {plan.kind} plan {plan.id}"
+        async with self._deployments.locks.held(plan.stack, reason) as lease:
+            return await self._workflow.run(
+                plan.id,
+                run_id,
+                ipr_id=ipr_id,
+                clearance=prepared.clearance,
+                lease=lease,
+                parallelism=parallelism,
+                progress=progress,
+            )
+
+    async def apply(
+        self,
+        plan: Plan | str,
+        *,
+        ipr_id: int | None = None,
+        expected_hash: str | None = None,
+        when_approved: bool = False,
+        parallelism: int | None = None,
+        progress: ApplyProgress | None = None,
+        queue: bool = False,
+    ) -> RunResult | QueuedRun:
+        prepared = await self.prepare(plan, ipr_id=ipr_id, expected_hash=expected_hash, when_approved=when_approved)
+        return await self.start(prepared, parallelism=parallelism, progress=progress, queue=queue)
+
+    async def resume(
+        self, run_id: str, *, progress: ApplyProgress | None = None, queue: bool = False
+    ) -> RunResult | QueuedRun:
+        """Continue a run where it stopped — as often as asked, doing its work once."""
+        snapshot = await self._workflow.snapshot(run_id)
+        record = await self._stacks.find_deployment(run_id)
+        if snapshot is None:
+            return await self._resume_bare(run_id, progress)
+        if snapshot.finished:
+            return result_of(run_id, snapshot.values, None, note=f"run {run_id} had already finished; nothing was done")
+        if record is not None and record.status == "abandoned":
+            await self._end_abandoned(run_id, snapshot, record.error or "abandoned")
+        executable = True
+        if snapshot.waiting is not None and snapshot.ipr_id is not None:
+            view = await self._iprs.show(snapshot.ipr_id)
+            if view.ipr.status in REVIEWABLE:
+                waiting = {**snapshot.waiting, "approvals": view.approvals, "needs": view.needs}
+                return result_of(run_id, snapshot.values, waiting, note="still waiting for approval; nothing was done")
+            executable = view.ipr.status == "approved" or (
+                view.ipr.status == "applying" and view.ipr.deployment_id == run_id
+            )
+        if not executable:  # its IPR was refused, closed or superseded: the run records that and ends
+            return await self._workflow.resume(run_id, lease=None, progress=progress)
+        if queue and self._jobs is not None:
+            plan_id = str(snapshot.values["plan_id"])
+            return await self._jobs.submit_apply(
+                plan_id, snapshot.stack, actor(self._settings), ipr_id=snapshot.ipr_id, deployment_id=run_id
+            )
+        reason = f"run {run_id}: resumed"
+        async with self._deployments.locks.held(snapshot.stack, reason, take_over_dead=True, run_id=run_id) as lease:
+            if record is not None and record.status == "running":
+                try:
+                    await self._deployments.refuse_moved_on(record)
+                except RunAbandonedError as exc:
+                    await self._end_abandoned(run_id, snapshot, str(exc))
+            return await self._workflow.resume(run_id, lease=lease, progress=progress)
+
+    async def run_queued(self, plan_id: str, run_id: str, ipr_id: int | None) -> RunResult:
+        """What a queued job does, as often as it is run: start the run, or continue it where it stopped."""
+        if await self._workflow.snapshot(run_id) is not None or await self._stacks.find_deployment(run_id):
+            outcome = await self.resume(run_id)
+        else:
+            prepared = await self.prepare(plan_id, ipr_id=ipr_id, when_approved=True)
+            outcome = await self.start(prepared, run_id=run_id)
+        assert isinstance(outcome, RunResult)  # inline: never queued again
+        return outcome
+
+    async def _resume_bare(self, run_id: str, progress: ApplyProgress | None) -> RunResult:
+        """A deployment with no run checkpoint (one started outside the workflow, e.g. by an import)."""
+        record = await self._stacks.find_deployment(run_id)
+        if record is None:
+            raise InvalidInputError(
+                f"no run or deployment '{run_id}' to resume; `alma history STACK` lists deployments"
+            )
+        if record.status == "abandoned":
+            raise RunAbandonedError(f"deployment {run_id} was abandoned ({record.error}); make a new plan")
+        if record.status != "running":
+            recorded = {
+                "deployment_id": record.id,
+                "stack": record.stack,
+                "revision": record.revision,
+                "status": record.status,
+                "summary": record.summary,
+                "failures": [],
+            }
+            return RunResult(
+                run_id,
+                "succeeded" if record.status == "succeeded" else "failed",
+                recorded,
+                nothing_done=f"deployment {run_id} had already finished ({record.status}); nothing was done",
+                error=record.error,
+            )
+        report = await self._deployments.resume(run_id, progress=progress)
+        return RunResult(run_id, "succeeded" if report.status == "succeeded" else "failed", report.as_json())
+
+    async def _end_abandoned(self, run_id: str, snapshot: RunSnapshot, reason: str) -> None:
+        """The stack moved on under a run: record it as ended (later resumes say so), settle its IPR,
+        and refuse with the reason (exit 4)."""
+        await self._workflow.end(run_id, "abandoned", reason)
+        if snapshot.ipr_id is not None:
+            await self._iprs.settle(snapshot.ipr_id, run_id, "superseded", None, None)
+        raise RunAbandonedError(reason)
+
+
+__all__ = ["PreparedRun", "Runs"]
