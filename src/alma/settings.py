@@ -4,6 +4,7 @@ injected everywhere; nothing else reads the environment."""
 from __future__ import annotations
 
 import getpass
+import ipaddress
 import json
 import os
 from pathlib import Path
@@ -121,6 +122,9 @@ class Settings(BaseSettings):
     # Docker: the usual DOCKER_HOST / socket when unset.
     docker_host: str | None = None
     docker_timeout_s: float = Field(default=60.0, gt=0)
+    # The host address of a published port that names none ("8080:80"): loopback, so nothing is exposed
+    # beyond the host unless a blueprint or this setting says so (Docker's own default is every interface).
+    docker_default_bind: str = "127.0.0.1"
 
     # Kubernetes: kubeconfig file and context (the usual KUBECONFIG / ~/.kube/config when unset).
     kubeconfig: Path | None = None
@@ -132,6 +136,14 @@ class Settings(BaseSettings):
     max_blueprint_bytes: PositiveInt = 16 * 1024 * 1024
     max_blueprint_nodes: PositiveInt = 2_000_000
     max_blueprint_depth: PositiveInt = 64
+
+    @field_validator("docker_default_bind")
+    @classmethod
+    def _bind_address(cls, value: str) -> str:
+        try:
+            return str(ipaddress.ip_address(value.strip().strip("[]")))
+        except ValueError as exc:
+            raise ValueError(f"{value!r} is not an IP address (e.g. 127.0.0.1, 0.0.0.0, ::1)") from exc
 
     @field_validator(
         "fake_fail_resources",

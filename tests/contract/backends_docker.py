@@ -45,7 +45,7 @@ SAMPLES = tuple(
 )
 BAD_SPECS = (
     BadSpecs("compute", {}, frozenset({"image"})),
-    BadSpecs("compute", {"image": IMAGE_1, "ports": ["8080:80"]}, frozenset({"ports"})),
+    BadSpecs("compute", {"image": IMAGE_1, "ports": ["8080:80:70:60"]}, frozenset({"ports"})),
     BadSpecs("compute", {"image": IMAGE_1, "pull": "sometimes", "imgae": "x"}, frozenset({"pull", "imgae"})),
     BadSpecs("compute", {"image": IMAGE_1, "volumes": ["data"]}, frozenset({"volumes"})),
     BadSpecs(

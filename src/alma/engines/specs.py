@@ -27,10 +27,13 @@ class SpecModel(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
 
-def check_spec(model: type[SpecModel], specs: Mapping[str, Any]) -> tuple[SpecModel | None, list[Diagnostic]]:
-    """The validated specs, or None and every problem as diagnostics with paths relative to the specs."""
+def check_spec(
+    model: type[SpecModel], specs: Mapping[str, Any], context: Mapping[str, Any] | None = None
+) -> tuple[SpecModel | None, list[Diagnostic]]:
+    """The validated specs, or None and every problem as diagnostics with paths relative to the specs.
+    ``context`` reaches the model's validators (an engine's settings that shape normalization)."""
     try:
-        return model.model_validate(specs), []
+        return model.model_validate(specs, context=context), []
     except ValidationError as exc:
         return None, [_diagnostic(model, error) for error in exc.errors(include_url=False)]
 

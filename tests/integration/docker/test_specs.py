@@ -9,12 +9,6 @@ from alma.engines.docker.client import DockerConnection
 ENGINE = DockerEngine(DockerConnection("tcp://127.0.0.1:9", 1.0))  # never contacted by check/normalize
 
 
-def test_a_port_without_a_host_address_is_refused_with_an_example() -> None:
-    diagnostics = ENGINE.check("compute", {"image": "busybox", "ports": ["8080:80"]})
-    assert [d.path for d in diagnostics] == ["ports"]
-    assert "127.0.0.1:8080:80" in diagnostics[0].message
-
-
 def test_ports_env_image_and_durations_are_spelled_out_in_one_canonical_form() -> None:
     specs = {
         "image": "busybox",

@@ -10,4 +10,5 @@ __all__ = ["DockerEngine", "create_engine"]
 def create_engine(context: EngineContext) -> Engine:
     """Entry point ``alma.engines: docker``. Talks to no daemon until first used."""
     settings = context.settings
-    return DockerEngine(DockerConnection(settings.docker_host, settings.docker_timeout_s))
+    connection = DockerConnection(settings.docker_host, settings.docker_timeout_s)
+    return DockerEngine(connection, default_bind=settings.docker_default_bind)

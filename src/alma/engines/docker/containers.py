@@ -78,6 +78,8 @@ def observe(container: Container, ref: ResourceRef) -> Observed:
         "cpus": round(quota / period, 3) if quota > 0 else None,
     }
     facts: JSONDict = {"docker_name": container.name, "image_id": attrs.get("Image")}
+    if published := _published((attrs.get("NetworkSettings") or {}).get("Ports") or {}):
+        facts["published"] = published  # the host ports Docker chose for ports that name none
     if state.get("Health"):
         facts["health"] = state["Health"].get("Status")
     return Observed(ref, specs, state.get("Status", "unknown"), container.id or "", facts)
@@ -90,7 +92,17 @@ def _ports(bindings: dict[str, Any]) -> list[str]:
         for bind in binds or []:
             host = bind.get("HostIp") or "0.0.0.0"  # what Docker does with no address: shown as such
             host = f"[{host}]" if ":" in host else host
-            out.add(canonical_port(f"{host}:{bind.get('HostPort')}:{port}/{proto or 'tcp'}"))
+            out.add(canonical_port(f"{host}:{bind.get('HostPort') or ''}:{port}/{proto or 'tcp'}"))
+    return sorted(out)
+
+
+def _published(ports: dict[str, Any]) -> list[str]:
+    """What a running container publishes, as ``docker ps`` says it: ``127.0.0.1:49153->80/tcp``."""
+    out = set()
+    for container_port, binds in ports.items():
+        for bind in binds or []:
+            host = bind.get("HostIp") or "0.0.0.0"
+            out.add(f"{f'[{host}]' if ':' in host else host}:{bind.get('HostPort')}->{container_port}")
     return sorted(out)
 
 
@@ -178,11 +190,12 @@ def _exists(client: DockerClient, name: str) -> bool:
     return True
 
 
-def _port_bindings(ports: list[str]) -> dict[str, list[tuple[str, int]]]:
-    bindings: dict[str, list[tuple[str, int]]] = {}
+def _port_bindings(ports: list[str]) -> dict[str, list[tuple[str, int | None]]]:
+    bindings: dict[str, list[tuple[str, int | None]]] = {}
     for port in ports:
         host, host_port, container_port = port.rsplit(":", 2)
-        bindings.setdefault(container_port, []).append((host.strip("[]"), int(host_port)))
+        # Always with the address: without one Docker would bind every interface.
+        bindings.setdefault(container_port, []).append((host.strip("[]"), int(host_port) if host_port else None))
     return bindings
 
 

@@ -36,7 +36,7 @@ from alma.engines.diffing import diff_specs
 from alma.engines.docker import containers, networks, ownership, volumes
 from alma.engines.docker.client import DockerConnection
 from alma.engines.docker.preflight import CONTAINER_TYPES, find_issues
-from alma.engines.docker.specs import SPEC_MODELS
+from alma.engines.docker.specs import DEFAULT_BIND, LOOPBACK, SPEC_MODELS, published_everywhere
 from alma.engines.specs import check_spec
 from alma.errors import EngineError, PermanentEngineError
 
@@ -49,18 +49,22 @@ class DockerEngine:
     name: ClassVar[str] = "docker"
     resource_types: ClassVar[frozenset[str]] = frozenset(SPEC_MODELS)
 
-    def __init__(self, connection: DockerConnection) -> None:
+    def __init__(self, connection: DockerConnection, *, default_bind: str = LOOPBACK) -> None:
         self._docker = connection
+        self._context = {DEFAULT_BIND: default_bind}  # the host address of a port that names none
 
     def check(self, resource_type: str, specs: Mapping[str, Any]) -> list[Diagnostic]:
         model = SPEC_MODELS.get(resource_type)
         if model is None:
             have = ", ".join(sorted(SPEC_MODELS))
             return [Diagnostic(f"the docker provider has no resource type '{resource_type}' (it has {have})")]
-        return check_spec(model, specs)[1]
+        validated, problems = check_spec(model, specs, self._context)
+        if validated is None or resource_type not in CONTAINER_TYPES:
+            return problems
+        return published_everywhere(specs.get("ports") or [], self._context[DEFAULT_BIND])
 
     def normalize(self, resource_type: str, specs: Mapping[str, Any]) -> JSONDict:
-        return SPEC_MODELS[resource_type].model_validate(specs).model_dump()
+        return SPEC_MODELS[resource_type].model_validate(specs, context=self._context).model_dump()
 
     async def read(self, ref: ResourceRef) -> Observed | None:
         return await self._docker.call(lambda client: _read(client, ref), doing=f"read {ref.key}", resource=ref.name)

@@ -2,8 +2,10 @@
 
 Normalization makes a re-plan of an unchanged resource a noop: ports and volumes become sorted strings
 with every default spelled out (``127.0.0.1:8080:80/tcp``, ``data:/srv:rw``), env a sorted mapping,
-image references carry their tag, durations are seconds. Ports must name their host address: Docker
-binds to 0.0.0.0 when none is given, and ALMA never exposes a port to every interface implicitly.
+image references carry their tag, durations are seconds. A port without a host address (``8080:80``,
+``80``) gets the engine's default bind address (``ALMA_DOCKER_DEFAULT_BIND``, loopback unless set),
+passed in as validation context, and is written out with it: Docker itself would bind such a port to
+every interface, so ALMA never leaves the address to Docker, and the plan shows the one it chose.
 """
 
 from __future__ import annotations
@@ -15,47 +17,104 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field, ValidationInfo, field_validator
 
+from alma.diagnostics import Diagnostic
 from alma.engines.specs import MemoryMiB, SpecModel
 
 PullPolicy = Literal["always", "missing", "never"]
-_PORT = re.compile(
-    r"^(?:\[(?P<v6>[^\]]+)\]|(?P<v4>[^:\[\]]+)):(?P<host>\d+):(?P<ctr>\d+)(?:/(?P<proto>tcp|udp|sctp))?$"
+LOOPBACK = "127.0.0.1"
+DEFAULT_BIND = "default_bind"  # the validation context's key for the address a port without one gets
+_PORT_FORMS = (
+    "'CONTAINER_PORT', 'HOST_PORT:CONTAINER_PORT' or 'HOST_IP:HOST_PORT:CONTAINER_PORT', each with an "
+    "optional '/tcp', '/udp' or '/sctp' (IPv6 in brackets: '[::1]:8080:80')"
 )
 _DURATION = re.compile(r"^(?P<n>\d+(?:\.\d+)?)(?P<unit>ms|s|m|h)$")
 _UNIT_S = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0}
 _VOLUME_NAME = re.compile(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
 
 
-def _port_items(value: Any) -> Any:
-    """Mappings (``{host_ip, host_port, container_port, protocol}``) become the string form."""
-    if not isinstance(value, list):
-        return value
-    out: list[Any] = []
-    for item in value:
-        if isinstance(item, dict):
-            unknown = set(item) - {"host_ip", "host_port", "container_port", "protocol"}
-            if unknown or "host_ip" not in item:
-                raise ValueError(f"a port mapping needs host_ip, host_port and container_port, got {sorted(item)}")
-            host = str(item["host_ip"])
-            host = f"[{host}]" if ":" in host else host
-            item = f"{host}:{item.get('host_port')}:{item.get('container_port')}/{item.get('protocol', 'tcp')}"
-        out.append(item)
-    return out
-
-
-def canonical_port(text: str) -> str:
-    match = _PORT.match(text.strip())
-    if match is None:
+def port_item(item: Any) -> Any:
+    """A mapping (``{host_ip?, host_port?, container_port, protocol?}``) in the string form; else as given."""
+    if not isinstance(item, dict):
+        return item
+    unknown = set(item) - {"host_ip", "host_port", "container_port", "protocol"}
+    if unknown or "container_port" not in item:
         raise ValueError(
-            f"port {text!r} must name its host address, e.g. '127.0.0.1:8080:80' "
-            "(Docker would otherwise publish it on every interface)"
+            f"a port mapping has container_port and optionally host_ip, host_port and protocol, got {sorted(item)}"
         )
-    address = ipaddress.ip_address(match["v6"] or match["v4"])
-    host_port, container_port = int(match["host"]), int(match["ctr"])
-    if not (1 <= host_port <= 65535 and 1 <= container_port <= 65535):
+    text = f"{item['container_port']}/{item.get('protocol', 'tcp')}"
+    if "host_ip" in item or "host_port" in item:
+        text = f"{item.get('host_port') or ''}:{text}"
+    if "host_ip" in item:
+        host = str(item["host_ip"])
+        text = f"{f'[{host}]' if ':' in host else host}:{text}"
+    return text
+
+
+def _port_items(value: Any) -> Any:
+    return [port_item(item) for item in value] if isinstance(value, list) else value
+
+
+def canonical_port(text: str, default_bind: str = LOOPBACK) -> str:
+    """``HOST_IP:HOST_PORT:CONTAINER_PORT/PROTO`` with every part spelled out; an empty HOST_PORT means
+    Docker picks a free one. ``default_bind`` is the address of a port that names none."""
+    rest, _, proto = text.strip().partition("/")
+    if proto not in ("", "tcp", "udp", "sctp"):
+        raise ValueError(f"port {text!r} must be {_PORT_FORMS}")
+    address: str | None = None
+    if rest.startswith("["):
+        v6, bracket, rest = rest[1:].partition("]")
+        if not bracket or not rest.startswith(":"):
+            raise ValueError(f"port {text!r} must be {_PORT_FORMS}")
+        address, parts = v6, rest[1:].split(":")
+        if len(parts) != 2:
+            raise ValueError(f"port {text!r} must be {_PORT_FORMS}")
+    else:
+        parts = rest.split(":")
+        if len(parts) == 3:
+            address, parts = parts[0], parts[1:]
+        elif len(parts) > 3:
+            raise ValueError(f"port {text!r} must be {_PORT_FORMS}")
+    host_port, container_port = (parts[0], parts[1]) if len(parts) == 2 else ("", parts[0])
+    if "-" in host_port or "-" in container_port:
+        raise ValueError(f"port {text!r}: port ranges are not supported; list each port")
+    if not container_port.isdigit() or not (host_port == "" or host_port.isdigit()):
+        raise ValueError(f"port {text!r} must be {_PORT_FORMS}")
+    if not all(1 <= int(p) <= 65535 for p in (host_port or "1", container_port)):
         raise ValueError(f"port {text!r}: ports must be between 1 and 65535")
-    host = f"[{address}]" if address.version == 6 else str(address)
-    return f"{host}:{host_port}:{container_port}/{match['proto'] or 'tcp'}"
+    try:
+        ip = ipaddress.ip_address(default_bind if address is None else address)
+    except ValueError as exc:
+        raise ValueError(f"port {text!r}: {address!r} is not an IP address (write one, e.g. 127.0.0.1)") from exc
+    host = f"[{ip}]" if ip.version == 6 else str(ip)
+    return f"{host}:{host_port and int(host_port)}:{int(container_port)}/{proto or 'tcp'}"
+
+
+def publishes_everywhere(canonical: str) -> bool:
+    """Whether a canonical port is bound to 0.0.0.0 or ``::``: every interface of the host."""
+    host = canonical.rsplit(":", 2)[0].strip("[]")
+    return ipaddress.ip_address(host).is_unspecified
+
+
+def published_everywhere(ports: list[Any], default_bind: str) -> list[Diagnostic]:
+    """A warning for each of a container's (valid) ports that publishes on every interface of the host."""
+    warnings = []
+    for index, item in enumerate(ports):
+        text = port_item(item)
+        canonical = canonical_port(text, default_bind)
+        if not publishes_everywhere(canonical):
+            continue
+        defaulted = canonical != canonical_port(text, LOOPBACK)  # the address came from the setting
+        why = f" (ALMA_DOCKER_DEFAULT_BIND is {default_bind})" if defaulted else ""
+        local = ":".join([LOOPBACK, *canonical.rsplit(":", 2)[1:]])
+        warnings.append(
+            Diagnostic(
+                f"port {canonical!r} publishes on every interface of the Docker host{why}: anyone who can "
+                f"reach the host reaches it; name an address to keep it local, e.g. {local!r}",
+                f"ports.{index}",
+                severity="warning",
+            )
+        )
+    return warnings
 
 
 def _volume_items(value: Any) -> Any:
@@ -154,8 +213,9 @@ class ContainerSpec(SpecModel):
 
     @field_validator("ports")
     @classmethod
-    def _ports(cls, ports: list[str]) -> list[str]:
-        return sorted({canonical_port(port) for port in ports})
+    def _ports(cls, ports: list[str], info: ValidationInfo) -> list[str]:
+        default_bind = (info.context or {}).get(DEFAULT_BIND, LOOPBACK)
+        return sorted({canonical_port(port, default_bind) for port in ports})
 
     @field_validator("volumes")
     @classmethod
