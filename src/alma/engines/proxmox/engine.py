@@ -28,6 +28,7 @@ from alma.engines.base import (
 )
 from alma.engines.proxmox import specs as spec_rules
 from alma.engines.proxmox.client import ProxmoxClient
+from alma.engines.proxmox.disks import stored_gib, template_disk, too_small
 from alma.engines.proxmox.failures import ProxmoxPermanentError
 from alma.engines.proxmox.lifecycle import Lifecycle
 from alma.engines.proxmox.observe import Guest, observe
@@ -86,7 +87,7 @@ class ProxmoxEngine:
             marker = parse(config.get("description"))
             if marker is None or (marker.stack, marker.name) != (ref.stack, ref.name):
                 continue  # the tag alone is not proof: the description must name this resource too
-            specs, facts = observe(guest, config, marker.specs)
+            specs, facts = observe(guest, config, marker.specs, await stored_gib(self._client, guest, config))
             return Observed(ref, specs, guest.status, guest.external_id, facts), config
         return None
 
@@ -177,7 +178,8 @@ class ProxmoxEngine:
             existing = await self._observe(ref, guests)
             if existing is not None and existing[0].external_id != guest.external_id:
                 raise ProxmoxPermanentError(f"{ref.key} is already {existing[0].external_id}", resource=ref.name)
-            specs, _ = observe(guest, config, {"template": None, "clone": None, "ssh_keys": None})
+            unknown: JSONDict = {"template": None, "clone": None, "ssh_keys": None}
+            specs, _ = observe(guest, config, unknown, await stored_gib(self._client, guest, config))
             changes = {
                 "tags": tags_for(ref, config.get("tags")),
                 "description": describe(ref, specs, marker.rest if marker else str(config.get("description") or "")),
@@ -195,9 +197,13 @@ class ProxmoxEngine:
         return adopted
 
     async def preflight(self, changes: list[Change]) -> list[PreflightIssue]:
-        """Container templates the creates need and storage lacks: fixable by downloading them."""
+        """Container templates the creates need and storage lacks (fixable: by downloading them); template
+        VMs the clones need that are missing or smaller than the spec's disk (not fixable)."""
         issues: list[PreflightIssue] = []
         seen: set[tuple[str, str]] = set()
+        clones = [c for c in changes if c.action in ("create", "replace") and (c.desired or {}).get("clone")]
+        if clones:
+            issues += await self._clone_issues(clones, await self._guests())
         for change in changes:
             desired = change.desired
             if change.action not in ("create", "replace") or not desired or desired.get("kind") != "lxc":
@@ -215,6 +221,21 @@ class ProxmoxEngine:
                     data={"kind": "template", "node": node, "template": want},
                 )
             )
+        return issues
+
+    async def _clone_issues(self, clones: list[Change], guests: list[Guest]) -> list[PreflightIssue]:
+        issues = []
+        for change in clones:
+            desired = change.desired or {}
+            try:
+                template = await self._placement.template_vm(guests, desired["clone"])
+            except ProxmoxPermanentError as exc:
+                issues.append(PreflightIssue(change.ref.name, str(exc), fixable=False))
+                continue
+            if desired.get("disk") is not None:
+                _, has = await template_disk(self._client, template)
+                if problem := too_small(template, has, desired["disk"]):
+                    issues.append(PreflightIssue(change.ref.name, problem, fixable=False))
         return issues
 
     async def fix(self, issue: PreflightIssue) -> str:

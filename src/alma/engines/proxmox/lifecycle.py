@@ -19,8 +19,9 @@ from urllib.parse import quote
 
 from alma.engines.base import JSONDict, ResourceRef
 from alma.engines.proxmox.client import Params, ProxmoxClient
+from alma.engines.proxmox.disks import template_disk, too_small
 from alma.engines.proxmox.failures import ProxmoxPermanentError, says
-from alma.engines.proxmox.observe import Guest, boot_disk, size_gib, split_props
+from alma.engines.proxmox.observe import Guest, boot_disk, split_props
 from alma.engines.proxmox.ownership import describe, marks, parse, tags_for
 from alma.engines.proxmox.placement import Placement, VmidAllocator
 from alma.engines.proxmox.tasks import wait_for_task
@@ -127,11 +128,9 @@ class Lifecycle:
         node = await self._placement.node(desired["node"] or source.node)
         storage = desired["storage"] and await self._placement.storage(node, desired["storage"], "images")
         bridge = desired["bridge"] and await self._placement.bridge(node, desired["bridge"])
-        template_config: dict[str, Any] = await self._client.get(f"{source.api}/config") or {}
-        disk_key = boot_disk(template_config)
-        has = size_gib(split_props(template_config.get(disk_key))[1].get("size")) if disk_key else None
-        if has is not None and desired["disk"] < has:
-            raise ProxmoxPermanentError(f"template VM {source.vmid} has a {has}G disk: 'disk' must be at least {has}G")
+        disk_key, has = await template_disk(self._client, source)
+        if problem := too_small(source, has, desired["disk"]):
+            raise ProxmoxPermanentError(problem)  # preflight says so first; this guards a plan made without it
         params = {
             "name": hostname(ref.name),
             "full": True,
@@ -152,7 +151,8 @@ class Lifecycle:
             if bridge:
                 changes["net0"] = _net(desired, bridge, config.get("net0"), lxc=False)
             await self._wait(await self._client.post(f"{guest.api}/config", changes), f"configuring VM {vmid}")
-            if disk_key and has is not None and desired["disk"] > has:
+            # Unknown size (nothing says it): resize to the spec's all the same; PVE refuses to shrink.
+            if disk_key and desired["disk"] is not None and (has is None or desired["disk"] > has):
                 async with self._slots(node, storage or None):
                     await self._wait(
                         await self._client.put(
@@ -259,7 +259,8 @@ class Lifecycle:
         if any(config.get(k) != v for k, v in changes.items()):
             answer = await (self._client.put if lxc else self._client.post)(f"{guest.api}/config", changes)
             await self._wait(answer, f"configuring {guest.external_id}")
-        if observed["disk"] is not None and desired["disk"] > observed["disk"]:
+        grow = desired["disk"] is not None and (observed["disk"] is None or desired["disk"] > observed["disk"])
+        if grow:  # an unknown size (nothing says it) is resized to the spec's: PVE refuses to shrink
             disk = "rootfs" if lxc else boot_disk(config)
             async with self._slots(guest.node, observed.get("storage")):
                 answer = await self._client.put(f"{guest.api}/resize", {"disk": disk, "size": f"{desired['disk']}G"})

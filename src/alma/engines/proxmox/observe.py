@@ -102,8 +102,11 @@ def _int(value: Any) -> int | None:
         return None
 
 
-def observe(guest: Guest, config: dict[str, Any], recorded: JSONDict | None) -> tuple[JSONDict, JSONDict]:
-    """(specs, facts) of a guest. ``recorded`` is what ALMA wrote into its marker (None when unknown)."""
+def observe(
+    guest: Guest, config: dict[str, Any], recorded: JSONDict | None, stored_disk: int | None = None
+) -> tuple[JSONDict, JSONDict]:
+    """(specs, facts) of a guest. ``recorded`` is what ALMA wrote into its marker (None when unknown);
+    ``stored_disk`` the boot disk's GiB as storage reports them, for a disk entry without ``size=``."""
     recorded = recorded or {}
     if guest.kind == "lxc":
         volume, mount = split_props(config.get("rootfs"))
@@ -134,7 +137,7 @@ def observe(guest: Guest, config: dict[str, Any], recorded: JSONDict | None) -> 
         "clone": recorded.get("clone") if guest.kind == "vm" else None,
         "cores": _int(config.get("cores", 1)),
         "memory": memory,
-        "disk": size_gib(mount.get("size")),
+        "disk": size_gib(mount.get("size")) if "size" in mount else stored_disk,
         "ip": ip,
         "gateway": gateway,
         "ssh_keys": ssh_keys,

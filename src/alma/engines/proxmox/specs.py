@@ -2,7 +2,8 @@
 
 Some keys are the engine's choice when left out (``node``, ``storage``, ``bridge``) and some cannot be
 read back from a guest that ALMA adopted (``template``, ``clone``, ``ssh_keys`` of a container): for
-those keys ``None`` on either side means "no opinion", so an omitted key never plans a change.
+those keys ``None`` on either side means "no opinion", so an omitted key never plans a change. A clone's
+``disk`` left out is the template's size: ``None`` in the desired specs, no opinion about the guest's.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ class ComputeSpec(SpecModel):
     clone: int | str | None = Field(default=None)
     cores: int = Field(default=1, ge=1, le=512)
     memory: MemoryMiB = 512
-    disk: DiskGiB = 8
+    disk: DiskGiB | None = None  # DEFAULT_DISK_GIB, or for a clone the template's size
     storage: str | None = Field(default=None, pattern=_NAME, max_length=63)
     bridge: str | None = Field(default=None, pattern=r"^[A-Za-z][A-Za-z0-9_.-]*$", max_length=15)
     ip: str = "dhcp"
@@ -81,6 +82,7 @@ class ComputeSpec(SpecModel):
         return cleaned
 
 
+DEFAULT_DISK_GIB = 8
 RESOURCE_TYPES = frozenset({"compute"})
 IMMUTABLE = frozenset({"kind", "node", "template", "clone", "storage", "unprivileged"})
 NO_OPINION_WHEN_NONE = ("node", "storage", "bridge", "template", "clone", "ssh_keys")
@@ -111,6 +113,8 @@ def check(resource_type: str, specs: Mapping[str, Any]) -> list[Diagnostic]:
 def normalize(validated: ComputeSpec) -> JSONDict:
     if validated.kind == "vm":
         validated = validated.model_copy(update={"unprivileged": True})  # meaningless for a VM: one value
+    if validated.disk is None and not (validated.kind == "vm" and validated.clone is not None):
+        validated = validated.model_copy(update={"disk": DEFAULT_DISK_GIB})
     return validated.model_dump()
 
 
@@ -131,6 +135,8 @@ def diff(ref: ResourceRef, desired: JSONDict | None, observed: Observed | None) 
         for key in NO_OPINION_WHEN_NONE:
             if seen.get(key) is None or desired.get(key) is None:
                 seen[key] = desired.get(key)
+        if desired.get("disk") is None:  # a clone's disk left to its template
+            seen["disk"] = None
         compared = dataclasses.replace(observed, specs=seen)
     kind = str((desired or {}).get("kind", "lxc"))
     change = diff_specs(ref, desired, compared, immutable=IMMUTABLE, forces_replace=_replace_rule(kind))
