@@ -243,7 +243,9 @@ async def build(settings: Settings | None = None) -> Services:
     imports = ImportService(settings, store, engines, plans, deployments)
     keys = KeyService(settings, store)
     library = BlueprintLibrary(settings, store, blueprints)
-    live = LiveEvents(settings.redis_url, settings.redis_channel)
+    live = LiveEvents(
+        settings.redis_url, settings.redis_channel, news=store.events.news_since, poll_s=settings.live_poll_s
+    )
     store.buffer.on_commit(live.committed)
     return Services(
         settings,
@@ -256,7 +258,7 @@ async def build(settings: Settings | None = None) -> Services:
         imports,
         keys,
         library,
-        IdempotencyService(store),
+        IdempotencyService(store, settings.api_idempotency_lease_s),
         metrics,
         live,
         store,

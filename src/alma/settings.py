@@ -9,6 +9,7 @@ import json
 import os
 from pathlib import Path
 from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, Field, NonNegativeInt, PositiveInt, SecretStr, field_validator, model_validator
 from pydantic_settings import (
@@ -18,6 +19,9 @@ from pydantic_settings import (
     SettingsConfigDict,
     YamlConfigSettingsSource,
 )
+
+# ALMA_API_KEY is an admin key: shorter than this is refused (generated keys have 48 characters).
+MIN_API_KEY_LENGTH = 16
 
 
 class Quota(BaseModel):
@@ -68,6 +72,10 @@ class Settings(BaseSettings):
     api_max_body_bytes: PositiveInt = 16 * 1024 * 1024
     api_cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
     api_rate_limit_per_minute: PositiveInt = 600  # per key, per replica
+    api_failed_auth_per_minute: PositiveInt = 30  # wrong keys, per client address, per replica
+    api_streams_per_key: PositiveInt = 32  # live event streams (SSE and WebSocket) open at once, per key
+    api_idempotency_lease_s: float = Field(default=60.0, gt=0, le=3600)  # an unfinished claim expires after it
+    api_graphql_timeout_s: float = Field(default=10.0, gt=0, le=300)  # one GraphQL query's execution, at most
 
     # Scale-out. "inline": the API runs an apply in its own process (the embedded default). "procrastinate":
     # the API queues it in PostgreSQL and `alma worker` processes run it (per-stack lock, retries, stalled-job
@@ -112,6 +120,7 @@ class Settings(BaseSettings):
     proxmox_user: str | None = None
     proxmox_password: SecretStr | None = None
     proxmox_verify_tls: bool = True
+    proxmox_allow_http: bool = False  # http:// sends the token in clear: refused unless allowed explicitly
     proxmox_ca_bundle: Path | None = None
     proxmox_node: str | None = None
     proxmox_timeout_s: float = Field(default=30.0, gt=0)
@@ -171,6 +180,33 @@ class Settings(BaseSettings):
             raise ValueError(f"unknown actions {unknown}; use create, update, replace or delete")
         return actions
 
+    @field_validator("api_key")
+    @classmethod
+    def _long_enough_key(cls, key: SecretStr | None) -> SecretStr | None:
+        if key is not None and len(key.get_secret_value()) < MIN_API_KEY_LENGTH:
+            raise ValueError(
+                f"ALMA_API_KEY is an admin key and must be at least {MIN_API_KEY_LENGTH} characters (it has "
+                f"{len(key.get_secret_value())}); make one with `python -c 'import secrets; "
+                "print(secrets.token_urlsafe(32))'`, or unset it and use `alma keys create --role admin`"
+            )
+        return key
+
+    @field_validator("api_cors_origins")
+    @classmethod
+    def _named_origins(cls, origins: list[str]) -> list[str]:
+        for origin in origins:
+            if origin == "*":
+                raise ValueError(
+                    "'*' would let any web page call the API from a visitor's browser; name the origins that "
+                    "may (for example https://console.example.com)"
+                )
+            parts = urlsplit(origin)
+            if parts.scheme not in ("http", "https") or not parts.hostname or parts.path or parts.query:
+                raise ValueError(
+                    f"{origin!r} is not an origin; write scheme://host[:port], such as https://example.com"
+                )
+        return origins
+
     @property
     def resolved_database_url(self) -> str:
         """The SQLAlchemy async URL: the configured one with an async driver, or SQLite in ``home``."""
@@ -198,6 +234,15 @@ class Settings(BaseSettings):
             raise ValueError(
                 "ALMA_QUEUE=procrastinate needs ALMA_DATABASE_URL on PostgreSQL (the job queue lives in it); "
                 "with the embedded SQLite database use ALMA_QUEUE=inline"
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _proxmox_over_tls(self) -> Settings:
+        if self.proxmox_url and urlsplit(self.proxmox_url).scheme == "http" and not self.proxmox_allow_http:
+            raise ValueError(
+                "ALMA_PROXMOX_URL is http://: the API token or password would travel in clear; use https://HOST:8006 "
+                "(ALMA_PROXMOX_CA_BUNDLE for a private CA), or set ALMA_PROXMOX_ALLOW_HTTP=true for a trusted network"
             )
         return self
 

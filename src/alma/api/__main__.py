@@ -6,7 +6,6 @@ server's memory (an idle replica is ~8 MB smaller; the issue asks for ≤ 80 MB)
 from __future__ import annotations
 
 import argparse
-import logging
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -17,10 +16,16 @@ def main(argv: list[str] | None = None) -> None:
     import uvicorn
 
     from alma.api.app import create_app
+    from alma.redaction import configure_server_logging
     from alma.settings import Settings
 
-    logging.basicConfig(level=logging.INFO, format="%(message)s")  # request lines are JSON already
-    uvicorn.run(create_app(Settings()), host=args.host, port=args.port, log_level="info")
+    settings = Settings()
+    # One handler, every line scrubbed of secrets and query-string values (alma.redaction); request lines
+    # are ALMA's own JSON (route templates, never URLs), so uvicorn's access log, which prints URLs, is off.
+    configure_server_logging(settings)
+    uvicorn.run(
+        create_app(settings), host=args.host, port=args.port, log_level="info", log_config=None, access_log=False
+    )
 
 
 if __name__ == "__main__":

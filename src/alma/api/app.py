@@ -1,19 +1,25 @@
-"""The application: services built once at start-up, routes under /api/v1, errors as problem JSON,
-request bodies bounded before they are read into memory. GraphQL is built on its first request: what a
-server holds while idle is what it imports at start-up (the idle-memory target is 80 MB)."""
+"""The application: services built once at start-up, routes under /api/v1, errors as problem JSON.
+
+Every request passes, outermost first: ``Observe`` (request id, metrics, one log line), CORS when origins
+are named, ``RefuseNulInUrls``, the ``Gate`` (the key from the headers, limits, the body counted as it
+streams; see ``alma.perimeter``), ``Idempotent`` (``Idempotency-Key``), then the routes. GraphQL is
+imported on its first request: what a server holds while idle is what it imports at start-up (the
+idle-memory target is 80 MB)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import Response
 from starlette.routing import Route
-from starlette.types import Receive, Scope, Send
 
 from alma import __version__
-from alma.api import idempotency, inputs, observability, problems
+from alma.api import inputs, observability, problems
+from alma.api.idempotency import Idempotent
 from alma.api.routes import (
     blueprints,
     chat,
@@ -27,8 +33,15 @@ from alma.api.routes import (
     stacks,
     system,
 )
-from alma.bootstrap import build
+from alma.api.streams import StreamSlots
+from alma.bootstrap import Services, build
+from alma.perimeter import Gate, GateLimits
+from alma.redaction import Redactor
+from alma.services import Caller
 from alma.settings import Settings
+
+# Answered without a key: liveness, readiness (only "ready or not" unless a key is given), metrics, docs.
+PUBLIC_PATHS = ("/", "/health", "/ready", "/metrics", "/docs", "/docs/oauth2-redirect", "/openapi.json")
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -43,50 +56,37 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             await app.state.services.aclose()
 
     app = FastAPI(title="ALMA", version=__version__, lifespan=lifespan, docs_url="/docs")
+    app.state.redactor = Redactor.from_settings(settings)
+    app.state.stream_slots = StreamSlots(settings.api_streams_per_key)
     problems.install(app)
-    idempotency.install(app)
+
+    async def authenticate(key: str) -> Caller | None:
+        services: Services = app.state.services  # built by the lifespan, before any request
+        return await services.keys.authenticate(key)
+
+    # Added innermost first: each add_middleware wraps everything added before it.
+    app.add_middleware(Idempotent)
+    limits = GateLimits(
+        settings.api_max_body_bytes, settings.api_rate_limit_per_minute, settings.api_failed_auth_per_minute
+    )
+    app.add_middleware(Gate, authenticate=authenticate, limits=limits, public=PUBLIC_PATHS)
     inputs.install(app)
-    observability.install(app, settings.api_rate_limit_per_minute)
-    limit = settings.api_max_body_bytes
-
-    @app.middleware("http")
-    async def bounded_body(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        # Refuse huge bodies from their declared length, before anything reads (or expands) them.
-        declared = request.headers.get("content-length")
-        if declared is not None and declared.isascii() and declared.isdigit() and int(declared) > limit:
-            return problems.problem(413, "Request too large", f"the body is {declared} bytes; the limit is {limit}")
-        return await call_next(request)
-
-    if settings.api_cors_origins:  # off unless origins are named explicitly
+    if settings.api_cors_origins:  # off unless origins are named explicitly (never '*': see Settings)
         app.add_middleware(
             CORSMiddleware, allow_origins=settings.api_cors_origins, allow_methods=["*"], allow_headers=["*"]
         )
-    app.include_router(system.router)
+    observability.install(app)
+    app.include_router(system.router, responses=problems.PROBLEM_RESPONSES)
     app.include_router(live.router)
-    app.router.routes.append(
-        Route("/graphql", GraphQLOnFirstUse(app), methods=["GET", "POST"], include_in_schema=False)
-    )
+    app.router.routes.append(Route("/graphql", graphql_on_first_use, methods=["GET", "POST"], include_in_schema=False))
     for module in (blueprints, plans, iprs, deployments, stacks, drift, events, conversation, chat):
-        app.include_router(module.router, prefix="/api/v1")
+        app.include_router(module.router, prefix="/api/v1", responses=problems.PROBLEM_RESPONSES)
     return app
 
 
-class GraphQLOnFirstUse:
-    """``/graphql`` (``alma.api.graphql``), imported and built on its first request: strawberry and
-    graphql-core hold about 9 MB that a server nobody queries should not. Once built it is the same
-    router, under the same middleware, with the same services, keys and problem JSON."""
+async def graphql_on_first_use(request: Request) -> Response:
+    """``/graphql`` (``alma.api.graphql``), imported on its first request: strawberry and graphql-core hold
+    about 9 MB that a server nobody queries should not. It runs under the same middleware as every route."""
+    from alma.api.graphql import graphql_endpoint
 
-    def __init__(self, parent: FastAPI) -> None:
-        self._parent = parent
-        self._app: FastAPI | None = None
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if self._app is None:
-            from alma.api import graphql
-
-            app = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)
-            app.state = self._parent.state  # the services the parent's lifespan built
-            problems.install(app)
-            app.include_router(graphql.router(), prefix="/graphql")
-            self._app = app
-        await self._app(scope, receive, send)
+    return await graphql_endpoint(request)

@@ -1,4 +1,5 @@
-"""Who is calling, and may they: API keys in ``X-API-Key`` or ``Authorization: Bearer``; roles."""
+"""Who is calling, and may they. The gate (``alma.perimeter``) resolved the key from the headers before
+anything else ran; a route names the permission it needs, and the request then acts as the caller."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from typing import Annotated, Any
 from fastapi import Depends, HTTPException, Request
 
 from alma.bootstrap import Services
+from alma.perimeter import caller_of
+from alma.perimeter.gate import NEEDS_KEY
 from alma.services import Caller
 from alma.services.actor import acting_as
 
@@ -20,25 +23,13 @@ def services_of(request: Request) -> Services:
 ServicesDep = Annotated[Services, Depends(services_of)]
 
 
-def _presented_key(request: Request) -> str | None:
-    key = request.headers.get("x-api-key")
-    if key:
-        return key
-    authorization = request.headers.get("authorization", "")
-    scheme, _, value = authorization.partition(" ")
-    return value.strip() if scheme.lower() == "bearer" and value.strip() else None
-
-
 def require(permission: str) -> Callable[..., Coroutine[Any, Any, AsyncIterator[Caller]]]:
     """A dependency: the caller, who must hold ``permission``; the request then acts as them."""
 
-    async def dependency(request: Request, services: ServicesDep) -> AsyncIterator[Caller]:
-        key = _presented_key(request)
-        if key is None:
-            raise HTTPException(401, "an API key is required: send X-API-Key or Authorization: Bearer")
-        caller = await services.keys.authenticate(key)
-        if caller is None:
-            raise HTTPException(401, "unknown or revoked API key")
+    async def dependency(request: Request) -> AsyncIterator[Caller]:
+        caller = caller_of(request.scope)
+        if caller is None:  # only on a public path, which no route that needs a role is on
+            raise HTTPException(401, NEEDS_KEY, headers={"WWW-Authenticate": 'Bearer realm="alma"'})
         if not caller.may(permission):
             raise HTTPException(403, f"role {caller.role} may not {permission}")
         with acting_as(caller.name):

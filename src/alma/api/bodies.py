@@ -1,12 +1,10 @@
-"""Reading request bodies: bounded while streaming (a chunked body declares no length), decoded strictly."""
+"""Reading request bodies as text, decoded strictly (their size is bounded by the gate as they stream)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from fastapi import HTTPException, Request
-
-from alma.api.auth import services_of
 
 # The OpenAPI description of a route that reads a blueprint with ``text_body`` (FastAPI cannot see a body
 # read by hand). The outline is for clients and fuzzers; the blueprint model is what validates, and its
@@ -48,16 +46,12 @@ BLUEPRINT_BODY: dict[str, Any] = {
 
 
 async def text_body(request: Request) -> str:
-    """The body as text (a YAML or JSON blueprint); 413 past the configured limit, 400 if not UTF-8."""
-    limit = services_of(request).settings.api_max_body_bytes
-    chunks: list[bytes] = []
-    size = 0
+    """The body as text (a YAML or JSON blueprint); 400 if it is not UTF-8. The gate (``alma.perimeter``)
+    counts it as it streams and answers 413 past ``ALMA_API_MAX_BODY_BYTES``."""
+    body = bytearray()
     async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise HTTPException(413, f"the body is larger than {limit} bytes")
-        chunks.append(chunk)
+        body += chunk
     try:
-        return b"".join(chunks).decode("utf-8")
+        return body.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise HTTPException(400, f"the body is not UTF-8 text (byte {exc.start})") from exc

@@ -30,9 +30,11 @@ Text = Annotated[str, StringConstraints(pattern=r"^[^\x00]*$")]
 
 def event_cursor(last_event_id: str | None, default: int) -> int:
     """Where a reconnecting event stream resumes: after ``Last-Event-ID`` when it is an event id (plain
-    ASCII digits within bounds), else after ``default``."""
-    if last_event_id and last_event_id.isascii() and last_event_id.isdigit() and int(last_event_id) <= MAX_ID:
-        return int(last_event_id)
+    ASCII digits within bounds), else after ``default``. The length is checked before ``int``: Python
+    refuses to convert more than 4300 digits, and no id has more than 10."""
+    given = last_event_id or ""
+    if 0 < len(given) <= len(str(MAX_ID)) and given.isascii() and given.isdigit() and int(given) <= MAX_ID:
+        return int(given)
     return default
 
 

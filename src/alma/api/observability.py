@@ -1,5 +1,9 @@
 """Prometheus metrics (HTTP by route template here; the domain's from the services: resource operations,
-apply durations, LLM latency, deployments by status, queue depth) and per-key rate limits."""
+apply durations, LLM latency, deployments by status, queue depth), request ids, and one JSON log line per
+request. Plain ASGI and outermost, so it sees every answer — the gate's 401, 413 and 429 included.
+
+A log line names the route's template, never the URL: no path value, no query string (a WebSocket client
+may still put its key in ``?token=``), no header, no body."""
 
 from __future__ import annotations
 
@@ -8,14 +12,26 @@ import logging
 import re
 import time
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
 
 from fastapi import FastAPI, Request, Response
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
 
-from alma.api import problems
 from alma.api.auth import services_of
+from alma.api.problems import REQUEST_ID
 from alma.bootstrap import Services
+from alma.perimeter.credentials import header
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+App = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+REQUEST_ID_HEADER = b"x-request-id"
+_SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+log = logging.getLogger("alma.api")
 
 
 class Metrics:
@@ -31,79 +47,62 @@ class Metrics:
         )
 
 
-class RateLimiter:
-    """A token bucket per key: ``per_minute`` requests, refilled continuously."""
-
-    def __init__(self, per_minute: int) -> None:
-        self._rate = per_minute / 60.0
-        self._capacity = float(per_minute)
-        self._buckets: dict[str, tuple[float, float]] = {}
-
-    def allow(self, key: str) -> bool:
-        now = time.monotonic()
-        tokens, at = self._buckets.get(key, (self._capacity, now))
-        tokens = min(self._capacity, tokens + (now - at) * self._rate)
-        if tokens < 1:
-            self._buckets[key] = (tokens, now)
-            return False
-        self._buckets[key] = (tokens - 1, now)
-        return True
-
-
-REQUEST_ID = "x-request-id"
-_SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
-log = logging.getLogger("alma.api")
-
-
 def _request_id(given: str | None) -> str:
     """The caller's id when it is a plain token (so it can be logged as is), else a new one."""
     return given if given and _SAFE_ID.match(given) else uuid.uuid4().hex
 
 
-def _route_template(request: Request) -> str:
+def route_template(scope: Scope) -> str:
     """The route's template, not the URL (label values must stay few): path parameters put back as names."""
-    if request.scope.get("route") is None:
+    if scope.get("route") is None:
         return "unmatched"
-    parts = request.url.path.split("/")
-    by_value = {str(value): name for name, value in request.path_params.items()}
-    return "/".join("{" + by_value[part] + "}" if part in by_value else part for part in parts)
+    by_value = {str(value): name for name, value in scope.get("path_params", {}).items()}
+    return "/".join("{" + by_value[part] + "}" if part in by_value else part for part in scope["path"].split("/"))
 
 
-def install(app: FastAPI, per_minute: int) -> None:
-    metrics = Metrics()
-    limiter = RateLimiter(per_minute)
-    app.state.metrics = metrics
+class Observe:
+    def __init__(self, app: App, metrics: Metrics) -> None:
+        self._app = app
+        self._metrics = metrics
 
-    @app.middleware("http")
-    async def observe(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        request_id = _request_id(request.headers.get(REQUEST_ID))
-        key = request.headers.get("x-api-key") or request.headers.get("authorization")
-        if key and not limiter.allow(key):
-            refused = problems.problem(
-                429, "Too many requests", f"more than {per_minute} requests a minute for this key"
-            )
-            refused.headers[REQUEST_ID] = request_id
-            return refused
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket"):
+            await self._app(scope, receive, send)
+            return
+        request_id = _request_id(header(scope, REQUEST_ID_HEADER))
+        scope[REQUEST_ID] = request_id
+        status = 500  # what it was if the application fails before answering
+        accepted = False
+
+        async def answered(message: Message) -> None:
+            nonlocal status, accepted
+            kind = message["type"]
+            if kind in ("http.response.start", "websocket.http.response.start"):
+                status = int(message["status"])
+                message["headers"] = [*message.get("headers", []), (REQUEST_ID_HEADER, request_id.encode())]
+            elif kind == "websocket.accept":
+                accepted, status = True, 101
+            elif kind == "websocket.close" and not accepted:
+                status = 403
+            await send(message)
+
         started = time.perf_counter()
-        response = await call_next(request)
-        elapsed = time.perf_counter() - started
-        route = _route_template(request)
-        metrics.requests.labels(request.method, route, str(response.status_code)).inc()
-        metrics.latency.labels(request.method, route).observe(elapsed)
-        response.headers[REQUEST_ID] = request_id
-        # One structured line per request; never a key or a body.
-        log.info(
-            json.dumps(
-                {
-                    "request_id": request_id,
-                    "method": request.method,
-                    "route": route,
-                    "status": response.status_code,
-                    "ms": round(elapsed * 1000, 1),
-                }
-            )
-        )
-        return response
+        try:
+            await self._app(scope, receive, answered)
+        finally:
+            elapsed = time.perf_counter() - started
+            method = scope.get("method", "WEBSOCKET")
+            route = route_template(scope)
+            self._metrics.requests.labels(method, route, str(status)).inc()
+            self._metrics.latency.labels(method, route).observe(elapsed)
+            line = {"request_id": request_id, "method": method, "route": route, "status": status}
+            log.info(json.dumps({**line, "ms": round(elapsed * 1000, 1)}))
+
+
+def install(app: FastAPI) -> None:
+    metrics = Metrics()
+    app.state.metrics = metrics
+    app.add_middleware(Observe, metrics=metrics)
 
     @app.get("/metrics", include_in_schema=False)
     async def scrape(request: Request) -> Response:

@@ -1,18 +1,80 @@
 """One live stream of a deployment's events, shared by SSE and WebSocket: every event in log order from a
-cursor, as soon as it is committed — by this process, or by any other when Redis fans the news out (see
-``alma.services.live``) — and, for a run still in the queue, from the moment a worker starts it."""
+cursor, as soon as it is committed — by this process, or by any other (``alma.services.live`` wakes the
+stream) — and, for a run still in the queue, from the moment a worker starts it.
+
+A stream ends with the deployment's final event, when its client goes, or with ``Interrupted`` when the
+deployment is recorded as running but nothing runs it any more (its process died): it then says so, and
+how to continue, instead of waiting for ever. An idle stream waits without polling; it looks at the
+deployment's liveness every ``liveness_s``. Each key may hold ``ALMA_API_STREAMS_PER_KEY`` streams at once
+(``StreamSlots``)."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi.responses import StreamingResponse
+from starlette.types import Receive, Scope, Send
 
 from alma.bootstrap import Services
 from alma.errors import InvalidInputError
 from alma.services import DeploymentRecord, EventRecord
+from alma.services.live import interruption
 from alma.services.views import event_json
 
 TERMINAL = frozenset({"deployment.succeeded", "deployment.failed"})
+STREAM_RETRY_AFTER_S = 10  # a slot frees when one of the key's streams ends: no better guess exists
+
+
+@dataclass(frozen=True, slots=True)
+class Interrupted:
+    deployment_id: str
+    detail: str
+
+    def as_json(self) -> dict[str, Any]:
+        return {"kind": "stream.interrupted", "deployment_id": self.deployment_id, "detail": self.detail}
+
+
+class StreamSlots:
+    """Open streams per key (a digest of it); a key's entry goes when its last stream ends."""
+
+    def __init__(self, per_key: int) -> None:
+        self.per_key = per_key
+        self._open: dict[str, int] = {}
+
+    def take(self, key_id: str) -> bool:
+        if self._open.get(key_id, 0) >= self.per_key:
+            return False
+        self._open[key_id] = self._open.get(key_id, 0) + 1
+        return True
+
+    def give_back(self, key_id: str) -> None:
+        left = self._open.get(key_id, 0) - 1
+        if left > 0:
+            self._open[key_id] = left
+        else:
+            self._open.pop(key_id, None)
+
+    def count(self, key_id: str) -> int:
+        return self._open.get(key_id, 0)
+
+
+class SlotStream(StreamingResponse):
+    """A streaming response that gives its key's slot back when it ends, however it ends (the client gone,
+    the stream finished, an error)."""
+
+    def __init__(self, content: AsyncIterator[str], slots: StreamSlots, key_id: str, media_type: str) -> None:
+        super().__init__(content, media_type=media_type)
+        self._slots = slots
+        self._key_id = key_id
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            self._slots.give_back(self._key_id)
 
 
 async def known_deployment(services: Services, deployment_id: str) -> DeploymentRecord | None:
@@ -25,6 +87,11 @@ async def known_deployment(services: Services, deployment_id: str) -> Deployment
     raise InvalidInputError(f"no deployment '{deployment_id}'")
 
 
+def liveness_s(services: Services) -> float:
+    """How often a stream without news asks whether its run is still alive."""
+    return max(1.0, 20 * services.settings.live_poll_s)
+
+
 async def follow(
     services: Services,
     deployment: DeploymentRecord | None,
@@ -32,9 +99,9 @@ async def follow(
     after: int,
     gone: Callable[[], Awaitable[bool]],
     batch: int = 500,
-) -> AsyncIterator[EventRecord]:
-    """Events after ``after`` until the deployment ends (its final event) or the client goes (``gone``);
-    ``deployment`` is None while the run is queued (its stack is learnt when it starts)."""
+) -> AsyncIterator[EventRecord | Interrupted]:
+    """Events after ``after`` until the deployment ends (its final event), the client goes (``gone``), or
+    nothing runs it any more (``Interrupted``); ``deployment`` is None while the run is queued."""
     poll_s = services.settings.live_poll_s
     cursor, settled = after, False
     stack = deployment.stack if deployment is not None else None
@@ -54,14 +121,38 @@ async def follow(
                 continue
             if await gone():
                 return
-            if stack is not None:
-                current = await services.stacks.find_deployment(deployment_id)
-                if current is not None and current.status != "running":
-                    if settled:  # ended without a final event (one more look was taken): done
-                        return
-                    settled = True
-            await watcher.wait(poll_s)
+            current = await services.stacks.find_deployment(deployment_id) if stack else None
+            if current is not None and current.status != "running":
+                if settled:  # ended without a final event (one more look was taken): done
+                    return
+                settled = True
+            else:
+                stopped = await _stopped(services, deployment_id, current)
+                if stopped is not None:
+                    yield stopped
+                    return
+            await watcher.wait(poll_s if settled else liveness_s(services))
 
 
-def sse(event: EventRecord) -> str:
-    return f"id: {event.id}\nevent: {event.kind}\ndata: {json.dumps(event_json(event))}\n\n"
+async def _stopped(services: Services, deployment_id: str, current: DeploymentRecord | None) -> Interrupted | None:
+    """An ``Interrupted`` when nothing will run the deployment on; None while something may."""
+    if services.jobs is not None:
+        status = await services.jobs.job_status(deployment_id)
+        if status in ("todo", "doing"):
+            return None  # queued, or a worker has it (a stalled worker's job is taken over)
+        if current is None:
+            return Interrupted(deployment_id, f"its job ended ({status}) without starting the run")
+    if current is None:
+        return None
+    reason = await interruption(services.stacks, current)
+    return Interrupted(deployment_id, reason) if reason is not None else None
+
+
+def sse(item: EventRecord | Interrupted) -> str:
+    if isinstance(item, Interrupted):
+        return f"event: interrupted\ndata: {json.dumps(item.as_json())}\n\n"
+    return f"id: {item.id}\nevent: {item.kind}\ndata: {json.dumps(event_json(item))}\n\n"
+
+
+def ws_json(item: EventRecord | Interrupted) -> dict[str, Any]:
+    return item.as_json() if isinstance(item, Interrupted) else event_json(item)

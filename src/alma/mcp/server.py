@@ -17,6 +17,8 @@ from alma.mcp.changing import register_change_tools
 from alma.mcp.language import register_language_tools
 from alma.mcp.reading import register_read_tools
 from alma.mcp.resources import register_prompts, register_resources
+from alma.perimeter import Gate, GateLimits
+from alma.redaction import configure_server_logging
 from alma.settings import Settings
 
 NAME = "alma"
@@ -56,13 +58,24 @@ async def serve_stdio(settings: Settings, *, read_only: bool) -> None:
 
 
 async def serve_http(settings: Settings, *, host: str, port: int, read_only: bool) -> None:
-    """Streamable HTTP at ``http://HOST:PORT/mcp``, behind the HTTP API's keys and roles (``auth``)."""
+    """Streamable HTTP at ``http://HOST:PORT/mcp``, behind the gate the HTTP API has (``alma.perimeter``:
+    the key from the headers before any body byte, rate limits, bounded bodies) and its keys and roles
+    (``auth``). Every log line is scrubbed of secrets and query-string values (``alma.redaction``)."""
     import uvicorn  # only the HTTP transport needs a server
 
+    configure_server_logging(settings)
     async with await build(settings) as services:
         server = create_server(services, read_only=read_only)
-        app = KeyAuth(server.streamable_http_app(host=host), services, read_only=read_only)
-        await uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="info")).serve()
+        limits = GateLimits(
+            settings.api_max_body_bytes, settings.api_rate_limit_per_minute, settings.api_failed_auth_per_minute
+        )
+        app = Gate(
+            KeyAuth(server.streamable_http_app(host=host), read_only=read_only),
+            authenticate=services.keys.authenticate,
+            limits=limits,
+        )
+        config = uvicorn.Config(app, host=host, port=port, log_level="info", log_config=None)
+        await uvicorn.Server(config).serve()
 
 
 def _version() -> str:

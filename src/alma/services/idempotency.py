@@ -1,13 +1,20 @@
-"""Idempotency keys for POSTs: a retried request (same caller, route, body and key) gets the first
-answer again instead of doing the work twice; stored durably, so it holds across replicas and restarts."""
+"""Idempotency keys for POSTs: a retried request (same key, route and ``Idempotency-Key``) gets the first
+answer again instead of doing the work twice; stored durably, so it holds across replicas and restarts.
+
+- The same ``Idempotency-Key`` with a different body is a mistake, not a new request: ``Mismatch``.
+- A claim is a lease (``ALMA_API_IDEMPOTENCY_LEASE_S``), renewed while its request runs: a retry while it
+  runs is ``InProgress``; a retry after its server died (the lease ran out) takes the claim and runs.
+- The caller is identified by a digest of the resolved key (never the key), so every spelling of one key
+  (``X-API-Key``, ``Authorization: Bearer``) shares its keys, and no other key can see them.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import math
 from dataclasses import dataclass
 
-from alma.errors import ConflictError
-from alma.store import Store
+from alma.store import Store, utcnow
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,25 +24,50 @@ class Replay:
     media_type: str
 
 
+@dataclass(frozen=True, slots=True)
+class InProgress:
+    retry_after_s: int
+
+
+@dataclass(frozen=True, slots=True)
+class Mismatch:
+    """The key was first used with another body."""
+
+
+@dataclass(frozen=True, slots=True)
+class Claimed:
+    scope: str
+
+
+Begun = Claimed | Replay | InProgress | Mismatch
+
+
 class IdempotencyService:
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, lease_s: float) -> None:
         self._store = store
+        self.lease_s = lease_s
 
     @staticmethod
-    def scope(caller_key: str, route: str, idempotency_key: str, body: bytes) -> tuple[str, str]:
-        body_hash = hashlib.sha256(body).hexdigest()
-        caller = hashlib.sha256(caller_key.encode()).hexdigest()
-        scope = hashlib.sha256("\n".join((caller, route, idempotency_key, body_hash)).encode()).hexdigest()
-        return scope, body_hash
+    def scope(key_id: str, method: str, route: str, idempotency_key: str) -> str:
+        return hashlib.sha256("\n".join((key_id, method, route, idempotency_key)).encode()).hexdigest()
 
-    async def begin(self, scope: str, body_hash: str) -> Replay | None:
-        """None: go ahead (the key is now claimed). A Replay: answer with it. Conflict: still running."""
-        stored = await self._store.idempotency.claim(scope, body_hash)
+    @staticmethod
+    def body_hash(body: bytes) -> str:
+        return hashlib.sha256(body).hexdigest()
+
+    async def begin(self, scope: str, body_hash: str) -> Begun:
+        stored = await self._store.idempotency.claim(scope, body_hash, self.lease_s)
         if stored is None:
-            return None
+            return Claimed(scope)
+        if stored.body_hash != body_hash:
+            return Mismatch()
         if stored.status_code is None or stored.response is None:
-            raise ConflictError("a request with this Idempotency-Key is still being processed; retry shortly")
+            left = (stored.lease_until - utcnow()).total_seconds() if stored.lease_until else 1.0
+            return InProgress(max(1, math.ceil(left)))
         return Replay(stored.status_code, stored.response, stored.media_type or "application/json")
+
+    async def renew(self, scope: str) -> bool:
+        return await self._store.idempotency.renew(scope, self.lease_s)
 
     async def finish(self, scope: str, status_code: int, body: str, media_type: str) -> None:
         await self._store.idempotency.complete(scope, status_code, body, media_type)

@@ -1,10 +1,14 @@
 """Live events: waking the streams that watch a deployment as soon as its events are committed.
 
 The event log stays the only source of events (ordered, resumable by id); what travels here is only "this
-deployment has something new", so a lost message costs a little latency (streams still look again every
-``live_poll_s``), never an event. Within one process the write buffer's commit wakes watchers directly;
-with ``ALMA_REDIS_URL`` the news is also published on Redis pub/sub so every replica — API processes and
-workers alike — wakes its own watchers, whichever process wrote the events.
+deployment has something new", so a lost message costs a little latency, never an event. Within one
+process the write buffer's commit wakes watchers directly; with ``ALMA_REDIS_URL`` the news is also
+published on Redis pub/sub so every replica — API processes and workers alike — wakes its own watchers,
+whichever process wrote the events. For writers that announce nothing (a CLI apply without Redis) one
+pulse per process looks at the log every ``live_poll_s`` — one indexed read however many streams are open —
+and wakes the watchers of the deployments it found news for. An idle stream costs nothing but its wait.
+
+``interruption`` tells a stream whose deployment is recorded as running that nothing runs it any more.
 """
 
 from __future__ import annotations
@@ -14,8 +18,19 @@ import contextlib
 import json
 import logging
 from collections import defaultdict
-from collections.abc import AsyncIterator, Iterable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from alma.services.locking import holder_state, run_of
+from alma.store import DeploymentRecord, utcnow
+
+if TYPE_CHECKING:
+    from alma.services.stacks import StackService
+
+# The event log's news after an event id: the newest id, and the deployments that have news.
+NewsProbe = Callable[[int], Awaitable[tuple[int, set[str]]]]
 
 if TYPE_CHECKING:
     from redis.asyncio import Redis
@@ -47,9 +62,19 @@ class Watcher:
 
 
 class LiveEvents:
-    def __init__(self, redis_url: str | None = None, channel: str = "alma:events") -> None:
+    def __init__(
+        self,
+        redis_url: str | None = None,
+        channel: str = "alma:events",
+        *,
+        news: NewsProbe | None = None,
+        poll_s: float = 0.5,
+    ) -> None:
         self._redis_url = redis_url
         self._channel = channel
+        self._news = news
+        self._poll_s = poll_s
+        self._pulse: asyncio.Task[None] | None = None
         self._watchers: defaultdict[str, set[Watcher]] = defaultdict(set)
         self._publisher: Redis | None = None
         self._listener: asyncio.Task[None] | None = None
@@ -66,6 +91,8 @@ class LiveEvents:
             ready = asyncio.get_running_loop().create_future()
             self._listener = asyncio.get_running_loop().create_task(self._listen(ready))
             await ready
+        if self._news is not None and (self._pulse is None or self._pulse.done()):
+            self._pulse = asyncio.get_running_loop().create_task(self._beat(self._news))
         try:
             yield watcher
         finally:
@@ -73,6 +100,23 @@ class LiveEvents:
             watchers.discard(watcher)
             if not watchers:
                 del self._watchers[deployment_id]
+            if not self._watchers and self._pulse is not None:
+                self._pulse.cancel()  # nobody watches: no more looks at the log
+                self._pulse = None
+
+    async def _beat(self, news: NewsProbe) -> None:
+        """One look at the log every ``poll_s`` for all of this process's streams."""
+        seen = -1
+        while True:
+            try:
+                newest, deployments = await news(seen)
+            except (SQLAlchemyError, OSError) as exc:
+                log.warning("live events: the event log could not be read (streams wait for news): %s", exc)
+            else:
+                if seen >= 0:
+                    self._wake(deployments)
+                seen = newest
+            await asyncio.sleep(self._poll_s)
 
     def committed(self, rows: Iterable[Mapping[str, Any]]) -> None:
         """Called by the write buffer after a commit: wake local watchers, tell the other replicas."""
@@ -131,6 +175,11 @@ class LiveEvents:
                 await client.aclose()
 
     async def aclose(self) -> None:
+        if self._pulse is not None:
+            self._pulse.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._pulse
+            self._pulse = None
         if self._sending:
             await asyncio.gather(*self._sending, return_exceptions=True)
         if self._listener is not None:
@@ -141,3 +190,29 @@ class LiveEvents:
         if self._publisher is not None:
             await self._publisher.aclose()
             self._publisher = None
+
+
+async def interruption(stacks: StackService, deployment: DeploymentRecord) -> str | None:
+    """Why a deployment recorded as ``running`` has nothing left running it, or None while something may.
+
+    A run holds its stack's lock for the whole of its active part (``alma.workflow.runs``), so a running
+    deployment whose stack has no lock, whose lock's holder is a process on this host that is gone, whose
+    lock another holder on another host stopped renewing, or whose lock belongs to another run, was
+    interrupted. The lock is read before the status, so a run that finished in between is not mistaken for
+    a dead one. (A run still in the job queue is the caller's to rule out: a worker will take it.)"""
+    lock = await stacks.lock(deployment.stack)
+    current = await stacks.find_deployment(deployment.id)
+    if current is None or current.status != "running":
+        return None
+    resume = f"`alma resume {deployment.id}` continues it"
+    if lock is None:
+        return f"the process running it ended without finishing it; {resume}"
+    owner = run_of(lock.reason)
+    if owner is not None and owner != deployment.id:
+        return f"the stack's lock is held by another run ({owner}); {resume} once that one has finished"
+    state = holder_state(lock.holder)
+    if state == "dead":
+        return f"the process running it ({lock.holder}) is gone; {resume}"
+    if state == "elsewhere" and lock.expires_at < utcnow():
+        return f"its holder ({lock.holder}) stopped renewing the stack's lock; {resume}"
+    return None

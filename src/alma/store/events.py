@@ -76,3 +76,22 @@ class EventLog:
                 )
                 for m in (row._mapping for row in rows)
             ]
+
+    async def news_since(self, after_id: int, limit: int = 5000) -> tuple[int, set[str]]:
+        """The newest event id (``after_id`` when there is nothing newer) and the deployments that have
+        events after ``after_id`` (at most ``limit`` events looked at): one indexed range read, however
+        many streams are watching (``alma.services.live``). ``after_id`` < 0 asks only for the newest id."""
+        async with self._db.engine.connect() as conn:
+            if after_id < 0:
+                newest = await conn.scalar(sa.select(sa.func.max(events.c.id)))
+                return int(newest or 0), set()
+            query = (
+                sa.select(events.c.id, events.c.deployment_id)
+                .where(events.c.id > after_id)
+                .order_by(events.c.id)
+                .limit(limit)
+            )
+            rows = list(await conn.execute(query))
+        if not rows:
+            return after_id, set()
+        return int(rows[-1][0]), {str(row[1]) for row in rows if row[1]}

@@ -193,10 +193,11 @@ api_keys = sa.Table(
 idempotency_keys = sa.Table(
     "idempotency_keys",
     metadata,
-    sa.Column("scope", sa.String(64), primary_key=True),  # sha256 of caller key digest, route and Idempotency-Key
-    sa.Column("body_hash", sa.String(64), nullable=False),
+    sa.Column("scope", sa.String(64), primary_key=True),  # sha256 of the key's digest, route and Idempotency-Key
+    sa.Column("body_hash", sa.String(64), nullable=False),  # the body the key was first used with
     sa.Column("status_code", sa.Integer, nullable=True),  # null while the first request is still running
     sa.Column("response", sa.Text, nullable=True),
     sa.Column("media_type", sa.String(127), nullable=True),
     sa.Column("created_at", TS, nullable=False),
+    sa.Column("lease_until", TS, nullable=True),  # an unfinished claim past this is taken over (0006)
 )

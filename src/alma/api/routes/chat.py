@@ -26,8 +26,9 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 
 from alma.api.auth import Planner, ServicesDep
-from alma.api.problems import status_for
+from alma.api.problems import error_problem, redactor_of
 from alma.errors import AlmaError
+from alma.redaction import Redactor
 
 if TYPE_CHECKING:
     from alma.conversation.chat import ChatStream
@@ -63,10 +64,10 @@ async def chat(
     stream = await ChatService(services).turn_stream(body.message, session, may_apply=caller.may("apply"))
     if "text/event-stream" not in request.headers.get("accept", ""):
         return stream.turn.as_json()
-    return StreamingResponse(_events(stream), media_type="text/event-stream")
+    return StreamingResponse(_events(stream, redactor_of(request)), media_type="text/event-stream")
 
 
-async def _events(stream: ChatStream) -> AsyncIterator[str]:
+async def _events(stream: ChatStream, redactor: Redactor) -> AsyncIterator[str]:
     from alma.conversation.chat import ChatDelta
 
     turn = stream.turn
@@ -77,9 +78,7 @@ async def _events(stream: ChatStream) -> AsyncIterator[str]:
             else:
                 turn = chunk
     except AlmaError as error:  # said while streaming: the turn is decided and recorded, so it still comes
-        status = status_for(error)
-        problem = {"type": "about:blank", "title": type(error).__name__, "status": status, "detail": str(error)}
-        yield _event("error", problem)
+        yield _event("error", error_problem(error, redactor))
     yield _event("turn", turn.as_json())
 
 

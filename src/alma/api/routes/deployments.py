@@ -6,12 +6,14 @@ from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Query, Request, Response
-from fastapi.responses import StreamingResponse
+from fastapi.responses import JSONResponse, StreamingResponse
 
 from alma.api.auth import Applier, Reader, ServicesDep
 from alma.api.inputs import Cursor, event_cursor
+from alma.api.problems import problem
 from alma.api.runs import answer_run
-from alma.api.streams import follow, known_deployment, sse
+from alma.api.streams import STREAM_RETRY_AFTER_S, SlotStream, StreamSlots, follow, known_deployment, sse
+from alma.perimeter import key_id_of
 from alma.services.views import deployment_json, event_json
 
 router = APIRouter(tags=["deployments"])
@@ -33,21 +35,28 @@ async def events(
     after: Cursor = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 500,
     last_event_id: Annotated[str | None, Header()] = None,
-) -> list[dict[str, Any]] | StreamingResponse:
+) -> list[dict[str, Any]] | StreamingResponse | JSONResponse:
     """JSON by default; ``Accept: text/event-stream`` streams every transition as it happens, in order
     (also for a run still queued: from when a worker starts it), and a reconnecting client resumes after
-    ``Last-Event-ID``."""
+    ``Last-Event-ID``. A run whose process died ends the stream with an ``interrupted`` event; a key
+    holding ``ALMA_API_STREAMS_PER_KEY`` streams already gets 429."""
     found = await known_deployment(services, deployment_id)
     if "text/event-stream" not in request.headers.get("accept", ""):
         listed = await services.stacks.events(found.stack, deployment_id, after, limit) if found else []
         return [event_json(e) for e in listed]
     start = event_cursor(last_event_id, after)
+    slots: StreamSlots = request.app.state.stream_slots
+    key_id = key_id_of(request.scope) or ""
+    if not slots.take(key_id):
+        refused = problem(429, "Too many streams", f"this key has {slots.per_key} live streams open already")
+        refused.headers["Retry-After"] = str(STREAM_RETRY_AFTER_S)
+        return refused
 
     async def stream() -> AsyncIterator[str]:
-        async for event in follow(services, found, deployment_id, start, request.is_disconnected, limit):
-            yield sse(event)
+        async for item in follow(services, found, deployment_id, start, request.is_disconnected, limit):
+            yield sse(item)
 
-    return StreamingResponse(stream(), media_type="text/event-stream")
+    return SlotStream(stream(), slots, key_id, media_type="text/event-stream")
 
 
 @router.post("/deployments/{deployment_id}/resume")

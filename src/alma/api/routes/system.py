@@ -1,16 +1,25 @@
-"""Liveness, readiness, engines."""
+"""Liveness, readiness, engines.
+
+``/health`` and ``/ready`` answer without a key (load balancers and orchestrators ask them). Without a key
+``/ready`` says only ready or not per component; with a key that may read it also says why an engine is
+not usable — every detail through the redactor, so a configured secret echoed by an engine never shows."""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from alma import __version__
 from alma.api.auth import Reader, ServicesDep
+from alma.api.problems import redactor_of
+from alma.errors import AlmaError
+from alma.perimeter import caller_of
 
 router = APIRouter()
+log = logging.getLogger("alma.api")
 
 
 @router.get("/")
@@ -25,13 +34,24 @@ async def health() -> dict[str, str]:
 
 
 @router.get("/ready")
-async def ready(services: ServicesDep) -> JSONResponse:
-    """Readiness: the database answers and every engine says whether it is reachable."""
-    await services.stacks.stacks()  # raises (503 problem) when the database is unreachable
-    engines = [{"name": e.name, "ok": e.ok, "detail": e.detail} for e in await services.engines.statuses()]
+async def ready(request: Request, services: ServicesDep) -> JSONResponse:
+    """Readiness: the database answers (else 503), and whether each engine is reachable."""
+    try:
+        await services.stacks.stacks()
+    except AlmaError as error:  # the reason is for the log, not for whoever asks
+        log.warning("not ready: %s", error)
+        return JSONResponse({"status": "not ready", "database": "unavailable"}, status_code=503)
+    caller = caller_of(request.scope)
+    detailed = caller is not None and caller.may("read")
+    scrub = redactor_of(request).scrub
+    engines = [
+        {"name": e.name, "ok": e.ok, **({"detail": scrub(e.detail)} if detailed else {})}
+        for e in await services.engines.statuses()
+    ]
     return JSONResponse({"status": "ready", "database": "ok", "engines": engines})
 
 
 @router.get("/api/v1/engines")
-async def engines(services: ServicesDep, _caller: Reader) -> list[dict[str, Any]]:
-    return [{"name": e.name, "ok": e.ok, "detail": e.detail} for e in await services.engines.statuses()]
+async def engines(request: Request, services: ServicesDep, _caller: Reader) -> list[dict[str, Any]]:
+    scrub = redactor_of(request).scrub
+    return [{"name": e.name, "ok": e.ok, "detail": scrub(e.detail)} for e in await services.engines.statuses()]

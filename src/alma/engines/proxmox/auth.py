@@ -32,6 +32,10 @@ class Auth(Protocol):
 
     def invalidate(self) -> None: ...
 
+    def secrets(self) -> tuple[str, ...]:
+        """Credentials issued by the server (a ticket, its CSRF token): scrubbed like configured ones."""
+        ...
+
 
 class TokenAuth:
     """``Authorization: PVEAPIToken=USER@REALM!TOKENID=SECRET``; tokens need no CSRF token."""
@@ -52,6 +56,9 @@ class TokenAuth:
 
     def invalidate(self) -> None:
         """A refused token stays refused: nothing to renew."""
+
+    def secrets(self) -> tuple[str, ...]:
+        return ()  # the token is a configured secret
 
 
 class TicketAuth:
@@ -83,6 +90,9 @@ class TicketAuth:
     def invalidate(self) -> None:
         """The server forgot the ticket (restart, expiry, revocation): log in again on the next request."""
         self._ticket = None
+
+    def secrets(self) -> tuple[str, ...]:
+        return tuple(s for s in (self._ticket, self._csrf) if s)
 
 
 def auth_from(settings: Settings, clock: Callable[[], float]) -> Auth:

@@ -20,6 +20,7 @@ import httpx
 from alma.engines.proxmox.auth import Auth, auth_from
 from alma.engines.proxmox.failures import ProxmoxPermanentError, ProxmoxTransientError, api_error
 from alma.errors import ConfigurationError
+from alma.redaction import Redactor, configured_secrets
 from alma.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -63,6 +64,13 @@ class ProxmoxClient:
         self._auth: Auth | None = None
         self._opening = asyncio.Lock()
         self.endpoint = _endpoint_of(settings.proxmox_url) if settings.proxmox_url else "(ALMA_PROXMOX_URL not set)"
+        self._secrets = configured_secrets(settings)
+
+    def _scrub(self, text: str) -> str:
+        """A server may echo what it was sent (a proxy's error page quoting the Authorization header):
+        every credential, configured or issued (a ticket), is scrubbed from text that leaves here."""
+        issued = self._auth.secrets() if self._auth is not None else ()
+        return Redactor([*self._secrets, *issued]).scrub(text)
 
     async def _client(self) -> tuple[httpx.AsyncClient, Auth]:
         async with self._opening:
@@ -116,7 +124,9 @@ class ProxmoxClient:
                     f"{what}: the server's TLS certificate cannot be verified ({tls.reason or tls}); set "
                     "ALMA_PROXMOX_CA_BUNDLE to the CA certificate that signed it"
                 ) from exc
-            raise ProxmoxTransientError(f"{what}: cannot reach the server ({type(exc).__name__}: {exc})") from exc
+            raise ProxmoxTransientError(
+                f"{what}: cannot reach the server ({type(exc).__name__}: {self._scrub(str(exc))})"
+            ) from exc
 
     def _data(self, method: str, path: str, response: httpx.Response) -> Any:
         try:
@@ -131,7 +141,7 @@ class ProxmoxClient:
         fields = body.get("errors")
         if isinstance(fields, dict) and fields:
             detail += " " + "; ".join(f"{key}: {str(msg).strip()}" for key, msg in sorted(fields.items()))
-        raise api_error(response.status_code, detail, f"{method} {path} at {self.endpoint}")
+        raise api_error(response.status_code, self._scrub(detail), f"{method} {path} at {self.endpoint}")
 
     async def _login(self, username: str, password: str) -> Any:
         http, _ = await self._client()
