@@ -14,7 +14,7 @@ import pytest
 from pydantic import ValidationError
 
 from alma.bootstrap import build
-from alma.engines import Engine, ResourceRef
+from alma.engines import Engine, Observed, ResourceRef
 from alma.engines.docker import DockerEngine
 from alma.engines.docker.client import DockerConnection
 from alma.errors import BlueprintInvalidError
@@ -174,3 +174,17 @@ async def test_a_bad_port_fails_validation_at_its_line(tmp_path: Path) -> None:
             services.blueprints.load(_blueprint("bad", ["8080:80:70:60"]))
     [error] = [d for d in raised.value.diagnostics if d.severity == "error"]
     assert error.path == "resources[0].specs.ports"
+
+
+def test_a_changed_default_bind_replans_short_spellings_as_a_replace_and_leaves_explicit_ones() -> None:
+    ref = ResourceRef("s", "web", "service")
+    before = _engine().normalize("service", {"image": "busybox", "ports": ["8080:80"]})
+    after = _engine("0.0.0.0").normalize("service", {"image": "busybox", "ports": ["8080:80"]})
+    change = _engine("0.0.0.0").diff(ref, after, Observed(ref, before, "running", "id"))
+    assert change.action == "replace"
+    assert [(f.path, f.before, f.after) for f in change.fields] == [
+        ("ports", ["127.0.0.1:8080:80/tcp"], ["0.0.0.0:8080:80/tcp"])
+    ]
+    explicit = {"image": "busybox", "ports": ["127.0.0.1:8080:80"]}
+    seen = Observed(ref, _engine().normalize("service", explicit), "running", "id")
+    assert _engine("0.0.0.0").diff(ref, _engine("0.0.0.0").normalize("service", explicit), seen).action == "noop"

@@ -173,3 +173,17 @@ async def test_a_deploy_asking_for_less_than_the_templates_disk_stops_before_clo
     )
     assert result.report is None  # nothing ran
     assert not [p for m, p, _ in served.pve.requests if m == "POST" and p.endswith("/clone")]
+
+
+async def test_a_resize_that_fails_takes_the_clone_away_again_and_a_retry_starts_clean(
+    served: Served, engine: ProxmoxEngine
+) -> None:
+    served.pve.fail("PUT", "/resize", 403, "Permission check failed (/storage/local-lvm, Datastore.AllocateSpace)")
+    desired = engine.normalize("compute", {**VM, "disk": "12G"})
+    with pytest.raises(PermanentEngineError, match="not permitted"):
+        await engine.apply(engine.diff(ref("app"), desired, None))
+    assert served.guests_named("app") == []  # the half-made clone is gone
+    served.pve.failures.clear()
+    observed = await engine.apply(engine.diff(ref("app"), desired, None))
+    assert observed is not None and observed.specs["disk"] == 12
+    assert len(served.guests_named("app")) == 1
