@@ -174,6 +174,23 @@ def drift(
     drift_commands.drift(stack, blueprint, json_output)
 
 
+@app.command()
+def dashboard(
+    url: Annotated[
+        str | None, typer.Option("--url", help="A remote `alma serve` (default: the local store).", show_default=False)
+    ] = None,
+    key: Annotated[
+        str | None,
+        typer.Option("--key", envvar="ALMA_API_KEY", help="With --url: the API key to act with.", show_default=False),
+    ] = None,
+    refresh: Annotated[float, typer.Option("--refresh", min=0.2, max=3600, help="Seconds between refreshes.")] = 2.0,
+) -> None:
+    """A terminal dashboard: stacks, live deployments, the IPR queue, engine health, recent events."""
+    from alma.cli import dashboard as board
+
+    board.run(url, key, refresh)
+
+
 @app.command("import")
 def import_(
     stack: Stack,

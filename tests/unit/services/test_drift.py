@@ -15,12 +15,18 @@ from alma.engines.fake import FakeEngine
 from alma.errors import InvalidInputError
 from alma.settings import Settings
 from alma.store import Database, Store
-from tests.helpers import blueprint_text, compute
-from tests.unit.services.test_apply_lifecycle import deploy
+from tests.helpers import blueprint_text, compute, run_plan
 
 SHOP = blueprint_text(
     "shop", [compute("net", cores=1), compute("db", ["net"], cores=2), compute("web", ["db"], cores=1)]
 )
+
+
+async def deploy(services: Services, text: str) -> None:
+    """Plan and apply through the one run use case, as the CLI does."""
+    plan = (await services.plans.plan_blueprint(text)).plan
+    result = await run_plan(services, plan.id)
+    assert result.outcome == "succeeded", result.error
 
 
 @asynccontextmanager
