@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from alma.engines import EngineContext, EngineRegistry
 from alma.errors import ConfigurationError
+from alma.redaction import Redactor
 from alma.services import (
     BlueprintLibrary,
     BlueprintService,
@@ -233,6 +234,7 @@ async def build(settings: Settings | None = None) -> Services:
         await db.aclose()
         raise
     store = Store(db)
+    store.buffer.scrub_with(Redactor.from_settings(settings).scrub_value)
     engines = EngineRegistry(EngineContext(settings, store.key_value))
     blueprints = BlueprintService(settings, engines)
     plans = PlanService(settings, store, engines, blueprints)

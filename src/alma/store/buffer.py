@@ -47,13 +47,21 @@ class WriteBuffer:
         self._upsert_resource = upsert(db, resources, ["stack", "name"])
         self._upsert_kv = upsert(db, engine_kv, ["namespace", "key"])
         self._on_commit: list[Callable[[list[dict[str, Any]]], None]] = []
+        self._scrub: Callable[[Any], Any] | None = None
 
     def on_commit(self, listener: Callable[[list[dict[str, Any]]], None]) -> None:
         """``listener`` gets every batch of event rows once it is committed (live streams wake on it)."""
         self._on_commit.append(listener)
 
+    def scrub_with(self, scrub: Callable[[Any], Any]) -> None:
+        """``scrub`` rewrites every event's message and data before it is stored (``alma.redaction``: a
+        configured secret quoted by an engine's error never reaches the audit trail)."""
+        self._scrub = scrub
+
     # Appends never wait; they schedule a flush.
     def add_event(self, row: dict[str, Any]) -> None:
+        if self._scrub is not None:
+            row = {**row, "message": self._scrub(row["message"]), "data": self._scrub(row["data"])}
         self._events.append(row)
         self._schedule()
 

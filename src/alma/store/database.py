@@ -7,8 +7,10 @@ crash or power loss, and with a busy timeout so two ALMA processes queue instead
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import fcntl
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -37,6 +39,18 @@ def _json_dumps(value: Any) -> str:
     return orjson.dumps(value).decode()
 
 
+def private_file(path: Path) -> None:
+    """Make the database's folder (0700) and file (0600) before SQLite does, readable by their owner only:
+    the file holds plans, state and the audit trail. What exists already is left as its owner set it.
+    (SQLite creates its -wal and -shm files with the database file's permissions.)"""
+    if not path.parent.exists():
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        path.parent.chmod(0o700)  # mkdir's mode passes through the umask; this does not
+    if not path.exists():
+        with contextlib.suppress(FileExistsError):  # another process made it first: theirs stands
+            os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     for pragma in ("busy_timeout=30000", "journal_mode=WAL", "synchronous=FULL", "foreign_keys=ON"):
@@ -53,7 +67,7 @@ class Database:
         if self.is_sqlite:
             path = url.split("///", 1)[1] if "///" in url else ""
             if path and path != ":memory:":
-                Path(path).expanduser().parent.mkdir(parents=True, exist_ok=True)
+                private_file(Path(path).expanduser())
                 self._lock_file = str(Path(path).expanduser()) + ".migrate.lock"
             options["connect_args"] = {"timeout": 30}
         else:

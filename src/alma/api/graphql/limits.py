@@ -35,7 +35,7 @@ MAX_TOKENS = 2_000
 MAX_FIELDS = 500
 MAX_ALIASES = 10
 MAX_DIRECTIVES = 10
-MAX_DEPTH = 12
+MAX_DEPTH = 16  # the standard introspection query has 15 levels
 MAX_NESTING = 40  # of {, [ and ( together, counted in the text (inside strings too: it errs on refusing)
 
 
