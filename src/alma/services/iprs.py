@@ -285,9 +285,12 @@ class IprService:
             )
         if not await self._store.iprs.set_status(ipr.id, "closed", ("applying",)):
             raise ConflictError(f"IPR #{ipr.id} changed while it was being closed; look again with `alma ipr show`")
+        why = f"IPR #{ipr.id} was closed by {self._user} after its run died"
         record = await self._store.deployments.get(ipr.deployment_id) if ipr.deployment_id else None
         if record is not None:
-            await self._deployments.abandon(record, f"IPR #{ipr.id} was closed by {self._user} after its run died")
+            await self._deployments.abandon(record, why)
+        if ipr.deployment_id:
+            await self._deployments.locks.release_dead_run(ipr.stack, ipr.deployment_id, why)
 
     async def _get(self, ipr_id: int) -> IprRecord:
         ipr = await self._store.iprs.get(ipr_id)

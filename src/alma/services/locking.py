@@ -126,6 +126,17 @@ class StackLocks:
                 lease._lose("the lock was gone when it was to be released")
             await self.store.buffer.flush()
 
+    async def release_dead_run(self, stack: str, run_id: str, why: str) -> bool:
+        """Remove the lock a dead process left for ``run_id`` (its run was abandoned): True if removed."""
+        current = await self.store.locks.get(stack)
+        if current is None or run_of(current.reason) != run_id or not holder_is_dead(current.holder):
+            return False
+        if await self.store.locks.force_release(stack, current.token) is None:
+            return False
+        self.event(stack, "lock.released", f"released the lock of dead {current.holder}: {why}", holder=current.holder)
+        await self.store.buffer.flush()
+        return True
+
     def event(self, stack: str, kind: str, message: str, **data: object) -> None:
         self.store.events.append(stack, kind, message, actor=actor(self._settings), data=dict(data))
 

@@ -94,7 +94,10 @@ class WorkflowService:
             snapshot = await graph.aget_state(_config(run_id, None, None))
         if not snapshot.values:
             return None
-        return RunSnapshot(dict(snapshot.values), not snapshot.next, _waiting(snapshot))
+        # A process killed after a node's writes were saved but before the next step's checkpoint leaves
+        # no "next" but a task holding its result: that run is not finished, it continues from there.
+        finished = not snapshot.next and not snapshot.tasks
+        return RunSnapshot(dict(snapshot.values), finished, _waiting(snapshot))
 
     async def resume(
         self, run_id: str, *, lease: StackLease | None, progress: ApplyProgress | None = None

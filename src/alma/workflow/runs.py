@@ -161,11 +161,14 @@ class Runs:
             return await self._workflow.resume(run_id, lease=None, progress=progress)
         if queue and self._jobs is not None:
             plan_id = str(snapshot.values["plan_id"])
+            stack = snapshot.stack or (await self._plans.get(plan_id)).stack
             return await self._jobs.submit_apply(
-                plan_id, snapshot.stack, actor(self._settings), ipr_id=snapshot.ipr_id, deployment_id=run_id
+                plan_id, stack, actor(self._settings), ipr_id=snapshot.ipr_id, deployment_id=run_id
             )
+        # A run killed before its first node ran has only its input: its stack comes from its plan.
+        stack = snapshot.stack or (await self._plans.get(str(snapshot.values["plan_id"]))).stack
         reason = f"run {run_id}: resumed"
-        async with self._deployments.locks.held(snapshot.stack, reason, take_over_dead=True, run_id=run_id) as lease:
+        async with self._deployments.locks.held(stack, reason, take_over_dead=True, run_id=run_id) as lease:
             if record is not None and record.status == "running":
                 try:
                     await self._deployments.refuse_moved_on(record)
@@ -217,6 +220,8 @@ class Runs:
         await self._workflow.end(run_id, "abandoned", reason)
         if snapshot.ipr_id is not None:
             await self._iprs.settle(snapshot.ipr_id, run_id, "superseded", None, None)
+        stack = snapshot.stack or (await self._plans.get(str(snapshot.values["plan_id"]))).stack
+        await self._deployments.locks.release_dead_run(stack, run_id, "its run was abandoned")
         raise RunAbandonedError(reason)
 
 
