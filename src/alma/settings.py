@@ -110,6 +110,11 @@ class Settings(BaseSettings):
     # Approval (Infrastructure Pull Requests): which plans need one, and what approves them.
     approvals_required: PositiveInt = 1
     allow_self_approval: bool = False
+    # When an IPR names reviewers, only they (or an admin) may approve it; false: anyone but its author.
+    ipr_named_reviewers_only: bool = True
+    # The role of the local CLI user (``ALMA_USER``): it holds the database, so admin unless narrowed.
+    # HTTP and MCP callers act with their key's role instead.
+    role: Literal["viewer", "operator", "approver", "admin"] = "admin"
     approval_actions: Annotated[list[str], NoDecode] = Field(default_factory=lambda: ["delete", "replace"])
     approval_environments: Annotated[list[str], NoDecode] = Field(default_factory=lambda: ["production"])
     approval_stacks: Annotated[list[str], NoDecode] = Field(default_factory=list)

@@ -32,7 +32,7 @@ def require(permission: str) -> Callable[..., Coroutine[Any, Any, AsyncIterator[
             raise HTTPException(401, NEEDS_KEY, headers={"WWW-Authenticate": 'Bearer realm="alma"'})
         if not caller.may(permission):
             raise HTTPException(403, f"role {caller.role} may not {permission}")
-        with acting_as(caller.name):
+        with acting_as(caller.name, caller.role):
             yield caller
 
     return dependency  # type: ignore[return-value]

@@ -60,7 +60,7 @@ class KeyAuth:
                         self._bind(bytes(value).decode("latin-1"), key_id)
             await send(message)
 
-        with acting_as(caller.name):
+        with acting_as(caller.name, caller.role):
             await self._app(scope, receive, bound)
         if scope["method"] == "DELETE" and session is not None:
             self._sessions.pop(session, None)  # the client ended its session

@@ -19,7 +19,7 @@ from typing import Literal
 
 from alma.errors import AlreadyAppliedError, ConflictError, InvalidInputError, RefusedError, StalePlanError
 from alma.planning import Plan
-from alma.services.actor import actor
+from alma.services.actor import acting_role, actor
 from alma.services.approvals import Clearance, approval_reasons
 from alma.services.deployments import DeploymentService
 from alma.services.locking import holder_state, run_of
@@ -117,6 +117,8 @@ class IprService:
         authors = {ipr.author, view.current.created_by}  # whoever made the plan under review
         if verdict == "approve" and self._user in authors and not self._settings.allow_self_approval:
             raise RefusedError(f"{self._user} opened or revised IPR #{ipr_id} and cannot approve it; someone else must")
+        if verdict == "approve":
+            self._require_named_reviewer(ipr)
         if verdict == "comment" and not comment:
             raise InvalidInputError("a comment needs text: --comment '...'")
         await self._store.iprs.add_review(ipr_id, ipr.revision, self._user, verdict, comment)
@@ -255,6 +257,11 @@ class IprService:
         """Close an IPR. One that is ``applying`` can be closed only when its run is not alive (its
         process died): its run is then recorded as abandoned, so a later resume says so."""
         ipr = await self._get(ipr_id)
+        if self._user != ipr.author and acting_role(self._settings) != "admin":
+            raise RefusedError(
+                f"IPR #{ipr_id} was opened by {ipr.author}: only its author or an admin may close it; "
+                f"reviewers reject it instead (`alma ipr review {ipr_id} --reject`)"
+            )
         if ipr.status == "applying":
             await self._close_dead_run(ipr)
         elif not await self._store.iprs.set_status(ipr_id, "closed", CLOSABLE):
@@ -268,6 +275,17 @@ class IprService:
         )
         await self._store.buffer.flush()
         return await self.show(ipr_id)
+
+    def _require_named_reviewer(self, ipr: IprRecord) -> None:
+        """An IPR that names its reviewers is approved by them (or by an admin, recorded as such)."""
+        if not ipr.reviewers or not self._settings.ipr_named_reviewers_only or self._user in ipr.reviewers:
+            return
+        if acting_role(self._settings) == "admin":
+            return
+        raise RefusedError(
+            f"IPR #{ipr.id} names its reviewers ({', '.join(ipr.reviewers)}): {self._user} is not one of them "
+            "and may comment or request changes, but not approve it (ALMA_IPR_NAMED_REVIEWERS_ONLY)"
+        )
 
     async def _close_dead_run(self, ipr: IprRecord) -> None:
         lock = await self._store.locks.get(ipr.stack)

@@ -153,6 +153,29 @@ async def test_the_author_cannot_approve_their_own_ipr_even_with_an_approver_key
     assert "cannot approve it" in self_review.json()["detail"]
 
 
+async def test_only_the_author_or_an_admin_closes_an_ipr_and_named_reviewers_approve_it(api: Api) -> None:
+    await api.key("carol", "approver")
+    await api.key("root", "admin")
+    first = (await api.client.post("/api/v1/plans", content=V1, headers=api.as_("ops"))).json()
+    await api.client.post(f"/api/v1/plans/{first['plan_id']}/apply", headers=api.as_("ops"))
+    gated = (await api.client.post("/api/v1/plans", content=V2, headers=api.as_("alice"))).json()
+    body = {"plan_id": gated["plan_id"], "reviewers": ["bob"]}
+    number = (await api.client.post("/api/v1/iprs", json=body, headers=api.as_("alice"))).json()["id"]
+
+    not_named = await api.client.post(
+        f"/api/v1/iprs/{number}/reviews", json={"verdict": "approve"}, headers=api.as_("carol")
+    )
+    assert not_named.status_code == 403 and "names its reviewers (bob)" in not_named.json()["detail"]
+    named = await api.client.post(f"/api/v1/iprs/{number}/reviews", json={"verdict": "approve"}, headers=api.as_("bob"))
+    assert named.json()["status"] == "approved"
+
+    by_other = await api.client.post(f"/api/v1/iprs/{number}/close", json={}, headers=api.as_("ops"))
+    assert by_other.status_code == 403 and "only its author or an admin may close it" in by_other.json()["detail"]
+    assert (await api.client.get(f"/api/v1/iprs/{number}", headers=api.as_("eve"))).json()["status"] == "approved"
+    by_admin = await api.client.post(f"/api/v1/iprs/{number}/close", json={}, headers=api.as_("root"))
+    assert by_admin.status_code == 200 and by_admin.json()["status"] == "closed"
+
+
 async def test_bad_input_is_a_problem_with_the_clis_message_never_a_500(api: Api) -> None:
     bad = 'version: "1.0"\nname: web\nresources:\n  - {type: compute, name: a, provider: fake, specs: {corez: 2}}\n'
     invalid = await api.client.post("/api/v1/plans", content=bad, headers=api.as_("ops"))

@@ -395,6 +395,9 @@ async def test_a_request_whose_stack_changed_is_superseded_and_can_be_neither_re
     assert set(await state(alice)) == {"net", "db", "web", "queue"}
     superseded = [e for e in await alice.stacks.events("shop") if e.kind == "ipr.superseded"]
     assert len(superseded) == 1 and superseded[0].data["ipr"] == number
+    # Attributed to the change that moved the stack on (carol's revision 2), not to bob who looked next.
+    assert (superseded[0].actor, superseded[0].data["superseded_by_revision"]) == ("carol", 2)
+    assert "superseded by revision 2 (apply by carol" in superseded[0].message
 
 
 async def test_revising_a_superseded_request_without_a_file_replans_its_blueprint(people: Team) -> None:
@@ -674,3 +677,39 @@ async def test_a_failed_apply_leaves_the_request_failed_with_its_deployment_reco
         # A failed request can be revised into a new attempt against the state it left behind.
         revised = await alice.iprs.revise(number)
         assert (revised.ipr.status, revised.ipr.revision, revised.plan.base_revision) == ("open", 2, 2)
+
+
+# Who may close, who may approve ---------------------------------------------------------------------
+
+
+async def test_only_the_author_or_an_admin_may_close_a_request(tmp_path: Path, database_url: str) -> None:
+    async with team(tmp_path, database_url, role="operator") as people:
+        alice, bob = people.alice, people.bob
+        await deploy(alice, STAGE_V1)
+        number = (await alice.iprs.create(await plan(alice, STAGE_DROP_WEB))).ipr.id
+        await bob.iprs.review(number, "approve")
+        with pytest.raises(RefusedError, match=f"IPR #{number} was opened by alice: only its author or an admin"):
+            await bob.iprs.close(number)
+        assert (await bob.iprs.show(number)).ipr.status == "approved"
+    async with team(tmp_path, database_url) as admins:  # the local CLI acts as admin by default
+        assert (await admins.carol.iprs.close(number, "tidying up")).ipr.status == "closed"
+
+
+async def test_a_request_that_names_reviewers_is_approved_by_them_only(tmp_path: Path, database_url: str) -> None:
+    async with team(tmp_path, database_url, role="approver") as people:
+        alice, bob, carol = people.alice, people.bob, people.carol
+        await deploy(alice, STAGE_V1)
+        number = (await alice.iprs.create(await plan(alice, STAGE_DROP_WEB), reviewers=["bob"])).ipr.id
+        with pytest.raises(RefusedError, match=r"names its reviewers \(bob\): carol is not one of them"):
+            await carol.iprs.review(number, "approve")
+        asked = await carol.iprs.review(number, "request_changes", "what about the logs?")
+        assert asked.ipr.status == "changes_requested"  # anyone may ask for changes
+        revised = await alice.iprs.revise(number, STAGE_DROP_WEB, "shop.yaml")
+        assert (await bob.iprs.review(revised.ipr.id, "approve")).ipr.status == "approved"
+
+
+async def test_named_reviewers_can_be_made_advisory_by_a_setting(tmp_path: Path, database_url: str) -> None:
+    async with team(tmp_path, database_url, role="approver", ipr_named_reviewers_only=False) as people:
+        await deploy(people.alice, STAGE_V1)
+        number = (await people.alice.iprs.create(await plan(people.alice, STAGE_DROP_WEB), reviewers=["bob"])).ipr.id
+        assert (await people.carol.iprs.review(number, "approve")).ipr.status == "approved"

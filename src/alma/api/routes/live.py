@@ -39,7 +39,7 @@ async def deployment_events(socket: WebSocket, deployment_id: str, after: Cursor
         return
     try:
         await socket.accept(subprotocol=SUBPROTOCOL if SUBPROTOCOL in socket.scope.get("subprotocols", ()) else None)
-        with acting_as(caller.name):
+        with acting_as(caller.name, caller.role):
             await _stream(socket, services, deployment_id, after)
     finally:
         slots.give_back(key_id)
