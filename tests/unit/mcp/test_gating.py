@@ -151,10 +151,15 @@ async def test_a_destructive_plan_runs_once_a_person_other_than_its_author_appro
             await bob.iprs.review(ipr_id, "approve")
         applied = await call(client, "apply_plan", plan_id=plan_id, ipr_id=ipr_id)
         state = await call(client, "list_resources", stack=STACK)
+        again = await client.call_tool("apply_plan", {"plan_id": plan_id, "ipr_id": ipr_id})
     assert waiting["status"] == "needs_approval"
     assert applied["status"] == "succeeded"
     assert applied["ipr"]["status"] == "applied"
     assert state == {"resources": []}
+    # Applying the applied IPR again says so — not "a person other than … approves it".
+    assert again.is_error
+    assert text(again).startswith("AlreadyAppliedError (conflict): IPR #")
+    assert "is applied already" in text(again) and "approves it" not in text(again)
 
 
 async def test_the_approval_policy_gates_what_it_names_even_when_nothing_is_deleted(
