@@ -192,3 +192,20 @@ def test_a_destroy_ipr_once_approved_and_applied_empties_the_stack(alma: Alma, s
         ("ipr.applying", "bob"),
         ("ipr.applied", "bob"),
     ]
+
+
+def test_applying_a_superseded_ipr_exits_4_and_says_to_revise_it(alma: Alma, staging: Path, tmp_path: Path) -> None:
+    assert alma("deploy", str(staging), "--yes").returncode == 0
+    smaller = tmp_path / "smaller.yaml"
+    smaller.write_text(blueprint_text("demo", RESOURCES[:2], metadata={"environment": "staging"}))
+    number = str(alma.json("ipr", "create", str(smaller))["id"])
+    assert alma("ipr", "review", number, "--approve", ALMA_USER="bob").returncode == 0
+    grown = tmp_path / "grown.yaml"
+    grown.write_text(blueprint_text("demo", [*RESOURCES, compute("cache")], metadata={"environment": "staging"}))
+    assert alma("deploy", str(grown), "--yes").returncode == 0  # someone moves the stack on
+
+    stale = alma("ipr", "apply", number)
+    assert stale.returncode == 4, stale.stderr
+    assert "superseded" in stale.stderr and f"alma ipr revise {number}" in stale.stderr
+    assert "once approved" not in stale.stderr
+    assert len(alma.json("state", "list", "demo")) == 4
