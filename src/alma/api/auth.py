@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable, Coroutine
 from typing import Annotated, Any
 
-from fastapi import Depends, HTTPException, Request
+from fastapi import Depends, HTTPException, Request, Security
+from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
 from alma.bootstrap import Services
 from alma.perimeter import caller_of
@@ -23,10 +24,15 @@ def services_of(request: Request) -> Services:
 ServicesDep = Annotated[Services, Depends(services_of)]
 
 
+# How a key is sent, declared for OpenAPI (clients, fuzzers): the gate has read and checked it already.
+ApiKeyHeader = Annotated[str | None, Security(APIKeyHeader(name="X-API-Key", auto_error=False))]
+BearerHeader = Annotated[HTTPAuthorizationCredentials | None, Security(HTTPBearer(auto_error=False))]
+
+
 def require(permission: str) -> Callable[..., Coroutine[Any, Any, AsyncIterator[Caller]]]:
     """A dependency: the caller, who must hold ``permission``; the request then acts as them."""
 
-    async def dependency(request: Request) -> AsyncIterator[Caller]:
+    async def dependency(request: Request, _key: ApiKeyHeader, _bearer: BearerHeader) -> AsyncIterator[Caller]:
         caller = caller_of(request.scope)
         if caller is None:  # only on a public path, which no route that needs a role is on
             raise HTTPException(401, NEEDS_KEY, headers={"WWW-Authenticate": 'Bearer realm="alma"'})

@@ -45,12 +45,25 @@ BLUEPRINT_BODY: dict[str, Any] = {
 }
 
 
+# ``/validate`` takes any text: saying what is wrong with it is the answer (``{"valid": false, ...}``), so
+# no text is a request the route refuses — only an empty body is.
+ANY_TEXT_BODY: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "description": "Text to validate as a blueprint (YAML or JSON); every problem is reported in the answer.",
+        "content": {"text/plain": {"schema": {"type": "string", "minLength": 1, "pattern": "\\S"}}},
+    }
+}
+
+
 async def text_body(request: Request) -> str:
     """The body as text (a YAML or JSON blueprint); 400 if it is not UTF-8. The gate (``alma.perimeter``)
     counts it as it streams and answers 413 past ``ALMA_API_MAX_BODY_BYTES``."""
     body = bytearray()
     async for chunk in request.stream():
         body += chunk
+    if not body.strip():
+        raise HTTPException(400, "the body is empty: send a blueprint (YAML or JSON)")
     try:
         return body.decode("utf-8")
     except UnicodeDecodeError as exc:

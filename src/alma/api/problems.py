@@ -6,6 +6,7 @@ text (which may quote SQL and its parameters); the log gets the rest, scrubbed."
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -89,6 +90,8 @@ def install(app: FastAPI) -> None:
         detail = redactor_of(request).scrub(str(error.detail))
         answer = problem(error.status_code, detail, detail)
         answer.headers.update(error.headers or {})
+        if error.status_code == 405:  # every method the path has, not only those of the route tried first
+            answer.headers["Allow"] = ", ".join(allowed_methods(request.app, request.url.path))
         return answer
 
     @app.exception_handler(Exception)
@@ -99,6 +102,18 @@ def install(app: FastAPI) -> None:
         return problem(
             500, "Internal error", f"an internal error occurred; the server log has it (request {request_id})"
         )
+
+
+def allowed_methods(app: FastAPI, path: str) -> list[str]:
+    """The methods the OpenAPI document lists for ``path`` (matched against its templates)."""
+    templates: list[tuple[re.Pattern[str], list[str]]] | None = getattr(app.state, "path_templates", None)
+    if templates is None:
+        templates = [
+            (re.compile("^" + re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(template)) + "$"), [m.upper() for m in ops])
+            for template, ops in app.openapi()["paths"].items()
+        ]
+        app.state.path_templates = templates
+    return sorted({method for pattern, methods in templates if pattern.match(path) for method in methods})
 
 
 # What OpenAPI says every route may answer besides success: problem JSON (clients and fuzzers read it).

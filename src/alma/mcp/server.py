@@ -12,7 +12,7 @@ from importlib.metadata import PackageNotFoundError, version
 from mcp.server.mcpserver import MCPServer
 
 from alma.bootstrap import Services, build
-from alma.mcp.auth import KeyAuth
+from alma.mcp.auth import App, KeyAuth
 from alma.mcp.changing import register_change_tools
 from alma.mcp.language import register_language_tools
 from alma.mcp.reading import register_read_tools
@@ -57,23 +57,30 @@ async def serve_stdio(settings: Settings, *, read_only: bool) -> None:
         await create_server(services, read_only=read_only).run_stdio_async()
 
 
+def http_app(services: Services, *, host: str, read_only: bool) -> App:
+    """Streamable HTTP at ``/mcp`` behind the gate the HTTP API has (``alma.perimeter``: the key from the
+    headers before any body byte, rate limits, bounded bodies) and its keys and roles (``auth``)."""
+    settings = services.settings
+    server = create_server(services, read_only=read_only)
+    limits = GateLimits(
+        settings.api_max_body_bytes, settings.api_rate_limit_per_minute, settings.api_failed_auth_per_minute
+    )
+    # The gate and KeyAuth pass the lifespan through: the SDK's session manager starts with the server.
+    return Gate(
+        KeyAuth(server.streamable_http_app(host=host), read_only=read_only),
+        authenticate=services.keys.authenticate,
+        limits=limits,
+    )
+
+
 async def serve_http(settings: Settings, *, host: str, port: int, read_only: bool) -> None:
-    """Streamable HTTP at ``http://HOST:PORT/mcp``, behind the gate the HTTP API has (``alma.perimeter``:
-    the key from the headers before any body byte, rate limits, bounded bodies) and its keys and roles
-    (``auth``). Every log line is scrubbed of secrets and query-string values (``alma.redaction``)."""
+    """Streamable HTTP at ``http://HOST:PORT/mcp`` (``http_app``). Every log line is scrubbed of secrets
+    and query-string values (``alma.redaction``)."""
     import uvicorn  # only the HTTP transport needs a server
 
     configure_server_logging(settings)
     async with await build(settings) as services:
-        server = create_server(services, read_only=read_only)
-        limits = GateLimits(
-            settings.api_max_body_bytes, settings.api_rate_limit_per_minute, settings.api_failed_auth_per_minute
-        )
-        app = Gate(
-            KeyAuth(server.streamable_http_app(host=host), read_only=read_only),
-            authenticate=services.keys.authenticate,
-            limits=limits,
-        )
+        app = http_app(services, host=host, read_only=read_only)
         config = uvicorn.Config(app, host=host, port=port, log_level="info", log_config=None)
         await uvicorn.Server(config).serve()
 

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 
 from alma.api.auth import Planner, Reader, ServicesDep
-from alma.api.bodies import BLUEPRINT_BODY, text_body
+from alma.api.bodies import ANY_TEXT_BODY, BLUEPRINT_BODY, text_body
 from alma.api.inputs import Id, Offset
 from alma.errors import BlueprintInvalidError
 from alma.services.approvals import approval_reasons
@@ -17,7 +17,7 @@ router = APIRouter(tags=["blueprints"])
 Limit = Annotated[int, Query(ge=1, le=500)]
 
 
-@router.post("/validate", openapi_extra=BLUEPRINT_BODY)
+@router.post("/validate", openapi_extra=ANY_TEXT_BODY)
 async def validate(request: Request, services: ServicesDep, _caller: Reader) -> dict[str, Any]:
     text = await text_body(request)
     try:
