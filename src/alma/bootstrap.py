@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from alma.jobs import JobQueue
     from alma.llm import LLMBackend
     from alma.services.generation import GenerationService
+    from alma.services.operations import OperationService
     from alma.services.sessions import SessionService
     from alma.workflow.runner import WorkflowService
     from alma.workflow.runs import Runs
@@ -59,6 +60,7 @@ class Services:
 
     _workflow: WorkflowService | None = None
     _runs: Runs | None = None
+    _operations: OperationService | None = None
     _conversation: ConversationService | None = None
     _llm: LLMBackend | None = None
     _llm_built: bool = False
@@ -76,6 +78,15 @@ class Services:
             sqlite_file = self.settings.workflow_checkpoints or self.settings.home / "workflow.db"
             self._workflow = WorkflowService(parts, sqlite_file, self.settings.postgres_url)
         return self._workflow
+
+    @property
+    def operations(self) -> OperationService:
+        """Start, stop, restart, scale or remove one resource: plans built from the recorded state."""
+        if self._operations is None:
+            from alma.services.operations import OperationService
+
+            self._operations = OperationService(self._store, self._engines, self.plans)
+        return self._operations
 
     @property
     def runs(self) -> Runs:

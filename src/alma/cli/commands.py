@@ -127,12 +127,12 @@ def apply(file: str, yes: bool, parallelism: int | None, json_output: bool) -> N
                 prepared = await services.runs.prepare(stored, expected_hash=str(planned["hash"]))
                 return await run_inline(services, prepared, parallelism, json_output)
             result = await services.plans.plan_blueprint(text, file)
-            return await _confirm_and_apply(services, result.plan, yes, parallelism, json_output)
+            return await confirm_and_apply(services, result.plan, yes, parallelism, json_output)
 
         report_run(run_with_services(body), json_output)
 
 
-async def _confirm_and_apply(
+async def confirm_and_apply(
     services: Services, plan_obj: Plan, yes: bool, parallelism: int | None, json_output: bool
 ) -> RunResult:
     console = stderr() if json_output else stdout()
@@ -148,7 +148,7 @@ def destroy(stack: str, yes: bool, parallelism: int | None, json_output: bool) -
 
         async def body(services: Services) -> RunResult:
             plan_obj = await services.plans.plan_destroy(stack)
-            return await _confirm_and_apply(services, plan_obj, yes, parallelism, json_output)
+            return await confirm_and_apply(services, plan_obj, yes, parallelism, json_output)
 
         report_run(run_with_services(body), json_output)
 
@@ -158,7 +158,7 @@ def rollback(stack: str, to: int | None, yes: bool, parallelism: int | None, jso
 
         async def body(services: Services) -> RunResult:
             plan_obj = await services.plans.plan_rollback(stack, to)
-            return await _confirm_and_apply(services, plan_obj, yes, parallelism, json_output)
+            return await confirm_and_apply(services, plan_obj, yes, parallelism, json_output)
 
         report_run(run_with_services(body), json_output)
 

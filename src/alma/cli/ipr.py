@@ -19,15 +19,18 @@ def create(
     destroy: Annotated[str | None, typer.Option("--destroy", help="Review destroying this stack.")] = None,
     rollback: Annotated[str | None, typer.Option("--rollback", help="Review rolling this stack back.")] = None,
     to: Annotated[int | None, typer.Option("--to", min=0, help="With --rollback: the revision to restore.")] = None,
+    plan: Annotated[
+        str | None, typer.Option("--plan", help="Review a stored plan by id (e.g. of `alma stop`, `alma scale`).")
+    ] = None,
     title: Annotated[str | None, typer.Option("--title", help="Short title (default: from the plan).")] = None,
     description: Annotated[str, typer.Option("--description", help="Why this change.")] = "",
     reviewer: Annotated[list[str] | None, typer.Option("--reviewer", help="Requested reviewer (repeatable).")] = None,
     json_output: Json = False,
 ) -> None:
-    """Open an IPR for a blueprint's plan, a destroy, or a rollback."""
+    """Open an IPR for a blueprint's plan, a destroy, a rollback, or a stored plan."""
     from alma.cli import ipr_commands
 
-    ipr_commands.create(file, destroy, rollback, to, title, description, reviewer or [], json_output)
+    ipr_commands.create(file, destroy, rollback, to, plan, title, description, reviewer or [], json_output)
 
 
 @ipr_app.command("list")

@@ -52,19 +52,22 @@ def create(
     destroy: str | None,
     rollback: str | None,
     to: int | None,
+    plan_id: str | None,
     title: str | None,
     description: str,
     reviewers: list[str],
     json_output: bool,
 ) -> None:
     with reported(json_output):
-        if sum(x is not None for x in (file, destroy, rollback)) != 1:
-            raise InvalidInputError("give one of: a blueprint FILE, --destroy STACK, or --rollback STACK")
+        if sum(x is not None for x in (file, destroy, rollback, plan_id)) != 1:
+            raise InvalidInputError("give one of: a blueprint FILE, --destroy STACK, --rollback STACK, or --plan ID")
         text = read_text(file) if file is not None else None
 
         async def body(services: Services) -> IprView:
             if text is not None and file is not None:
                 plan = (await services.plans.plan_blueprint(text, file)).plan
+            elif plan_id is not None:
+                plan = await services.plans.get(plan_id)
             elif destroy is not None:
                 plan = await services.plans.plan_destroy(destroy)
             else:

@@ -111,6 +111,47 @@ def rollback(
     commands.rollback(stack, to, yes, parallelism, json_output)
 
 
+Resource = Annotated[str, typer.Argument(help="The resource's name in the stack.", show_default=False)]
+
+
+@app.command()
+def start(stack: Stack, resource: Resource, yes: Yes = False, json_output: Json = False) -> None:
+    """Start a stopped resource (a plan from the recorded state, shown and confirmed)."""
+    from alma.cli import operation_commands
+
+    operation_commands.operate(stack, resource, "start", None, yes, None, json_output)
+
+
+@app.command()
+def stop(stack: Stack, resource: Resource, yes: Yes = False, json_output: Json = False) -> None:
+    """Stop a running resource (a plan from the recorded state, shown and confirmed)."""
+    from alma.cli import operation_commands
+
+    operation_commands.operate(stack, resource, "stop", None, yes, None, json_output)
+
+
+@app.command()
+def restart(stack: Stack, resource: Resource, yes: Yes = False, json_output: Json = False) -> None:
+    """Restart a resource: a stop plan, then a start plan once the stop ran (one confirmation)."""
+    from alma.cli import operation_commands
+
+    operation_commands.operate(stack, resource, "restart", None, yes, None, json_output)
+
+
+@app.command()
+def scale(
+    stack: Stack,
+    resource: Resource,
+    replicas: Annotated[int, typer.Argument(min=0, help="How many replicas.", show_default=False)],
+    yes: Yes = False,
+    json_output: Json = False,
+) -> None:
+    """Set a service's replicas (a plan from the recorded state, shown and confirmed)."""
+    from alma.cli import operation_commands
+
+    operation_commands.operate(stack, resource, "scale", replicas, yes, None, json_output)
+
+
 @state_app.command("list")
 def state_list(
     stack: Annotated[str | None, typer.Argument(help="Only this stack.")] = None, json_output: Json = False

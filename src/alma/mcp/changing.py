@@ -168,17 +168,9 @@ def register_change_tools(server: MCPServer, services: Services) -> None:
         """Plan starting, stopping or restarting a resource: its recorded state with `start` set, planned like
         any blueprint. Nothing runs: apply the plan with apply_plan (stop and restart need confirm=true).
         Engines have no restart action: a restart is a stop plan now and a start plan after it ran (`then`)."""
-        record = await services.stacks.resource(stack, resource)
-        if "start" not in record.specs:
-            raise InvalidInputError(
-                f"{stack}/{resource} is a {record.provider} {record.type}, which has no `start` setting: "
-                "it cannot be started or stopped; change it with plan_blueprint"
-            )
-        start = operation == "start" or (operation == "restart" and record.specs["start"] is False)
-        then = "call control_resource again with operation=start" if operation == "restart" and not start else None
-        text = await services.plans.recorded_blueprint(stack, {resource: {"start": start}})
-        result = await services.plans.plan_blueprint(text, f"<{operation} {stack}/{resource}>")
-        return report(result.plan, then=then)
+        planned = await services.operations.plan(stack, resource, operation)
+        then = "call control_resource again with operation=start" if planned.then == "start" else None
+        return report(planned.plan, then=then)
 
     @server.tool(annotations=PLANS.model_copy(update={"title": "Plan a rollback"}))
     @guarded

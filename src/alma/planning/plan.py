@@ -12,7 +12,7 @@ import orjson
 
 from alma.engines import ACTIONS, Action, Change, FieldChange, JSONDict, Observed, ResourceRef
 
-PlanKind = Literal["apply", "destroy", "rollback", "import"]
+PlanKind = Literal["apply", "destroy", "rollback", "import", "operation"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,11 +83,14 @@ class Plan:
     blueprint_id: int | None = None
     target_revision: int | None = None  # for a rollback: the revision whose state it restores
     environment: str | None = None  # the blueprint's metadata.environment: approval policy reads it
+    # An operation plan (start, stop, restart, scale, remove one resource): what was asked, and the desired
+    # resources it was planned from, so it can be planned again without any blueprint text.
+    operation: JSONDict | None = None
     hash: str = field(default="")
 
     def content(self) -> JSONDict:
         """Everything the hash covers: what will be done, to which stack, from which revision."""
-        return {
+        content: JSONDict = {
             "stack": self.stack,
             "kind": self.kind,
             "base_revision": self.base_revision,
@@ -95,6 +98,9 @@ class Plan:
             "environment": self.environment,
             "actions": [a.as_json() for a in self.actions],
         }
+        if self.operation is not None:  # only then: the hashes of every other plan stay as they were
+            content["operation"] = self.operation
+        return content
 
     def computed_hash(self) -> str:
         return content_hash(self.content())
@@ -119,6 +125,7 @@ class Plan:
             "environment": self.environment,
             "summary": self.summary(),
             "actions": [a.as_json() for a in self.actions],
+            **({"operation": self.operation} if self.operation is not None else {}),
         }
 
     @classmethod
@@ -139,6 +146,7 @@ class Plan:
             base_revision=content["base_revision"],
             target_revision=content.get("target_revision"),
             environment=content.get("environment"),
+            operation=content.get("operation"),
             actions=tuple(PlannedAction.from_json(a) for a in content["actions"]),
             created_at=created_at,
             created_by=created_by,

@@ -36,15 +36,25 @@ def render_action(action: PlannedAction) -> list[str]:
     return lines
 
 
-def render_plan(plan: Plan, *, show_unchanged: bool = False) -> str:
-    lines: list[str] = []
-    changed = [a for a in plan.actions if a.action != "noop"]
-    what = {
+def describe(plan: Plan) -> str:
+    """What the plan is for, in a few words ("roll stack 'web' back to revision 2")."""
+    if plan.kind == "operation" and plan.operation is not None:
+        operation, resource = plan.operation["operation"], plan.operation["resource"]
+        to = f" to {plan.operation['replicas']}" if operation == "scale" else ""
+        return f"{operation} {resource}{to} in stack '{plan.stack}'"
+    return {
         "apply": f"apply stack '{plan.stack}'",
         "destroy": f"destroy stack '{plan.stack}'",
         "rollback": f"roll stack '{plan.stack}' back to revision {plan.target_revision}",
         "import": f"import into stack '{plan.stack}'",
+        "operation": f"change stack '{plan.stack}'",
     }[plan.kind]
+
+
+def render_plan(plan: Plan, *, show_unchanged: bool = False) -> str:
+    lines: list[str] = []
+    changed = [a for a in plan.actions if a.action != "noop"]
+    what = describe(plan)
     if not changed:
         lines.append(f"No changes. Stack '{plan.stack}' matches the desired state (revision {plan.base_revision}).")
     else:

@@ -89,4 +89,6 @@ def how_to_open_an_ipr(plan: Plan) -> str:
         return f"alma ipr create --destroy {plan.stack}"
     if plan.kind == "rollback":
         return f"alma ipr create --rollback {plan.stack} --to {plan.target_revision}"
+    if plan.kind == "operation":
+        return f"alma ipr create --plan {plan.id}"
     return "alma ipr create FILE"

@@ -55,6 +55,9 @@ class PlanService:
             return await self.plan_destroy(plan.stack)
         if plan.kind == "rollback":
             return await self.plan_rollback(plan.stack, plan.target_revision)
+        if plan.kind == "operation" and plan.operation is not None:
+            desired = [desired_from_json(item) for item in plan.operation["desired"]]
+            return await self.plan_operation(plan.stack, desired, plan.operation)
         text = await self._store.stacks.blueprint_text(plan.blueprint_id) if plan.blueprint_id else None
         if text is None:
             raise InvalidInputError(f"plan {plan.id} has no stored blueprint to plan again; give the file")
@@ -104,6 +107,13 @@ class PlanService:
         desired = [DesiredResource(r.name, r.type, r.provider, r.specs, tuple(r.dependencies)) for r in recorded]
         environment = await self._store.plans.latest_environment(stack)
         return await self._make(stack, "import", [*desired, resource], environment=environment)
+
+    async def plan_operation(self, stack: str, desired: list[DesiredResource], operation: dict[str, Any]) -> Plan:
+        """A plan to ``desired`` (the recorded state with one resource changed): no blueprint text is made or
+        stored; the plan keeps ``desired`` so it can be planned again (``replan``)."""
+        environment = await self._store.plans.latest_environment(stack)
+        meta = {**operation, "desired": [desired_to_json(d) for d in desired]}
+        return await self._make(stack, "operation", desired, environment=environment, operation=meta)
 
     async def plan_destroy(self, stack: str) -> Plan:
         await self._require_stack(stack)
@@ -178,6 +188,7 @@ class PlanService:
         blueprint_id: int | None = None,
         target_revision: int | None = None,
         environment: str | None = None,
+        operation: dict[str, Any] | None = None,
     ) -> Plan:
         # The revision is read before refreshing, so a change made while we plan makes the plan stale.
         base_revision = await self._store.stacks.revision(stack)
@@ -194,6 +205,7 @@ class PlanService:
             blueprint_id=blueprint_id,
             target_revision=target_revision,
             environment=environment,
+            operation=operation,
         )
         content = plan.content()
         digest = content_hash(content)
@@ -212,3 +224,17 @@ class PlanService:
             )
         )
         return plan
+
+
+def desired_to_json(resource: DesiredResource) -> dict[str, Any]:
+    return {
+        "name": resource.name,
+        "type": resource.type,
+        "provider": resource.provider,
+        "specs": resource.specs,
+        "dependencies": list(resource.dependencies),
+    }
+
+
+def desired_from_json(item: dict[str, Any]) -> DesiredResource:
+    return DesiredResource(item["name"], item["type"], item["provider"], item["specs"], tuple(item["dependencies"]))

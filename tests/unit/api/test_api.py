@@ -176,6 +176,24 @@ async def test_only_the_author_or_an_admin_closes_an_ipr_and_named_reviewers_app
     assert by_admin.status_code == 200 and by_admin.json()["status"] == "closed"
 
 
+async def test_an_operation_on_one_resource_is_a_plan_then_applied_like_any_other(api: Api) -> None:
+    first = (await api.client.post("/api/v1/plans", content=V1, headers=api.as_("ops"))).json()
+    await api.client.post(f"/api/v1/plans/{first['plan_id']}/apply", headers=api.as_("ops"))
+    stop = await api.client.post("/api/v1/stacks/web/resources/app/stop", json={}, headers=api.as_("ops"))
+    assert stop.status_code == 201, stop.text
+    plan = stop.json()
+    assert (plan["kind"], plan["operation"]["operation"], plan["then"]) == ("operation", "stop", None)
+    assert [a["action"] for a in plan["actions"] if a["resource"] == "app"] == ["update"]
+    applied = await api.client.post(f"/api/v1/plans/{plan['plan_id']}/apply", headers=api.as_("ops"))
+    assert applied.json()["outcome"] == "succeeded"
+    state = (await api.client.get("/api/v1/stacks/web/state", headers=api.as_("eve"))).json()
+    assert next(r for r in state if r["name"] == "app")["specs"]["start"] is False
+    unknown = await api.client.post("/api/v1/stacks/web/resources/ghost/stop", json={}, headers=api.as_("ops"))
+    assert unknown.status_code in (400, 404) and "has no resource 'ghost'" in unknown.json()["detail"]
+    viewer = await api.client.post("/api/v1/stacks/web/resources/app/start", json={}, headers=api.as_("eve"))
+    assert viewer.status_code == 403
+
+
 async def test_bad_input_is_a_problem_with_the_clis_message_never_a_500(api: Api) -> None:
     bad = 'version: "1.0"\nname: web\nresources:\n  - {type: compute, name: a, provider: fake, specs: {corez: 2}}\n'
     invalid = await api.client.post("/api/v1/plans", content=bad, headers=api.as_("ops"))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
@@ -19,6 +19,10 @@ Offset = Annotated[int, Query(ge=0)]
 
 class RollbackRequest(BaseModel):
     to: int | None = Field(default=None, ge=0, le=MAX_ID, description="Revision to restore; default the last good one")
+
+
+class OperationRequest(BaseModel):
+    replicas: int | None = Field(default=None, ge=0, le=1000, description="For scale: how many replicas")
 
 
 @router.get("/stacks")
@@ -49,6 +53,22 @@ async def history(
 async def rollback(stack: str, body: RollbackRequest, services: ServicesDep, _caller: Planner) -> dict[str, Any]:
     plan = await services.plans.plan_rollback(stack, body.to)
     return {**plan.as_json(), "approval_reasons": approval_reasons(plan, services.settings)}
+
+
+@router.post("/stacks/{stack}/resources/{resource}/{operation}", status_code=201)
+async def operate(
+    stack: str,
+    resource: str,
+    operation: Literal["start", "stop", "restart", "scale", "remove"],
+    body: OperationRequest,
+    services: ServicesDep,
+    _caller: Planner,
+) -> dict[str, Any]:
+    """Plan an operation on one resource from the recorded state (nothing runs: apply the plan, or open an
+    IPR when the policy asks). A restart of a running resource is a stop now; ``then`` says what follows."""
+    planned = await services.operations.plan(stack, resource, operation, replicas=body.replicas)
+    plan = planned.plan
+    return {**plan.as_json(), "approval_reasons": approval_reasons(plan, services.settings), "then": planned.then}
 
 
 @router.post("/stacks/{stack}/destroy", status_code=201)

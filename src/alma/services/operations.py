@@ -1,0 +1,96 @@
+"""Operations on one resource — start, stop, restart, scale, remove — as plans built from recorded state.
+
+The desired state is the stack as recorded with one resource changed (its ``start`` or ``replicas``
+setting, or the resource left out): no blueprint text is written, parsed or stored, and the plan keeps the
+desired resources so it can be planned again. Every surface (CLI, API, MCP, chat) plans operations here
+and applies them through the one run use case, like any other plan.
+
+Engines have no restart action: restarting a running resource is a stop plan now and a start plan once
+the stop ran (``then``); restarting a stopped one is a start.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from alma.diagnostics import did_you_mean
+from alma.engines import EngineRegistry
+from alma.errors import BlueprintInvalidError, InvalidInputError
+from alma.planning import DesiredResource, Plan
+from alma.services.plans import PlanService
+from alma.store import ResourceRecord, Store
+
+Operation = Literal["start", "stop", "restart", "scale", "remove"]
+OPERATIONS: tuple[Operation, ...] = ("start", "stop", "restart", "scale", "remove")
+
+
+@dataclass(frozen=True, slots=True)
+class OperationPlan:
+    plan: Plan
+    then: Operation | None = None  # what to plan once this one ran (a restart: start after the stop)
+
+
+class OperationService:
+    def __init__(self, store: Store, engines: EngineRegistry, plans: PlanService) -> None:
+        self._store = store
+        self._engines = engines
+        self._plans = plans
+
+    async def plan(
+        self, stack: str, resource: str, operation: Operation, *, replicas: int | None = None
+    ) -> OperationPlan:
+        """The plan that carries out ``operation`` on ``stack/resource``, from the recorded state."""
+        records = await self._store.stacks.resources(stack)
+        if not records:
+            known = [s.name for s in await self._store.stacks.summaries()]
+            raise InvalidInputError(f"no stack named '{stack}' with resources{did_you_mean(stack, known)}")
+        target = next((r for r in records if r.name == resource), None)
+        if target is None:
+            names = [r.name for r in records]
+            raise InvalidInputError(f"stack '{stack}' has no resource '{resource}'{did_you_mean(resource, names)}")
+        overrides: dict[str, object] = {}
+        then: Operation | None = None
+        drop = False
+        if operation in ("start", "stop", "restart"):
+            if "start" not in target.specs:
+                raise InvalidInputError(
+                    f"{stack}/{resource} is a {target.provider} {target.type}, which has no `start` setting: it "
+                    "cannot be started, stopped or restarted"
+                )
+            running = target.specs["start"] is not False
+            start = operation == "start" or (operation == "restart" and not running)
+            overrides["start"] = start
+            then = "start" if operation == "restart" and running else None
+        elif operation == "scale":
+            if "replicas" not in target.specs:
+                raise InvalidInputError(
+                    f"{stack}/{resource} is a {target.provider} {target.type}, which has no `replicas` setting: "
+                    "only services with replicas can be scaled"
+                )
+            if replicas is None or replicas < 0:
+                raise InvalidInputError(f"scaling {stack}/{resource} needs a number of replicas (0 or more)")
+            overrides["replicas"] = replicas
+        else:
+            needing = sorted(r.name for r in records if resource in r.dependencies)
+            if needing:
+                raise InvalidInputError(
+                    f"{', '.join(needing)} depend(s) on {resource}; remove those first, or destroy the stack '{stack}'"
+                )
+            drop = True
+        kept = [r for r in records if not (drop and r.name == resource)]
+        desired = [self._desired(r, overrides if r.name == resource else {}) for r in kept]
+        meta: dict[str, object] = {"operation": operation, "resource": resource}
+        if replicas is not None:
+            meta["replicas"] = replicas
+        return OperationPlan(await self._plans.plan_operation(stack, desired, meta), then)
+
+    def _desired(self, record: ResourceRecord, overrides: dict[str, object]) -> DesiredResource:
+        specs = {**record.specs, **overrides}
+        if overrides:  # the changed spec is checked and normalized by its engine, as a blueprint's would be
+            engine = self._engines.get(record.provider)
+            problems = [d for d in engine.check(record.type, specs) if d.severity == "error"]
+            if problems:
+                raise BlueprintInvalidError([d.under(f"{record.name}.specs") for d in problems])
+            specs = engine.normalize(record.type, specs)
+        return DesiredResource(record.name, record.type, record.provider, specs, tuple(record.dependencies))
