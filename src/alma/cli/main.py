@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from alma.cli.bundled import examples_app, print_version
 from alma.cli.ipr import ipr_app
 
 app = typer.Typer(
@@ -30,6 +31,16 @@ council_app = typer.Typer(
     help="A council of reviewers for a proposed blueprint.", no_args_is_help=True, rich_markup_mode=None
 )
 app.add_typer(council_app, name="council")
+app.add_typer(examples_app, name="examples")
+
+
+@app.callback()
+def root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=print_version, is_eager=True, help="Print ALMA's version and exit.")
+    ] = False,
+) -> None:
+    """ALMA — infrastructure as conversation: blueprints → validated plans → approved, exact applies."""
 
 File = Annotated[str, typer.Argument(help="Blueprint file (YAML or JSON).", show_default=False)]
 Json = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON on stdout.")]
