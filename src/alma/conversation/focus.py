@@ -1,9 +1,15 @@
-"""The session's focus: what the conversation is about, so "it", "that one", "the database" mean something.
+"""The session's focus: what the conversation is about, so "it", "the second one", "the db" mean something.
 
-Focus remembers the resources mentioned (newest first), the current target, the last request and an
-action waiting for confirmation (a plan's operation, or a destructive request). ``resolve`` applies it
-to a freshly parsed ``Intent``; ``advance`` moves it on. A topic switch is noticed when the user says
-so ("by the way"), names a different resource, or leaves infrastructure altogether.
+Focus remembers the resources mentioned (newest first, with their counts), every name mentioned (in
+the order it was first said), the current target and the last request's targets, the last request and
+an action waiting for confirmation (a plan's operation, or a destructive request). ``resolve`` applies
+it to a freshly parsed ``Intent``; ``advance`` moves it on. References resolve in this order: a name
+said before ("it" → the target), a position ("the second one" → the second name of the last request
+that named several), a kind or template ("the database" → the remembered resource of that kind, or the
+one name that reads as one: ``db-1``), a plain word ("the app" → the one name containing it:
+``shop-app``). A correction ("not web-a — only web-b", "except the registry") keeps the last request and
+changes its target. A topic switch is noticed when the user says so ("by the way"), names a different
+resource, or leaves infrastructure altogether.
 """
 
 from __future__ import annotations
@@ -20,8 +26,21 @@ _OPERATIONS: frozenset[IntentName] = frozenset(
 )
 # Intents that act on one thing: without a target of their own they act on the focus.
 _TARGETED: frozenset[IntentName] = frozenset(
-    {"destroy", "start", "stop", "restart", "scale", "update", "status", "troubleshoot"}
+    {"destroy", "start", "stop", "restart", "scale", "update", "status", "troubleshoot", "rollback"}
 )
+# The short forms a name uses for what it is: "db-1" is a database, "www-2" a web server.
+NAME_PARTS: dict[str, frozenset[str]] = {
+    "database": frozenset({"db", "database", "pg", "postgres", "mysql", "sql", "maria", "mariadb", "mongo"}),
+    "webserver": frozenset({"web", "www", "app", "frontend", "front", "nginx", "site"}),
+    "loadbalancer": frozenset({"lb", "proxy", "haproxy", "traefik", "balancer", "ingress"}),
+    "cache": frozenset({"cache", "redis", "memcached", "valkey"}),
+    "queue": frozenset({"queue", "mq", "rabbit", "rabbitmq", "kafka", "nats", "bus"}),
+    "vm": frozenset({"vm"}),
+    "container": frozenset({"ct", "container"}),
+    "lxc": frozenset({"lxc", "ct"}),
+    "network": frozenset({"net", "network", "vlan"}),
+    "storage": frozenset({"data", "vol", "volume", "storage", "bucket"}),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +56,7 @@ class Resolved:
     switched: bool
     cancelled: bool = False
     from_pending: bool = False
+    targets: tuple[str, ...] = ()  # every target, when the request names several
 
 
 @dataclass(slots=True)
@@ -46,6 +66,10 @@ class Focus:
     intent: IntentName | None = None
     pending: dict[str, Any] | None = None
     switched: bool = False
+    mentioned: list[str] = field(default_factory=list)  # names in the order first said
+    last_named: list[str] = field(default_factory=list)  # the names of the last message that named several
+    targets: list[str] = field(default_factory=list)  # the last request's targets
+    counts: dict[str, int] = field(default_factory=dict)  # how many instances a name has now, when said
 
     @classmethod
     def from_state(cls, state: dict[str, Any] | None) -> Focus:
@@ -57,6 +81,10 @@ class Focus:
             intent if intent in INTENTS else None,
             state.get("pending") if isinstance(state.get("pending"), dict) else None,
             bool(state.get("switched", False)),
+            _strings(state.get("mentioned")),
+            _strings(state.get("last_named")),
+            _strings(state.get("targets")),
+            {k: v for k, v in (state.get("counts") or {}).items() if isinstance(k, str) and isinstance(v, int)},
         )
 
     def to_state(self) -> dict[str, Any]:
@@ -66,6 +94,10 @@ class Focus:
             "intent": self.intent,
             "pending": self.pending,
             "switched": self.switched,
+            "mentioned": self.mentioned,
+            "last_named": self.last_named,
+            "targets": self.targets,
+            "counts": self.counts,
         }
 
     # ------------------------------------------------------------------ resolution
@@ -76,9 +108,12 @@ class Focus:
         target = parsed.target
         confidence = parsed.confidence
         direction, scale_to = parsed.direction, parsed.scale_to
+        targets: tuple[str, ...] = tuple(n for n in parsed.names if n not in parsed.excluded)
         from_pending = False
         if parsed.cancel:
             return Resolved("unknown", target or self.target, (), None, None, confidence, False, cancelled=True)
+        if parsed.correction and self._last_operation() is not None:
+            return self._corrected(parsed)
         if parsed.proceed:
             if self.pending is None:
                 return Resolved("unknown", target, (), None, None, 0.4, False)
@@ -98,6 +133,8 @@ class Focus:
             target = self._referent(parsed.reference)
         if target is None and name in _TARGETED and not from_pending and parsed.reference in {None, "it"}:
             target = self.target
+        if target is not None and target in parsed.excluded:
+            target = None
         if name == "scale" and direction is None and scale_to is not None:
             current = self._count(target)
             if scale_to == 0 or (current is not None and scale_to < current):
@@ -114,21 +151,79 @@ class Focus:
         )
         if parsed.target is not None and self.target is not None and parsed.target != self.target:
             switched = switched or not parsed.follow_up
-        return Resolved(name, target, parsed.resources, direction, scale_to, confidence, switched, False, from_pending)
+        return Resolved(
+            name,
+            target,
+            parsed.resources,
+            direction,
+            scale_to,
+            confidence,
+            switched,
+            False,
+            from_pending,
+            targets if len(targets) > 1 else (),
+        )
 
-    def _referent(self, reference: str) -> str | None:
+    def _last_operation(self) -> dict[str, Any] | None:
+        if self.pending is not None:
+            return self.pending
+        if self.intent in _OPERATIONS and self.intent != "deploy":
+            return {"intent": self.intent, "target": self.target, "targets": self.targets}
+        return None
+
+    def _corrected(self, parsed: Intent) -> Resolved:
+        """The last request with the target the correction names (or what its exclusions leave)."""
+        last = self._last_operation()
+        assert last is not None
+        candidates = [t for t in (last.get("targets") or []) if isinstance(t, str)]
+        excluded = {self._referent(e, candidates) or e for e in parsed.excluded}
+        target = parsed.target
+        if target is None and parsed.reference is not None:
+            target = self._referent(parsed.reference, candidates)
+        remaining = [t for t in candidates if t not in excluded]
+        if target is None and len(remaining) == 1:
+            target = remaining[0]
+        if target is None and not candidates and not excluded & {last.get("target")}:
+            target = None if parsed.excluded else last.get("target")
+        name: IntentName = last["intent"] if last["intent"] in INTENTS else "unknown"
+        return Resolved(
+            name,
+            target,
+            (),
+            last.get("direction"),
+            last.get("scale_to"),
+            0.7,
+            False,
+            targets=tuple(remaining) if target is None and len(remaining) > 1 else (),
+        )
+
+    def _referent(self, reference: str, among: list[str] | None = None) -> str | None:
+        names = among or self.last_named or self.mentioned
         if reference == "it":
             return self.target or next((r.get("name") for r in self.resources if r.get("name")), None)
         what, _, value = reference.partition(":")
+        if what == "ordinal":
+            position = int(value) - 1
+            ordered = among or self.last_named or self.mentioned
+            return ordered[position] if 0 <= position < len(ordered) else None
+        if what == "word":
+            return _matching(value, among or self.mentioned, {value}) or (None if among else value)
         for remembered in self.resources:
             template = remembered.get("template")
             kinds = {remembered.get("kind"), ROLE_OF_TEMPLATE.get(template or "")}
             if (what == "kind" and value in kinds) or (what == "template" and value == template):
                 name = remembered.get("name")
-                return name if isinstance(name, str) else None
+                if isinstance(name, str):
+                    return name
+        parts = NAME_PARTS.get(value, frozenset()) | {value} if what == "kind" else {value}
+        found = _matching(value, names if among else self.mentioned, parts)
+        if found is not None:
+            return found
         return value if what == "template" else None
 
     def _count(self, target: str | None) -> int | None:
+        if target is not None and target in self.counts:
+            return self.counts[target]
         for remembered in self.resources:
             if remembered.get("name") == target and isinstance(remembered.get("count"), int):
                 count: int = remembered["count"]
@@ -141,21 +236,38 @@ class Focus:
     # ------------------------------------------------------------------ moving on
 
     def advance(self, parsed: Intent, resolved: Resolved, destructive: bool, token: str | None) -> None:
-        """Remember this turn: its resources, its target, its request, and what now awaits confirmation."""
+        """Remember this turn: its resources, names, target, request, and what now awaits confirmation."""
         self.switched = resolved.switched
         for resource in reversed(resolved.resources):
             if resource.name:
                 self.resources = [r for r in self.resources if r.get("name") != resource.name]
             remembered = {"name": resource.name, "kind": resource.kind, "template": resource.template}
             self.resources.insert(0, {**remembered, "count": resource.count})
+        said = [n for n in parsed.names if n not in parsed.excluded]
+        if len(said) > 1:
+            self.last_named = said
+        self.mentioned = [*self.mentioned, *[n for n in said if n not in self.mentioned]][-MAX_REMEMBERED:]
         if resolved.target is not None and resolved.name != "list":
             self.target = resolved.target
             if not self._known(resolved.target):
                 self.resources.insert(0, {"name": resolved.target, "kind": None, "template": None, "count": None})
-        if resolved.name == "scale" and resolved.scale_to is not None:
+            if resolved.target not in self.mentioned:
+                self.mentioned = [*self.mentioned, resolved.target][-MAX_REMEMBERED:]
+        if resolved.name in _OPERATIONS:
+            self.targets = list(resolved.targets) or ([resolved.target] if resolved.target else [])
+        if parsed.stated is not None:
+            who, count = parsed.stated
+            who = who or resolved.target or self.target
+            if who is not None:
+                self.counts[who] = count
+                if resolved.target is None and self.target is None:
+                    self.target = who
+        if resolved.name == "scale" and resolved.scale_to is not None and resolved.target is not None:
+            self.counts[resolved.target] = resolved.scale_to
             self.resources = [
                 {**r, "count": resolved.scale_to} if r.get("name") == resolved.target else r for r in self.resources
             ]
+        self.counts = dict(list(self.counts.items())[-MAX_REMEMBERED:])
         del self.resources[MAX_REMEMBERED:]
         if resolved.cancelled:
             self.pending = None
@@ -170,10 +282,25 @@ class Focus:
         self.resources = [replace_none(r) for r in self.resources]
 
 
+def _matching(word: str, names: list[str], parts: set[str] | frozenset[str]) -> str | None:
+    """The one name that is ``word`` or has one of ``parts`` as a dash-separated part ("the db" → db-1)."""
+    if word in names:
+        return word
+    found = [n for n in names if set(n.replace("_", "-").replace(".", "-").split("-")) & parts]
+    if not found:
+        found = [n for n in names if any(n.startswith(p) for p in parts if len(p) >= 2)]
+    return found[0] if len(found) == 1 else None
+
+
+def _strings(value: Any) -> list[str]:
+    return [v for v in value if isinstance(v, str)][-MAX_REMEMBERED:] if isinstance(value, list) else []
+
+
 def _pending(intent: IntentName, resolved: Resolved, token: str | None) -> dict[str, Any]:
     return {
         "intent": intent,
         "target": resolved.target,
+        "targets": list(resolved.targets),
         "direction": resolved.direction,
         "scale_to": resolved.scale_to,
         "token": token,

@@ -1,10 +1,16 @@
-"""How frustrated the user sounds, 0..1, from the session's messages (the newest weighs most).
+"""How frustrated the user sounds, 0..1, from the whole session (the newest message weighs most).
 
-Each message scores its own signals — shouting (words in capitals that are not acronyms), "!!",
-profanity (masked or not), exasperation ("ridiculous", "useless", "ugh"), urgency ("right now"),
-repetition of an earlier message, complaints that it happened before ("again", "third time") — and
-the session's score carries the past forward with decay: ``s = 0.6·s_prev + m`` capped at 1.
-Repeated failures (answers the session recorded with ``outcome: failed``) add to the newest message.
+Each message scores its own signals, grouped so that one kind of signal counts once however often it
+appears: shouting (words in capitals that are not acronyms; "NOW"), runs of "!!" / "??" / "?!",
+profanity, masked or not ("f***ing", "sh!t", "wtf", "#$%!"), insults at the tool ("this garbage",
+"useless"), panic ("customers can't log in", "prod is down"), urgency ("right now", "asap"),
+exasperation and sarcasm ("ugh", "oh great"), and escalation — complaints that it happened before or
+was not fixed ("still broken", "you said it was fixed", "third time", "I'm done with this"), and saying
+the same thing again. Politeness and apologies take a little off.
+
+The session's score carries the past forward and fades over calm turns: ``s = CARRY·s_prev + m``,
+capped at 1; a calm message (``m`` = 0) leaves 0.7 of the score, two leave about half. Failed answers the
+session recorded (``outcome: failed``) add to the newest message.
 """
 
 from __future__ import annotations
@@ -15,59 +21,124 @@ from difflib import SequenceMatcher
 
 from alma.conversation.lexicon import words as word_list
 
-CARRY = 0.6
+CARRY = 0.7
 FRUSTRATED = 0.5  # from this score on, the user counts as frustrated
 
 _ACRONYMS = frozenset(
     word_list(
-        "LXC LXCS VM VMS RAM CPU CPUS VCPU VCPUS HA DB DBS OOM GB MB TB GIB MIB API IP DNS SSH HTTP HTTPS TLS SSL "
-        "OK ID IDS PVE K8S CT SSD HDD NFS UI CLI URL JSON YAML AWS GCP LB CI CD IPR US EU UTC TCP UDP OS"
+        "LXC LXCS VM VMS RAM CPU CPUS VCPU VCPUS HA DB DBS OOM GB MB TB GIB MIB API APIS IP IPS DNS SSH HTTP HTTPS "
+        "TLS SSL OK ID IDS PVE K8S CT CTS SSD SSDS HDD NFS UI CLI URL JSON YAML AWS GCP LB LBS CI CD IPR US EU UTC "
+        "TCP UDP OS NIC NICS VLAN VPN CDN SLA SRE DR QA UAT PROD DEV RHEL KVM LTS CPU GPU NVME ZFS CEPH SAN NAS "
+        "ISO TTL VCPU SQL CRM ERP SMTP IMAP LDAP SSO ACL RBAC PR IT TV AM PM FYI ETA ASAP TBD AI ML"
     )
 )
 _PROFANITY = re.compile(
-    r"\b(f[u*@#]+c?k\w*|sh[i*!1]t\w*|s\*+t|damn\w*|crap\w*|wtf|ffs|bloody|hell|bullsh\w*|goddam\w*|"
-    r"piss\w*|screw (this|it|you)|stfu|omfg|a[s*]{2}hole|b[i*]tch\w*)\b|[a-z]\*+[a-z]*"
+    r"\b(f+u+c*k+\w*|f[*@#$%!]+\w*|fu\*+\w*|f\*+c?k?\w*|fck\w*|fk+\w*|fuk\w*|effing|eff(?:ing)? (?:this|it)|"
+    r"frigg?in\w*|freakin\w*|frickin\w*|sh[i*!1]+t\w*|s\*+t\w*|\$h[i!1*]t\w*|shite?|crap\w*|damn\w*|dammit|"
+    r"goddamn?\w*|bloody|hell|wtf|wth|ffs|fml|omfg|stfu|bs|bullsh\w*|b[u*]llsh\*+\w*|piss\w*|arse\w*|"
+    r"a[s*$]{2}(?:hole)?|b[i*!]tch\w*|bastard\w*|screw (?:this|it|you|that)|sucks?|sucky|pos|"
+    r"piece of (?:crap|junk|garbage|trash|sh\S*))\b|[a-z]\*{2,}[a-z]*|(?:[#$%@&]+!*){3,}"
 )
 _SIGNALS: tuple[tuple[re.Pattern[str], float], ...] = tuple(
     (re.compile(pattern), weight)
     for pattern, weight in (
-        (r"\b(ugh+|argh+|grr+|sigh|omg|jeez|geez|come on|seriously)\b", 0.2),
-        (r"\b(ridiculous|useless|stupid|pathetic|terrible|awful|garbage|hopeless|annoying|insane|absurd|joke)\b", 0.25),
-        (r"\b(sick of|fed up|hate|tired of|had enough|enough of|give up|losing my mind)\b", 0.3),
-        (r"\b(again|still|keeps?|every time|once more)\b", 0.15),
+        # exasperation and sarcasm
         (
-            r"\b(already (told|said|asked)|told you|for the (last|third|hundredth) time|(second|third|fourth|fifth|"
-            r"\d+(st|nd|rd|th)) time|how many times)\b",
+            r"\b(ugh+|argh+|grr+|sigh|omg|jeez|geez|come on|seriously|oh (?:great|wonderful|perfect|fantastic|"
+            r"brilliant|lovely|sure|joy)|just (?:great|perfect|wonderful|fantastic)|thanks for nothing|thanks a lot|"
+            r"great job|nice one|well done|love (?:that|this) for me|you had one job|are you (?:kidding|serious|"
+            r"joking)|unbelievable|of course it (?:is|did|does|has)|typical|whatever|who cares|cool cool|"
+            r"are you even|for the love of|for (?:god|christ|pete|heaven)'?s sake|good grief|i beg you|"
+            r"out of patience|lost (?:my|all) patience|patience is)\b",
+            0.25,
+        ),
+        # insults at the tool, despair
+        (
+            r"\b(ridiculous|useless|stupid|dumb|idiot\w*|pathetic|terrible|awful|horrible|garbage|trash|junk|"
+            r"hopeless|worthless|incompetent|annoying|infuriating|insane|absurd|a joke|the worst|nonsense|"
+            r"broken (?:tool|bot|piece)|nothing works|never works|waste of time|wasting my time)\b",
             0.3,
         ),
-        (r"\b(right now|asap|immediately|now!|hurry|just do it|do it now)\b", 0.2),
-        (r"\b(do not|don't) have time\b|\bno time for\b", 0.2),
-        (r"\bjust\b.*\balready\b", 0.15),
+        (
+            r"\b(sick of|fed up|hate|tired of|had enough|enough of|enough is enough|give up|giving up|losing my mind|"
+            r"i am done|i'm done|done with (?:this|it|you)|over it|at my wits|last straw|lost patience|"
+            r"i do not care|i don't care|don't care anymore|screw it|forget it|just do it)\b",
+            0.35,
+        ),
+        # escalation: it happened before, it was not fixed
+        (
+            r"\b(again|still|keeps?|kept|every time|once more|yet again|same (?:thing|problem|error|issue)|"
+            r"(?:does|did|is) not work\w*|(?:didn't|doesn't|isn't) work\w*|not fixed)\b",
+            0.15,
+        ),
+        (
+            r"\b(already (?:told|said|asked)|told you|you said|you told me|you promised|supposed to be fixed|"
+            r"(?:was|were|is) (?:supposed to|meant to) be|for the (?:last|third|fourth|hundredth|nth) time|"
+            r"(?:second|third|fourth|fifth|sixth|\d+(?:st|nd|rd|th)) (?:time|hour|day)|how many times|for hours|"
+            r"all (?:day|night|morning|week)|since (?:this morning|yesterday|last night|hours))\b",
+            0.3,
+        ),
+        # urgency and panic
+        (
+            r"\b(right now|asap|immediately|now now|hurry|quickly|this instant|no time|do not have time|"
+            r"don't have time|before (?:my|the) boss)\b|\balready\W*$|\bjust \w+ (?:it|them|\S+) already\b",
+            0.2,
+        ),
+        (
+            r"\b(outage|emergency|on fire|panic\w*|help me|losing (?:money|customers|data|sales|orders)|"
+            r"(?:customers|users|clients|everyone|nobody|no one) (?:can not|cannot|can't|are unable|is unable|"
+            r"are complaining|are screaming)|(?:prod|production|the site|the website|everything|the whole \w+) "
+            r"(?:is|are) (?:down|dead|broken|on fire)|down for (?:hours|ages|days)|we are (?:losing|down|dead)|"
+            r"sev ?1|p0|p1|(?:customers|users|clients|people) (?:are )?(?:leaving|screaming|furious|angry))\b",
+            0.5,
+        ),
     )
 )
-_POLITE = re.compile(r"\b(please|thanks|thank you|could you|would you|when you get a chance)\b")
+# Praise next to damage is sarcasm: "amazing. the backups are corrupt too".
+_PRAISE = re.compile(r"\b(great|perfect|amazing|fantastic|wonderful|brilliant|awesome|lovely|superb|excellent|cool)\b")
+_DAMAGE = re.compile(
+    r"\b(corrupt\w*|broke\w*|ate|eaten|died|dead|crash\w*|down|lost|fail\w*|wiped|gone|deleted|"
+    r"again|still|error\w*|destroyed|ruined|hosed)\b"
+)
+_POLITE = re.compile(r"\b(please|thanks|thank you|could you|would you|when you get a chance|if possible|no rush)\b")
+_APOLOGY = re.compile(r"\b(sorry|apologi[sz]e|my bad|calmer now|i calmed down|no worries)\b")
+_WORD = re.compile(r"[A-Za-z][A-Za-z0-9'*-]*")
 
 
 def message_score(text: str) -> float:
     """The frustration one message shows on its own, 0..1."""
     lowered = text.lower()
     score = 0.0
-    words = re.findall(r"[A-Za-z][A-Za-z0-9'*-]*", text)
-    shouted = [w for w in words if len(w) >= 2 and w.isupper() and w.upper().strip("'") not in _ACRONYMS]
-    letters = [w for w in words if len(w) >= 2]
+    words = _WORD.findall(text)
+    letters = [w for w in words if sum(ch.isalpha() for ch in w) >= 2]
+    shouted = [
+        w
+        for w in letters
+        if w.isupper() and w.upper().strip("'") not in _ACRONYMS and not any(ch.isdigit() for ch in w)
+    ]
     if shouted:
         share = len(shouted) / max(1, len(letters))
-        score += 0.35 if len(shouted) >= 2 or share >= 0.5 else 0.2
-    bangs = text.count("!")
-    score += 0.15 if "!!" in text or bangs >= 2 else 0.05 * bangs
+        score += 0.4 if len(shouted) >= 2 or share >= 0.5 else 0.25
+        if any(w in {"NOW", "NOW!", "STOP", "ASAP"} for w in shouted):
+            score += 0.15
+    if re.search(r"!{3,}|[!?]{4,}", text):
+        score += 0.5
+    elif re.search(r"[!?]{2,}|!\s+!", text):
+        score += 0.3
+    elif text.count("!") >= 1:
+        score += 0.05 * min(2, text.count("!"))
     if _PROFANITY.search(lowered):
-        score += 0.4
+        score += 0.5
     for pattern, weight in _SIGNALS:
         if pattern.search(lowered):
             score += weight
-    if _POLITE.search(lowered) and score < 0.3:
+    if _PRAISE.search(lowered) and _DAMAGE.search(lowered):
+        score += 0.3
+    if _APOLOGY.search(lowered):
+        score = max(0.0, score - 0.3)
+    elif _POLITE.search(lowered) and score < 0.3:
         score = max(0.0, score - 0.1)
-    return min(1.0, score)
+    return min(1.0, round(score, 3))
 
 
 def session_score(messages: Sequence[str], failures: int = 0) -> float:
@@ -77,6 +148,8 @@ def session_score(messages: Sequence[str], failures: int = 0) -> float:
         own = message_score(text)
         if any(_similar(text, earlier) for earlier in messages[max(0, index - 5) : index]):
             own += 0.3  # saying the same thing again
+        if _APOLOGY.search(text.lower()):
+            score *= 0.5  # "sorry, I was frustrated": the past weighs less
         score = min(1.0, CARRY * score + own)
     if messages:
         score = min(1.0, score + 0.15 * min(failures, 4))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from alma.conversation.cues import asking
 from alma.conversation.lexicon import (
     COUNT_WORDS,
     DETERMINERS,
@@ -44,8 +45,12 @@ HYPOTHETICAL = re.compile(
     r"\bwhat (would|will|could|might) happen\b|\bwhat happens (if|when)\b|\bwhat if\b|\bdry[- ]?run\b|"
     r"\bsimulat\w*|\bpreview\b|\bwhat (would|will|could|might|does)\b.*\b(change|happen|break|affect|impact)\b|"
     r"\bwhat (would|will|could|might) \w+ing\b|\bwould (it |that |this )?(change|happen|break|affect|impact|do)\b|"
-    r"\bwithout (actually )?(doing|applying|changing|touching)\b|\bimpact of\b|\bblast radius\b"
+    r"\bwithout (actually )?(doing|applying|changing|touching)\b|\bimpact of\b|\bblast radius\b|\bwhat-if\b|"
+    r"\bwhich \w+ (would|will|could|might) (be|get)\b|\bwhat (would|will|could|might) (\S+ ){0,5}?(involve|wipe|lose|"
+    r"delete|remove|take|cost|mean|do|destroy|kill|touch)\b|\bwould (\S+ ){0,5}?(hurt|break|lose|matter|be safe)\b"
 )
+# A question about an act, said as a condition or a what-if: a plan of it, not an explanation.
+CONDITIONAL = re.compile(r"\b(if|what-if|would|before|once|suppose|supposing|hypothetically)\b")
 PROCEED = re.compile(
     r"^(ok|okay|yes|yep|yeah|sure|alright|right|fine|go|confirm\w*|approved?|proceed|do it|go ahead|"
     r"make it so|ship it|execute|apply|let us do it|sounds good)\b"
@@ -109,10 +114,11 @@ class Verb:
     negated: bool = False
     descriptive: bool = False
     corrected: bool = False
+    asked: bool = False  # a question about the act ("what happens if I delete…", "how do I stop…")
 
     @property
     def command(self) -> bool:
-        return not self.negated and not self.descriptive
+        return not self.negated and not self.descriptive and not self.asked
 
 
 def clause_ids(tokens: list[Tok]) -> list[int]:
@@ -141,10 +147,36 @@ def find_verbs(tokens: list[Tok], lexicon: Lexicon) -> list[Verb]:
             continue
         action, lemma, end, particle, corrected, inflected = found
         negated = _negated(words, ids, i)
-        descriptive = inflected or _after_auxiliary(words, ids, i)
-        verbs.append(Verb(action, lemma, i, end, ids[i], particle, negated, descriptive, corrected))
+        descriptive = inflected or _after_auxiliary(words, ids, i) or _as_noun(words, i) or _ceasing(words, i)
+        asked = asking(_sentence_head(tokens, i))
+        verbs.append(Verb(action, lemma, i, end, ids[i], particle, negated, descriptive, corrected, asked))
         i = max(end, i + 1)
     return verbs
+
+
+_NOUN_BEFORE = frozenset({"the", "a", "an", "my", "our", "your", "its", "their", "this", "that", "his", "her"})
+_TRIGGERS = frozenset({"do", "perform", "schedule", "trigger", "run", "issue", "need", "want", "with", "for", "start"})
+
+
+def _as_noun(words: list[str], i: int) -> bool:
+    """ "the deploy script", "a restart loop": a verb after a determiner names a thing — unless it is
+    what someone asks to be done ("do a restart", "go ahead with the downsize")."""
+    if i == 0 or words[i - 1] not in _NOUN_BEFORE:
+        return False
+    return i < 2 or words[i - 2] not in _TRIGGERS
+
+
+def _ceasing(words: list[str], i: int) -> bool:
+    """ "stop asking me", "quit doing that": stopping an activity of the conversation, not a resource."""
+    nxt = words[i + 1] if i + 1 < len(words) else ""
+    return words[i] in {"stop", "quit"} and nxt.endswith("ing") and len(nxt) > 5
+
+
+def _sentence_head(tokens: list[Tok], i: int) -> str:
+    start = i
+    while start > 0 and tokens[start - 1].text not in {".", "!", "?", ";"}:
+        start -= 1
+    return " ".join(t.text for t in tokens[start:i])
 
 
 def _phrase_at(words: list[str], i: int) -> tuple[str, str, int, str | None, bool, bool] | None:

@@ -69,7 +69,9 @@ class Intent:
     ``reference`` is set when the sentence points at something said before ("it", "that one", "the
     database"); ``follow_up`` when it continues the previous request ("and what about cache-01?");
     ``proceed``/``cancel`` when it confirms or withdraws a pending action; ``action`` is the operation a
-    plan intent is about ("what would happen if I deleted db-01" → destroy).
+    plan intent is about ("what would happen if I deleted db-01" → destroy). ``reference`` may also be
+    ``ordinal:2`` ("the second one"), ``word:app`` ("the app": matched against the names the session
+    knows), ``kind:database`` or ``template:postgres``.
     """
 
     name: IntentName
@@ -85,6 +87,10 @@ class Intent:
     topic_switch: bool = False
     action: IntentName | None = None
     signals: tuple[str, ...] = field(default=())
+    names: tuple[str, ...] = ()  # every name the sentence mentions, in order ("the second one" counts them)
+    correction: bool = False  # "wait, not web-a — only web-b": the last request, aimed elsewhere
+    excluded: tuple[str, ...] = ()  # names (or "word:…") a correction or an exception leaves out
+    stated: tuple[str | None, int] | None = None  # "frontend has 12 replicas": (who, how many) now
 
 
 def is_destructive(name: IntentName, direction: Direction | None = None, scale_to: int | None = None) -> bool:

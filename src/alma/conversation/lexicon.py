@@ -266,6 +266,10 @@ class Lexicon:
         self._targets = sorted({*VERBS, *(v for v, _ in PARTICLE_VERBS), *kind_words, *TEMPLATE_ALIASES})
         self._corrections: dict[str, str | None] = {}
 
+    def known(self, word: str) -> bool:
+        """Whether ``word`` is in the lexicon's vocabulary (verbs and their forms, kinds, templates, labels)."""
+        return word in self._known or (word.endswith("s") and word[:-1] in self._known)
+
     def verb(self, word: str) -> Word | None:
         """The verb a word is (a command lemma or an inflected form), typos corrected."""
         found = self._verbs.get(word)

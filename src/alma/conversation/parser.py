@@ -9,9 +9,12 @@ infrastructure ("write me a poem", "make me a sandwich") are unknown whatever th
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
+from alma.conversation.frames import NewCount, correction, new_count, stated_count
 from alma.conversation.grammar import (
     CANCEL,
+    CONDITIONAL,
     DESIGN,
     EXPLAIN,
     FOLLOW_UP,
@@ -30,7 +33,8 @@ from alma.conversation.grammar import (
 from alma.conversation.intent import INTENTS, Direction, Intent, IntentName, Resource
 from alma.conversation.lexicon import COUNT_WORDS, KIND_PHRASES, TEMPLATE_ALIASES, Lexicon
 from alma.conversation.quantities import Tok
-from alma.conversation.resources import extract, find_target, is_name, kind_at, template_of, with_target
+from alma.conversation.resources import extract, is_name, kind_at, template_of, with_target
+from alma.conversation.targets import find_target
 from alma.conversation.text import tokenize
 
 TOPIC_SWITCH = re.compile(
@@ -45,6 +49,7 @@ _OPERATIONS: frozenset[IntentName] = frozenset(
 )
 _NEEDS_ANCHOR: frozenset[IntentName] = frozenset({"deploy", "design", "explain", "troubleshoot", "status", "list"})
 _KIND_WORDS = frozenset(w for phrase in KIND_PHRASES for w in phrase)
+_INCLUDERS = frozenset({"only", "meant", "instead", "except", "excluding"})
 
 
 def _joined(tokens: list[Tok]) -> str:
@@ -62,6 +67,11 @@ class IntentParser:
 
     def parse(self, text: str) -> Intent:
         tokens, injected = tokenize(text)
+        read = self._read(tokens, injected)
+        names = tuple(dict.fromkeys(t.text for t in tokens if is_name(t.text)))
+        return replace(read, names=names, stated=stated_count(tokens))
+
+    def _read(self, tokens: list[Tok], injected: bool) -> Intent:
         joined = _joined(tokens)
         signals: list[str] = ["injection-ignored"] if injected else []
         switch = TOPIC_SWITCH.search(joined) is not None
@@ -73,6 +83,28 @@ class IntentParser:
 
         if HYPOTHETICAL.search(joined) or (commands and commands[0].action == "plan"):
             return self._plan(tokens, verbs, switch, signals)
+        asked = [v for v in verbs if v.asked and not v.negated and not v.descriptive and v.action not in _MARKERS]
+        if asked and not operations:
+            # "is it safe to remove…?", "should I restart…?", "when I remove an LXC, …?": a question about the act
+            if CONDITIONAL.search(joined):
+                return self._plan(tokens, verbs, switch, signals)
+            return self._intent("explain", tokens, asked[0], 0.8, switch, signals, anchored=True)
+        if not operations and not (CANCEL.search(joined) and not set(_joined(tokens).split()) & _INCLUDERS):
+            corrected = correction(tokens)
+            if corrected is not None:  # "wait, not web-a — only web-b": the last request, aimed elsewhere
+                return Intent(
+                    "unknown",
+                    target=corrected.target,
+                    confidence=0.7,
+                    reference=corrected.reference,
+                    topic_switch=switch,
+                    signals=tuple(signals),
+                    correction=True,
+                    excluded=corrected.excluded,
+                )
+            counted = new_count(tokens)
+            if counted is not None:  # "web: 3 → 9", "take it to 10", "go to 6"
+                return self._scaled(self._intent("scale", tokens, None, 0.8, switch, signals, anchored=True), counted)
         if CANCEL.search(joined) and not [v for v in operations if v.action != "show"]:
             return self._intent("unknown", tokens, None, 0.8, switch, signals, cancel=True)
         for verb in commands:
@@ -94,6 +126,9 @@ class IntentParser:
             elif name in {"explain", "status"} and TROUBLE.search(joined) and self._named(tokens):
                 name = "troubleshoot"
             confidence = 0.75 if verb.corrected else 0.9
+            counted = new_count(tokens) if name in {"stop", "update", "scale", "start"} else None
+            if counted is not None:  # "bring checkout-svc down to 1 replica", "set web to 3"
+                return self._scaled(self._intent("scale", tokens, verb, confidence, switch, signals), counted)
             return self._intent(name, tokens, verb, confidence, switch, signals)
 
         if WANT.search(joined) and extract(tokens, 0, self._lexicon):
@@ -114,6 +149,31 @@ class IntentParser:
         if any(is_name(t.text) for t in tokens):
             return self._intent("status", tokens, None, 0.5, switch, signals)
         return Intent("unknown", confidence=0.6, topic_switch=switch, signals=tuple(signals))
+
+    @staticmethod
+    def _scaled(read: Intent, counted: NewCount) -> Intent:
+        direction = read.direction
+        if counted.previous is not None and counted.previous != counted.to:
+            direction = "down" if counted.to < counted.previous else "up"
+        return replace(read, scale_to=counted.to, direction=direction)
+
+    def read_as(self, text: str, name: IntentName, confidence: float, signal: str) -> Intent:
+        """``text`` read as a request for ``name`` (decided elsewhere: the classifier, a destructive cue):
+        its target, resources and scale found as the grammar finds them for that intent."""
+        tokens, injected = tokenize(text)
+        signals = ["injection-ignored"] if injected else []
+        switch = TOPIC_SWITCH.search(_joined(tokens)) is not None
+        verbs = [v for v in find_verbs(tokens, self._lexicon) if not v.negated]
+        verb = next((v for v in verbs if refine(v.action, tokens, v) == name), None)
+        read = self._intent(name, tokens, verb, confidence, switch, [*signals, signal], anchored=True)
+        names = tuple(dict.fromkeys(t.text for t in tokens if is_name(t.text)))
+        read = replace(read, names=names, stated=stated_count(tokens))
+        if name == "scale" and verb is None:
+            counted = new_count(tokens)
+            if counted is not None:
+                return self._scaled(read, counted)
+            return replace(read, scale_to=_scale_to(tokens, 0), direction=_direction(tokens))
+        return read
 
     def _plan(self, tokens: list[Tok], verbs: list[Verb], switch: bool, signals: list[str]) -> Intent:
         inner = next((v for v in verbs if v.action not in _MARKERS and not v.negated), None)
@@ -146,8 +206,9 @@ class IntentParser:
         follow_up: bool = False,
         proceed: bool = False,
         cancel: bool = False,
+        anchored: bool = False,
     ) -> Intent:
-        if name in _NEEDS_ANCHOR and not self._anchored(tokens):
+        if name in _NEEDS_ANCHOR and not anchored and not self._anchored(tokens):
             # "still slow. this is useless": a symptom about whatever the conversation is about, if anything.
             hint = (f"context:{name}",) if name in {"troubleshoot", "status"} else ()
             return Intent("unknown", confidence=0.6, topic_switch=switch, signals=(*signals, *hint))
@@ -164,7 +225,9 @@ class IntentParser:
             resources = with_target(extract(tokens, start, self._lexicon), target.name)
             target_name, reference = target.name, target.reference
         elif name in {"list", "explain", "unknown"} and not (proceed or cancel):
-            target_name = next((t.text for t in tokens if is_name(t.text)), None)
+            # "list every vm on pve3": a place, not a target
+            places = {k + 1 for k, t in enumerate(tokens) if t.text in {"on", "in", "at", "from", "across"}}
+            target_name = next((t.text for k, t in enumerate(tokens) if is_name(t.text) and k not in places), None)
             reference = None
         else:
             target_name, reference = target.name, target.reference
@@ -218,4 +281,13 @@ def _scale_to(tokens: list[Tok], start: int) -> int | None:
         after = tokens[k + 1].text if k + 1 < len(tokens) else ""
         if before == "to" or after in COUNT_WORDS:
             return value
+    return None
+
+
+def _direction(tokens: list[Tok]) -> Direction | None:
+    words = {t.text for t in tokens}
+    if words & {"down", "fewer", "less", "reduce", "shrink", "smaller", "cut", "downsize", "in"}:
+        return "down"
+    if words & {"up", "more", "out", "increase", "grow", "bigger", "add"}:
+        return "up"
     return None

@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from alma.conversation.grammar import Verb
 from alma.conversation.intent import Resource
 from alma.conversation.lexicon import (
     CORE_WORDS,
@@ -24,8 +23,6 @@ from alma.conversation.lexicon import (
     KIND_PHRASES,
     MEMORY_WORDS,
     OPERATING_SYSTEMS,
-    PRONOUNS,
-    PROPERTY_WORDS,
     ROLE_OF_TEMPLATE,
     TEMPLATE_ALIASES,
     Lexicon,
@@ -49,6 +46,7 @@ _NOT_TARGETS = frozenset(
         "less version revision state status environment env instead first second yes no not ok okay"
     )
 )
+_COMPOUNDS = frozenset(words("what-if built-in follow-up up-to-date e-mail re-deploy re-run re-create re-install"))
 _NON_NAMES = frozenset({"k8s", "x86", "arm64", "ipv4", "ipv6", "i386", "s3", "ec2", "l4", "l7", "md5", "sha256"})
 
 
@@ -84,7 +82,11 @@ class _Pending:
 
 
 def is_name(word: str) -> bool:
-    return bool(NAME_LIKE.match(word)) and word not in _NON_NAMES and word not in TEMPLATE_ALIASES
+    """A word shaped like a resource's name: "web-01", "db1", "shop-app" (not "crash-looping", "k8s")."""
+    if not NAME_LIKE.match(word) or word in _NON_NAMES or word in TEMPLATE_ALIASES:
+        return False
+    last = re.split(r"[-_.]", word)[-1]
+    return not (len(last) > 4 and last.isalpha() and last.endswith(("ing", "ed"))) and word not in _COMPOUNDS
 
 
 def kind_at(words: list[str], i: int, lexicon: Lexicon) -> tuple[str, int] | None:
@@ -289,86 +291,6 @@ def _name_after(tokens: list[Tok], i: int) -> tuple[str | None, int]:
             return None, i + 1  # "name" as a noun: "with the name…" is read on the next word
         return words[j], j + 1
     return None, i + 1
-
-
-@dataclass(frozen=True, slots=True)
-class Target:
-    """What an operation acts on: a name ("web-01"), or a reference to resolve from context."""
-
-    name: str | None = None
-    reference: str | None = None  # "it", "kind:database", "template:postgres"
-
-
-def find_target(tokens: list[Tok], verb: Verb | None, lexicon: Lexicon, plain_words: bool) -> Target:
-    """The target of an operation: its object after the verb, a name before it, or a reference."""
-    words = [t.text for t in tokens]
-    start = verb.end if verb is not None else 0
-    named = [k for k, w in enumerate(words) if w in {"named", "called"} and k + 1 < len(words)]
-    if named:
-        return Target(words[named[0] + 1])
-    after = next((k for k in range(start, len(words)) if is_name(words[k]) and _not_place(words, k)), None)
-    if after is not None:
-        return Target(words[after])
-    obj = _object_target(tokens, start, lexicon, plain_words) if verb is not None else None
-    if obj is not None and obj.name is not None:
-        return obj
-    if plain_words and verb is not None and (obj is None or obj.reference is None):
-        for k in range(start, len(words) - 1):
-            if words[k] in {"to", "of", "for", "on"} and tokens[k + 1].number is None:
-                found = _object_target(tokens, k + 1, lexicon, plain_words)
-                if found is not None and found.name is not None:
-                    return found
-    pronoun = next((k for k in range(start, len(words)) if _pronoun(words, k)), None)
-    if pronoun is not None:
-        before = [words[k] for k in range(pronoun) if is_name(words[k])]
-        return Target(before[-1]) if before else Target(reference="it")
-    before_names = [words[k] for k in range(len(words)) if is_name(words[k])]
-    if before_names:
-        return Target(before_names[-1])
-    if obj is not None:
-        return obj
-    if any(_pronoun(words, k) for k in range(len(words))):
-        return Target(reference="it")
-    return Target()
-
-
-def _not_place(words: list[str], k: int) -> bool:
-    return k == 0 or words[k - 1] not in {"behind", "from"}
-
-
-def _pronoun(words: list[str], k: int) -> bool:
-    word = words[k]
-    if word not in PRONOUNS:
-        return False
-    if k > 0 and words[k - 1] in {"name", "call"}:
-        return False  # "name it dns-01"
-    if word in {"that", "this", "those", "these"}:
-        nxt = words[k + 1] if k + 1 < len(words) else ""
-        return nxt in {"", "one", "ones", "thing", "too", "again", "now", "please", "instead", "as", "for"}
-    return True
-
-
-def _object_target(tokens: list[Tok], start: int, lexicon: Lexicon, plain_words: bool) -> Target | None:
-    words = [t.text for t in tokens]
-    k = start
-    while k < len(words) and (words[k] in _NOT_TARGETS and words[k] not in PRONOUNS):
-        k += 1
-    if k >= len(words) or tokens[k].punct or tokens[k].number is not None or tokens[k].size is not None:
-        return None
-    word = words[k]
-    if _pronoun(words, k) or word in {"it", "them"}:
-        return Target(reference="it")
-    found = kind_at(words, k, lexicon)
-    template = template_of(word, lexicon)
-    if template is not None:
-        return Target(reference=f"template:{template}")
-    if found is not None:
-        return Target(reference=f"kind:{found[0]}")
-    if not plain_words or not word.isalpha() or lexicon.verb(word) is not None:
-        return None
-    if word in PROPERTY_WORDS or word in COUNT_WORDS or word in CORE_WORDS | MEMORY_WORDS | DISK_WORDS:
-        return None
-    return Target(word)
 
 
 def with_target(resources: list[Resource], target: str | None) -> list[Resource]:

@@ -9,16 +9,20 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from alma.conversation.classifier import IntentClassifier, default_classifier
 from alma.conversation.focus import Focus, Resolved
 from alma.conversation.frustration import session_score
-from alma.conversation.intent import is_destructive
-from alma.conversation.llm_fallback import LLMIntentFallback
 from alma.conversation.parser import IntentParser
 from alma.conversation.personas import Persona, persona_for, reply
+from alma.conversation.reconcile import reconcile
 from alma.conversation.risk import RiskDecision, decide
-from alma.services.sessions import SessionService
+from alma.conversation.safety import judge
+
+if TYPE_CHECKING:
+    from alma.conversation.llm_fallback import LLMIntentFallback
+    from alma.services.sessions import SessionService
 
 log = logging.getLogger(__name__)
 HISTORY = 20  # messages read back to score frustration
@@ -45,17 +49,32 @@ class Interpretation:
         }
 
 
+class _Default:
+    """The classifier trained from the repository's corpus (``classifier.default_classifier``)."""
+
+
+DEFAULT_CLASSIFIER = _Default()
+
+
 class ConversationService:
     def __init__(
-        self, sessions: SessionService, parser: IntentParser | None = None, fallback: LLMIntentFallback | None = None
+        self,
+        sessions: SessionService,
+        parser: IntentParser | None = None,
+        fallback: LLMIntentFallback | None = None,
+        classifier: IntentClassifier | _Default | None = DEFAULT_CLASSIFIER,
     ) -> None:
+        """``classifier``: the intent classifier reconciled with the grammar (None: the grammar alone)."""
         self._sessions = sessions
         self._parser = parser or IntentParser()
         self._fallback = fallback  # an LLM for what the grammar cannot read, when one is configured
+        self._classifier = default_classifier() if isinstance(classifier, _Default) else classifier
 
     async def interpret(self, text: str, session_id: str | None = None) -> Interpretation:
         """Read ``text`` in its session (none: no context, nothing saved)."""
         parsed = self._parser.parse(text)
+        if self._classifier is not None:
+            parsed = reconcile(parsed, self._classifier.predict(text), self._parser, text)
         if self._fallback is not None:
             parsed = await self._fallback.parse(text, parsed)  # only asks the model about "unknown"
         state: dict[str, Any] = {}
@@ -68,7 +87,7 @@ class ConversationService:
             failures = sum(1 for t in turns if t.data.get("outcome") == "failed")
         focus = Focus.from_state(state.get("focus"))
         reading = focus.resolve(parsed)
-        destructive = is_destructive(reading.name, reading.direction, reading.scale_to)
+        destructive = judge(reading, text).destructive
         frustration = session_score([*earlier, text], failures)
         subject = {
             "intent": reading.name,

@@ -36,12 +36,30 @@ _INJECTION = re.compile(
     r"system\s+prompt)\b|\b(you\s+are\s+now|new\s+instructions?|system\s*:|jailbreak)",
 )
 _WORD = re.compile(r"[a-z0-9]+(?:[-_.][a-z0-9]+)*|[,;:!?]|\.(?=\s|$)|\*")
+# Compact specs as people type them: "name=x", "mem: 256m", "cpu=4", "image=redis:7", "2 -> 4".
+_SPEC_PAIRS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), replacement)
+    for pattern, replacement in (
+        (r"\b(?:name|hostname|host)\s*[=:]\s*", " named "),
+        (r"\b(?:image|img|template|os|distro)\s*[=:]\s*([a-z][a-z0-9.-]*)(?::[\w.-]+)?", r" image \1 "),
+        (r"\b(?:mem|memory|ram)\s*[=:]\s*([0-9.]+\s*[a-z]*)", r" \1 ram "),
+        (r"\b(?:disk|storage|rootfs|size)\s*[=:]\s*([0-9.]+\s*[a-z]*)", r" \1 disk "),
+        (r"\b(?:cpus?|cores?|vcpus?)\s*[=:]\s*([0-9]+)", r" \1 cores "),
+        (r"\b(?:replicas|count|instances)\s*[=:]\s*([0-9]+)", r" \1 replicas "),
+        (r"\s*(?:->|=>|\u2192|\u27f6|\u21d2)\s*", " to "),
+        (r"\bw/o\b", " without "),
+        (r"\bw/", " with "),
+        (r"\s\+\s|\s&\s", " and "),
+    )
+)
 
 
 def normalize(text: str) -> tuple[str, bool]:
     """Lower-cased text with contractions spelled out, cut at a prompt injection; and whether one was cut."""
     lowered = text.translate(_APOSTROPHES).lower()
     for pattern, replacement in _CONTRACTIONS:
+        lowered = pattern.sub(replacement, lowered)
+    for pattern, replacement in _SPEC_PAIRS:
         lowered = pattern.sub(replacement, lowered)
     lowered = lowered.replace("'", " ").replace('"', " ")
     injection = _INJECTION.search(lowered)

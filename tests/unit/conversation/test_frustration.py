@@ -19,7 +19,7 @@ def test_shouting_profanity_and_urgency_add_up_to_frustrated() -> None:
 
 
 def test_frustration_builds_up_over_a_session() -> None:
-    turns = ["ugh, api-gw is flapping again", "I already told you this yesterday!!", "STOP api-gw. NOW."]
+    turns = ["ugh, api-gw is flapping again", "I already told you this yesterday!!", "stop api-gw now."]
     assert session_score(turns[-1:]) < FRUSTRATED <= session_score(turns)
 
 

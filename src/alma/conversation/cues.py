@@ -1,0 +1,143 @@
+"""Destructive cues, found without the grammar: the guard's second pair of eyes, which fails closed.
+
+The grammar decides what a sentence asks for; this module only asks whether the sentence *could* ask
+to remove, interrupt or reduce something — deleting, stopping, restarting, rolling back, shrinking,
+losing data — and whether that is aimed at "everything". It reads word stems and short phrases, so
+forms it has never seen ("nuking", "decomm", "scale it back") still count, and it never depends on the
+grammar having understood the sentence. The guard (``ConversationService``) uses it so that a reading
+it cannot trust — ``unknown``, low confidence, or a harmless intent next to a second, destructive
+clause — is confirmed, never allowed.
+
+A cue is *live* when it is a request: not negated ("don't delete"), not a description ("it keeps
+restarting", "the vm I deleted"), not a question about the act ("what happens if I delete db-01?",
+"would shrinking it hurt?", "how do I remove…"). A polite request is still a request ("can you delete
+web-01?"), and so is wanting a state ("I want it gone", "get it shut down").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from alma.conversation.text import normalize
+
+CueKind = Literal["delete", "stop", "restart", "rollback", "shrink", "data-loss", "everything"]
+
+_B = r"(?<![a-z0-9-])"  # a word starts here (names like web-01 are one word)
+_E = r"(?![a-z0-9-])"
+_PATTERNS: tuple[tuple[CueKind, str], ...] = (
+    (
+        "delete",
+        r"delete|del|deletion|remove|removal|rm|destroy|destruction|nuke|wipe(?: out)?|purge|drop|trash|scrap|"
+        r"erase|obliterate|uninstall|deprovision|decommission|decomm|decom|terminate|termination|"
+        r"tear (?:\S+ ){0,3}?down|teardown|get rid of|blow (?:\S+ ){0,2}?away|kill off|retire|axe|ditch|zap|"
+        r"bin (?:it|them|that)|clean (?:\S+ ){0,2}?(?:up|out)|clear (?:\S+ ){0,2}?out|prune|evict|"
+        r"(?:make|let) (?:it|them|\S+) (?:go away|disappear)|"
+        r"(?:want|need|get|have|like) (?:it|them|\S+) (?:gone|deleted|removed|destroyed|nuked|wiped)",
+    ),
+    (
+        "stop",
+        r"stop|halt|shutdown|shut (?:\S+ ){0,2}?(?:down|off)|power(?:ed)? (?:\S+ ){0,2}?(?:off|down)|poweroff|"
+        r"turn (?:\S+ ){0,2}?off|switch (?:\S+ ){0,2}?off|take (?:\S+ ){0,3}?(?:down|offline)|kill|suspend|pause|"
+        r"drain|put (?:\S+ ){0,2}?offline|bring (?:\S+ ){0,2}?offline|spin (?:\S+ ){0,2}?down|"
+        r"(?:want|need|get|have|like) (?:it|them|\S+) (?:stopped|shut down|turned off|powered off|offline)",
+    ),
+    (
+        "restart",
+        r"restart|reboot|bounce|recycle|power[- ]?cycle|cycle|reload|kick (?:it|them|the \S+)|"
+        r"(?:want|need|get|have|like) (?:it|them|\S+) (?:restarted|rebooted|bounced)",
+    ),
+    (
+        "rollback",
+        r"roll ?back|rollback|revert|undo|restore|downgrade|"
+        r"go back to (?:the )?(?:previous|last|old|older|earlier|prior)|put (?:\S+ ){0,4}?back|"
+        r"(?:previous|prior|last|older|earlier|old) (?:version|release|revision|build|image|config)",
+    ),
+    (
+        "shrink",
+        r"shrink|downsize|downscale|scale (?:\S+ ){0,3}?(?:down|in|back)|reduce|reduction|decrease|lower|trim|halve|"
+        r"cut (?:\S+ ){0,3}?(?:down|back|to)|cut|smaller|"
+        r"(?:fewer|less) (?:\S+ )?(?:memory|ram|cpus?|vcpus?|cores?|disk|storage|space|replicas?|instances?|"
+        r"nodes?|copies|capacity|workers?|servers?|containers?|pods?)|"
+        r"(?:bring|take|drop|go|scale|set|cut|put|knock|dial) (?:\S+ ){0,4}?(?:down )?to (?:0|1|one|zero|a single|"
+        r"just one|only one|a couple|two|2)(?: \S+)?",
+    ),
+    (
+        "data-loss",
+        r"re-?install|re-?create|re-?build|re-?image|re-?provision|re-?deploy|re-?format|format|factory reset|reset|"
+        r"flush|truncate|overwrite|replace|start (?:over|fresh)|from scratch|fresh install|"
+        r"(?:do not|dont|never) care about (?:\S+ ){0,2}?(?:data|contents?|state|volumes?|files)|"
+        r"lose (?:\S+ ){0,2}?(?:data|contents?|state|files)",
+    ),
+    (
+        "everything",
+        r"everything|every (?:single )?\S+|all of (?:it|them|those|these)|the (?:whole|entire) \S+|entire \S+|"
+        r"all (?:the |my |our |of the )?(?:vms|containers|lxcs|resources|servers|stacks|instances|machines|nodes|"
+        r"services|databases|guests|boxes|pods|apps)",
+    ),
+)
+_CUE = re.compile("|".join(f"(?P<{kind.replace('-', '_')}>{_B}(?:{p}){_E})" for kind, p in _PATTERNS))
+_NEGATOR = re.compile(
+    r"(?:^|\s)(?:not|never|no need to|without|nobody|no one|stop trying to|refrain from|avoid)(?:\s+\S+){0,3}\s*$"
+)
+_DESCRIBED = re.compile(r"(?:^|\s)(?:was|were|been|being|has|have|had|got|is|are|did|does|keeps?|kept)\s+(?:\S+\s+)?$")
+# A question about an act, not a request for it (the whole sentence up to the cue).
+_ASKING = re.compile(
+    r"^(?:\S+ )?(?:what|how|why|when|which|where|would|should|could i|can i|may i|do i|does|is it|is that|"
+    r"are there|will it|will that|would it|if i|if we|if you|is there|should we|can we safely|"
+    r"when i|when we|when you|before i|before we|once i|after i|question|what is the (?:best|right|safest) way)\b|"
+    r"\bwhat-if\b|\bwhich (?:\S+ ){1,3}?(?:would|will|could|might)\b|\b(?:if|before|once|when) (?:i|we|you)\b|"
+    r"\bwhat (?:would|will|could|might) happen\b|\bwhat happens\b|\bwhat if\b|\bis it (?:safe|ok|okay|possible)\b|"
+    r"\bhow (?:do|can|should|would|could) (?:i|we|you|one)\b|\bhow to\b|\bdifference between\b|"
+    r"\bwould (?:\S+ ){0,4}?(?:hurt|break|affect|impact|lose|cause|matter|be (?:safe|ok|bad|risky))\b|"
+    r"\b(?:dry[- ]?run|preview|simulate|simulation)\b|\bwithout (?:actually )?(?:doing|running|applying)\b"
+)
+_POLITE_REQUEST = re.compile(
+    r"^(?:\S+ )?(?:can|could|would|will) you\b|^(?:\S+ )?(?:could|can) we\b|^(?:please|pls|plz|kindly)\b|"
+    r"^i (?:need|want) you to\b"
+)
+_SENTENCE = re.compile(r"[.!?;\n]+")
+
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    """A destructive cue: what it is, the words, where (in the normalised text), and whether it asks."""
+
+    kind: CueKind
+    words: str
+    start: int
+    live: bool
+
+
+def cues(text: str) -> list[Cue]:
+    """Every destructive cue in ``text`` (text after a prompt injection is not read, as by the grammar)."""
+    normalized, _ = normalize(text)
+    found: list[Cue] = []
+    for match in _CUE.finditer(normalized):
+        kind = next(k for k, v in match.groupdict().items() if v is not None).replace("_", "-")
+        found.append(Cue(kind, match.group(), match.start(), _live(normalized, match.start())))  # type: ignore[arg-type]
+    return found
+
+
+def live_cues(text: str) -> list[Cue]:
+    """The cues of ``text`` that make requests."""
+    return [c for c in cues(text) if c.live]
+
+
+def asking(head: str) -> bool:
+    """Whether the words of a sentence before an act (``head``, normalised) ask about it rather than
+    request it: "what happens if I", "would", "how do I", "is it safe to" — but not "can you"."""
+    head = head.strip()
+    if _POLITE_REQUEST.search(re.split(r"[,:]", head)[-1].strip()):
+        return False  # "can you delete web-01?", "web-01 is stuck, could you restart it"
+    return _ASKING.search(head) is not None
+
+
+def _live(text: str, start: int) -> bool:
+    before = text[:start]
+    clause = re.split(r"[,;:.!?]|\b(?:but|then|instead|and)\b", before)[-1]
+    if _NEGATOR.search(clause) or _DESCRIBED.search(clause):
+        return False
+    sentence_start = max((m.end() for m in _SENTENCE.finditer(before)), default=0)
+    return not asking(text[sentence_start:start])

@@ -1,0 +1,140 @@
+"""Frames that span a sentence rather than hang on one verb: corrections, new counts, stated counts.
+
+- A **correction** changes the target of the request just made, without repeating it: "wait, not
+  web-a — only web-b", "sorry, I meant pg-replica, not pg-main", "actually keep test-2", "except the
+  registry, keep that running", "leave the database alone, only the app". It names what is now meant
+  (a name, or a word to match against what the session knows: "the app") and what is excluded.
+- A **new count** ("take it to 10", "bring checkout-svc down to 1 replica", "web: 3 → 9", "make it 4",
+  "go to 6") is a scale to that count; the number must be a count, not a size or cores ("drop it to 2
+  cores" is an update).
+- A **stated count** ("frontend has 12 replicas", "web01 is on 2 replicas", "it's at five") tells the
+  session how many there are now, so that a later "take it to 10" knows whether that is up or down.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from alma.conversation.lexicon import CORE_WORDS, COUNT_WORDS, DISK_WORDS, MEMORY_WORDS, PRONOUNS
+from alma.conversation.quantities import Tok
+from alma.conversation.resources import is_name
+
+_EXCLUDERS = frozenset({"not", "except", "excluding", "keep", "leave", "spare", "skip", "without"})
+_INCLUDERS = frozenset({"only", "just", "meant", "mean", "rather"})
+_SETTER_WORDS = (
+    "take bring go set put move get make knock dial push drop cut scale reduce increase grow shrink downsize "
+    "upsize bump raise lower change resize adjust"
+)
+_SETTERS = frozenset(_SETTER_WORDS.split())
+_SPEC_WORDS = CORE_WORDS | MEMORY_WORDS | DISK_WORDS
+_HAS = frozenset({"has", "have", "is", "are", "sits", "sit", "runs", "run", "running", "at", "on", "currently"})
+_STATES = frozenset({"alone", "running", "up", "on", "alive", "be", "is", "as", "where", "it", "now", "for", "too"})
+_FILLER = frozenset({"the", "a", "an", "that", "this", "one", "ones", "wait", "oh", "sorry", "hmm", "actually", "no"})
+
+
+@dataclass(frozen=True, slots=True)
+class Correction:
+    target: str | None  # the name now meant
+    reference: str | None  # or a word to resolve ("word:app", "it")
+    excluded: tuple[str, ...]  # names (or "word:…") no longer meant
+
+
+_INCLUDE_WORDS = frozenset({"only", "meant", "instead", "except", "excluding", "rather"})
+_TARGET_START = frozenset({"the", "that", "this"})
+
+
+def correction(tokens: list[Tok]) -> Correction | None:
+    """The correction ``tokens`` make, if they make one (the caller checks there is no new command):
+    an includer ("only", "meant", "instead", "except"), or a name or "the …" after "not", "keep", "leave"."""
+    words = [t.text for t in tokens]
+    pointed = any(
+        w in {"not", "keep", "leave", "spare", "skip"}
+        and k + 1 < len(words)
+        and (is_name(words[k + 1]) or words[k + 1] in _TARGET_START)
+        for k, w in enumerate(words)
+    )
+    if not pointed and not any(w in _INCLUDE_WORDS for w in words):
+        return None
+    positive: str | None = None
+    reference: str | None = None
+    excluded: list[str] = []
+    mode: str | None = None  # "in" after only/meant, "out" after not/except/keep
+    for k, word in enumerate(words):
+        if tokens[k].punct or word in {"but", "and", "-"}:
+            mode = None if word != "and" else mode
+            continue
+        if word in _EXCLUDERS:
+            mode = "out"
+            continue
+        if word in _INCLUDERS or word == "instead":
+            mode = "in"
+            continue
+        if word in _FILLER or tokens[k].number is not None:
+            continue
+        what = word if is_name(word) else None
+        plain = word.isalpha() and len(word) > 2 and word not in PRONOUNS and not word.endswith(("ing", "ed"))
+        if what is None and plain and mode is not None and word not in _STATES:
+            what = f"word:{word}"
+        if what is None:
+            continue
+        if mode == "out":
+            excluded.append(what)
+        elif positive is None and reference is None and (mode == "in" or is_name(word)):
+            if what.startswith("word:"):
+                reference = what
+            else:
+                positive = what
+        mode = None if mode == "in" else mode
+    if positive is None and reference is None and not excluded:
+        return None
+    return Correction(positive, reference, tuple(excluded))
+
+
+@dataclass(frozen=True, slots=True)
+class NewCount:
+    to: int
+    previous: int | None = None  # "3 → 9", "from 4 to 2"
+
+
+def new_count(tokens: list[Tok]) -> NewCount | None:
+    """The count ``tokens`` ask for ("take it to 10", "web: 3 → 9", "make it 4"), if they ask for one."""
+    words = [t.text for t in tokens]
+    for k, tok in enumerate(tokens):
+        value = tok.integer
+        if value is None or tok.ordinal or k == 0:
+            continue
+        nxt = words[k + 1] if k + 1 < len(words) else ""
+        if nxt in _SPEC_WORDS or (k + 1 < len(tokens) and tokens[k + 1].size is not None):
+            continue
+        if nxt and nxt not in COUNT_WORDS and not tokens[k + 1].punct and nxt not in {"for", "please", "now"}:
+            continue
+        before = words[k - 1]
+        if before == "to":
+            j = k - 2
+            if j >= 0 and tokens[j].integer is not None:
+                return NewCount(value, tokens[j].integer)  # "3 to 9"
+            window = words[max(0, k - 7) : k - 1]
+            if any(w in _SETTERS for w in window) or (j >= 0 and (is_name(words[j]) or words[j] in {":", "it"})):
+                return NewCount(value)
+        if before in {"it", "them"} and k >= 2 and words[k - 2] in {"make", "set", "keep"}:
+            return NewCount(value)  # "make it 4"
+    return None
+
+
+def stated_count(tokens: list[Tok]) -> tuple[str | None, int] | None:
+    """(who, how many) when ``tokens`` say how many there are now: "frontend has 12 replicas"."""
+    words = [t.text for t in tokens]
+    for k, tok in enumerate(tokens):
+        value = tok.integer
+        if value is None or tok.ordinal or k == 0:
+            continue
+        nxt = words[k + 1] if k + 1 < len(words) else ""
+        if nxt not in COUNT_WORDS and not (words[k - 1] == "at" and nxt in {"", "and", ",", "."}):
+            continue
+        if words[k - 1] not in _HAS and not (k >= 2 and words[k - 2] in _HAS):
+            continue
+        subject = next((w for w in words[:k] if is_name(w)), None)
+        if subject is None and k >= 2 and words[0] not in PRONOUNS and words[0].isalpha():
+            subject = words[1] if words[0] in {"the", "my", "our"} and len(words) > 1 else words[0]
+        return subject, value
+    return None

@@ -1,0 +1,41 @@
+"""The grammar's reading and the classifier's prediction, reconciled into one ``Intent``.
+
+The grammar knows structure (which verb commands, what is negated, which word is the target); the
+classifier knows which words go with which intent across the corpus, including phrasings no rule
+names. The grammar's reading stands when it found a command or a frame it trusts; the classifier is
+heard where the grammar could not read the sentence (``unknown``) or only guessed (a bare name read
+as a status question), and its intent is then read through the grammar (``IntentParser.read_as``) so
+targets, resources and counts come from the words, never from the classifier. Turns that only make
+sense in the conversation — "go ahead", "wait, no", "and cache-01?", a symptom about the focus — are
+the focus's to resolve, and are left alone. Whether anything is destructive is not decided here
+(``safety``): a classifier's reading has confidence below the guard's trust in reads.
+"""
+
+from __future__ import annotations
+
+from alma.conversation.classifier import Prediction
+from alma.conversation.intent import INTENTS, Intent, IntentName
+from alma.conversation.parser import IntentParser
+
+HEARD = 0.45  # the classifier's probability from which it is heard over "unknown"
+OVERRIDES = 0.8  # ... and over a guess of the grammar's (confidence GUESS or less)
+GUESS = 0.5
+CLASSIFIED = 0.65  # the confidence of a reading the classifier chose
+
+
+def _contextual(parsed: Intent) -> bool:
+    return parsed.proceed or parsed.cancel or parsed.follow_up or any(s.startswith("context:") for s in parsed.signals)
+
+
+def reconcile(parsed: Intent, prediction: Prediction, parser: IntentParser, text: str) -> Intent:
+    """The reading to use: ``parsed``, or ``text`` read as the classifier's intent where it is heard."""
+    if _contextual(parsed) or prediction.intent not in INTENTS or prediction.intent == parsed.name:
+        return parsed
+    predicted: IntentName = prediction.intent
+    if parsed.name == "unknown" and predicted != "unknown" and prediction.probability >= HEARD:
+        return parser.read_as(text, predicted, CLASSIFIED, "classifier")
+    if parsed.confidence <= GUESS and prediction.probability >= OVERRIDES:
+        if predicted == "unknown":
+            return Intent("unknown", confidence=prediction.probability, signals=(*parsed.signals, "classifier"))
+        return parser.read_as(text, predicted, CLASSIFIED, "classifier")
+    return parsed

@@ -1,0 +1,236 @@
+"""The thing an operation acts on: a name, or a reference for the session's focus to resolve.
+
+Where a target comes from, in order: "named/called X"; a name after the verb ("restart web-01"); the
+verb's object — a pronoun ("it", "that", "the damn thing"), a position ("the second one"), a kind or a
+template ("the database", "grafana"), a kind with its name ("the vm shop", "the router vm, opnsense"),
+or a plain word ("the app", matched against the names the session knows); the same after a preposition
+("the ram on grafana"); a pronoun, read back to what the sentence named before it ("the db has too much
+memory, cut it in half"); a name before the verb; the sentence's subject ("grafana keeps crashing",
+"my nextcloud won't boot"). What an exception names ("everything except web-01", "not the db") is never
+the target, and "everything" has none.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from alma.conversation.english import COMMON_WORDS
+from alma.conversation.grammar import INFRA_WORDS, Verb
+from alma.conversation.lexicon import (
+    CORE_WORDS,
+    COUNT_WORDS,
+    DISK_WORDS,
+    MEMORY_WORDS,
+    PRONOUNS,
+    PROPERTY_WORDS,
+    Lexicon,
+    words,
+)
+from alma.conversation.quantities import Tok
+from alma.conversation.resources import is_name, kind_at, template_of
+
+_NOT_TARGETS = frozenset(
+    words(
+        "to on in at for with by from of into onto about the a an all my our your their whole entire every "
+        "everything anything something nothing last previous latest recent current old new back up down off out "
+        "why what how which who where when there here please just now again quickly right immediately so also "
+        "too and or but if then is are was be been it its me us you i we they one ones same other some more "
+        "less version revision state status environment env instead first second yes no not ok okay already "
+        "anyway whatever myself yourself tonight today tomorrow asap logs log metrics events config settings "
+        "damn bloody freaking stupid thing things stuff lol pls plz thx everyone everybody anything nothing "
+        "reboot restart boot"
+    )
+)
+_EXCLUDERS = frozenset({"except", "excluding", "but", "besides", "apart", "other", "not", "save", "sparing"})
+_EVERYTHING = frozenset({"everything", "all", "every", "anything", "everyone"})
+_FILLERS = frozenset({"damn", "bloody", "freaking", "stupid", "fricking", "frigging", "effing", "whole"})
+_PLACES = frozenset({"behind", "from", "on", "in", "at"})
+_SPEC = CORE_WORDS | MEMORY_WORDS | DISK_WORDS | COUNT_WORDS | PROPERTY_WORDS
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """What an operation acts on: a name ("web-01"), or a reference to resolve from context."""
+
+    name: str | None = None
+    reference: str | None = None  # "it", "kind:database", "template:postgres", "ordinal:2", "word:app"
+
+
+def unknown_word(word: str, lexicon: Lexicon) -> bool:
+    """A word no list knows: probably a name ("jellyfin", "mailrelay")."""
+    return (
+        word.isalpha()
+        and len(word) >= 3
+        and not word.endswith(("ing", "ed", "ly"))
+        and word not in COMMON_WORDS
+        and word not in INFRA_WORDS
+        and word not in _NOT_TARGETS
+        and not lexicon.known(word)
+    )
+
+
+def excluded_positions(words_: list[str]) -> set[int]:
+    """The words an exception or a negation covers: "except web-01", "not the db", "but not x"."""
+    out: set[int] = set()
+    for k, word in enumerate(words_):
+        if word in _EXCLUDERS and (word != "but" or words_[k + 1 : k + 2] == ["not"]):
+            nxt = words_[k + 1] if k + 1 < len(words_) else ""
+            if word == "other" and nxt != "than":
+                continue
+            if word == "not" and not (is_name(nxt) or nxt in {"the", "that", "this", "my", "our"}):
+                continue  # "do not delete web-01" negates the verb, not the name
+            for j in range(k + 1, min(k + 5, len(words_))):
+                if words_[j] in {",", ";", ".", "!", "?", "and", "then"}:
+                    break
+                out.add(j)
+    return out
+
+
+def find_target(tokens: list[Tok], verb: Verb | None, lexicon: Lexicon, plain_words: bool) -> Target:
+    """The target of an operation: its object after the verb, a name before it, or a reference."""
+    words_ = [t.text for t in tokens]
+    start = verb.end if verb is not None else 0
+    excluded = excluded_positions(words_)
+    named = [k for k, w in enumerate(words_) if w in {"named", "called"} and k + 1 < len(words_)]
+    if named and named[0] + 1 not in excluded:
+        return Target(words_[named[0] + 1])
+    after = next(
+        (k for k in range(start, len(words_)) if is_name(words_[k]) and k not in excluded and _not_place(words_, k)),
+        None,
+    )
+    if after is not None:
+        return Target(words_[after])
+    everything = any(w in _EVERYTHING for w in words_[start : start + 4])
+    obj = _object_target(tokens, start, lexicon, plain_words, excluded) if verb is not None else None
+    if obj is not None and (obj.name is not None or obj.reference not in {None, "it"}):
+        return obj
+    if everything:
+        return Target()
+    if plain_words and verb is not None and obj is None:
+        for k in range(start, len(words_) - 1):
+            if words_[k] in {"to", "of", "for", "on"} and tokens[k + 1].number is None:
+                found = _object_target(tokens, k + 1, lexicon, plain_words, excluded)
+                if found is not None and found.reference != "it":
+                    return found
+    pronoun = next((k for k in range(start, len(words_)) if _pronoun(words_, k)), None)
+    if pronoun is not None or (obj is not None and obj.reference == "it"):
+        return _antecedent(tokens, pronoun if pronoun is not None else start, lexicon, excluded)
+    before_names = [words_[k] for k in range(len(words_)) if is_name(words_[k]) and k not in excluded]
+    if before_names:
+        return Target(before_names[-1])
+    subject = subject_of(tokens, verb.start if verb is not None else len(tokens), lexicon, excluded)
+    if subject is not None:
+        return subject
+    if any(_pronoun(words_, k) for k in range(len(words_))):
+        return Target(reference="it")
+    return Target()
+
+
+def subject_of(tokens: list[Tok], end: int, lexicon: Lexicon, excluded: set[int] | None = None) -> Target | None:
+    """What a sentence is about, before ``end``: "grafana keeps crashing", "my nextcloud won't boot"."""
+    words_ = [t.text for t in tokens]
+    excluded = excluded or set()
+    for k in range(min(end, len(words_))):
+        if k in excluded or tokens[k].punct or tokens[k].number is not None or tokens[k].size is not None:
+            continue
+        word = words_[k]
+        if is_name(word):
+            return Target(word)
+        if word in {"it", "its", "they", "them"}:
+            return Target(reference="it")  # "it's returning 502s": about the focus
+        template = template_of(word, lexicon) if word.isalpha() and len(word) > 2 else None
+        if template is not None:
+            return Target(reference=f"template:{template}")
+        if unknown_word(word, lexicon) and lexicon.verb(word) is None:
+            return Target(reference=f"word:{word}")
+    return None
+
+
+def _antecedent(tokens: list[Tok], pronoun: int, lexicon: Lexicon, excluded: set[int]) -> Target:
+    """What a pronoun stands for in its own sentence ("the db has too much memory, cut it in half")."""
+    words_ = [t.text for t in tokens]
+    names = [words_[k] for k in range(pronoun) if is_name(words_[k]) and k not in excluded]
+    if names:
+        return Target(names[-1])
+    for k in range(pronoun - 1, -1, -1):
+        if k in excluded or words_[k] not in {"the", "my", "our", "this", "that"}:
+            continue
+        found = kind_at(words_, k + 1, lexicon)
+        if found is not None:
+            return Target(reference=f"kind:{found[0]}")
+    return Target(reference="it")
+
+
+def _not_place(words_: list[str], k: int) -> bool:
+    return k == 0 or words_[k - 1] not in {"behind", "from"}
+
+
+def _pronoun(words_: list[str], k: int) -> bool:
+    word = words_[k]
+    if word == "its":
+        return True
+    if word == "thing" and k > 0 and (words_[k - 1] in _FILLERS or words_[k - 1] == "the"):
+        return True
+    if word not in PRONOUNS:
+        return False
+    if k > 0 and words_[k - 1] in {"name", "call"}:
+        return False  # "name it dns-01"
+    if word in {"that", "this", "those", "these"}:
+        nxt = words_[k + 1] if k + 1 < len(words_) else ""
+        return nxt in {"", "one", "ones", "thing", "too", "again", "now", "please", "instead", "as", "for", "!", ".",
+                       "?", ",", "vm", "box", "server", "container"}  # fmt: skip
+    return True
+
+
+def _object_target(
+    tokens: list[Tok], start: int, lexicon: Lexicon, plain_words: bool, excluded: set[int]
+) -> Target | None:
+    words_ = [t.text for t in tokens]
+    k = start
+    while k < len(words_) and (words_[k] in _NOT_TARGETS or words_[k] in _FILLERS) and not _pronoun(words_, k):
+        if words_[k] in _EVERYTHING:
+            return None
+        k += 1
+    if k >= len(words_) or k in excluded or tokens[k].punct or tokens[k].size is not None:
+        return None
+    word = words_[k]
+    if tokens[k].ordinal and tokens[k].integer is not None:
+        return Target(reference=f"ordinal:{tokens[k].integer}")  # "the second one"
+    if tokens[k].number is not None:
+        return None
+    if _pronoun(words_, k) or word in {"it", "them"}:
+        return Target(reference="it")
+    found = kind_at(words_, k, lexicon)
+    if found is not None:
+        named = _apposition(tokens, k + found[1], lexicon)
+        return named if named is not None else Target(reference=f"kind:{found[0]}")
+    template = template_of(word, lexicon)
+    if template is not None:
+        after_kind = kind_at(words_, k + 1, lexicon)
+        if after_kind is not None:
+            named = _apposition(tokens, k + 1 + after_kind[1], lexicon)
+            if named is not None:
+                return named
+        return Target(reference=f"template:{template}")
+    if not plain_words or not word.isalpha() or lexicon.verb(word) is not None or word in _SPEC:
+        return None
+    following = kind_at(words_, k + 1, lexicon)
+    if following is not None:  # "the router vm, opnsense": the name after the kind wins
+        named = _apposition(tokens, k + 1 + following[1], lexicon)
+        if named is not None:
+            return named
+    return Target(reference=f"word:{word}")
+
+
+def _apposition(tokens: list[Tok], k: int, lexicon: Lexicon) -> Target | None:
+    """The name right after a kind: "the vm shop", "the virtual machine mailrelay", "the router vm, opnsense"."""
+    if k < len(tokens) and tokens[k].text == ",":
+        k += 1
+    if k >= len(tokens) or tokens[k].punct:
+        return None
+    word = tokens[k].text
+    if is_name(word):
+        return Target(word)
+    if unknown_word(word, lexicon) and lexicon.verb(word) is None:
+        return Target(reference=f"word:{word}")
+    return None
