@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from fastapi.responses import StreamingResponse
@@ -21,7 +22,7 @@ from starlette.types import Receive, Scope, Send
 from alma.bootstrap import Services
 from alma.errors import InvalidInputError
 from alma.services import DeploymentRecord, EventRecord
-from alma.services.live import interruption
+from alma.services.live import RunState, run_state
 from alma.services.views import event_json
 
 TERMINAL = frozenset({"deployment.succeeded", "deployment.failed"})
@@ -121,31 +122,31 @@ async def follow(
                 continue
             if await gone():
                 return
-            current = await services.stacks.find_deployment(deployment_id) if stack else None
-            if current is not None and current.status != "running":
+            state = await services.live.shared_look(
+                deployment_id, liveness_s(services) / 2, partial(_look, services, deployment_id, stack)
+            )
+            if isinstance(state, Interrupted):
+                yield state
+                return
+            if state is not None and state.record is not None and state.record.status != "running":
                 if settled:  # ended without a final event (one more look was taken): done
                     return
                 settled = True
-            else:
-                stopped = await _stopped(services, deployment_id, current)
-                if stopped is not None:
-                    yield stopped
-                    return
             await watcher.wait(poll_s if settled else liveness_s(services))
 
 
-async def _stopped(services: Services, deployment_id: str, current: DeploymentRecord | None) -> Interrupted | None:
-    """An ``Interrupted`` when nothing will run the deployment on; None while something may."""
+async def _look(services: Services, deployment_id: str, stack: str | None) -> RunState | Interrupted | None:
+    """How the deployment stands: ``Interrupted`` when nothing will run it on; None while it is queued."""
     if services.jobs is not None:
         status = await services.jobs.job_status(deployment_id)
         if status in ("todo", "doing"):
             return None  # queued, or a worker has it (a stalled worker's job is taken over)
-        if current is None:
+        if stack is None:
             return Interrupted(deployment_id, f"its job ended ({status}) without starting the run")
-    if current is None:
+    if stack is None:
         return None
-    reason = await interruption(services.stacks, current)
-    return Interrupted(deployment_id, reason) if reason is not None else None
+    state = await run_state(services.stacks, deployment_id, stack)
+    return Interrupted(deployment_id, state.interrupted) if state.interrupted is not None else state
 
 
 def sse(item: EventRecord | Interrupted) -> str:

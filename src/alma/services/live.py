@@ -8,7 +8,8 @@ whichever process wrote the events. For writers that announce nothing (a CLI app
 pulse per process looks at the log every ``live_poll_s`` — one indexed read however many streams are open —
 and wakes the watchers of the deployments it found news for. An idle stream costs nothing but its wait.
 
-``interruption`` tells a stream whose deployment is recorded as running that nothing runs it any more.
+``run_state`` tells a stream whose deployment is recorded as running that nothing runs it any more;
+``shared_look`` lets every stream of one deployment share that look.
 """
 
 from __future__ import annotations
@@ -17,9 +18,11 @@ import asyncio
 import contextlib
 import json
 import logging
+import time
 from collections import defaultdict
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -29,6 +32,7 @@ from alma.store import DeploymentRecord, utcnow
 if TYPE_CHECKING:
     from alma.services.stacks import StackService
 
+T = TypeVar("T")
 # The event log's news after an event id: the newest id, and the deployments that have news.
 NewsProbe = Callable[[int], Awaitable[tuple[int, set[str]]]]
 
@@ -75,6 +79,7 @@ class LiveEvents:
         self._news = news
         self._poll_s = poll_s
         self._pulse: asyncio.Task[None] | None = None
+        self._looks: dict[str, tuple[float, asyncio.Future[Any]]] = {}
         self._watchers: defaultdict[str, set[Watcher]] = defaultdict(set)
         self._publisher: Redis | None = None
         self._listener: asyncio.Task[None] | None = None
@@ -100,6 +105,7 @@ class LiveEvents:
             watchers.discard(watcher)
             if not watchers:
                 del self._watchers[deployment_id]
+                self._looks.pop(deployment_id, None)
             if not self._watchers and self._pulse is not None:
                 self._pulse.cancel()  # nobody watches: no more looks at the log
                 self._pulse = None
@@ -117,6 +123,17 @@ class LiveEvents:
                     self._wake(deployments)
                 seen = newest
             await asyncio.sleep(self._poll_s)
+
+    async def shared_look(self, deployment_id: str, max_age_s: float, look: Callable[[], Awaitable[T]]) -> T:
+        """``look()``'s answer, shared by every stream of one deployment: one look at a time, and its answer
+        reused for ``max_age_s`` — a hundred viewers of a run cost one look, not a hundred."""
+        now = time.monotonic()
+        entry = self._looks.get(deployment_id)
+        if entry is None or (entry[1].done() and now - entry[0] > max_age_s):
+            entry = (now, asyncio.ensure_future(look()))
+            self._looks[deployment_id] = entry
+        found: T = await asyncio.shield(entry[1])
+        return found
 
     def committed(self, rows: Iterable[Mapping[str, Any]]) -> None:
         """Called by the write buffer after a commit: wake local watchers, tell the other replicas."""
@@ -192,27 +209,38 @@ class LiveEvents:
             self._publisher = None
 
 
-async def interruption(stacks: StackService, deployment: DeploymentRecord) -> str | None:
-    """Why a deployment recorded as ``running`` has nothing left running it, or None while something may.
+@dataclass(frozen=True, slots=True)
+class RunState:
+    """A deployment as a stream sees it: its record (None while none exists) and, when it is recorded as
+    running with nothing left running it, why."""
+
+    record: DeploymentRecord | None
+    interrupted: str | None = None
+
+
+async def run_state(stacks: StackService, deployment_id: str, stack: str) -> RunState:
+    """The deployment's record and whether its run was interrupted.
 
     A run holds its stack's lock for the whole of its active part (``alma.workflow.runs``), so a running
     deployment whose stack has no lock, whose lock's holder is a process on this host that is gone, whose
     lock another holder on another host stopped renewing, or whose lock belongs to another run, was
     interrupted. The lock is read before the status, so a run that finished in between is not mistaken for
     a dead one. (A run still in the job queue is the caller's to rule out: a worker will take it.)"""
-    lock = await stacks.lock(deployment.stack)
-    current = await stacks.find_deployment(deployment.id)
+    lock = await stacks.lock(stack)
+    current = await stacks.find_deployment(deployment_id)
     if current is None or current.status != "running":
-        return None
-    resume = f"`alma resume {deployment.id}` continues it"
+        return RunState(current)
+    resume = f"`alma resume {deployment_id}` continues it"
     if lock is None:
-        return f"the process running it ended without finishing it; {resume}"
+        return RunState(current, f"the process running it ended without finishing it; {resume}")
     owner = run_of(lock.reason)
-    if owner is not None and owner != deployment.id:
-        return f"the stack's lock is held by another run ({owner}); {resume} once that one has finished"
+    if owner is not None and owner != deployment_id:
+        return RunState(
+            current, f"the stack's lock is held by another run ({owner}); {resume} once that one has finished"
+        )
     state = holder_state(lock.holder)
     if state == "dead":
-        return f"the process running it ({lock.holder}) is gone; {resume}"
+        return RunState(current, f"the process running it ({lock.holder}) is gone; {resume}")
     if state == "elsewhere" and lock.expires_at < utcnow():
-        return f"its holder ({lock.holder}) stopped renewing the stack's lock; {resume}"
-    return None
+        return RunState(current, f"its holder ({lock.holder}) stopped renewing the stack's lock; {resume}")
+    return RunState(current)
