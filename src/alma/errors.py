@@ -3,7 +3,8 @@
 ```
 AlmaError
 ├── InvalidInputError            bad blueprint, bad argument, unknown stack/plan/revision   (exit 1)
-│   └── BlueprintInvalidError    carries every Diagnostic found, all at once
+│   ├── BlueprintInvalidError    carries every Diagnostic found, all at once
+│   └── NotFoundError            the stack, resource, plan, IPR, run or key named does not exist (HTTP 404)
 ├── ConflictError                the world moved under you                                  (exit 4)
 │   ├── StackLockedError         another mutation holds the stack's lock
 │   ├── LockLostError            the lock was taken from a running apply (forced open)
@@ -38,6 +39,10 @@ class AlmaError(Exception):
 
 class InvalidInputError(AlmaError):
     """The input cannot be used as given; nothing was changed."""
+
+
+class NotFoundError(InvalidInputError):
+    """What the request names does not exist: a stack, resource, plan, IPR, run, deployment or key."""
 
 
 class BlueprintInvalidError(InvalidInputError):

@@ -183,7 +183,7 @@ def test_the_inspector_reports_a_tool_error_with_the_cli_message(tmp_path: Path)
         exit_code=5,
     )
     assert result["isError"] is True
-    assert result["content"][0]["text"] == "InvalidInputError (invalid): no stack named 'x'"
+    assert result["content"][0]["text"] == "NotFoundError (not_found): no stack named 'x'"
 
 
 def test_the_http_server_refuses_a_client_without_a_key(http_server: str) -> None:

@@ -16,7 +16,7 @@ from typing import ParamSpec, TypeVar
 from mcp.server.mcpserver.exceptions import ResourceError, ResourceNotFoundError
 from mcp.types import CallToolResult, TextContent
 
-from alma.errors import AlmaError, BlueprintInvalidError, ConflictError, EngineError, InvalidInputError, RefusedError
+from alma.errors import AlmaError, BlueprintInvalidError, ConflictError, EngineError, NotFoundError, RefusedError
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -30,6 +30,8 @@ def kind_of(error: AlmaError) -> str:
         return "refused"
     if isinstance(error, EngineError):
         return "engine_failed"
+    if isinstance(error, NotFoundError):
+        return "not_found"
     return "invalid"
 
 
@@ -66,7 +68,7 @@ def resource_guarded(fn: Callable[P, Awaitable[str]]) -> Callable[P, Awaitable[s
     async def resource(*args: P.args, **kwargs: P.kwargs) -> str:
         try:
             return await fn(*args, **kwargs)
-        except InvalidInputError as error:
+        except NotFoundError as error:
             raise ResourceNotFoundError(str(error)) from error
         except AlmaError as error:
             raise ResourceError(str(error)) from error

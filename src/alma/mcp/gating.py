@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from alma.mcp.schemas import RiskOut
 from alma.planning import Plan, PlannedAction
-from alma.services.approvals import approval_reasons
+from alma.services.approvals import policy_reasons
 from alma.settings import Settings
 
 DESTRUCTIVE = ("delete", "replace")
@@ -35,8 +35,9 @@ def risk_of(plan: Plan, settings: Settings) -> RiskOut:
     destroyed = [a.resource for a in plan.actions if a.action in DESTRUCTIVE]
     if not plan.has_changes:
         return RiskOut(gate="nothing_to_do", destructive=False, reasons=[])
-    reasons = approval_reasons(plan, settings)
-    if destroyed and not any(r.startswith(("it deletes", "it replaces")) for r in reasons):
+    policy = policy_reasons(plan, settings)
+    reasons = [r.text for r in policy]
+    if destroyed and not any(r.kind == "action" and r.action in DESTRUCTIVE for r in policy):
         reasons.append(f"it deletes or replaces {_names(destroyed)}: agents apply that only through an approved IPR")
     if reasons:
         return RiskOut(gate="ipr", destructive=bool(destroyed), reasons=reasons)

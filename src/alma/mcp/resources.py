@@ -11,7 +11,7 @@ import json
 from mcp.server.mcpserver import MCPServer
 
 from alma.bootstrap import Services
-from alma.errors import InvalidInputError
+from alma.errors import NotFoundError
 from alma.mcp.failures import resource_guarded
 from alma.mcp.schemas import deployment_out, ipr_out, lock_out, resource_out
 
@@ -51,14 +51,14 @@ def register_resources(server: MCPServer, services: Services) -> None:
                         ],
                     }
                     return _json(document)
-        raise InvalidInputError(f"no deployment '{deployment_id}'")
+        raise NotFoundError(f"no deployment '{deployment_id}'")
 
     @server.resource("alma://iprs/{ipr_id}", name="ipr", mime_type=JSON)
     @resource_guarded
     async def ipr(ipr_id: str) -> str:
         """An Infrastructure Pull Request: status, the plan under review, approvals, reviews."""
         if not ipr_id.isdigit():
-            raise InvalidInputError(f"no IPR #{ipr_id}: IPR ids are numbers")
+            raise NotFoundError(f"no IPR #{ipr_id}: IPR ids are numbers")
         return ipr_out(await services.iprs.show(int(ipr_id))).model_dump_json(indent=2)
 
 

@@ -27,6 +27,7 @@ from alma.errors import (
     AlreadyAppliedError,
     ConflictError,
     InvalidInputError,
+    NotFoundError,
     RefusedError,
     RunAbandonedError,
     StalePlanError,
@@ -155,7 +156,7 @@ class DeploymentService:
         started = time.perf_counter()
         record = await self._store.deployments.get(deployment_id)
         if record is None:
-            raise InvalidInputError(f"no deployment '{deployment_id}'")
+            raise NotFoundError(f"no deployment '{deployment_id}'")
         if record.status != "running":
             raise ConflictError(
                 f"deployment {deployment_id} (revision {record.revision} of '{record.stack}') already "
@@ -305,7 +306,7 @@ class DeploymentService:
         ready; a failure marks the deployment failed. Returns what is wrong (empty: all good)."""
         record = await self._store.deployments.get(deployment_id)
         if record is None:
-            raise InvalidInputError(f"no deployment '{deployment_id}'")
+            raise NotFoundError(f"no deployment '{deployment_id}'")
         plan = await self._plans.get(record.plan_id)
         problems: list[str] = []
         for action in plan.actions:

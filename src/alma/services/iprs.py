@@ -17,7 +17,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from alma.errors import AlreadyAppliedError, ConflictError, InvalidInputError, RefusedError, StalePlanError
+from alma.errors import (
+    AlreadyAppliedError,
+    ConflictError,
+    InvalidInputError,
+    NotFoundError,
+    RefusedError,
+    StalePlanError,
+)
 from alma.planning import Plan
 from alma.services.actor import acting_role, actor
 from alma.services.approvals import Clearance, approval_reasons
@@ -313,7 +320,7 @@ class IprService:
     async def _get(self, ipr_id: int) -> IprRecord:
         ipr = await self._store.iprs.get(ipr_id)
         if ipr is None:
-            raise InvalidInputError(f"no IPR #{ipr_id}; `alma ipr list` shows them")
+            raise NotFoundError(f"no IPR #{ipr_id}; `alma ipr list` shows them")
         return ipr
 
     async def _supersede_if_stale(self, ipr: IprRecord) -> bool:

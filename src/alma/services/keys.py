@@ -9,7 +9,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Literal
 
-from alma.errors import InvalidInputError
+from alma.errors import InvalidInputError, NotFoundError
 from alma.services.actor import actor
 from alma.settings import Settings
 from alma.store import KeyRecord, Store
@@ -56,7 +56,7 @@ class KeyService:
 
     async def revoke(self, name: str) -> None:
         if not await self._store.keys.revoke(name):
-            raise InvalidInputError(f"no live API key named '{name}'")
+            raise NotFoundError(f"no live API key named '{name}'")
 
     async def list(self) -> list[KeyRecord]:
         return await self._store.keys.all()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from alma.errors import InvalidInputError
+from alma.errors import NotFoundError
 from alma.services.actor import actor
 from alma.services.blueprints import BlueprintService
 from alma.settings import Settings
@@ -34,5 +34,5 @@ class BlueprintLibrary:
     async def text(self, blueprint_id: int) -> str:
         found = await self._store.stacks.blueprint_text(blueprint_id)
         if found is None:
-            raise InvalidInputError(f"no blueprint #{blueprint_id}")
+            raise NotFoundError(f"no blueprint #{blueprint_id}")
         return found

@@ -16,7 +16,7 @@ from typing import Literal
 
 from alma.diagnostics import did_you_mean
 from alma.engines import EngineRegistry
-from alma.errors import BlueprintInvalidError, InvalidInputError
+from alma.errors import BlueprintInvalidError, InvalidInputError, NotFoundError
 from alma.planning import DesiredResource, Plan
 from alma.services.plans import PlanService
 from alma.store import ResourceRecord, Store
@@ -44,11 +44,11 @@ class OperationService:
         records = await self._store.stacks.resources(stack)
         if not records:
             known = [s.name for s in await self._store.stacks.summaries()]
-            raise InvalidInputError(f"no stack named '{stack}' with resources{did_you_mean(stack, known)}")
+            raise NotFoundError(f"no stack named '{stack}' with resources{did_you_mean(stack, known)}")
         target = next((r for r in records if r.name == resource), None)
         if target is None:
             names = [r.name for r in records]
-            raise InvalidInputError(f"stack '{stack}' has no resource '{resource}'{did_you_mean(resource, names)}")
+            raise NotFoundError(f"stack '{stack}' has no resource '{resource}'{did_you_mean(resource, names)}")
         overrides: dict[str, object] = {}
         then: Operation | None = None
         drop = False

@@ -14,7 +14,7 @@ from typing import Any
 
 from alma.diagnostics import Diagnostic
 from alma.engines import EngineRegistry
-from alma.errors import InvalidInputError, PlanTamperedError
+from alma.errors import InvalidInputError, NotFoundError, PlanTamperedError
 from alma.planning import DesiredResource, Plan, PlanKind, content_hash, plan_actions
 from alma.services.actor import actor
 from alma.services.blueprints import BlueprintService
@@ -160,7 +160,7 @@ class PlanService:
     async def get(self, plan_id: str) -> Plan:
         record = await self._store.plans.get(plan_id)
         if record is None:
-            raise InvalidInputError(f"no plan with id '{plan_id}'; make one with `alma plan FILE`")
+            raise NotFoundError(f"no plan with id '{plan_id}'; make one with `alma plan FILE`")
         plan = Plan.from_content(
             record.id,
             record.body,
@@ -177,7 +177,7 @@ class PlanService:
         if not await self._store.stacks.exists(stack):
             known = [s.name for s in await self._store.stacks.summaries()]
             hint = f"; known stacks: {', '.join(known)}" if known else "; no stack has been deployed yet"
-            raise InvalidInputError(f"no stack named '{stack}'{hint}")
+            raise NotFoundError(f"no stack named '{stack}'{hint}")
 
     async def _make(
         self,

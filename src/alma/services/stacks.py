@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from alma.diagnostics import did_you_mean
-from alma.errors import ConflictError, InvalidInputError
+from alma.errors import ConflictError, NotFoundError
 from alma.services.actor import actor
 from alma.services.locking import holder_state
 from alma.settings import Settings
@@ -28,7 +28,7 @@ class StackService:
         if found is None:
             await self._require(stack)
             names = [r.name for r in await self._store.stacks.resources(stack)]
-            raise InvalidInputError(f"stack '{stack}' has no resource '{name}'{did_you_mean(name, names)}")
+            raise NotFoundError(f"stack '{stack}' has no resource '{name}'{did_you_mean(name, names)}")
         return found
 
     async def history(self, stack: str) -> list[DeploymentRecord]:
@@ -51,7 +51,7 @@ class StackService:
     async def deployment(self, deployment_id: str) -> DeploymentRecord:
         found = await self._store.deployments.get(deployment_id)
         if found is None:
-            raise InvalidInputError(f"no deployment '{deployment_id}'")
+            raise NotFoundError(f"no deployment '{deployment_id}'")
         return found
 
     async def find_deployment(self, deployment_id: str) -> DeploymentRecord | None:
@@ -103,4 +103,4 @@ class StackService:
     async def _require(self, stack: str) -> None:
         if not await self._store.stacks.exists(stack):
             known = [s.name for s in await self._store.stacks.summaries()]
-            raise InvalidInputError(f"no stack named '{stack}'{did_you_mean(stack, known) if known else ''}")
+            raise NotFoundError(f"no stack named '{stack}'{did_you_mean(stack, known) if known else ''}")

@@ -18,7 +18,7 @@ import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from alma.errors import InvalidInputError, PlanTamperedError, RunAbandonedError
+from alma.errors import InvalidInputError, NotFoundError, PlanTamperedError, RunAbandonedError
 from alma.planning import Plan
 from alma.services import ApplyProgress, DeploymentService, IprService, PlanService, StackService
 from alma.services.actor import actor
@@ -190,9 +190,7 @@ class Runs:
         """A deployment with no run checkpoint (one started outside the workflow, e.g. by an import)."""
         record = await self._stacks.find_deployment(run_id)
         if record is None:
-            raise InvalidInputError(
-                f"no run or deployment '{run_id}' to resume; `alma history STACK` lists deployments"
-            )
+            raise NotFoundError(f"no run or deployment '{run_id}' to resume; `alma history STACK` lists deployments")
         if record.status == "abandoned":
             raise RunAbandonedError(f"deployment {run_id} was abandoned ({record.error}); make a new plan")
         if record.status != "running":

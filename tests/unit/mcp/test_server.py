@@ -109,7 +109,7 @@ async def test_errors_are_tool_errors_with_the_messages_the_cli_prints(services:
         both = await client.call_tool("validate_blueprint", {"blueprint": "x", "path": "y"})
         not_a_plan = await client.call_tool("apply_plan", {"plan_id": "nope"})
     assert missing.is_error
-    assert text(missing) == "InvalidInputError (invalid): stack 'demo' has no resource 'wbe'; did you mean 'web'?"
+    assert text(missing) == "NotFoundError (not_found): stack 'demo' has no resource 'wbe'; did you mean 'web'?"
     assert no_stack.is_error and "no stack named 'nope'" in text(no_stack)
     assert bad.is_error
     assert text(bad).startswith("BlueprintInvalidError (invalid): ")
@@ -117,7 +117,7 @@ async def test_errors_are_tool_errors_with_the_messages_the_cli_prints(services:
     assert text(bad).endswith("nothing was changed")
     assert both.is_error and "one of them" in text(both)
     assert not_a_plan.is_error
-    assert text(not_a_plan) == ("InvalidInputError (invalid): no plan with id 'nope'; make one with `alma plan FILE`")
+    assert text(not_a_plan) == ("NotFoundError (not_found): no plan with id 'nope'; make one with `alma plan FILE`")
 
 
 async def test_validate_reports_every_problem_with_line_and_column(services: Services, tmp_path: Path) -> None:
