@@ -3,7 +3,9 @@
 Built on libyaml's event stream rather than ``yaml.safe_load`` so that, in one pass and without
 recursion, it can: remember where each value came from (diagnostics point at line:column), refuse
 alias bombs (each alias counts as the size of what it expands to), refuse deep nesting before the
-recursive parts of any library see it, and refuse duplicate keys that YAML would silently overwrite.
+recursive parts of any library see it, and report duplicate keys that YAML would silently overwrite.
+A duplicate key is an error but not a stop: the first value is kept, the document is read to its end,
+and validation reports every duplicate together with everything else it finds.
 
 It is long because the event builder has to do, in one pass, what three libraries would do in three.
 """
@@ -44,6 +46,7 @@ class _MergeKey:
 
 
 _MERGE = _MergeKey()
+_DUPLICATE = _MergeKey()  # a key written twice: its second value is read and dropped
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,21 +63,50 @@ class SourceDocument:
     problem is read a second time, by the event builder, to locate it.
     """
 
-    __slots__ = ("_limits", "_positions", "data", "filename", "text")
+    __slots__ = ("_limits", "_positions", "_written", "data", "filename", "problems", "text")
 
-    def __init__(self, data: Any, text: str, filename: str = "<blueprint>", limits: Limits | None = None) -> None:
+    def __init__(
+        self,
+        data: Any,
+        text: str,
+        filename: str = "<blueprint>",
+        limits: Limits | None = None,
+        problems: list[Diagnostic] | None = None,
+    ) -> None:
         self.data = data
         self.text = text
         self.filename = filename
+        # Problems found while reading that did not stop it (duplicate keys): validation reports them first.
+        self.problems: list[Diagnostic] = list(problems or [])
         self._limits = limits or Limits()
         self._positions: dict[Path, Position] | None = None
+        # Canonical path -> the path as the user wrote it, for data rewritten from aliases (``with_data``).
+        self._written: dict[Path, Path] = {}
+
+    def with_data(self, data: Any, written: dict[Path, Path]) -> SourceDocument:
+        """The same source holding ``data``, a rewrite of this document's data: ``written`` maps a path in
+        ``data`` to the path it was written at, so diagnostics still point where the user wrote it."""
+        other = SourceDocument(data, self.text, self.filename, self._limits, self.problems)
+        other._positions = self._positions
+        other._written = {**self._written, **written}
+        return other
+
+    def written_path(self, path: Path) -> Path:
+        """Where ``path`` of the data was written in the source (itself, unless an alias was rewritten)."""
+        if not self._written:
+            return path
+        for cut in range(len(path), 0, -1):
+            moved = self._written.get(path[:cut])
+            if moved is not None:
+                return (*moved, *path[cut:])
+        return path
 
     @property
     def positions(self) -> dict[Path, Position]:
         if self._positions is None:
             self._positions = {}
             try:
-                _build(self.text, self._limits, self._positions)
+                _build(self.text, self._limits, self._positions, [])
             except (yaml.YAMLError, BlueprintInvalidError):
                 # Text that only the JSON reader accepts: diagnostics go without line numbers.
                 self._positions = {}
@@ -83,7 +115,7 @@ class SourceDocument:
     def position_of(self, path: Path) -> Position | None:
         """The position of ``path``, or of its nearest ancestor that has one."""
         positions = self.positions
-        probe = path
+        probe = self.written_path(path)
         while True:
             found = positions.get(probe)
             if found is not None or not probe:
@@ -93,7 +125,8 @@ class SourceDocument:
     def diagnostic(self, message: str, path: Path, severity: str = "error") -> Diagnostic:
         position = self.position_of(path)
         line, column = position if position else (None, None)
-        return Diagnostic(message, render_path(path), line, column, "warning" if severity == "warning" else "error")
+        where = render_path(self.written_path(path))
+        return Diagnostic(message, where, line, column, "warning" if severity == "warning" else "error")
 
 
 def render_path(path: Path) -> str:
@@ -144,9 +177,10 @@ def parse_source(text: str | bytes, filename: str = "<blueprint>", limits: Limit
         except UnicodeDecodeError as exc:
             raise _fail(f"{filename} is not UTF-8 text (byte {exc.start}): save it as UTF-8") from exc
     data = _fast_json(text, limits) if text.lstrip().startswith("{") else _NOT_JSON
+    problems: list[Diagnostic] = []
     try:
         if data is _NOT_JSON:
-            data = _build(text, limits, None)
+            data = _build(text, limits, None, problems)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "malformed YAML"
@@ -157,7 +191,7 @@ def parse_source(text: str | bytes, filename: str = "<blueprint>", limits: Limit
         raise _fail(f"YAML syntax error: {exc}") from exc
     if data is None:
         raise _fail(f"{filename} is empty: a blueprint needs at least 'version', 'name' and 'resources'")
-    return SourceDocument(data, text, filename, limits)
+    return SourceDocument(data, text, filename, limits, problems)
 
 
 _NOT_JSON: Any = object()
@@ -233,8 +267,9 @@ def _scalar(event: yaml.ScalarEvent, plain_cache: dict[str, Any]) -> Any:
     return resolved
 
 
-def _build(text: str, limits: Limits, positions: dict[Path, Position] | None) -> Any:
-    """Build the data from libyaml's events; record positions when given a dict to fill."""
+def _build(text: str, limits: Limits, positions: dict[Path, Position] | None, problems: list[Diagnostic]) -> Any:
+    """Build the data from libyaml's events; record positions when given a dict to fill, and problems
+    that need not stop the reading (duplicate keys) in ``problems``."""
     plain_cache: dict[str, Any] = {}
     result: list[Any] = [None]
     anchors: dict[str, tuple[Any, int]] = {}
@@ -274,14 +309,21 @@ def _build(text: str, limits: Limits, positions: dict[Path, Position] | None) ->
                 raise _fail("mapping keys must be plain text", position[0], position[1])
             key = str(value)
             if key in container:
-                raise _fail(
-                    f"duplicate key '{key}' (YAML would silently keep only the last)",
-                    position[0],
-                    position[1],
+                problems.append(
+                    Diagnostic(
+                        f"duplicate key '{key}' (YAML would silently keep only the last)",
+                        render_path((*parent.path, key)),
+                        position[0],
+                        position[1],
+                    )
                 )
+                parent.key, parent.key_position = _DUPLICATE, position
+                return
             parent.key, parent.key_position = key, position
             return
         pending, parent.key = parent.key, None
+        if pending is _DUPLICATE:
+            return  # the first value stays: the problem is reported, the rest of the file is still read
         if not isinstance(pending, str):  # the merge key
             parent.merges.append((value, parent.key_position))
             return
@@ -319,7 +361,7 @@ def _build(text: str, limits: Limits, positions: dict[Path, Position] | None) ->
                 raise _fail(f"unsupported YAML tag {event.tag!r}", *_at(mark))
             container: dict[str, Any] | list[Any] = {} if isinstance(event, yaml.MappingStartEvent) else []
             start = _at(mark)
-            path = child_path() if positions is not None else ()
+            path = child_path()  # also without positions: a duplicate key's diagnostic names its path
             stack.append(_Frame(container, path, event.anchor, start))
             if positions is not None:
                 positions.setdefault(path, start)

@@ -31,9 +31,10 @@ _RESOURCE_FIELDS = ("type", "name", "provider", "specs", "dependencies", "metada
 def validate_structure(doc: SourceDocument) -> tuple[Blueprint | None, list[Diagnostic]]:
     """The blueprint when the structure is sound, and every diagnostic found either way."""
     data = doc.data
+    diagnostics: list[Diagnostic] = list(doc.problems)  # found while reading (duplicate keys): reported with the rest
     if not isinstance(data, dict):
-        return None, [doc.diagnostic("a blueprint must be a mapping with 'version', 'name' and 'resources'", ())]
-    diagnostics: list[Diagnostic] = []
+        diagnostics.append(doc.diagnostic("a blueprint must be a mapping with 'version', 'name' and 'resources'", ()))
+        return None, diagnostics
     if isinstance(data.get("version"), float | int) and not isinstance(data.get("version"), bool):
         version = str(data["version"])
         diagnostics.append(doc.diagnostic(f'write the version as text: version: "{version}"', ("version",), "warning"))

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from alma.diagnostics import Diagnostic, did_you_mean
-from alma.units import disk_gib, memory_mib
+from alma.units import UnitError, disk_gib, memory_mib
 
 
 def _sorted_ports(ports: list[int]) -> list[int]:
@@ -46,7 +46,10 @@ def _diagnostic(model: type[SpecModel], error: Any) -> Diagnostic:
     if kind == "extra_forbidden":
         message = f"unknown spec key '{field}'{did_you_mean(field, tuple(model.model_fields))}"
     elif kind == "value_error":
-        message = str(error["ctx"]["error"])  # our own unit errors already say what to write
+        cause = error["ctx"]["error"]
+        # Our own errors already say what to write; a size names the field written (a volume's 'size: 0'
+        # is not "disk must be greater than zero").
+        message = cause.about(field) if isinstance(cause, UnitError) and field else str(cause)
     elif kind == "missing":
         message = f"spec '{field}' is required"
     else:

@@ -222,7 +222,7 @@ def test_keys_that_would_be_equal_once_typed_are_not_duplicates() -> None:
 
 
 def test_a_quoted_key_and_a_plain_key_with_the_same_text_are_duplicates() -> None:
-    diagnostic = refusal("on: 1\n'on': 2\n")
+    [diagnostic] = parse_source("on: 1\n'on': 2\n", "bp.yaml").problems
     assert "duplicate key 'on'" in diagnostic.message
     assert (diagnostic.line, diagnostic.column) == (2, 1)
 

@@ -176,22 +176,45 @@ def test_blueprint_errors_are_invalid_input() -> None:
         parse_source("")
 
 
-def test_a_duplicate_key_is_refused_at_its_second_occurrence() -> None:
-    diagnostic = refusal("name: web\nversion: '1.0'\nname: api\n")
+def duplicates(text: str) -> list[Diagnostic]:
+    """The duplicate-key problems reading ``text`` found (reading goes on: they do not stop it)."""
+    doc = parse_source(text, "bp.yaml")
+    assert all(d.severity == "error" for d in doc.problems)
+    return doc.problems
+
+
+def test_a_duplicate_key_is_reported_at_its_second_occurrence_and_the_first_value_is_kept() -> None:
+    doc = parse_source("name: web\nversion: '1.0'\nname: api\n")
+    [diagnostic] = doc.problems
     assert diagnostic.message == "duplicate key 'name' (YAML would silently keep only the last)"
-    assert (diagnostic.line, diagnostic.column) == (3, 1)
+    assert (diagnostic.line, diagnostic.column, diagnostic.path) == (3, 1, "name")
+    assert doc.data == {"name": "web", "version": "1.0"}
 
 
-def test_a_duplicate_key_in_a_nested_mapping_is_refused_where_it_is() -> None:
-    diagnostic = refusal("resources:\n  - name: a\n    specs:\n      cores: 1\n      cores: 2\n")
+def test_a_duplicate_key_in_a_nested_mapping_is_reported_where_it_is() -> None:
+    [diagnostic] = duplicates("resources:\n  - name: a\n    specs:\n      cores: 1\n      cores: 2\n")
     assert "duplicate key 'cores'" in diagnostic.message
-    assert (diagnostic.line, diagnostic.column) == (5, 7)
+    assert (diagnostic.line, diagnostic.column, diagnostic.path) == (5, 7, "resources[0].specs.cores")
 
 
-def test_a_duplicate_key_in_json_is_refused_with_its_position() -> None:
-    diagnostic = refusal('{"name": "web",\n "name": "api"}')
+def test_every_duplicate_key_is_reported_not_only_the_first() -> None:
+    text = "name: a\nname: b\nresources:\n  - {type: compute, type: network}\n  - specs: {x: 1, x: {y: 2}}\n"
+    assert [(d.path, d.line) for d in duplicates(text)] == [
+        ("name", 2),
+        ("resources[0].type", 4),
+        ("resources[1].specs.x", 5),
+    ]
+
+
+def test_a_duplicate_key_in_json_is_reported_with_its_position() -> None:
+    [diagnostic] = duplicates('{"name": "web",\n "name": "api"}')
     assert "duplicate key 'name'" in diagnostic.message
     assert (diagnostic.line, diagnostic.column) == (2, 2)
+
+
+def test_a_duplicate_key_does_not_disturb_the_positions_of_what_follows() -> None:
+    doc = parse_source("a: 1\na: 2\nb:\n  c: 3\n")
+    assert doc.positions[("b", "c")] == (4, 3)
 
 
 @pytest.mark.parametrize(
