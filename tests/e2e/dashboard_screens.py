@@ -10,6 +10,7 @@ docs/dashboard/ instead of comparing.
 
 from __future__ import annotations
 
+import asyncio
 import io
 import os
 import re
@@ -57,19 +58,35 @@ def build_world(home: Path, files: Path) -> Alma:
     return alma
 
 
-def _kill_mid_apply(alma: Alma, blueprint: Path) -> None:
-    slow = subprocess.Popen(
-        alma.command("deploy", str(blueprint), "--yes"),
-        env={**alma.env, "ALMA_FAKE_LATENCY_MS": "1500"},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        stdin=subprocess.DEVNULL,
+BATCH = blueprint_text("batch", [compute(f"job-{n}") for n in range(4)])
+
+
+async def start_slow_deploy(alma: Alma, blueprint: Path) -> asyncio.subprocess.Process:
+    """`alma deploy` of ``blueprint`` (``BATCH``), one resource at a time, 400 ms each: a deployment to watch."""
+    return await asyncio.create_subprocess_exec(
+        *alma.command("deploy", str(blueprint), "--yes"),
+        env={**alma.env, "ALMA_FAKE_LATENCY_MS": "400", "ALMA_PARALLELISM": "1"},
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.DEVNULL,
+        stdin=asyncio.subprocess.DEVNULL,
     )
+
+
+def _kill_mid_apply(alma: Alma, blueprint: Path) -> None:
+    said = blueprint.with_suffix(".log")
+    with said.open("w") as log:
+        slow = subprocess.Popen(
+            alma.command("deploy", str(blueprint), "--yes"),
+            env={**alma.env, "ALMA_FAKE_LATENCY_MS": "1500"},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+        )
     database = alma.home / "alma.db"
     deadline = time.monotonic() + 60
     try:
         while not _seen(database, "resource.creating", "b"):
-            assert slow.poll() is None, "the deploy finished before it could be killed"
+            assert slow.poll() is None, f"the deploy finished before it could be killed:\n{said.read_text()}"
             assert time.monotonic() < deadline, "timed out waiting for b to start"
             time.sleep(0.01)  # polling another process's progress; the condition is what we wait on
     finally:
@@ -99,6 +116,7 @@ async def until(pilot: Pilot[None], condition: Callable[[], bool], what: str, ti
 
 async def settled(pilot: Pilot[None], app: App[None], ready: Callable[[], bool] | None = None) -> None:
     """No worker busy (and ``ready``, when given), no notification on screen: a screen worth comparing."""
+
     def busy() -> list[str]:
         return [f"{w.group}:{w.name}" for w in app.workers if w.is_running and w.group != "follow"]
 
@@ -123,7 +141,7 @@ def normalized(text: str) -> str:
     for line in text.splitlines():
         if "acting as" in line:  # the header: a server's port changes from run to run
             line = " ".join(re.sub(r"127\.0\.0\.1:\d+", "127.0.0.1:PORT", line).split())
-        line = re.sub(r"\S+ \(pid \d+\).*$", "<holder>", line)  # host and pid; the rest of the cell follows
+        line = re.sub(r"(\S+ )?\(pid \d+\).*$", "<holder>", line)  # host and pid; the rest of the line follows
         line = re.sub(r"[0-9a-f]{8,}", lambda m: "x" * len(m.group()), line)
         line = re.sub(r"\d\d-\d\d \d\d:\d\d:\d\d", "MM-DD hh:mm:ss", line)
         line = re.sub(r"\d\d:\d\d:\d\d", "hh:mm:ss", line)

@@ -12,13 +12,22 @@ from pathlib import Path
 
 import pytest
 from textual.css.query import NoMatches
-from textual.widgets import DataTable
+from textual.widgets import DataTable, ProgressBar
 
 from alma.cli.dashboard.app import DashboardApp
 from alma.cli.dashboard.local import LocalSource
 from alma.cli.dashboard.reviews import IprScreen
 from alma.settings import Settings
-from tests.e2e.dashboard_screens import ENGINE_ENV, SIZE, build_world, settled, snapshot, until
+from tests.e2e.dashboard_screens import (
+    BATCH,
+    ENGINE_ENV,
+    SIZE,
+    build_world,
+    settled,
+    snapshot,
+    start_slow_deploy,
+    until,
+)
 from tests.e2e.test_cli import Alma
 
 pytestmark = pytest.mark.timeout(300)
@@ -81,8 +90,9 @@ async def test_each_screen_reads_at_80_by_24(world: tuple[Alma, Path], source: L
         await pilot.press("up", "2")  # lab: killed while b was being made, so still running
         await settled(pilot, app, lambda: app.home.stack == "lab" and bool(app.home.followed))
         (live,) = app.home.followed.values()
-        await until(pilot, lambda: len(live.finished) == 1, "lab's progress: a done")
-        assert (live.deployment.stack, live.deployment.changes, live.outcome) == ("lab", 3, None)
+        # Its process was killed: the stream replays what it did (a), then says nothing runs it any more.
+        await until(pilot, lambda: live.outcome == "interrupted", "lab's deployment to be found interrupted")
+        assert (live.deployment.stack, live.deployment.changes, len(live.finished)) == ("lab", 3, 1)
         await snapshot(app, "deployments")
 
         await pilot.press("3")
@@ -109,6 +119,38 @@ async def test_each_screen_reads_at_80_by_24(world: tuple[Alma, Path], source: L
         await settled(pilot, app)
         assert rows(app, "event-table")[0][1] == "resource.creating"  # lab's last word: creating b
         await snapshot(app, "events")
+
+
+@pytest.fixture
+def batch(tmp_path: Path) -> Path:
+    written = tmp_path / "batch.json"
+    written.write_text(BATCH)
+    return written
+
+
+async def test_a_running_deployment_moves_its_progress_bar_to_the_end(tmp_path: Path, batch: Path) -> None:
+    alma = Alma(tmp_path / "home", **ENGINE_ENV)
+    source = await LocalSource.open(settings_of(alma.home, "bob"))
+    app = DashboardApp(source, refresh_s=0.2)
+    deploying = await start_slow_deploy(alma, batch)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.press("2")
+            await until(pilot, lambda: bool(app.home.followed), "the deployment to show up", timeout_s=60)
+            (live,) = app.home.followed.values()
+            seen: set[int] = set()
+
+            def done() -> bool:
+                seen.add(len(live.finished))
+                return live.outcome is not None
+
+            await until(pilot, done, "the deployment to finish", timeout_s=60)
+            assert (live.outcome, live.deployment.changes, len(live.finished), live.failed) == ("succeeded", 4, 4, 0)
+            assert live.query_one(ProgressBar).progress == 4
+            assert len(seen) > 1  # it moved while we watched
+    finally:
+        assert await deploying.wait() == 0
+        await source.aclose()
 
 
 @pytest.fixture

@@ -13,6 +13,10 @@ from alma.settings import Settings
 
 def run(url: str | None, key: str | None, refresh_s: float) -> None:
     with reported(False):
+        if url is not None:
+            from alma.cli.dashboard.remote import check_remote
+
+            check_remote(url, key)
         if not (sys.stdin.isatty() and sys.stdout.isatty()):
             raise InvalidInputError(
                 "alma dashboard is interactive: run it in a terminal (for scripts: alma state list / "

@@ -16,6 +16,7 @@ from textual import on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
+from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
 
@@ -136,6 +137,8 @@ class Home(Screen[None]):
     async def reload(self) -> None:
         try:
             await self._reload()
+        except NoMatches:
+            return  # the screen is being taken down (the app is closing): nothing to fill
         except AlmaError as error:
             if str(error) != self._said:  # said once; the next successful refresh forgets it
                 self.notify(str(error), title="cannot read", severity="error", timeout=8)
@@ -206,7 +209,10 @@ class Home(Screen[None]):
         if stack != self.stack:
             return
         self.drift_report = report
-        self._fill_resources(await self.source.resources(stack))
+        try:
+            self._fill_resources(await self.source.resources(stack))
+        except NoMatches:
+            return  # the app is closing
         found = report.differences()
         if found:
             names = ", ".join(f"{r.resource} ({r.drift.replace('_', ' ')})" for r in found)
@@ -230,9 +236,11 @@ class Home(Screen[None]):
         try:
             async for event in self.source.follow(widget.deployment.id):
                 widget.advance(event)
+            widget.ended("ended")
+        except NoMatches:
+            return  # taken down while it streamed (the app is closing)
         except AlmaError as error:
             self.notify(str(error), title=f"deployment {cells.short_id(widget.deployment.id)}", severity="error")
-        widget.ended("ended")
         finished = [w for w in self.followed.values() if w.outcome is not None]
         for old in finished[:-FINISHED_KEPT]:
             del self.followed[old.deployment.id]

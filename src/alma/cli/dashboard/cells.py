@@ -22,6 +22,7 @@ STATUS_STYLE = {
     "failed": "red",
     "rejected": "red",
     "rolled_back": "magenta",
+    "interrupted": "red",
 }
 DRIFT_STYLE = {"in_sync": "dim", "changed": "yellow", "missing": "red", "unmanaged": "magenta"}
 

@@ -9,13 +9,13 @@ from textual.containers import Vertical
 from textual.widgets import Label, ProgressBar
 
 from alma.cli.dashboard.cells import short_id, status
-from alma.cli.dashboard.source import DeploymentRow, EventRow
+from alma.cli.dashboard.source import INTERRUPTED, DeploymentRow, EventRow
 
 
 class LiveDeployment(Vertical):
     DEFAULT_CSS = """
     LiveDeployment { height: 2; margin-bottom: 1; }
-    LiveDeployment Label { width: 100%; }
+    LiveDeployment Label { width: 100%; height: 1; text-wrap: nowrap; text-overflow: ellipsis; }
     """
 
     def __init__(self, deployment: DeploymentRow) -> None:
@@ -39,6 +39,12 @@ class LiveDeployment(Vertical):
             self.query_one("#bar", ProgressBar).update(progress=len(self.finished))
         if event.kind.startswith("deployment.") and event.kind not in ("deployment.started", "deployment.resumed"):
             self.outcome = event.kind.removeprefix("deployment.")
+        elif event.kind == INTERRUPTED:
+            self.outcome = "interrupted"
+            self.tooltip = event.message  # why, in full (who held it: host and pid)
+            self._last = f"nothing runs it: `alma resume {self.deployment.id}` continues it"
+            self.query_one("#headline", Label).update(self._headline())
+            return
         self._last = event.message
         self.query_one("#headline", Label).update(self._headline())
 

@@ -27,6 +27,7 @@ from alma.planning import render_plan
 from alma.services.actor import actor
 from alma.services.drift import DriftReport
 from alma.services.iprs import IprView
+from alma.services.live import run_state
 from alma.services.views import deployment_json, event_json, ipr_json, resource_json
 from alma.settings import Settings
 
@@ -99,9 +100,13 @@ class LocalSource:
                     continue
                 if settled:
                     return  # it ended and one more look found nothing new
-                if (await services.stacks.deployment(deployment_id)).status != "running":
+                state = await run_state(services.stacks, deployment_id, record.stack)
+                if state.record is None or state.record.status != "running":
                     settled = True
                     continue
+                if state.interrupted is not None:  # recorded as running, but nothing runs it any more
+                    yield EventRow.interrupted(deployment_id, state.interrupted)
+                    return
                 await watcher.wait(services.settings.live_poll_s)
 
     async def aclose(self) -> None:

@@ -17,6 +17,7 @@ import httpx
 
 from alma.cli.dashboard.source import (
     FINAL,
+    INTERRUPTED,
     Actor,
     DataSource,
     DeploymentRow,
@@ -39,12 +40,7 @@ class RemoteSource:
     def __init__(
         self, url: str, key: str, *, timeout_s: float = 30.0, transport: httpx.AsyncBaseTransport | None = None
     ) -> None:
-        if not url.startswith(("http://", "https://")):
-            raise InvalidInputError(f"--url {url!r} is not an http(s) URL such as http://127.0.0.1:8000")
-        if not key:
-            raise InvalidInputError(
-                "a remote dashboard needs an API key: --key KEY or ALMA_API_KEY (`alma keys create`)"
-            )
+        check_remote(url, key)
         self._url = url.rstrip("/")
         self._client = httpx.AsyncClient(
             base_url=self._url, headers={"X-API-Key": key}, timeout=timeout_s, transport=transport
@@ -101,8 +97,12 @@ class RemoteSource:
                     if line.startswith("data:"):
                         data.append(line[5:].strip())
                     elif not line and data:  # a blank line ends one event
-                        event = EventRow.of(json.loads("\n".join(data)))
+                        body = json.loads("\n".join(data))
                         data = []
+                        if body.get("kind") == INTERRUPTED:
+                            yield EventRow.interrupted(deployment_id, str(body.get("detail", "")))
+                            return
+                        event = EventRow.of(body)
                         yield event
                         if event.kind in FINAL:
                             return
@@ -127,6 +127,14 @@ class RemoteSource:
         if answer.status_code >= 300:
             raise _error(answer)
         return answer
+
+
+def check_remote(url: str, key: str | None) -> None:
+    """Refuse what cannot work before anything starts: a URL that is not http(s), no key."""
+    if not url.startswith(("http://", "https://")):
+        raise InvalidInputError(f"--url {url!r} is not an http(s) URL such as http://127.0.0.1:8000")
+    if not key:
+        raise InvalidInputError("a remote dashboard needs an API key: --key KEY or ALMA_API_KEY (`alma keys create`)")
 
 
 def _error(answer: httpx.Response) -> AlmaError:

@@ -18,7 +18,8 @@ Verdict = Literal["approve", "request_changes"]
 # Events that say a resource is still being worked on; any other ``resource.*`` event finishes one.
 ONGOING = frozenset({"resource.creating", "resource.updating", "resource.replacing", "resource.deleting"})
 ONGOING |= {"resource.retrying"}
-FINAL = frozenset({"deployment.succeeded", "deployment.failed", "deployment.abandoned"})
+INTERRUPTED = "stream.interrupted"  # the stream's own last word: nothing runs the deployment any more
+FINAL = frozenset({"deployment.succeeded", "deployment.failed", "deployment.abandoned", INTERRUPTED})
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +157,11 @@ class EventRow:
             data.get("resource"),
             data.get("deployment_id"),
         )
+
+    @classmethod
+    def interrupted(cls, deployment_id: str, detail: str) -> EventRow:
+        """Not an event of the log: the stream saying that nothing runs the deployment any more, and why."""
+        return cls(0, "", INTERRUPTED, "", detail, None, deployment_id)
 
     @property
     def finishes_a_resource(self) -> bool:
