@@ -236,6 +236,7 @@ async def test_a_reviewer_requests_changes_with_a_comment_or_cancels(review_worl
                 lambda: screen.detail is not None and screen.detail.ipr.status == "changes_requested",
                 "the request for changes",
             )
+            assert screen.detail is not None
             assert any("keep the db" in review for review in screen.detail.reviews)
     finally:
         await source.aclose()

@@ -129,6 +129,7 @@ async def test_a_viewer_cannot_approve_but_an_approver_can(served: Served) -> No
             assert isinstance(screen, IprScreen)
             await pilot.press("a")
             await until(pilot, lambda: screen.detail is not None and screen.detail.ipr.status == "approved", "approval")
+            assert screen.detail is not None
             assert any("bob: approve" in review for review in screen.detail.reviews)
     finally:
         await approver.aclose()
