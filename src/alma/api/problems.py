@@ -22,6 +22,7 @@ from alma.errors import (
     ConflictError,
     EngineError,
     InvalidInputError,
+    NotFoundError,
     RefusedError,
     UpstreamError,
 )
@@ -35,6 +36,8 @@ log = logging.getLogger("alma.api")
 def status_for(error: AlmaError) -> int:
     if isinstance(error, BlueprintInvalidError):
         return 422
+    if isinstance(error, NotFoundError):
+        return 404
     if isinstance(error, InvalidInputError):
         return 404 if str(error).startswith("no ") else 400
     if isinstance(error, ConflictError):
