@@ -112,7 +112,7 @@ class ChatTurn:
 
     def as_json(self) -> dict[str, Any]:
         run = self.run
-        report = (run.report or {}) if run is not None else {}
+        report = run.report.as_json() if run is not None and run.report is not None else {}
         return {
             "session": self.session,
             "intent": self.intent,
@@ -536,7 +536,7 @@ def _stops(plan: Plan) -> bool:
 
 
 def _ran(plan: Plan, run: RunResult) -> str:
-    report = run.report or {}
+    report = run.report.as_json() if run.report is not None else {}
     if run.outcome == "succeeded":
         summary = report.get("summary", {})
         done = ", ".join(f"{summary[k]} {v}" for k, v in _VERBS.items() if summary.get(k)) or "no changes"

@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from alma.conversation.english import COMMON_WORDS
 from alma.conversation.intent import INTENTS, Direction, Intent, IntentName, Resource
 from alma.conversation.lexicon import ROLE_OF_TEMPLATE
 
@@ -206,8 +207,13 @@ class Focus:
             position = int(value) - 1
             ordered = among or self.last_named or self.mentioned
             return ordered[position] if 0 <= position < len(ordered) else None
-        if what == "word":
-            return _matching(value, among or self.mentioned, {value}) or (None if among else value)
+        if what in {"word", "subject"}:
+            found = _matching(value, among or self.mentioned, {value})
+            if found is not None or among:
+                return found
+            if what == "subject" and self.target is not None:
+                return self.target  # a guessed subject gives way to what the conversation is about
+            return None if value in COMMON_WORDS else value
         for remembered in self.resources:
             template = remembered.get("template")
             kinds = {remembered.get("kind"), ROLE_OF_TEMPLATE.get(template or "")}

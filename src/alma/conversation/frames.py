@@ -109,6 +109,8 @@ def new_count(tokens: list[Tok]) -> NewCount | None:
         if nxt and nxt not in COUNT_WORDS and not tokens[k + 1].punct and nxt not in {"for", "please", "now"}:
             continue
         before = words[k - 1]
+        if any(w in _SPEC_WORDS for w in words[max(0, k - 6) : k]):
+            continue  # "reduce the cores on render-01 to 2": a size, not a count
         if before == "to":
             j = k - 2
             if j >= 0 and tokens[j].integer is not None:

@@ -25,13 +25,15 @@ from alma.conversation.lexicon import (
     TEMPLATE_ALIASES,
     VERBS,
     Lexicon,
-    words,
 )
 from alma.conversation.quantities import Tok
 
 _MAX_PHRASE = max(len(p) for p in PHRASES)
 _AUXILIARIES = frozenset({"did", "does", "has", "had", "was", "were"})
 _NEGATION_GAP = frozenset({"really", "actually", "just", "ever", "even", "please", "you", "go", "to", "need", "want"})
+_REPORTS = frozenset({"status", "state", "health", "logs", "log", "events", "details", "info", "metrics", "uptime"})
+_SIZE_WORDS = frozenset({"bigger", "smaller", "larger", "beefier", "faster", "stronger", "leaner", "cheaper"})
+_SPEC = frozenset({"core", "cores", "cpu", "cpus", "vcpu", "vcpus", "ram", "memory", "disk", "gb", "gigs"})
 _INDEFINITE = frozenset({"a", "an", "new", "another", "more", "some", "fresh", "extra", "additional"})
 _UP_WORDS = frozenset({"increase", "more", "add", "grow", "raise", "up", "out", "expand", "bump"})
 _DOWN_WORDS = frozenset({"reduce", "decrease", "fewer", "less", "shrink", "lower", "down", "in", "cut"})
@@ -46,7 +48,7 @@ HYPOTHETICAL = re.compile(
     r"\bsimulat\w*|\bpreview\b|\bwhat (would|will|could|might|does)\b.*\b(change|happen|break|affect|impact)\b|"
     r"\bwhat (would|will|could|might) \w+ing\b|\bwould (it |that |this )?(change|happen|break|affect|impact|do)\b|"
     r"\bwithout (actually )?(doing|applying|changing|touching)\b|\bimpact of\b|\bblast radius\b|\bwhat-if\b|"
-    r"\bwhich \w+ (would|will|could|might) (be|get)\b|\bwhat (would|will|could|might) (\S+ ){0,5}?(involve|wipe|lose|"
+    r"\bwhich \w+ (would|will|could|might) (be|get)\b|\bwhat (would|will|could|might) (\S+ ){0,7}?(involve|wipe|lose|"
     r"delete|remove|take|cost|mean|do|destroy|kill|touch)\b|\bwould (\S+ ){0,5}?(hurt|break|lose|matter|be safe)\b"
 )
 # A question about an act, said as a condition or a what-if: a plan of it, not an explanation.
@@ -55,8 +57,15 @@ PROCEED = re.compile(
     r"^(ok|okay|yes|yep|yeah|sure|alright|right|fine|go|confirm\w*|approved?|proceed|do it|go ahead|"
     r"make it so|ship it|execute|apply|let us do it|sounds good)\b"
 )
-WANT = re.compile(r"\b(i|we) (need|want|would like|require)\b|\bcan (i|we) (get|have)\b|\blet (me|us) have\b")
-FOLLOW_UP = re.compile(r"^(and|also|plus|what about|how about|same (for|with)|what of|now for)\b|\b(too|as well)$")
+WANT = re.compile(
+    r"\b(i|we) (need|want|would like|require)\b(?! to (know|see|check|understand|learn|ask|find))|"
+    r"\bcan (i|we) (get|have|haz)\b|\blet (me|us) have\b|\bgimme\b"
+)
+FOLLOW_UP = re.compile(
+    r"^((ok|okay|so|right|hmm|alright|cool|thanks)[,.]? )?(and|also|plus|what about|how about|same (for|with)|"
+    r"what of|now for)\b|\b(too|as well)[.!?]?$"
+)
+KNOW = re.compile(r"\b(i|we) (would like|want|need) to (know|see|check)\b|\bwhat is the (state|status) of\b")
 STATUS_QUESTION = re.compile(
     r"^(is|are|was|does|do|did|has|have) .*\b(up|down|running|healthy|alive|ok|okay|online|offline|reachable|"
     r"stopped|started|working|responding|there|deployed|ready|live|fine)\b|"
@@ -80,25 +89,14 @@ EXPLAIN = re.compile(
     r"what (is|are) (a|an|the)?\b|what does|explain|tell me (about|how|what|why)|describe|when should|"
     r"should i use|can you explain)|"
     r"\bdifference between\b|\bpros and cons\b|\b(vs|versus)\b|\bwhat is the difference\b|\bwhat does .* mean\b|"
+    r"^(does|do|can|will|would|should|is|are) (a|an|the)? ?[a-z0-9 -]*\b(lose|keep|affect|survive|need|require|"
+    r"support|mean|cause|persist|use)\b|"
     r"\bwhat (is|are) (an?|the) \w+ for\b|\bhow does\b"
 )
 DESIGN = re.compile(
     r"\b(highly available|high availability|ha setup|architecture|best way to (set up|build|deploy|run)|"
     r"best practices?|from scratch|reference design|topology|what should i (use|deploy|build))\b"
 )
-# Signs of an infrastructure topic: without one, a question is out of scope.
-INFRA_WORDS = frozenset(
-    words(
-        "container containers vm vms lxc lxcs docker kubernetes k8s proxmox pve node nodes cluster server servers "
-        "database databases db network networks storage disk disks memory ram cpu cores core snapshot snapshots "
-        "backup backups deploy deployment deployments plan plans blueprint blueprints rollback stack stacks "
-        "resource resources image images template templates volume volumes ha load balancer balancer replica "
-        "replicas pod pods service services infrastructure infra ipr iprs host hosts hypervisor vlan firewall "
-        "dns ip port ports ssh web app application apps provider providers engine engines cache queue uptime "
-        "monitoring logging logs log metrics alerting homelab instance instances machine machines guest guests "
-        "qemu kvm virtualization migration migrate scaling autoscaling terraform ansible yaml"
-    )
-) | frozenset(TEMPLATE_ALIASES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,6 +159,8 @@ _TRIGGERS = frozenset({"do", "perform", "schedule", "trigger", "run", "issue", "
 def _as_noun(words: list[str], i: int) -> bool:
     """ "the deploy script", "a restart loop": a verb after a determiner names a thing — unless it is
     what someone asks to be done ("do a restart", "go ahead with the downsize")."""
+    if i > 0 and words[i - 1] in {"on", "at", "after", "during", "upon"}:
+        return True  # "starts on boot", "after the restart"
     if i == 0 or words[i - 1] not in _NOUN_BEFORE:
         return False
     return i < 2 or words[i - 2] not in _TRIGGERS
@@ -169,7 +169,8 @@ def _as_noun(words: list[str], i: int) -> bool:
 def _ceasing(words: list[str], i: int) -> bool:
     """ "stop asking me", "quit doing that": stopping an activity of the conversation, not a resource."""
     nxt = words[i + 1] if i + 1 < len(words) else ""
-    return words[i] in {"stop", "quit"} and nxt.endswith("ing") and len(nxt) > 5
+    things = {"everything", "anything", "something", "nothing"}
+    return words[i] in {"stop", "quit"} and nxt.endswith("ing") and len(nxt) > 5 and nxt not in things
 
 
 def _sentence_head(tokens: list[Tok], i: int) -> str:
@@ -237,14 +238,20 @@ def refine(action: str, tokens: list[Tok], verb: Verb) -> str:
     first = texts[0] if texts else ""
     indefinite = first in _INDEFINITE or (obj[0].integer is not None if obj else False) or _starts_kind(texts)
     if verb.lemma in {"give", "get"} and tokens[verb.end : verb.end + 1] and tokens[verb.end].text in {"me", "us"}:
+        if any(w in _REPORTS for w in texts[:4]):
+            return "status"  # "give me the status of traefik-01", "get me its logs"
         return "deploy"
     if action == "add":
+        if verb.lemma == "put" and "back" in texts:
+            return "rollback"  # "put the previous version back"
         if any(w in COUNT_WORDS or w == "more" for w in texts[:4]):
             return "scale"
         if any(w in PROPERTY_WORDS for w in texts[:3]):
             return "update"
         return "deploy" if indefinite else "update"
     if action in {"run", "bring", "make"}:
+        if action == "make" and any(w in _SIZE_WORDS for w in texts[:6]):
+            return "update"  # "make the jenkins vm bigger"
         if indefinite or first in TEMPLATE_ALIASES:
             return "deploy"
         return "start" if action != "make" else "none"
@@ -260,7 +267,22 @@ def refine(action: str, tokens: list[Tok], verb: Verb) -> str:
         return "update"
     if action == "update" and verb.lemma != "set" and any(w in COUNT_WORDS for w in texts[:6]):
         return "scale"
+    if action == "update" and verb.lemma in {"enable", "disable"} and first in {"the", "a"} and len(texts) < 2:
+        return "update"
+    if action == "deploy" and any(w in COUNT_WORDS for w in texts[:3]) and first in {"another", "more", "extra"}:
+        return "scale"  # "spin up another replica of the api"
+    if action in {"destroy", "stop"} and _resizes(obj):
+        return "update"  # "drop it to 2 cores"
     return action
+
+
+def _resizes(obj: list[Tok]) -> bool:
+    """ "… to 2 cores", "… to 4GB": a new size, not a removal."""
+    texts = [t.text for t in obj]
+    for k, tok in enumerate(obj[:-1]):
+        if tok.text == "to" and (obj[k + 1].size is not None or (texts[k + 2 : k + 3] and texts[k + 2] in _SPEC)):
+            return True
+    return False
 
 
 def scale_direction(tokens: list[Tok], verb: Verb) -> str | None:

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
+from alma.conversation.english import COMMON_WORDS
+
 
 def words(text: str) -> list[str]:
     """The words of a space-separated list (keeps the tables below readable)."""
@@ -23,18 +25,19 @@ VERBS: dict[str, str] = {
     **dict.fromkeys(
         words(
             "delete remove destroy nuke wipe purge decommission terminate drop trash scrap erase rm del "
-            "obliterate uninstall deprovision teardown eliminate"
+            "obliterate uninstall deprovision teardown eliminate retire decommision decom decomm prune ditch axe zap"
         ),
         "destroy",
     ),
-    **dict.fromkeys(words("stop halt shutdown poweroff kill suspend pause"), "stop"),
+    **dict.fromkeys(words("stop halt shutdown poweroff kill suspend pause drain"), "stop"),
     **dict.fromkeys(words("start boot resume unpause poweron"), "start"),
-    **dict.fromkeys(words("restart reboot bounce recycle reload reset"), "restart"),
+    **dict.fromkeys(words("restart reboot bounce recycle reload reset kick"), "restart"),
     **dict.fromkeys(words("scale autoscale"), "scale"),
     **dict.fromkeys(
         words(
             "update change modify resize rename tag label upgrade bump increase decrease reduce raise lower grow "
-            "shrink expand extend reconfigure configure edit adjust attach detach expose assign patch give"
+            "shrink expand extend reconfigure configure edit adjust attach detach expose assign patch give enable "
+            "disable upsize downsize upscale downscale double halve triple quadruple cut trim"
         ),
         "update",
     ),
@@ -50,7 +53,9 @@ VERBS: dict[str, str] = {
     **dict.fromkeys(words("proceed confirm approve execute apply"), "proceed"),
     **dict.fromkeys(words("cancel abort nevermind"), "cancel"),
     "add": "add",
+    "put": "add",
     "set": "update",
+    **dict.fromkeys(words("rebuild reinstall recreate reimage redeploy reprovision reformat"), "update"),
     "run": "run",
     "bring": "bring",
 }
@@ -90,6 +95,12 @@ PARTICLE_VERBS: dict[tuple[str, str], str] = {
     ("scale", "in"): "scale",
     ("power", "cycle"): "restart",
     ("figure", "out"): "troubleshoot",
+    ("clean", "up"): "destroy",
+    ("clear", "out"): "destroy",
+    ("power", "of"): "stop",  # a dropped letter: "power of the vm"
+    ("turn", "of"): "stop",
+    ("switch", "of"): "stop",
+    ("shut", "of"): "stop",
     ("look", "into"): "troubleshoot",
     ("dig", "into"): "troubleshoot",
 }
@@ -110,7 +121,9 @@ PHRASES: dict[tuple[str, ...], str] = {
     ("keep", "it"): "cancel",
     ("go", "back", "to"): "rollback",
 }
-PARTICLES = frozenset({"up", "down", "off", "on", "back", "out", "in", "away", "into", "cycle", "offline", "online"})
+PARTICLES = frozenset(
+    {"up", "down", "off", "of", "on", "back", "out", "in", "away", "into", "cycle", "offline", "online"}
+)
 DIRECTION_OF_PARTICLE: dict[str, str] = {"up": "up", "out": "up", "down": "down", "in": "down"}
 
 # Resource kinds: word sequences → canonical kind. Plurals are folded before lookup.
@@ -149,6 +162,10 @@ KIND_PHRASES: dict[tuple[str, ...], str] = {
     ("vlan",): "network",
     ("volume",): "storage",
     ("bucket",): "storage",
+    ("storage", "pool"): "storage",
+    ("pool",): "storage",
+    ("nfs", "share"): "storage",
+    ("share",): "storage",
 }
 KIND_HINTS: dict[str, str] = {"docker": "container", "kvm": "vm", "qemu": "vm", "lxc": "lxc", "kubernetes": "container"}
 INFRA_KINDS = frozenset({"lxc", "vm", "container"})
@@ -157,7 +174,8 @@ TEMPLATE_ALIASES: dict[str, str] = {
     **{t: t for t in words("alpine ubuntu debian centos rocky fedora arch opensuse windows freebsd")},
     **{t: t for t in words("nginx apache caddy traefik haproxy postgres mysql mariadb mongodb redis memcached")},
     **{t: t for t in words("rabbitmq kafka elasticsearch grafana prometheus loki minio wordpress jenkins")},
-    **{t: t for t in words("gitlab nextcloud node python busybox vault consul etcd keycloak zabbix")},
+    **{t: t for t in words("gitlab nextcloud node python busybox vault consul etcd keycloak zabbix valkey nats")},
+    **{t: t for t in words("gitea n8n mosquitto jellyfin plex zookeeper php-fpm pihole opnsense pfsense")},
     "postgresql": "postgres",
     "pg": "postgres",
     "psql": "postgres",
@@ -167,13 +185,31 @@ TEMPLATE_ALIASES: dict[str, str] = {
     "rockylinux": "rocky",
     "win": "windows",
 }
+# Signs of an infrastructure topic: without one, a question is out of scope.
+INFRA_WORDS = frozenset(
+    words(
+        "container containers vm vms lxc lxcs docker kubernetes k8s proxmox pve node nodes cluster server servers "
+        "database databases db network networks storage disk disks memory ram cpu cores core snapshot snapshots "
+        "backup backups deploy deployment deployments plan plans blueprint blueprints rollback stack stacks "
+        "resource resources image images template templates volume volumes ha load balancer balancer replica "
+        "replicas pod pods service services infrastructure infra ipr iprs host hosts hypervisor vlan firewall "
+        "dns ip port ports ssh web app application apps provider providers engine engines cache queue uptime "
+        "monitoring logging logs log metrics alerting homelab instance instances machine machines guest guests "
+        "qemu kvm virtualization migration migrate scaling autoscaling terraform ansible yaml cgroup cgroups "
+        "namespace namespaces helm chart release releases kernel zfs ceph raid subnet subnets dhcp nat bridge "
+        "overlay ingress pvc pv daemon systemd cron crontab certificate certificates tls ssl vpn proxy gateway "
+        "registry replication failover cluster clusters quorum backend frontend microservice microservices "
+        "hypervisors bare metal baremetal lvm thin provisioning swap cpu gpu nic nics mtu iops latency bandwidth "
+        "throughput uptime downtime outage sla rollout canary deployment blue green runner runners pipeline ci cd"
+    )
+) | frozenset(TEMPLATE_ALIASES)
 OPERATING_SYSTEMS = frozenset(words("alpine ubuntu debian centos rocky fedora arch opensuse windows freebsd"))
 ROLE_OF_TEMPLATE: dict[str, str] = {
     **dict.fromkeys(words("postgres mysql mariadb mongodb elasticsearch etcd"), "database"),
     **dict.fromkeys(words("nginx apache caddy"), "webserver"),
     **dict.fromkeys(words("haproxy traefik"), "loadbalancer"),
-    **dict.fromkeys(words("redis memcached"), "cache"),
-    **dict.fromkeys(words("rabbitmq kafka"), "queue"),
+    **dict.fromkeys(words("redis memcached valkey"), "cache"),
+    **dict.fromkeys(words("rabbitmq kafka nats"), "queue"),
 }
 
 CORE_WORDS = frozenset(words("core cores cpu cpus vcpu vcpus vcore vcores processor processors thread threads"))
@@ -266,6 +302,18 @@ class Lexicon:
         self._targets = sorted({*VERBS, *(v for v, _ in PARTICLE_VERBS), *kind_words, *TEMPLATE_ALIASES})
         self._corrections: dict[str, str | None] = {}
 
+    def unknown(self, word: str) -> bool:
+        """A word neither this lexicon nor everyday English knows: probably a name ("jellyfin", "mailrelay")."""
+        return (
+            word.isalpha()
+            and len(word) >= 3
+            and not word.endswith(("ing", "ed", "ly"))
+            and word not in COMMON_WORDS
+            and word not in INFRA_WORDS
+            and not self.known(word)
+            and self.verb(word) is None
+        )
+
     def known(self, word: str) -> bool:
         """Whether ``word`` is in the lexicon's vocabulary (verbs and their forms, kinds, templates, labels)."""
         return word in self._known or (word.endswith("s") and word[:-1] in self._known)
@@ -282,7 +330,7 @@ class Lexicon:
 
     def correct(self, word: str) -> str | None:
         """The known word a misspelling stands for, or None (known words, names, short words: None)."""
-        if word in self._known or len(word) < 4 or not word.isalpha():
+        if word in self._known or word in COMMON_WORDS or len(word) < 4 or not word.isalpha():
             return None
         if word in self._corrections:
             return self._corrections[word]
@@ -291,7 +339,7 @@ class Lexicon:
         for candidate in self._targets:
             if abs(len(candidate) - len(word)) > 2:
                 continue
-            if _transposed(word, candidate):
+            if _transposed(word, candidate) or _dropped(word, candidate):
                 best = candidate
                 break
             if len(word) >= 5 and candidate[0] == word[0]:
@@ -310,3 +358,10 @@ def _transposed(word: str, candidate: str) -> bool:
         return sorted(word) == sorted(candidate) and word[0] == candidate[0]
     diffs = [i for i in range(len(word)) if word[i] != candidate[i]]
     return len(diffs) == 2 and diffs[1] == diffs[0] + 1 and word[diffs[0]] == candidate[diffs[1]]
+
+
+def _dropped(word: str, candidate: str) -> bool:
+    """One letter left out: "powr" for "power", "restat" for "restart", "contaner" for "container"."""
+    if len(candidate) != len(word) + 1 or word[0] != candidate[0]:
+        return False
+    return any(candidate[:k] + candidate[k + 1 :] == word for k in range(1, len(candidate)))

@@ -19,7 +19,7 @@ from alma.conversation.grammar import (
     EXPLAIN,
     FOLLOW_UP,
     HYPOTHETICAL,
-    INFRA_WORDS,
+    KNOW,
     LIST_QUESTION,
     PROCEED,
     STATUS_QUESTION,
@@ -31,7 +31,7 @@ from alma.conversation.grammar import (
     scale_direction,
 )
 from alma.conversation.intent import INTENTS, Direction, Intent, IntentName, Resource
-from alma.conversation.lexicon import COUNT_WORDS, KIND_PHRASES, TEMPLATE_ALIASES, Lexicon
+from alma.conversation.lexicon import COUNT_WORDS, INFRA_WORDS, KIND_PHRASES, TEMPLATE_ALIASES, Lexicon
 from alma.conversation.quantities import Tok
 from alma.conversation.resources import extract, is_name, kind_at, template_of, with_target
 from alma.conversation.targets import find_target
@@ -88,7 +88,8 @@ class IntentParser:
             # "is it safe to remove…?", "should I restart…?", "when I remove an LXC, …?": a question about the act
             if CONDITIONAL.search(joined):
                 return self._plan(tokens, verbs, switch, signals)
-            return self._intent("explain", tokens, asked[0], 0.8, switch, signals, anchored=True)
+            explained = self._intent("explain", tokens, asked[0], 0.8, switch, signals, anchored=True)
+            return replace(explained, target=find_target(tokens, asked[0], self._lexicon, True).name)
         if not operations and not (CANCEL.search(joined) and not set(_joined(tokens).split()) & _INCLUDERS):
             corrected = correction(tokens)
             if corrected is not None:  # "wait, not web-a — only web-b": the last request, aimed elsewhere
@@ -108,8 +109,11 @@ class IntentParser:
         if CANCEL.search(joined) and not [v for v in operations if v.action != "show"]:
             return self._intent("unknown", tokens, None, 0.8, switch, signals, cancel=True)
         for verb in commands:
-            if verb.action == "proceed" and not [v for v in operations if v.start > verb.start]:
-                if PROCEED.search(joined) or verb.start == 0 or verb.lemma in {"go ahead", "do it"}:
+            if verb.action == "proceed" and not [
+                v for v in operations if v.start > verb.start and not _named_act(v, tokens)
+            ]:
+                at_start = verb.start == 0 or tokens[verb.start - 1].punct
+                if PROCEED.search(joined) or at_start or verb.lemma in {"go ahead", "do it"}:
                     return self._intent("unknown", tokens, verb, 0.8, switch, signals, proceed=True)
                 continue
             if verb.action == "cancel" and not [v for v in operations if v.start > verb.start]:
@@ -118,10 +122,13 @@ class IntentParser:
                 continue
             action = refine(verb.action, tokens, verb)
             if action not in INTENTS:
+                counted = new_count(tokens)
+                if counted is not None:  # "make it 4"
+                    return self._scaled(self._intent("scale", tokens, None, 0.8, switch, signals), counted)
                 continue
             name: IntentName = action
             clause = _joined([t for k, t in enumerate(tokens) if k < verb.start])
-            if _EXPLAIN_HOW.search(clause) and name != "troubleshoot":
+            if _EXPLAIN_HOW.search(clause) and name not in {"troubleshoot", "design"}:
                 name = "explain"
             elif name in {"explain", "status"} and TROUBLE.search(joined) and self._named(tokens):
                 name = "troubleshoot"
@@ -131,6 +138,14 @@ class IntentParser:
                 return self._scaled(self._intent("scale", tokens, verb, confidence, switch, signals), counted)
             return self._intent(name, tokens, verb, confidence, switch, signals)
 
+        if (
+            tokens
+            and tokens[0].text in {"new", "another", "fresh"}
+            and kind_at([t.text for t in tokens], 1, self._lexicon)
+        ):
+            return self._intent("deploy", tokens, None, 0.75, switch, signals)  # "new container pls: image=redis"
+        if KNOW.search(joined):  # "I would like to know the state of the virtual machine mailrelay"
+            return self._intent("status", tokens, None, 0.75, switch, signals)
         if WANT.search(joined) and extract(tokens, 0, self._lexicon):
             return self._intent("deploy", tokens, None, 0.75, switch, signals)
         if FOLLOW_UP.search(joined):
@@ -291,3 +306,9 @@ def _direction(tokens: list[Tok]) -> Direction | None:
     if words & {"up", "more", "out", "increase", "grow", "bigger", "add"}:
         return "up"
     return None
+
+
+def _named_act(verb: Verb, tokens: list[Tok]) -> bool:
+    """ "go ahead with the downsize": the act named after "with (the)" is the one waiting, not a new one."""
+    before = [t.text for t in tokens[max(0, verb.start - 2) : verb.start]]
+    return "with" in before

@@ -134,7 +134,7 @@ def _number_at(words: list[str], i: int) -> tuple[float | None, int]:
             return 3.0, 3 if after == "of" else 2
         if nxt in _SCALES:
             return float(_SCALES[nxt]), 2
-        if nxt in UNIT_WORDS and len(nxt) > 2:  # "a gig", "a terabyte" (not "a m", "a t")
+        if nxt in UNIT_WORDS and (len(nxt) > 2 or nxt in {"tb", "gb"}):  # "a gig", "a TB" (not "a m", "a t")
             return 1.0, 1
         return None, 0
     if word == "half":

@@ -34,10 +34,18 @@ NAME_LIKE = re.compile(r"^[a-z][a-z0-9]*(?:[-_.][a-z0-9]+)+$|^[a-z]+[0-9]+[a-z0-
 _MAX_KIND = max(len(p) for p in KIND_PHRASES)
 _NAME_WORDS = frozenset({"named", "called", "hostname", "name"})
 _FLUSH = frozenset({"and", "plus", "also", "along", "together"})
-_TEMPLATE_BEFORE = frozenset({"with", "running", "using", "from", "image", "template", "based", "of"})
+_TEMPLATE_BEFORE = frozenset({"with", "running", "using", "from", "image", "template", "based", "of", "runs"})
 _VERSION = re.compile(r"^\d+(\.\d+)*$|^(jammy|focal|noble|bookworm|bullseye|trixie|edge|latest|lts)$")
-_MEMORY_CEILING_MIB = 64 * 1024  # an unlabeled size above this is a disk, below it memory
-_NOT_TARGETS = frozenset(
+_MEMORY_CEILING_MIB = 512 * 1024  # an unlabeled size above this is a disk, below it memory
+_GENERIC_PARTS = frozenset(
+    words(
+        "app apps application applications worker workers agent agents runner runners service services backend backends"
+    )
+)
+_ADJECTIVES = frozenset(
+    words("new more small large big tiny identical fresh worker build test dev web app extra beefy cheap spare")
+)
+_NOT_NAMES = frozenset(
     words(
         "to on in at for with by from of into onto about the a an all my our your their whole entire every "
         "everything anything something nothing last previous latest recent current old new back up down off out "
@@ -46,6 +54,7 @@ _NOT_TARGETS = frozenset(
         "less version revision state status environment env instead first second yes no not ok okay"
     )
 )
+_SYMPTOM_HEADS = frozenset(words("crash boot restart reboot auto self health over under fail start"))
 _COMPOUNDS = frozenset(words("what-if built-in follow-up up-to-date e-mail re-deploy re-run re-create re-install"))
 _NON_NAMES = frozenset({"k8s", "x86", "arm64", "ipv4", "ipv6", "i386", "s3", "ec2", "l4", "l7", "md5", "sha256"})
 
@@ -60,6 +69,7 @@ class _Group:
     memory_mb: int | None = None
     disk_gb: int | None = None
     definite: bool = False
+    guessed: bool = False  # the template is an unknown word read as software
 
     def resource(self) -> Resource:
         kind = self.kind
@@ -76,6 +86,7 @@ class _Pending:
     name: str | None = None
     definite: bool = False
     specs: dict[str, int] = field(default_factory=dict)
+    guessed: bool = False
 
     def empty(self) -> bool:
         return self.count is None and self.template is None and self.hint is None
@@ -85,8 +96,10 @@ def is_name(word: str) -> bool:
     """A word shaped like a resource's name: "web-01", "db1", "shop-app" (not "crash-looping", "k8s")."""
     if not NAME_LIKE.match(word) or word in _NON_NAMES or word in TEMPLATE_ALIASES:
         return False
-    last = re.split(r"[-_.]", word)[-1]
-    return not (len(last) > 4 and last.isalpha() and last.endswith(("ing", "ed"))) and word not in _COMPOUNDS
+    parts = re.split(r"[-_.]", word)
+    if parts[0] in _SYMPTOM_HEADS and parts[-1].endswith(("ing", "ed", " loop", "loops")):
+        return False  # "crash-looping", "boot-looping": a symptom, not a name
+    return word not in _COMPOUNDS
 
 
 def kind_at(words: list[str], i: int, lexicon: Lexicon) -> tuple[str, int] | None:
@@ -127,42 +140,47 @@ def template_of(word: str, lexicon: Lexicon) -> str | None:
 
 def extract(tokens: list[Tok], start: int, lexicon: Lexicon) -> list[Resource]:
     """The resources described in ``tokens[start:]``."""
-    words = [t.text for t in tokens]
-    groups: list[_Group] = []
-    current: _Group | None = None
-    pending = _Pending()
-    i = start
-    while i < len(tokens):
-        tok, word = tokens[i], words[i]
-        found = kind_at(words, i, lexicon) if tok.number is None and tok.size is None else None
-        if found is not None and not (found[0] == "storage" and current is not None and _after_size(tokens, i)):
-            kind, size = found
-            hinted = pending.hint if pending.hint in INFRA_KINDS and kind not in INFRA_KINDS else None
-            if pending.definite and pending.count is None and any(g.kind == kind for g in groups):
-                current = next(g for g in groups if g.kind == kind)  # "the web server": said before
-            else:
-                current = _Group(hinted or kind, pending.template, pending.count or 1, pending.name)
-                if kind in INFRA_KINDS and pending.hint in INFRA_KINDS:
-                    current.kind = pending.hint if kind == "container" else kind
-                for key, value in pending.specs.items():
-                    setattr(current, key, value)
-                groups.append(current)
-            pending = _Pending()
-            i += size
-            continue
-        template = template_of(word, lexicon) if tok.number is None and tok.size is None else None
-        if template is not None:
-            if current is not None and i > 0 and words[i - 1] in _TEMPLATE_BEFORE and current.template is None:
-                current.template = template
-            else:
-                if pending.template is not None:
-                    groups.append(_Group(template=pending.template, count=pending.count or 1, name=pending.name))
-                    pending = _Pending()
-                pending.template = template
-            i += 1
-            while i < len(tokens) and _VERSION.match(words[i]):
-                i += 1
-            continue
+    return _Chunker(tokens, lexicon).read(start)
+
+
+class _Chunker:
+    """Reads noun groups left to right: what is pending (a count, a template, a name, specs said before
+    the kind) becomes a group at its kind; what follows a group describes it until the next one."""
+
+    def __init__(self, tokens: list[Tok], lexicon: Lexicon) -> None:
+        self.tokens = tokens
+        self.words = [t.text for t in tokens]
+        self.lexicon = lexicon
+        self.groups: list[_Group] = []
+        self.current: _Group | None = None
+        self.pending = _Pending()
+        self.kind_end = -1  # where the last kind phrase ended ("vlan network": one group)
+        self.container_hint = any(w in {"docker", "podman", "compose"} for w in self.words)
+
+    def read(self, start: int) -> list[Resource]:
+        i = start
+        while i < len(self.tokens):
+            i = self._step(i)
+        self._finish()
+        if self.container_hint:
+            for group in self.groups:
+                if group.kind is None and group.template is not None and group.template not in OPERATING_SYSTEMS:
+                    group.kind = "container"
+        return [g.resource() for g in self.groups]
+
+    def _step(self, i: int) -> int:
+        tok, word, words = self.tokens[i], self.words[i], self.words
+        pending = self.pending
+        if word == "for" and (self.groups or pending.template) and words[i + 1 : i + 2] != ["each"]:
+            return self._skip_purpose(i)  # "for the db tier", "for the celery stuff": what it is for
+        found = kind_at(words, i, self.lexicon) if tok.number is None and tok.size is None else None
+        if found is not None and not (
+            found[0] == "storage" and self.current is not None and _after_size(self.tokens, i)
+        ):
+            return self._kind(i, *found)
+        template = template_of(word, self.lexicon) if tok.number is None and tok.size is None else None
+        if template is not None or self._guessed_template(i):
+            return self._template(i, template or word, guessed=template is None)
         if word in KIND_HINTS:
             pending.hint = KIND_HINTS[word]
         elif word in {"the", "that", "this", "those", "these"}:
@@ -170,41 +188,179 @@ def extract(tokens: list[Tok], start: int, lexicon: Lexicon) -> list[Resource]:
         elif word in DETERMINERS or word in {"new", "fresh", "another"}:
             pending.definite = False
         elif word in _FLUSH and pending.template is not None:
-            groups.append(_Group(template=pending.template, count=pending.count or 1, name=pending.name))
-            current, pending = groups[-1], _Pending()
+            self._flush()
         elif tok.integer is not None and not tok.ordinal:
-            i = _number(tokens, i, current, pending, lexicon)
-            continue
+            return self._number(i)
         elif tok.size is not None:
-            _size(tokens, i, current, pending)
-        elif word in CORE_WORDS and i + 1 < len(tokens) and tokens[i + 1].integer is not None:
-            _set(current, pending, "cores", tokens[i + 1].integer)
-            i += 2
-            continue
-        elif word in _NAME_WORDS:
-            name, i = _name_after(tokens, i)
+            _size(self.tokens, i, self.current, pending)
+        elif word in CORE_WORDS and i + 1 < len(self.tokens) and self.tokens[i + 1].integer is not None:
+            _set(self.current, pending, "cores", self.tokens[i + 1].integer)
+            return i + 2
+        elif word in _NAME_WORDS or (word == "call" and words[i + 1 : i + 2] in (["it"], ["them"])):
+            name, after = _name_after(self.tokens, i)
             if name is not None:
-                if current is not None and current.name is None:
-                    current.name = name
+                if self.current is not None and self.current.name is None:
+                    self.current.name = name
                 else:
                     pending.name = name
-            continue
-        elif is_name(word) and (i == 0 or words[i - 1] not in {"on", "to", "from", "behind"}):
-            if current is not None and current.name is None and i > 0 and _right_after_kind(words, i, lexicon):
-                current.name = word
-            elif current is None and pending.name is None:
+            return after
+        elif is_name(word) and (i == 0 or words[i - 1] not in {"on", "to", "from", "behind", "of"}):
+            if self.current is not None and self.current.name is None and _right_after_kind(words, i, self.lexicon):
+                self.current.name = word
+            elif self.current is None and pending.name is None:
                 pending.name = word
-        i += 1
-    if pending.template is not None:
-        groups.append(_Group(template=pending.template, count=pending.count or 1, name=pending.name))
-    elif not groups and pending.specs:
-        loose = _Group(name=pending.name)
+        return i + 1
+
+    def _kind(self, i: int, kind: str, size: int) -> int:
+        pending, current = self.pending, self.current
+        words = self.words
+        if current is not None and self.kind_end == i and pending.empty():
+            if not (kind == "vm" and current.kind not in INFRA_KINDS):  # "redis cache server": still a cache
+                current.kind = kind if current.kind not in INFRA_KINDS or kind in INFRA_KINDS else current.kind
+            self.kind_end = i + size
+            return i + size
+        if i > 0 and words[i - 1] in {"in", "as", "on", "into"} and pending.empty() and self.groups:
+            # "a gitea with postgres behind it, in containers": how the groups run, not another one
+            for group in self.groups:
+                if group.kind is None or (kind in INFRA_KINDS and group.kind not in INFRA_KINDS and group.template):
+                    group.kind = kind if kind in INFRA_KINDS else group.kind or kind
+            return i + size
+        hinted = pending.hint if pending.hint in INFRA_KINDS and kind not in INFRA_KINDS else None
+        if pending.definite and pending.count is None and any(g.kind == kind for g in self.groups):
+            self.current = next(g for g in self.groups if g.kind == kind)  # "the web server": said before
+        else:
+            group = _Group(hinted or kind, pending.template, pending.count or 1, pending.name)
+            group.guessed = pending.guessed
+            if kind in INFRA_KINDS and pending.hint in INFRA_KINDS:
+                group.kind = pending.hint if kind == "container" else kind
+            for key, value in pending.specs.items():
+                setattr(group, key, value)
+            self.groups.append(group)
+            self.current = group
+        self.pending = _Pending()
+        self.kind_end = i + size
+        return i + size
+
+    def _template(self, i: int, template: str, guessed: bool) -> int:
+        words, current, pending = self.words, self.current, self.pending
+        nxt = words[i + 1] if i + 1 < len(words) else ""
+        if nxt in {"stack", "setup", "environment", "project", "platform", "site", "install", "deployment"}:
+            return i + 2  # "a wordpress stack: nginx, php-fpm and mysql": the system, not a part of it
+        back = i - 1
+        while back > 0 and words[back] in {"the", "a", "an", "official", "latest", "stock"}:
+            back -= 1
+        before = words[back] if back >= 0 else ""
+        attaches = current is not None and pending.empty() and not kind_at(words, i + 1, self.lexicon)
+        if attaches and current is not None:
+            fits = (template in OPERATING_SYSTEMS and current.kind in INFRA_KINDS) or ROLE_OF_TEMPLATE.get(
+                template
+            ) == current.kind
+            said_with = before in _TEMPLATE_BEFORE or (before == "on" and template in OPERATING_SYSTEMS)
+            if said_with and (current.template is None or current.guessed):
+                current.template, current.guessed = template, guessed
+                return self._past_version(i + 1)
+            if fits and current.template is None and (self.kind_end == i or self.tokens[i - 1].punct):
+                current.template = template  # "a database server (PostgreSQL)", "new lxc: ubuntu"
+                return self._past_version(i + 1)
+        if pending.template is not None:
+            self._flush()
+        self.pending.template = template
+        self.pending.guessed = guessed
+        return self._past_version(i + 1)
+
+    def _guessed_template(self, i: int) -> bool:
+        """An unknown word where software goes: "a jellyfin container", "the mosquitto image", "deploy
+        valkey as a cache", "and a zookeeper too"."""
+        word, words = self.words[i], self.words
+        if not self.lexicon.unknown(word) or is_name(word):
+            return False
+        nxt = words[i + 1] if i + 1 < len(words) else ""
+        if nxt in {"image", "images"} or kind_at(words, i + 1, self.lexicon) is not None or nxt in KIND_HINTS:
+            return True
+        before = words[i - 1] if i > 0 else ""
+        opening = before in {"a", "an", "one", "some", "up", "deploy", "run", "install", "spin", "need", "want"}
+        return opening and (
+            nxt in {"", "as", "in", "on", "with", "and", "too", "plus", "behind"} or self.tokens[i + 1].punct
+        )
+
+    def _past_version(self, i: int) -> int:
+        while i < len(self.tokens) and _VERSION.match(self.words[i]):
+            i += 1
+        return i
+
+    def _number(self, i: int) -> int:
+        words, pending = self.words, self.pending
+        value = self.tokens[i].integer
+        nxt = words[i + 1] if i + 1 < len(words) else ""
+        if nxt in CORE_WORDS:
+            _set(self.current, pending, "cores", value)
+            return i + 2
+        after = words[i + 2] if i + 2 < len(words) else ""
+        if nxt in COUNT_WORDS and not kind_at(words, i + 2, self.lexicon) and after not in KIND_HINTS:
+            if self.current is not None and value is not None and value > 0:
+                self.current.count = value
+            elif value:
+                pending.count = value
+            return i + 2
+        j = i + 1
+        while j < len(words) and j < i + 4 and self._modifier(j):
+            j += 1
+        if j < len(words) and (
+            kind_at(words, j, self.lexicon) or template_of(words[j], self.lexicon) or words[j] in KIND_HINTS
+        ):
+            if pending.template is not None:
+                self._flush()  # "mariadb + 2 nginx": the count is the next one's
+            self.pending.count = value
+        elif j < len(words) and words[j] in _GENERIC_PARTS and value:
+            if self.groups or self.current is not None or pending.template is not None:
+                self._flush()
+                self.groups.append(_Group(count=value))  # "and 3 workers for the celery stuff"
+                self.current = self.groups[-1]
+            else:
+                pending.count = value  # "we need 10 build agents. alpine lxc.": the count of what follows
+            return j + 1
+        return i + 1
+
+    def _modifier(self, j: int) -> bool:
+        word = self.words[j]
+        if self.tokens[j].punct or self.tokens[j].number is not None or self.tokens[j].size is not None:
+            return False
+        if word in _GENERIC_PARTS:
+            return False
+        return word in _ADJECTIVES or word in KIND_HINTS or word == "k8s" or self.lexicon.unknown(word)
+
+    def _skip_purpose(self, i: int) -> int:
+        j = i + 1
+        while j < len(self.tokens) and not self.tokens[j].punct and self.words[j] not in {"and", "with", "plus"}:
+            if self.words[j] in _NAME_WORDS or self.words[j] == "call":
+                break
+            j += 1
+        return j
+
+    def _flush(self) -> None:
+        pending = self.pending
+        if pending.template is None:
+            return
+        group = _Group(template=pending.template, count=pending.count or 1, name=pending.name)
+        group.guessed = pending.guessed
+        if pending.hint in INFRA_KINDS:
+            group.kind = pending.hint
         for key, value in pending.specs.items():
-            setattr(loose, key, value)
-        groups.append(loose)
-    elif pending.name is not None and groups and groups[0].name is None and pending.name not in _NOT_TARGETS:
-        groups[0].name = pending.name
-    return [g.resource() for g in groups]
+            setattr(group, key, value)
+        self.groups.append(group)
+        self.current, self.pending = group, _Pending()
+
+    def _finish(self) -> None:
+        pending, groups = self.pending, self.groups
+        if pending.template is not None:
+            self._flush()
+        elif not groups and (pending.specs or pending.count):
+            loose = _Group(name=pending.name, count=pending.count or 1)
+            for key, value in pending.specs.items():
+                setattr(loose, key, value)
+            groups.append(loose)
+        elif pending.name is not None and groups and groups[0].name is None and pending.name not in _NOT_NAMES:
+            groups[0].name = pending.name
 
 
 def _right_after_kind(words: list[str], i: int, lexicon: Lexicon) -> bool:
@@ -287,8 +443,10 @@ def _name_after(tokens: list[Tok], i: int) -> tuple[str | None, int]:
             break
         j += 1
     if j < len(words) and tokens[j].size is None and words[j] not in {"and", "with"}:
-        if words[i] == "name" and j == i + 1 and not is_name(words[j]):
+        if words[i] == "name" and j == i + 1 and not is_name(words[j]) and not words[j].isalnum():
             return None, i + 1  # "name" as a noun: "with the name…" is read on the next word
+        if not is_name(words[j]) and (words[j] in _NOT_NAMES or words[j] in DETERMINERS):
+            return None, i + 1
         return words[j], j + 1
     return None, i + 1
 

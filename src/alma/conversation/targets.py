@@ -14,8 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from alma.conversation.english import COMMON_WORDS
-from alma.conversation.grammar import INFRA_WORDS, Verb
+from alma.conversation.grammar import Verb
 from alma.conversation.lexicon import (
     CORE_WORDS,
     COUNT_WORDS,
@@ -46,6 +45,20 @@ _EVERYTHING = frozenset({"everything", "all", "every", "anything", "everyone"})
 _FILLERS = frozenset({"damn", "bloody", "freaking", "stupid", "fricking", "frigging", "effing", "whole"})
 _PLACES = frozenset({"behind", "from", "on", "in", "at"})
 _SPEC = CORE_WORDS | MEMORY_WORDS | DISK_WORDS | COUNT_WORDS | PROPERTY_WORDS
+# Words after which a sentence says what is wrong with its subject.
+_SYMPTOMS = frozenset(
+    words(
+        "keeps keep kept died dies crashed crashes crashing is are was were will won can cannot has had seems "
+        "went goes throws throwing returns returning shows showing hangs hung stuck frozen broke broken fails "
+        "failed failing stopped restarts restarted rebooted slow down needs takes eats ate uses using"
+    )
+)
+# Words that open a question or a remark before its subject: "why does X", "hello, my X".
+_LEADERS = frozenset(words("why how what when who where is are does do did has have so ok okay hello hi hey well"))
+# Nouns that name a part or a reading of a thing: "the datasource config" is about the thing in focus.
+_ATTRIBUTES = frozenset(
+    words("config configuration settings logs log dashboard metrics status version tag tags health uptime events")
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,19 +67,6 @@ class Target:
 
     name: str | None = None
     reference: str | None = None  # "it", "kind:database", "template:postgres", "ordinal:2", "word:app"
-
-
-def unknown_word(word: str, lexicon: Lexicon) -> bool:
-    """A word no list knows: probably a name ("jellyfin", "mailrelay")."""
-    return (
-        word.isalpha()
-        and len(word) >= 3
-        and not word.endswith(("ing", "ed", "ly"))
-        and word not in COMMON_WORDS
-        and word not in INFRA_WORDS
-        and word not in _NOT_TARGETS
-        and not lexicon.known(word)
-    )
 
 
 def excluded_positions(words_: list[str]) -> set[int]:
@@ -127,22 +127,48 @@ def find_target(tokens: list[Tok], verb: Verb | None, lexicon: Lexicon, plain_wo
 
 
 def subject_of(tokens: list[Tok], end: int, lexicon: Lexicon, excluded: set[int] | None = None) -> Target | None:
-    """What a sentence is about, before ``end``: "grafana keeps crashing", "my nextcloud won't boot"."""
+    """What a sentence is about, before ``end``: the thing just before its symptom ("grafana keeps crashing",
+    "this is the fourth time postfix died"), or the first thing it names ("why does metabase take 5 minutes",
+    "web: 3 → 9"). A plain word found so is a guess (``subject:…``): the focus prefers what it already knows."""
     words_ = [t.text for t in tokens]
     excluded = excluded or set()
-    for k in range(min(end, len(words_))):
-        if k in excluded or tokens[k].punct or tokens[k].number is not None or tokens[k].size is not None:
+    end = min(end, len(words_))
+    if len(words_) > 1 and words_[1] == ":" and words_[0].isalpha() and 0 not in excluded:
+        return _candidate(tokens, 0, lexicon, label=True)  # "web: 3 → 9"
+    symptom = next((k for k in range(end) if words_[k] in _SYMPTOMS), None)
+    if symptom is not None:
+        for k in range(symptom - 1, -1, -1):
+            if tokens[k].punct:
+                break
+            found = _candidate(tokens, k, lexicon) if k not in excluded else None
+            if found is not None:
+                return found
+    for k in range(end):
+        if k in excluded or tokens[k].punct:
             continue
-        word = words_[k]
-        if is_name(word):
-            return Target(word)
-        if word in {"it", "its", "they", "them"}:
+        if tokens[k].ordinal and tokens[k].integer is not None and words_[k + 1 : k + 2] in (["one"], []):
+            return Target(reference=f"ordinal:{tokens[k].integer}")  # "is the first one healthy?"
+        if words_[k] in {"it", "its", "they", "them"}:
             return Target(reference="it")  # "it's returning 502s": about the focus
-        template = template_of(word, lexicon) if word.isalpha() and len(word) > 2 else None
-        if template is not None:
-            return Target(reference=f"template:{template}")
-        if unknown_word(word, lexicon) and lexicon.verb(word) is None:
-            return Target(reference=f"word:{word}")
+        found = _candidate(tokens, k, lexicon)
+        if found is not None:
+            return found
+        if words_[k] not in _LEADERS and k > 0 and words_[k - 1] not in _LEADERS and lexicon.verb(words_[k]):
+            break
+    return None
+
+
+def _candidate(tokens: list[Tok], k: int, lexicon: Lexicon, label: bool = False) -> Target | None:
+    word = tokens[k].text
+    if tokens[k].number is not None or tokens[k].size is not None:
+        return None
+    if is_name(word):
+        return Target(word)
+    template = template_of(word, lexicon) if word.isalpha() and len(word) > 2 else None
+    if template is not None:
+        return Target(reference=f"template:{template}")
+    if label or lexicon.unknown(word):
+        return Target(reference=f"subject:{word}")
     return None
 
 
@@ -214,6 +240,8 @@ def _object_target(
         return Target(reference=f"template:{template}")
     if not plain_words or not word.isalpha() or lexicon.verb(word) is not None or word in _SPEC:
         return None
+    if k + 1 < len(words_) and words_[k + 1] in _ATTRIBUTES:
+        return Target(reference="it")  # "check the datasource config": of the thing in focus
     following = kind_at(words_, k + 1, lexicon)
     if following is not None:  # "the router vm, opnsense": the name after the kind wins
         named = _apposition(tokens, k + 1 + following[1], lexicon)
@@ -231,6 +259,6 @@ def _apposition(tokens: list[Tok], k: int, lexicon: Lexicon) -> Target | None:
     word = tokens[k].text
     if is_name(word):
         return Target(word)
-    if unknown_word(word, lexicon) and lexicon.verb(word) is None:
+    if lexicon.unknown(word):
         return Target(reference=f"word:{word}")
     return None
