@@ -124,12 +124,12 @@ class RedactingFilter(logging.Filter):
         return True
 
 
-def configure_server_logging(settings: Settings, level: int = logging.INFO) -> Redactor:
+def configure_server_logging(settings: Settings, level: int = logging.INFO, fmt: str = "%(message)s") -> Redactor:
     """One handler on the root logger (stderr, one line per record), every record scrubbed. Servers run
     uvicorn with ``log_config=None`` so its loggers reach this handler too."""
     redactor = Redactor.from_settings(settings)
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(message)s"))
+    handler.setFormatter(logging.Formatter(fmt))
     handler.addFilter(RedactingFilter(redactor))
     root = logging.getLogger()
     for old in list(root.handlers):

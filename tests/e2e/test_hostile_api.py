@@ -19,6 +19,7 @@ from pathlib import Path
 import httpx
 import pytest
 from websockets.sync.client import connect
+from websockets.typing import Subprotocol
 
 from tests.e2e.hostile import (
     EchoingProxmox,
@@ -163,7 +164,8 @@ def test_no_key_or_secret_reaches_a_log_line_an_answer_or_the_database(site: Sit
     run = httpx.post(f"{site.base}/api/v1/plans/{plan['plan_id']}/apply", headers=op, timeout=60).json()
     ws = site.base.replace("http://", "ws://") + f"/ws/deployments/{run['run_id']}"
     # A browser's way, without the key in the URL: the subprotocol convention (answered "alma").
-    with connect(ws, subprotocols=["alma", f"alma.key.{site.viewer}"], open_timeout=10) as socket:  # type: ignore[list-item]
+    protocols = [Subprotocol("alma"), Subprotocol(f"alma.key.{site.viewer}")]
+    with connect(ws, subprotocols=protocols, open_timeout=10) as socket:
         assert socket.subprotocol == "alma"
         kinds = [json.loads(message)["kind"] for message in socket]
     assert "deployment.started" in kinds

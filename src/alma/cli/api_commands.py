@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 import os
 import sys
 from typing import Any
@@ -25,10 +24,13 @@ def serve(host: str, port: int) -> None:
 
 def work(concurrency: int, name: str | None, metrics_port: int | None) -> None:
     with reported(False):
+        from alma.redaction import configure_server_logging
         from alma.worker import run_worker
 
-        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
-        asyncio.run(run_worker(Settings(), concurrency=concurrency, name=name, metrics_port=metrics_port))
+        settings = Settings()
+        # Engine errors are logged: every line is scrubbed of the configured secrets.
+        configure_server_logging(settings, fmt="%(asctime)s %(name)s %(levelname)s %(message)s")
+        asyncio.run(run_worker(settings, concurrency=concurrency, name=name, metrics_port=metrics_port))
 
 
 def create_key(name: str, role: str) -> None:
