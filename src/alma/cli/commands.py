@@ -74,7 +74,7 @@ def _validate_in(text: str, file: str) -> Callable[[Services], Awaitable[Any]]:
     return body
 
 
-def plan(file: str, json_output: bool, out: str | None) -> None:
+def plan(file: str, json_output: bool, out: str | None, full: bool = False) -> None:
     with reported(json_output):
         text = read_text(file)
 
@@ -90,7 +90,7 @@ def plan(file: str, json_output: bool, out: str | None) -> None:
         console = stdout()
         for warning in result.warnings:
             console.print(f"[yellow]warning:[/yellow] {warning.render()}")
-        print_plan(console, result.plan)
+        print_plan(console, result.plan, full=full)
         if result.plan.has_changes:
             target = out or file
             console.print(
@@ -115,7 +115,7 @@ def _confirm(question: str, yes: bool) -> None:
         raise RefusedError("cancelled; nothing was changed")
 
 
-def apply(file: str, yes: bool, parallelism: int | None, json_output: bool) -> None:
+def apply(file: str, yes: bool, parallelism: int | None, json_output: bool, full: bool = False) -> None:
     with reported(json_output):
         text = read_text(file)
         planned = read_plan_file(text)
@@ -127,38 +127,40 @@ def apply(file: str, yes: bool, parallelism: int | None, json_output: bool) -> N
                 prepared = await services.runs.prepare(stored, expected_hash=str(planned["hash"]))
                 return await run_inline(services, prepared, parallelism, json_output)
             result = await services.plans.plan_blueprint(text, file)
-            return await confirm_and_apply(services, result.plan, yes, parallelism, json_output)
+            return await confirm_and_apply(services, result.plan, yes, parallelism, json_output, full)
 
         report_run(run_with_services(body), json_output)
 
 
 async def confirm_and_apply(
-    services: Services, plan_obj: Plan, yes: bool, parallelism: int | None, json_output: bool
+    services: Services, plan_obj: Plan, yes: bool, parallelism: int | None, json_output: bool, full: bool = False
 ) -> RunResult:
     console = stderr() if json_output else stdout()
-    print_plan(console, plan_obj)
+    print_plan(console, plan_obj, full=full)
     prepared = await services.runs.prepare(plan_obj)  # refuse before asking a question that cannot help
     if plan_obj.has_changes:
         _confirm("\nApply this plan?", yes)
     return await run_inline(services, prepared, parallelism, json_output)
 
 
-def destroy(stack: str, yes: bool, parallelism: int | None, json_output: bool) -> None:
+def destroy(stack: str, yes: bool, parallelism: int | None, json_output: bool, full: bool = False) -> None:
     with reported(json_output):
 
         async def body(services: Services) -> RunResult:
             plan_obj = await services.plans.plan_destroy(stack)
-            return await confirm_and_apply(services, plan_obj, yes, parallelism, json_output)
+            return await confirm_and_apply(services, plan_obj, yes, parallelism, json_output, full)
 
         report_run(run_with_services(body), json_output)
 
 
-def rollback(stack: str, to: int | None, yes: bool, parallelism: int | None, json_output: bool) -> None:
+def rollback(
+    stack: str, to: int | None, yes: bool, parallelism: int | None, json_output: bool, full: bool = False
+) -> None:
     with reported(json_output):
 
         async def body(services: Services) -> RunResult:
             plan_obj = await services.plans.plan_rollback(stack, to)
-            return await confirm_and_apply(services, plan_obj, yes, parallelism, json_output)
+            return await confirm_and_apply(services, plan_obj, yes, parallelism, json_output, full)
 
         report_run(run_with_services(body), json_output)
 

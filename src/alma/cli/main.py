@@ -52,6 +52,9 @@ Parallelism = Annotated[
     int | None, typer.Option("--parallelism", "-p", min=1, max=1000, help="Actions run at once (default 10).")
 ]
 Stack = Annotated[str, typer.Argument(help="Stack name (the blueprint's 'name').", show_default=False)]
+Full = Annotated[
+    bool, typer.Option("--full", help="Show every field of a plan changing over 200 resources (default: a summary).")
+]
 
 # Exit codes are a contract: 0 ok · 1 invalid input · 2 usage · 3 apply failed or partial ·
 # 4 stack locked or conflict · 5 refused · 6 drift found (`alma drift`).
@@ -70,11 +73,12 @@ def plan(
     file: File,
     json_output: Json = False,
     out: Annotated[str | None, typer.Option("--out", "-o", help="Also write the plan to this file.")] = None,
+    full: Full = False,
 ) -> None:
     """Show what applying a blueprint would change; the plan is stored and can be applied by id or file."""
     from alma.cli import commands
 
-    commands.plan(file, json_output, out)
+    commands.plan(file, json_output, out, full)
 
 
 @app.command()
@@ -83,27 +87,32 @@ def apply(
     yes: Yes = False,
     parallelism: Parallelism = None,
     json_output: Json = False,
+    full: Full = False,
 ) -> None:
     """Apply a plan file exactly, or plan a blueprint, confirm, and apply it."""
     from alma.cli import commands
 
-    commands.apply(file, yes, parallelism, json_output)
+    commands.apply(file, yes, parallelism, json_output, full)
 
 
 @app.command()
-def deploy(file: File, yes: Yes = False, parallelism: Parallelism = None, json_output: Json = False) -> None:
+def deploy(
+    file: File, yes: Yes = False, parallelism: Parallelism = None, json_output: Json = False, full: Full = False
+) -> None:
     """Plan a blueprint, show the plan, ask, and apply it."""
     from alma.cli import commands
 
-    commands.apply(file, yes, parallelism, json_output)
+    commands.apply(file, yes, parallelism, json_output, full)
 
 
 @app.command()
-def destroy(stack: Stack, yes: Yes = False, parallelism: Parallelism = None, json_output: Json = False) -> None:
+def destroy(
+    stack: Stack, yes: Yes = False, parallelism: Parallelism = None, json_output: Json = False, full: Full = False
+) -> None:
     """Delete every resource of a stack (a plan to empty, applied in reverse dependency order)."""
     from alma.cli import commands
 
-    commands.destroy(stack, yes, parallelism, json_output)
+    commands.destroy(stack, yes, parallelism, json_output, full)
 
 
 @app.command()
@@ -115,11 +124,12 @@ def rollback(
     yes: Yes = False,
     parallelism: Parallelism = None,
     json_output: Json = False,
+    full: Full = False,
 ) -> None:
     """Restore a stack to the state recorded at an earlier revision."""
     from alma.cli import commands
 
-    commands.rollback(stack, to, yes, parallelism, json_output)
+    commands.rollback(stack, to, yes, parallelism, json_output, full)
 
 
 Resource = Annotated[str, typer.Argument(help="The resource's name in the stack.", show_default=False)]

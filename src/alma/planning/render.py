@@ -52,21 +52,53 @@ def describe(plan: Plan) -> str:
 
 
 def render_plan(plan: Plan, *, show_unchanged: bool = False) -> str:
+    return "\n".join(plan_lines(plan, show_unchanged=show_unchanged))
+
+
+def plan_lines(plan: Plan, *, show_unchanged: bool = False, summary_over: int | None = None) -> list[str]:
+    """The plan as lines. With ``summary_over``, a plan that changes more resources than that is shown
+    as a summary instead of every field: counts per action and type, and the resources that are replaced
+    or destroyed by name (the first ``SUMMARY_NAMES`` of each; destructive changes are not only a count)."""
     lines: list[str] = []
     changed = [a for a in plan.actions if a.action != "noop"]
-    what = describe(plan)
     if not changed:
         lines.append(f"No changes. Stack '{plan.stack}' matches the desired state (revision {plan.base_revision}).")
     else:
-        lines.append(f"Plan {plan.id} to {what} (from revision {plan.base_revision}):")
+        lines.append(f"Plan {plan.id} to {describe(plan)} (from revision {plan.base_revision}):")
         lines.append("")
-        for action in plan.actions:
-            if action.action != "noop" or show_unchanged:
-                lines.extend(render_action(action))
+        if summary_over is not None and len(changed) > summary_over:
+            lines.extend(_summary_lines(changed))
+        else:
+            for action in plan.actions:
+                if action.action != "noop" or show_unchanged:
+                    lines.extend(render_action(action))
     summary = plan.summary()
     lines.append("")
     lines.append(
         f"Plan: {summary['create']} to add, {summary['update']} to change, {summary['replace']} to replace, "
         f"{summary['delete']} to destroy, {summary['noop']} unchanged."
     )
-    return "\n".join(lines)
+    return lines
+
+
+SUMMARY_NAMES = 50  # named resources per destructive action in a summary; more are counted
+
+
+def _summary_lines(changed: list[PlannedAction]) -> list[str]:
+    lines = [f"  {len(changed)} resources change; a summary (every field: --full, or the plan file of --out):"]
+    for kind in ("create", "update", "replace", "delete"):
+        of_kind = [a for a in changed if a.action == kind]
+        if not of_kind:
+            continue
+        kinds: dict[str, int] = {}
+        for action in of_kind:
+            key = f"{action.type}/{action.provider}"
+            kinds[key] = kinds.get(key, 0) + 1
+        by_type = ", ".join(f"{count} {key}" for key, count in sorted(kinds.items()))
+        lines.append(f"  {SYMBOLS[kind]} {len(of_kind)} {VERBS[kind]} ({by_type})")
+        if kind in ("replace", "delete"):
+            names = [a.resource for a in of_kind]
+            shown = ", ".join(names[:SUMMARY_NAMES])
+            more = f" and {len(names) - SUMMARY_NAMES} more" if len(names) > SUMMARY_NAMES else ""
+            lines.append(f"      {shown}{more}")
+    return lines

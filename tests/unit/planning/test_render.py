@@ -141,3 +141,44 @@ def test_the_plan_hash_changes_when_any_action_changes(plan: Plan) -> None:
 
 def test_the_plan_hash_changes_when_the_base_revision_changes(plan: Plan) -> None:
     assert make_plan(list(plan.actions), base_revision=4).hash != plan.hash
+
+
+def many(plan: Plan, creates: int) -> Plan:
+    """``plan`` with ``creates`` more resources to create (a big plan for the summary)."""
+    template = next(a for a in plan.actions if a.action == "create")
+    extra = [replace(template, resource=f"n-{i:04d}") for i in range(creates)]
+    return make_plan([*plan.actions, *extra])
+
+
+def test_a_plan_over_the_limit_is_summarised_with_counts_and_every_destructive_change_named(plan: Plan) -> None:
+    from alma.planning.render import plan_lines
+
+    big = many(plan, 300)
+    lines = plan_lines(big, summary_over=200)
+    text = "\n".join(lines)
+    assert "  + 301 will be created (301 compute/fake)" in text
+    assert "  ~ 1 will be updated in place (1 compute/fake)" in text
+    assert "  -/+ 1 must be replaced (1 compute/fake)\n      web" in text
+    assert "  - 1 will be destroyed (1 compute/fake)\n      old" in text
+    assert "--full" in text
+    assert len(lines) < 20  # not one line per field
+    assert lines[-1] == "Plan: 301 to add, 1 to change, 1 to replace, 1 to destroy, 1 unchanged."
+
+
+def test_a_plan_within_the_limit_or_without_one_is_shown_whole(plan: Plan) -> None:
+    from alma.planning.render import plan_lines
+
+    big = many(plan, 300)
+    assert "\n".join(plan_lines(big)) == render_plan(big)
+    assert plan_lines(plan, summary_over=200) == render_plan(plan).splitlines()
+    assert sum(1 for line in plan_lines(big) if " will be created" in line) == 301
+
+
+def test_a_summary_names_fifty_destroyed_resources_and_counts_the_rest(plan: Plan) -> None:
+    from alma.planning.render import plan_lines
+
+    old = next(a for a in plan.actions if a.action == "delete")
+    doomed = make_plan([replace(old, resource=f"d-{i:03d}") for i in range(120)])
+    text = "\n".join(plan_lines(doomed, summary_over=100))
+    assert "  - 120 will be destroyed (120 compute/fake)" in text
+    assert "d-000, d-001" in text and "d-049 and 70 more" in text and "d-050" not in text
