@@ -1,7 +1,9 @@
 """``alma drift [STACK]``: what the engines have that the recorded state does not say, resource by resource.
 
 Exit 0 when every stack checked is as recorded, 6 (``DRIFTED``) when any differs: scripts and cron jobs
-can act on the code alone. ``--blueprint FILE`` writes the stack as recorded; ``alma plan FILE`` of it
+can act on the code alone. Without a stack, one that cannot be compared (an engine unreachable) is reported
+with why and the others are still checked; the exit is then 3 (``FAILED``): the check is incomplete, which
+must not read as "no drift". ``--blueprint FILE`` writes the stack as recorded; ``alma plan FILE`` of it
 makes the plan that puts everything back (recreate what is missing, restore changed fields, remove what
 carries ALMA's marker but was never recorded).
 """
@@ -15,7 +17,7 @@ from rich.markup import escape
 
 from alma.bootstrap import Services
 from alma.cli.commands import run_with_services
-from alma.cli.failures import DRIFTED, exit_with, reported
+from alma.cli.failures import DRIFTED, FAILED, exit_with, reported
 from alma.cli.output import print_json, stdout, table
 from alma.errors import InvalidInputError
 from alma.services.drift import DriftReport, ResourceDrift
@@ -46,6 +48,8 @@ def drift(stack: str | None, blueprint_out: str | None, json_output: bool) -> No
             )
         else:
             render(stdout(), reports, blueprint_out)
+    if any(r.error for r in reports):
+        exit_with(FAILED)
     if any(r.drifted for r in reports):
         exit_with(DRIFTED)
 
@@ -63,6 +67,12 @@ def render(console: Console, reports: list[DriftReport], blueprint_out: str | No
             if found
             else f"[green]as recorded[/green] ({len(report.resources)} resource(s))"
         )
+        if report.error is not None:
+            console.print(
+                f"[bold]{escape(report.stack)}[/bold] (revision {report.revision}): "
+                f"[red]could not be compared[/red]: {escape(report.error)}"
+            )
+            continue
         console.print(f"[bold]{escape(report.stack)}[/bold] (revision {report.revision}): {verdict}")
         if report.change_in_progress:
             console.print(

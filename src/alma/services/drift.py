@@ -14,19 +14,21 @@ response model and the MCP tool's output schema.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
 from alma.diagnostics import did_you_mean
 from alma.engines import Action, EngineRegistry
-from alma.errors import InvalidInputError
+from alma.errors import AlmaError, InvalidInputError
 from alma.planning import DesiredResource, PlannedAction, plan_actions
 from alma.services.actor import actor
 from alma.services.plans import PlanService
 from alma.settings import Settings
 from alma.store import Store, utcnow
 
+log = logging.getLogger("alma.drift")
 DriftKind = Literal["in_sync", "changed", "missing", "unmanaged"]
 DRIFT_KINDS: tuple[DriftKind, ...] = ("changed", "missing", "unmanaged", "in_sync")
 
@@ -66,6 +68,9 @@ class DriftReport(BaseModel):
     change_in_progress: str | None = Field(
         description="Who holds the stack's lock, while a change runs: the engines may be ahead of the record."
     )
+    error: str | None = Field(
+        default=None, description="Why the stack could not be compared (its engines unreachable...); then no resources."
+    )
 
     def differences(self) -> list[ResourceDrift]:
         return [r for r in self.resources if r.drift != "in_sync"]
@@ -102,6 +107,20 @@ def _resource_drift(action: PlannedAction) -> ResourceDrift:
     )
 
 
+def _unchecked(stack: str, revision: int, error: str) -> DriftReport:
+    summary = DriftSummary(changed=0, missing=0, unmanaged=0, in_sync=0)
+    return DriftReport(
+        stack=stack,
+        revision=revision,
+        checked_at=utcnow().isoformat(),
+        drifted=False,
+        summary=summary,
+        resources=[],
+        change_in_progress=None,
+        error=error,
+    )
+
+
 class DriftService:
     def __init__(self, settings: Settings, store: Store, engines: EngineRegistry, plans: PlanService) -> None:
         self._settings = settings
@@ -132,8 +151,18 @@ class DriftService:
         )
 
     async def reports(self) -> list[DriftReport]:
-        """A report for every stack that has resources recorded, by name."""
-        return [await self.report(s.name) for s in await self._store.stacks.summaries() if s.resources]
+        """A report for every stack that has resources recorded, by name. A stack that cannot be compared
+        (an engine unreachable, a provider gone) gets a report saying why; the others are still checked."""
+        found: list[DriftReport] = []
+        for summary in await self._store.stacks.summaries():
+            if not summary.resources:
+                continue
+            try:
+                found.append(await self.report(summary.name))
+            except AlmaError as exc:
+                log.warning("drift check of %s failed: %s", summary.name, exc)
+                found.append(_unchecked(summary.name, summary.revision, str(exc)))
+        return found
 
     async def record(self, report: DriftReport) -> None:
         """Put what a report found in the stack's audit trail (``drift.detected``); nothing when in sync."""

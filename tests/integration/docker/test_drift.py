@@ -4,15 +4,22 @@ puts each back."""
 
 from __future__ import annotations
 
+import asyncio
 import json
+import os
+import sys
 from pathlib import Path
 
 import docker
+import pytest
 
+from alma.bootstrap import build
 from alma.engines.docker import ownership
+from alma.errors import TransientEngineError
 from tests.conftest import make_settings
 from tests.integration.docker.daemon import HOST, IMAGE_1, SLEEPER
 from tests.integration.drift_cycle import drift_cycle
+from tests.unit.services.test_drift import deploy
 
 
 def _blueprint(stack: str) -> str:
@@ -51,3 +58,34 @@ async def test_changed_missing_and_unmanaged_docker_objects_are_reported_and_rep
     finally:
         for volume in sdk.volumes.list(filters={"name": f"{stack}_unlabelled"}):
             volume.remove()
+
+
+async def test_a_stack_whose_daemon_is_unreachable_is_reported_as_not_compared_and_the_others_still_are(
+    sdk: docker.DockerClient, stack: str, tmp_path: Path
+) -> None:
+    home = tmp_path / "home"
+    lab = json.dumps(
+        {"version": "1.0", "name": "lab", "resources": [{"type": "compute", "name": "box", "provider": "fake"}]}
+    )
+    async with await build(make_settings(home, docker_host=HOST)) as services:
+        await deploy(services, _blueprint(stack))
+        await deploy(services, lab)
+    # The daemon's address as it is from now on: nothing listens there.
+    async with await build(make_settings(home, docker_host="tcp://127.0.0.1:9", docker_timeout_s=2)) as services:
+        reports = {r.stack: r for r in await services.drift.reports()}
+        with pytest.raises(TransientEngineError, match="unreachable"):
+            await services.drift.report(stack)
+    assert reports["lab"].error is None and not reports["lab"].drifted
+    broken = reports[stack]
+    assert broken.error is not None and "unreachable" in broken.error
+    assert (broken.drifted, broken.resources) == (False, [])
+    # The command says the same, and exits 3: an incomplete check must not read as "no drift".
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ALMA_")}
+    env.update(ALMA_HOME=str(home), ALMA_DOCKER_HOST="tcp://127.0.0.1:9", ALMA_DOCKER_TIMEOUT_S="2")
+    command = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "alma", "drift", env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
+    )
+    out, err = await command.communicate()
+    assert command.returncode == 3, err.decode()
+    assert f"{stack} (revision 1): could not be compared" in out.decode()
+    assert "lab (revision 1): as recorded" in out.decode()
