@@ -95,7 +95,8 @@ _ASKING = re.compile(
 )
 _POLITE_REQUEST = re.compile(
     r"^(?:\S+ )?(?:can|could|would|will) you\b|^(?:\S+ )?(?:could|can) we\b|^(?:please|pls|plz|kindly)\b|"
-    r"^i (?:need|want) you to\b"
+    r"^i (?:need|want) you to\b|^(?:\S+ )?(?:i|we) would (?:like|love|prefer|want)\b|"
+    r"^(?:\S+ )?would it be possible to\b|^(?:\S+ )?would you mind\b"
 )
 _SENTENCE = re.compile(r"[.!?;\n]+")
 

@@ -10,6 +10,8 @@ costs a wrong target, which the focus and the guard still catch.
 from __future__ import annotations
 
 _WORDS = """
+    capacity performance throughput angry happy sad upset nervous worried possible impossible fine
+    okay alright weird strange odd normal usual slower faster bigger smaller cheaper pricey expensive
     a about above across actually after again against ago ahead alive all almost alone along already also
     although always am among amount an and another any anybody anyone anything anyway anyways anywhere are
     around as ask asked asking at away back bad badly barely be became because become been before behind being

@@ -58,6 +58,7 @@ class Resolved:
     cancelled: bool = False
     from_pending: bool = False
     targets: tuple[str, ...] = ()  # every target, when the request names several
+    pending_destructive: bool = False  # "go ahead" with an action that was judged destructive when proposed
 
 
 @dataclass(slots=True)
@@ -111,6 +112,7 @@ class Focus:
         direction, scale_to = parsed.direction, parsed.scale_to
         targets: tuple[str, ...] = tuple(n for n in parsed.names if n not in parsed.excluded)
         from_pending = False
+        pending_destructive = False
         if parsed.cancel:
             return Resolved("unknown", target or self.target, (), None, None, confidence, False, cancelled=True)
         if parsed.correction and self._last_operation() is not None:
@@ -122,6 +124,7 @@ class Focus:
             target = self.pending.get("target")
             direction, scale_to = self.pending.get("direction"), self.pending.get("scale_to")
             from_pending = True
+            pending_destructive = bool(self.pending.get("destructive"))
         elif parsed.follow_up and self.intent is not None:
             name = self.intent
             confidence = 0.75
@@ -130,7 +133,13 @@ class Focus:
             if context in INTENTS and self.target is not None:
                 name = context
                 confidence = 0.6
-        if target is None and parsed.reference is not None:
+        if parsed.reference == "them" and not from_pending:
+            several = self.last_named or self.targets
+            if len(several) > 1:
+                targets = tuple(several)  # "restart them", "stop both": no single target
+            else:
+                target = several[0] if several else self.target
+        elif target is None and parsed.reference is not None:
             target = self._referent(parsed.reference)
         if target is None and name in _TARGETED and not from_pending and parsed.reference in {None, "it"}:
             target = self.target
@@ -163,6 +172,7 @@ class Focus:
             False,
             from_pending,
             targets if len(targets) > 1 else (),
+            pending_destructive,
         )
 
     def _last_operation(self) -> dict[str, Any] | None:
@@ -241,8 +251,16 @@ class Focus:
 
     # ------------------------------------------------------------------ moving on
 
-    def advance(self, parsed: Intent, resolved: Resolved, destructive: bool, token: str | None) -> None:
-        """Remember this turn: its resources, names, target, request, and what now awaits confirmation."""
+    def advance(
+        self,
+        parsed: Intent,
+        resolved: Resolved,
+        destructive: bool,
+        token: str | None,
+        proposed_destructive: bool = False,
+    ) -> None:
+        """Remember this turn: its resources, names, target, request, and what now awaits confirmation.
+        ``proposed_destructive``: the operation a plan or a question proposes would be destructive."""
         self.switched = resolved.switched
         for resource in reversed(resolved.resources):
             if resource.name:
@@ -278,9 +296,9 @@ class Focus:
         if resolved.cancelled:
             self.pending = None
         elif resolved.name == "plan" and parsed.action is not None:
-            self.pending = _pending(parsed.action, resolved, None)
+            self.pending = _pending(parsed.action, resolved, None, proposed_destructive)
         elif destructive:
-            self.pending = _pending(resolved.name, resolved, token)
+            self.pending = _pending(resolved.name, resolved, token, True)
         elif resolved.name != "unknown":
             self.pending = None
         if resolved.name != "unknown":
@@ -302,8 +320,9 @@ def _strings(value: Any) -> list[str]:
     return [v for v in value if isinstance(v, str)][-MAX_REMEMBERED:] if isinstance(value, list) else []
 
 
-def _pending(intent: IntentName, resolved: Resolved, token: str | None) -> dict[str, Any]:
+def _pending(intent: IntentName, resolved: Resolved, token: str | None, destructive: bool) -> dict[str, Any]:
     return {
+        "destructive": destructive,
         "intent": intent,
         "target": resolved.target,
         "targets": list(resolved.targets),

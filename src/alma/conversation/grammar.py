@@ -31,6 +31,7 @@ from alma.conversation.quantities import Tok
 _MAX_PHRASE = max(len(p) for p in PHRASES)
 _AUXILIARIES = frozenset({"did", "does", "has", "had", "was", "were"})
 _NEGATION_GAP = frozenset({"really", "actually", "just", "ever", "even", "please", "you", "go", "to", "need", "want"})
+_EARLIER = frozenset({"version", "revision", "release", "yesterday", "previous", "earlier", "last", "before", "old"})
 _REPORTS = frozenset({"status", "state", "health", "logs", "log", "events", "details", "info", "metrics", "uptime"})
 _SIZE_WORDS = frozenset({"bigger", "smaller", "larger", "beefier", "faster", "stronger", "leaner", "cheaper"})
 _SPEC = frozenset({"core", "cores", "cpu", "cpus", "vcpu", "vcpus", "ram", "memory", "disk", "gb", "gigs"})
@@ -153,14 +154,17 @@ def find_verbs(tokens: list[Tok], lexicon: Lexicon) -> list[Verb]:
 
 
 _NOUN_BEFORE = frozenset({"the", "a", "an", "my", "our", "your", "its", "their", "this", "that", "his", "her"})
+_ORDER_WORDS = frozenset({"last", "previous", "latest", "recent", "failed", "next", "initial", "first", "nightly"})
 _TRIGGERS = frozenset({"do", "perform", "schedule", "trigger", "run", "issue", "need", "want", "with", "for", "start"})
 
 
 def _as_noun(words: list[str], i: int) -> bool:
     """ "the deploy script", "a restart loop": a verb after a determiner names a thing — unless it is
     what someone asks to be done ("do a restart", "go ahead with the downsize")."""
-    if i > 0 and words[i - 1] in {"on", "at", "after", "during", "upon"}:
+    if i > 0 and words[i - 1] in {"on", "at", "after", "during", "upon", "since"}:
         return True  # "starts on boot", "after the restart"
+    if i > 1 and words[i - 1] in _ORDER_WORDS and words[i - 2] in _NOUN_BEFORE:
+        return True  # "since the last deploy", "the failed upgrade"
     if i == 0 or words[i - 1] not in _NOUN_BEFORE:
         return False
     return i < 2 or words[i - 2] not in _TRIGGERS
@@ -257,6 +261,8 @@ def refine(action: str, tokens: list[Tok], verb: Verb) -> str:
         return "start" if action != "make" else "none"
     if action == "start" and indefinite and first not in DETERMINERS - _INDEFINITE:
         return "deploy"
+    if "back" in texts and any(w in _EARLIER for w in texts) and verb.lemma in {"get", "bring", "put", "set", "take"}:
+        return "rollback"  # "get api-gw back to the version from yesterday"
     if action == "show":
         if first in {"status", "health", "state"}:
             return "status"

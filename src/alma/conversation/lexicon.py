@@ -217,7 +217,9 @@ MEMORY_WORDS = frozenset(words("ram memory mem"))
 DISK_WORDS = frozenset(words("disk disks storage ssd hdd rootfs drive space volume"))
 COUNT_WORDS = frozenset(words("replica replicas instance instances copy copies node nodes unit units"))
 # Words that say "the property of a resource", not the resource: "remove the tag", "add a label".
-PROPERTY_WORDS = frozenset(words("tag tags label labels port ports annotation annotations env rule rules alias"))
+PROPERTY_WORDS = frozenset(
+    words("tag tags label labels port ports annotation annotations variable variables var vars rule rules alias")
+)
 
 DETERMINERS = frozenset(words("a an the some my our your their this that these those all every whole entire"))
 PRONOUNS = frozenset({"it", "them", "that", "this", "those", "these"})

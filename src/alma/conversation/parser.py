@@ -86,10 +86,12 @@ class IntentParser:
         asked = [v for v in verbs if v.asked and not v.negated and not v.descriptive and v.action not in _MARKERS]
         if asked and not operations:
             # "is it safe to remove…?", "should I restart…?", "when I remove an LXC, …?": a question about the act
-            if CONDITIONAL.search(joined):
+            asked_target = find_target(tokens, asked[0], self._lexicon, True)
+            if CONDITIONAL.search(joined) or (asked[0].action in _OPERATIONS and asked_target.name is not None):
+                # "should we downsize web-01?": a plan of it, so that "go ahead" can carry it out
                 return self._plan(tokens, verbs, switch, signals)
             explained = self._intent("explain", tokens, asked[0], 0.8, switch, signals, anchored=True)
-            return replace(explained, target=find_target(tokens, asked[0], self._lexicon, True).name)
+            return replace(explained, target=asked_target.name)
         if not operations and not (CANCEL.search(joined) and not set(_joined(tokens).split()) & _INCLUDERS):
             corrected = correction(tokens)
             if corrected is not None:  # "wait, not web-a — only web-b": the last request, aimed elsewhere

@@ -33,6 +33,8 @@ from alma.conversation.quantities import Tok, disk_of, memory_of
 NAME_LIKE = re.compile(r"^[a-z][a-z0-9]*(?:[-_.][a-z0-9]+)+$|^[a-z]+[0-9]+[a-z0-9]*$")
 _MAX_KIND = max(len(p) for p in KIND_PHRASES)
 _NAME_WORDS = frozenset({"named", "called", "hostname", "name"})
+# Words after which a piece of software is named: "deploy valkey as a cache", "and a zookeeper too".
+_OPENERS = frozenset(words("up deploy run install provision launch need want get gimme"))
 _FLUSH = frozenset({"and", "plus", "also", "along", "together"})
 _TEMPLATE_BEFORE = frozenset({"with", "running", "using", "from", "image", "template", "based", "of", "runs"})
 _VERSION = re.compile(r"^\d+(\.\d+)*$|^(jammy|focal|noble|bookworm|bullseye|trixie|edge|latest|lts)$")
@@ -278,7 +280,8 @@ class _Chunker:
         if nxt in {"image", "images"} or kind_at(words, i + 1, self.lexicon) is not None or nxt in KIND_HINTS:
             return True
         before = words[i - 1] if i > 0 else ""
-        opening = before in {"a", "an", "one", "some", "up", "deploy", "run", "install", "spin", "need", "want"}
+        earlier = words[i - 2] if i > 1 else ""
+        opening = before in _OPENERS or (before in {"a", "an", "one"} and (i < 2 or earlier in _OPENERS | _FLUSH))
         return opening and (
             nxt in {"", "as", "in", "on", "with", "and", "too", "plus", "behind"} or self.tokens[i + 1].punct
         )
@@ -424,13 +427,13 @@ def _label(tokens: list[Tok], i: int) -> str | None:
             return "memory"
         if words[j] in DISK_WORDS:
             return "disk"
-    j = i - 1
-    while j >= 0 and (tokens[j].punct or words[j] in {"of", "with", "a", "an", "is", "to", "at", "="}):
-        j -= 1
-    if j >= 0 and words[j] in MEMORY_WORDS:
-        return "memory"
-    if j >= 0 and words[j] in DISK_WORDS:
-        return "disk"
+    for j in range(i - 1, max(-1, i - 6), -1):  # "the disk of db-01 to 20GB", "ram: 4g"
+        if tokens[j].size is not None or words[j] in {",", ";", ".", "and"}:
+            break
+        if words[j] in MEMORY_WORDS:
+            return "memory"
+        if words[j] in DISK_WORDS:
+            return "disk"
     return None
 
 

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from alma.conversation.cues import Cue, live_cues
+from alma.conversation.cues import Cue, cues, live_cues
 from alma.conversation.focus import Resolved
-from alma.conversation.intent import READ_INTENTS, IntentName, is_destructive
+from alma.conversation.intent import READ_INTENTS, Direction, IntentName, is_destructive
 
 TRUSTED = 0.7  # a read intent at this confidence or more is believed over a cue
 # Operations that, aimed at everything, reduce or interrupt something (a deploy or a start adds).
@@ -45,8 +45,8 @@ def judge(reading: Resolved, text: str) -> Judgement:
     live = tuple(live_cues(text)) if not reading.from_pending else ()
     if is_destructive(reading.name, reading.direction, reading.scale_to):
         return Judgement(True, "reading", live)
-    if reading.from_pending:
-        return Judgement(False, "")  # "go ahead": the action waiting decides, and it is not destructive
+    if reading.from_pending:  # "go ahead": the action waiting decides
+        return Judgement(reading.pending_destructive, "pending" if reading.pending_destructive else "")
     trusted_read = reading.name in READ_INTENTS and reading.name != "unknown" and reading.confidence >= TRUSTED
     if trusted_read:
         return Judgement(False, "", live)
@@ -56,3 +56,12 @@ def judge(reading: Resolved, text: str) -> Judgement:
     if reading.name in _WIDE_OPERATIONS and any(c.kind == "everything" for c in live):
         return Judgement(True, "cue:everything", live)
     return Judgement(False, "", live)
+
+
+def proposal_destructive(action: IntentName, direction: Direction | None, scale_to: int | None, text: str) -> bool:
+    """Whether the operation a plan or a question proposes ("should we downsize web-01?", "preview scaling
+    checkout down to 2") would be destructive once carried out: by its intent, or by any destructive cue
+    in the words, asked or not."""
+    if is_destructive(action, direction, scale_to):
+        return True
+    return any(c.kind != "everything" for c in cues(text))

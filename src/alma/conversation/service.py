@@ -18,7 +18,7 @@ from alma.conversation.parser import IntentParser
 from alma.conversation.personas import Persona, persona_for, reply
 from alma.conversation.reconcile import reconcile
 from alma.conversation.risk import RiskDecision, decide
-from alma.conversation.safety import judge
+from alma.conversation.safety import judge, proposal_destructive
 
 if TYPE_CHECKING:
     from alma.conversation.llm_fallback import LLMIntentFallback
@@ -102,7 +102,10 @@ class ConversationService:
         if "injection-ignored" in parsed.signals:
             log.warning("ignored instructions embedded in a message (session %s)", session_id)
         if session_id is not None:
-            focus.advance(parsed, reading, destructive, risk.token)
+            proposed = parsed.action is not None and proposal_destructive(
+                parsed.action, reading.direction, reading.scale_to, text
+            )
+            focus.advance(parsed, reading, destructive, risk.token, proposed)
             await self._sessions.add(session_id, "user", text, result.as_json())
             await self._sessions.add(
                 session_id, "assistant", result.reply, {"decision": risk.decision, "persona": persona}

@@ -53,6 +53,8 @@ _SYMPTOMS = frozenset(
         "failed failing stopped restarts restarted rebooted slow down needs takes eats ate uses using"
     )
 )
+# Parts of a system people use as names: "web needs more capacity", "the api is slow".
+_NAMEABLE = frozenset(words("web api frontend backend gateway proxy worker workers app"))
 # Words that open a question or a remark before its subject: "why does X", "hello, my X".
 _LEADERS = frozenset(words("why how what when who where is are does do did has have so ok okay hello hi hey well"))
 # Nouns that name a part or a reading of a thing: "the datasource config" is about the thing in focus.
@@ -94,6 +96,8 @@ def find_target(tokens: list[Tok], verb: Verb | None, lexicon: Lexicon, plain_wo
     named = [k for k, w in enumerate(words_) if w in {"named", "called"} and k + 1 < len(words_)]
     if named and named[0] + 1 not in excluded:
         return Target(words_[named[0] + 1])
+    if any(w in _EVERYTHING for w in words_[start : start + 3]):
+        return Target()  # "nuke everything on pve2 except the router": no one target
     after = next(
         (k for k in range(start, len(words_)) if is_name(words_[k]) and k not in excluded and _not_place(words_, k)),
         None,
@@ -167,7 +171,10 @@ def _candidate(tokens: list[Tok], k: int, lexicon: Lexicon, label: bool = False)
     template = template_of(word, lexicon) if word.isalpha() and len(word) > 2 else None
     if template is not None:
         return Target(reference=f"template:{template}")
-    if label or lexicon.unknown(word):
+    found = kind_at([t.text for t in tokens], k, lexicon)
+    if found is not None:
+        return Target(reference=f"kind:{found[0]}")  # "the lb is throwing 502s"
+    if label or lexicon.unknown(word) or word in _NAMEABLE:
         return Target(reference=f"subject:{word}")
     return None
 
@@ -224,7 +231,9 @@ def _object_target(
         return Target(reference=f"ordinal:{tokens[k].integer}")  # "the second one"
     if tokens[k].number is not None:
         return None
-    if _pronoun(words_, k) or word in {"it", "them"}:
+    if word in {"them", "both", "those", "these"} and not (k + 1 < len(words_) and kind_at(words_, k + 1, lexicon)):
+        return Target(reference="them")  # every one of what was just named
+    if _pronoun(words_, k) or word == "it":
         return Target(reference="it")
     found = kind_at(words_, k, lexicon)
     if found is not None:
