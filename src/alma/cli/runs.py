@@ -6,7 +6,8 @@ from typing import Any
 
 from alma.bootstrap import Services
 from alma.cli.failures import CONFLICT, FAILED, REFUSED, exit_with
-from alma.cli.output import RichApplyProgress, print_json, stderr, stdout
+from alma.cli.output import print_json, stderr, stdout
+from alma.cli.progress import RichApplyProgress
 from alma.workflow import RunResult
 from alma.workflow.result import CONFLICTS
 
@@ -84,15 +85,15 @@ def _print(result: RunResult, body: dict[str, Any]) -> None:
             f"{waiting.get('needs')} approvals). Once approved: `alma resume {result.deployment_id}`."
         )
         return
-    report = result.report or {}
-    if result.no_changes:
-        console.print(f"No changes; stack '{report.get('stack')}' stays at revision {report.get('revision')}.")
+    report = result.report
+    if report is not None and result.no_changes:
+        console.print(f"No changes; stack '{report.stack}' stays at revision {report.revision}.")
         return
     colour = "green" if result.outcome == "succeeded" else "red"
-    if report:
+    if report is not None:
         console.print(
-            f"[{colour}]{body['status']}[/{colour}]: stack '{report['stack']}' revision {report['revision']} "
-            f"({_counted(body['summary'])}) in {report.get('elapsed_s') or 0:.2f}s"
+            f"[{colour}]{body['status']}[/{colour}]: stack '{report.stack}' revision {report.revision} "
+            f"({_counted(report.summary)}) in {report.elapsed_s:.2f}s"
         )
     for failure in body["failures"]:
         console.print(f"  [red]{failure['status']}[/red] {failure['resource']}: {failure['error']}")
@@ -102,8 +103,8 @@ def _print(result: RunResult, body: dict[str, Any]) -> None:
         _print_rollback(result.rollback)
     if result.error and not result.verify_failures:
         console.print(f"[red]error:[/red] {result.error}")
-    if result.outcome == "failed" and report and result.rollback is None:
-        console.print(f"State records what was done. Retry with `alma apply`, or `alma rollback {report['stack']}`.")
+    if result.outcome == "failed" and report is not None and result.rollback is None:
+        console.print(f"State records what was done. Retry with `alma apply`, or `alma rollback {report.stack}`.")
 
 
 def _print_rollback(rollback: dict[str, Any]) -> None:

@@ -400,7 +400,7 @@ def ipr_out(view: IprView) -> IprOut:
 
 
 def run_out(result: RunResult) -> RunOut:
-    report = dict(result.report or {})
+    report = result.report.as_json() if result.report is not None else {}
     status = "failed" if result.outcome in ("failed", "rolled_back") else result.outcome
     return RunOut(
         deployment_id=report.get("deployment_id"),

@@ -20,7 +20,7 @@ import time
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypedDict
 
 from alma.engines import EngineRegistry, Observed, Preflight, PreflightIssue, Readiness
 from alma.errors import (
@@ -43,6 +43,25 @@ from alma.settings import Settings
 from alma.store import DeploymentRecord, Store, utcnow
 
 
+class FailureRecord(TypedDict):
+    """An action that did not succeed: failed, or never started (``skipped``)."""
+
+    resource: str
+    action: str
+    status: str  # failed | skipped
+    error: str | None
+
+
+class PreflightRecord(TypedDict):
+    """A problem an engine sees before a plan runs; JSON-shaped, so a run's checkpoint can keep it."""
+
+    provider: str
+    resource: str
+    message: str
+    fixable: bool
+    data: dict[str, Any]
+
+
 @dataclass(frozen=True, slots=True)
 class DeploymentReport:
     deployment_id: str | None
@@ -51,7 +70,7 @@ class DeploymentReport:
     status: str  # succeeded | failed
     summary: dict[str, int]
     elapsed_s: float
-    failures: list[dict[str, Any]]
+    failures: list[FailureRecord]
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -63,6 +82,19 @@ class DeploymentReport:
             "elapsed_s": round(self.elapsed_s, 3),
             "failures": self.failures,
         }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> DeploymentReport:
+        """Back from ``as_json`` (a run's checkpoint keeps its report as JSON)."""
+        return cls(
+            data.get("deployment_id"),
+            str(data["stack"]),
+            int(data["revision"]),
+            str(data["status"]),
+            dict(data.get("summary", {})),
+            float(data.get("elapsed_s") or 0.0),
+            list(data.get("failures", [])),
+        )
 
 
 class DeploymentService:
@@ -269,10 +301,10 @@ class DeploymentService:
                 done[action.resource] = Outcome(action, "succeeded", seen)
         return done
 
-    async def preflight(self, plan_id: str) -> list[dict[str, Any]]:
-        """Problems engines can see before the plan runs (a missing template, say), as JSON."""
+    async def preflight(self, plan_id: str) -> list[PreflightRecord]:
+        """Problems engines can see before the plan runs (a missing template, say)."""
         plan = await self._plans.get(plan_id)
-        found: list[dict[str, Any]] = []
+        found: list[PreflightRecord] = []
         for provider in sorted({a.provider for a in plan.actions if a.action != "noop"}):
             engine = self._engines.get(provider)
             if not isinstance(engine, Preflight):
@@ -290,7 +322,7 @@ class DeploymentService:
                 )
         return found
 
-    async def fix(self, issue: dict[str, Any]) -> str:
+    async def fix(self, issue: PreflightRecord) -> str:
         """Have the engine fix one preflight issue (the workflow's Heal step); the event log says what it did."""
         engine = self._engines.get(str(issue["provider"]))
         if not isinstance(engine, Preflight) or not issue.get("fixable"):
@@ -417,7 +449,7 @@ class DeploymentService:
         lease: StackLease,
     ) -> DeploymentReport:
         status = "succeeded" if result.succeeded else "failed"
-        failures = [
+        failures: list[FailureRecord] = [
             {"resource": o.action.resource, "action": o.action.action, "status": o.status, "error": o.error}
             for o in result.outcomes.values()
             if o.status != "succeeded"

@@ -33,6 +33,7 @@ from langgraph.types import interrupt
 from alma.errors import AlmaError, ConflictError, LockLostError, StalePlanError
 from alma.services import DeploymentService, EngineService, IprService, PlanService, StackService
 from alma.services.approvals import Clearance, clear_without_review
+from alma.services.deployments import PreflightRecord
 from alma.services.locking import StackLease
 from alma.settings import Settings
 
@@ -59,7 +60,7 @@ class RunState(TypedDict, total=False):
     parallelism: int | None
     rounds: int
     problems: list[Problem]
-    issues: list[dict[str, Any]]  # preflight issues engines found, as JSON
+    issues: list[PreflightRecord]  # preflight issues engines found
     notes: Annotated[list[str], operator.add]
     report: dict[str, Any] | None
     verify_failures: list[str]

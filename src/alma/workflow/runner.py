@@ -18,6 +18,7 @@ from langgraph.types import Command
 
 from alma.services import ApplyProgress
 from alma.services.approvals import Clearance
+from alma.services.deployments import DeploymentReport
 from alma.services.locking import StackLease
 from alma.workflow.graph import GraphServices, RunState, build_graph
 from alma.workflow.result import RunResult
@@ -152,7 +153,7 @@ def result_of(run_id: str, values: Any, waiting: dict[str, Any] | None, note: st
     return RunResult(
         deployment_id=run_id,
         outcome=outcome,
-        report=values.get("report"),
+        report=DeploymentReport.from_json(values["report"]) if values.get("report") else None,
         notes=list(values.get("notes", [])),
         nothing_done=note,
         verify_failures=list(values.get("verify_failures", [])),

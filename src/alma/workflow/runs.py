@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from alma.errors import InvalidInputError, NotFoundError, PlanTamperedError, RunAbandonedError
 from alma.planning import Plan
-from alma.services import ApplyProgress, DeploymentService, IprService, PlanService, StackService
+from alma.services import ApplyProgress, DeploymentReport, DeploymentService, IprService, PlanService, StackService
 from alma.services.actor import actor
 from alma.services.approvals import Clearance, clear_without_review
 from alma.services.iprs import REVIEWABLE, IprView
@@ -194,14 +194,9 @@ class Runs:
         if record.status == "abandoned":
             raise RunAbandonedError(f"deployment {run_id} was abandoned ({record.error}); make a new plan")
         if record.status != "running":
-            recorded = {
-                "deployment_id": record.id,
-                "stack": record.stack,
-                "revision": record.revision,
-                "status": record.status,
-                "summary": record.summary,
-                "failures": [],
-            }
+            recorded = DeploymentReport(
+                record.id, record.stack, record.revision, record.status, dict(record.summary), 0.0, []
+            )
             return RunResult(
                 run_id,
                 "succeeded" if record.status == "succeeded" else "failed",
@@ -210,7 +205,7 @@ class Runs:
                 error=record.error,
             )
         report = await self._deployments.resume(run_id, progress=progress)
-        return RunResult(run_id, "succeeded" if report.status == "succeeded" else "failed", report.as_json())
+        return RunResult(run_id, "succeeded" if report.status == "succeeded" else "failed", report)
 
     async def _end_abandoned(self, run_id: str, snapshot: RunSnapshot, reason: str) -> None:
         """The stack moved on under a run: record it as ended (later resumes say so), settle its IPR,

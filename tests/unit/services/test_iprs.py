@@ -106,8 +106,7 @@ async def ipr_apply(services: Services, number: int) -> DeploymentReport:
 
 def _report(result: object) -> DeploymentReport:
     assert isinstance(result, RunResult) and result.report is not None, result
-    fields = ("deployment_id", "stack", "revision", "status", "summary", "elapsed_s", "failures")
-    return DeploymentReport(**{k: result.report[k] for k in fields})
+    return result.report
 
 
 async def deploy(services: Services, text: str) -> int:

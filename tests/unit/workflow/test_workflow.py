@@ -46,7 +46,7 @@ async def test_a_run_validates_checks_executes_and_verifies(tmp_path: Path, data
         plan = (await services.plans.plan_blueprint(V1)).plan
         result = await run(services, plan.id)
         assert result.outcome == "succeeded"
-        assert result.report is not None and result.report["deployment_id"] == result.deployment_id
+        assert result.report is not None and result.report.deployment_id == result.deployment_id
         assert [n.split(":")[0] for n in result.notes] == ["validate", "execute", "verify"]
         kinds = [e.kind for e in await services.stacks.events("wf", result.deployment_id)]
         assert "deployment.verified" in kinds
