@@ -9,8 +9,8 @@ was not fixed ("still broken", "you said it was fixed", "third time", "I'm done 
 the same thing again. Politeness and apologies take a little off.
 
 The session's score carries the past forward and fades over calm turns: ``s = CARRY·s_prev + m``,
-capped at 1; a calm message (``m`` = 0) leaves 0.8 of the score, two leave 0.64, three about half: one
-calm line right after an outburst is not calm yet. Failed answers the
+capped at 1, with ``FADE`` instead of ``CARRY`` from the second calm message in a row: one calm line
+right after an outburst is not calm yet (1.0 → 0.8), a second and a third are (→ 0.52 → 0.34). Failed answers the
 session recorded (``outcome: failed``) add to the newest message.
 """
 
@@ -22,7 +22,9 @@ from difflib import SequenceMatcher
 
 from alma.conversation.lexicon import words as word_list
 
-CARRY = 0.8
+CARRY = 0.8  # what the next message keeps of the score
+FADE = 0.65  # ... from the second calm message in a row on
+CALM = 0.2  # a message scoring less is calm
 FRUSTRATED = 0.5  # from this score on, the user counts as frustrated
 
 _ACRONYMS = frozenset(
@@ -145,13 +147,15 @@ def message_score(text: str) -> float:
 def session_score(messages: Sequence[str], failures: int = 0) -> float:
     """The session's frustration after ``messages`` (oldest first, the newest last), 0..1."""
     score = 0.0
+    calm = 0  # calm messages in a row
     for index, text in enumerate(messages):
         own = message_score(text)
         if any(_similar(text, earlier) for earlier in messages[max(0, index - 5) : index]):
             own += 0.3  # saying the same thing again
         if _APOLOGY.search(text.lower()):
             score *= 0.5  # "sorry, I was frustrated": the past weighs less
-        score = min(1.0, CARRY * score + own)
+        calm = calm + 1 if own < CALM else 0
+        score = min(1.0, (CARRY if calm <= 1 else FADE) * score + own)
     if messages:
         score = min(1.0, score + 0.15 * min(failures, 4))
     return round(score, 2)
