@@ -35,7 +35,9 @@ from alma.api.routes import (
     whoami,
 )
 from alma.api.streams import StreamSlots
+from alma.api.webui import WebUi
 from alma.bootstrap import Services, build
+from alma.bundled import web_assets_dir
 from alma.perimeter import Gate, GateLimits
 from alma.redaction import Redactor
 from alma.services import Caller
@@ -76,6 +78,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.add_middleware(
             CORSMiddleware, allow_origins=settings.api_cors_origins, allow_methods=["*"], allow_headers=["*"]
         )
+    # The web UI (web/, built by scripts/setup) at `/`, when this install has its build: in front of the
+    # gate, since its files are public and the page's own API calls carry the key (alma.api.webui).
+    assets = web_assets_dir()
+    if assets is not None:
+        app.add_middleware(WebUi, directory=assets)
     observability.install(app)
     app.include_router(system.router, responses=problems.PROBLEM_RESPONSES)
     app.include_router(live.router)

@@ -1,0 +1,122 @@
+// Every call the UI makes, over the generated client, each answering one of views.ts's shapes.
+import { api, read } from "./client";
+import type {
+  AlmaEvent,
+  ChatTurn,
+  Deployment,
+  DriftReport,
+  EngineStatus,
+  Ipr,
+  IprSummary,
+  Plan,
+  Resource,
+  RunAnswer,
+  StackSummary,
+  Whoami,
+} from "./views";
+
+export type Verdict = "approve" | "request_changes" | "reject" | "comment";
+
+/** Who a key says its holder is; `key` is tried before it is kept (sign-in). */
+export const whoami = (key?: string) =>
+  read<Whoami>(api.GET("/api/v1/whoami", key ? { headers: { "X-API-Key": key } } : {}));
+
+export const engines = () => read<EngineStatus[]>(api.GET("/api/v1/engines"));
+
+export const stacks = () => read<StackSummary[]>(api.GET("/api/v1/stacks", { params: { query: { limit: 500 } } }));
+
+/** Every resource of a stack, page by page (the API answers at most 500 at a time). */
+export async function state(stack: string): Promise<Resource[]> {
+  const page = 500;
+  const all: Resource[] = [];
+  for (let offset = 0; ; offset += page) {
+    const found = await read<Resource[]>(
+      api.GET("/api/v1/stacks/{stack}/state", { params: { path: { stack }, query: { limit: page, offset } } }),
+    );
+    all.push(...found);
+    if (found.length < page) return all;
+  }
+}
+
+export const history = (stack: string, limit = 50) =>
+  read<Deployment[]>(api.GET("/api/v1/stacks/{stack}/history", { params: { path: { stack }, query: { limit } } }));
+
+export const drift = (stack: string) =>
+  read<DriftReport>(api.GET("/api/v1/stacks/{stack}/drift", { params: { path: { stack } } }));
+
+export const stackEvents = (
+  stack: string,
+  query: { after?: number; limit?: number; newest?: boolean; deployment?: string } = {},
+) => read<AlmaEvent[]>(api.GET("/api/v1/stacks/{stack}/events", { params: { path: { stack }, query } }));
+
+export const rollbackPlan = (stack: string, to: number | null) =>
+  read<Plan>(api.POST("/api/v1/stacks/{stack}/rollback", { params: { path: { stack } }, body: { to } }));
+
+export const destroyPlan = (stack: string) =>
+  read<Plan>(api.POST("/api/v1/stacks/{stack}/destroy", { params: { path: { stack } } }));
+
+export const validate = (text: string) =>
+  read<{ valid: boolean; errors: NonNullable<Plan["warnings"]>; warnings: NonNullable<Plan["warnings"]> }>(
+    api.POST("/api/v1/validate", { body: text, bodySerializer: (b: string) => b, headers: { "Content-Type": "text/plain" } }),
+  );
+
+/** A plan of a blueprint (YAML or JSON text); stored and hashed by the server. */
+export const planBlueprint = (text: string) =>
+  read<Plan>(
+    api.POST("/api/v1/plans", {
+      body: text as never, // the route reads the text itself (the schema only outlines a blueprint)
+      bodySerializer: (b: unknown) => b as string,
+      headers: { "Content-Type": "text/plain" },
+    }),
+  );
+
+export const plan = (planId: string) =>
+  read<Plan>(api.GET("/api/v1/plans/{plan_id}", { params: { path: { plan_id: planId } } }));
+
+export const applyPlan = (planId: string) =>
+  read<RunAnswer>(api.POST("/api/v1/plans/{plan_id}/apply", { params: { path: { plan_id: planId } } }));
+
+export const deployment = (id: string) =>
+  read<Deployment | { id: string; status: "queued" }>(
+    api.GET("/api/v1/deployments/{deployment_id}", { params: { path: { deployment_id: id } } }),
+  );
+
+export const deploymentEvents = (id: string, after = 0) =>
+  read<AlmaEvent[]>(
+    api.GET("/api/v1/deployments/{deployment_id}/events", {
+      params: { path: { deployment_id: id }, query: { after, limit: 1000 } },
+    }),
+  );
+
+export const resume = (id: string) =>
+  read<RunAnswer>(api.POST("/api/v1/deployments/{deployment_id}/resume", { params: { path: { deployment_id: id } } }));
+
+export const iprs = (query: { status?: string; stack?: string; limit?: number } = {}) =>
+  read<IprSummary[]>(api.GET("/api/v1/iprs", { params: { query: { limit: 500, ...query } } }));
+
+export const ipr = (id: number) => read<Ipr>(api.GET("/api/v1/iprs/{ipr_id}", { params: { path: { ipr_id: id } } }));
+
+export const openIpr = (body: { plan_id: string; title?: string; description?: string; reviewers?: string[] }) =>
+  read<Ipr>(api.POST("/api/v1/iprs", { body }));
+
+export const review = (id: number, verdict: Verdict, comment: string) =>
+  read<Ipr>(api.POST("/api/v1/iprs/{ipr_id}/reviews", { params: { path: { ipr_id: id } }, body: { verdict, comment } }));
+
+export const applyIpr = (id: number) =>
+  read<RunAnswer>(api.POST("/api/v1/iprs/{ipr_id}/apply", { params: { path: { ipr_id: id } } }));
+
+export const closeIpr = (id: number, comment: string) =>
+  read<Ipr>(api.POST("/api/v1/iprs/{ipr_id}/close", { params: { path: { ipr_id: id } }, body: { comment } }));
+
+/** One chat turn, its reply streamed as server-sent events (see sse.ts). */
+export const chatStream = (message: string, session: string | null, signal?: AbortSignal) =>
+  read<ReadableStream<Uint8Array>>(
+    api.POST("/api/v1/conversation/chat", {
+      body: { message, session },
+      headers: { Accept: "text/event-stream" },
+      parseAs: "stream",
+      ...(signal ? { signal } : {}),
+    }),
+  );
+
+export type { ChatTurn };
