@@ -8,6 +8,7 @@ The new environment installs the wheel's dependencies from the wheelhouse that s
 from __future__ import annotations
 
 import configparser
+import functools
 import json
 import os
 import subprocess
@@ -30,8 +31,19 @@ pytestmark = [pytest.mark.slow, pytest.mark.timeout(600)]
 ROOT = Path(__file__).resolve().parents[2]
 VERSION = alma.__version__
 SHIPPED = sorted(p.name for p in (ROOT / "examples").iterdir() if p.suffix in (".yaml", ".yml", ".json"))
-# The web UI's build output; once it exists, the wheel must carry it (alma/web_assets links to it).
+# The web UI (web/, once there is one) is built into web/dist, which the wheel carries as alma/web_assets.
+HAS_UI = (ROOT / "web" / "package.json").is_file()
 WEB_INDEX = ROOT / "web" / "dist" / "index.html"
+
+
+@functools.cache
+def build_web_ui() -> None:
+    """scripts/build-web: the UI's build when the checkout has a UI (quick when it is up to date)."""
+    built = subprocess.run(
+        [str(ROOT / "scripts" / "build-web")], capture_output=True, text=True, timeout=600, check=False
+    )
+    assert built.returncode == 0, f"the web UI does not build:\n{built.stdout[-3000:]}\n{built.stderr[-5000:]}"
+    assert WEB_INDEX.is_file() == HAS_UI
 
 
 def one(paths: Iterator[Path]) -> Path:
@@ -42,6 +54,7 @@ def one(paths: Iterator[Path]) -> Path:
 
 @pytest.fixture(scope="module")
 def distributions(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    build_web_ui()
     out = tmp_path_factory.mktemp("dist")
     built = subprocess.run(
         [sys.executable, "-m", "build", "--outdir", str(out), str(ROOT)],
@@ -70,7 +83,7 @@ def test_the_wheel_carries_the_examples_migrations_and_the_entry_points_of_pypro
     assert f"Version: {VERSION}" in metadata.splitlines()
     assert {"alma/py.typed", "alma/store/migrations/env.py", "alma/store/migrations/script.py.mako"} <= names
     assert any(n.startswith("alma/store/migrations/versions/") for n in names)
-    assert ("alma/web_assets/index.html" in names) == WEB_INDEX.is_file()
+    assert ("alma/web_assets/index.html" in names) == HAS_UI
 
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     assert dict(entry_points["console_scripts"]) == project["scripts"] == {"alma": "alma.cli.main:run"}
@@ -160,7 +173,7 @@ def test_the_wheel_installed_in_a_new_environment_deploys_a_shipped_example_and_
         base = f"http://127.0.0.1:{port}"
         ready = _wait_ready(base, server)
         assert ready["status"] == "ready" and ready["database"] == "ok"
-        if WEB_INDEX.is_file():  # the web UI's index page is served from the wheel's assets
+        if HAS_UI:  # the web UI's index page, served from the wheel's assets
             page = httpx.get(f"{base}/", timeout=10)
             assert page.status_code == 200 and page.text == WEB_INDEX.read_text(encoding="utf-8")
     finally:

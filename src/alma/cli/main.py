@@ -42,6 +42,7 @@ def root(
 ) -> None:
     """ALMA — infrastructure as conversation: blueprints → validated plans → approved, exact applies."""
 
+
 File = Annotated[str, typer.Argument(help="Blueprint file (YAML or JSON).", show_default=False)]
 Json = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON on stdout.")]
 NoLLM = Annotated[
