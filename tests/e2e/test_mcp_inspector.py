@@ -223,8 +223,9 @@ def test_http_tool_calls_act_as_the_keys_holder_not_the_servers_user(http_server
     assert opened["structuredContent"]["author"] == KEY_NAME
 
 
-def test_each_http_request_acts_as_its_own_key_within_one_session(http_server: str, tmp_path: Path) -> None:
-    """A session opened with one key and continued with another: each call is the second key's."""
+def test_a_session_belongs_to_its_key_and_each_key_acts_as_its_holder(http_server: str, tmp_path: Path) -> None:
+    """A session opened with one key cannot be continued with another (403); in its own session each key's
+    calls are its holder's."""
     env = {**{k: v for k, v in os.environ.items() if not k.startswith("ALMA_")}, **server_env(tmp_path / "home")}
     other = (
         subprocess.run(
@@ -252,6 +253,13 @@ def test_each_http_request_acts_as_its_own_key_within_one_session(http_server: s
     rpc(first, {"jsonrpc": "2.0", "method": "notifications/initialized"}, session)
     blueprint = 'version: "1.0"\nname: shared\nresources:\n  - {type: compute, name: net, provider: fake}\n'
 
+    listing = {"jsonrpc": "2.0", "id": 9, "method": "tools/list"}
+    taken = rpc(other, listing, session)
+    assert taken.status_code == 403 and "another API key" in taken.json()["detail"]
+    own = rpc(other, {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": hello})
+    other_session = own.headers["mcp-session-id"]
+    rpc(other, {"jsonrpc": "2.0", "method": "notifications/initialized"}, other_session)
+
     def call(key: str, request_id: int, tool: str, arguments: dict[str, Any]) -> dict[str, Any]:
         body = {
             "jsonrpc": "2.0",
@@ -259,7 +267,7 @@ def test_each_http_request_acts_as_its_own_key_within_one_session(http_server: s
             "method": "tools/call",
             "params": {"name": tool, "arguments": arguments},
         }
-        answer = rpc(key, body, session)
+        answer = rpc(key, body, other_session if key == other else session)
         assert answer.status_code == 200, answer.text
         text = answer.text
         payload = (
