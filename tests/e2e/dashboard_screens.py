@@ -62,10 +62,10 @@ BATCH = blueprint_text("batch", [compute(f"job-{n}") for n in range(4)])
 
 
 async def start_slow_deploy(alma: Alma, blueprint: Path) -> asyncio.subprocess.Process:
-    """`alma deploy` of ``blueprint`` (``BATCH``), one resource at a time, 400 ms each: a deployment to watch."""
+    """`alma deploy` of ``blueprint`` (``BATCH``), one resource at a time, 700 ms each: a deployment to watch."""
     return await asyncio.create_subprocess_exec(
         *alma.command("deploy", str(blueprint), "--yes"),
-        env={**alma.env, "ALMA_FAKE_LATENCY_MS": "400", "ALMA_PARALLELISM": "1"},
+        env={**alma.env, "ALMA_FAKE_LATENCY_MS": "700", "ALMA_PARALLELISM": "1"},
         stdout=asyncio.subprocess.DEVNULL,
         stderr=asyncio.subprocess.DEVNULL,
         stdin=asyncio.subprocess.DEVNULL,
