@@ -1,9 +1,9 @@
 """Blueprint templates an agent can start from: the example blueprints this installation has.
 
-What is known, and said: ALMA ships example blueprints (``examples/*.yaml`` in a checkout; ``ALMA_HOME/
-templates/*.yaml`` for an operator's own), each validated here against the installed engines. What is
-not: the engines' own templates (Proxmox container templates and template VMs, Docker images, Kubernetes
-images) are not listed, because no service reads them yet; the notes say so instead of pretending.
+What is known, and said: ALMA ships example blueprints (``alma.bundled``: in the package, so a wheel has
+them too; ``ALMA_HOME/templates/*.yaml`` for an operator's own), each validated here against the installed
+engines. What is not: the engines' own templates (Proxmox container templates and template VMs, Docker
+images, Kubernetes images) are not listed, because no service reads them yet; the notes say so instead of pretending.
 """
 
 from __future__ import annotations
@@ -13,10 +13,10 @@ from pathlib import Path
 import yaml
 
 from alma.bootstrap import Services
+from alma.bundled import examples_dir
 from alma.errors import AlmaError, BlueprintInvalidError
 from alma.mcp.schemas import TemplateList, TemplateOut
 
-CHECKOUT_EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
 NOTES = [
     "Templates are example blueprints found in this installation; each is validated against the engines here.",
     "Engine-side templates (Proxmox container templates and template VMs, Docker or Kubernetes images) are not "
@@ -26,7 +26,7 @@ NOTES = [
 
 
 def template_dirs(services: Services) -> list[Path]:
-    return [services.settings.home / "templates", CHECKOUT_EXAMPLES]
+    return [services.settings.home / "templates", examples_dir()]
 
 
 def _description(text: str, data: object) -> str:
