@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from alma.services.generation import GenerationService
     from alma.services.operations import OperationService
     from alma.services.sessions import SessionService
+    from alma.services.templates import TemplateService
     from alma.workflow.runner import WorkflowService
     from alma.workflow.runs import Runs
 
@@ -153,6 +154,13 @@ class Services:
     def drift(self) -> DriftService:
         """What the engines have that the recorded state does not say; stateless, so made on each use."""
         return DriftService(self.settings, self._store, self._engines, self.plans)
+
+    @property
+    def templates(self) -> TemplateService:
+        """The template catalogue: list, show, render (validated); stateless, so made on each use."""
+        from alma.services.templates import TemplateService
+
+        return TemplateService(self.blueprints)
 
     @property
     def generation(self) -> GenerationService:

@@ -4,6 +4,7 @@
 AlmaError
 ├── InvalidInputError            bad blueprint, bad argument, unknown stack/plan/revision   (exit 1)
 │   ├── BlueprintInvalidError    carries every Diagnostic found, all at once
+│   │   └── TemplateParametersError  a template's --set values, every bad one named
 │   └── NotFoundError            the stack, resource, plan, IPR, run or key named does not exist (HTTP 404)
 ├── ConflictError                the world moved under you                                  (exit 4)
 │   ├── StackLockedError         another mutation holds the stack's lock
@@ -54,6 +55,10 @@ class BlueprintInvalidError(InvalidInputError):
         first = errors[0].render() if errors else "invalid blueprint"
         more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
         super().__init__(f"{first}{more}")
+
+
+class TemplateParametersError(BlueprintInvalidError):
+    """Parameters a template cannot take: each diagnostic's path is ``parameters.NAME``."""
 
 
 class ConflictError(AlmaError):

@@ -88,7 +88,8 @@ class SourceDocument:
         ``data`` to the path it was written at, so diagnostics still point where the user wrote it."""
         other = SourceDocument(data, self.text, self.filename, self._limits, self.problems)
         other._positions = self._positions
-        other._written = {**self._written, **written}
+        # Compose: a path of ``data`` -> one of this document's data -> the source.
+        other._written = {**self._written, **{path: self.written_path(was) for path, was in written.items()}}
         return other
 
     def written_path(self, path: Path) -> Path:

@@ -125,10 +125,24 @@ def _semantic_diagnostics(doc: SourceDocument, data: dict[str, Any]) -> list[Dia
             counted.add(dep)
             if dep not in edges:
                 out.append(doc.diagnostic(f"unknown dependency '{dep}'{did_you_mean(dep, list(edges))}", path))
+    out.extend(_backend_diagnostics(doc, resources, edges))
     for cycle in find_cycles(edges):
         out.append(
             doc.diagnostic(f"dependency cycle: {' → '.join(cycle)}", ("resources", seen[cycle[0]], "dependencies"))
         )
+    return out
+
+
+def _backend_diagnostics(doc: SourceDocument, resources: list[Any], names: dict[str, list[str]]) -> list[Diagnostic]:
+    """A load balancer's backends are resources of the stack: one it does not have is named where written."""
+    out: list[Diagnostic] = []
+    for index, resource in enumerate(resources):
+        specs = resource.get("specs") if isinstance(resource, dict) else None
+        backends = specs.get("backends") if isinstance(specs, dict) else None
+        for position, backend in enumerate(backends if isinstance(backends, list) else []):
+            if isinstance(backend, str) and backend not in names:
+                path: Path = ("resources", index, "specs", "backends", position)
+                out.append(doc.diagnostic(f"unknown backend '{backend}'{did_you_mean(backend, list(names))}", path))
     return out
 
 

@@ -9,6 +9,7 @@ import typer
 
 from alma.cli.bundled import examples_app, print_version
 from alma.cli.ipr import ipr_app
+from alma.cli.templates import templates_app
 
 app = typer.Typer(
     name="alma",
@@ -32,6 +33,7 @@ council_app = typer.Typer(
 )
 app.add_typer(council_app, name="council")
 app.add_typer(examples_app, name="examples")
+app.add_typer(templates_app, name="templates")
 
 
 @app.callback()
@@ -67,6 +69,18 @@ def validate(file: File, json_output: Json = False) -> None:
     from alma.cli import commands
 
     commands.validate(file, json_output)
+
+
+@app.command()
+def fmt(
+    file: File,
+    write: Annotated[bool, typer.Option("--write", "-w", help="Rewrite the file (default: print the result).")] = False,
+    json_output: Json = False,
+) -> None:
+    """Rewrite a blueprint to canonical form (cpu -> cores, a load balancer network -> a service), keeping comments."""
+    from alma.cli import fmt_commands
+
+    fmt_commands.fmt(file, write, json_output)
 
 
 @app.command()

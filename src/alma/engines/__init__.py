@@ -17,6 +17,7 @@ from alma.engines.base import (
     PreflightIssue,
     Readiness,
     ResourceRef,
+    SpecVocabulary,
 )
 from alma.engines.registry import EngineRegistry
 
@@ -38,4 +39,5 @@ __all__ = [
     "PreflightIssue",
     "Readiness",
     "ResourceRef",
+    "SpecVocabulary",
 ]

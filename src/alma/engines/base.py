@@ -157,6 +157,22 @@ class Inventory(Protocol):
         ...
 
 
+@runtime_checkable
+class SpecVocabulary(Protocol):
+    """Optional: the spellings an engine reads as its spec keys (``cpu`` for ``cores``), and its keys.
+
+    The loader renames an alias to its key before ``check`` sees the specs, so ``check``, ``normalize``
+    and everything after them only ever see canonical keys."""
+
+    def spec_aliases(self, resource_type: str, specs: Mapping[str, Any]) -> Mapping[str, str]:
+        """Alias -> canonical key, for a resource of this type with these specs (as written)."""
+        ...
+
+    def spec_keys(self, resource_type: str, specs: Mapping[str, Any]) -> frozenset[str]:
+        """The canonical keys a resource of this type with these specs may have (none for unknown types)."""
+        ...
+
+
 @dataclass(frozen=True, slots=True)
 class PreflightIssue:
     """Something that would make a planned change fail, found before anything runs."""

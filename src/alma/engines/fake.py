@@ -8,18 +8,18 @@ engine would use a list call and a cache; the latency models the slow part, the 
 Faults are raised before anything changes, so a failed create leaves nothing behind and a failed
 delete leaves the object in place. A create that finds its object already there adopts it (every
 object is keyed by stack and name: that key is the ownership marker).
+
+A ``service`` is a workload or a load balancer (``fake_specs``); a load balancer is ready when every
+backend it names exists.
 """
 
 from __future__ import annotations
 
 import asyncio
-import ipaddress
 import random
 import uuid
 from collections.abc import Mapping
-from typing import Any, ClassVar, Literal
-
-from pydantic import Field, field_validator
+from typing import Any, ClassVar
 
 from alma.diagnostics import Diagnostic
 from alma.engines.base import (
@@ -33,69 +33,14 @@ from alma.engines.base import (
     Observed,
     Readiness,
     ResourceRef,
+    SpecVocabulary,
 )
 from alma.engines.diffing import diff_specs
-from alma.engines.specs import DiskGiB, MemoryMiB, Ports, SpecModel, check_spec
+from alma.engines.fake_specs import IMMUTABLE, SPEC_MODELS, forces_replace, spec_model
+from alma.engines.specs import SpecModel, check_spec
 from alma.errors import PermanentEngineError, TransientEngineError
 
-
-class ComputeSpec(SpecModel):
-    cores: int = Field(default=1, ge=1, le=512)
-    memory: MemoryMiB = 512
-    disk: DiskGiB = 8
-    image: str | None = Field(default=None, min_length=1, max_length=255)
-    template: str | None = Field(default=None, min_length=1, max_length=255)
-    start: bool = True
-    tags: list[str] = Field(default_factory=list, max_length=64)
-
-    @field_validator("tags")
-    @classmethod
-    def _sorted_tags(cls, tags: list[str]) -> list[str]:
-        return sorted(set(tags))  # order carries no meaning: normalize so re-plans are noops
-
-
-class NetworkSpec(SpecModel):
-    cidr: str = "10.0.0.0/24"
-    vlan: int | None = Field(default=None, ge=1, le=4094)
-
-    @field_validator("cidr")
-    @classmethod
-    def _network(cls, cidr: str) -> str:
-        try:
-            return str(ipaddress.ip_network(cidr, strict=False))
-        except ValueError as exc:
-            raise ValueError(f"cidr {cidr!r} is not an IP network such as '10.0.0.0/24'") from exc
-
-
-class StorageSpec(SpecModel):
-    size: DiskGiB = 10
-    kind: Literal["volume", "bucket"] = "volume"
-
-
-class ServiceSpec(SpecModel):
-    image: str = Field(default="nginx:stable", min_length=1, max_length=255)
-    replicas: int = Field(default=1, ge=0, le=1000)
-    ports: Ports = Field(default_factory=list)
-    env: dict[str, str] = Field(default_factory=dict)
-
-
-SPEC_MODELS: dict[str, type[SpecModel]] = {
-    "compute": ComputeSpec,
-    "network": NetworkSpec,
-    "storage": StorageSpec,
-    "service": ServiceSpec,
-}
-IMMUTABLE: dict[str, frozenset[str]] = {
-    "compute": frozenset({"image", "template"}),
-    "network": frozenset({"cidr"}),
-    "storage": frozenset({"kind"}),
-    "service": frozenset(),
-}
-
-
-def _shrinks(key: str, before: Any, after: Any) -> bool:
-    """Disks and volumes only grow in place; shrinking one means a new one."""
-    return key in ("disk", "size") and isinstance(before, int) and isinstance(after, int) and after < before
+__all__ = ["IMMUTABLE", "SPEC_MODELS", "FakeEngine", "create_engine"]  # the spec models live in fake_specs
 
 
 class FakeEngine:
@@ -125,7 +70,7 @@ class FakeEngine:
         self._last_checked: tuple[str, dict[str, Any], SpecModel | None] = ("", {}, None)
 
     def check(self, resource_type: str, specs: Mapping[str, Any]) -> list[Diagnostic]:
-        model = SPEC_MODELS.get(resource_type)
+        model = spec_model(resource_type, specs)
         if model is None:
             return [Diagnostic(f"the fake provider has no resource type '{resource_type}'")]
         validated, diagnostics = check_spec(model, specs)
@@ -138,8 +83,18 @@ class FakeEngine:
     def normalize(self, resource_type: str, specs: Mapping[str, Any]) -> JSONDict:
         checked_type, checked_specs, validated = self._last_checked
         if validated is None or checked_type != resource_type or checked_specs != specs:
-            validated = SPEC_MODELS[resource_type].model_validate(specs)
+            model = spec_model(resource_type, specs)
+            assert model is not None, f"normalize() of an unchecked type {resource_type!r}"
+            validated = model.model_validate(specs)
         return validated.model_dump()
+
+    def spec_aliases(self, resource_type: str, specs: Mapping[str, Any]) -> Mapping[str, str]:
+        model = spec_model(resource_type, specs)
+        return model.aliases() if model is not None else {}
+
+    def spec_keys(self, resource_type: str, specs: Mapping[str, Any]) -> frozenset[str]:
+        model = spec_model(resource_type, specs)
+        return frozenset(model.model_fields) if model is not None else frozenset()
 
     async def _objects_now(self) -> dict[str, JSONDict]:
         if self._objects is None:
@@ -172,7 +127,7 @@ class FakeEngine:
         ]
 
     def diff(self, ref: ResourceRef, desired: JSONDict | None, observed: Observed | None) -> Change:
-        return diff_specs(ref, desired, observed, immutable=IMMUTABLE.get(ref.type, ()), forces_replace=_shrinks)
+        return diff_specs(ref, desired, observed, immutable=IMMUTABLE.get(ref.type, ()), forces_replace=forces_replace)
 
     async def apply(self, change: Change) -> Observed | None:
         objects = await self._objects_now()
@@ -221,6 +176,10 @@ class FakeEngine:
             return f"{ref.name} does not exist"
         if ref.name in self._unhealthy:
             return f"{ref.name} failed its health check (injected)"
+        objects = await self._objects_now()
+        missing = [b for b in observed.specs.get("backends") or [] if f"{ref.stack}/{b}" not in objects]
+        if missing:
+            return f"{ref.name} balances to {', '.join(missing)}, which the stack does not have"
         return None
 
     async def health(self) -> Health:
@@ -255,3 +214,4 @@ def create_engine(context: EngineContext) -> Engine:
 _: type[Engine] = FakeEngine
 _ready: type[Readiness] = FakeEngine
 _inventory: type[Inventory] = FakeEngine
+_vocabulary: type[SpecVocabulary] = FakeEngine

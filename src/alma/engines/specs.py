@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
-from alma.diagnostics import Diagnostic, did_you_mean
+from alma.diagnostics import Diagnostic
+from alma.engines.vocabulary import aliases_for, suggest_key
 from alma.units import UnitError, disk_gib, memory_mib
 
 
@@ -25,6 +26,15 @@ DiskGiB = Annotated[int, BeforeValidator(disk_gib), Field(ge=1, le=1024 * 1024)]
 
 class SpecModel(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+    # Spellings of this model's keys beyond the common ones (``alma.engines.vocabulary``): ``os`` means
+    # ``image`` to a container and ``template`` to a guest. The loader renames them before ``check``.
+    own_aliases: ClassVar[Mapping[str, str]] = {}
+
+    @classmethod
+    def aliases(cls) -> dict[str, str]:
+        """Every spelling this model reads as one of its keys, alias -> key."""
+        return aliases_for(tuple(cls.model_fields), cls.own_aliases)
 
 
 def check_spec(
@@ -44,7 +54,7 @@ def _diagnostic(model: type[SpecModel], error: Any) -> Diagnostic:
     field = str(loc[-1]) if loc else ""
     kind = error["type"]
     if kind == "extra_forbidden":
-        message = f"unknown spec key '{field}'{did_you_mean(field, tuple(model.model_fields))}"
+        message = f"unknown spec key '{field}'{suggest_key(field, tuple(model.model_fields))}"
     elif kind == "value_error":
         cause = error["ctx"]["error"]
         # Our own errors already say what to write; a size names the field written (a volume's 'size: 0'

@@ -1,15 +1,18 @@
 """The building blocks a description is composed of: what each role is, and the flavours ALMA knows.
 
 A *role* is what a part of a system does (web server, load balancer, database…); a *flavour* is the
-software that plays it (nginx, haproxy, postgres…). Each flavour carries what a provider mapping needs:
-the container image, the port it serves, where it keeps data, a health check, and the Proxmox template
-of an LXC container that would run it. Sizes are per-role defaults a description can override.
+software that plays it (nginx, haproxy, postgres…), taken from the template catalogue's software list
+(``alma.templates.software``): the image, the port it serves, where it keeps data, a health check, and
+the Proxmox template of an LXC container that would run it. Sizes are per-role defaults a description
+can override.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Literal
+
+from alma.templates.software import SOFTWARE, Software
 
 Role = Literal["web", "load_balancer", "database", "cache", "queue", "server", "network", "volume"]
 ROLES: tuple[Role, ...] = ("load_balancer", "web", "database", "cache", "queue", "server", "network", "volume")
@@ -18,17 +21,8 @@ WORKLOADS: tuple[Role, ...] = ("load_balancer", "web", "database", "cache", "que
 STATEFUL: frozenset[Role] = frozenset({"database", "queue"})
 
 
-@dataclass(frozen=True, slots=True)
-class Flavor:
-    """One piece of software that plays a role."""
-
-    key: str
-    image: str
-    port: int | None = None
-    data_path: str | None = None
-    health: str | None = None  # a shell command run inside the container: exit 0 means healthy
-    template: str = "alpine"  # the Proxmox LXC template it would run on
-    command: tuple[str, ...] = ()
+# A flavour is a program of the template catalogue's software list: one list serves both.
+Flavor = Software
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,69 +48,13 @@ DEFAULTS: dict[Role, RoleDefaults] = {
     "volume": RoleDefaults("data", "volume", 0, 0, 0, volume_gb=10),
 }
 
-_WGET = "wget -q -O /dev/null http://127.0.0.1:{port}/ || exit 1"
-
+# The flavours of each role, in the catalogue's order (inference from an image tries them in this order).
+_FLAVOR_ROLES: tuple[Role, ...] = ("web", "load_balancer", "database", "cache", "queue", "server")
 FLAVORS: dict[Role, dict[str, Flavor]] = {
-    "web": {
-        "nginx": Flavor("nginx", "nginx:1.27-alpine", 80, health=_WGET.format(port=80)),
-        "apache": Flavor("apache", "httpd:2.4-alpine", 80, health=_WGET.format(port=80)),
-        "caddy": Flavor("caddy", "caddy:2-alpine", 80, health=_WGET.format(port=80)),
-    },
-    "load_balancer": {
-        "haproxy": Flavor(
-            "haproxy", "haproxy:2.9-alpine", 80, health="haproxy -c -f /usr/local/etc/haproxy/haproxy.cfg"
-        ),
-        "nginx": Flavor("nginx", "nginx:1.27-alpine", 80, health=_WGET.format(port=80)),
-        "traefik": Flavor("traefik", "traefik:v3.1", 80, health="traefik healthcheck --ping"),
-    },
-    "database": {
-        "postgres": Flavor(
-            "postgres",
-            "postgres:16-alpine",
-            5432,
-            "/var/lib/postgresql/data",
-            "pg_isready -U postgres",
-            template="debian",
-        ),
-        "mysql": Flavor(
-            "mysql", "mysql:8.4", 3306, "/var/lib/mysql", "mysqladmin ping -h 127.0.0.1", template="debian"
-        ),
-        "mariadb": Flavor(
-            "mariadb",
-            "mariadb:11",
-            3306,
-            "/var/lib/mysql",
-            "healthcheck.sh --connect --innodb_initialized",
-            template="debian",
-        ),
-        "mongodb": Flavor(
-            "mongodb",
-            "mongo:7",
-            27017,
-            "/data/db",
-            "mongosh --quiet --eval 'db.adminCommand(\"ping\")'",
-            template="debian",
-        ),
-    },
-    "cache": {
-        "redis": Flavor("redis", "redis:7-alpine", 6379, "/data", "redis-cli ping"),
-        "memcached": Flavor("memcached", "memcached:1.6-alpine", 11211),
-        "valkey": Flavor("valkey", "valkey/valkey:8-alpine", 6379, "/data", "valkey-cli ping"),
-    },
-    "queue": {
-        "rabbitmq": Flavor(
-            "rabbitmq", "rabbitmq:3.13-alpine", 5672, "/var/lib/rabbitmq", "rabbitmq-diagnostics -q ping"
-        ),
-        "nats": Flavor("nats", "nats:2.10-alpine", 4222, command=("nats-server", "-js")),
-    },
-    "server": {
-        "debian": Flavor("debian", "debian:12", template="debian", command=("sleep", "infinity")),
-        "ubuntu": Flavor("ubuntu", "ubuntu:24.04", template="ubuntu", command=("sleep", "infinity")),
-        "alpine": Flavor("alpine", "alpine:3.20", template="alpine", command=("sleep", "infinity")),
-    },
-    "network": {"network": Flavor("network", "")},
-    "volume": {"volume": Flavor("volume", "")},
+    role: {program.key: program for program in SOFTWARE if role in program.roles} for role in _FLAVOR_ROLES
 }
+FLAVORS["network"] = {"network": Flavor("network", "")}
+FLAVORS["volume"] = {"volume": Flavor("volume", "")}
 DEFAULT_FLAVOR: dict[Role, str] = {
     "web": "nginx",
     "load_balancer": "haproxy",

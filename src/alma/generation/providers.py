@@ -3,8 +3,8 @@
 - fake: networks, volumes (storage), services with replicas, and databases/servers as compute with a
   data volume — all four resource types.
 - docker: one container per instance (``service``; a plain server is ``compute``), on a private bridge
-  network, with a named volume for data, a health check, a restart policy and a memory limit; only the
-  entry point publishes a port, and only on 127.0.0.1.
+  network, with a named volume for data, a health check, a restart policy and a memory limit (the
+  template catalogue's container shape); only the entry point publishes a port, and only on 127.0.0.1.
 - kubernetes: a Namespace for the stack, a Deployment (``service``) per part with its replicas and a
   Service for its port; a load balancer is the web tier's Service of type LoadBalancer; data volumes are
   PersistentVolumeClaims. Plain machines have no Kubernetes meaning and are left out (said in notes).
@@ -19,6 +19,7 @@ from typing import Any
 
 from alma.generation.blocks import STATEFUL
 from alma.generation.layout import Layout, Part, memory_text
+from alma.templates.shapes import container_specs, guest_specs
 
 PROVIDERS = ("fake", "docker", "kubernetes", "proxmox")
 PUBLIC_HOST_PORT = 8080
@@ -146,26 +147,11 @@ def _docker(layout: Layout) -> tuple[list[Resource], list[str]]:
 
 
 def _container(part: Part, networks: list[str]) -> dict[str, Any]:
-    specs: dict[str, Any] = {
-        "image": part.flavor.image,
-        "pull": "missing",
-        "networks": networks,
-        "restart": "unless-stopped",
-        "memory": memory_text(part.memory_mb),
-        "cpus": float(part.cores),
-    }
-    if part.flavor.command:
-        specs["command"] = list(part.flavor.command)
-    if part.flavor.health:
-        start = "30s" if part.role in STATEFUL else "5s"
-        specs["healthcheck"] = {
-            "test": part.flavor.health,
-            "interval": "30s",
-            "timeout": "5s",
-            "retries": 3,
-            "start_period": start,
-        }
-    return specs
+    """The catalogue's container shape for the part's program (``alma.templates.shapes``)."""
+    stateful = part.role in STATEFUL
+    return container_specs(
+        part.flavor, cores=part.cores, memory_mb=part.memory_mb, networks=networks, stateful=stateful
+    )
 
 
 def _kubernetes(layout: Layout) -> tuple[list[Resource], list[str]]:
@@ -223,11 +209,9 @@ def _proxmox(layout: Layout) -> tuple[list[Resource], list[str]]:
             continue
         deps = part.talks_to
         disk = part.disk_gb + (part.volume_gb or 0)
+        clone = f"{part.flavor.template}-cloudinit" if part.kind == "vm" else None
         for name in part.instances():
-            specs: dict[str, Any] = {"kind": "lxc", "template": part.flavor.template}
-            if part.kind == "vm":
-                specs = {"kind": "vm", "clone": f"{part.flavor.template}-cloudinit"}
-            specs |= {"cores": part.cores, "memory": memory_text(part.memory_mb), "disk": f"{disk}G"}
+            specs = guest_specs(part.flavor.template, clone, cores=part.cores, memory_mb=part.memory_mb, disk_gb=disk)
             out.append(_resource("compute", name, "proxmox", specs, deps, part.role))
         if part.kind == "vm":
             notes.append(

@@ -3,7 +3,7 @@
 The store's read records are re-exported here: surfaces name them in annotations without importing the
 store."""
 
-from alma.services.blueprints import BlueprintService, LoadedBlueprint, read_text
+from alma.services.blueprints import BlueprintService, FormattedBlueprint, LoadedBlueprint, read_text
 from alma.services.deployments import DeploymentReport, DeploymentService
 from alma.services.engines import EngineService, EngineStatus
 from alma.services.idempotency import IdempotencyService, Replay
@@ -27,6 +27,7 @@ __all__ = [
     "EngineService",
     "EngineStatus",
     "EventRecord",
+    "FormattedBlueprint",
     "IdempotencyService",
     "ImportService",
     "IprService",

@@ -15,6 +15,7 @@ from alma.diagnostics import Diagnostic, has_errors
 from alma.engines import EngineRegistry
 from alma.errors import BlueprintInvalidError, ConfigurationError, InvalidInputError
 from alma.planning import DesiredResource
+from alma.services.canonical import CanonicalDocument, canonical
 from alma.settings import Settings
 
 QUOTA_FIELDS = (("cores", "cores", ""), ("memory_mb", "memory", " MiB"), ("disk_gb", "disk", " GiB"))
@@ -28,6 +29,14 @@ class LoadedBlueprint:
     text: str
 
 
+@dataclass(frozen=True, slots=True)
+class FormattedBlueprint:
+    """A blueprint's text in canonical form, and each change that made it (where, and what it became)."""
+
+    text: str
+    changes: list[Diagnostic]
+
+
 def read_text(path: str) -> str:
     """A blueprint file's text, or a clear error; ``-`` is not supported on purpose (plans need a source)."""
     file = Path(path)
@@ -35,7 +44,7 @@ def read_text(path: str) -> str:
         if file.stat().st_size > 1024 * 1024 * 1024:
             raise InvalidInputError(f"{path} is larger than 1 GiB: not a blueprint")
         return file.read_bytes().decode("utf-8")
-    except FileNotFoundError as exc:
+    except (FileNotFoundError, NotADirectoryError) as exc:  # a missing file, or a "directory" that is a file
         raise InvalidInputError(f"no such file: {path}") from exc
     except IsADirectoryError as exc:
         raise InvalidInputError(f"{path} is a directory, not a blueprint file") from exc
@@ -53,10 +62,12 @@ class BlueprintService:
 
     def load(self, text: str, filename: str = "<blueprint>") -> LoadedBlueprint:
         """A validated blueprint and its normalized resources; raises ``BlueprintInvalidError``."""
-        doc = parse_source(text, filename, self._limits)
+        written = self.canonical_form(text, filename)
+        doc = written.doc
         blueprint, diagnostics = validate_structure(doc)
+        diagnostics.extend(written.diagnostics)
         # Provider checks run even when the structure has errors elsewhere: every problem, at once.
-        normalized = self._check_providers(doc, diagnostics)
+        normalized = self._check_providers(doc, diagnostics, written.unchecked)
         desired: list[DesiredResource] = []
         if blueprint is not None and not has_errors(diagnostics):
             desired = [
@@ -69,12 +80,32 @@ class BlueprintService:
             raise BlueprintInvalidError(diagnostics)
         return LoadedBlueprint(blueprint, desired, [d for d in diagnostics if d.severity == "warning"], text)
 
-    def _check_providers(self, doc: SourceDocument, diagnostics: list[Diagnostic]) -> dict[int, dict[str, Any]]:
+    def canonical_form(self, text: str, filename: str = "<blueprint>") -> CanonicalDocument:
+        """The blueprint read and taken to canonical form (aliases renamed), with the rewrites that did it;
+        raises ``BlueprintInvalidError`` only when the text cannot be read at all."""
+        return canonical(parse_source(text, filename, self._limits), self._engines)
+
+    def formatted(self, text: str, filename: str = "<blueprint>") -> FormattedBlueprint:
+        """The file's text in canonical form (``alma fmt``): every alias rewritten, everything else kept.
+        Raises ``BlueprintInvalidError`` when the text cannot be read, or when a rewrite would have to guess
+        (two spellings of one key): nothing is formatted then."""
+        from alma.blueprint.formatting import format_text  # ruamel.yaml: only `alma fmt` needs it
+
+        written = self.canonical_form(text, filename)
+        problems = [d for d in written.diagnostics if d.severity == "error"]
+        if problems:
+            raise BlueprintInvalidError(problems)
+        changes = sorted(written.diagnostics, key=lambda d: (d.line or 0, d.column or 0))
+        return FormattedBlueprint(format_text(text, written.rewrites), changes)
+
+    def _check_providers(
+        self, doc: SourceDocument, diagnostics: list[Diagnostic], unchecked: frozenset[int] = frozenset()
+    ) -> dict[int, dict[str, Any]]:
         """Each resource's specs checked by its provider; the normalized specs of those that pass, by index."""
         resources = doc.data.get("resources") if isinstance(doc.data, dict) else None
         normalized: dict[int, dict[str, Any]] = {}
         for index, resource in enumerate(resources if isinstance(resources, list) else []):
-            if not isinstance(resource, dict):
+            if not isinstance(resource, dict) or index in unchecked:
                 continue
             provider, rtype, specs = resource.get("provider"), resource.get("type"), resource.get("specs", {})
             if not isinstance(provider, str) or not isinstance(rtype, str) or not isinstance(specs, dict):

@@ -32,7 +32,7 @@ def json_blueprint(specs_text: str) -> str:
         ("compute", "{memory: .Inf}", "resources[0].specs.memory", "memory must be a finite size, got inf"),
         ("compute", "{disk: .inf}", "resources[0].specs.disk", "disk must be a finite size, got inf"),
         ("compute", "{disk: .NaN}", "resources[0].specs.disk", "disk must be a finite size, got nan"),
-        ("storage", "{size: .inf}", "resources[0].specs.size", "disk must be a finite size, got inf"),
+        ("storage", "{size: .inf}", "resources[0].specs.size", "size must be a finite size, got inf"),
     ],
 )
 def test_a_yaml_size_that_is_not_finite_is_refused_at_its_position(

@@ -31,6 +31,7 @@ from alma.engines.base import (
     Preflight,
     PreflightIssue,
     ResourceRef,
+    SpecVocabulary,
 )
 from alma.engines.diffing import diff_specs
 from alma.engines.docker import containers, networks, ownership, volumes
@@ -65,6 +66,14 @@ class DockerEngine:
 
     def normalize(self, resource_type: str, specs: Mapping[str, Any]) -> JSONDict:
         return SPEC_MODELS[resource_type].model_validate(specs, context=self._context).model_dump()
+
+    def spec_aliases(self, resource_type: str, specs: Mapping[str, Any]) -> Mapping[str, str]:
+        model = SPEC_MODELS.get(resource_type)
+        return model.aliases() if model is not None else {}
+
+    def spec_keys(self, resource_type: str, specs: Mapping[str, Any]) -> frozenset[str]:
+        model = SPEC_MODELS.get(resource_type)
+        return frozenset(model.model_fields) if model is not None else frozenset()
 
     async def read(self, ref: ResourceRef) -> Observed | None:
         return await self._docker.call(lambda client: _read(client, ref), doing=f"read {ref.key}", resource=ref.name)
@@ -235,3 +244,4 @@ def _object_plan(engine: DockerEngine, change: Change, current: Observed | None)
 _: type[Engine] = DockerEngine
 __: type[Preflight] = DockerEngine
 ___: type[Inventory] = DockerEngine
+____: type[SpecVocabulary] = DockerEngine

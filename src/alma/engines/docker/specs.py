@@ -13,7 +13,8 @@ from __future__ import annotations
 import ipaddress
 import re
 import shlex
-from typing import Annotated, Any, Literal
+from collections.abc import Mapping
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BeforeValidator, Field, ValidationInfo, field_validator
 
@@ -178,6 +179,9 @@ class HealthCheckSpec(SpecModel):
 
 
 class ContainerSpec(SpecModel):
+    # Docker's own word for a CPU limit is ``cpus``: the other spellings of a CPU count mean it here.
+    own_aliases: ClassVar[Mapping[str, str]] = {"cpu": "cpus", "cores": "cpus", "vcpus": "cpus", "os": "image"}
+
     image: str = Field(min_length=1, max_length=255)
     pull: PullPolicy = "never"
     command: list[str] | None = None
@@ -232,6 +236,8 @@ class ContainerSpec(SpecModel):
 
 
 class NetworkSpec(SpecModel):
+    own_aliases: ClassVar[Mapping[str, str]] = {"cidr": "subnet"}
+
     driver: str = Field(default="bridge", min_length=1, max_length=64)
     subnet: str | None = None
     gateway: str | None = None

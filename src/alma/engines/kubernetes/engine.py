@@ -26,6 +26,7 @@ from alma.engines.base import (
     Observed,
     Readiness,
     ResourceRef,
+    SpecVocabulary,
 )
 from alma.engines.diffing import diff_specs
 from alma.engines.kubernetes import specs as kube_specs
@@ -59,6 +60,14 @@ class KubernetesEngine:
 
     def normalize(self, resource_type: str, specs: Mapping[str, Any]) -> JSONDict:
         return kube_specs.normalize(resource_type, specs)
+
+    def spec_aliases(self, resource_type: str, specs: Mapping[str, Any]) -> Mapping[str, str]:
+        model = kube_specs.SPEC_MODELS.get(resource_type)
+        return model.aliases() if model is not None else {}
+
+    def spec_keys(self, resource_type: str, specs: Mapping[str, Any]) -> frozenset[str]:
+        model = kube_specs.SPEC_MODELS.get(resource_type)
+        return frozenset(model.model_fields) if model is not None else frozenset()
 
     async def read(self, ref: ResourceRef) -> Observed | None:
         return (await self.read_many([ref]))[ref.key]
@@ -267,3 +276,4 @@ class KubernetesEngine:
 _: type[Engine] = KubernetesEngine
 _ready: type[Readiness] = KubernetesEngine
 _inventory: type[Inventory] = KubernetesEngine
+_vocabulary: type[SpecVocabulary] = KubernetesEngine

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import Field, field_validator, model_validator
 
@@ -32,6 +32,8 @@ class NamespaceSpec(SpecModel):
 
 
 class VolumeClaimSpec(SpecModel):
+    own_aliases: ClassVar[Mapping[str, str]] = {"disk_size": "size", "disk": "size", "storage": "size"}
+
     namespace: str = Field(default="default", pattern=_DNS_LABEL)
     size: DiskGiB = 10
     storage_class: str | None = Field(default=None, min_length=1, max_length=253)
@@ -40,6 +42,8 @@ class VolumeClaimSpec(SpecModel):
 
 
 class WorkloadSpec(SpecModel):
+    own_aliases: ClassVar[Mapping[str, str]] = {"os": "image"}
+
     namespace: str = Field(default="default", pattern=_DNS_LABEL)
     image: str = Field(default="nginx:stable", min_length=1, max_length=255)
     replicas: int = Field(default=1, ge=0, le=1000)

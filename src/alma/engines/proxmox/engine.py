@@ -25,6 +25,7 @@ from alma.engines.base import (
     PreflightIssue,
     Readiness,
     ResourceRef,
+    SpecVocabulary,
 )
 from alma.engines.proxmox import specs as spec_rules
 from alma.engines.proxmox.client import ProxmoxClient
@@ -67,6 +68,13 @@ class ProxmoxEngine:
 
     def normalize(self, resource_type: str, specs: Mapping[str, Any]) -> JSONDict:
         return spec_rules.normalize(spec_rules.ComputeSpec.model_validate(specs))
+
+    def spec_aliases(self, resource_type: str, specs: Mapping[str, Any]) -> Mapping[str, str]:
+        return spec_rules.aliases_of(resource_type, specs)
+
+    def spec_keys(self, resource_type: str, specs: Mapping[str, Any]) -> frozenset[str]:
+        known = resource_type in spec_rules.RESOURCE_TYPES
+        return frozenset(spec_rules.ComputeSpec.model_fields) if known else frozenset()
 
     def diff(self, ref: ResourceRef, desired: JSONDict | None, observed: Observed | None) -> Change:
         return spec_rules.diff(ref, desired, observed)
@@ -275,3 +283,4 @@ _: type[Engine] = ProxmoxEngine
 __: type[Readiness] = ProxmoxEngine
 ___: type[Preflight] = ProxmoxEngine
 ____: type[Inventory] = ProxmoxEngine
+_____: type[SpecVocabulary] = ProxmoxEngine

@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import ipaddress
 from collections.abc import Mapping
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import Field, field_validator
 
@@ -24,6 +24,9 @@ _NAME = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
 
 
 class ComputeSpec(SpecModel):
+    # ``os`` is the template of a container; for a VM it is the template VM cloned (see ``aliases_of``).
+    own_aliases: ClassVar[Mapping[str, str]] = {"os": "template"}
+
     kind: Literal["lxc", "vm"] = "lxc"
     node: str | None = Field(default=None, pattern=_NAME, max_length=63)
     template: str | None = Field(default=None, pattern=r"^[A-Za-z0-9][A-Za-z0-9._:/+-]*$", max_length=255)
@@ -108,6 +111,15 @@ def check(resource_type: str, specs: Mapping[str, Any]) -> list[Diagnostic]:
     if specs.get("gateway") is not None and specs.get("ip", "dhcp") in ("dhcp", "manual"):
         diagnostics.append(Diagnostic("'gateway' needs a static 'ip' such as '10.0.0.5/24'", "gateway"))
     return diagnostics
+
+
+def aliases_of(resource_type: str, specs: Mapping[str, Any]) -> dict[str, str]:
+    if resource_type not in RESOURCE_TYPES:
+        return {}
+    aliases = ComputeSpec.aliases()
+    if specs.get("kind") == "vm":
+        aliases["os"] = "clone"
+    return aliases
 
 
 def normalize(validated: ComputeSpec) -> JSONDict:

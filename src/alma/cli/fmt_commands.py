@@ -1,0 +1,72 @@
+"""``alma fmt FILE [--write]``: a blueprint rewritten to canonical form, comments and layout kept.
+
+Without ``--write`` the canonical text goes to stdout and the file is untouched; with it the file is
+replaced (atomically: a reader sees the old file or the new one) only when something changes. What
+changed is listed on stderr, or as JSON with ``--json``. A file ALMA cannot read, or one where a rewrite
+would have to guess (``cpu`` and ``cores`` both given), is refused with exit 1 and nothing is written.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from alma.bootstrap import Services
+from alma.cli.commands import run_with_services
+from alma.cli.failures import reported
+from alma.cli.output import print_json, stderr
+from alma.errors import InvalidInputError
+from alma.services import FormattedBlueprint, read_text
+
+
+def fmt(file: str, write: bool, json_output: bool) -> None:
+    with reported(json_output):
+        text = read_text(file)
+
+        async def body(services: Services) -> FormattedBlueprint:
+            return services.blueprints.formatted(text, file)
+
+        result = run_with_services(body)
+        changed = result.text != text
+        if write and changed:
+            _replace(file, result.text)
+        if json_output:
+            print_json(
+                {
+                    "file": file,
+                    "changed": changed,
+                    "written": write and changed,
+                    "changes": [d.as_json() for d in result.changes],
+                    **({} if write else {"text": result.text}),
+                }
+            )
+            return
+        if not write:
+            sys.stdout.write(result.text)
+        console = stderr()
+        for change in result.changes:
+            console.print(f"[yellow]rewrite:[/yellow] {change.render()}", markup=True, highlight=False)
+        if not changed:
+            console.print(f"{file} is already in canonical form")
+        elif write:
+            console.print(f"[green]rewrote[/green] {file}: {len(result.changes)} change(s)")
+
+
+def _replace(path: str, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file in the same directory, then rename it over."""
+    target = Path(path)
+    try:
+        mode = target.stat().st_mode & 0o777
+        handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8") as out:
+                out.write(text)
+            os.chmod(temporary, mode)
+            os.replace(temporary, target)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        raise InvalidInputError(f"cannot write {path}: {exc.strerror}") from exc
