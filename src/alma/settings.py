@@ -76,6 +76,9 @@ class Settings(BaseSettings):
     api_streams_per_key: PositiveInt = 32  # live event streams (SSE and WebSocket) open at once, per key
     api_idempotency_lease_s: float = Field(default=60.0, gt=0, le=3600)  # an unfinished claim expires after it
     api_graphql_timeout_s: float = Field(default=10.0, gt=0, le=300)  # one GraphQL query's execution, at most
+    # Proxies whose X-Forwarded-For names the client (limits per address use it); none by default: anyone
+    # who can connect could otherwise claim any address and get a fresh allowance of wrong keys.
+    api_trusted_proxies: Annotated[list[str], NoDecode] = Field(default_factory=list)
 
     # Scale-out. "inline": the API runs an apply in its own process (the embedded default). "procrastinate":
     # the API queues it in PostgreSQL and `alma worker` processes run it (per-stack lock, retries, stalled-job
@@ -163,6 +166,7 @@ class Settings(BaseSettings):
         "fake_fail_resources",
         "fake_unhealthy_resources",
         "api_cors_origins",
+        "api_trusted_proxies",
         "approval_actions",
         "approval_environments",
         "approval_stacks",

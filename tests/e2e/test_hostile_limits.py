@@ -45,6 +45,9 @@ def test_one_allowance_per_key_wrong_keys_per_address_and_bounded_memory(tmp_pat
             for _ in range(300)
         ]
         assert answers[:5] == [401] * 5 and set(answers[5:]) == {429}
+        # Claiming another address does not help: no proxy is trusted, so X-Forwarded-For is not believed.
+        forged = raw_request(base, "GET", "/api/v1/stacks", {"X-API-Key": "guess", "X-Forwarded-For": "10.9.8.7"})
+        assert forged.status == 429
         growth = server.rss_mb() - before
         assert growth < 5, f"300 guesses left {growth:.1f} MB behind"
         assert server.peak_mb() - before < 40

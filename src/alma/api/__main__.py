@@ -24,7 +24,15 @@ def main(argv: list[str] | None = None) -> None:
     # are ALMA's own JSON (route templates, never URLs), so uvicorn's access log, which prints URLs, is off.
     configure_server_logging(settings)
     uvicorn.run(
-        create_app(settings), host=args.host, port=args.port, log_level="info", log_config=None, access_log=False
+        create_app(settings),
+        host=args.host,
+        port=args.port,
+        log_level="info",
+        log_config=None,
+        access_log=False,
+        # The client's address is the peer's unless it is a proxy named in ALMA_API_TRUSTED_PROXIES.
+        proxy_headers=bool(settings.api_trusted_proxies),
+        forwarded_allow_ips=settings.api_trusted_proxies or None,
     )
 
 

@@ -23,7 +23,8 @@ from alma.settings import Settings
 
 NAME = "alma"
 INSTRUCTIONS = """ALMA turns infrastructure blueprints into validated, hashed plans and applies exactly those plans.
-Read with list_stacks, get_state, list_resources, get_resource, get_ipr, engine_health, list_templates.
+Read with list_stacks, get_state, list_resources, get_resource, get_ipr, engine_health, list_templates;
+render_template turns a template and its parameters into a validated blueprint.
 parse_intent reads a person's request (give a session id to keep context: "stop web-01", then "now start
 it"); generate_blueprint turns a description into a validated blueprint. Neither acts on anything.
 Change things in two steps: make a plan (plan_blueprint, control_resource, rollback), show it, then
@@ -81,7 +82,15 @@ async def serve_http(settings: Settings, *, host: str, port: int, read_only: boo
     configure_server_logging(settings)
     async with await build(settings) as services:
         app = http_app(services, host=host, read_only=read_only)
-        config = uvicorn.Config(app, host=host, port=port, log_level="info", log_config=None)
+        config = uvicorn.Config(
+            app,
+            host=host,
+            port=port,
+            log_level="info",
+            log_config=None,
+            proxy_headers=bool(settings.api_trusted_proxies),  # as alma serve: only named proxies are believed
+            forwarded_allow_ips=settings.api_trusted_proxies or None,
+        )
         await uvicorn.Server(config).serve()
 
 
