@@ -18,6 +18,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from websockets.exceptions import InvalidStatus
 from websockets.sync.client import connect
 from websockets.typing import Subprotocol
 
@@ -217,6 +218,11 @@ def test_small_refusals_are_problem_json_with_the_right_status(site: Site) -> No
     assert unauthorized.status_code == 401 and unauthorized.headers["www-authenticate"] == 'Bearer realm="alma"'
     malformed = httpx.post(f"{site.base}/api/v1/iprs", content=b"{oops", headers={"Content-Type": "application/json"})
     assert malformed.status_code == 401
+    ws = site.base.replace("http://", "ws://") + f"/ws/deployments/{run['run_id']}"
+    for protocols in ([], [Subprotocol("alma"), Subprotocol("alma.key.wrong")]):
+        with pytest.raises(InvalidStatus) as refused:
+            connect(ws, subprotocols=protocols or None, open_timeout=10)
+        assert refused.value.response.status_code == 401
     assert stat.S_IMODE(site.home.stat().st_mode) == 0o700
     assert stat.S_IMODE((site.home / "alma.db").stat().st_mode) == 0o600
 

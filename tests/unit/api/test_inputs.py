@@ -72,3 +72,4 @@ def test_a_last_event_id_resumes_only_when_it_is_an_event_id() -> None:
     assert event_cursor("²", 7) == 7  # a digit to str.isdigit, not to int()
     assert event_cursor(str(TOO_BIG), 7) == 7
     assert event_cursor("-1", 7) == 7
+    assert event_cursor("9" * 5000, 7) == 7  # more digits than int() converts: not an id, not a 500
