@@ -32,6 +32,7 @@ from alma.api.routes import (
     plans,
     stacks,
     system,
+    templates,
     whoami,
 )
 from alma.api.streams import StreamSlots
@@ -87,7 +88,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(system.router, responses=problems.PROBLEM_RESPONSES)
     app.include_router(live.router)
     app.router.routes.append(Route("/graphql", graphql_on_first_use, methods=["GET", "POST"], include_in_schema=False))
-    for module in (blueprints, plans, iprs, deployments, stacks, drift, events, whoami, conversation, chat):
+    for module in (blueprints, plans, iprs, deployments, stacks, drift, events, whoami, conversation, chat, templates):
         app.include_router(module.router, prefix="/api/v1", responses=problems.PROBLEM_RESPONSES)
     return app
 

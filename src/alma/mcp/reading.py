@@ -24,7 +24,6 @@ from alma.mcp.schemas import (
     ResourceOut,
     StackList,
     StateOut,
-    TemplateList,
     ValidationOut,
     deployment_out,
     engine_out,
@@ -33,7 +32,7 @@ from alma.mcp.schemas import (
     resource_out,
     stack_out,
 )
-from alma.mcp.templates import list_templates as find_templates
+from alma.mcp.templates import register_template_tools
 from alma.services import read_text
 from alma.services.drift import DriftReport
 
@@ -145,11 +144,7 @@ def register_read_tools(server: MCPServer, services: Services) -> None:
         are not recorded. `repair` says what a plan of the recorded blueprint does to each. Changes nothing."""
         return await services.drift.report(stack)
 
-    @server.tool(annotations=read_only("List blueprint templates"))
-    @guarded
-    async def list_templates() -> TemplateList:
-        """Example blueprints to start from, validated here; the notes say what is not known (engine templates)."""
-        return find_templates(services)
+    register_template_tools(server, services, read_only)
 
 
 __all__ = ["blueprint_source", "read_only", "register_read_tools"]

@@ -222,23 +222,6 @@ class EngineList(BaseModel):
     engines: list[EngineOut]
 
 
-class TemplateOut(BaseModel):
-    name: str
-    source: str = Field(description="Where it was found.")
-    stack: str | None
-    description: str
-    providers: list[str]
-    resources: int
-    valid: bool = Field(description="Whether it validates against the engines installed here.")
-    problems: list[str]
-    blueprint: str = Field(description="The blueprint text; give it to validate_blueprint or plan_blueprint.")
-
-
-class TemplateList(BaseModel):
-    templates: list[TemplateOut]
-    notes: list[str] = Field(description="What is and is not known about templates on this server.")
-
-
 class MentionOut(BaseModel):
     """A resource a message describes; null where the message does not say."""
 

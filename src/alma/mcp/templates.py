@@ -1,81 +1,49 @@
-"""Blueprint templates an agent can start from: the example blueprints this installation has.
+"""The template catalogue for agents: the same catalogue as ``alma templates`` and the HTTP API.
 
-What is known, and said: ALMA ships example blueprints (``alma.bundled``: in the package, so a wheel has
-them too; ``ALMA_HOME/templates/*.yaml`` for an operator's own), each validated here against the installed
-engines. What is not: the engines' own templates (Proxmox container templates and template VMs, Docker
-images, Kubernetes images) are not listed, because no service reads them yet; the notes say so instead of pretending.
+``list_templates`` says what each template deploys, its providers and its typed parameters;
+``render_template`` renders one into a blueprint validated here, ready for ``plan_blueprint``. Neither
+changes anything. Engine-side templates (Proxmox container templates, images) are not listed; the
+catalogue's notes say so.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
+from collections.abc import Callable
+from typing import Annotated, Any
 
-import yaml
+from mcp.server.mcpserver import MCPServer
+from mcp.types import ToolAnnotations
+from pydantic import Field
 
 from alma.bootstrap import Services
-from alma.bundled import examples_dir
-from alma.errors import AlmaError, BlueprintInvalidError
-from alma.mcp.schemas import TemplateList, TemplateOut
+from alma.mcp.failures import guarded
+from alma.services.templates import RenderedTemplate, TemplateCatalogue
 
-NOTES = [
-    "Templates are example blueprints found in this installation; each is validated against the engines here.",
-    "Engine-side templates (Proxmox container templates and template VMs, Docker or Kubernetes images) are not "
-    "listed: no ALMA service reads them yet. A Proxmox plan's preflight reports a missing container template, "
-    "and the workflow downloads it when it can.",
+TemplateName = Annotated[str, Field(description="The template's name, from list_templates.")]
+Provider = Annotated[str, Field(description="One of the template's providers; empty for its first (default) provider.")]
+Parameters = Annotated[
+    dict[str, Any],
+    Field(description='Parameter values by name (text or typed, e.g. {"replicas": 3}); the rest are defaults.'),
 ]
 
 
-def template_dirs(services: Services) -> list[Path]:
-    return [services.settings.home / "templates", examples_dir()]
+def register_template_tools(
+    server: MCPServer, services: Services, read_only: Callable[[str], ToolAnnotations]
+) -> None:
+    """``read_only`` makes a tool's annotations (``alma.mcp.reading.read_only``)."""
 
+    @server.tool(annotations=read_only("List blueprint templates"))
+    @guarded
+    async def list_templates() -> TemplateCatalogue:
+        """Parameterised blueprints people deploy (web app + database, HA web, PostgreSQL replicas, …): what
+        each deploys, the providers it renders for, and each parameter's type, default and constraints."""
+        return services.templates.catalogue()
 
-def _description(text: str, data: object) -> str:
-    if isinstance(data, dict) and isinstance(data.get("description"), str):
-        return str(data["description"])
-    comments = [line.lstrip("# ").rstrip() for line in text.splitlines() if line.startswith("#")]
-    return " ".join(comments[:2])
-
-
-def _template(services: Services, path: Path) -> TemplateOut:
-    text = path.read_text(encoding="utf-8")
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError:
-        data = None
-    resources = data.get("resources") if isinstance(data, dict) else None
-    items = [r for r in resources if isinstance(r, dict)] if isinstance(resources, list) else []
-    problems: list[str] = []
-    try:
-        services.blueprints.load(text, str(path))
-    except BlueprintInvalidError as error:
-        problems = [d.render() for d in error.diagnostics if d.severity == "error"]
-    except AlmaError as error:
-        problems = [str(error)]
-    return TemplateOut(
-        name=path.stem,
-        source=str(path),
-        stack=str(data["name"]) if isinstance(data, dict) and "name" in data else None,
-        description=_description(text, data),
-        providers=sorted({str(r.get("provider")) for r in items if r.get("provider")}),
-        resources=len(items),
-        valid=not problems,
-        problems=problems,
-        blueprint=text,
-    )
-
-
-def list_templates(services: Services) -> TemplateList:
-    found: list[TemplateOut] = []
-    seen: set[str] = set()
-    for directory in template_dirs(services):
-        if not directory.is_dir():
-            continue
-        for path in sorted([*directory.glob("*.yaml"), *directory.glob("*.yml"), *directory.glob("*.json")]):
-            if path.stem in seen:
-                continue  # the operator's own template of that name wins
-            seen.add(path.stem)
-            found.append(_template(services, path))
-    notes = list(NOTES)
-    if not found:
-        notes.insert(0, "No template was found in: " + ", ".join(str(d) for d in template_dirs(services)))
-    return TemplateList(templates=found, notes=notes)
+    @server.tool(annotations=read_only("Render a blueprint template"))
+    @guarded
+    async def render_template(
+        name: TemplateName, provider: Provider = "", parameters: Parameters | None = None
+    ) -> RenderedTemplate:
+        """Render a template for a provider into a blueprint, validated as validate_blueprint would; every
+        unknown or invalid parameter is named at once. Stores nothing: give the blueprint to plan_blueprint."""
+        return services.templates.render(name, provider or None, parameters or {})

@@ -107,6 +107,7 @@ READS: dict[str, dict[str, Any]] = {
     "engine_health": {},
     "check_drift": {"stack": STACK},
     "list_templates": {},
+    "render_template": {"name": "web-app"},
     "generate_blueprint": {"description": "a web server and a postgres database"},
 }
 

@@ -24,6 +24,7 @@ READ_TOOLS = {
     "engine_health",
     "check_drift",
     "list_templates",
+    "render_template",
     "generate_blueprint",
 }
 # parse_intent stores the message in its session: ALMA's records change (never infrastructure).
@@ -141,14 +142,26 @@ async def test_validate_reports_every_problem_with_line_and_column(services: Ser
     assert stacks == {"stacks": []}  # validating stores nothing
 
 
-async def test_list_templates_returns_the_example_blueprints_validated_here(services: Services) -> None:
+async def test_list_templates_serves_the_catalogue_with_typed_parameters(services: Services) -> None:
     async with connected(services) as client:
         found = await call(client, "list_templates")
     names = {t["name"]: t for t in found["templates"]}
-    assert "web-stack" in names
-    assert names["web-stack"]["valid"] is True
-    assert names["web-stack"]["providers"] == ["fake"]
+    assert {"web-app", "ha-web", "kubernetes-app"} <= set(names)
+    assert names["ha-web"]["providers"] == ["fake", "docker", "kubernetes", "proxmox"]
+    replicas = next(p for p in names["ha-web"]["parameters"] if p["name"] == "replicas")
+    assert (replicas["type"], replicas["default"], replicas["minimum"]) == ("integer", 3, 2)
     assert any("not listed" in note for note in found["notes"])
+
+
+async def test_render_template_gives_a_validated_blueprint_and_names_every_bad_parameter(services: Services) -> None:
+    async with connected(services) as client:
+        rendered = await call(client, "render_template", name="redis-cache", parameters={"max_memory": "1G"})
+        planned = await call(client, "plan_blueprint", blueprint=rendered["blueprint"])
+        refused = await client.call_tool("render_template", {"name": "ha-web", "parameters": {"replicas": 1, "x": 2}})
+    assert (rendered["provider"], rendered["parameters"]["max_memory"]) == ("fake", "1G")
+    assert planned["plan"]["summary"]["create"] == rendered["resources"]
+    assert refused.is_error
+    assert "parameters.replicas" in text(refused) and "has no parameter 'x'" in text(refused)
 
 
 async def test_engine_health_reports_every_installed_engine(services: Services) -> None:
