@@ -49,6 +49,7 @@ class Resource:
     memory_mb: int | None = None
     disk_gb: int | None = None
     count: int = 1
+    plural: bool = False  # said in the plural without a number ("web servers"): more than one, how many unsaid
 
     def as_json(self) -> dict[str, Any]:
         return {

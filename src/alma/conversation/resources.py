@@ -35,7 +35,7 @@ _MAX_KIND = max(len(p) for p in KIND_PHRASES)
 _NAME_WORDS = frozenset({"named", "called", "hostname", "name"})
 # Words after which a piece of software is named: "deploy valkey as a cache", "and a zookeeper too".
 _OPENERS = frozenset(words("up deploy run install provision launch need want get gimme"))
-_FLUSH = frozenset({"and", "plus", "also", "along", "together"})
+_FLUSH = frozenset({"and", "plus", "also", "along", "together", "behind", "front", "alongside"})
 _TEMPLATE_BEFORE = frozenset({"with", "running", "using", "from", "image", "template", "based", "of", "runs"})
 _VERSION = re.compile(r"^\d+(\.\d+)*$|^(jammy|focal|noble|bookworm|bullseye|trixie|edge|latest|lts)$")
 _MEMORY_CEILING_MIB = 512 * 1024  # an unlabeled size above this is a disk, below it memory
@@ -72,12 +72,16 @@ class _Group:
     disk_gb: int | None = None
     definite: bool = False
     guessed: bool = False  # the template is an unknown word read as software
+    plural: bool = False
+    generic: bool = False  # the kind came from "server": the template's role says more ("nginx servers")
 
     def resource(self) -> Resource:
         kind = self.kind
-        if kind is None and self.template is not None:
-            kind = ROLE_OF_TEMPLATE.get(self.template, "vm" if self.template in OPERATING_SYSTEMS else "service")
-        return Resource(self.name, kind, self.template, self.cores, self.memory_mb, self.disk_gb, self.count)
+        role = ROLE_OF_TEMPLATE.get(self.template or "")
+        if (kind is None or self.generic) and self.template is not None:
+            kind = role or ("vm" if self.template in OPERATING_SYSTEMS else kind or "service")
+        resource = Resource(self.name, kind, self.template, self.cores, self.memory_mb, self.disk_gb, self.count)
+        return replace(resource, plural=self.plural and self.count == 1)
 
 
 @dataclass(slots=True)
@@ -233,6 +237,9 @@ class _Chunker:
         else:
             group = _Group(hinted or kind, pending.template, pending.count or 1, pending.name)
             group.guessed = pending.guessed
+            said = words[i + size - 1]
+            group.plural = pending.count is None and said.endswith("s") and (said,) not in KIND_PHRASES
+            group.generic = kind == "vm" and said in {"server", "servers"} and hinted is None
             if kind in INFRA_KINDS and pending.hint in INFRA_KINDS:
                 group.kind = pending.hint if kind == "container" else kind
             for key, value in pending.specs.items():
@@ -246,7 +253,8 @@ class _Chunker:
     def _template(self, i: int, template: str, guessed: bool) -> int:
         words, current, pending = self.words, self.current, self.pending
         nxt = words[i + 1] if i + 1 < len(words) else ""
-        if nxt in {"stack", "setup", "environment", "project", "platform", "site", "install", "deployment"}:
+        system = nxt in {"stack", "setup", "environment", "project", "platform", "site", "install", "deployment"}
+        if system and words[i + 2 : i + 3] in ([":"], ["of"], ["consisting"], ["made"], ["including"]):
             return i + 2  # "a wordpress stack: nginx, php-fpm and mysql": the system, not a part of it
         back = i - 1
         while back > 0 and words[back] in {"the", "a", "an", "official", "latest", "stock"}:

@@ -104,7 +104,8 @@ def _nothing_composed(request: Request, provider: str, notes: list[str]) -> str:
         said = f"nothing I could compose in {request.text.strip()[:200]!r}"
     else:
         said = f"I understood {'; '.join(request.understood())}, but that runs no software on {provider}"
-    why = f" ({'; '.join(notes)})" if notes and request.blocks else ""
+    left_out = [*request.notes, *(notes if request.blocks else [])]  # what cannot be built is said, always
+    why = f" ({'; '.join(dict.fromkeys(left_out))})" if left_out else ""
     return (
         f"no blueprint: {said}{why}. Building blocks: {known}. "
         "Try e.g. 'a web app with two nginx containers behind a load balancer and a postgres database'"

@@ -1,13 +1,15 @@
 """Reading a description: which building blocks it asks for, how many, what they are called and sized.
 
-A deterministic reader, not a language model: the text is cut into phrases at the words that join parts
-of a system ("and", "with", "behind", commas…), and each phrase is matched against the nouns of the roles
-(``load balancer``, ``database``…) and the names of their flavours (``nginx``, ``postgres``…). Counts are
-the number words or digits before the noun ("two", "3", "a pair of"; a plural noun alone means two);
-sizes are numbers with units ("4G of memory", "50 GB disk", "2 cores"); ``called X`` names a block, or
-the stack when it follows "app", "stack", "system" or "project". A phrase after "with" that only sizes or
-counts ("with 4G of RAM", "with 3 replicas") describes the block before it. "without a cache" and "no
-queue" leave a block out. Whatever the reader did not use is said in ``notes``; nothing is invented.
+One reading for every surface: the parts of the system are the resources the conversation's chunker
+reads (``alma.conversation.resources.extract``, the same words ``alma intent`` and chat read), mapped to
+building blocks — a kind to its role (web server, load balancer, database…), a template to the role's
+flavour (nginx, haproxy, postgres…), counts, names and sizes as said ("two nginx servers" is two web
+servers, never one). So ``alma generate``, chat, MCP and the API compose the same blueprint from the
+same words, and a chat reply describes exactly what is planned. What the chunker does not do is read
+here, from the description's phrases: the stack's name ("an app called shop", "a store called shop",
+"… , call it shop"), what is left out ("without a cache", "no queue"), high availability and an address
+range for the network. Software no building block runs ("a wordpress site", "a kafka cluster") is not
+silently replaced by another: it is left out and said in ``notes``; nothing is invented.
 """
 
 from __future__ import annotations
@@ -16,7 +18,11 @@ import re
 from dataclasses import dataclass, field, replace
 
 from alma.blueprint.model import DNS_LABEL, suggest_label
-from alma.generation.blocks import DEFAULTS, FLAVORS, STATEFUL, Role
+from alma.conversation.intent import Resource
+from alma.conversation.lexicon import ROLE_OF_TEMPLATE, Lexicon
+from alma.conversation.resources import extract
+from alma.conversation.text import tokenize
+from alma.generation.blocks import DEFAULTS, FLAVORS, ROLES, STATEFUL, Role
 from alma.units import UnitError, disk_gib, memory_mib
 
 NUMBERS = {
@@ -82,6 +88,14 @@ _PLURAL = re.compile(
 )
 _STACK_NOUN = re.compile(r"\b(?:app|application|stack|system|project|platform|environment|site|website)\b")
 _STACK_NAME = re.compile(r"\b(?:stack|project|system|environment)\s+(?:called|named)\s+[\"'`]?([a-z0-9][a-z0-9_.-]*)")
+# "an app called shop", "a store named shop", "… , call it shop": the whole system's name.
+_SYSTEM_NAME = re.compile(
+    r"\b(?:app|application|site|website|web ?shop|store|shop|platform|service|blog|wiki|portal|product|setup)"
+    r"\s+(?:called|named)\s+[\"'`]?([a-z0-9][a-z0-9_.-]*)"
+)
+_CALL_IT = re.compile(
+    r"(?:^|[,;.]\s*|\band\s+)(?:call|name)\s+(?:it|the (?:stack|whole thing|system))\s+[\"'`]?([a-z0-9][a-z0-9_.-]*)"
+)
 _HA = re.compile(r"\bha\b|highly[- ]available|high[- ]availability|redundan\w*|fault[- ]tolerant")
 _KIND_VM = re.compile(r"\bvms?\b|virtual machines?")
 _KIND_LXC = re.compile(r"\blxcs?\b|\bcontainers?\b")
@@ -145,35 +159,89 @@ def read(text: str) -> Request:
     lowered = " ".join(text.lower().split())
     lowered = re.sub(r"\ba (?:pair|couple) of\b", "two", lowered)
     request = Request(text)
-    named = _STACK_NAME.search(lowered)
+    named = _STACK_NAME.search(lowered) or _SYSTEM_NAME.search(lowered) or _CALL_IT.search(lowered)
+    described = lowered
     if named:
         request.stack = suggest_label(named[1])
-        lowered = lowered[: named.start()] + lowered[named.end() :]
-    previous: BlockRequest | None = None
+        described = lowered[: named.start(1)] + lowered[named.end(1) :]  # its name names no part
     for joiner, phrase in _phrases(lowered):
         negated = joiner in _NEGATING or bool(_NEGATED_START.match(phrase))
-        found = _block_in(phrase)
-        if found is None and _CIDR.search(phrase) and not negated:
-            found = _block_in(f"network {phrase}")  # "on 10.5.0.0/24": the stack's network
-        if found is None:
-            if previous is not None and not negated:
-                _size(previous, phrase, request.notes)  # "with 4G of RAM", "and 2 cores", "with 3 replicas"
-            continue
-        if negated:
+        found = _block_in(phrase) if negated else None
+        if found is not None:
             request.excluded.append(found.role)
+    tokens, _ = tokenize(re.sub(r"\b(?:called|named)\s*(?=$|[,;.]|\s(?:with|and)\b)", " ", described))
+    unknown: list[str] = []
+    for resource in extract(tokens, 0, Lexicon()):
+        block = _block_of(resource, lowered, unknown)
+        if block is None or block.role in request.excluded:
             continue
-        attached = found.role == "volume" and joiner in ("with", "having") and found.name is None
-        if attached and previous is not None and previous.role in STATEFUL and found.volume_gb is not None:
-            previous.volume_gb = found.volume_gb  # "a database with a 50G volume": its data volume
-            continue
-        if found.role == "web" and found.name and request.stack is None and not request.blocks and _is_head(phrase):
-            request.stack, found.name = found.name, None  # "an app called shop": the stack's name
-        previous = _merge(request, found)
+        if request.stack is not None and block.name == request.stack:
+            block.name = None  # "an app called shop": the stack's name, not a part's
+        _merge(request, block)
+    cidr = _CIDR.search(lowered)
+    if cidr:
+        network = request.block("network")
+        if network is None:
+            request.blocks.append(BlockRequest("network", "network", cidr=cidr[1], said=cidr[0]))
+        elif network.cidr is None:
+            network.cidr = cidr[1]
     request.highly_available = bool(_HA.search(lowered))
-    request.blocks = [b for b in request.blocks if b.role not in request.excluded]
-    for match in _UNKNOWN_SOFTWARE.finditer(lowered):
-        request.notes.append(f"'{match[1]}' is not a building block ALMA knows; it was left out")
+    for software in dict.fromkeys([*unknown, *(m[1] for m in _UNKNOWN_SOFTWARE.finditer(lowered))]):
+        request.notes.append(f"'{software}' is not a building block ALMA knows; it was left out")
     return request
+
+
+# The role each kind of resource plays; a plain machine's template may say more ("a postgres lxc").
+_ROLE_OF_KIND: dict[str, Role] = {
+    "webserver": "web",
+    "loadbalancer": "load_balancer",
+    "database": "database",
+    "cache": "cache",
+    "queue": "queue",
+    "network": "network",
+    "storage": "volume",
+    "vm": "server",
+    "lxc": "server",
+    "container": "server",
+}
+
+
+def _block_of(resource: Resource, lowered: str, unknown: list[str]) -> BlockRequest | None:
+    """The building block a resource read from the text is, or None (its software noted in ``unknown``)."""
+    role = _ROLE_OF_KIND.get(resource.kind or "")
+    template = resource.template
+    flavor: str | None = None
+    if template is not None:
+        roles = [r for r in ROLES if template in FLAVORS[r] and r not in ("network", "volume")]
+        usual = _ROLE_OF_KIND.get(ROLE_OF_TEMPLATE.get(template, ""))
+        roles.sort(key=lambda r: r != usual)  # nginx is a web server unless said to balance load
+        if role in roles:
+            flavor = template
+        elif roles and (role in (None, "server", "web") or resource.kind == "service"):
+            role, flavor = roles[0], template
+        elif role != "server" or resource.kind not in ("vm", "lxc"):
+            # "a wordpress site", "a kafka queue": no building block runs it, and none stands in for it
+            unknown.append(template)
+            return None
+    if role is None:
+        if template is None and resource.count > 1:
+            role = "web"  # "two apps": the application tier
+        else:
+            return None
+    kind = None
+    if role == "server" and resource.kind in ("vm", "lxc"):
+        said = _KIND_VM if resource.kind == "vm" else _KIND_LXC
+        kind = resource.kind if said.search(lowered) else None  # "two debian servers": the provider's default
+    if role == "volume":
+        kind = "bucket" if template == "bucket" else None
+    count = resource.count if resource.count > 1 or not resource.plural else 2
+    block = BlockRequest(role, flavor, count, suggest_label(resource.name) if resource.name else None)
+    block.kind, block.cores, block.memory_mb = kind, resource.cores, resource.memory_mb
+    if role in (*STATEFUL, "volume"):
+        block.volume_gb = resource.disk_gb  # a stateful part keeps its data on its volume
+    else:
+        block.disk_gb = resource.disk_gb
+    return block
 
 
 def _phrases(text: str) -> list[tuple[str, str]]:
@@ -183,13 +251,6 @@ def _phrases(text: str) -> list[tuple[str, str]]:
     for index in range(1, len(parts) - 1, 2):
         out.append((parts[index].strip(" .,;"), parts[index + 1].strip()))
     return [(joiner, phrase) for joiner, phrase in out if phrase]
-
-
-def _is_head(phrase: str) -> bool:
-    """Whether ``phrase`` names the whole system ("a web app called shop"), not one of its parts."""
-    return bool(_STACK_NOUN.search(phrase)) and not any(
-        re.search(noun, phrase) for role, noun in NOUNS if role != "web"
-    )
 
 
 def _block_in(phrase: str) -> BlockRequest | None:

@@ -104,6 +104,17 @@ async def test_a_description_with_nothing_to_compose_is_refused_saying_what_was_
         await services.generation.generate("two debian vms", "kubernetes")
 
 
+async def test_a_component_it_cannot_build_is_named_when_it_refuses_and_in_the_notes_when_it_composes(
+    services: Services,
+) -> None:
+    with pytest.raises(InvalidInputError, match="'wordpress' is not a building block ALMA knows"):
+        await services.generation.generate("a wordpress site", "fake")
+    generated = await services.generation.generate("a wordpress site called blog with a mysql database", "docker")
+    assert generated.data["name"] == "blog"
+    assert [r["metadata"]["role"] for r in generated.data["resources"] if r["type"] == "service"] == ["database"]
+    assert any("wordpress" in note for note in generated.notes)
+
+
 async def test_an_unknown_provider_is_refused_with_the_ones_offered(services: Services) -> None:
     with pytest.raises(InvalidInputError, match="generate for one of: fake, docker, kubernetes, proxmox"):
         await services.generation.generate("a web server", "vmware")

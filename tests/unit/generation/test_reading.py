@@ -83,3 +83,35 @@ def test_software_alma_does_not_know_is_named_in_the_notes() -> None:
 def test_an_address_range_becomes_the_network_of_the_stack() -> None:
     request = read("three alpine containers on 10.5.0.0/24")
     assert [(b.role, b.count, b.cidr) for b in request.blocks] == [("server", 3, None), ("network", 1, "10.5.0.0/24")]
+
+
+def test_the_parts_are_the_ones_the_conversation_reads_so_two_nginx_servers_are_two() -> None:
+    request = read("I need a small web app: two nginx servers behind a load balancer and a postgres database")
+    assert [(b.role, b.flavor, b.count) for b in request.blocks] == [
+        ("web", "nginx", 2),
+        ("load_balancer", None, 1),
+        ("database", "postgres", 1),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "an online store called shop with two web servers and a postgres database",
+        "two nginx behind a load balancer and a postgres database, call it shop",
+        "a web app called shop with a redis cache",
+    ],
+)
+def test_a_name_given_to_the_whole_system_names_the_stack(text: str) -> None:
+    request = read(text)
+    assert request.stack == "shop"
+    assert all(b.name is None for b in request.blocks)
+
+
+def test_software_without_a_building_block_is_left_out_and_said_never_replaced() -> None:
+    request = read("a wordpress site with a mysql database")
+    assert [(b.role, b.flavor) for b in request.blocks] == [("database", "mysql")]
+    assert request.notes == ["'wordpress' is not a building block ALMA knows; it was left out"]
+    alone = read("a wordpress site")
+    assert alone.blocks == []
+    assert any("wordpress" in note for note in alone.notes)
