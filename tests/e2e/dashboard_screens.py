@@ -77,7 +77,7 @@ def _kill_mid_apply(alma: Alma, blueprint: Path) -> None:
     with said.open("w") as log:
         slow = subprocess.Popen(
             alma.command("deploy", str(blueprint), "--yes"),
-            env={**alma.env, "ALMA_FAKE_LATENCY_MS": "1500"},
+            env={**alma.env, "ALMA_FAKE_LATENCY_MS": "3000"},  # room to kill it while b is being made
             stdout=log,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
@@ -92,18 +92,21 @@ def _kill_mid_apply(alma: Alma, blueprint: Path) -> None:
     finally:
         slow.send_signal(signal.SIGKILL)
         slow.wait(timeout=30)
-    assert _seen(database, "resource.created", "a") and not _seen(database, "resource.created", "b")
+    done = _seen(database, "resource.created", "a"), _seen(database, "resource.created", "b")
+    assert done == (True, False), f"killed too late or too early (a, b created: {done}):\n{said.read_text()}"
 
 
 def _seen(database: Path, kind: str, resource: str) -> bool:
     if not database.exists():
         return False
-    with sqlite3.connect(database) as conn:
+    with sqlite3.connect(database, timeout=30) as conn:  # a killed writer's journal is recovered first
         try:
             query = "SELECT count(*) FROM events WHERE kind = ? AND resource = ?"
             return bool(conn.execute(query, (kind, resource)).fetchone()[0])
-        except sqlite3.OperationalError:
-            return False  # not migrated yet
+        except sqlite3.OperationalError as exc:
+            if "no such table" in str(exc):
+                return False  # not migrated yet
+            raise
 
 
 async def until(pilot: Pilot[None], condition: Callable[[], bool], what: str, timeout_s: float = 15.0) -> None:
