@@ -3,37 +3,37 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
 from types import TracebackType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from alma.engines import EngineContext, EngineRegistry
 from alma.errors import ConfigurationError
 from alma.redaction import Redactor
-from alma.services import (
-    BlueprintLibrary,
-    BlueprintService,
-    DeploymentService,
-    EngineService,
-    IdempotencyService,
-    ImportService,
-    IprService,
-    KeyService,
-    PlanService,
-    StackService,
-)
-from alma.services.drift import DriftService
-from alma.services.live import LiveEvents
-from alma.services.metrics import DomainMetrics, ObservedLLM
 from alma.settings import Settings
 from alma.store import Database, Store
 
 if TYPE_CHECKING:
     from alma.conversation import ConversationService
     from alma.conversation.llm_fallback import LLMIntentFallback
+    from alma.engines import EngineRegistry
     from alma.jobs import JobQueue
     from alma.llm import LLMBackend
+    from alma.services import (
+        BlueprintLibrary,
+        BlueprintService,
+        DeploymentService,
+        EngineService,
+        IdempotencyService,
+        ImportService,
+        IprService,
+        KeyService,
+        PlanService,
+        StackService,
+    )
+    from alma.services.drift import DriftService
+    from alma.services.export import ExportService
     from alma.services.generation import GenerationService
+    from alma.services.live import LiveEvents
+    from alma.services.metrics import DomainMetrics
     from alma.services.operations import OperationService
     from alma.services.sessions import SessionService
     from alma.services.templates import TemplateService
@@ -41,32 +41,147 @@ if TYPE_CHECKING:
     from alma.workflow.runs import Runs
 
 
-@dataclass(slots=True)
 class Services:
-    settings: Settings
-    blueprints: BlueprintService
-    plans: PlanService
-    deployments: DeploymentService
-    stacks: StackService
-    engines: EngineService
-    iprs: IprService
-    imports: ImportService
-    keys: KeyService
-    library: BlueprintLibrary
-    idempotency: IdempotencyService
-    metrics: DomainMetrics
-    live: LiveEvents
-    _store: Store
-    _engines: EngineRegistry
+    """Every use case, each made on first use: a command builds (and imports) only what it calls, so
+    ``alma state list`` starts without the executor, the IPR rules, the metrics or the engines."""
 
-    _workflow: WorkflowService | None = None
-    _runs: Runs | None = None
-    _operations: OperationService | None = None
-    _conversation: ConversationService | None = None
-    _llm: LLMBackend | None = None
-    _llm_built: bool = False
-    _jobs: JobQueue | None = None
-    _closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+    def __init__(self, settings: Settings, store: Store) -> None:
+        self.settings = settings
+        self._store = store
+        self._made: dict[str, Any] = {}
+        self._workflow: WorkflowService | None = None
+        self._runs: Runs | None = None
+        self._operations: OperationService | None = None
+        self._conversation: ConversationService | None = None
+        self._llm: LLMBackend | None = None
+        self._llm_built = False
+        self._jobs: JobQueue | None = None
+        self._closers: list[Callable[[], Awaitable[None]]] = []
+        # Committed events are announced to live streams (and, with Redis, to the other replicas) from
+        # the first commit on, whether or not this process ever streams.
+        store.on_events_committed(self._events_committed)
+
+    def _once(self, name: str, make: Callable[[], Any]) -> Any:
+        if name not in self._made:
+            self._made[name] = make()
+        return self._made[name]
+
+    def _events_committed(self, rows: list[dict[str, Any]]) -> None:
+        if "live" in self._made or self.settings.redis_url is not None:
+            self.live.committed(rows)
+
+    @property
+    def _engines(self) -> EngineRegistry:
+        from alma.engines import EngineContext, EngineRegistry
+
+        registry: EngineRegistry = self._once(
+            "engine_registry", lambda: EngineRegistry(EngineContext(self.settings, self._store.key_value))
+        )
+        return registry
+
+    @property
+    def blueprints(self) -> BlueprintService:
+        from alma.services.blueprints import BlueprintService
+
+        service: BlueprintService = self._once("blueprints", lambda: BlueprintService(self.settings, self._engines))
+        return service
+
+    @property
+    def plans(self) -> PlanService:
+        from alma.services.plans import PlanService
+
+        service: PlanService = self._once(
+            "plans", lambda: PlanService(self.settings, self._store, self._engines, self.blueprints)
+        )
+        return service
+
+    @property
+    def metrics(self) -> DomainMetrics:
+        from alma.services.metrics import DomainMetrics
+
+        metrics: DomainMetrics = self._once("metrics", DomainMetrics)
+        return metrics
+
+    @property
+    def deployments(self) -> DeploymentService:
+        from alma.services.deployments import DeploymentService
+
+        service: DeploymentService = self._once(
+            "deployments",
+            lambda: DeploymentService(self.settings, self._store, self._engines, self.plans, self.metrics),
+        )
+        return service
+
+    @property
+    def stacks(self) -> StackService:
+        from alma.services.stacks import StackService
+
+        service: StackService = self._once("stacks", lambda: StackService(self.settings, self._store))
+        return service
+
+    @property
+    def engines(self) -> EngineService:
+        from alma.services.engines import EngineService
+
+        service: EngineService = self._once("engines", lambda: EngineService(self._engines))
+        return service
+
+    @property
+    def iprs(self) -> IprService:
+        from alma.services.iprs import IprService
+
+        service: IprService = self._once(
+            "iprs", lambda: IprService(self.settings, self._store, self.plans, self.deployments)
+        )
+        return service
+
+    @property
+    def imports(self) -> ImportService:
+        from alma.services.imports import ImportService
+
+        service: ImportService = self._once(
+            "imports",
+            lambda: ImportService(self.settings, self._store, self._engines, self.plans, self.deployments),
+        )
+        return service
+
+    @property
+    def keys(self) -> KeyService:
+        from alma.services.keys import KeyService
+
+        service: KeyService = self._once("keys", lambda: KeyService(self.settings, self._store))
+        return service
+
+    @property
+    def library(self) -> BlueprintLibrary:
+        from alma.services.library import BlueprintLibrary
+
+        service: BlueprintLibrary = self._once(
+            "library", lambda: BlueprintLibrary(self.settings, self._store, self.blueprints)
+        )
+        return service
+
+    @property
+    def idempotency(self) -> IdempotencyService:
+        from alma.services.idempotency import IdempotencyService
+
+        service: IdempotencyService = self._once(
+            "idempotency", lambda: IdempotencyService(self._store, self.settings.api_idempotency_lease_s)
+        )
+        return service
+
+    @property
+    def live(self) -> LiveEvents:
+        from alma.services.live import LiveEvents
+
+        def make() -> LiveEvents:
+            store, settings = self._store, self.settings
+            return LiveEvents(
+                settings.redis_url, settings.redis_channel, news=store.events.news_since, poll_s=settings.live_poll_s
+            )
+
+        live: LiveEvents = self._once("live", make)
+        return live
 
     @property
     def workflow(self) -> WorkflowService:
@@ -136,6 +251,8 @@ class Services:
         """The one language-model backend the settings name (built once, closed with the services), or
         ``None`` when none is configured: callers then take their deterministic path and say so."""
         if not self._llm_built:
+            from alma.services.metrics import ObservedLLM
+
             backend = make_llm_backend(self.settings)
             self._llm = ObservedLLM(backend, self.metrics) if backend is not None else None
             self._llm_built = True
@@ -153,6 +270,8 @@ class Services:
     @property
     def drift(self) -> DriftService:
         """What the engines have that the recorded state does not say; stateless, so made on each use."""
+        from alma.services.drift import DriftService
+
         return DriftService(self.settings, self._store, self._engines, self.plans)
 
     @property
@@ -161,6 +280,13 @@ class Services:
         from alma.services.templates import TemplateService
 
         return TemplateService(self.blueprints)
+
+    @property
+    def export(self) -> ExportService:
+        """A stack written for Terraform or Docker Compose, from its record and its engines; stateless."""
+        from alma.services.export import ExportService
+
+        return ExportService(self._store, self._engines)
 
     @property
     def generation(self) -> GenerationService:
@@ -174,12 +300,14 @@ class Services:
         for close in self._closers:
             await close()
         try:
-            await self._engines.aclose()
+            if "engine_registry" in self._made:
+                await self._engines.aclose()
         finally:
             try:
                 await self._store.aclose()
             finally:
-                await self.live.aclose()  # last: the store's final commit may still announce events
+                if "live" in self._made:
+                    await self.live.aclose()  # last: the store's final commit may still announce events
 
     async def __aenter__(self) -> Services:
         return self
@@ -245,6 +373,8 @@ def make_llm_backend(settings: Settings) -> LLMBackend | None:
 
 
 async def build(settings: Settings | None = None) -> Services:
+    """The services over the configured database (migrated to the newest schema first). Nothing else is made
+    here: each service is made when first used."""
     settings = settings or Settings()
     db = Database(settings.resolved_database_url)
     try:
@@ -253,35 +383,5 @@ async def build(settings: Settings | None = None) -> Services:
         await db.aclose()
         raise
     store = Store(db)
-    store.buffer.scrub_with(Redactor.from_settings(settings).scrub_value)
-    engines = EngineRegistry(EngineContext(settings, store.key_value))
-    blueprints = BlueprintService(settings, engines)
-    plans = PlanService(settings, store, engines, blueprints)
-    metrics = DomainMetrics()
-    deployments = DeploymentService(settings, store, engines, plans, metrics)
-    stacks = StackService(settings, store)
-    iprs = IprService(settings, store, plans, deployments)
-    imports = ImportService(settings, store, engines, plans, deployments)
-    keys = KeyService(settings, store)
-    library = BlueprintLibrary(settings, store, blueprints)
-    live = LiveEvents(
-        settings.redis_url, settings.redis_channel, news=store.events.news_since, poll_s=settings.live_poll_s
-    )
-    store.buffer.on_commit(live.committed)
-    return Services(
-        settings,
-        blueprints,
-        plans,
-        deployments,
-        stacks,
-        EngineService(engines),
-        iprs,
-        imports,
-        keys,
-        library,
-        IdempotencyService(store, settings.api_idempotency_lease_s),
-        metrics,
-        live,
-        store,
-        engines,
-    )
+    store.scrub_events_with(Redactor.from_settings(settings).scrub_value)
+    return Services(settings, store)

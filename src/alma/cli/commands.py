@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -20,15 +19,18 @@ from alma.cli.failures import (
     render_error,
     reported,
 )
-from alma.cli.output import print_json, print_plan, specs_brief, stderr, stdout, table
-from alma.cli.runs import report_run, resume_inline, run_inline
+from alma.cli.output import print_json, print_plan, stderr, stdout
 from alma.errors import AlmaError, BlueprintInvalidError, ConflictError, InvalidInputError, RefusedError
-from alma.planning import Plan
-from alma.services import DeploymentReport, read_text
-from alma.services.plan_files import read_plan_file, render_plan_file, require_same_plan
-from alma.services.views import deployment_json, event_json, resource_json
 from alma.settings import Settings
-from alma.workflow import RunResult
+
+if TYPE_CHECKING:
+    from alma.planning import Plan
+    from alma.services import DeploymentReport
+    from alma.workflow import RunResult
+
+# Every command module imports ``run_with_services`` from here: what only planning and applying need (the
+# blueprint parser, the plan files, the run use case) is imported inside those commands, so a command that
+# only reads starts without them.
 
 T = TypeVar("T")
 
@@ -53,6 +55,8 @@ def validate(file: str, json_output: bool) -> None:
         else:
             render_error(stderr(), error)
 
+    from alma.services.blueprints import read_text
+
     with reported(json_output, on_error=on_error):
         text = read_text(file)
         loaded = run_with_services(_validate_in(text, file))
@@ -75,6 +79,8 @@ def _validate_in(text: str, file: str) -> Callable[[Services], Awaitable[Any]]:
 
 
 def plan(file: str, json_output: bool, out: str | None, full: bool = False) -> None:
+    from alma.services.blueprints import read_text
+
     with reported(json_output):
         text = read_text(file)
 
@@ -100,6 +106,8 @@ def plan(file: str, json_output: bool, out: str | None, full: bool = False) -> N
 
 
 def _write_plan_file(path: str, plan: Plan) -> None:
+    from alma.services.plan_files import render_plan_file
+
     try:
         Path(path).write_text(render_plan_file(plan))
     except OSError as exc:
@@ -116,6 +124,10 @@ def _confirm(question: str, yes: bool) -> None:
 
 
 def apply(file: str, yes: bool, parallelism: int | None, json_output: bool, full: bool = False) -> None:
+    from alma.cli.runs import report_run, run_inline
+    from alma.services.blueprints import read_text
+    from alma.services.plan_files import read_plan_file, require_same_plan
+
     with reported(json_output):
         text = read_text(file)
         planned = read_plan_file(text)
@@ -135,6 +147,8 @@ def apply(file: str, yes: bool, parallelism: int | None, json_output: bool, full
 async def confirm_and_apply(
     services: Services, plan_obj: Plan, yes: bool, parallelism: int | None, json_output: bool, full: bool = False
 ) -> RunResult:
+    from alma.cli.runs import run_inline
+
     console = stderr() if json_output else stdout()
     print_plan(console, plan_obj, full=full)
     prepared = await services.runs.prepare(plan_obj)  # refuse before asking a question that cannot help
@@ -144,6 +158,8 @@ async def confirm_and_apply(
 
 
 def destroy(stack: str, yes: bool, parallelism: int | None, json_output: bool, full: bool = False) -> None:
+    from alma.cli.runs import report_run
+
     with reported(json_output):
 
         async def body(services: Services) -> RunResult:
@@ -156,6 +172,8 @@ def destroy(stack: str, yes: bool, parallelism: int | None, json_output: bool, f
 def rollback(
     stack: str, to: int | None, yes: bool, parallelism: int | None, json_output: bool, full: bool = False
 ) -> None:
+    from alma.cli.runs import report_run
+
     with reported(json_output):
 
         async def body(services: Services) -> RunResult:
@@ -163,102 +181,6 @@ def rollback(
             return await confirm_and_apply(services, plan_obj, yes, parallelism, json_output, full)
 
         report_run(run_with_services(body), json_output)
-
-
-def state_list(stack: str | None, json_output: bool) -> None:
-    with reported(json_output):
-
-        async def body(services: Services) -> Any:
-            return await services.stacks.resources(stack)
-
-        resources = run_with_services(body)
-        if json_output:
-            print_json([resource_json(r) for r in resources])
-            return
-        if not resources:
-            stdout().print("No resources recorded." + ("" if stack else " Deploy a blueprint with `alma deploy FILE`."))
-            return
-        rows = [
-            [r.stack, r.name, r.type, r.provider, r.status, specs_brief(r.specs), ", ".join(r.dependencies)]
-            for r in resources
-        ]
-        stdout().print(table(["STACK", "NAME", "TYPE", "PROVIDER", "STATUS", "SPECS", "DEPENDS ON"], rows))
-
-
-def state_show(stack: str, resource: str, json_output: bool) -> None:
-    with reported(json_output):
-
-        async def body(services: Services) -> Any:
-            return await services.stacks.resource(stack, resource)
-
-        record = run_with_services(body)
-        data = resource_json(record)
-        if json_output:
-            print_json(data)
-            return
-        console = stdout()
-        for key, value in data.items():
-            shown = json.dumps(value) if isinstance(value, dict | list) else str(value)
-            console.print(f"[bold]{key:>13}[/bold]  {shown}")
-
-
-def history(stack: str, json_output: bool) -> None:
-    with reported(json_output):
-
-        async def body(services: Services) -> Any:
-            return await services.stacks.history(stack)
-
-        deployments = run_with_services(body)
-        rows_json = [deployment_json(d) for d in deployments]
-        if json_output:
-            print_json(rows_json)
-            return
-        rows = [
-            [
-                str(d["revision"]),
-                str(d["status"]),
-                str(d["kind"]),
-                str(d["actor"]),
-                str(d["started_at"])[:19],
-                _summary_brief(d["summary"]),
-                str(d["error"] or ""),
-            ]
-            for d in rows_json
-        ]
-        stdout().print(table(["REV", "STATUS", "KIND", "BY", "STARTED (UTC)", "CHANGES", "ERROR"], rows))
-
-
-def _summary_brief(summary: Any) -> str:
-    keys = (("create", "+"), ("update", "~"), ("replace", "-/+"), ("delete", "-"), ("failed", "failed "))
-    return " ".join(f"{sign}{summary.get(k, 0)}" for k, sign in keys if summary.get(k))
-
-
-def events(stack: str, deployment: str | None, json_output: bool) -> None:
-    with reported(json_output):
-
-        async def body(services: Services) -> Any:
-            return await services.stacks.events(stack, deployment)
-
-        found = run_with_services(body)
-        if json_output:
-            print_json([event_json(e) for e in found])
-            return
-        rows = [[str(e.id), e.at.isoformat()[:23], e.actor, e.kind, e.message] for e in found]
-        stdout().print(table(["ID", "AT (UTC)", "BY", "EVENT", "MESSAGE"], rows))
-
-
-def engines(json_output: bool) -> None:
-    with reported(json_output):
-
-        async def body(services: Services) -> Any:
-            return await services.engines.statuses()
-
-        statuses = run_with_services(body)
-        if json_output:
-            print_json([{"name": e.name, "ok": e.ok, "detail": e.detail} for e in statuses])
-            return
-        rows = [[e.name, "[green]ok[/green]" if e.ok else "[red]unavailable[/red]", e.detail] for e in statuses]
-        stdout().print(table(["ENGINE", "HEALTH", "DETAIL"], rows))
 
 
 def import_guest(stack: str, node: str, vmid: int, name: str, provider: str, json_output: bool) -> None:
@@ -277,34 +199,14 @@ def import_guest(stack: str, node: str, vmid: int, name: str, provider: str, jso
 
 
 def resume(deployment_id: str, json_output: bool) -> None:
+    from alma.cli.runs import report_run, resume_inline
+
     with reported(json_output):
 
         async def body(services: Services) -> RunResult:
             return await resume_inline(services, deployment_id, json_output)
 
         report_run(run_with_services(body), json_output)
-
-
-def force_unlock(stack: str, force: bool, json_output: bool) -> None:
-    with reported(json_output):
-
-        async def body(services: Services) -> Any:
-            return await services.stacks.force_unlock(stack, force=force)
-
-        released = run_with_services(body)
-        if json_output:
-            print_json(
-                {
-                    "stack": stack,
-                    "released": released is not None,
-                    "holder": released.holder if released else None,
-                    "reason": released.reason if released else None,
-                }
-            )
-        elif released is None:
-            stdout().print(f"Stack '{stack}' was not locked.")
-        else:
-            stdout().print(f"Removed the lock on '{stack}' held by {released.holder} ({released.reason}).")
 
 
 __all__ = ["CONFLICT", "INVALID", "REFUSED", "BlueprintInvalidError", "ConflictError"]

@@ -193,9 +193,9 @@ def state_list(
     stack: Annotated[str | None, typer.Argument(help="Only this stack.")] = None, json_output: Json = False
 ) -> None:
     """Resources as applied (all stacks, or one)."""
-    from alma.cli import commands
+    from alma.cli import state_commands
 
-    commands.state_list(stack, json_output)
+    state_commands.state_list(stack, json_output)
 
 
 @state_app.command("show")
@@ -203,17 +203,17 @@ def state_show(
     stack: Stack, resource: Annotated[str, typer.Argument(help="Resource name.")], json_output: Json = False
 ) -> None:
     """One resource as applied."""
-    from alma.cli import commands
+    from alma.cli import state_commands
 
-    commands.state_show(stack, resource, json_output)
+    state_commands.state_show(stack, resource, json_output)
 
 
 @app.command()
 def history(stack: Stack, json_output: Json = False) -> None:
     """Deployments of a stack, one revision each."""
-    from alma.cli import commands
+    from alma.cli import state_commands
 
-    commands.history(stack, json_output)
+    state_commands.history(stack, json_output)
 
 
 @app.command()
@@ -223,17 +223,17 @@ def events(
     json_output: Json = False,
 ) -> None:
     """The audit trail of a stack: every transition, who and when."""
-    from alma.cli import commands
+    from alma.cli import state_commands
 
-    commands.events(stack, deployment, json_output)
+    state_commands.events(stack, deployment, json_output)
 
 
 @app.command()
 def engines(json_output: Json = False) -> None:
     """Installed engines and their health (endpoint reachable, credentials accepted)."""
-    from alma.cli import commands
+    from alma.cli import state_commands
 
-    commands.engines(json_output)
+    state_commands.engines(json_output)
 
 
 @app.command()
@@ -423,9 +423,9 @@ def force_unlock(
     json_output: Json = False,
 ) -> None:
     """Remove a stack's lock whose holder died (refused while the holder is alive, unless --force)."""
-    from alma.cli import commands
+    from alma.cli import state_commands
 
-    commands.force_unlock(stack, force, json_output)
+    state_commands.force_unlock(stack, force, json_output)
 
 
 def run() -> None:

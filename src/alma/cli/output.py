@@ -1,26 +1,18 @@
-"""How things look in a terminal: plans in colour, tables, the apply progress display."""
+"""How things look in a terminal: plans in colour, tables, JSON (the apply progress is in ``progress``)."""
 
 from __future__ import annotations
 
 import sys
-import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    SpinnerColumn,
-    TextColumn,
-    TimeElapsedColumn,
-)
 from rich.table import Table
 from rich.text import Text
 
 from alma import json_text
-from alma.planning import Outcome, Plan
-from alma.planning.render import plan_lines
+
+if TYPE_CHECKING:
+    from alma.planning.plan import Plan
 
 STYLES = (("-/+", "magenta"), ("+", "green"), ("~", "yellow"), ("-", "red"))
 
@@ -46,6 +38,8 @@ def print_plan(console: Console, plan: Plan, *, full: bool = False) -> None:
     (one Rich render per line cost a second for a thousand resources), each line wrapped in exactly what
     Rich writes for its style; a huge plan on a terminal is summarised unless ``full``. Piped, every line is
     written: the time grows with the plan's size."""
+    from alma.planning.render import plan_lines  # the plan model and its renderer: only commands with plans
+
     summary_over = None if full or not console.is_terminal else SUMMARY_OVER
     wrap = {style: _style_codes(console, style) for _, style in STYLES}
     out: list[str] = []
@@ -76,38 +70,3 @@ def table(columns: list[str], rows: list[list[str]]) -> Table:
     for row in rows:
         out.add_row(*row)
     return out
-
-
-class RichApplyProgress:
-    """Resources done/total, failures and elapsed time, on stderr while an apply runs."""
-
-    def __init__(self, console: Console, enabled: bool) -> None:
-        self._enabled = enabled
-        self._failures = 0
-        self._started = time.perf_counter()
-        self._progress = Progress(
-            SpinnerColumn(),
-            TextColumn("{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TextColumn("{task.fields[failures]}"),
-            TimeElapsedColumn(),
-            console=console,
-            transient=False,
-            disable=not enabled,
-        )
-        self._task = self._progress.add_task("applying", total=0, failures="")
-
-    def begin(self, total: int) -> None:
-        self._progress.update(self._task, total=total)
-        self._progress.start()
-
-    def advance(self, outcome: Outcome) -> None:
-        if outcome.status != "succeeded":
-            self._failures += 1
-        label = f"[red]{self._failures} failed[/red]" if self._failures else ""
-        self._progress.update(self._task, advance=1, failures=label, description=f"{outcome.action.resource}")
-
-    def stop(self) -> None:
-        self._progress.update(self._task, description="done")
-        self._progress.stop()

@@ -86,10 +86,10 @@ class IprService:
         return await self.show(ipr_id)
 
     async def find(self, status: str | None = None, stack: str | None = None) -> list[IprRecord]:
-        for ipr in await self._store.iprs.find(stack=stack):
+        for ipr in await self._store.reads.iprs(stack=stack):
             if ipr.status in LIVE:
                 await self._supersede_if_stale(ipr)
-        return await self._store.iprs.find(status=status, stack=stack)
+        return await self._store.reads.iprs(status=status, stack=stack)
 
     async def show(self, ipr_id: int) -> IprView:
         ipr = await self._get(ipr_id)
@@ -324,10 +324,10 @@ class IprService:
         return ipr
 
     async def _supersede_if_stale(self, ipr: IprRecord) -> bool:
-        current = await self._store.iprs.revision(ipr.id, ipr.revision)
+        current = await self._store.reads.ipr_revision(ipr.id, ipr.revision)
         if current is None:
             return False
-        now = await self._store.stacks.revision(ipr.stack)
+        now = await self._store.reads.revision(ipr.stack)
         if now == current.base_revision:
             return False
         if await self._store.iprs.set_status(ipr.id, "superseded", LIVE):

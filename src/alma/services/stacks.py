@@ -16,24 +16,24 @@ class StackService:
         self._store = store
 
     async def stacks(self) -> list[StackSummary]:
-        return await self._store.stacks.summaries()
+        return await self._store.reads.summaries()
 
     async def resources(self, stack: str | None = None) -> list[ResourceRecord]:
         if stack is not None:
             await self._require(stack)
-        return await self._store.stacks.resources(stack)
+        return await self._store.reads.resources(stack)
 
     async def resource(self, stack: str, name: str) -> ResourceRecord:
-        found = await self._store.stacks.resource(stack, name)
+        found = await self._store.reads.resource(stack, name)
         if found is None:
             await self._require(stack)
-            names = [r.name for r in await self._store.stacks.resources(stack)]
+            names = [r.name for r in await self._store.reads.resources(stack)]
             raise NotFoundError(f"stack '{stack}' has no resource '{name}'{did_you_mean(name, names)}")
         return found
 
     async def history(self, stack: str) -> list[DeploymentRecord]:
         await self._require(stack)
-        return await self._store.deployments.history(stack)
+        return await self._store.reads.history(stack)
 
     async def events(
         self,
@@ -46,7 +46,7 @@ class StackService:
     ) -> list[EventRecord]:
         """Oldest first: the first ``limit`` events after ``after_id``, or with ``newest`` the last ones."""
         await self._require(stack)
-        return await self._store.events.list(stack, deployment_id, after_id, limit, newest=newest)
+        return await self._store.reads.events(stack, deployment_id, after_id, limit, newest=newest)
 
     async def deployment(self, deployment_id: str) -> DeploymentRecord:
         found = await self._store.deployments.get(deployment_id)
@@ -63,7 +63,7 @@ class StackService:
         return await self._store.deployments.count_by_status()
 
     async def revision(self, stack: str) -> int:
-        return await self._store.stacks.revision(stack)
+        return await self._store.reads.revision(stack)
 
     async def lock(self, stack: str) -> LockRecord | None:
         return await self._store.locks.get(stack)
@@ -101,6 +101,6 @@ class StackService:
         return released
 
     async def _require(self, stack: str) -> None:
-        if not await self._store.stacks.exists(stack):
-            known = [s.name for s in await self._store.stacks.summaries()]
+        if not await self._store.reads.exists(stack):
+            known = [s.name for s in await self._store.reads.summaries()]
             raise NotFoundError(f"no stack named '{stack}'{did_you_mean(stack, known) if known else ''}")

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alma.services.iprs import IprView
 from alma.store import DeploymentRecord, EventRecord, ResourceRecord
+
+if TYPE_CHECKING:
+    from alma.services.iprs import IprView  # an annotation only: reading state needs no IPR rules
 
 
 def resource_json(r: ResourceRecord) -> dict[str, Any]:

@@ -2,6 +2,10 @@
 
 SQLite runs in WAL mode with ``synchronous=FULL`` so a commit the user was told about survives a
 crash or power loss, and with a busy timeout so two ALMA processes queue instead of failing.
+
+The engine is made on first use: SQLAlchemy takes about a third of a second to import, and a command that
+only reads an embedded database that is already current (``alma state list``) reads it through
+``sqlite_reads`` and never needs it. ``migrate`` checks an embedded database's revision without it too.
 """
 
 from __future__ import annotations
@@ -11,19 +15,19 @@ import contextlib
 import datetime as dt
 import fcntl
 import os
+import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
-import sqlalchemy as sa
-from sqlalchemy import event
-from sqlalchemy.exc import DBAPIError, OperationalError
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from alma.errors import ConfigurationError
 from alma.store.migrations import HEAD
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 
 def utcnow() -> dt.datetime:
@@ -62,27 +66,33 @@ class Database:
     def __init__(self, url: str) -> None:
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
-        options: dict[str, Any] = {"json_serializer": _json_dumps, "json_deserializer": orjson.loads}
+        # The embedded database's file, when it is one (not in memory): plain reads can open it directly.
+        self.sqlite_file: Path | None = None
         self._lock_file: str | None = None
+        self._engine: AsyncEngine | None = None
         if self.is_sqlite:
             path = url.split("///", 1)[1] if "///" in url else ""
             if path and path != ":memory:":
-                private_file(Path(path).expanduser())
-                self._lock_file = str(Path(path).expanduser()) + ".migrate.lock"
-            options["connect_args"] = {"timeout": 30}
-        else:
-            options.update(pool_size=10, max_overflow=10, pool_pre_ping=True)
-        try:
-            self.engine: AsyncEngine = create_async_engine(url, **options)
-        except (sa.exc.ArgumentError, ImportError) as exc:
-            raise ConfigurationError(f"cannot use database URL {_redact(url)}: {exc}") from exc
-        if self.is_sqlite:
-            event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
+                self.sqlite_file = Path(path).expanduser()
+                private_file(self.sqlite_file)
+                self._lock_file = str(self.sqlite_file) + ".migrate.lock"
+
+    @property
+    def engine(self) -> AsyncEngine:
+        """The SQLAlchemy engine, made (and SQLAlchemy imported) on first use."""
+        if self._engine is None:
+            self._engine = _make_engine(self.url, self.is_sqlite)
+        return self._engine
 
     async def migrate(self) -> None:
         """Bring the schema to the newest revision; cheap when it already is. Several processes may start
         on a fresh database at once: one migrates (and, on SQLite, switches the file to WAL) while the others
         wait, then find it current."""
+        if self.sqlite_file is not None and await asyncio.to_thread(_sqlite_revision, self.sqlite_file) == HEAD:
+            return  # current: nothing to do, and no SQLAlchemy to import for it
+        import sqlalchemy as sa  # only when the schema may need work (a new or older database)
+        from sqlalchemy.exc import DBAPIError, OperationalError
+
         try:
             async with self._migration_guard(), self.engine.begin() as conn:
                 if not self.is_sqlite:
@@ -108,10 +118,47 @@ class Database:
                 fcntl.flock(guard, fcntl.LOCK_UN)
 
     async def aclose(self) -> None:
-        await self.engine.dispose()
+        if self._engine is not None:
+            await self._engine.dispose()
+
+
+def _make_engine(url: str, is_sqlite: bool) -> AsyncEngine:
+    import sqlalchemy as sa  # imported by the first command that needs the engine (see the module's docstring)
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    options: dict[str, Any] = {"json_serializer": _json_dumps, "json_deserializer": orjson.loads}
+    if is_sqlite:
+        options["connect_args"] = {"timeout": 30}
+    else:
+        options.update(pool_size=10, max_overflow=10, pool_pre_ping=True)
+    try:
+        engine = create_async_engine(url, **options)
+    except (sa.exc.ArgumentError, ImportError) as exc:
+        raise ConfigurationError(f"cannot use database URL {_redact(url)}: {exc}") from exc
+    if is_sqlite:
+        sa.event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def _sqlite_revision(path: Path) -> str | None:
+    """The schema revision an embedded database records, read with the standard library; None when it has
+    none yet (a new file) or cannot say (the caller then migrates through Alembic, which reports errors)."""
+    try:
+        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
+    except sqlite3.Error:
+        return None
+    try:
+        row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+    except sqlite3.Error:
+        return None
+    finally:
+        connection.close()
+    return str(row[0]) if row else None
 
 
 async def _current_revision(conn: AsyncConnection) -> str | None:
+    import sqlalchemy as sa
+
     has_table = await conn.run_sync(lambda sync: sa.inspect(sync).has_table("alembic_version"))
     if not has_table:
         return None
@@ -136,6 +183,8 @@ def _upgrade(connection: Any) -> None:
 
 def _redact(url: str) -> str:
     """Database URLs may carry passwords: never print them."""
+    import sqlalchemy as sa
+
     try:
         return sa.engine.make_url(url).render_as_string(hide_password=True)
     except sa.exc.ArgumentError:

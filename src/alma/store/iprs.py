@@ -6,51 +6,13 @@ and an apply, cannot both win a race.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Collection
-from dataclasses import dataclass
 
 import sqlalchemy as sa
 
 from alma.store.database import Database, as_utc, utcnow
+from alma.store.records import IprRecord, IprRevisionRecord, ReviewRecord
 from alma.store.schema import ipr_reviews, ipr_revisions, iprs
-
-
-@dataclass(frozen=True, slots=True)
-class IprRecord:
-    id: int
-    stack: str
-    title: str
-    description: str
-    author: str
-    status: str
-    revision: int
-    reviewers: list[str]
-    deployment_id: str | None
-    created_at: dt.datetime
-    updated_at: dt.datetime
-
-
-@dataclass(frozen=True, slots=True)
-class IprRevisionRecord:
-    ipr_id: int
-    revision: int
-    plan_id: str
-    plan_hash: str
-    base_revision: int
-    created_by: str
-    created_at: dt.datetime
-
-
-@dataclass(frozen=True, slots=True)
-class ReviewRecord:
-    id: int
-    ipr_id: int
-    revision: int
-    reviewer: str
-    verdict: str
-    comment: str
-    at: dt.datetime
 
 
 def _ipr(row: sa.Row[tuple[object, ...]]) -> IprRecord:

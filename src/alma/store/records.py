@@ -79,3 +79,40 @@ class StackSummary:
     revision: int
     resources: int
     updated_at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class IprRecord:
+    id: int
+    stack: str
+    title: str
+    description: str
+    author: str
+    status: str
+    revision: int
+    reviewers: list[str]
+    deployment_id: str | None
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class IprRevisionRecord:
+    ipr_id: int
+    revision: int
+    plan_id: str
+    plan_hash: str
+    base_revision: int
+    created_by: str
+    created_at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewRecord:
+    id: int
+    ipr_id: int
+    revision: int
+    reviewer: str
+    verdict: str
+    comment: str
+    at: dt.datetime

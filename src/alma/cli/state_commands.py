@@ -1,0 +1,133 @@
+"""``alma state``, ``history``, ``events``, ``engines`` and ``force-unlock``: what is recorded, read and shown.
+
+These are the commands people run most; they import only what reading needs (no planner, no executor).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from alma.bootstrap import Services
+from alma.cli.commands import run_with_services
+from alma.cli.failures import reported
+from alma.cli.output import print_json, specs_brief, stdout, table
+from alma.services.views import deployment_json, event_json, resource_json
+
+
+def state_list(stack: str | None, json_output: bool) -> None:
+    with reported(json_output):
+
+        async def body(services: Services) -> Any:
+            return await services.stacks.resources(stack)
+
+        resources = run_with_services(body)
+        if json_output:
+            print_json([resource_json(r) for r in resources])
+            return
+        if not resources:
+            stdout().print("No resources recorded." + ("" if stack else " Deploy a blueprint with `alma deploy FILE`."))
+            return
+        rows = [
+            [r.stack, r.name, r.type, r.provider, r.status, specs_brief(r.specs), ", ".join(r.dependencies)]
+            for r in resources
+        ]
+        stdout().print(table(["STACK", "NAME", "TYPE", "PROVIDER", "STATUS", "SPECS", "DEPENDS ON"], rows))
+
+
+def state_show(stack: str, resource: str, json_output: bool) -> None:
+    with reported(json_output):
+
+        async def body(services: Services) -> Any:
+            return await services.stacks.resource(stack, resource)
+
+        record = run_with_services(body)
+        data = resource_json(record)
+        if json_output:
+            print_json(data)
+            return
+        console = stdout()
+        for key, value in data.items():
+            shown = json.dumps(value) if isinstance(value, dict | list) else str(value)
+            console.print(f"[bold]{key:>13}[/bold]  {shown}")
+
+
+def history(stack: str, json_output: bool) -> None:
+    with reported(json_output):
+
+        async def body(services: Services) -> Any:
+            return await services.stacks.history(stack)
+
+        deployments = run_with_services(body)
+        rows_json = [deployment_json(d) for d in deployments]
+        if json_output:
+            print_json(rows_json)
+            return
+        rows = [
+            [
+                str(d["revision"]),
+                str(d["status"]),
+                str(d["kind"]),
+                str(d["actor"]),
+                str(d["started_at"])[:19],
+                _summary_brief(d["summary"]),
+                str(d["error"] or ""),
+            ]
+            for d in rows_json
+        ]
+        stdout().print(table(["REV", "STATUS", "KIND", "BY", "STARTED (UTC)", "CHANGES", "ERROR"], rows))
+
+
+def _summary_brief(summary: Any) -> str:
+    keys = (("create", "+"), ("update", "~"), ("replace", "-/+"), ("delete", "-"), ("failed", "failed "))
+    return " ".join(f"{sign}{summary.get(k, 0)}" for k, sign in keys if summary.get(k))
+
+
+def events(stack: str, deployment: str | None, json_output: bool) -> None:
+    with reported(json_output):
+
+        async def body(services: Services) -> Any:
+            return await services.stacks.events(stack, deployment)
+
+        found = run_with_services(body)
+        if json_output:
+            print_json([event_json(e) for e in found])
+            return
+        rows = [[str(e.id), e.at.isoformat()[:23], e.actor, e.kind, e.message] for e in found]
+        stdout().print(table(["ID", "AT (UTC)", "BY", "EVENT", "MESSAGE"], rows))
+
+
+def engines(json_output: bool) -> None:
+    with reported(json_output):
+
+        async def body(services: Services) -> Any:
+            return await services.engines.statuses()
+
+        statuses = run_with_services(body)
+        if json_output:
+            print_json([{"name": e.name, "ok": e.ok, "detail": e.detail} for e in statuses])
+            return
+        rows = [[e.name, "[green]ok[/green]" if e.ok else "[red]unavailable[/red]", e.detail] for e in statuses]
+        stdout().print(table(["ENGINE", "HEALTH", "DETAIL"], rows))
+
+
+def force_unlock(stack: str, force: bool, json_output: bool) -> None:
+    with reported(json_output):
+
+        async def body(services: Services) -> Any:
+            return await services.stacks.force_unlock(stack, force=force)
+
+        released = run_with_services(body)
+        if json_output:
+            print_json(
+                {
+                    "stack": stack,
+                    "released": released is not None,
+                    "holder": released.holder if released else None,
+                    "reason": released.reason if released else None,
+                }
+            )
+        elif released is None:
+            stdout().print(f"Stack '{stack}' was not locked.")
+        else:
+            stdout().print(f"Removed the lock on '{stack}' held by {released.holder} ({released.reason}).")
