@@ -32,6 +32,10 @@ from contextlib import aclosing
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Literal
 
+import yaml
+
+from alma.conversation.drafts import amend, parts, resize_overrides, teach
+from alma.conversation.focus import Focus, Resolved
 from alma.conversation.frustration import session_score
 from alma.conversation.intent import IntentName
 from alma.conversation.parser import IntentParser
@@ -196,6 +200,7 @@ class ChatService:
         # its own; this reaches that same instance rather than opening a second store.
         self._sessions: SessionService = services.sessions
         self._parser = IntentParser()
+        self._plans = services.plans
 
     async def turn(self, text: str, session: str, *, may_apply: bool = True) -> ChatTurn:
         """The turn ``text`` leads to in ``session``. A confirmation from a caller who may not apply
@@ -260,29 +265,60 @@ class ChatService:
             return await self._troubleshoot(base, target)
         if name == "design":
             return await self._design(base, text)
-        if name == "update":
-            return replace(
-                base,
-                reply=f"{interpretation.reply} Changes to specs go through a blueprint: edit it and run "
-                "`alma plan FILE`, or tell me to start, stop, restart or scale a resource.",
-            )
+        if name == "deploy":
+            return await self._deploy(interpretation, session, text)
         if name == "plan":
             action = self._parser.parse(text).action
             if action is None or action == "plan":
                 return replace(base, reply=f'{interpretation.reply} Tell me what to plan, e.g. "destroy web-stack".')
-            plan = await self._plan_for(action, target, reading.scale_to, text)
+            plan = await self._plan_for(action, target, reading, text, session)
             return replace(
                 base,
                 plan=plan,
                 reply=f"{interpretation.reply} This is what {action} would do; nothing runs. "
                 'Say "go ahead" to carry it out.',
             )
-        plan = await self._plan_for(name, target, reading.scale_to, text)
+        drafted = await self._redraft(name, target, reading, session)
+        if drafted is not None:  # "scale it to 3" while the deploy it points at waits: the draft changes
+            change = f"to {reading.scale_to}" if name == "scale" else "resized"
+            subject = f"{target} {change}, in the deploy of stack {drafted[0].stack} that waits (planned again)"
+            return await self._offer(interpretation, session, drafted[0], draft=drafted[1], subject=subject)
+        plan = await self._plan_for(name, target, reading, text, session)
         then = "start" if name == "restart" and _stops(plan) else None
         return await self._offer(interpretation, session, plan, then)
 
-    async def _plan_for(self, name: IntentName, target: str | None, scale_to: int | None, text: str) -> Plan:
+    async def _deploy(self, interpretation: Interpretation, session: str, text: str) -> ChatTurn:
+        """Plan what the generated blueprint composes, say exactly that, and let the focus know its parts."""
+        generated = await self._services.generation.generate(text, provider_named(text))
+        plan = (await self._plans.plan_blueprint(generated.text, "<chat>")).plan
+        state = await self._sessions.state(session)
+        focus = Focus.from_state(state.get("focus"))
+        teach(focus, generated.data)
+        await self._sessions.save_state(session, {**state, "focus": focus.to_state()})
+        subject = f"stack {plan.stack}: {'; '.join(generated.understood)}"
+        if generated.notes:
+            subject += f" (note: {'; '.join(generated.notes)})"
+        return await self._offer(interpretation, session, plan, draft=generated.text, subject=subject)
+
+    async def _redraft(
+        self, name: IntentName, target: str | None, reading: Resolved, session: str
+    ) -> tuple[Plan, str] | None:
+        """The waiting deploy's plan again, with ``target`` scaled or resized, when the follow-up is about it."""
+        pending = await self._pending(session)
+        draft = pending.get("draft") if pending is not None else None
+        if name not in ("scale", "update") or target is None or not isinstance(draft, str):
+            return None
+        if target not in {p["name"] for p in parts(yaml.safe_load(draft))}:
+            return None
+        sized = next(iter(reading.resources), None) if name == "update" else None
+        if name == "scale" and reading.scale_to is None:
+            raise InvalidInputError(f'to scale {target} tell me how many ("scale {target} to 3")')
+        amended = amend(draft, target, scale_to=reading.scale_to if name == "scale" else None, sized=sized)
+        return (await self._plans.plan_blueprint(amended, "<chat>")).plan, amended
+
+    async def _plan_for(self, name: IntentName, target: str | None, reading: Resolved, text: str, session: str) -> Plan:
         plans = self._services.plans
+        scale_to = reading.scale_to
         if name == "deploy":
             generated = await self._services.generation.generate(text, provider_named(text))
             return (await plans.plan_blueprint(generated.text, "<chat>")).plan
@@ -302,6 +338,15 @@ class ChatService:
                     "replicas can be scaled here"
                 )
             return await self._plan_state(stack, {record.name: {"replicas": scale_to}})
+        if name == "update":
+            sized = next(iter(reading.resources), None)
+            overrides = resize_overrides(record.specs, sized) if sized is not None else {}
+            if not overrides:
+                raise InvalidInputError(
+                    f'tell me what to change on {record.name}: cores, memory or disk ("give {record.name} 8 '
+                    'cores"); other changes go through its blueprint (`alma plan FILE`)'
+                )
+            return await self._plan_state(stack, {record.name: overrides})
         if name not in ("start", "stop", "restart"):
             raise InvalidInputError(f"I do not know how to {name} {record.name}")
         if "start" not in record.specs:
@@ -313,9 +358,18 @@ class ChatService:
         return await self._plan_state(stack, {record.name: {"start": start}})
 
     async def _offer(
-        self, interpretation: Interpretation, session: str, plan: Plan, then: str | None = None
+        self,
+        interpretation: Interpretation,
+        session: str,
+        plan: Plan,
+        then: str | None = None,
+        *,
+        draft: str | None = None,
+        subject: str | None = None,
     ) -> ChatTurn:
-        """Show ``plan`` with its risk decision: block it, open its IPR, or let it wait for the person."""
+        """Show ``plan`` with its risk decision: block it, open its IPR, or let it wait for the person.
+        ``draft``: the blueprint a deploy plan was made from (follow-ups change it while it waits);
+        ``subject``: what the reply says is acted on (a deploy says what the blueprint composes)."""
         reading = interpretation.reading
         name = reading.name
         if not plan.has_changes:
@@ -341,13 +395,13 @@ class ChatService:
         persona = interpretation.persona
         if risk.decision == "block":
             await self._set_pending(session, None)
-            return ChatTurn(session, name, persona, reply(persona, reading, risk), "blocked", risk, plan)
+            return ChatTurn(session, name, persona, reply(persona, reading, risk, subject), "blocked", risk, plan)
         reasons = approval_reasons(plan, self._services.settings)
         if reasons:
             await self._set_pending(session, None)
             view = await self._services.iprs.create(plan)
             number = view.ipr.id
-            said = reply(persona, reading, replace(risk, decision="allow", token=None))
+            said = reply(persona, reading, replace(risk, decision="allow", token=None), subject)
             return ChatTurn(
                 session,
                 name,
@@ -362,11 +416,12 @@ class ChatService:
             )
         token = confirmation_token(session, plan_subject(plan))
         risk = replace(risk, token=token)
-        await self._set_pending(session, {"plan_id": plan.id, "intent": name, "then": then, "target": reading.target})
+        waiting = {"plan_id": plan.id, "intent": name, "then": then, "target": reading.target, "draft": draft}
+        await self._set_pending(session, waiting)
         if risk.decision == "confirm":
-            said = f"{reply(persona, reading, risk)} (Type `confirm {token}`, or answer yes.)"
+            said = f"{reply(persona, reading, risk, subject)} (Type `confirm {token}`, or answer yes.)"
         else:
-            said = f"{reply(persona, reading, risk)} Apply this plan? Answer yes, or type `confirm {token}`."
+            said = f"{reply(persona, reading, risk, subject)} Apply this plan? Answer yes, or type `confirm {token}`."
         return ChatTurn(session, name, persona, said, "planned", risk, plan)
 
     # ------------------------------------------------------------------ confirmation → the pipeline

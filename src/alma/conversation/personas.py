@@ -26,9 +26,10 @@ def persona_for(intent: IntentName, from_scratch: bool = False) -> Persona:
     return "operator"
 
 
-def reply(persona: Persona, reading: Resolved, risk: RiskDecision) -> str:
-    """What the assistant says back, in the persona's voice, including the guard's decision."""
-    subject = reading.target or ", ".join(_describe(r.kind, r.template, r.count) for r in reading.resources)
+def reply(persona: Persona, reading: Resolved, risk: RiskDecision, subject: str | None = None) -> str:
+    """What the assistant says back, in the persona's voice, including the guard's decision. ``subject``:
+    what is acted on, when the caller knows better than the words (chat says what the plan composes)."""
+    subject = subject or reading.target or ", ".join(_describe(r.kind, r.template, r.count) for r in reading.resources)
     subject = subject or "that"
     if reading.cancelled:
         body = "Understood: nothing will be done." if persona == "operator" else "Understood, I have dropped it."

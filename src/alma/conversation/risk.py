@@ -24,10 +24,12 @@ from typing import Any, Literal
 
 from alma.conversation.frustration import FRUSTRATED
 from alma.conversation.intent import READ_INTENTS, IntentName
+from alma.conversation.plan_risk import plan_is_destructive
 from alma.planning import Plan
 
+__all__ = ["RiskDecision", "confirmation_token", "decide", "plan_is_destructive", "plan_subject", "token_matches"]
+
 Decision = Literal["allow", "confirm", "block"]
-_DESTRUCTIVE_ACTIONS = frozenset({"delete", "replace"})
 
 _SAFE_NEXT_STEP: dict[str, str] = {
     "destroy": "look at its status first, or stop it instead: stopping can be undone, deleting cannot",
@@ -48,11 +50,6 @@ class RiskDecision:
 
     def as_json(self) -> dict[str, Any]:
         return {"decision": self.decision, "frustration": self.frustration}
-
-
-def plan_is_destructive(plan: Plan) -> bool:
-    """Whether a plan deletes or replaces anything: the plan, not the words, has the last say."""
-    return plan.kind in {"destroy", "rollback"} or any(a.action in _DESTRUCTIVE_ACTIONS for a in plan.actions)
 
 
 def confirmation_token(session: str, subject: dict[str, Any]) -> str:

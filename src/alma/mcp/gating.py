@@ -4,7 +4,8 @@ The approval policy (``alma.services.approvals``) comes first. On top of it, thi
 plan's content, whatever the policy is set to, because an agent is not the person at the keyboard:
 
 - a plan that deletes or replaces anything runs only through an approved Infrastructure Pull Request;
-- a plan that stops or restarts something needs ``confirm=true`` (the person has seen the plan);
+- a plan that stops, restarts or shrinks something (fewer replicas, less memory…) needs ``confirm=true``
+  (the person has seen the plan; ``alma.conversation.plan_risk`` says what a plan takes away);
 - anything else (creates, in-place updates) may be applied by its plan id.
 
 Everything is derived from the stored plan, never from the blueprint or from what an agent says.
@@ -12,6 +13,7 @@ Everything is derived from the stored plan, never from the blueprint or from wha
 
 from __future__ import annotations
 
+from alma.conversation.plan_risk import plan_harms
 from alma.mcp.schemas import RiskOut
 from alma.planning import Plan, PlannedAction
 from alma.services.approvals import policy_reasons
@@ -44,6 +46,9 @@ def risk_of(plan: Plan, settings: Settings) -> RiskOut:
     disrupted = [a.resource for a in plan.actions if _disrupts(a)]
     if disrupted:
         return RiskOut(gate="confirm", destructive=False, reasons=[f"it stops or restarts {_names(disrupted)}"])
+    shrunk = [h.describe() for h in plan_harms(plan) if h.kind == "shrink"]
+    if shrunk:
+        return RiskOut(gate="confirm", destructive=True, reasons=shrunk)
     return RiskOut(gate="apply", destructive=False, reasons=[])
 
 

@@ -1,0 +1,104 @@
+"""What chat just planned, kept so that follow-ups can point at it and change it before it runs.
+
+When chat plans a deploy, the session's focus learns the parts of the generated blueprint — their names
+in blueprint order, what kind each is, how many — so "scale it to 3", "scale the web servers to 3" and
+"make the second one bigger, 8 cores" resolve to a part ("web", "the second one" → the second part
+named). While that deploy waits for confirmation, such a follow-up changes the drafted blueprint itself
+(``amend``) and chat plans it again; once applied, the same words act on the recorded resource.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import yaml
+
+from alma.conversation.focus import Focus
+from alma.conversation.intent import Resource
+from alma.errors import InvalidInputError
+
+# The kind a building block's role reads as in conversation ("the web servers", "the database").
+KIND_OF_ROLE: dict[str, str] = {
+    "web": "webserver",
+    "load_balancer": "loadbalancer",
+    "database": "database",
+    "cache": "cache",
+    "queue": "queue",
+    "server": "vm",
+    "network": "network",
+    "volume": "storage",
+}
+_PLUMBING = frozenset({"network", "volume"})
+
+
+def parts(blueprint: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The workloads of a generated blueprint as the focus remembers them: name, kind, template, count."""
+    out: list[dict[str, Any]] = []
+    for resource in blueprint.get("resources", []):
+        role = (resource.get("metadata") or {}).get("role")
+        if role in _PLUMBING or not isinstance(resource.get("name"), str):
+            continue
+        specs = resource.get("specs") or {}
+        image = str(specs.get("image") or specs.get("template") or "")
+        template = image.rsplit("/", 1)[-1].split(":", 1)[0] or None
+        count = specs.get("replicas") if isinstance(specs.get("replicas"), int) else 1
+        out.append(
+            {"name": resource["name"], "kind": KIND_OF_ROLE.get(str(role)), "template": template, "count": count}
+        )
+    return out
+
+
+def teach(focus: Focus, blueprint: Mapping[str, Any]) -> None:
+    """Let ``focus`` know what was just planned: "it" is the part said in the plural or the first one."""
+    learnt = parts(blueprint)
+    if not learnt:
+        return
+    names = [p["name"] for p in learnt]
+    focus.resources = [*learnt, *[r for r in focus.resources if r.get("name") not in names]][:10]
+    focus.last_named = names
+    focus.mentioned = [*[m for m in focus.mentioned if m not in names], *names][-10:]
+    several = [p["name"] for p in learnt if p["count"] > 1]
+    focus.target = several[0] if several else names[0]
+    for part in learnt:
+        focus.counts[part["name"]] = part["count"]
+
+
+def amend(draft: str, target: str, *, scale_to: int | None = None, sized: Resource | None = None) -> str:
+    """``draft`` (blueprint YAML) with ``target`` scaled to ``scale_to`` or resized as ``sized`` says;
+    ``InvalidInputError`` when the draft has no such part or the part has no such setting."""
+    data = yaml.safe_load(draft)
+    resource = next((r for r in data.get("resources", []) if r.get("name") == target), None)
+    if resource is None:
+        raise InvalidInputError(f"the plan waiting here has no part named '{target}'")
+    specs: dict[str, Any] = resource.setdefault("specs", {})
+    if scale_to is not None:
+        if "replicas" not in specs:
+            raise InvalidInputError(f"{target} runs as one resource per instance here; it has no replicas to scale")
+        specs["replicas"] = scale_to
+    if sized is not None:
+        changed = _resize(specs, sized)
+        if not changed:
+            raise InvalidInputError(f"tell me what to change on {target}: cores, memory or disk (e.g. '8 cores')")
+    return yaml.safe_dump(data, sort_keys=False)
+
+
+def resize_overrides(specs: Mapping[str, Any], sized: Resource) -> dict[str, Any]:
+    """The spec values ``sized`` sets on a resource whose current specs are ``specs`` (only keys it has)."""
+    changed: dict[str, Any] = dict(specs)
+    _resize(changed, sized)
+    return {k: v for k, v in changed.items() if specs.get(k) != v}
+
+
+def _resize(specs: dict[str, Any], sized: Resource) -> bool:
+    wanted = {
+        "cores": sized.cores,
+        "memory": f"{sized.memory_mb}M" if sized.memory_mb else None,
+        "disk": f"{sized.disk_gb}G" if sized.disk_gb else None,
+    }
+    changed = False
+    for key, value in wanted.items():
+        if value is not None and key in specs:
+            specs[key] = value
+            changed = True
+    return changed
