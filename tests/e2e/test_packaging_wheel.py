@@ -128,15 +128,16 @@ def test_the_wheel_installed_in_a_new_environment_deploys_a_shipped_example_and_
         "--no-compile",
         "--disable-pip-version-check",
     ]
+    env = _environment(venv, tmp_path / "home")
     installed = subprocess.run(
         [*pip, *source, str(wheel)],
+        env=env,  # nothing of the checkout on sys.path: pip must not take it for an installed alma
         capture_output=True,
         text=True,
         timeout=480,
         check=False,
     )
     assert installed.returncode == 0, installed.stderr[-4000:]
-    env = _environment(venv, tmp_path / "home")
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:
         result = subprocess.run(
@@ -173,13 +174,21 @@ def test_the_wheel_installed_in_a_new_environment_deploys_a_shipped_example_and_
         base = f"http://127.0.0.1:{port}"
         ready = _wait_ready(base, server)
         assert ready["status"] == "ready" and ready["database"] == "ok"
-        if HAS_UI:  # the web UI's index page, served from the wheel's assets
-            page = httpx.get(f"{base}/", timeout=10)
-            assert page.status_code == 200 and page.text == WEB_INDEX.read_text(encoding="utf-8")
+        if HAS_UI:  # the web UI, served from the wheel's assets
+            assert_serves_the_web_ui(base)
     finally:
         server.terminate()
         _, stderr = server.communicate(timeout=30)
     assert b"Traceback" not in stderr, stderr.decode(errors="replace")[-3000:]
+
+
+def assert_serves_the_web_ui(base: str) -> None:
+    """A browser's page load of ``/`` gets the UI's index.html, and its scripts are served as built."""
+    page = httpx.get(f"{base}/", headers={"Accept": "text/html"}, timeout=10)
+    assert page.status_code == 200 and page.text == WEB_INDEX.read_text(encoding="utf-8")
+    script = next((WEB_INDEX.parent / "assets").glob("*.js"))
+    asset = httpx.get(f"{base}/assets/{script.name}", timeout=10)
+    assert asset.status_code == 200 and asset.content == script.read_bytes()
 
 
 def _wait_ready(base: str, server: subprocess.Popen[bytes]) -> dict[str, object]:
