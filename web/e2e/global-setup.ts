@@ -7,7 +7,7 @@ import { startAlma } from "./server";
 
 export const E2E_SETTINGS = {
   // Slow enough that a deployment is seen in progress, fast enough for CI.
-  ALMA_FAKE_LATENCY_MS: "300",
+  ALMA_FAKE_LATENCY_MS: "400",
   ALMA_PARALLELISM: "50",
   // A replace or a delete needs an approved IPR (the default, said here so the tests do not depend on it).
   ALMA_APPROVAL_ACTIONS: "delete,replace",

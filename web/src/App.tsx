@@ -5,17 +5,45 @@ import { NavLink, Navigate, Route, Routes } from "react-router";
 import { SignIn } from "./auth/SignIn";
 import { useSessionState } from "./auth/session";
 
-const ChatPage = lazy(() => import("./pages/ChatPage"));
-const StacksPage = lazy(() => import("./pages/StacksPage"));
-const StackPage = lazy(() => import("./pages/StackPage"));
-const NewPlanPage = lazy(() => import("./pages/NewPlanPage"));
-const PlanPage = lazy(() => import("./pages/PlanPage"));
-const IprsPage = lazy(() => import("./pages/IprsPage"));
-const IprPage = lazy(() => import("./pages/IprPage"));
-const DeploymentsPage = lazy(() => import("./pages/DeploymentsPage"));
-const DeploymentPage = lazy(() => import("./pages/DeploymentPage"));
-const EnginesPage = lazy(() => import("./pages/EnginesPage"));
-const EventsPage = lazy(() => import("./pages/EventsPage"));
+// Each page is its own chunk. The one the address names starts loading with the app itself, not after it.
+const PAGES = {
+  chat: () => import("./pages/ChatPage"),
+  stacks: () => import("./pages/StacksPage"),
+  stack: () => import("./pages/StackPage"),
+  newPlan: () => import("./pages/NewPlanPage"),
+  plan: () => import("./pages/PlanPage"),
+  iprs: () => import("./pages/IprsPage"),
+  ipr: () => import("./pages/IprPage"),
+  deployments: () => import("./pages/DeploymentsPage"),
+  deployment: () => import("./pages/DeploymentPage"),
+  engines: () => import("./pages/EnginesPage"),
+  events: () => import("./pages/EventsPage"),
+};
+
+export function pageFor(path: string): keyof typeof PAGES | null {
+  const [first = "", second] = path.split("/").filter(Boolean);
+  if (first === "stacks" || first === "iprs" || first === "deployments") {
+    return second ? (({ stacks: "stack", iprs: "ipr", deployments: "deployment" }) as const)[first] : first;
+  }
+  if (first === "plans") return second === "new" ? "newPlan" : second ? "plan" : null;
+  if (first === "chat" || first === "engines" || first === "events") return first;
+  return null;
+}
+
+const early = pageFor(window.location.pathname);
+if (early) void PAGES[early]();
+
+const ChatPage = lazy(PAGES.chat);
+const StacksPage = lazy(PAGES.stacks);
+const StackPage = lazy(PAGES.stack);
+const NewPlanPage = lazy(PAGES.newPlan);
+const PlanPage = lazy(PAGES.plan);
+const IprsPage = lazy(PAGES.iprs);
+const IprPage = lazy(PAGES.ipr);
+const DeploymentsPage = lazy(PAGES.deployments);
+const DeploymentPage = lazy(PAGES.deployment);
+const EnginesPage = lazy(PAGES.engines);
+const EventsPage = lazy(PAGES.events);
 
 // The top-level paths of the UI; `alma serve` answers these with index.html (alma.api.webui.UI_ROUTES).
 export const NAVIGATION = [

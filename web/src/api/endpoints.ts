@@ -38,8 +38,18 @@ export async function state(stack: string): Promise<Resource[]> {
   }
 }
 
-export const history = (stack: string, limit = 50) =>
-  read<Deployment[]>(api.GET("/api/v1/stacks/{stack}/history", { params: { path: { stack }, query: { limit } } }));
+/** A stack's deployments, newest first (the API lists them oldest first, 500 at a time). */
+export async function history(stack: string): Promise<Deployment[]> {
+  const page = 500;
+  const all: Deployment[] = [];
+  for (let offset = 0; ; offset += page) {
+    const found = await read<Deployment[]>(
+      api.GET("/api/v1/stacks/{stack}/history", { params: { path: { stack }, query: { limit: page, offset } } }),
+    );
+    all.push(...found);
+    if (found.length < page) return all.sort((a, b) => b.revision - a.revision);
+  }
+}
 
 export const drift = (stack: string) =>
   read<DriftReport>(api.GET("/api/v1/stacks/{stack}/drift", { params: { path: { stack } } }));
@@ -81,12 +91,21 @@ export const deployment = (id: string) =>
     api.GET("/api/v1/deployments/{deployment_id}", { params: { path: { deployment_id: id } } }),
   );
 
-export const deploymentEvents = (id: string, after = 0) =>
-  read<AlmaEvent[]>(
-    api.GET("/api/v1/deployments/{deployment_id}/events", {
-      params: { path: { deployment_id: id }, query: { after, limit: 1000 } },
-    }),
-  );
+/** A deployment's events after `after`, every one of them (the API answers at most 1000 at a time). */
+export async function deploymentEvents(id: string, after = 0): Promise<AlmaEvent[]> {
+  const page = 1000;
+  const all: AlmaEvent[] = [];
+  for (let cursor = after; ; ) {
+    const found = await read<AlmaEvent[]>(
+      api.GET("/api/v1/deployments/{deployment_id}/events", {
+        params: { path: { deployment_id: id }, query: { after: cursor, limit: page } },
+      }),
+    );
+    all.push(...found);
+    if (found.length < page) return all;
+    cursor = found.at(-1)!.id;
+  }
+}
 
 export const resume = (id: string) =>
   read<RunAnswer>(api.POST("/api/v1/deployments/{deployment_id}/resume", { params: { path: { deployment_id: id } } }));

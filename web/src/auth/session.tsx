@@ -4,7 +4,7 @@ import { createContext, useCallback, useContext, useEffect, useMemo, useState, t
 import { whenUnauthorized } from "../api/client";
 import { whoami } from "../api/endpoints";
 import { PERMISSIONS, type Permission, type Role } from "../api/roles";
-import { forgetKey, storedKey, storeKey } from "../api/session";
+import { forgetKey, storedHolder, storedKey, storeHolder, storeKey } from "../api/session";
 import type { Whoami } from "../api/views";
 
 export interface Session {
@@ -32,9 +32,16 @@ export function sessionOf(who: Whoami, key: string): Session {
   return { name: who.name, role, key, may: (p) => allowed.has(p) };
 }
 
+/** The session this tab had (key and holder in session storage), shown at once and checked again. */
+function remembered(): Session | null {
+  const key = storedKey();
+  const holder = storedHolder();
+  return key && holder ? sessionOf(holder, key) : null;
+}
+
 export function SessionProvider({ children, initial = null }: { children: ReactNode; initial?: Session | null }) {
-  const [session, setSession] = useState<Session | null>(initial);
-  const [checking, setChecking] = useState(initial === null && storedKey() !== null);
+  const [session, setSession] = useState<Session | null>(() => initial ?? remembered());
+  const [checking, setChecking] = useState(() => initial === null && storedKey() !== null && storedHolder() === null);
   const [ended, setEnded] = useState<string | null>(null);
 
   const signOut = useCallback((reason?: string) => {
@@ -46,6 +53,7 @@ export function SessionProvider({ children, initial = null }: { children: ReactN
   const signIn = useCallback(async (key: string) => {
     const who = await whoami(key);
     storeKey(key);
+    storeHolder(who);
     setEnded(null);
     setSession(sessionOf(who, key));
   }, []);
@@ -58,9 +66,17 @@ export function SessionProvider({ children, initial = null }: { children: ReactN
   useEffect(() => {
     const key = storedKey();
     if (initial !== null || key === null) return;
+    // Checked again on every load: a revoked key signs the tab out (the client's 401 hook), a changed
+    // holder is shown as the server says.
     whoami(key)
-      .then((who) => setSession(sessionOf(who, key)))
-      .catch(() => forgetKey())
+      .then((who) => {
+        storeHolder(who);
+        setSession(sessionOf(who, key));
+      })
+      .catch(() => {
+        forgetKey();
+        setSession(null);
+      })
       .finally(() => setChecking(false));
   }, [initial]);
 

@@ -1,12 +1,30 @@
+import { useState } from "react";
 import { Link } from "react-router";
 import type { AlmaEvent } from "../api/views";
 import { Scroll } from "./Scroll";
 import { Time } from "./Time";
 
-/** Events as the audit trail shows them: who did what, when, to which resource, in which deployment. */
-export function EventTable({ events, label }: { events: AlmaEvent[]; label: string }) {
+const SHOWN_AT_FIRST = 200;
+
+/**
+ * Events as the audit trail shows them: who did what, when, to which resource, in which deployment. A long
+ * list shows its latest 200 (the end of a deployment, the newest of a trail) until asked for all.
+ */
+export function EventTable({ events, label, newestFirst = false }: { events: AlmaEvent[]; label: string; newestFirst?: boolean }) {
+  const [all, setAll] = useState(false);
   if (!events.length) return <p>No events.</p>;
+  const hidden = all ? 0 : Math.max(0, events.length - SHOWN_AT_FIRST);
+  const shown = hidden === 0 ? events : newestFirst ? events.slice(0, SHOWN_AT_FIRST) : events.slice(hidden);
   return (
+    <>
+    {hidden > 0 ? (
+      <p>
+        {newestFirst ? "The newest" : "The latest"} {SHOWN_AT_FIRST} of {events.length} events.{" "}
+        <button type="button" className="secondary small" onClick={() => setAll(true)}>
+          Show all {events.length}
+        </button>
+      </p>
+    ) : null}
     <Scroll label={label}>
       <table className="events">
         <caption className="visually-hidden">{label}</caption>
@@ -22,7 +40,7 @@ export function EventTable({ events, label }: { events: AlmaEvent[]; label: stri
           </tr>
         </thead>
         <tbody>
-          {events.map((e) => (
+          {shown.map((e) => (
             <tr key={e.id} data-kind={e.kind}>
               <td>{e.id}</td>
               <td>
@@ -40,5 +58,6 @@ export function EventTable({ events, label }: { events: AlmaEvent[]; label: stri
         </tbody>
       </table>
     </Scroll>
+    </>
   );
 }

@@ -1,6 +1,11 @@
 // A plan as Terraform users read it (the same symbols and words as `alma plan`): one block per resource,
 // replaces and deletes marked in words and colour, the approval policy's reasons first.
+import { useState } from "react";
 import type { ActionKind, Plan, PlanAction } from "../api/views";
+
+// A plan of hundreds of changes shows its replaces and deletes, and the first of its other changes, until
+// asked for the rest: what a reviewer must not miss is always on screen.
+const SHOWN_AT_FIRST = 100;
 
 export const SYMBOLS: Record<ActionKind, string> = { create: "+", update: "~", replace: "-/+", delete: "-", noop: " " };
 export const VERBS: Record<ActionKind, string> = {
@@ -81,7 +86,13 @@ function Lines({ action }: { action: PlanAction }) {
 }
 
 export function PlanDiff({ plan, showUnchanged = false }: { plan: Plan; showUnchanged?: boolean }) {
+  const [all, setAll] = useState(false);
   const changed = plan.actions.filter((a) => a.action !== "noop");
+  let others = 0;
+  const shown = all
+    ? changed
+    : changed.filter((a) => a.action === "replace" || a.action === "delete" || ++others <= SHOWN_AT_FIRST);
+  const hidden = changed.length - shown.length;
   const unchanged = plan.actions.filter((a) => a.action === "noop");
   const reasons = plan.approval_reasons ?? [];
   return (
@@ -110,7 +121,7 @@ export function PlanDiff({ plan, showUnchanged = false }: { plan: Plan; showUnch
       ) : null}
       {changed.length ? (
         <ol className="diff" aria-label="Changes by resource">
-          {changed.map((a) => (
+          {shown.map((a) => (
             <li key={a.resource} className={`diff-block diff-${a.action}`} data-action={a.action}>
               <p className="diff-head">
                 <span className="symbol" aria-hidden="true">
@@ -123,6 +134,13 @@ export function PlanDiff({ plan, showUnchanged = false }: { plan: Plan; showUnch
             </li>
           ))}
         </ol>
+      ) : null}
+      {hidden > 0 ? (
+        <p>
+          <button type="button" className="secondary" onClick={() => setAll(true)}>
+            Show the other {hidden} changes
+          </button>
+        </p>
       ) : null}
       {showUnchanged && unchanged.length ? (
         <details>

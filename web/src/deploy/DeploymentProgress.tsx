@@ -9,6 +9,9 @@ import { Scroll } from "../components/Scroll";
 import { counts, elapsedOf, type Progress } from "./progress";
 import type { Feed } from "./useDeploymentFeed";
 
+// What happened to resources, as a deployment's summary counts it (the plan's own counts are left out).
+const OUTCOMES = ["created", "updated", "replaced", "deleted", "failed", "skipped"];
+
 function connection(status: FeedStatus | null): string {
   if (status === null) return "loading";
   switch (status.state) {
@@ -115,9 +118,8 @@ export function DeploymentProgress({ feed }: { feed: Feed }) {
                 </dd>
                 <dt>Summary</dt>
                 <dd>
-                  {Object.entries(deployment.summary ?? {})
-                    .filter(([, n]) => n)
-                    .map(([k, n]) => `${n} ${k}`)
+                  {OUTCOMES.filter((k) => deployment.summary?.[k])
+                    .map((k) => `${deployment.summary[k]} ${k}`)
                     .join(", ") || "nothing changed"}
                 </dd>
                 {deployment.error ? (

@@ -72,7 +72,7 @@ export function useDeploymentFeed(deploymentId: string): Feed {
         const recent = found.finished_at !== null && Date.now() - Date.parse(found.finished_at) < 30_000;
         const rollbackDeadline = Date.now() + (recent ? VERIFY_WAIT_MS : 0);
         for (;;) {
-          const made = (await history(found.stack, 10)).find((d) => d.revision === found.revision + 1 && d.kind === "rollback");
+          const made = (await history(found.stack)).find((d) => d.revision === found.revision + 1 && d.kind === "rollback");
           if (made) {
             setRollback(made);
             break;
@@ -87,7 +87,8 @@ export function useDeploymentFeed(deploymentId: string): Feed {
     (async () => {
       setSettled(false);
       setRollback(null);
-      const found = await loadDeployment(deploymentId);
+      // The record and the events so far come together; the plan (for the resources still pending) after.
+      const [found, sofar] = await Promise.all([loadDeployment(deploymentId), deploymentEvents(deploymentId)]);
       const known = "deployment_id" in found ? found : null;
       const shown = known?.plan_id ? await loadPlan(known.plan_id) : null;
       if (cancelled) return;
@@ -95,12 +96,13 @@ export function useDeploymentFeed(deploymentId: string): Feed {
       setPlan(shown);
       local = initialProgress(shown?.actions ?? []);
       dispatch({ kind: "reset", plan: shown });
+      take(sofar);
       if (known && FINISHED.has(known.status)) {
-        take(await deploymentEvents(deploymentId)); // over: read back, nothing to follow
-        setStatus({ state: "ended" });
+        setStatus({ state: "ended" }); // over: read back, nothing to follow
         await afterwards();
         return;
       }
+      // Still going: follow it live from the last event read.
       stop = followDeployment(
         deploymentId,
         {

@@ -13,7 +13,7 @@ const PER_STACK = 20;
 
 async function recent(): Promise<Deployment[]> {
   const all = await stacks();
-  const lists = await Promise.all(all.map((s) => history(s.name, PER_STACK)));
+  const lists = await Promise.all(all.map(async (s) => (await history(s.name)).slice(0, PER_STACK)));
   return lists.flat().sort((a, b) => b.started_at.localeCompare(a.started_at));
 }
 

@@ -10,6 +10,7 @@ import { useLoad } from "../components/useLoad";
 
 const FAMILIES = ["deployment", "resource", "ipr", "lock", "approval", "drift"];
 const LIMITS = [100, 500, 1000];
+const DEFAULT_LIMIT = 100;
 
 export default function EventsPage() {
   const [params, setParams] = useSearchParams();
@@ -19,7 +20,7 @@ export default function EventsPage() {
   const actor = params.get("actor") ?? "";
   const resource = params.get("resource") ?? "";
   const deployment = params.get("deployment") ?? "";
-  const limit = Number(params.get("limit")) || 500;
+  const limit = LIMITS.includes(Number(params.get("limit"))) ? Number(params.get("limit")) : DEFAULT_LIMIT;
   const found = useLoad(
     async () => (stack ? stackEvents(stack, { newest: true, limit, ...(deployment ? { deployment } : {}) }) : []),
     [stack, limit, deployment],
@@ -79,7 +80,7 @@ export default function EventsPage() {
       <p role="status" className="help">
         {shown.length} of the latest {found.data?.length ?? 0} events of {stack || "—"}, newest first
       </p>
-      <EventTable events={shown} label="Events" />
+      <EventTable events={shown} label="Events" newestFirst />
     </Page>
   );
 }

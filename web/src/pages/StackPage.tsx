@@ -12,7 +12,9 @@ import { StateTable } from "../components/StateTable";
 import { Time } from "../components/Time";
 import { useLoad } from "../components/useLoad";
 
-const DependencyGraph = lazy(() => import("../components/graph/DependencyGraph"));
+// The graph's chunk (xyflow, dagre) starts loading with this page, while its data is fetched.
+const graphModule = import("../components/graph/DependencyGraph");
+const DependencyGraph = lazy(() => graphModule);
 
 function summaryText(summary: Record<string, number>): string {
   return ["created", "updated", "replaced", "deleted", "failed"]
@@ -26,7 +28,7 @@ export default function StackPage() {
   const session = useSession();
   const navigate = useNavigate();
   const resources = useLoad(() => state(stack), [stack]);
-  const revisions = useLoad(() => history(stack, 100), [stack]);
+  const revisions = useLoad(() => history(stack), [stack]);
   const [graphReady, setGraphReady] = useState(false);
   const [acting, setActing] = useState<string | null>(null);
   const [failure, setFailure] = useState<unknown>(null);
@@ -44,7 +46,7 @@ export default function StackPage() {
     }
   };
 
-  const current = revisions.data?.[0]?.revision ?? null;
+  const current = revisions.data?.[0]?.revision ?? null; // the newest revision: rolling back to it changes nothing
   const mayPlan = session.may("plan");
   return (
     <Page

@@ -7,6 +7,11 @@ import { useMemo } from "react";
 import type { Resource } from "../../api/views";
 import { layoutGraph, NODE_HEIGHT, NODE_WIDTH } from "./layout";
 
+// Past this many resources the graph opens on its roots (the resources that depend on nothing), readable,
+// instead of fitting everything into view: xyflow then draws only the nodes in view, and the minimap
+// shows the whole.
+const FIT_ALL_UP_TO = 150;
+
 export default function DependencyGraph({ resources, onReady }: { resources: Resource[]; onReady(): void }) {
   const { nodes, edges } = useMemo(() => {
     const placed = layoutGraph(resources);
@@ -27,19 +32,29 @@ export default function DependencyGraph({ resources, onReady }: { resources: Res
     const edgeList: Edge[] = placed.edges.map((e) => ({ ...e, focusable: false }));
     return { nodes, edges: edgeList };
   }, [resources]);
+  const big = resources.length > FIT_ALL_UP_TO;
+  const roots = useMemo(
+    () =>
+      resources
+        .filter((r) => r.dependencies.length === 0)
+        .slice(0, 20)
+        .map((r) => ({ id: r.name })),
+    [resources],
+  );
   return (
     <div className="graph" data-testid="dependency-graph">
       <ReactFlow
         nodes={nodes}
         edges={edges}
         fitView
+        fitViewOptions={big ? { nodes: roots, maxZoom: 1, minZoom: 0.4 } : { maxZoom: 1 }}
         minZoom={0.05}
         nodesDraggable={false}
         nodesConnectable={false}
         nodesFocusable={false}
         edgesFocusable={false}
         elementsSelectable={false}
-        onlyRenderVisibleElements={resources.length > 200}
+        onlyRenderVisibleElements={big}
         // The viewport is set (fitted to the laid-out nodes) once they are measured: the graph is drawn.
         onInit={() => requestAnimationFrame(onReady)}
       >
