@@ -53,6 +53,8 @@ RUN /opt/alma/bin/pip install --quiet --disable-pip-version-check --no-cache-dir
  && rm -rf /tmp/dist \
  && useradd --system --uid 10001 --user-group --home-dir /var/lib/alma --shell /usr/sbin/nologin alma \
  && mkdir -p /var/lib/alma && chown alma:alma /var/lib/alma
+LABEL org.opencontainers.image.title="alma" \
+      org.opencontainers.image.description="ALMA — infrastructure as conversation: alma serve, alma worker"
 COPY docker/entrypoint /usr/local/bin/alma-entrypoint
 COPY docker/healthcheck /usr/local/bin/alma-healthcheck
 ENV PATH=/opt/alma/bin:$PATH \

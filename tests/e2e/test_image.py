@@ -87,6 +87,8 @@ def build_alma_image() -> str:
         server.shutdown()
         server.server_close()
     assert built.returncode == 0, built.stdout[-5000:] + built.stderr[-3000:]
+    # Earlier builds of the tag are left untagged: remove them (and their layers), keeping the disk bounded.
+    docker("image", "prune", "--force", "--filter", "label=org.opencontainers.image.title=alma")
     return IMAGE
 
 
