@@ -12,17 +12,12 @@ import difflib
 from dataclasses import dataclass
 from pathlib import Path
 
-from alma import __version__
 from alma.errors import InvalidInputError
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 EXAMPLE_SUFFIXES = (".yaml", ".yml", ".json")
 
-__all__ = ["Example", "examples", "examples_dir", "find_example", "version", "web_assets_dir"]
-
-
-def version() -> str:
-    return __version__
+__all__ = ["Example", "examples", "examples_dir", "find_example", "web_assets_dir"]
 
 
 def examples_dir() -> Path:
