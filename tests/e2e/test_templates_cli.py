@@ -38,7 +38,9 @@ def test_templates_show_describes_every_parameter(alma: Alma) -> None:
 
 def test_templates_use_writes_a_blueprint_that_validates_and_plans(alma: Alma, tmp_path: Path) -> None:
     out = tmp_path / "cache.yaml"
-    used = alma("templates", "use", "redis-cache", "--set", "max_memory=512M", "--set", "name=shop-cache", "--out", str(out))
+    used = alma(
+        "templates", "use", "redis-cache", "--set", "max_memory=512M", "--set", "name=shop-cache", "--out", str(out)
+    )
     assert used.returncode == 0, used.stderr
     assert "valid" in used.stderr
     data = yaml.safe_load(out.read_text())

@@ -27,12 +27,13 @@ async def test_the_catalogue_is_the_services_catalogue(api: Api) -> None:
 
 
 async def test_a_render_is_a_validated_blueprint_that_plans(api: Api) -> None:
-    body = {"provider": "docker", "parameters": {"replicas": "2", "algorithm": "ip_hash", "name": "shop"}}
+    parameters = {"replicas": "2", "algorithm": "ip_hash", "name": "shop"}
+    body = {"provider": "docker", "parameters": parameters}
     answer = await api.client.post("/api/v1/templates/ha-web/render", json=body, headers=api.as_("eve"))
     assert answer.status_code == 200, answer.text
     rendered = answer.json()
     assert (rendered["stack"], rendered["provider"], rendered["resources"]) == ("shop", "docker", 4)
-    assert rendered == api.services.templates.render("ha-web", "docker", body["parameters"]).model_dump(mode="json")
+    assert rendered == api.services.templates.render("ha-web", "docker", parameters).model_dump(mode="json")
     default = await api.client.post("/api/v1/templates/redis-cache/render", json={}, headers=api.as_("eve"))
     assert default.status_code == 200 and default.json()["provider"] == "fake"
 
