@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from alma.cli.bundled import examples_app, print_version
+from alma.cli.export import export_app
 from alma.cli.ipr import ipr_app
 from alma.cli.templates import templates_app
 
@@ -34,6 +35,7 @@ council_app = typer.Typer(
 app.add_typer(council_app, name="council")
 app.add_typer(examples_app, name="examples")
 app.add_typer(templates_app, name="templates")
+app.add_typer(export_app, name="export")
 
 
 @app.callback()
