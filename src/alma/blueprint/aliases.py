@@ -60,7 +60,8 @@ def blueprint_rewrites(data: Any) -> list[Rewrite]:
     if isinstance(version, float | int) and not isinstance(version, bool):
         out.append(Rewrite("set", ("version",), f'write the version as text: version: "{version}"', value=str(version)))
     resources = data.get("resources") if isinstance(data.get("resources"), list) else []
-    names = {r.get("name") for r in resources if isinstance(r, dict)}
+    # Only text names: a name written as a mapping or a list is validation's to report, not a set member.
+    names = {r["name"] for r in resources if isinstance(r, dict) and isinstance(r.get("name"), str)}
     for index, resource in enumerate(resources):
         if isinstance(resource, dict):
             out.extend(_resource_rewrites(index, resource, names))
@@ -99,7 +100,8 @@ def _resource_rewrites(index: int, resource: dict[str, Any], names: set[Any]) ->
     if isinstance(backends, list):
         listed = dependencies if isinstance(dependencies, list) else []
         # Only backends the stack has: validation names an unknown one where it is written.
-        missing = [b for b in dict.fromkeys(backends) if isinstance(b, str) and b in names and b not in listed]
+        texts = [b for b in backends if isinstance(b, str)]
+        missing = [b for b in dict.fromkeys(texts) if b in names and b not in listed]
         if missing:
             names = ", ".join(f"'{m}'" for m in missing)
             message = f"a load balancer depends on its backends: {names} added to 'dependencies'"

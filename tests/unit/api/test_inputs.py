@@ -73,3 +73,12 @@ def test_a_last_event_id_resumes_only_when_it_is_an_event_id() -> None:
     assert event_cursor(str(TOO_BIG), 7) == 7
     assert event_cursor("-1", 7) == 7
     assert event_cursor("9" * 5000, 7) == 7  # more digits than int() converts: not an id, not a 500
+
+
+async def test_a_blueprint_naming_a_resource_with_a_mapping_is_reported_not_a_500(client: httpx.AsyncClient) -> None:
+    # Found by Schemathesis: the canonical-spelling pass hashed every resource name, whatever its type.
+    text = 'version: "1.0"\nname: x\nresources:\n  - {type: compute, name: {a: 1}, provider: fake}\n'
+    validated = await client.post("/api/v1/validate", content=text)
+    assert validated.status_code == 200 and validated.json()["valid"] is False
+    assert "'name' must be text" in validated.json()["errors"][0]["message"]
+    assert (await client.post("/api/v1/plans", content=text)).status_code == 422
