@@ -5,6 +5,7 @@ hooks are the checks of scripts/test, only check, and pass on every file."""
 from __future__ import annotations
 
 import os
+import pwd
 import subprocess
 import sys
 from pathlib import Path
@@ -19,8 +20,11 @@ PRE_COMMIT = ROOT / ".pre-commit-config.yaml"
 
 
 def actionlint(*files: Path) -> subprocess.CompletedProcess[str]:
+    # The linter is installed once per machine under the user's cache (the tests' HOME is a new directory).
+    cache = Path(pwd.getpwuid(os.getuid()).pw_dir) / ".cache" / "alma"
     result = subprocess.run(
         [str(ROOT / "scripts" / "actionlint"), *map(str, files)],
+        env={**os.environ, "ALMA_CACHE_DIR": os.environ.get("ALMA_CACHE_DIR", str(cache))},
         capture_output=True,
         text=True,
         timeout=300,
