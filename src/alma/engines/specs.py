@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import cache
+from types import MappingProxyType
 from typing import Annotated, Any, ClassVar
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
@@ -32,9 +34,14 @@ class SpecModel(BaseModel):
     own_aliases: ClassVar[Mapping[str, str]] = {}
 
     @classmethod
-    def aliases(cls) -> dict[str, str]:
-        """Every spelling this model reads as one of its keys, alias -> key."""
-        return aliases_for(tuple(cls.model_fields), cls.own_aliases)
+    def aliases(cls) -> Mapping[str, str]:
+        """Every spelling this model reads as one of its keys, alias -> key (worked out once per model)."""
+        return _aliases_of(cls)
+
+
+@cache
+def _aliases_of(model: type[SpecModel]) -> Mapping[str, str]:
+    return MappingProxyType(aliases_for(tuple(model.model_fields), model.own_aliases))
 
 
 def check_spec(

@@ -49,16 +49,26 @@ def _vocabulary_of(engines: EngineRegistry) -> Callable[[Any], SpecVocabulary | 
     """A provider name -> its engine's vocabulary, or None (unknown provider, or an engine without one);
     unusable providers are reported by the provider checks, not here."""
 
+    found: dict[str, SpecVocabulary | None] = {}  # once per provider: a blueprint may have thousands of resources
+
     def vocabulary(provider: Any) -> SpecVocabulary | None:
-        if not isinstance(provider, str) or engines.problem_with(provider) is not None:
+        if not isinstance(provider, str):
             return None
-        try:
-            engine: Engine = engines.get(provider)
-        except AlmaError:
-            return None
-        return engine if isinstance(engine, SpecVocabulary) else None
+        if provider not in found:
+            found[provider] = _engine_vocabulary(engines, provider)
+        return found[provider]
 
     return vocabulary
+
+
+def _engine_vocabulary(engines: EngineRegistry, provider: str) -> SpecVocabulary | None:
+    if engines.problem_with(provider) is not None:
+        return None
+    try:
+        engine: Engine = engines.get(provider)
+    except AlmaError:
+        return None
+    return engine if isinstance(engine, SpecVocabulary) else None
 
 
 def _spec_rewrites(

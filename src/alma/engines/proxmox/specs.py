@@ -116,7 +116,7 @@ def check(resource_type: str, specs: Mapping[str, Any]) -> list[Diagnostic]:
 def aliases_of(resource_type: str, specs: Mapping[str, Any]) -> dict[str, str]:
     if resource_type not in RESOURCE_TYPES:
         return {}
-    aliases = ComputeSpec.aliases()
+    aliases = dict(ComputeSpec.aliases())
     if specs.get("kind") == "vm":
         aliases["os"] = "clone"
     return aliases
