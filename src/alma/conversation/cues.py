@@ -99,6 +99,7 @@ _POLITE_REQUEST = re.compile(
     r"^(?:\S+ )?would it be possible to\b|^(?:\S+ )?would you mind\b"
 )
 _SENTENCE = re.compile(r"[.!?;\n]+")
+_OPENING_GERUND = re.compile(r"(?:^|[.!?;\n]\s*)(?:(?:ok|so|now|just|and)[, ]+)?(?P<word>[a-z]{2,}ing)\b")
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,7 +119,15 @@ def cues(text: str) -> list[Cue]:
     for match in _CUE.finditer(normalized):
         kind = next(k for k, v in match.groupdict().items() if v is not None).replace("_", "-")
         found.append(Cue(kind, match.group(), match.start(), _live(normalized, match.start())))  # type: ignore[arg-type]
-    return found
+    for opening in _OPENING_GERUND.finditer(normalized):  # "nuking old-ci tonight": a plan said as a gerund
+        word = opening.group("word")
+        for stem in (word[:-3], word[:-3] + "e", word[:-4]):
+            whole = _CUE.fullmatch(stem)
+            if whole is not None:
+                kind = next(k for k, v in whole.groupdict().items() if v is not None).replace("_", "-")
+                found.append(Cue(kind, word, opening.start("word"), True))  # type: ignore[arg-type]
+                break
+    return sorted(found, key=lambda c: c.start)
 
 
 def live_cues(text: str) -> list[Cue]:

@@ -82,18 +82,22 @@ def train(cases: Sequence[Case]) -> Weights:
     if len(set(labels)) < 2:
         raise ValueError("the corpus names fewer than two intents: nothing to learn")
     lexicon = Lexicon()
-    rows = [dict.fromkeys(features(text, lexicon), 1.0) for text in texts]
+    present = [dict.fromkeys(features(text, lexicon), 1.0) for text in texts]
     vectorizer = DictVectorizer(sort=True)
-    matrix = normalize(vectorizer.fit_transform(rows))
+    matrix = normalize(vectorizer.fit_transform(present))
     model = LogisticRegression(C=REGULARIZATION, max_iter=5000, tol=1e-6)
     model.fit(matrix, labels)
     classes = tuple(str(c) for c in model.classes_)
     names = vectorizer.get_feature_names_out()
+    rows = [[float(x) for x in row] for row in model.coef_]
+    biases = [float(x) for x in model.intercept_]
+    if len(classes) == 2:  # one row scores the second class against the first: softmax of (0, score)
+        rows, biases = [[0.0] * len(rows[0]), rows[0]], [0.0, biases[0]]
     coefficients: dict[str, tuple[float, ...]] = {}
     for column, name in enumerate(names):
-        weights = tuple(round(float(model.coef_[row, column]), 4) for row in range(len(classes)))
+        weights = tuple(round(row[column], 4) for row in rows)
         if max(abs(w) for w in weights) >= _MIN_WEIGHT:
             coefficients[str(name)] = weights
-    intercepts = tuple(round(float(x), 4) for x in model.intercept_)
+    intercepts = tuple(round(x, 4) for x in biases)
     log.info("intent classifier trained on %d sentences, %d features, %d intents", len(texts), len(names), len(classes))
     return Weights(classes, intercepts, coefficients)

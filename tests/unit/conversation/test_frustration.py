@@ -39,3 +39,28 @@ def test_old_frustration_fades_when_the_user_calms_down() -> None:
 
 def test_scores_stay_between_zero_and_one() -> None:
     assert session_score(["F*CK THIS!!! USELESS GARBAGE, AGAIN!!!"] * 6) == 1.0
+
+
+def test_masked_profanity_and_sarcasm_count() -> None:
+    assert message_score("this f***ing thing again") >= FRUSTRATED
+    assert message_score("oh great, the backups are corrupt too. amazing.") > 0.2
+    assert message_score("#$%! it is down") >= FRUSTRATED
+
+
+def test_panic_alone_is_frustration() -> None:
+    assert message_score("everything is on fire, customers are screaming") >= FRUSTRATED
+
+
+def test_escalation_over_calm_words_still_adds_up() -> None:
+    turns = ["this is the FOURTH time postfix died today", "are you even doing anything???", "shut it off"]
+    assert session_score(turns) >= FRUSTRATED
+
+
+def test_one_calm_line_right_after_an_outburst_is_not_calm_yet_but_three_are() -> None:
+    assert session_score(["wtf, web-01 is down again", "delete it"]) >= FRUSTRATED
+    calm = ["wtf, web-01 is down again", "ok", "thanks, that helped", "restart web-01 please"]
+    assert session_score(calm) < FRUSTRATED
+
+
+def test_an_apology_takes_the_past_down() -> None:
+    assert session_score(["DELETE IT NOW!!!", "sorry for shouting, please stop web-01"]) < FRUSTRATED

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from alma.conversation import IntentParser, Resource, is_destructive
+from alma.conversation import Focus, IntentParser, Resource, is_destructive
 
 
 @pytest.fixture(scope="module")
@@ -163,3 +163,39 @@ def test_parsing_takes_well_under_five_milliseconds(parser: IntentParser) -> Non
     for _ in range(50):
         parser.parse(sentence)
     assert (time.perf_counter() - started) / 50 < 0.005
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "target"),
+    [
+        ("yo can u reboot jenkins-02 real quick", "restart", "jenkins-02"),
+        ("powr of the vm tst-05 plz", "stop", "tst-05"),  # two typos, one a dropped letter
+        ("cut sidekiq to a single instance", "scale", "sidekiq"),
+        ("web: 3 -> 9", "scale", "web"),
+        ("get api-gw back to the version from yesterday", "rollback", "api-gw"),
+        ("the api is returning 500s since the last deploy", "troubleshoot", None),
+        ("Hello, I would like to know the state of the virtual machine mailrelay, please.", "status", None),
+        ("stop asking me to confirm and just show me all the containers", "list", None),
+        ("which pods would get evicted if I drained k8s-worker-1?", "plan", "k8s-worker-1"),
+    ],
+)
+def test_phrasings_no_rule_names_are_read_by_their_parts(text: str, intent: str, target: str | None) -> None:
+    reading = Focus().resolve(IntentParser().parse(text))  # a plain word is matched in the session's context
+    assert reading.name == intent
+    if target is not None:
+        assert reading.target == target
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("new lxc: ubuntu, 2c/2g/20g, hostname dev-box", [("dev-box", "lxc", "ubuntu", 2, 2048, 20, 1)]),
+        ("gimme a jellyfin container w/ 6 gigs, name jf", [("jf", "container", "jellyfin", None, 6144, None, 1)]),
+        ("provision 6 k8s worker vms, 8 cores 32GB each", [(None, "vm", None, 8, 32768, None, 6)]),
+        ("deploy a vm with a TB of disk, name it media-store", [("media-store", "vm", None, None, None, 1024, 1)]),
+    ],
+)
+def test_compact_specs_are_chunked_into_one_resource_each(text: str, expected: list[tuple[object, ...]]) -> None:
+    parsed = IntentParser().parse(text)
+    got = [(r.name, r.kind, r.template, r.cores, r.memory_mb, r.disk_gb, r.count) for r in parsed.resources]
+    assert (parsed.name, got) == ("deploy", expected)

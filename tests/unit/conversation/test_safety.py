@@ -1,0 +1,42 @@
+"""The guard fails closed: whatever the reading, a live destructive cue is confirmed, never allowed."""
+
+from __future__ import annotations
+
+import pytest
+
+from alma.conversation import Focus, IntentParser
+from alma.conversation.safety import judge
+
+
+def destructive(text: str, parser: IntentParser | None = None) -> bool:
+    return judge(Focus().resolve((parser or IntentParser()).parse(text)), text).destructive
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "zap the legacy box",  # a verb the grammar does not know
+        "deploy a new vm and remove the old one",  # a harmless first clause
+        "it won't boot. ffs. rebuild it from the template",  # a symptom, then a command
+        "update everything to the latest image",  # aimed at everything
+    ],
+)
+def test_a_reading_that_misses_the_cue_is_overruled(text: str) -> None:
+    assert destructive(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["what would happen if I deleted db-01?", "how do I remove a container?", "would shrinking db-01 hurt?"],
+)
+def test_questions_about_destruction_stay_reads(text: str) -> None:
+    assert not destructive(text)
+
+
+def test_a_withdrawn_request_is_not_destructive() -> None:
+    parser = IntentParser()
+    focus = Focus()
+    first = parser.parse("stop web-01")
+    focus.advance(first, focus.resolve(first), True, None)
+    withdrawn = focus.resolve(parser.parse("wait, no, leave it running"))
+    assert not judge(withdrawn, "wait, no, leave it running").destructive
