@@ -131,7 +131,7 @@ class Services:
         from alma.services.iprs import IprService
 
         service: IprService = self._once(
-            "iprs", lambda: IprService(self.settings, self._store, self.plans, self.deployments)
+            "iprs", lambda: IprService(self.settings, self._store, lambda: self.plans, lambda: self.deployments)
         )
         return service
 

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from alma.bootstrap import Services
 from alma.cli.commands import run_with_services
 from alma.cli.failures import reported
 from alma.cli.output import print_json, print_plan, stdout, table
-from alma.cli.runs import report_run, run_inline
 from alma.errors import InvalidInputError
-from alma.services import IprView, read_text
 from alma.services.iprs import Verdict
 from alma.services.views import ipr_json
-from alma.workflow import RunResult
+
+if TYPE_CHECKING:  # annotations only: `alma ipr list` starts without the planner and the run machinery
+    from alma.services import IprView
+    from alma.workflow import RunResult
 
 
 def _print_view(view: IprView) -> None:
@@ -58,6 +59,8 @@ def create(
     reviewers: list[str],
     json_output: bool,
 ) -> None:
+    from alma.services.blueprints import read_text
+
     with reported(json_output):
         if sum(x is not None for x in (file, destroy, rollback, plan_id)) != 1:
             raise InvalidInputError("give one of: a blueprint FILE, --destroy STACK, --rollback STACK, or --plan ID")
@@ -145,6 +148,8 @@ def review(ipr_id: int, approve: bool, request_changes: bool, reject: bool, comm
 
 
 def revise(ipr_id: int, file: str | None, json_output: bool) -> None:
+    from alma.services.blueprints import read_text
+
     with reported(json_output):
         text = read_text(file) if file is not None else None
 
@@ -160,6 +165,8 @@ def revise(ipr_id: int, file: str | None, json_output: bool) -> None:
 
 
 def apply(ipr_id: int, parallelism: int | None, when_approved: bool, json_output: bool) -> None:
+    from alma.cli.runs import report_run, run_inline
+
     with reported(json_output):
 
         async def body(services: Services) -> RunResult:

@@ -14,8 +14,9 @@ it ends; the same run may claim it again when it resumes after a crash, nobody e
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from alma.errors import (
     AlreadyAppliedError,
@@ -28,11 +29,13 @@ from alma.errors import (
 from alma.planning import Plan
 from alma.services.actor import acting_role, actor
 from alma.services.approvals import Clearance, approval_reasons
-from alma.services.deployments import DeploymentService
 from alma.services.locking import holder_state, run_of
-from alma.services.plans import PlanService
 from alma.settings import Settings
 from alma.store import IprRecord, IprRevisionRecord, ReviewRecord, Store, utcnow
+
+if TYPE_CHECKING:
+    from alma.services.deployments import DeploymentService
+    from alma.services.plans import PlanService
 
 Verdict = Literal["approve", "request_changes", "reject", "comment"]
 REVIEWABLE = ("open", "changes_requested")
@@ -53,11 +56,27 @@ class IprView:
 
 
 class IprService:
-    def __init__(self, settings: Settings, store: Store, plans: PlanService, deployments: DeploymentService) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        store: Store,
+        plans: Callable[[], PlanService],
+        deployments: Callable[[], DeploymentService],
+    ) -> None:
+        """``plans`` and ``deployments`` are asked for when first needed: listing IPRs needs neither (and
+        ``alma ipr list`` starts faster without the planner and the executor)."""
         self._settings = settings
         self._store = store
-        self._plans = plans
-        self._deployments = deployments
+        self._plans_of = plans
+        self._deployments_of = deployments
+
+    @property
+    def _plans(self) -> PlanService:
+        return self._plans_of()
+
+    @property
+    def _deployments(self) -> DeploymentService:
+        return self._deployments_of()
 
     @property
     def _user(self) -> str:
