@@ -113,6 +113,10 @@ def _write(path: Path, text: str) -> None:
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
         with os.fdopen(handle, "w", encoding="utf-8") as out:
             out.write(text)
+        os.chmod(temporary, 0o644)
         os.replace(temporary, path)
+        for stale in path.parent.glob("intents-*.json"):  # models of corpora that changed since
+            if stale != path:
+                stale.unlink(missing_ok=True)
     except OSError as exc:
         log.warning("the trained intent classifier could not be cached at %s (%s)", path, exc)

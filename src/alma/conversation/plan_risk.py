@@ -10,10 +10,12 @@ destructive by kind. Read from the stored plan only, never from a blueprint or a
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from alma.planning import Plan
 from alma.units import UnitError, disk_gib, memory_mib
+
+if TYPE_CHECKING:  # only read here; planning pulls in the engines, which `alma intent` never needs
+    from alma.planning import Plan
 
 Disruption = Literal["delete", "replace", "stop", "shrink"]
 # Spec keys whose smaller value takes capacity away; the value is read as a count, MiB or GiB.

@@ -20,12 +20,14 @@ import hashlib
 import hmac
 import json
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from alma.conversation.frustration import FRUSTRATED
 from alma.conversation.intent import READ_INTENTS, IntentName
 from alma.conversation.plan_risk import plan_is_destructive
-from alma.planning import Plan
+
+if TYPE_CHECKING:  # the plan is only read: importing planning would pull the engines into `alma intent`
+    from alma.planning import Plan
 
 __all__ = ["RiskDecision", "confirmation_token", "decide", "plan_is_destructive", "plan_subject", "token_matches"]
 
