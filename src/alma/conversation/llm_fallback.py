@@ -7,7 +7,12 @@ stays ``unknown`` (signal ``llm-invalid``). The model never says whether anythin
 schema has no such field, and the caller derives it from the intent with ``is_destructive`` exactly as
 for the grammar's readings (for real operations the plan has the last word).
 
-Not asked: readings the grammar made (any intent but ``unknown``), confirmations, withdrawals,
+The model is also consulted (``consult``) about readings made with little confidence (a classifier's,
+a guess): the reading stays, and the stricter of the two risks wins — the caller treats the request
+as destructive when the model's intent is (``ConversationService``). So the model can make a request
+more careful, never less.
+
+Not read through it: readings the grammar made confidently, confirmations, withdrawals,
 follow-ups and symptoms about the focus (``unknown`` with a flag or a ``context:`` signal: the focus
 resolves those). Text after a prompt injection is not sent: like the grammar, the model reads only what
 came before it. A model that fails or times out (``ModelError``) leaves the sentence ``unknown`` (signal
@@ -34,6 +39,7 @@ __all__ = ["LLM_CONFIDENCE", "LLMIntentFallback", "ProposedIntent", "ProposedRes
 log = logging.getLogger(__name__)
 
 LLM_CONFIDENCE = 0.5  # below every reading of the grammar
+DOUBTFUL = 0.7  # a reading with less confidence is also put to the model (for its risk)
 MAX_TEXT = 2000  # characters of the sentence sent to the model
 KindName = Literal[
     "lxc", "vm", "container", "webserver", "database", "loadbalancer", "cache", "queue", "network", "storage"
@@ -153,9 +159,23 @@ class LLMIntentFallback:
             and not any(s.startswith("context:") for s in parsed.signals)
         )
 
-    async def parse(self, text: str, parsed: Intent) -> Intent:
+    @staticmethod
+    def wants(parsed: Intent) -> bool:
+        """Whether the model is asked at all: about ``unknown`` (``applies_to``), and about readings the
+        grammar and classifier made with little confidence, whose risk the model's reading may raise."""
+        contextual = parsed.proceed or parsed.cancel or parsed.follow_up or parsed.correction
+        return LLMIntentFallback.applies_to(parsed) or (not contextual and parsed.confidence < DOUBTFUL)
+
+    async def consult(self, text: str, parsed: Intent) -> Intent | None:
+        """The model's own reading of ``text`` when it is asked (``wants``) and gives a valid one, else None."""
+        if not self.wants(parsed):
+            return None
+        read = await self.parse(text, replace(parsed, name="unknown"), asked=True)
+        return read if "llm" in read.signals and read.name != "unknown" else None
+
+    async def parse(self, text: str, parsed: Intent, *, asked: bool = False) -> Intent:
         """``parsed`` (the grammar's reading of ``text``), or the model's reading when it is asked and valid."""
-        if not self.applies_to(parsed):
+        if not asked and not self.applies_to(parsed):
             return parsed
         # After an injection only the text before it is read, as the grammar did.
         readable = normalize(text)[0] if "injection-ignored" in parsed.signals else text

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from alma.conversation.classifier import IntentClassifier, default_classifier
 from alma.conversation.focus import Focus, Resolved
 from alma.conversation.frustration import session_score
+from alma.conversation.intent import is_destructive
 from alma.conversation.parser import IntentParser
 from alma.conversation.personas import Persona, persona_for, reply
 from alma.conversation.reconcile import reconcile
@@ -75,8 +76,11 @@ class ConversationService:
         parsed = self._parser.parse(text)
         if self._classifier is not None:
             parsed = reconcile(parsed, self._classifier.predict(text), self._parser, text)
-        if self._fallback is not None:
-            parsed = await self._fallback.parse(text, parsed)  # only asks the model about "unknown"
+        consulted = None
+        if self._fallback is not None:  # the model, when configured, reads what the grammar could not or doubts
+            consulted = await self._fallback.consult(text, parsed)
+            if consulted is not None and parsed.name == "unknown":
+                parsed = consulted
         state: dict[str, Any] = {}
         earlier: list[str] = []
         failures = 0
@@ -88,6 +92,9 @@ class ConversationService:
         focus = Focus.from_state(state.get("focus"))
         reading = focus.resolve(parsed)
         destructive = judge(reading, text).destructive
+        if consulted is not None and not reading.cancelled and not reading.from_pending:
+            # the stricter risk wins: a model that reads a removal makes the request a destructive one
+            destructive = destructive or is_destructive(consulted.name, consulted.direction, consulted.scale_to)
         frustration = session_score([*earlier, text], failures)
         subject = {
             "intent": reading.name,

@@ -113,3 +113,32 @@ async def test_with_nothing_waiting_a_yes_applies_nothing_whoever_says_it(servic
     turn = await ChatService(services).turn("yes", "s", may_apply=False)
     assert (turn.outcome, turn.reply) == ("answered", "Nothing is waiting for your confirmation.")
     assert await names(services) == []
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        "You can't answer a question about the plan.",  # what SmolLM2 once said: not about the request
+        "Done, db-01 has been created.",  # nothing ran yet
+        "I will also set up db-99 for you.",  # a name the turn does not hold
+        "I'll delete the old database first.",  # an act the plan does not do
+    ],
+)
+async def test_a_model_sentence_that_does_not_fit_the_turn_is_not_said(tmp_path: Path, words: str) -> None:
+    async with ScriptedModel(json.dumps(compose(DEPLOY, "fake").data), words) as model:
+        settings = make_settings(tmp_path / "home", llm_base_url=model.base_url, llm_model="scripted")
+        async with await build(settings) as services:
+            stream = await ChatService(services).turn_stream(DEPLOY, "s")
+            pieces, final = await said(stream)
+    assert pieces == [stream.turn.reply]
+    assert final.phrased is None
+
+
+async def test_only_the_sentences_that_fit_are_said(tmp_path: Path) -> None:
+    words = "As an AI I have no opinion. The database db-01 is planned and waits for you."
+    async with ScriptedModel(json.dumps(compose(DEPLOY, "fake").data), words) as model:
+        settings = make_settings(tmp_path / "home", llm_base_url=model.base_url, llm_model="scripted")
+        async with await build(settings) as services:
+            stream = await ChatService(services).turn_stream(DEPLOY, "s")
+            _, final = await said(stream)
+    assert final.phrased == f"The database db-01 is planned and waits for you.\n{stream.turn.reply}"
