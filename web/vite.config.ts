@@ -14,6 +14,8 @@ export default defineConfig({
     // The graph (xyflow + dagre) is loaded with the stack page that shows it, not on first load.
     chunkSizeWarningLimit: 400,
   },
+  // The graph's layout runs in a module worker (src/components/graph/layout.worker.ts).
+  worker: { format: "es" },
   server: {
     proxy: {
       "/api": api,

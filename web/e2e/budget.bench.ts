@@ -5,6 +5,7 @@
 // It prints a table and writes test-results/budget.json; a figure over budget fails the run.
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import { mkdirSync, writeFileSync } from "node:fs";
+import { cpus, loadavg } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { apiAs, blueprint, scriptBytes, server } from "./fixtures";
@@ -13,6 +14,9 @@ const FIRST_LOAD_BUDGET_KB = 250;
 const INTERACTIVE_BUDGET_MS = 1000;
 const BIG_STACK_BUDGET_MS = 2000;
 const BIG = 500;
+const RUNS = 3;
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 const results = join(dirname(fileURLToPath(import.meta.url)), "../test-results");
 
@@ -89,28 +93,41 @@ test("the web UI keeps its budget", async ({ browser }) => {
     ["engines", "/engines"],
     ["events", "/events?stack=big"],
   ];
+  // Each page three times, cold; the median counts (this machine is shared, and one slow start is noise).
   for (const [name, path] of pages) {
-    const page = await freshPage(browser, keys.alice);
-    await page.goto(`${url}${path}`);
-    const ms = await mark(page, "ready");
-    rows.push([`interactive: ${name}`, `${ms.toFixed(0)} ms`, `≤ ${INTERACTIVE_BUDGET_MS} ms`, ms <= INTERACTIVE_BUDGET_MS]);
-    await page.context().close();
+    const times: number[] = [];
+    const documents: number[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      const page = await freshPage(browser, keys.alice);
+      await page.goto(`${url}${path}`);
+      times.push(await mark(page, "ready"));
+      documents.push(await page.evaluate(() => (performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming).responseEnd));
+      await page.context().close();
+    }
+    const ms = median(times);
+    const measured = `${ms.toFixed(0)} ms (runs ${times.map((t) => t.toFixed(0)).join(", ")}; page received at ${median(documents).toFixed(0)} ms)`;
+    rows.push([`interactive: ${name}`, measured, `≤ ${INTERACTIVE_BUDGET_MS} ms`, ms <= INTERACTIVE_BUDGET_MS]);
   }
 
-  // The 500-resource stack: its table and its graph.
-  const page = await freshPage(browser, keys.alice);
-  await page.goto(`${url}/stacks/big`);
-  const table = await mark(page, "table");
-  const graph = await mark(page, "graph");
-  const both = Math.max(table, graph);
-  rows.push([`stack of ${BIG}: table`, `${table.toFixed(0)} ms`, "", true]);
-  rows.push([`stack of ${BIG}: graph laid out and drawn`, `${graph.toFixed(0)} ms`, "", true]);
+  // The 500-resource stack: its table and its graph (median of three cold loads).
+  const tables: number[] = [];
+  const graphs: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const page = await freshPage(browser, keys.alice);
+    await page.goto(`${url}/stacks/big`);
+    tables.push(await mark(page, "table"));
+    graphs.push(await mark(page, "graph"));
+    await page.context().close();
+  }
+  const both = median(tables.map((t, i) => Math.max(t, graphs[i]!)));
+  rows.push([`stack of ${BIG}: table`, `${median(tables).toFixed(0)} ms`, "", true]);
+  rows.push([`stack of ${BIG}: graph laid out and drawn`, `${median(graphs).toFixed(0)} ms`, "", true]);
   rows.push([`stack of ${BIG}: both`, `${both.toFixed(0)} ms`, `≤ ${BIG_STACK_BUDGET_MS} ms`, both <= BIG_STACK_BUDGET_MS]);
-  await page.context().close();
 
   const width = Math.max(...rows.map((r) => r[0].length));
-  const lines = rows.map(([what, measured, budget, ok]) => `${what.padEnd(width)}  ${measured.padEnd(44)} ${budget.padEnd(12)} ${budget ? (ok ? "ok" : "OVER") : ""}`);
-  console.log(["", "web UI budget (Chromium, loopback, cold cache)", ...lines, ""].join("\n"));
+  const lines = rows.map(([what, measured, budget, ok]) => `${what.padEnd(width)}  ${measured.padEnd(70)} ${budget.padEnd(12)} ${budget ? (ok ? "ok" : "OVER") : ""}`);
+  const load = loadavg().map((l) => l.toFixed(1)).join(" ");
+  console.log(["", `web UI budget (Chromium, loopback, cold cache; ${cpus().length} CPUs, load average ${load})`, ...lines, ""].join("\n"));
   mkdirSync(results, { recursive: true });
   writeFileSync(join(results, "budget.json"), JSON.stringify(rows.map(([what, measured, budget, ok]) => ({ what, measured, budget, ok })), null, 2));
   expect(rows.filter((r) => !r[3]).map((r) => r[0])).toEqual([]);

@@ -69,6 +69,15 @@ if (process.argv.includes("--check")) {
     ([what, path]) => !existsSync(path) || readFileSync(path, "utf-8") !== rendered[what],
   );
   if (stale.length) {
+    // What changed, roughly: lines only in the committed file (-) and only in the fresh one (+).
+    for (const [what, path] of stale) {
+      const committed = existsSync(path) ? readFileSync(path, "utf-8").split("\n") : [];
+      const fresh = rendered[what].split("\n");
+      const had = new Set(committed);
+      const has = new Set(fresh);
+      const changes = [...committed.filter((l) => !has.has(l)).map((l) => `- ${l}`), ...fresh.filter((l) => !had.has(l)).map((l) => `+ ${l}`)];
+      console.error(`${path.slice(web.length + 1)}:\n${changes.slice(0, 30).join("\n")}${changes.length > 30 ? `\n… ${changes.length - 30} more` : ""}`);
+    }
     console.error(
       `stale generated API client: ${stale.map(([, p]) => p.slice(web.length + 1)).join(", ")} ` +
         "differ from ALMA's OpenAPI document; run `npm --prefix web run generate` and commit the result",

@@ -556,6 +556,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Catalogue
+         * @description Every template: what it deploys, the providers it renders for, its typed parameters.
+         */
+        get: operations["catalogue_api_v1_templates_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/templates/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Template
+         * @description One template and its parameters.
+         */
+        get: operations["template_api_v1_templates__name__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/templates/{name}/render": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Render
+         * @description The template rendered for a provider with the given parameters, validated like ``/validate``.
+         */
+        post: operations["render_api_v1_templates__name__render_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/validate": {
         parameters: {
             query?: never;
@@ -673,6 +733,11 @@ export interface components {
              */
             drifted: boolean;
             /**
+             * Error
+             * @description Why the stack could not be compared (its engines unreachable...); then no resources.
+             */
+            error?: string | null;
+            /**
              * Resources
              * @description Every recorded resource, then the unmanaged ones.
              */
@@ -787,6 +852,84 @@ export interface components {
              */
             replicas?: number | null;
         };
+        /** ParameterOut */
+        ParameterOut: {
+            /** Choices */
+            choices?: string[] | null;
+            /**
+             * Constraints
+             * @description What the parameter accepts, in words.
+             */
+            constraints: string;
+            /** Default */
+            default: unknown;
+            /** Description */
+            description: string;
+            /** Maximum */
+            maximum?: number | null;
+            /**
+             * Minimum
+             * @description Least value (memory in MiB, disk in GiB, names: count).
+             */
+            minimum?: number | null;
+            /** Name */
+            name: string;
+            /**
+             * Type
+             * @description integer, text, boolean, memory, disk, choice, name, names or port.
+             */
+            type: string;
+        };
+        /** RenderedTemplate */
+        RenderedTemplate: {
+            /**
+             * Blueprint
+             * @description The blueprint (YAML), validated: plan it, or save it with --out.
+             */
+            blueprint: string;
+            /**
+             * Notes
+             * @description What to do besides applying it (secret files to create, …).
+             */
+            notes: string[];
+            /**
+             * Parameters
+             * @description Every parameter's value, given or default.
+             */
+            parameters: {
+                [key: string]: unknown;
+            };
+            /** Provider */
+            provider: string;
+            /** Resources */
+            resources: number;
+            /** Stack */
+            stack: string;
+            /** Template */
+            template: string;
+            /**
+             * Warnings
+             * @description Validation warnings, as `alma validate --json` has them.
+             */
+            warnings: {
+                [key: string]: unknown;
+            }[];
+        };
+        /** RenderRequest */
+        RenderRequest: {
+            /**
+             * Parameters
+             * @description Parameter values; the rest are defaults.
+             */
+            parameters?: {
+                [key: string]: unknown;
+            };
+            /**
+             * Provider
+             * @description One of the template's providers (default: its first).
+             */
+            provider?: string | null;
+        };
         /** ResourceDrift */
         ResourceDrift: {
             /**
@@ -842,6 +985,33 @@ export interface components {
              * @description Revision to restore; default the last good one
              */
             to?: number | null;
+        };
+        /** TemplateCatalogue */
+        TemplateCatalogue: {
+            /**
+             * Notes
+             * @description What is and is not listed here.
+             */
+            notes: string[];
+            /** Templates */
+            templates: components["schemas"]["TemplateOut"][];
+        };
+        /** TemplateOut */
+        TemplateOut: {
+            /**
+             * Description
+             * @description One line: what it deploys.
+             */
+            description: string;
+            /** Name */
+            name: string;
+            /** Parameters */
+            parameters: components["schemas"]["ParameterOut"][];
+            /**
+             * Providers
+             * @description The providers it renders for; the first is the default.
+             */
+            providers: string[];
         };
     };
     responses: never;
@@ -6950,6 +7120,584 @@ export interface operations {
                     "application/json": {
                         [key: string]: unknown;
                     };
+                };
+            };
+            /** @description Bad request: the input cannot be used as given */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        detail: string;
+                        error?: string;
+                        errors?: Record<string, never>[];
+                        status: number;
+                        title: string;
+                        type: string;
+                        warnings?: Record<string, never>[];
+                    };
+                };
+            };
+            /** @description No API key, or a wrong one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        detail: string;
+                        error?: string;
+                        errors?: Record<string, never>[];
+                        status: number;
+                        title: string;
+                        type: string;
+                        warnings?: Record<string, never>[];
+                    };
+                };
+            };
+            /** @description The key's role may not do this, or the request is refused */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        detail: string;
+                        error?: string;
+                        errors?: Record<string, never>[];
+                        status: number;
+                        title: string;
+                        type: string;
+                        warnings?: Record<string, never>[];
+                    };
+                };
+            };
+            /** @description No such thing */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        detail: string;
+                        error?: string;
+                        errors?: Record<string, never>[];
+                        status: number;
+                        title: string;
+                        type: string;
+                        warnings?: Record<string, never>[];
+                    };
+                };
+            };
+            /** @description The request conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        detail: string;
+                        error?: string;
+                        errors?: Record<string, never>[];
+                        status: number;
+                        title: string;
+                        type: string;
+                        warnings?: Record<string, never>[];
+                    };
+                };
+            };
+            /** @description The body is larger than ALMA_API_MAX_BODY_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        detail: string;
+                        error?: string;
+                        errors?: Record<string, never>[];
+                        status: number;
+                        title: string;
+                        type: string;
+                        warnings?: Record<string, never>[];
+                    };
+                };
+            };
+            /** @description The request does not have the expected shape, or a blueprint is invalid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        detail: string;
+                        error?: string;
+                        errors?: Record<string, never>[];
+                        status: number;
+                        title: string;
+                        type: string;
+                        warnings?: Record<string, never>[];
+                    };
+                };
+            };
+            /** @description Too many requests for this key (or wrong keys from this address); see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        detail: string;
+                        error?: string;
+                        errors?: Record<string, never>[];
+                        status: number;
+                        title: string;
+                        type: string;
+                        warnings?: Record<string, never>[];
+                    };
+                };
+            };
+            /** @description An engine or a service ALMA relies on failed */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        detail: string;
+                        error?: string;
+                        errors?: Record<string, never>[];
+                        status: number;
+                        title: string;
+                        type: string;
+                        warnings?: Record<string, never>[];
+                    };
+                };
+            };
+            /** @description ALMA's configuration or database cannot be used */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        detail: string;
+                        error?: string;
+                        errors?: Record<string, never>[];
+                        status: number;
+                        title: string;
+                        type: string;
+                        warnings?: Record<string, never>[];
+                    };
+                };
+            };
+        };
+    };
+    catalogue_api_v1_templates_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplateCatalogue"];
+                };
+            };
+            /** @description Bad request: the input cannot be used as given */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        detail: string;
+                        error?: string;
+                        errors?: Record<string, never>[];
+                        status: number;
+                        title: string;
+                        type: string;
+                        warnings?: Record<string, never>[];
+                    };
+                };
+            };
+            /** @description No API key, or a wrong one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        detail: string;
+                        error?: string;
+                        errors?: Record<string, never>[];
+                        status: number;
+                        title: string;
+                        type: string;
+                        warnings?: Record<string, never>[];
+                    };
+                };
+            };
+            /** @description The key's role may not do this, or the request is refused */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        detail: string;
+                        error?: string;
+                        errors?: Record<string, never>[];
+                        status: number;
+                        title: string;
+                        type: string;
+                        warnings?: Record<string, never>[];
+                    };
+                };
+            };
+            /** @description No such thing */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        detail: string;
+                        error?: string;
+                        errors?: Record<string, never>[];
+                        status: number;
+                        title: string;
+                        type: string;
+                        warnings?: Record<string, never>[];
+                    };
+                };
+            };
+            /** @description The request conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        detail: string;
+                        error?: string;
+                        errors?: Record<string, never>[];
+                        status: number;
+                        title: string;
+                        type: string;
+                        warnings?: Record<string, never>[];
+                    };
+                };
+            };
+            /** @description The body is larger than ALMA_API_MAX_BODY_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        detail: string;
+                        error?: string;
+                        errors?: Record<string, never>[];
+                        status: number;
+                        title: string;
+                        type: string;
+                        warnings?: Record<string, never>[];
+                    };
+                };
+            };
+            /** @description The request does not have the expected shape, or a blueprint is invalid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        detail: string;
+                        error?: string;
+                        errors?: Record<string, never>[];
+                        status: number;
+                        title: string;
+                        type: string;
+                        warnings?: Record<string, never>[];
+                    };
+                };
+            };
+            /** @description Too many requests for this key (or wrong keys from this address); see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        detail: string;
+                        error?: string;
+                        errors?: Record<string, never>[];
+                        status: number;
+                        title: string;
+                        type: string;
+                        warnings?: Record<string, never>[];
+                    };
+                };
+            };
+            /** @description An engine or a service ALMA relies on failed */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        detail: string;
+                        error?: string;
+                        errors?: Record<string, never>[];
+                        status: number;
+                        title: string;
+                        type: string;
+                        warnings?: Record<string, never>[];
+                    };
+                };
+            };
+            /** @description ALMA's configuration or database cannot be used */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        detail: string;
+                        error?: string;
+                        errors?: Record<string, never>[];
+                        status: number;
+                        title: string;
+                        type: string;
+                        warnings?: Record<string, never>[];
+                    };
+                };
+            };
+        };
+    };
+    template_api_v1_templates__name__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplateOut"];
+                };
+            };
+            /** @description Bad request: the input cannot be used as given */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        detail: string;
+                        error?: string;
+                        errors?: Record<string, never>[];
+                        status: number;
+                        title: string;
+                        type: string;
+                        warnings?: Record<string, never>[];
+                    };
+                };
+            };
+            /** @description No API key, or a wrong one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        detail: string;
+                        error?: string;
+                        errors?: Record<string, never>[];
+                        status: number;
+                        title: string;
+                        type: string;
+                        warnings?: Record<string, never>[];
+                    };
+                };
+            };
+            /** @description The key's role may not do this, or the request is refused */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        detail: string;
+                        error?: string;
+                        errors?: Record<string, never>[];
+                        status: number;
+                        title: string;
+                        type: string;
+                        warnings?: Record<string, never>[];
+                    };
+                };
+            };
+            /** @description No such thing */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        detail: string;
+                        error?: string;
+                        errors?: Record<string, never>[];
+                        status: number;
+                        title: string;
+                        type: string;
+                        warnings?: Record<string, never>[];
+                    };
+                };
+            };
+            /** @description The request conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        detail: string;
+                        error?: string;
+                        errors?: Record<string, never>[];
+                        status: number;
+                        title: string;
+                        type: string;
+                        warnings?: Record<string, never>[];
+                    };
+                };
+            };
+            /** @description The body is larger than ALMA_API_MAX_BODY_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        detail: string;
+                        error?: string;
+                        errors?: Record<string, never>[];
+                        status: number;
+                        title: string;
+                        type: string;
+                        warnings?: Record<string, never>[];
+                    };
+                };
+            };
+            /** @description The request does not have the expected shape, or a blueprint is invalid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        detail: string;
+                        error?: string;
+                        errors?: Record<string, never>[];
+                        status: number;
+                        title: string;
+                        type: string;
+                        warnings?: Record<string, never>[];
+                    };
+                };
+            };
+            /** @description Too many requests for this key (or wrong keys from this address); see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        detail: string;
+                        error?: string;
+                        errors?: Record<string, never>[];
+                        status: number;
+                        title: string;
+                        type: string;
+                        warnings?: Record<string, never>[];
+                    };
+                };
+            };
+            /** @description An engine or a service ALMA relies on failed */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        detail: string;
+                        error?: string;
+                        errors?: Record<string, never>[];
+                        status: number;
+                        title: string;
+                        type: string;
+                        warnings?: Record<string, never>[];
+                    };
+                };
+            };
+            /** @description ALMA's configuration or database cannot be used */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        detail: string;
+                        error?: string;
+                        errors?: Record<string, never>[];
+                        status: number;
+                        title: string;
+                        type: string;
+                        warnings?: Record<string, never>[];
+                    };
+                };
+            };
+        };
+    };
+    render_api_v1_templates__name__render_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RenderRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RenderedTemplate"];
                 };
             };
             /** @description Bad request: the input cannot be used as given */

@@ -1,4 +1,5 @@
 import { render, screen, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
 import type { Plan } from "../api/views";
 import { PlanDiff } from "./PlanDiff";
 
@@ -52,5 +53,29 @@ describe("a plan shown as a Terraform-style diff", () => {
     render(<PlanDiff plan={{ ...plan, approval_reasons: [], actions: [plan.actions[3]!], summary: { create: 0, update: 0, replace: 0, delete: 0, noop: 1 } }} />);
     expect(screen.getByText(/matches the desired state/)).toHaveTextContent("No changes. Stack shop matches the desired state (revision 1).");
     expect(screen.queryByRole("note")).toBeNull();
+  });
+});
+
+describe("a plan of hundreds of changes", () => {
+  const many = (kind: "create" | "delete", count: number) =>
+    Array.from({ length: count }, (_, i) => ({
+      ...plan.actions[kind === "create" ? 2 : 1]!,
+      resource: `${kind}-${i}`,
+    }));
+  const big: Plan = {
+    ...plan,
+    approval_reasons: [],
+    actions: [...many("create", 300), ...many("delete", 150)],
+    summary: { create: 300, update: 0, replace: 0, delete: 150, noop: 0 },
+  };
+
+  it("shows every delete and the first hundred other changes, with fields for the first hundred blocks", async () => {
+    const { container } = render(<PlanDiff plan={big} />);
+    expect(container.querySelectorAll('[data-action="delete"]')).toHaveLength(150);
+    expect(container.querySelectorAll('[data-action="create"]')).toHaveLength(100);
+    expect(container.querySelectorAll(".diff-lines")).toHaveLength(100);
+    await userEvent.click(screen.getByRole("button", { name: "Show the other 200 changes" }));
+    expect(container.querySelectorAll('[data-action="create"]')).toHaveLength(300);
+    expect(container.querySelectorAll(".diff-lines")).toHaveLength(450);
   });
 });

@@ -3,9 +3,10 @@
 import { useState } from "react";
 import type { ActionKind, Plan, PlanAction } from "../api/views";
 
-// A plan of hundreds of changes shows its replaces and deletes, and the first of its other changes, until
-// asked for the rest: what a reviewer must not miss is always on screen.
+// A plan of hundreds of changes shows every replace and delete (what a reviewer must not miss) and the
+// first of its other changes, and the field lines of its first blocks only, until asked for the rest.
 const SHOWN_AT_FIRST = 100;
+const DETAILED_AT_FIRST = 100;
 
 export const SYMBOLS: Record<ActionKind, string> = { create: "+", update: "~", replace: "-/+", delete: "-", noop: " " };
 export const VERBS: Record<ActionKind, string> = {
@@ -93,6 +94,7 @@ export function PlanDiff({ plan, showUnchanged = false }: { plan: Plan; showUnch
     ? changed
     : changed.filter((a) => a.action === "replace" || a.action === "delete" || ++others <= SHOWN_AT_FIRST);
   const hidden = changed.length - shown.length;
+  const undetailed = all ? 0 : Math.max(0, shown.length - DETAILED_AT_FIRST);
   const unchanged = plan.actions.filter((a) => a.action === "noop");
   const reasons = plan.approval_reasons ?? [];
   return (
@@ -121,7 +123,7 @@ export function PlanDiff({ plan, showUnchanged = false }: { plan: Plan; showUnch
       ) : null}
       {changed.length ? (
         <ol className="diff" aria-label="Changes by resource">
-          {shown.map((a) => (
+          {shown.map((a, index) => (
             <li key={a.resource} className={`diff-block diff-${a.action}`} data-action={a.action}>
               <p className="diff-head">
                 <span className="symbol" aria-hidden="true">
@@ -130,15 +132,15 @@ export function PlanDiff({ plan, showUnchanged = false }: { plan: Plan; showUnch
                 <strong>{a.resource}</strong> ({a.type}, {a.provider}) <span className="verb">{VERBS[a.action]}</span>
                 {a.reason ? <span className="reason"> — {a.reason}</span> : null}
               </p>
-              <Lines action={a} />
+              {all || index < DETAILED_AT_FIRST ? <Lines action={a} /> : null}
             </li>
           ))}
         </ol>
       ) : null}
-      {hidden > 0 ? (
+      {hidden > 0 || undetailed > 0 ? (
         <p>
           <button type="button" className="secondary" onClick={() => setAll(true)}>
-            Show the other {hidden} changes
+            {hidden > 0 ? `Show the other ${hidden} changes` : `Show the fields of all ${shown.length} changes`}
           </button>
         </p>
       ) : null}

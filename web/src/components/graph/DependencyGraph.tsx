@@ -5,7 +5,8 @@ import { Background, Controls, MiniMap, Position, ReactFlow, type Edge, type Nod
 import "@xyflow/react/dist/style.css";
 import { useMemo } from "react";
 import type { Resource } from "../../api/views";
-import { layoutGraph, NODE_HEIGHT, NODE_WIDTH } from "./layout";
+import { NODE_HEIGHT, NODE_WIDTH } from "./geometry";
+import { useLayout } from "./useLayout";
 
 // Past this many resources the graph opens on its roots (the resources that depend on nothing), readable,
 // instead of fitting everything into view: xyflow then draws only the nodes in view, and the minimap
@@ -13,8 +14,9 @@ import { layoutGraph, NODE_HEIGHT, NODE_WIDTH } from "./layout";
 const FIT_ALL_UP_TO = 150;
 
 export default function DependencyGraph({ resources, onReady }: { resources: Resource[]; onReady(): void }) {
-  const { nodes, edges } = useMemo(() => {
-    const placed = layoutGraph(resources);
+  const placed = useLayout(resources);
+  const drawn = useMemo(() => {
+    if (placed === null) return null;
     const byName = new Map(resources.map((r) => [r.name, r]));
     const nodes: Node[] = placed.nodes.map((p) => {
       const r = byName.get(p.name)!;
@@ -31,7 +33,7 @@ export default function DependencyGraph({ resources, onReady }: { resources: Res
     });
     const edgeList: Edge[] = placed.edges.map((e) => ({ ...e, focusable: false }));
     return { nodes, edges: edgeList };
-  }, [resources]);
+  }, [placed, resources]);
   const big = resources.length > FIT_ALL_UP_TO;
   const roots = useMemo(
     () =>
@@ -41,11 +43,18 @@ export default function DependencyGraph({ resources, onReady }: { resources: Res
         .map((r) => ({ id: r.name })),
     [resources],
   );
+  if (drawn === null) {
+    return (
+      <div className="graph graph-pending" data-testid="dependency-graph">
+        <p>Laying out {resources.length} resources…</p>
+      </div>
+    );
+  }
   return (
     <div className="graph" data-testid="dependency-graph">
       <ReactFlow
-        nodes={nodes}
-        edges={edges}
+        nodes={drawn.nodes}
+        edges={drawn.edges}
         fitView
         fitViewOptions={big ? { nodes: roots, maxZoom: 1, minZoom: 0.4 } : { maxZoom: 1 }}
         minZoom={0.05}

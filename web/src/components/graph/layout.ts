@@ -1,23 +1,16 @@
 // Where each resource of a stack goes in its dependency graph: dagre's layered layout, dependencies to
 // the left of what depends on them. Pure, so it is tested without a browser.
 import dagre from "@dagrejs/dagre";
-import type { Resource } from "../../api/views";
 
-export const NODE_WIDTH = 180;
-export const NODE_HEIGHT = 48;
+import { NODE_HEIGHT, NODE_WIDTH, type Layout, type Vertex } from "./geometry";
 
-export interface Placed {
-  name: string;
-  x: number;
-  y: number;
-}
+// Past this many resources dagre skips its costliest crossing-reduction pass (seconds on a busy machine
+// for 500 resources): the ranks stay exact, the order within a rank is less polished.
+export const FAST_FROM = 200;
 
-export interface Layout {
-  nodes: Placed[];
-  edges: Array<{ id: string; source: string; target: string }>;
-}
+export { NODE_HEIGHT, NODE_WIDTH, type Layout, type Vertex };
 
-export function layoutGraph(resources: Resource[]): Layout {
+export function layoutGraph(resources: Vertex[]): Layout {
   const graph = new dagre.graphlib.Graph();
   graph.setGraph({ rankdir: "LR", nodesep: 16, ranksep: 64, marginx: 8, marginy: 8 });
   graph.setDefaultEdgeLabel(() => ({}));
@@ -31,7 +24,7 @@ export function layoutGraph(resources: Resource[]): Layout {
       edges.push({ id: `${dependency}->${r.name}`, source: dependency, target: r.name });
     }
   }
-  dagre.layout(graph);
+  dagre.layout(graph, { disableOptimalOrderHeuristic: resources.length >= FAST_FROM });
   const nodes = resources.map((r) => {
     const placed = graph.node(r.name);
     // dagre gives centres; xyflow places nodes by their top-left corner
