@@ -59,7 +59,8 @@ def blueprint_rewrites(data: Any) -> list[Rewrite]:
     version = data.get("version")
     if isinstance(version, float | int) and not isinstance(version, bool):
         out.append(Rewrite("set", ("version",), f'write the version as text: version: "{version}"', value=str(version)))
-    resources = data.get("resources") if isinstance(data.get("resources"), list) else []
+    listed = data.get("resources")
+    resources: list[Any] = listed if isinstance(listed, list) else []
     # Only text names: a name written as a mapping or a list is validation's to report, not a set member.
     names = {r["name"] for r in resources if isinstance(r, dict) and isinstance(r.get("name"), str)}
     for index, resource in enumerate(resources):
@@ -103,8 +104,8 @@ def _resource_rewrites(index: int, resource: dict[str, Any], names: set[Any]) ->
         texts = [b for b in backends if isinstance(b, str)]
         missing = [b for b in dict.fromkeys(texts) if b in names and b not in listed]
         if missing:
-            names = ", ".join(f"'{m}'" for m in missing)
-            message = f"a load balancer depends on its backends: {names} added to 'dependencies'"
+            added = ", ".join(f"'{m}'" for m in missing)
+            message = f"a load balancer depends on its backends: {added} added to 'dependencies'"
             out.append(Rewrite("extend", (*at, "dependencies"), message, value=missing))
     return out
 

@@ -76,12 +76,11 @@ def _round_trip(text: str) -> tuple[YAML, Any]:
 def _node(document: Any, path: Path) -> Any:
     node = document
     for step in path:
-        if isinstance(node, dict) and step in node:
-            node = node[step]
-        elif isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node):
-            node = node[step]
-        else:
+        inside_map = isinstance(node, dict) and step in node
+        inside_list = isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node)
+        if not (inside_map or inside_list):
             return None
+        node = node[step]
     return node
 
 
