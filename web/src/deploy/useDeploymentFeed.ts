@@ -88,9 +88,13 @@ export function useDeploymentFeed(deploymentId: string): Feed {
       setSettled(false);
       setRollback(null);
       // The record and the events so far come together; the plan (for the resources still pending) after.
-      const [found, sofar] = await Promise.all([loadDeployment(deploymentId), deploymentEvents(deploymentId)]);
-      const known = "deployment_id" in found ? found : null;
-      const shown = known?.plan_id ? await loadPlan(known.plan_id) : null;
+      const [[known, shown], sofar] = await Promise.all([
+        loadDeployment(deploymentId).then(async (found) => {
+          const record = "deployment_id" in found ? found : null;
+          return [record, record?.plan_id ? await loadPlan(record.plan_id) : null] as const;
+        }),
+        deploymentEvents(deploymentId),
+      ]);
       if (cancelled) return;
       setRecord(known);
       setPlan(shown);
