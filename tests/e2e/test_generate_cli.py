@@ -72,6 +72,13 @@ def test_generate_json_gives_the_blueprint_and_what_was_understood(alma: Alma) -
     assert body["understood"] == ["1 × web server", "1 × cache (redis)", "stack name shop"]
 
 
+def test_generate_names_the_stack_as_the_text_does_and_says_what_it_cannot_build(alma: Alma) -> None:
+    body = alma.json("generate", "an online store with two web servers and a wordpress site, called shop")
+    assert body["blueprint"]["name"] == "shop"
+    assert body["understood"][0] == "2 × web server"
+    assert body["notes"] == ["'wordpress' is not a building block ALMA knows; it was left out"]
+
+
 def test_generate_refuses_a_description_with_nothing_to_compose(alma: Alma) -> None:
     result = alma("generate", "make everything faster please")
     assert result.returncode == 1

@@ -79,6 +79,28 @@ def test_frustration_across_processes_blocks_a_destructive_request(alma: Intent)
     assert answer["risk"]["frustration"] >= 0.5
 
 
+def test_a_calm_request_after_an_outburst_stays_blocked_for_one_turn_then_fades(alma: Intent) -> None:
+    alma.json("wtf, web-01 is down again", "e2e-3")
+    assert alma.json("delete it", "e2e-3")["risk"]["decision"] == "block"
+    for calm in ["ok", "thanks, that helps"]:
+        alma.json(calm, "e2e-3")
+    answer = alma.json("please restart web-01", "e2e-3")
+    assert (answer["intent"], answer["risk"]["decision"]) == ("restart", "confirm")
+
+
+def test_a_correction_in_a_later_process_keeps_the_request_and_its_risk(alma: Intent) -> None:
+    alma.json("stop web-a and web-b", "e2e-4")
+    answer = alma.json("wait, not web-a — only web-b", "e2e-4")
+    assert (answer["intent"], answer["target"], answer["destructive"]) == ("stop", "web-b", True)
+    assert answer["risk"]["decision"] == "confirm"
+
+
+def test_an_unknown_reading_with_a_destructive_word_is_confirmed_never_allowed(alma: Intent) -> None:
+    answer = alma.json("zap the legacy box for good")
+    assert answer["destructive"] is True
+    assert answer["risk"]["decision"] == "confirm"
+
+
 def test_the_reply_in_words_explains_a_block(alma: Intent) -> None:
     result = alma.run("DELETE db-01 RIGHT NOW, I don't have time for this sh*t")
     assert result.returncode == 0

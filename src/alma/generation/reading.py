@@ -93,6 +93,10 @@ _SYSTEM_NAME = re.compile(
     r"\b(?:app|application|site|website|web ?shop|store|shop|platform|service|blog|wiki|portal|product|setup)"
     r"\s+(?:called|named)\s+[\"'`]?([a-z0-9][a-z0-9_.-]*)"
 )
+# "…, a postgres database and a cache, called shop": a name after the whole list names the whole.
+_TRAILING_NAME = re.compile(r"[,;]\s*(?:all\s+)?(?:called|named)\s+[\"'`]?([a-z0-9][a-z0-9_.-]*)[\"'`]?\s*[.!]?\s*$")
+# The system is an application: it has an application tier even when no part names one.
+_APPLICATION = re.compile(r"\b(?:web ?)?(?:app|apps|application|applications|site|website|webapp)\b")
 _CALL_IT = re.compile(
     r"(?:^|[,;.]\s*|\band\s+)(?:call|name)\s+(?:it|the (?:stack|whole thing|system))\s+[\"'`]?([a-z0-9][a-z0-9_.-]*)"
 )
@@ -159,7 +163,12 @@ def read(text: str) -> Request:
     lowered = " ".join(text.lower().split())
     lowered = re.sub(r"\ba (?:pair|couple) of\b", "two", lowered)
     request = Request(text)
-    named = _STACK_NAME.search(lowered) or _SYSTEM_NAME.search(lowered) or _CALL_IT.search(lowered)
+    named = (
+        _STACK_NAME.search(lowered)
+        or _SYSTEM_NAME.search(lowered)
+        or _CALL_IT.search(lowered)
+        or _TRAILING_NAME.search(lowered)
+    )
     described = lowered
     if named:
         request.stack = suggest_label(named[1])
@@ -178,6 +187,9 @@ def read(text: str) -> Request:
         if request.stack is not None and block.name == request.stack:
             block.name = None  # "an app called shop": the stack's name, not a part's
         _merge(request, block)
+    tiered = any(b.role in ("web", "server") for b in request.blocks) or "web" in request.excluded
+    if _APPLICATION.search(lowered) and not tiered and not unknown:  # "a wordpress site" is never nginx
+        request.blocks.insert(0, BlockRequest("web", said="app"))  # "an app called shop with a cache"
     cidr = _CIDR.search(lowered)
     if cidr:
         network = request.block("network")
