@@ -33,25 +33,31 @@ def work(concurrency: int, name: str | None, metrics_port: int | None) -> None:
         asyncio.run(run_worker(settings, concurrency=concurrency, name=name, metrics_port=metrics_port))
 
 
-def create_key(name: str, role: str) -> None:
-    with reported(False):
+def create_key(name: str, role: str, json_output: bool = False) -> None:
+    with reported(json_output):
 
         async def body(services: Services) -> Any:
             return await services.keys.create(name, role)
 
         record, key = run_with_services(body)
+        if json_output:  # the key is in the JSON, once, as it is in the text
+            print_json({**_key_json(record), "key": key})
+            return
         console = stdout()
         console.print(f"API key '{record.name}' with role {record.role} created. It is shown once; keep it safe:")
         print(key)  # the last line of the output is the key itself: scripts read it from there
 
 
-def revoke_key(name: str) -> None:
-    with reported(False):
+def revoke_key(name: str, json_output: bool = False) -> None:
+    with reported(json_output):
 
         async def body(services: Services) -> None:
             await services.keys.revoke(name)
 
         run_with_services(body)
+        if json_output:
+            print_json({"name": name, "revoked": True})
+            return
         stdout().print(f"API key '{name}' revoked.")
 
 
@@ -62,16 +68,7 @@ def list_keys(json_output: bool) -> None:
             return await services.keys.list()
 
         keys = run_with_services(body)
-        rows = [
-            {
-                "name": k.name,
-                "role": k.role,
-                "created_by": k.created_by,
-                "created_at": k.created_at.isoformat(),
-                "revoked_at": k.revoked_at.isoformat() if k.revoked_at else None,
-            }
-            for k in keys
-        ]
+        rows = [_key_json(k) for k in keys]
         if json_output:
             print_json(rows)
             return
@@ -84,3 +81,14 @@ def list_keys(json_output: bool) -> None:
                 ],
             )
         )
+
+
+def _key_json(record: Any) -> dict[str, Any]:
+    """A key's record as ``keys list --json`` shows it (the key itself is never stored)."""
+    return {
+        "name": record.name,
+        "role": record.role,
+        "created_by": record.created_by,
+        "created_at": record.created_at.isoformat(),
+        "revoked_at": record.revoked_at.isoformat() if record.revoked_at else None,
+    }

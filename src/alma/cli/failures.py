@@ -10,10 +10,9 @@ import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from pydantic import ValidationError
-from rich.console import Console
 
 from alma.errors import (
     AlmaError,
@@ -23,6 +22,9 @@ from alma.errors import (
     RefusedError,
     UpstreamError,
 )
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 OK, INVALID, USAGE, FAILED, CONFLICT, REFUSED, DRIFTED = 0, 1, 2, 3, 4, 5, 6
 
@@ -56,7 +58,6 @@ def exit_with(code: int) -> NoReturn:
 @contextmanager
 def reported(json_output: bool, *, on_error: Callable[[AlmaError], None] | None = None) -> Iterator[None]:
     """Run a command body; turn our errors into a message (or JSON) and the contract's exit code."""
-    err = Console(stderr=True, highlight=False, soft_wrap=True)
     try:
         yield
     except AlmaError as error:
@@ -65,15 +66,21 @@ def reported(json_output: bool, *, on_error: Callable[[AlmaError], None] | None 
         elif json_output:
             sys.stdout.write(json.dumps({"error": error_json(error)}, indent=2) + "\n")
         else:
-            render_error(err, error)
+            render_error(_stderr(), error)
         exit_with(exit_code_for(error))
     except ValidationError as error:  # only settings are validated outside our own error tree
         problems = "; ".join(_settings_problem(e["loc"], e["msg"]) for e in error.errors())
-        err.print(f"[red]error:[/red] invalid settings: {problems}")
+        _stderr().print(f"[red]error:[/red] invalid settings: {problems}")
         exit_with(INVALID)
     except KeyboardInterrupt:
-        err.print("[yellow]interrupted[/yellow]")
+        _stderr().print("[yellow]interrupted[/yellow]")
         exit_with(130)
+
+
+def _stderr() -> Console:
+    from rich.console import Console  # only when there is something to say: a command that succeeds needs no Rich
+
+    return Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def _settings_problem(loc: tuple[int | str, ...], message: str) -> str:

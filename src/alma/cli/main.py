@@ -9,11 +9,13 @@ import typer
 
 from alma.cli.bundled import examples_app, print_version
 from alma.cli.export import export_app
+from alma.cli.help import FullHelpGroup
 from alma.cli.ipr import ipr_app
 from alma.cli.templates import templates_app
 
 app = typer.Typer(
     name="alma",
+    cls=FullHelpGroup,
     help="ALMA — infrastructure as conversation: blueprints → validated plans → approved, exact applies.",
     no_args_is_help=True,
     add_completion=False,
@@ -393,19 +395,20 @@ def worker(
 def keys_create(
     role: Annotated[str, typer.Option("--role", help="viewer, operator, approver or admin.")],
     name: Annotated[str, typer.Option("--name", help="A name for the key (who or what uses it).")],
+    json_output: Json = False,
 ) -> None:
-    """Create an API key; it is printed once, as the last line."""
+    """Create an API key; it is printed once, as the last line (with --json: as "key")."""
     from alma.cli import api_commands
 
-    api_commands.create_key(name, role)
+    api_commands.create_key(name, role, json_output)
 
 
 @keys_app.command("revoke")
-def keys_revoke(name: Annotated[str, typer.Argument(help="The key's name.")]) -> None:
+def keys_revoke(name: Annotated[str, typer.Argument(help="The key's name.")], json_output: Json = False) -> None:
     """Revoke an API key."""
     from alma.cli import api_commands
 
-    api_commands.revoke_key(name)
+    api_commands.revoke_key(name, json_output)
 
 
 @keys_app.command("list")

@@ -5,23 +5,29 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING, Any
 
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
-
 from alma import json_text
+from alma.cli.tables import Cell, render
 
 if TYPE_CHECKING:
+    from rich.console import Console, ConsoleOptions, RenderResult
+
     from alma.planning.plan import Plan
+
+# Rich is imported by the functions that print through it: the commands people run most write their
+# tables and JSON without it (``tables.write_table``, ``print_json``) and start faster for it.
 
 STYLES = (("-/+", "magenta"), ("+", "green"), ("~", "yellow"), ("-", "red"))
 
 
 def stdout() -> Console:
+    from rich.console import Console
+
     return Console(highlight=False, soft_wrap=True)
 
 
 def stderr() -> Console:
+    from rich.console import Console
+
     return Console(stderr=True, highlight=False, soft_wrap=True)
 
 
@@ -53,6 +59,8 @@ def print_plan(console: Console, plan: Plan, *, full: bool = False) -> None:
 
 def _style_codes(console: Console, style: str) -> tuple[str, str]:
     """What Rich writes before and after a line in ``style`` on this console (nothing when piped)."""
+    from rich.text import Text
+
     with console.capture() as captured:
         console.print(Text("\0", style=style), end="")
     before, _, after = captured.get().partition("\0")
@@ -63,10 +71,33 @@ def specs_brief(specs: dict[str, Any]) -> str:
     return ", ".join(f"{k}={v}" for k, v in sorted(specs.items()) if v not in (None, [], {}, ""))
 
 
-def table(columns: list[str], rows: list[list[str]]) -> Table:
-    out = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
-    for column in columns:
-        out.add_column(column, overflow="fold")
-    for row in rows:
-        out.add_row(*row)
-    return out
+def table(columns: list[str], rows: list[list[str]]) -> FoldedTable:
+    """A table for ``console.print``: cells are Rich markup (escape data with ``rich.markup.escape``); values
+    are folded at spaces, never split (see ``tables``)."""
+    return FoldedTable(columns, rows)
+
+
+class FoldedTable:
+    """``tables.render`` as a Rich renderable, at the width of the console it is printed on."""
+
+    def __init__(self, columns: list[str], rows: list[list[str]]) -> None:
+        self._columns = columns
+        self._rows: list[list[Cell]] = [[_plain(cell) for cell in row] for row in rows]
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        from rich.text import Text
+
+        for segments in render(self._columns, self._rows, options.max_width):
+            line = Text(end="\n", no_wrap=True, overflow="ignore")
+            for text, style in segments:
+                line.append(text, style=style or "")
+            yield line
+
+
+def _plain(cell: str) -> Cell:
+    """A markup cell as its text, with its style when one style covers all of it (``[green]ok[/green]``)."""
+    from rich.text import Text
+
+    parsed = Text.from_markup(cell)
+    spans = [s for s in parsed.spans if s.start == 0 and s.end == len(parsed.plain)]
+    return (parsed.plain, str(spans[0].style)) if len(spans) == 1 and len(parsed.spans) == 1 else parsed.plain

@@ -1,17 +1,20 @@
 """``alma state``, ``history``, ``events``, ``engines`` and ``force-unlock``: what is recorded, read and shown.
 
-These are the commands people run most; they import only what reading needs (no planner, no executor).
+These are the commands people run most; they import only what reading needs (no planner, no executor, and
+no Rich: tables and lines are written by ``tables``).
 """
 
 from __future__ import annotations
 
 import json
+import sys
 from typing import Any
 
 from alma.bootstrap import Services
 from alma.cli.commands import run_with_services
 from alma.cli.failures import reported
-from alma.cli.output import print_json, specs_brief, stdout, table
+from alma.cli.output import print_json, specs_brief, stdout
+from alma.cli.tables import ANSI, colours, write_table
 from alma.services.views import deployment_json, event_json, resource_json
 
 
@@ -26,13 +29,13 @@ def state_list(stack: str | None, json_output: bool) -> None:
             print_json([resource_json(r) for r in resources])
             return
         if not resources:
-            stdout().print("No resources recorded." + ("" if stack else " Deploy a blueprint with `alma deploy FILE`."))
+            print("No resources recorded." + ("" if stack else " Deploy a blueprint with `alma deploy FILE`."))
             return
         rows = [
             [r.stack, r.name, r.type, r.provider, r.status, specs_brief(r.specs), ", ".join(r.dependencies)]
             for r in resources
         ]
-        stdout().print(table(["STACK", "NAME", "TYPE", "PROVIDER", "STATUS", "SPECS", "DEPENDS ON"], rows))
+        write_table(["STACK", "NAME", "TYPE", "PROVIDER", "STATUS", "SPECS", "DEPENDS ON"], rows)
 
 
 def state_show(stack: str, resource: str, json_output: bool) -> None:
@@ -46,10 +49,10 @@ def state_show(stack: str, resource: str, json_output: bool) -> None:
         if json_output:
             print_json(data)
             return
-        console = stdout()
+        bold = f"\x1b[{ANSI['bold']}m{{}}\x1b[0m" if colours(sys.stdout) else "{}"
         for key, value in data.items():
             shown = json.dumps(value) if isinstance(value, dict | list) else str(value)
-            console.print(f"[bold]{key:>13}[/bold]  {shown}")
+            print(f"{bold.format(f'{key:>13}')}  {shown}")
 
 
 def history(stack: str, json_output: bool) -> None:
@@ -75,7 +78,7 @@ def history(stack: str, json_output: bool) -> None:
             ]
             for d in rows_json
         ]
-        stdout().print(table(["REV", "STATUS", "KIND", "BY", "STARTED (UTC)", "CHANGES", "ERROR"], rows))
+        write_table(["REV", "STATUS", "KIND", "BY", "STARTED (UTC)", "CHANGES", "ERROR"], rows)
 
 
 def _summary_brief(summary: Any) -> str:
@@ -94,7 +97,7 @@ def events(stack: str, deployment: str | None, json_output: bool) -> None:
             print_json([event_json(e) for e in found])
             return
         rows = [[str(e.id), e.at.isoformat()[:23], e.actor, e.kind, e.message] for e in found]
-        stdout().print(table(["ID", "AT (UTC)", "BY", "EVENT", "MESSAGE"], rows))
+        write_table(["ID", "AT (UTC)", "BY", "EVENT", "MESSAGE"], rows)
 
 
 def engines(json_output: bool) -> None:
@@ -107,8 +110,8 @@ def engines(json_output: bool) -> None:
         if json_output:
             print_json([{"name": e.name, "ok": e.ok, "detail": e.detail} for e in statuses])
             return
-        rows = [[e.name, "[green]ok[/green]" if e.ok else "[red]unavailable[/red]", e.detail] for e in statuses]
-        stdout().print(table(["ENGINE", "HEALTH", "DETAIL"], rows))
+        rows = [[e.name, ("ok", "green") if e.ok else ("unavailable", "red"), e.detail] for e in statuses]
+        write_table(["ENGINE", "HEALTH", "DETAIL"], rows)
 
 
 def force_unlock(stack: str, force: bool, json_output: bool) -> None:
