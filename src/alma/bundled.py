@@ -12,7 +12,7 @@ import difflib
 from dataclasses import dataclass
 from pathlib import Path
 
-from alma.errors import InvalidInputError
+from alma.errors import NotFoundError
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 EXAMPLE_SUFFIXES = (".yaml", ".yml", ".json")
@@ -65,7 +65,7 @@ def find_example(name: str) -> Example:
     names = [e.name for e in shipped]
     close = difflib.get_close_matches(name, names, n=1)
     hint = f"did you mean '{close[0]}'? " if close else ""
-    raise InvalidInputError(
+    raise NotFoundError(
         f"no example named '{name}'; {hint}the examples are: {', '.join(names) or 'none (broken install)'}"
     )
 

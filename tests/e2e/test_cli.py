@@ -202,7 +202,7 @@ def test_a_concurrent_mutation_exits_4_naming_the_holder_and_force_unlock_clears
 ) -> None:
     slow = subprocess.Popen(
         alma.command("deploy", str(blueprint), "--yes"),
-        env={**alma.env, "ALMA_FAKE_LATENCY_MS": "1500"},
+        env={**alma.env, "ALMA_FAKE_LATENCY_MS": "20000"},  # it is killed long before it could finish
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         stdin=subprocess.DEVNULL,

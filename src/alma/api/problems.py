@@ -39,7 +39,7 @@ def status_for(error: AlmaError) -> int:
     if isinstance(error, NotFoundError):
         return 404
     if isinstance(error, InvalidInputError):
-        return 404 if str(error).startswith("no ") else 400
+        return 400
     if isinstance(error, ConflictError):
         return 409
     if isinstance(error, ApprovalRequiredError | RefusedError):

@@ -20,7 +20,7 @@ from fastapi.responses import StreamingResponse
 from starlette.types import Receive, Scope, Send
 
 from alma.bootstrap import Services
-from alma.errors import InvalidInputError
+from alma.errors import NotFoundError
 from alma.services import DeploymentRecord, EventRecord
 from alma.services.live import RunState, run_state
 from alma.services.views import event_json
@@ -85,7 +85,7 @@ async def known_deployment(services: Services, deployment_id: str) -> Deployment
         return found
     if services.jobs is not None and await services.jobs.job_status(deployment_id) in ("todo", "doing"):
         return None
-    raise InvalidInputError(f"no deployment '{deployment_id}'")
+    raise NotFoundError(f"no deployment '{deployment_id}'")
 
 
 def liveness_s(services: Services) -> float:

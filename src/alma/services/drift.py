@@ -21,7 +21,7 @@ from pydantic import BaseModel, Field
 
 from alma.diagnostics import did_you_mean
 from alma.engines import Action, EngineRegistry
-from alma.errors import AlmaError, InvalidInputError
+from alma.errors import AlmaError, NotFoundError
 from alma.planning import DesiredResource, PlannedAction, plan_actions
 from alma.services.actor import actor
 from alma.services.plans import PlanService
@@ -188,4 +188,4 @@ class DriftService:
         if not await self._store.stacks.exists(stack):
             known = [s.name for s in await self._store.stacks.summaries()]
             hint = did_you_mean(stack, known) if known else "; no stack has been deployed yet"
-            raise InvalidInputError(f"no stack named '{stack}'{hint}")
+            raise NotFoundError(f"no stack named '{stack}'{hint}")

@@ -23,23 +23,21 @@ from alma.services.locking import StackLease
 from alma.workflow.graph import GraphServices, RunState, build_graph
 from alma.workflow.result import RunResult
 
+_META_PLAN, _META_STACK, _META_IPR = "alma_plan_id", "alma_stack", "alma_ipr_id"
+
 
 @dataclass(frozen=True, slots=True)
 class RunSnapshot:
-    """Where a run stands according to its last checkpoint."""
+    """Where a run stands according to its last checkpoint. ``plan_id``, ``stack`` and ``ipr_id`` come
+    from the checkpoint's metadata, written with the very first checkpoint: a run killed before its
+    first node ran has no state yet, but still says what it is."""
 
     values: dict[str, Any]
     finished: bool
     waiting: dict[str, Any] | None  # what it waits for, when it is paused at the approval interrupt
-
-    @property
-    def stack(self) -> str:
-        return str(self.values.get("stack", ""))
-
-    @property
-    def ipr_id(self) -> int | None:
-        value = self.values.get("ipr_id")
-        return value if isinstance(value, int) else None
+    plan_id: str
+    stack: str
+    ipr_id: int | None
 
 
 class WorkflowService:
@@ -73,6 +71,7 @@ class WorkflowService:
         plan_id: str,
         run_id: str,
         *,
+        stack: str,
         ipr_id: int | None,
         clearance: Clearance | None,
         lease: StackLease | None,
@@ -87,18 +86,29 @@ class WorkflowService:
             "deployment_id": run_id,
             "clearance": clearance.as_json() if clearance is not None else None,
         }
-        return await self._invoke(run_id, start, lease, progress)
+        meta = {_META_PLAN: plan_id, _META_STACK: stack, _META_IPR: ipr_id}
+        return await self._invoke(run_id, start, lease, progress, meta)
 
     async def snapshot(self, run_id: str) -> RunSnapshot | None:
         """The run's last checkpoint, or None when no run has this id."""
         async with self._compiled() as graph:
             snapshot = await graph.aget_state(_config(run_id, None, None))
-        if not snapshot.values:
+        if not snapshot.values and not (snapshot.metadata or {}).get(_META_PLAN):
             return None
         # A process killed after a node's writes were saved but before the next step's checkpoint leaves
         # no "next" but a task holding its result: that run is not finished, it continues from there.
         finished = not snapshot.next and not snapshot.tasks
-        return RunSnapshot(dict(snapshot.values), finished, _waiting(snapshot))
+        meta = dict(snapshot.metadata or {})
+        values = dict(snapshot.values)
+        ipr_id = values.get("ipr_id", meta.get(_META_IPR))
+        return RunSnapshot(
+            values,
+            finished,
+            _waiting(snapshot),
+            str(values.get("plan_id") or meta.get(_META_PLAN, "")),
+            str(values.get("stack") or meta.get(_META_STACK, "")),
+            ipr_id if isinstance(ipr_id, int) else None,
+        )
 
     async def resume(
         self, run_id: str, *, lease: StackLease | None, progress: ApplyProgress | None = None
@@ -127,16 +137,22 @@ class WorkflowService:
         start: RunState | Command[Any] | None,
         lease: StackLease | None,
         progress: ApplyProgress | None,
+        meta: dict[str, Any] | None = None,
     ) -> RunResult:
         async with self._compiled() as graph:
-            config = _config(run_id, progress, lease)
+            config = _config(run_id, progress, lease, meta)
             values = await graph.ainvoke(start, config)
             snapshot = await graph.aget_state(config)
         return result_of(run_id, values, _waiting(snapshot))
 
 
-def _config(run_id: str, progress: ApplyProgress | None, lease: StackLease | None) -> Any:
-    return {"configurable": {"thread_id": run_id, "progress": progress, "lease": lease}}
+def _config(
+    run_id: str, progress: ApplyProgress | None, lease: StackLease | None, meta: dict[str, Any] | None = None
+) -> Any:
+    config: dict[str, Any] = {"configurable": {"thread_id": run_id, "progress": progress, "lease": lease}}
+    if meta is not None:
+        config["metadata"] = meta  # LangGraph writes it into every checkpoint's metadata
+    return config
 
 
 def _waiting(snapshot: Any) -> dict[str, Any] | None:

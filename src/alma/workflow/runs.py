@@ -108,13 +108,14 @@ class Runs:
             )
         if prepared.waits_for_approval:  # nothing can change yet: it records the run and waits, lock-free
             return await self._workflow.run(
-                plan.id, run_id, ipr_id=ipr_id, clearance=None, lease=None, parallelism=parallelism
+                plan.id, run_id, stack=plan.stack, ipr_id=ipr_id, clearance=None, lease=None, parallelism=parallelism
             )
         reason = f"run {run_id}: {plan.kind} plan {plan.id}"
         async with self._deployments.locks.held(plan.stack, reason) as lease:
             return await self._workflow.run(
                 plan.id,
                 run_id,
+                stack=plan.stack,
                 ipr_id=ipr_id,
                 clearance=prepared.clearance,
                 lease=lease,
@@ -160,15 +161,11 @@ class Runs:
         if not executable:  # its IPR was refused, closed or superseded: the run records that and ends
             return await self._workflow.resume(run_id, lease=None, progress=progress)
         if queue and self._jobs is not None:
-            plan_id = str(snapshot.values["plan_id"])
-            stack = snapshot.stack or (await self._plans.get(plan_id)).stack
             return await self._jobs.submit_apply(
-                plan_id, stack, actor(self._settings), ipr_id=snapshot.ipr_id, deployment_id=run_id
+                snapshot.plan_id, snapshot.stack, actor(self._settings), ipr_id=snapshot.ipr_id, deployment_id=run_id
             )
-        # A run killed before its first node ran has only its input: its stack comes from its plan.
-        stack = snapshot.stack or (await self._plans.get(str(snapshot.values["plan_id"]))).stack
         reason = f"run {run_id}: resumed"
-        async with self._deployments.locks.held(stack, reason, take_over_dead=True, run_id=run_id) as lease:
+        async with self._deployments.locks.held(snapshot.stack, reason, take_over_dead=True, run_id=run_id) as lease:
             if record is not None and record.status == "running":
                 try:
                     await self._deployments.refuse_moved_on(record)
@@ -213,8 +210,7 @@ class Runs:
         await self._workflow.end(run_id, "abandoned", reason)
         if snapshot.ipr_id is not None:
             await self._iprs.settle(snapshot.ipr_id, run_id, "superseded", None, None)
-        stack = snapshot.stack or (await self._plans.get(str(snapshot.values["plan_id"]))).stack
-        await self._deployments.locks.release_dead_run(stack, run_id, "its run was abandoned")
+        await self._deployments.locks.release_dead_run(snapshot.stack, run_id, "its run was abandoned")
         raise RunAbandonedError(reason)
 
 
