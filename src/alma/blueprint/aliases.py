@@ -58,7 +58,8 @@ def blueprint_rewrites(data: Any) -> list[Rewrite]:
     out: list[Rewrite] = []
     version = data.get("version")
     if isinstance(version, float | int) and not isinstance(version, bool):
-        out.append(Rewrite("set", ("version",), f'write the version as text: version: "{version}"', value=str(version)))
+        text = str(float(version)) if isinstance(version, int) else str(version)  # 1 is "1.0"
+        out.append(Rewrite("set", ("version",), f'write the version as text: version: "{text}"', value=text))
     listed = data.get("resources")
     resources: list[Any] = listed if isinstance(listed, list) else []
     # Only text names: a name written as a mapping or a list is validation's to report, not a set member.

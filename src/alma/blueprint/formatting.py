@@ -84,17 +84,50 @@ def _node(document: Any, path: Path) -> Any:
     return node
 
 
+def _owner(mapping: CommentedMap, key: str) -> CommentedMap | None:
+    """The mapping that writes ``key`` itself: ``mapping``, or the anchored one it merges (``<<: *base``)
+    — renaming the key where it is written keeps one spelling, not an explicit key beside a merged one.
+    None when no mapping writes it any more (a merged copy of a key renamed at its source)."""
+    if any(own == key for own, _ in mapping.non_merged_items()):
+        return mapping
+    for source in getattr(mapping, "merge", []):
+        if isinstance(source, CommentedMap) and key in source:
+            return _owner(source, key)
+    return None
+
+
+def _delete(mapping: CommentedMap, key: str) -> None:
+    """``del mapping[key]``. When other mappings merge this one (``<<: *it``), ruamel.yaml 0.19 then tells
+    each of them and fails doing so (a KeyError from its ``update_key_value``): by then the key is gone from
+    this mapping, which is all a rewrite needs (a merging mapping is written as ``<<: *it``, its merged
+    copies are never written)."""
+    try:
+        del mapping[key]
+    except KeyError:
+        if any(own == key for own, _ in mapping.non_merged_items()):
+            raise
+
+
 def _apply(document: Any, rewrite: Rewrite) -> None:
     parent = _node(document, rewrite.path[:-1])
     key = rewrite.path[-1]
     if not isinstance(parent, CommentedMap) or not isinstance(key, str):
         return
+    if rewrite.kind in ("rename", "remove") and key in parent:
+        owner = _owner(parent, key)
+        if owner is None:
+            return  # merged from a mapping that an earlier rewrite renamed it in already
+        parent = owner
     if rewrite.kind == "rename" and key in parent:
         value = _styled(rewrite.value) if rewrite.replace else parent[key]
-        position = list(parent).index(key)
+        position = [own for own, _ in parent.non_merged_items()].index(key)
+        merge = getattr(parent, "merge", None)
+        merge_at = getattr(merge, "merge_pos", None)  # where `<<:` is written among the keys
         comment = parent.ca.items.pop(key, None)
-        del parent[key]
+        _delete(parent, key)
         parent.insert(position, rewrite.key, value)
+        if merge is not None and merge_at is not None:
+            merge.merge_pos = merge_at  # insert() moves it; a rename leaves it where it was written
         if comment is not None:
             parent.ca.items[rewrite.key] = comment
     elif rewrite.kind == "set":
@@ -102,7 +135,7 @@ def _apply(document: Any, rewrite: Rewrite) -> None:
     elif rewrite.kind == "remove" and key in parent:
         keys = list(parent)
         comment = parent.ca.items.pop(key, None)
-        del parent[key]
+        _delete(parent, key)
         before = keys[keys.index(key) - 1] if keys.index(key) > 0 else None
         if comment is not None and before is not None and before not in parent.ca.items:
             parent.ca.items[before] = comment  # the comments written after it stay, after what preceded it

@@ -105,3 +105,31 @@ def test_unreadable_text_is_refused_with_its_position(service: BlueprintService)
 def test_a_document_that_is_not_a_blueprint_is_left_alone(service: BlueprintService) -> None:
     for text in ("- just\n- a list\n", "plain text\n", "resources: 7\n"):
         assert service.formatted(text, "x.yaml").text == text
+
+
+def test_a_key_shared_through_an_anchor_or_a_merge_is_renamed_once_where_it_is_written(
+    service: BlueprintService,
+) -> None:
+    text = """\
+version: "1.0"
+name: a
+resources:
+  - {type: compute, name: x, provider: fake, specs: &small {cpu: 2, ram: 1G}}
+  - {type: compute, name: y, provider: fake, specs: *small}
+  - type: compute
+    name: z
+    provider: fake
+    specs:
+      <<: *small
+      disk_size: 4G
+"""
+    formatted = service.formatted(text, "a.yaml")
+    assert formatted.text == text.replace("cpu:", "cores:").replace("ram:", "memory:").replace("disk_size", "disk")
+    loaded = service.load(formatted.text, "a.yaml")
+    assert loaded.warnings == []
+    assert [dict(r.specs)["cores"] for r in loaded.desired] == [2, 2, 2]
+
+
+def test_a_version_written_as_a_whole_number_becomes_the_text_it_means(service: BlueprintService) -> None:
+    text = "version: 1\nname: a\nresources: []\n"
+    assert service.formatted(text, "a.yaml").text == 'version: "1.0"\nname: a\nresources: []\n'
