@@ -22,5 +22,6 @@ export default async function globalSetup() {
   });
   process.env.ALMA_E2E_URL = server.url;
   process.env.ALMA_E2E_KEYS = JSON.stringify(server.keys);
+  process.env.ALMA_E2E_HOME = server.home; // for `alma keys` against the server's database
   return server.stop;
 }

@@ -31,6 +31,14 @@ test("a stack is rolled back from its page: the rollback is a plan, applied and 
   await expect(page.getByTestId("verification")).toContainText("verified");
   await shot(page, "deployment-rollback-1280");
 
+  // The same plan applied again is refused, saying what it became; nothing runs.
+  await page.goBack();
+  await expect(page).toHaveURL(/\/plans\/[0-9a-f]{32}$/);
+  await page.getByRole("button", { name: "Apply this plan" }).click();
+  await expect(page.getByRole("alert")).toContainText(/already applied|revision 3/);
+  await expect(page).toHaveURL(/\/plans\//);
+  await page.goForward();
+
   await page.getByRole("link", { name: "rb revision 3" }).click();
   await expect(page.locator('tr[data-revision="3"]')).toContainText("rollback");
   await expect(page.locator('tr[data-revision="3"]')).toContainText("succeeded");

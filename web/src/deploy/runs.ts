@@ -73,6 +73,7 @@ export async function startRun<T>(
     (error: unknown) => (settled = { error }),
   );
   const deadline = Date.now() + timeoutMs;
+  let wait = pollMs;
   while (Date.now() < deadline && !options.signal?.aborted) {
     const found = await eventsOf(stack, { after: cursor, limit: 200 });
     const start = found.find((e) => startsPlan(e, planId));
@@ -83,7 +84,8 @@ export async function startRun<T>(
       if ("error" in done) throw done.error;
       return { deploymentId: deploymentOf(done.value), answer };
     }
-    await Promise.race([pause(pollMs, options.signal), answer.catch(() => undefined)]);
+    await Promise.race([pause(wait, options.signal), answer.catch(() => undefined)]);
+    wait = Math.min(wait * 1.5, 1000); // a run that takes long to start is not asked about 7 times a second
   }
   // Nothing announced in time and no answer yet: the request is still going; its answer will say.
   const value = await answer;
