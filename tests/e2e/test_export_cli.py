@@ -83,3 +83,12 @@ def test_export_compose_prints_a_compose_file(alma: Alma, docker_stack: str) -> 
     compose = yaml.safe_load(printed.stdout)
     assert compose["services"]["app"]["container_name"] == f"{docker_stack}_app"
     assert compose["networks"]["net"]["name"] == f"{docker_stack}_net"
+
+
+def test_an_engine_that_cannot_be_read_fails_the_export_and_writes_nothing(
+    alma: Alma, tmp_path: Path, docker_stack: str
+) -> None:
+    out = tmp_path / "never.tf"
+    failed = alma("export", "terraform", docker_stack, "--out", str(out), ALMA_DOCKER_HOST="unix:///nonexistent.sock")
+    assert failed.returncode == 3, failed.stderr
+    assert not out.exists()
