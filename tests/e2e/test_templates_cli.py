@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
 
 import yaml
@@ -132,3 +133,19 @@ def test_fmt_refuses_a_file_where_it_would_have_to_guess_and_writes_nothing(alma
     missing = alma("fmt", str(tmp_path / "nowhere.yaml"))
     assert missing.returncode == 1 and "no such file" in missing.stderr
     assert json.loads(alma("fmt", str(tmp_path), "--json").stdout)["error"]["exit_code"] == 1
+
+
+def test_two_fmt_writes_at_once_leave_the_canonical_file_whole(alma: Alma, tmp_path: Path) -> None:
+    file = tmp_path / "legacy.yaml"
+    file.write_text(LEGACY)
+    both = [
+        subprocess.Popen(
+            alma.command("fmt", str(file), "--write"), env=alma.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        )
+        for _ in range(2)
+    ]
+    for process in both:
+        process.communicate(timeout=60)
+        assert process.returncode == 0
+    assert file.read_text() == CANONICAL  # each replaced the file whole: never a mix, never half written
+    assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".legacy.yaml.")]  # no temporary left
