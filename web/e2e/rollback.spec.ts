@@ -44,3 +44,11 @@ test("a stack is rolled back from its page: the rollback is a plan, applied and 
   await expect(page.locator('tr[data-revision="3"]')).toContainText("succeeded");
   await expect(page.locator('tr[data-resource="app"]')).toContainText("cores=1");
 });
+
+test("a stack's drift is read from its engines on its page: none after a rollback", async ({ page }) => {
+  await openAs(page, "vera", "/stacks/rb"); // reading drift changes nothing: a viewer may
+  await page.getByRole("button", { name: "Check drift" }).click();
+  const report = page.locator(".drift");
+  await expect(report).toContainText("in sync");
+  await expect(report).toContainText("0 changed, 0 missing, 0 unmanaged, 2 in sync");
+});

@@ -2,9 +2,11 @@
 // the plan page, or through an IPR when the policy asks), its recorded state, and its dependency graph.
 import { lazy, Suspense, useCallback, useState } from "react";
 import { Link, useNavigate, useParams } from "react-router";
-import { destroyPlan, history, rollbackPlan, state } from "../api/endpoints";
+import { destroyPlan, drift, history, rollbackPlan, state } from "../api/endpoints";
+import type { DriftReport } from "../api/views";
 import { useSession } from "../auth/session";
 import { Badge } from "../components/Badge";
+import { DriftReportView } from "../components/DriftReportView";
 import { Page } from "../components/Page";
 import { ProblemView } from "../components/Problem";
 import { Scroll } from "../components/Scroll";
@@ -33,6 +35,20 @@ export default function StackPage() {
   const [acting, setActing] = useState<string | null>(null);
   const [failure, setFailure] = useState<unknown>(null);
   const ready = useCallback(() => setGraphReady(true), []);
+  const [driftReport, setDriftReport] = useState<DriftReport | null>(null);
+  const [checking, setChecking] = useState(false);
+
+  const checkDrift = async () => {
+    setChecking(true);
+    setFailure(null);
+    try {
+      setDriftReport(await drift(stack));
+    } catch (error) {
+      setFailure(error);
+    } finally {
+      setChecking(false);
+    }
+  };
 
   const planThen = async (what: string, make: () => Promise<{ plan_id: string }>) => {
     setActing(what);
@@ -125,6 +141,14 @@ export default function StackPage() {
       <section aria-labelledby="state-heading">
         <h2 id="state-heading">State</h2>
         <ProblemView error={resources.error} />
+        {resources.data?.length ? (
+          <p className="actions">
+            <button type="button" className="secondary" disabled={checking} onClick={() => void checkDrift()}>
+              {checking ? "Reading the engines…" : "Check drift"}
+            </button>
+          </p>
+        ) : null}
+        {driftReport ? <DriftReportView report={driftReport} /> : null}
         {resources.data ? <StateTable resources={resources.data} /> : null}
       </section>
       <section aria-labelledby="graph-heading">
