@@ -6,7 +6,7 @@ weights are plain numbers (``training.Weights``), so this module imports neither
 NumPy: reading a sentence stays well under a millisecond.
 
 ``default_classifier`` finds the model for the repository's tuning corpus (``eval/intents-tune.jsonl``):
-a cached copy whose key is the corpus's digest and the feature version, or, the first time, one trained
+a cached copy whose key digests the corpus and the code that makes features, or, the first time, one trained
 from the corpus (scikit-learn) and cached next to this module (written whole or not at all, so
 processes that start together never read half a file). Without the corpus (an installed wheel) or
 without scikit-learn there is no classifier: the grammar reads alone and the log says why.
@@ -75,9 +75,20 @@ class IntentClassifier:
         )
 
 
+# What a sentence's features depend on: a change to any of these makes a new model.
+_FEATURE_SOURCES = ("features.py", "lexicon.py", "english.py", "text.py", "quantities.py", "resources.py")
+
+
 def model_key(corpus: bytes) -> str:
+    """The corpus, the feature code and the training settings, digested: the name of a trained model."""
     digest = hashlib.sha256(corpus)
     digest.update(f"features {VERSION} C {REGULARIZATION}".encode())
+    here = Path(__file__).resolve().parent
+    for name in _FEATURE_SOURCES:
+        try:
+            digest.update((here / name).read_bytes())
+        except OSError:
+            digest.update(name.encode())  # an installation without sources: the version alone decides
     return digest.hexdigest()[:20]
 
 

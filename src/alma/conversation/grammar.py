@@ -94,6 +94,14 @@ EXPLAIN = re.compile(
     r"support|mean|cause|persist|use)\b|"
     r"\bwhat (is|are) (an?|the) \w+ for\b|\bhow does\b"
 )
+# A symptom, as opposed to a mere question word: what makes an unknown word the name of something broken.
+SYMPTOM = re.compile(
+    r"\b(crash\w*|fail\w*|broken|down|died|dead|dying|stuck|hung|hanging|slow|frozen|oom\w*|5\d\ds?|"
+    r"not (working|responding|starting|booting|answering|loading)|will not (start|boot|load)|keeps? \w+|"
+    r"errors?|erroring|unreachable|unresponsive|degraded|flapping|blank)\b"
+)
+# A sentence that says how something is: "the grafana container is using 4 gigs".
+STATEMENT = re.compile(r"\b(is|are|was|has|have|uses|using|runs|running|sits|eats)\b")
 DESIGN = re.compile(
     r"\b(highly available|high availability|ha setup|architecture|best way to (set up|build|deploy|run)|"
     r"best practices?|from scratch|reference design|topology|what should i (use|deploy|build))\b"
@@ -165,6 +173,8 @@ def _as_noun(words: list[str], i: int) -> bool:
         return True  # "starts on boot", "after the restart"
     if i > 1 and words[i - 1] in _ORDER_WORDS and words[i - 2] in _NOUN_BEFORE:
         return True  # "since the last deploy", "the failed upgrade"
+    if i > 0 and (words[i - 1].isdigit() or words[i - 1] in {"two", "three", "four", "five", "ten", "many"}):
+        return True  # "10 build agents", "three restart loops"
     if i == 0 or words[i - 1] not in _NOUN_BEFORE:
         return False
     return i < 2 or words[i - 2] not in _TRIGGERS

@@ -22,7 +22,9 @@ from alma.conversation.grammar import (
     KNOW,
     LIST_QUESTION,
     PROCEED,
+    STATEMENT,
     STATUS_QUESTION,
+    SYMPTOM,
     TROUBLE,
     WANT,
     Verb,
@@ -34,7 +36,7 @@ from alma.conversation.intent import INTENTS, Direction, Intent, IntentName, Res
 from alma.conversation.lexicon import COUNT_WORDS, INFRA_WORDS, KIND_PHRASES, TEMPLATE_ALIASES, Lexicon
 from alma.conversation.quantities import Tok
 from alma.conversation.resources import extract, is_name, kind_at, template_of, with_target
-from alma.conversation.targets import find_target
+from alma.conversation.targets import find_target, subject_of
 from alma.conversation.text import tokenize
 
 TOPIC_SWITCH = re.compile(
@@ -246,6 +248,11 @@ class IntentParser:
             places = {k + 1 for k, t in enumerate(tokens) if t.text in {"on", "in", "at", "from", "across"}}
             target_name = next((t.text for k, t in enumerate(tokens) if is_name(t.text) and k not in places), None)
             reference = None
+            if name == "unknown" and target_name is None and STATEMENT.search(_joined(tokens)):
+                # "the grafana container is using 4 gigs": what the conversation is now about
+                said = subject_of(tokens, len(tokens), self._lexicon)
+                reference = said.reference if said is not None and said.reference is not None else None
+                reference = reference if reference is not None and reference.startswith("template:") else None
         else:
             target_name, reference = target.name, target.reference
         direction: Direction | None = None
@@ -280,13 +287,17 @@ class IntentParser:
                 return True
             if word in _KIND_WORDS or word.rstrip("s") in _KIND_WORDS or word in {"it", "them"}:
                 return True
+            if tok.ordinal and words[k + 1 : k + 2] == ["one"]:
+                return True  # "is the first one healthy?"
             if (
                 word.isalpha()
                 and len(word) > 3
                 and (template_of(word, self._lexicon) or kind_at(words, k, self._lexicon))
             ):
                 return True
-        return False
+        # "this is the fourth time postfix died": a symptom of something no list knows is still infrastructure
+        symptom = SYMPTOM.search(_joined(tokens)) is not None
+        return symptom and subject_of(tokens, len(tokens), self._lexicon) is not None
 
 
 def _scale_to(tokens: list[Tok], start: int) -> int | None:

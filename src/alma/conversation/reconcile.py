@@ -24,7 +24,8 @@ CLASSIFIED = 0.65  # the confidence of a reading the classifier chose
 
 
 def _contextual(parsed: Intent) -> bool:
-    return parsed.proceed or parsed.cancel or parsed.follow_up or any(s.startswith("context:") for s in parsed.signals)
+    handled = parsed.proceed or parsed.cancel or parsed.follow_up or parsed.correction
+    return handled or any(s.startswith("context:") for s in parsed.signals)
 
 
 def reconcile(parsed: Intent, prediction: Prediction, parser: IntentParser, text: str) -> Intent:

@@ -96,7 +96,7 @@ def find_target(tokens: list[Tok], verb: Verb | None, lexicon: Lexicon, plain_wo
     named = [k for k, w in enumerate(words_) if w in {"named", "called"} and k + 1 < len(words_)]
     if named and named[0] + 1 not in excluded:
         return Target(words_[named[0] + 1])
-    if any(w in _EVERYTHING for w in words_[start : start + 3]):
+    if _everything(words_[start : start + 4], lexicon):
         return Target()  # "nuke everything on pve2 except the router": no one target
     after = next(
         (k for k in range(start, len(words_)) if is_name(words_[k]) and k not in excluded and _not_place(words_, k)),
@@ -116,6 +116,10 @@ def find_target(tokens: list[Tok], verb: Verb | None, lexicon: Lexicon, plain_wo
                 found = _object_target(tokens, k + 1, lexicon, plain_words, excluded)
                 if found is not None and found.reference != "it":
                     return found
+    if verb is None:  # a symptom or a question: what the sentence is about comes before "it"
+        said = subject_of(tokens, len(tokens), lexicon, excluded)
+        if said is not None and said.reference != "it":
+            return said
     pronoun = next((k for k in range(start, len(words_)) if _pronoun(words_, k)), None)
     if pronoun is not None or (obj is not None and obj.reference == "it"):
         return _antecedent(tokens, pronoun if pronoun is not None else start, lexicon, excluded)
@@ -128,6 +132,21 @@ def find_target(tokens: list[Tok], verb: Verb | None, lexicon: Lexicon, plain_wo
     if any(_pronoun(words_, k) for k in range(len(words_))):
         return Target(reference="it")
     return Target()
+
+
+def _everything(words_: list[str], lexicon: Lexicon) -> bool:
+    """ "everything", "all of them", "all the vms" (but not "all snapshots of vm-7": a part of one thing)."""
+    for k, word in enumerate(words_):
+        if word in {"everything", "anything", "everyone"}:
+            return True
+        if word in {"all", "every"}:
+            rest = [w for w in words_[k + 1 :] if w not in {"the", "my", "our", "of"}]
+            return (
+                not rest
+                or rest[0] in {"them", "it", "those", "these", "resources", "stacks"}
+                or (kind_at(rest, 0, lexicon) is not None)
+            )
+    return False
 
 
 def subject_of(tokens: list[Tok], end: int, lexicon: Lexicon, excluded: set[int] | None = None) -> Target | None:
@@ -172,8 +191,8 @@ def _candidate(tokens: list[Tok], k: int, lexicon: Lexicon, label: bool = False)
     if template is not None:
         return Target(reference=f"template:{template}")
     found = kind_at([t.text for t in tokens], k, lexicon)
-    if found is not None:
-        return Target(reference=f"kind:{found[0]}")  # "the lb is throwing 502s"
+    if found is not None:  # "the lb is throwing 502s"; "the virtual machine mailrelay": its name
+        return _apposition(tokens, k + found[1], lexicon) or Target(reference=f"kind:{found[0]}")
     if label or lexicon.unknown(word) or word in _NAMEABLE:
         return Target(reference=f"subject:{word}")
     return None
