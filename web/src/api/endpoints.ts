@@ -2,7 +2,6 @@
 import { api, read } from "./client";
 import type {
   AlmaEvent,
-  ChatTurn,
   Deployment,
   DriftReport,
   EngineStatus,
@@ -138,4 +137,3 @@ export const chatStream = (message: string, session: string | null, signal?: Abo
     }),
   );
 
-export type { ChatTurn };
