@@ -3,6 +3,7 @@ machinery it needs when it runs (see ``commands.py``)."""
 
 from __future__ import annotations
 
+import gc
 from typing import Annotated
 
 import typer
@@ -434,4 +435,8 @@ def force_unlock(
 
 
 def run() -> None:
+    # A command builds and drops hundreds of thousands of small objects for a big plan (10,000 resources);
+    # with the default threshold the cycle collector runs every 700 allocations and takes a sixth of the
+    # time. Collecting every 50,000 keeps memory as it was (plans hold no cycles) and saves that time.
+    gc.set_threshold(50_000, 20, 20)
     app()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import uuid
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +21,10 @@ from alma.services.actor import actor
 from alma.services.blueprints import BlueprintService
 from alma.settings import Settings
 from alma.store import PlanRecord, Store, utcnow
+
+# Plans stored or loaded (hash checked) lately, by id: a run asks for its plan at every step, and a plan of
+# 10,000 actions costs half a second to load and check. Stored plans never change, so the copy stays true.
+RECENT_PLANS = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +39,14 @@ class PlanService:
         self._store = store
         self._engines = engines
         self._blueprints = blueprints
+        self._recent: OrderedDict[str, Plan] = OrderedDict()
+
+    def _remember(self, plan: Plan) -> Plan:
+        self._recent[plan.id] = plan
+        self._recent.move_to_end(plan.id)
+        while len(self._recent) > RECENT_PLANS:
+            self._recent.popitem(last=False)
+        return plan
 
     async def plan_blueprint(self, text: str, filename: str = "<blueprint>") -> PlanResult:
         loaded = self._blueprints.load(text, filename)
@@ -158,6 +171,9 @@ class PlanService:
         return await self._make(stack, "rollback", desired, target_revision=to_revision, environment=environment)
 
     async def get(self, plan_id: str) -> Plan:
+        if plan_id in self._recent:
+            self._recent.move_to_end(plan_id)
+            return self._recent[plan_id]
         record = await self._store.plans.get(plan_id)
         if record is None:
             raise NotFoundError(f"no plan with id '{plan_id}'; make one with `alma plan FILE`")
@@ -171,7 +187,7 @@ class PlanService:
         )
         if plan.computed_hash() != record.hash:
             raise PlanTamperedError(f"plan {plan_id} in the store no longer matches its hash; make a new plan")
-        return plan
+        return self._remember(plan)
 
     async def _require_stack(self, stack: str) -> None:
         if not await self._store.stacks.exists(stack):
@@ -223,7 +239,7 @@ class PlanService:
                 plan.created_by,
             )
         )
-        return plan
+        return self._remember(plan)
 
 
 def desired_to_json(resource: DesiredResource) -> dict[str, Any]:
