@@ -54,15 +54,18 @@ function problemOf(status: number, body: unknown): Problem {
   return { type: "about:blank", title: String(status), status, detail: text };
 }
 
-interface Answer {
-  data?: unknown;
+interface Answer<D> {
+  data?: D;
   error?: unknown;
   response: Response;
 }
 
-/** The answer's body as `T` (see views.ts for why a cast), or an ApiError. */
-export async function read<T>(call: Promise<Answer>): Promise<T> {
-  let answer: Answer;
+/**
+ * The answer's body, typed as the generated client types it (the API's response model), or an ApiError.
+ * Where the API still declares an untyped object, the caller says what it reads (see views.ts).
+ */
+export async function read<D>(call: Promise<Answer<D>>): Promise<D> {
+  let answer: Answer<D>;
   try {
     answer = await call;
   } catch (error) {
@@ -79,7 +82,7 @@ export async function read<T>(call: Promise<Answer>): Promise<T> {
     if (response.status === 401) onUnauthorized?.();
     throw new ApiError(response.status, problemOf(response.status, error));
   }
-  return data as T;
+  return data as D;
 }
 
 export function messageOf(error: unknown): string {

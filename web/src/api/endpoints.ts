@@ -1,13 +1,17 @@
-// Every call the UI makes, over the generated client, each answering one of views.ts's shapes.
-import { api, read } from "./client";
+// Every call the UI makes, over the generated client. Each answer's type comes from the API's response
+// model (schema.d.ts) and is checked against what the pages read (views.ts) by the compiler: a change of
+// the API that breaks a page breaks `npm run build` once the client is regenerated.
+import { ApiError, api, read } from "./client";
 import type {
   AlmaEvent,
   Deployment,
+  Diagnostic,
   DriftReport,
   EngineStatus,
   Ipr,
   IprSummary,
   Plan,
+  QueuedDeployment,
   Resource,
   RunAnswer,
   StackSummary,
@@ -17,19 +21,20 @@ import type {
 export type Verdict = "approve" | "request_changes" | "reject" | "comment";
 
 /** Who a key says its holder is; `key` is tried before it is kept (sign-in). */
-export const whoami = (key?: string) =>
-  read<Whoami>(api.GET("/api/v1/whoami", key ? { headers: { "X-API-Key": key } } : {}));
+export const whoami = (key?: string): Promise<Whoami> =>
+  read(api.GET("/api/v1/whoami", key ? { headers: { "X-API-Key": key } } : {}));
 
-export const engines = () => read<EngineStatus[]>(api.GET("/api/v1/engines"));
+export const engines = (): Promise<EngineStatus[]> => read(api.GET("/api/v1/engines"));
 
-export const stacks = () => read<StackSummary[]>(api.GET("/api/v1/stacks", { params: { query: { limit: 500 } } }));
+export const stacks = (): Promise<StackSummary[]> =>
+  read(api.GET("/api/v1/stacks", { params: { query: { limit: 500 } } }));
 
 /** Every resource of a stack, page by page (the API answers at most 500 at a time). */
 export async function state(stack: string): Promise<Resource[]> {
   const page = 500;
   const all: Resource[] = [];
   for (let offset = 0; ; offset += page) {
-    const found = await read<Resource[]>(
+    const found: Resource[] = await read(
       api.GET("/api/v1/stacks/{stack}/state", { params: { path: { stack }, query: { limit: page, offset } } }),
     );
     all.push(...found);
@@ -42,7 +47,7 @@ export async function history(stack: string): Promise<Deployment[]> {
   const page = 500;
   const all: Deployment[] = [];
   for (let offset = 0; ; offset += page) {
-    const found = await read<Deployment[]>(
+    const found: Deployment[] = await read(
       api.GET("/api/v1/stacks/{stack}/history", { params: { path: { stack }, query: { limit: page, offset } } }),
     );
     all.push(...found);
@@ -50,28 +55,28 @@ export async function history(stack: string): Promise<Deployment[]> {
   }
 }
 
-export const drift = (stack: string) =>
-  read<DriftReport>(api.GET("/api/v1/stacks/{stack}/drift", { params: { path: { stack } } }));
+export const drift = (stack: string): Promise<DriftReport> =>
+  read(api.GET("/api/v1/stacks/{stack}/drift", { params: { path: { stack } } }));
 
 export const stackEvents = (
   stack: string,
   query: { after?: number; limit?: number; newest?: boolean; deployment?: string } = {},
-) => read<AlmaEvent[]>(api.GET("/api/v1/stacks/{stack}/events", { params: { path: { stack }, query } }));
+): Promise<AlmaEvent[]> => read(api.GET("/api/v1/stacks/{stack}/events", { params: { path: { stack }, query } }));
 
-export const rollbackPlan = (stack: string, to: number | null) =>
-  read<Plan>(api.POST("/api/v1/stacks/{stack}/rollback", { params: { path: { stack } }, body: { to } }));
+export const rollbackPlan = (stack: string, to: number | null): Promise<Plan> =>
+  read(api.POST("/api/v1/stacks/{stack}/rollback", { params: { path: { stack } }, body: { to } }));
 
-export const destroyPlan = (stack: string) =>
-  read<Plan>(api.POST("/api/v1/stacks/{stack}/destroy", { params: { path: { stack } } }));
+export const destroyPlan = (stack: string): Promise<Plan> =>
+  read(api.POST("/api/v1/stacks/{stack}/destroy", { params: { path: { stack } } }));
 
-export const validate = (text: string) =>
-  read<{ valid: boolean; errors: NonNullable<Plan["warnings"]>; warnings: NonNullable<Plan["warnings"]> }>(
+export const validate = (text: string): Promise<{ valid: boolean; errors: Diagnostic[]; warnings: Diagnostic[] }> =>
+  read(
     api.POST("/api/v1/validate", { body: text, bodySerializer: (b: string) => b, headers: { "Content-Type": "text/plain" } }),
   );
 
 /** A plan of a blueprint (YAML or JSON text); stored and hashed by the server. */
-export const planBlueprint = (text: string) =>
-  read<Plan>(
+export const planBlueprint = (text: string): Promise<Plan> =>
+  read(
     api.POST("/api/v1/plans", {
       body: text as never, // the route reads the text itself (the schema only outlines a blueprint)
       bodySerializer: (b: unknown) => b as string,
@@ -79,56 +84,56 @@ export const planBlueprint = (text: string) =>
     }),
   );
 
-export const plan = (planId: string) =>
-  read<Plan>(api.GET("/api/v1/plans/{plan_id}", { params: { path: { plan_id: planId } } }));
+export const plan = (planId: string): Promise<Plan> =>
+  read(api.GET("/api/v1/plans/{plan_id}", { params: { path: { plan_id: planId } } }));
 
-export const applyPlan = (planId: string) =>
-  read<RunAnswer>(api.POST("/api/v1/plans/{plan_id}/apply", { params: { path: { plan_id: planId } } }));
+export const applyPlan = (planId: string): Promise<RunAnswer> =>
+  read(api.POST("/api/v1/plans/{plan_id}/apply", { params: { path: { plan_id: planId } } }));
 
-export const deployment = (id: string) =>
-  read<Deployment | { id: string; status: "queued" }>(
-    api.GET("/api/v1/deployments/{deployment_id}", { params: { path: { deployment_id: id } } }),
-  );
+export const deployment = (id: string): Promise<Deployment | QueuedDeployment> =>
+  read(api.GET("/api/v1/deployments/{deployment_id}", { params: { path: { deployment_id: id } } }));
 
 /** A deployment's events after `after`, every one of them (the API answers at most 1000 at a time). */
 export async function deploymentEvents(id: string, after = 0): Promise<AlmaEvent[]> {
   const page = 1000;
   const all: AlmaEvent[] = [];
   for (let cursor = after; ; ) {
-    const found = await read<AlmaEvent[]>(
+    const found = await read(
       api.GET("/api/v1/deployments/{deployment_id}/events", {
         params: { path: { deployment_id: id }, query: { after: cursor, limit: page } },
       }),
     );
+    // The route also streams (text/event-stream) when asked to; asked for JSON, it answers the list.
+    if (!Array.isArray(found)) throw new ApiError(502, { type: "about:blank", title: "Unexpected answer", status: 502, detail: "the events came back as a stream, not a list" });
     all.push(...found);
     if (found.length < page) return all;
     cursor = found.at(-1)!.id;
   }
 }
 
-export const resume = (id: string) =>
-  read<RunAnswer>(api.POST("/api/v1/deployments/{deployment_id}/resume", { params: { path: { deployment_id: id } } }));
+export const resume = (id: string): Promise<RunAnswer> =>
+  read(api.POST("/api/v1/deployments/{deployment_id}/resume", { params: { path: { deployment_id: id } } }));
 
-export const iprs = (query: { status?: string; stack?: string; limit?: number } = {}) =>
-  read<IprSummary[]>(api.GET("/api/v1/iprs", { params: { query: { limit: 500, ...query } } }));
+export const iprs = (query: { status?: string; stack?: string; limit?: number } = {}): Promise<IprSummary[]> =>
+  read(api.GET("/api/v1/iprs", { params: { query: { limit: 500, ...query } } }));
 
-export const ipr = (id: number) => read<Ipr>(api.GET("/api/v1/iprs/{ipr_id}", { params: { path: { ipr_id: id } } }));
+export const ipr = (id: number): Promise<Ipr> => read(api.GET("/api/v1/iprs/{ipr_id}", { params: { path: { ipr_id: id } } }));
 
-export const openIpr = (body: { plan_id: string; title?: string; description?: string; reviewers?: string[] }) =>
-  read<Ipr>(api.POST("/api/v1/iprs", { body }));
+export const openIpr = (body: { plan_id: string; title?: string; description?: string; reviewers?: string[] }): Promise<Ipr> =>
+  read(api.POST("/api/v1/iprs", { body }));
 
-export const review = (id: number, verdict: Verdict, comment: string) =>
-  read<Ipr>(api.POST("/api/v1/iprs/{ipr_id}/reviews", { params: { path: { ipr_id: id } }, body: { verdict, comment } }));
+export const review = (id: number, verdict: Verdict, comment: string): Promise<Ipr> =>
+  read(api.POST("/api/v1/iprs/{ipr_id}/reviews", { params: { path: { ipr_id: id } }, body: { verdict, comment } }));
 
-export const applyIpr = (id: number) =>
-  read<RunAnswer>(api.POST("/api/v1/iprs/{ipr_id}/apply", { params: { path: { ipr_id: id } } }));
+export const applyIpr = (id: number): Promise<RunAnswer> =>
+  read(api.POST("/api/v1/iprs/{ipr_id}/apply", { params: { path: { ipr_id: id } } }));
 
-export const closeIpr = (id: number, comment: string) =>
-  read<Ipr>(api.POST("/api/v1/iprs/{ipr_id}/close", { params: { path: { ipr_id: id } }, body: { comment } }));
+export const closeIpr = (id: number, comment: string): Promise<Ipr> =>
+  read(api.POST("/api/v1/iprs/{ipr_id}/close", { params: { path: { ipr_id: id } }, body: { comment } }));
 
 /** One chat turn, its reply streamed as server-sent events (see sse.ts). */
-export const chatStream = (message: string, session: string | null, signal?: AbortSignal) =>
-  read<ReadableStream<Uint8Array>>(
+export async function chatStream(message: string, session: string | null, signal?: AbortSignal): Promise<ReadableStream<Uint8Array>> {
+  const body = await read(
     api.POST("/api/v1/conversation/chat", {
       body: { message, session },
       headers: { Accept: "text/event-stream" },
@@ -136,4 +141,12 @@ export const chatStream = (message: string, session: string | null, signal?: Abo
       ...(signal ? { signal } : {}),
     }),
   );
+  if (!body) throw new ApiError(502, { type: "about:blank", title: "No reply", status: 502, detail: "the chat answered without a body" });
+  return body as ReadableStream<Uint8Array>;
+}
 
+/** What a run's answer says, in a sentence: why nothing was done, its notes, or its outcome. */
+export function runSaid(answer: RunAnswer): string {
+  if (!("outcome" in answer)) return `queued for a worker as deployment ${answer.deployment_id}`;
+  return answer.nothing_done || answer.notes.join(" ") || `outcome: ${answer.outcome}`;
+}

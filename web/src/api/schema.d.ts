@@ -60,9 +60,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * Preview Deploy
+         * @description The plan deploying this version would make, as a preview: nothing is stored or applied (POST makes
+         *     the plan, and the IPR when the policy asks).
+         */
+        get: operations["preview_deploy_api_v1_blueprints__blueprint_id__deploy_get"];
         put?: never;
-        /** Deploy */
+        /**
+         * Deploy
+         * @description Make the plan (stored, hashed) and, when the approval policy asks, the IPR: never a blind deploy.
+         */
         post: operations["deploy_api_v1_blueprints__blueprint_id__deploy_post"];
         delete?: never;
         options?: never;
@@ -694,6 +702,94 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** ActionOut */
+        ActionOut: {
+            /**
+             * Action
+             * @enum {string}
+             */
+            action: "create" | "update" | "replace" | "delete" | "noop";
+            /**
+             * After
+             * @description Desired, normalized specs (null: to be deleted).
+             */
+            after: {
+                [key: string]: unknown;
+            } | null;
+            /**
+             * Before
+             * @description Specs as observed when planning (null: absent).
+             */
+            before: {
+                [key: string]: unknown;
+            } | null;
+            /** Changes */
+            changes: components["schemas"]["FieldChangeOut"][];
+            /** Dependencies */
+            dependencies: string[];
+            /** External Id */
+            external_id: string | null;
+            /** Provider */
+            provider: string;
+            /** Reason */
+            reason: string;
+            /** Resource */
+            resource: string;
+            /** Type */
+            type: string;
+        };
+        /**
+         * BlueprintDeployOut
+         * @description Deploying a stored blueprint makes a plan, and an IPR when the approval policy asks (never a blind
+         *     deploy); the preview (GET) makes the same plan and keeps nothing.
+         */
+        BlueprintDeployOut: {
+            /** Approval Reasons */
+            approval_reasons: string[];
+            ipr: components["schemas"]["IprRefOut"] | null;
+            plan: components["schemas"]["PlanOut"];
+            /**
+             * Stored
+             * @description False for a preview: neither the plan nor an IPR was kept.
+             */
+            stored: boolean;
+        };
+        /** BlueprintSavedOut */
+        BlueprintSavedOut: {
+            /** Id */
+            id: number;
+            /** Stack */
+            stack: string;
+            /**
+             * Version
+             * @description The stack's blueprint version this text became (1, 2, …).
+             */
+            version: number;
+            /** Warnings */
+            warnings: components["schemas"]["DiagnosticOut"][];
+        };
+        /** BlueprintTextOut */
+        BlueprintTextOut: {
+            /** Content */
+            content: string;
+            /** Id */
+            id: number;
+        };
+        /** BlueprintVersionOut */
+        BlueprintVersionOut: {
+            /** Created At */
+            created_at: string;
+            /** Created By */
+            created_by: string;
+            /** Hash */
+            hash: string;
+            /** Id */
+            id: number;
+            /** Stack */
+            stack: string;
+            /** Version */
+            version: number;
+        };
         /** ChatRequest */
         ChatRequest: {
             /**
@@ -714,6 +810,56 @@ export interface components {
              * @default
              */
             comment?: string;
+        };
+        /**
+         * DeploymentOut
+         * @description Revision N of a stack: what was planned and what happened (``alma history --json``).
+         */
+        DeploymentOut: {
+            /** Actor */
+            actor: string;
+            /** Deployment Id */
+            deployment_id: string;
+            /** Error */
+            error: string | null;
+            /** Finished At */
+            finished_at: string | null;
+            /**
+             * Kind
+             * @description apply, destroy, rollback, import or operation
+             */
+            kind: string;
+            /** Plan Id */
+            plan_id: string;
+            /** Revision */
+            revision: number;
+            /** Stack */
+            stack: string;
+            /** Started At */
+            started_at: string;
+            /**
+             * Status
+             * @description running, succeeded, failed or abandoned
+             */
+            status: string;
+            /**
+             * Summary
+             * @description The plan's counts and what happened (created, failed, ...).
+             */
+            summary: {
+                [key: string]: number;
+            };
+        };
+        /** DiagnosticOut */
+        DiagnosticOut: {
+            /** Column */
+            column: number | null;
+            /** Line */
+            line: number | null;
+            /** Message */
+            message: string;
+            /** Path */
+            path: string;
         };
         /** DriftReport */
         DriftReport: {
@@ -762,6 +908,70 @@ export interface components {
             /** Unmanaged */
             unmanaged: number;
         };
+        /** EngineOut */
+        EngineOut: {
+            /** Detail */
+            detail: string;
+            /** Name */
+            name: string;
+            /** Ok */
+            ok: boolean;
+        };
+        /** EventOut */
+        EventOut: {
+            /** Actor */
+            actor: string;
+            /** At */
+            at: string;
+            /**
+             * Data
+             * @description A JSON object.
+             */
+            data: {
+                [key: string]: unknown;
+            };
+            /** Deployment Id */
+            deployment_id: string | null;
+            /** Id */
+            id: number;
+            /** Kind */
+            kind: string;
+            /** Message */
+            message: string;
+            /** Resource */
+            resource: string | null;
+        };
+        /** FailureOut */
+        FailureOut: {
+            /** Action */
+            action: string;
+            /** Error */
+            error: string | null;
+            /** Resource */
+            resource: string;
+            /**
+             * Status
+             * @description failed, or skipped (never started)
+             */
+            status: string;
+        };
+        /** FieldChangeOut */
+        FieldChangeOut: {
+            /**
+             * After
+             * @description Any JSON value.
+             */
+            after: string | number | boolean | Record<string, never> | unknown[] | null;
+            /**
+             * Before
+             * @description Any JSON value.
+             */
+            before: string | number | boolean | Record<string, never> | unknown[] | null;
+            /** Forces Replace */
+            forces_replace: boolean;
+            /** Path */
+            path: string;
+        };
         /** FieldDrift */
         FieldDrift: {
             /**
@@ -804,6 +1014,15 @@ export interface components {
              */
             text: string;
         };
+        /** HealthOut */
+        HealthOut: {
+            /**
+             * Status
+             * @default ok
+             * @constant
+             */
+            status?: "ok";
+        };
         /** IntentRequest */
         IntentRequest: {
             /**
@@ -816,6 +1035,50 @@ export interface components {
              * @description What the person said, as they said it.
              */
             text: string;
+        };
+        /** IprOut */
+        IprOut: {
+            /** Approvals */
+            approvals: string[];
+            /** Approvals Required */
+            approvals_required: number;
+            /** Author */
+            author: string;
+            /** Created At */
+            created_at: string;
+            /** Deployment Id */
+            deployment_id: string | null;
+            /** Description */
+            description: string;
+            /** Id */
+            id: number;
+            plan: components["schemas"]["PlanOut"];
+            /** Policy Reasons */
+            policy_reasons: string[];
+            /** Reviewers */
+            reviewers: string[];
+            /** Reviews */
+            reviews: components["schemas"]["ReviewOut"][];
+            /** Revision */
+            revision: number;
+            /** Stack */
+            stack: string;
+            /**
+             * Status
+             * @description open, changes_requested, approved, applying, applied, failed, superseded, rejected or closed
+             */
+            status: string;
+            /** Title */
+            title: string;
+            /** Updated At */
+            updated_at: string;
+        };
+        /** IprRefOut */
+        IprRefOut: {
+            /** Id */
+            id: number;
+            /** Status */
+            status: string;
         };
         /** IprRequest */
         IprRequest: {
@@ -843,6 +1106,37 @@ export interface components {
             reviewers?: string[];
             /** Title */
             title?: string | null;
+        };
+        /**
+         * IprSummaryOut
+         * @description One line of ``alma ipr list --json``.
+         */
+        IprSummaryOut: {
+            /** Author */
+            author: string;
+            /** Id */
+            id: number;
+            /** Revision */
+            revision: number;
+            /** Stack */
+            stack: string;
+            /** Status */
+            status: string;
+            /** Title */
+            title: string;
+            /** Updated At */
+            updated_at: string;
+        };
+        /** LockOut */
+        LockOut: {
+            /** Acquired At */
+            acquired_at: string;
+            /** Expires At */
+            expires_at: string;
+            /** Holder */
+            holder: string;
+            /** Reason */
+            reason: string;
         };
         /** OperationRequest */
         OperationRequest: {
@@ -879,6 +1173,154 @@ export interface components {
              * @description integer, text, boolean, memory, disk, choice, name, names or port.
              */
             type: string;
+        };
+        /**
+         * PlanOut
+         * @description A stored, hashed plan (``alma plan --json``). ``operation`` is present for operation plans only,
+         *     ``rendered`` (the plan as `alma plan` prints it) where a surface asks for it.
+         */
+        PlanOut: {
+            /** Actions */
+            actions: components["schemas"]["ActionOut"][];
+            /** Base Revision */
+            base_revision: number;
+            /** Environment */
+            environment: string | null;
+            /** Hash */
+            hash: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "apply" | "destroy" | "rollback" | "import" | "operation";
+            /** Operation */
+            operation?: {
+                [key: string]: unknown;
+            } | null;
+            /** Plan Id */
+            plan_id: string;
+            /** Rendered */
+            rendered?: string | null;
+            /** Stack */
+            stack: string;
+            /** Summary */
+            summary: {
+                [key: string]: number;
+            };
+            /** Target Revision */
+            target_revision: number | null;
+        };
+        /**
+         * PlanProposalOut
+         * @description A plan as the API hands it out: with why the approval policy gates it, the blueprint's warnings,
+         *     and (for a restart) what to plan once it ran.
+         */
+        PlanProposalOut: {
+            /** Actions */
+            actions: components["schemas"]["ActionOut"][];
+            /**
+             * Approval Reasons
+             * @description Why applying it needs an approved IPR (empty: it does not).
+             */
+            approval_reasons: string[];
+            /** Base Revision */
+            base_revision: number;
+            /** Environment */
+            environment: string | null;
+            /** Hash */
+            hash: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "apply" | "destroy" | "rollback" | "import" | "operation";
+            /** Operation */
+            operation?: {
+                [key: string]: unknown;
+            } | null;
+            /** Plan Id */
+            plan_id: string;
+            /** Rendered */
+            rendered?: string | null;
+            /** Stack */
+            stack: string;
+            /** Summary */
+            summary: {
+                [key: string]: number;
+            };
+            /** Target Revision */
+            target_revision: number | null;
+            /** Then */
+            then?: string | null;
+            /**
+             * Warnings
+             * @default []
+             */
+            warnings?: components["schemas"]["DiagnosticOut"][];
+        };
+        /**
+         * QueuedDeploymentOut
+         * @description A deployment whose run is still waiting in the queue for a worker.
+         */
+        QueuedDeploymentOut: {
+            /** Id */
+            id: string;
+            /**
+             * Status
+             * @default queued
+             * @constant
+             */
+            status?: "queued";
+        };
+        /**
+         * QueuedRunOut
+         * @description A run handed to ``alma worker`` (HTTP 202): follow its deployment's events meanwhile.
+         */
+        QueuedRunOut: {
+            /** Deployment Id */
+            deployment_id: string;
+            /** Job Id */
+            job_id: number;
+            /** Run Id */
+            run_id: string;
+            /** Stack */
+            stack: string;
+            /**
+             * Status
+             * @default queued
+             * @constant
+             */
+            status?: "queued";
+        };
+        /** ReadyEngineOut */
+        ReadyEngineOut: {
+            /**
+             * Detail
+             * @description Why it is not usable; only for a caller who may read.
+             */
+            detail?: string | null;
+            /** Name */
+            name: string;
+            /** Ok */
+            ok: boolean;
+        };
+        /** ReadyOut */
+        ReadyOut: {
+            /**
+             * Database
+             * @enum {string}
+             */
+            database: "ok" | "unavailable";
+            /**
+             * Engines
+             * @default []
+             */
+            engines?: components["schemas"]["ReadyEngineOut"][];
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "ready" | "not ready";
         };
         /** RenderedTemplate */
         RenderedTemplate: {
@@ -930,6 +1372,31 @@ export interface components {
              */
             provider?: string | null;
         };
+        /**
+         * ReportOut
+         * @description The deployment a run made: revision N of the stack, and what happened.
+         */
+        ReportOut: {
+            /**
+             * Deployment Id
+             * @description null when the plan changed nothing
+             */
+            deployment_id: string | null;
+            /** Elapsed S */
+            elapsed_s: number;
+            /** Failures */
+            failures: components["schemas"]["FailureOut"][];
+            /** Revision */
+            revision: number;
+            /** Stack */
+            stack: string;
+            /** Status */
+            status: string;
+            /** Summary */
+            summary: {
+                [key: string]: number;
+            };
+        };
         /** ResourceDrift */
         ResourceDrift: {
             /**
@@ -965,6 +1432,47 @@ export interface components {
             /** Type */
             type: string;
         };
+        /** ResourceOut */
+        ResourceOut: {
+            /** Dependencies */
+            dependencies: string[];
+            /** External Id */
+            external_id: string | null;
+            /** Name */
+            name: string;
+            /** Provider */
+            provider: string;
+            /** Revision */
+            revision: number;
+            /**
+             * Specs
+             * @description Specs as applied, normalized (memory in MiB, disk in GiB).
+             */
+            specs: {
+                [key: string]: unknown;
+            };
+            /** Stack */
+            stack: string;
+            /** Status */
+            status: string;
+            /** Type */
+            type: string;
+            /** Updated At */
+            updated_at: string;
+        };
+        /** ReviewOut */
+        ReviewOut: {
+            /** At */
+            at: string;
+            /** Comment */
+            comment: string;
+            /** Reviewer */
+            reviewer: string;
+            /** Revision */
+            revision: number;
+            /** Verdict */
+            verdict: string;
+        };
         /** ReviewRequest */
         ReviewRequest: {
             /**
@@ -978,6 +1486,34 @@ export interface components {
              */
             verdict: "approve" | "request_changes" | "reject" | "comment";
         };
+        /**
+         * RollbackOut
+         * @description The automatic rollback of a run whose verification failed, verified itself.
+         */
+        RollbackOut: {
+            /** Deployment Id */
+            deployment_id: string;
+            /** Error */
+            error: string | null;
+            /** Revision */
+            revision: number;
+            /**
+             * Status
+             * @description succeeded (restored and verified) or failed
+             */
+            status: string;
+            /** Summary */
+            summary: {
+                [key: string]: number;
+            };
+            /** Target Revision */
+            target_revision: number | null;
+            /**
+             * Verify Failures
+             * @description What still fails after the rollback.
+             */
+            verify_failures: string[];
+        };
         /** RollbackRequest */
         RollbackRequest: {
             /**
@@ -985,6 +1521,80 @@ export interface components {
              * @description Revision to restore; default the last good one
              */
             to?: number | null;
+        };
+        /** RootOut */
+        RootOut: {
+            /** Api */
+            api: string;
+            /** Docs */
+            docs: string;
+            /** Name */
+            name: string;
+            /** Version */
+            version: string;
+        };
+        /**
+         * RunOut
+         * @description The apply contract: ``{deployment_id, stack, revision, status, summary, ...}`` (README).
+         */
+        RunOut: {
+            /**
+             * Deployment Id
+             * @description The run's deployment (also while it waits for approval); null only when nothing changed.
+             */
+            deployment_id: string | null;
+            /** Elapsed S */
+            elapsed_s: number | null;
+            /** Error */
+            error: string | null;
+            /** Failures */
+            failures: components["schemas"]["FailureOut"][];
+            /** Notes */
+            notes: string[];
+            /**
+             * Nothing Done
+             * @description Why this call did nothing (the run had finished, or still waits).
+             */
+            nothing_done: string | null;
+            /**
+             * Outcome
+             * @enum {string}
+             */
+            outcome: "succeeded" | "failed" | "rolled_back" | "rejected" | "waiting" | "abandoned" | "conflict";
+            report: components["schemas"]["ReportOut"] | null;
+            /** Revision */
+            revision: number | null;
+            rollback: components["schemas"]["RollbackOut"] | null;
+            /** Run Id */
+            run_id: string;
+            /** Stack */
+            stack: string | null;
+            /**
+             * Status
+             * @description The outcome, with rolled_back shown as failed (the change did not land).
+             */
+            status: string;
+            /** Summary */
+            summary: {
+                [key: string]: number;
+            };
+            /** Verify Failures */
+            verify_failures: string[];
+            waiting_for: components["schemas"]["WaitingOut"] | null;
+        };
+        /** StackOut */
+        StackOut: {
+            /** Name */
+            name: string;
+            /** Resources */
+            resources: number;
+            /**
+             * Revision
+             * @description Revision of the stack's state (one per apply).
+             */
+            revision: number;
+            /** Updated At */
+            updated_at: string;
         };
         /** TemplateCatalogue */
         TemplateCatalogue: {
@@ -1013,6 +1623,53 @@ export interface components {
              */
             providers: string[];
         };
+        /** UnlockOut */
+        UnlockOut: {
+            /** @description The lock that was removed (null: the stack was not locked). */
+            released: components["schemas"]["LockOut"] | null;
+            /** Stack */
+            stack: string;
+        };
+        /**
+         * ValidationOut
+         * @description ``alma validate --json``: every problem at once, with line and column.
+         */
+        ValidationOut: {
+            /** Errors */
+            errors: components["schemas"]["DiagnosticOut"][];
+            /**
+             * Resources
+             * @default 0
+             */
+            resources?: number;
+            /** Stack */
+            stack?: string | null;
+            /** Valid */
+            valid: boolean;
+            /** Warnings */
+            warnings: components["schemas"]["DiagnosticOut"][];
+        };
+        /** WaitingOut */
+        WaitingOut: {
+            /** Approvals */
+            approvals: string[];
+            /** Ipr */
+            ipr: number;
+            /** Needs */
+            needs: number;
+            /**
+             * Waiting For
+             * @description approval
+             */
+            waiting_for: string;
+        };
+        /** WhoAmIOut */
+        WhoAmIOut: {
+            /** Name */
+            name: string;
+            /** Role */
+            role: string;
+        };
     };
     responses: never;
     parameters: never;
@@ -1037,9 +1694,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["RootOut"];
                 };
             };
             /** @description Bad request: the input cannot be used as given */
@@ -1233,9 +1888,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    }[];
+                    "application/json": components["schemas"]["BlueprintVersionOut"][];
                 };
             };
             /** @description Bad request: the input cannot be used as given */
@@ -1443,9 +2096,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["BlueprintSavedOut"];
                 };
             };
             /** @description Bad request: the input cannot be used as given */
@@ -1637,9 +2288,199 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
+                    "application/json": components["schemas"]["BlueprintTextOut"];
+                };
+            };
+            /** @description Bad request: the input cannot be used as given */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        detail: string;
+                        error?: string;
+                        errors?: Record<string, never>[];
+                        status: number;
+                        title: string;
+                        type: string;
+                        warnings?: Record<string, never>[];
                     };
+                };
+            };
+            /** @description No API key, or a wrong one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        detail: string;
+                        error?: string;
+                        errors?: Record<string, never>[];
+                        status: number;
+                        title: string;
+                        type: string;
+                        warnings?: Record<string, never>[];
+                    };
+                };
+            };
+            /** @description The key's role may not do this, or the request is refused */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        detail: string;
+                        error?: string;
+                        errors?: Record<string, never>[];
+                        status: number;
+                        title: string;
+                        type: string;
+                        warnings?: Record<string, never>[];
+                    };
+                };
+            };
+            /** @description No such thing */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        detail: string;
+                        error?: string;
+                        errors?: Record<string, never>[];
+                        status: number;
+                        title: string;
+                        type: string;
+                        warnings?: Record<string, never>[];
+                    };
+                };
+            };
+            /** @description The request conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        detail: string;
+                        error?: string;
+                        errors?: Record<string, never>[];
+                        status: number;
+                        title: string;
+                        type: string;
+                        warnings?: Record<string, never>[];
+                    };
+                };
+            };
+            /** @description The body is larger than ALMA_API_MAX_BODY_BYTES */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        detail: string;
+                        error?: string;
+                        errors?: Record<string, never>[];
+                        status: number;
+                        title: string;
+                        type: string;
+                        warnings?: Record<string, never>[];
+                    };
+                };
+            };
+            /** @description The request does not have the expected shape, or a blueprint is invalid */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        detail: string;
+                        error?: string;
+                        errors?: Record<string, never>[];
+                        status: number;
+                        title: string;
+                        type: string;
+                        warnings?: Record<string, never>[];
+                    };
+                };
+            };
+            /** @description Too many requests for this key (or wrong keys from this address); see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        detail: string;
+                        error?: string;
+                        errors?: Record<string, never>[];
+                        status: number;
+                        title: string;
+                        type: string;
+                        warnings?: Record<string, never>[];
+                    };
+                };
+            };
+            /** @description An engine or a service ALMA relies on failed */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        detail: string;
+                        error?: string;
+                        errors?: Record<string, never>[];
+                        status: number;
+                        title: string;
+                        type: string;
+                        warnings?: Record<string, never>[];
+                    };
+                };
+            };
+            /** @description ALMA's configuration or database cannot be used */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        detail: string;
+                        error?: string;
+                        errors?: Record<string, never>[];
+                        status: number;
+                        title: string;
+                        type: string;
+                        warnings?: Record<string, never>[];
+                    };
+                };
+            };
+        };
+    };
+    preview_deploy_api_v1_blueprints__blueprint_id__deploy_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                blueprint_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BlueprintDeployOut"];
                 };
             };
             /** @description Bad request: the input cannot be used as given */
@@ -1831,9 +2672,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["BlueprintDeployOut"];
                 };
             };
             /** @description Bad request: the input cannot be used as given */
@@ -2609,9 +3448,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["DeploymentOut"] | components["schemas"]["QueuedDeploymentOut"];
                 };
             };
             /** @description Bad request: the input cannot be used as given */
@@ -2808,7 +3645,8 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["EventOut"][];
+                    "text/event-stream": string;
                 };
             };
             /** @description Bad request: the input cannot be used as given */
@@ -3000,9 +3838,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["RunOut"] | components["schemas"]["QueuedRunOut"];
                 };
             };
             /** @description Bad request: the input cannot be used as given */
@@ -3382,9 +4218,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    }[];
+                    "application/json": components["schemas"]["EngineOut"][];
                 };
             };
             /** @description Bad request: the input cannot be used as given */
@@ -3579,9 +4413,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    }[];
+                    "application/json": components["schemas"]["IprSummaryOut"][];
                 };
             };
             /** @description Bad request: the input cannot be used as given */
@@ -3775,9 +4607,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["IprOut"];
                 };
             };
             /** @description Bad request: the input cannot be used as given */
@@ -3969,9 +4799,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["IprOut"];
                 };
             };
             /** @description Bad request: the input cannot be used as given */
@@ -4163,9 +4991,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["RunOut"] | components["schemas"]["QueuedRunOut"];
                 };
             };
             /** @description Bad request: the input cannot be used as given */
@@ -4361,9 +5187,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["IprOut"];
                 };
             };
             /** @description Bad request: the input cannot be used as given */
@@ -4559,9 +5383,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["IprOut"];
                 };
             };
             /** @description Bad request: the input cannot be used as given */
@@ -4769,9 +5591,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["PlanProposalOut"];
                 };
             };
             /** @description Bad request: the input cannot be used as given */
@@ -4963,9 +5783,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["PlanProposalOut"];
                 };
             };
             /** @description Bad request: the input cannot be used as given */
@@ -5157,9 +5975,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["RunOut"] | components["schemas"]["QueuedRunOut"];
                 };
             };
             /** @description Bad request: the input cannot be used as given */
@@ -5544,9 +6360,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    }[];
+                    "application/json": components["schemas"]["StackOut"][];
                 };
             };
             /** @description Bad request: the input cannot be used as given */
@@ -5738,9 +6552,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["PlanProposalOut"];
                 };
             };
             /** @description Bad request: the input cannot be used as given */
@@ -6129,9 +6941,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    }[];
+                    "application/json": components["schemas"]["EventOut"][];
                 };
             };
             /** @description Bad request: the input cannot be used as given */
@@ -6326,9 +7136,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    }[];
+                    "application/json": components["schemas"]["DeploymentOut"][];
                 };
             };
             /** @description Bad request: the input cannot be used as given */
@@ -6526,9 +7334,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["PlanProposalOut"];
                 };
             };
             /** @description Bad request: the input cannot be used as given */
@@ -6724,9 +7530,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["PlanProposalOut"];
                 };
             };
             /** @description Bad request: the input cannot be used as given */
@@ -6921,9 +7725,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    }[];
+                    "application/json": components["schemas"]["ResourceOut"][];
                 };
             };
             /** @description Bad request: the input cannot be used as given */
@@ -7117,9 +7919,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["UnlockOut"];
                 };
             };
             /** @description Bad request: the input cannot be used as given */
@@ -7892,9 +8692,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["ValidationOut"];
                 };
             };
             /** @description Bad request: the input cannot be used as given */
@@ -8084,9 +8882,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: string;
-                    };
+                    "application/json": components["schemas"]["WhoAmIOut"];
                 };
             };
             /** @description Bad request: the input cannot be used as given */
@@ -8276,9 +9072,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: string;
-                    };
+                    "application/json": components["schemas"]["HealthOut"];
                 };
             };
             /** @description Bad request: the input cannot be used as given */
@@ -8468,7 +9262,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["ReadyOut"];
                 };
             };
             /** @description Bad request: the input cannot be used as given */
@@ -8624,21 +9418,13 @@ export interface operations {
                     };
                 };
             };
-            /** @description ALMA's configuration or database cannot be used */
+            /** @description Service Unavailable */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": {
-                        detail: string;
-                        error?: string;
-                        errors?: Record<string, never>[];
-                        status: number;
-                        title: string;
-                        type: string;
-                        warnings?: Record<string, never>[];
-                    };
+                    "application/json": components["schemas"]["ReadyOut"];
                 };
             };
         };

@@ -35,8 +35,8 @@ export function describe(plan: Plan): string {
 }
 
 export function summaryLine(plan: Plan): string {
-  const s = plan.summary;
-  return `Plan: ${s.create} to add, ${s.update} to change, ${s.replace} to replace, ${s.delete} to destroy, ${s.noop} unchanged.`;
+  const n = (kind: ActionKind) => plan.summary[kind] ?? 0;
+  return `Plan: ${n("create")} to add, ${n("update")} to change, ${n("replace")} to replace, ${n("delete")} to destroy, ${n("noop")} unchanged.`;
 }
 
 function Lines({ action }: { action: PlanAction }) {

@@ -4,7 +4,7 @@
 // action shows the server's reason, and nothing changes.
 import { useState } from "react";
 import { Link, useNavigate, useParams } from "react-router";
-import { applyIpr, closeIpr, ipr as loadIpr, review, stackEvents, type Verdict } from "../api/endpoints";
+import { applyIpr, closeIpr, ipr as loadIpr, review, runSaid, stackEvents, type Verdict } from "../api/endpoints";
 import type { AlmaEvent, Ipr } from "../api/views";
 import { useSession } from "../auth/session";
 import { Badge } from "../components/Badge";
@@ -75,7 +75,7 @@ export default function IprPage() {
         return;
       }
       const answer = await started.answer;
-      setSaid(answer.nothing_done || answer.notes.join(" ") || `outcome: ${answer.outcome}`);
+      setSaid(runSaid(answer));
       found.reload();
     } catch (error) {
       setFailure(error);

@@ -2,7 +2,7 @@
 // here (and followed live); one it gates is opened as an IPR, for someone else to approve.
 import { useState, type FormEvent } from "react";
 import { useLocation, useNavigate, useParams } from "react-router";
-import { applyPlan, openIpr, plan as loadPlan } from "../api/endpoints";
+import { applyPlan, openIpr, plan as loadPlan, runSaid } from "../api/endpoints";
 import type { Plan, RunAnswer } from "../api/views";
 import { useSession } from "../auth/session";
 import { Page } from "../components/Page";
@@ -105,7 +105,7 @@ export default function PlanPage() {
       ) : null}
       <ProblemView error={failure} title="The plan was not applied" />
       {answer ? (
-        <p role="status">{answer.nothing_done || answer.notes.join(" ") || `outcome: ${answer.outcome}`}</p>
+        <p role="status">{runSaid(answer)}</p>
       ) : null}
     </Page>
   );
