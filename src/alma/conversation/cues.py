@@ -57,7 +57,8 @@ _PATTERNS: tuple[tuple[CueKind, str], ...] = (
     (
         "shrink",
         r"shrink|downsize|downscale|scale (?:\S+ ){0,3}?(?:down|in|back)|reduce|reduction|decrease|lower|trim|halve|"
-        r"cut (?:\S+ ){0,3}?(?:down|back|to)|cut|smaller|"
+        r"cut (?:\S+ ){0,3}?(?:down|back|to)|cut|smaller|take (?:\S+ ){0,3}?away|one less|minus \S+|sunset|"
+        r"hibernate|deallocate|"
         r"(?:fewer|less) (?:\S+ )?(?:memory|ram|cpus?|vcpus?|cores?|disk|storage|space|replicas?|instances?|"
         r"nodes?|copies|capacity|workers?|servers?|containers?|pods?)|"
         r"(?:bring|take|drop|go|scale|set|cut|put|knock|dial) (?:\S+ ){0,4}?(?:down )?to (?:0|1|one|zero|a single|"
@@ -99,6 +100,9 @@ _POLITE_REQUEST = re.compile(
     r"^(?:\S+ )?would it be possible to\b|^(?:\S+ )?would you mind\b"
 )
 _SENTENCE = re.compile(r"[.!?;\n]+")
+_PROPOSED_GERUND = re.compile(
+    r"\b(?:about|consider|considering|suggest|recommend|try|start)\s+(?P<word>[a-z]{2,}ing)\b"
+)
 _OPENING_GERUND = re.compile(r"(?:^|[.!?;\n]\s*)(?:(?:ok|so|now|just|and)[, ]+)?(?P<word>[a-z]{2,}ing)\b")
 
 
@@ -119,7 +123,8 @@ def cues(text: str) -> list[Cue]:
     for match in _CUE.finditer(normalized):
         kind = next(k for k, v in match.groupdict().items() if v is not None).replace("_", "-")
         found.append(Cue(kind, match.group(), match.start(), _live(normalized, match.start())))  # type: ignore[arg-type]
-    for opening in _OPENING_GERUND.finditer(normalized):  # "nuking old-ci tonight": a plan said as a gerund
+    for opening in [*_OPENING_GERUND.finditer(normalized), *_PROPOSED_GERUND.finditer(normalized)]:
+        # "nuking old-ci tonight", "think about removing cache-old": the act, said as a gerund
         word = opening.group("word")
         for stem in (word[:-3], word[:-3] + "e", word[:-4]):
             whole = _CUE.fullmatch(stem)

@@ -10,6 +10,11 @@ costs a wrong target, which the focus and the guard still catch.
 from __future__ import annotations
 
 _WORDS = """
+    movie movies music photo photos video videos game games picture pictures song songs film films book books
+    movement mode model modern motive mouse mover moving stage stages storm stone stove store story street
+    strike string strong student study style subject summer sunny table talent taste teacher theory ticket
+    tired title tooth topic tower town track trade train travel tree trick trip trouble truck trust truth
+    voice wall water weather weird wheel window winter wonder wood worry writer yard yellow young
     capacity performance throughput angry happy sad upset nervous worried possible impossible fine
     okay alright weird strange odd normal usual slower faster bigger smaller cheaper pricey expensive
     a about above across actually after again against ago ahead alive all almost alone along already also

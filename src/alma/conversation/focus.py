@@ -59,6 +59,7 @@ class Resolved:
     from_pending: bool = False
     targets: tuple[str, ...] = ()  # every target, when the request names several
     pending_destructive: bool = False  # "go ahead" with an action that was judged destructive when proposed
+    shrinks: bool = False  # a resize to less than the session was told the target has ("set it to 2 cores")
 
 
 @dataclass(slots=True)
@@ -72,6 +73,8 @@ class Focus:
     last_named: list[str] = field(default_factory=list)  # the names of the last message that named several
     targets: list[str] = field(default_factory=list)  # the last request's targets
     counts: dict[str, int] = field(default_factory=dict)  # how many instances a name has now, when said
+    sizes: dict[str, dict[str, int]] = field(default_factory=dict)  # its cores, memory_mb, disk_gb, when said
+    withdrawn: dict[str, Any] | None = None  # the action the last "wait, no" withdrew
 
     @classmethod
     def from_state(cls, state: dict[str, Any] | None) -> Focus:
@@ -87,6 +90,12 @@ class Focus:
             _strings(state.get("last_named")),
             _strings(state.get("targets")),
             {k: v for k, v in (state.get("counts") or {}).items() if isinstance(k, str) and isinstance(v, int)},
+            {
+                k: {s: n for s, n in v.items() if isinstance(n, int)}
+                for k, v in (state.get("sizes") or {}).items()
+                if isinstance(k, str) and isinstance(v, dict)
+            },
+            state.get("withdrawn") if isinstance(state.get("withdrawn"), dict) else None,
         )
 
     def to_state(self) -> dict[str, Any]:
@@ -100,6 +109,8 @@ class Focus:
             "last_named": self.last_named,
             "targets": self.targets,
             "counts": self.counts,
+            "sizes": self.sizes,
+            "withdrawn": self.withdrawn,
         }
 
     # ------------------------------------------------------------------ resolution
@@ -118,13 +129,14 @@ class Focus:
         if parsed.correction and self._last_operation() is not None:
             return self._corrected(parsed)
         if parsed.proceed:
-            if self.pending is None:
+            waiting = self.pending or self.withdrawn  # "no wait" … "ok fine, do it": the withdrawn one, after all
+            if waiting is None:
                 return Resolved("unknown", target, (), None, None, 0.4, False)
-            name = self.pending["intent"]
-            target = self.pending.get("target")
-            direction, scale_to = self.pending.get("direction"), self.pending.get("scale_to")
+            name = waiting["intent"]
+            target = waiting.get("target")
+            direction, scale_to = waiting.get("direction"), waiting.get("scale_to")
             from_pending = True
-            pending_destructive = bool(self.pending.get("destructive"))
+            pending_destructive = bool(waiting.get("destructive"))
         elif parsed.follow_up and self.intent is not None:
             name = self.intent
             confidence = 0.75
@@ -173,7 +185,16 @@ class Focus:
             from_pending,
             targets if len(targets) > 1 else (),
             pending_destructive,
+            name == "update" and self._shrinks(target, parsed.resources),
         )
+
+    def _shrinks(self, target: str | None, resources: tuple[Resource, ...]) -> bool:
+        known = self.sizes.get(target or "", {})
+        asked = resources[0] if len(resources) == 1 else None
+        if asked is None or not known:
+            return False
+        wanted = {"cores": asked.cores, "memory_mb": asked.memory_mb, "disk_gb": asked.disk_gb}
+        return any(v is not None and k in known and v < known[k] for k, v in wanted.items())
 
     def _last_operation(self) -> dict[str, Any] | None:
         if self.pending is not None:
@@ -286,24 +307,35 @@ class Focus:
                 self.counts[who] = count
                 if resolved.target is None and self.target is None:
                     self.target = who
-        if resolved.name == "scale" and resolved.scale_to is not None and resolved.target is not None:
-            self.counts[resolved.target] = resolved.scale_to
-            self.resources = [
-                {**r, "count": resolved.scale_to} if r.get("name") == resolved.target else r for r in self.resources
-            ]
+        for resource in resolved.resources:
+            if resource.name is not None:
+                self._remember_size(resource.name, resource)
+        if parsed.sizes and resolved.target is not None:
+            self.sizes[resolved.target] = {**self.sizes.get(resolved.target, {}), **dict(parsed.sizes)}
+        if resolved.name == "update" and resolved.target is not None and len(resolved.resources) == 1:
+            self._remember_size(resolved.target, resolved.resources[0])  # what it is sized at from now on
+        self.sizes = dict(list(self.sizes.items())[-MAX_REMEMBERED:])
         self.counts = dict(list(self.counts.items())[-MAX_REMEMBERED:])
         del self.resources[MAX_REMEMBERED:]
         if resolved.cancelled:
-            self.pending = None
+            self.withdrawn, self.pending = self.pending or self.withdrawn, None
+        elif resolved.from_pending:
+            self.withdrawn = None
         elif resolved.name == "plan" and parsed.action is not None:
             self.pending = _pending(parsed.action, resolved, None, proposed_destructive)
         elif destructive:
             self.pending = _pending(resolved.name, resolved, token, True)
         elif resolved.name != "unknown":
-            self.pending = None
+            self.pending = self.withdrawn = None
         if resolved.name != "unknown":
             self.intent = resolved.name
         self.resources = [replace_none(r) for r in self.resources]
+
+    def _remember_size(self, name: str, resource: Resource) -> None:
+        values = {"cores": resource.cores, "memory_mb": resource.memory_mb, "disk_gb": resource.disk_gb}
+        said = {k: v for k, v in values.items() if v is not None}
+        if said:
+            self.sizes[name] = {**self.sizes.get(name, {}), **said}
 
 
 def _matching(word: str, names: list[str], parts: set[str] | frozenset[str]) -> str | None:

@@ -118,8 +118,8 @@ def new_count(tokens: list[Tok]) -> NewCount | None:
             window = words[max(0, k - 7) : k - 1]
             if any(w in _SETTERS for w in window) or (j >= 0 and (is_name(words[j]) or words[j] in {":", "it"})):
                 return NewCount(value)
-        if before in {"it", "them"} and k >= 2 and words[k - 2] in {"make", "set", "keep"}:
-            return NewCount(value)  # "make it 4"
+        if before in {"it", "them", "that", "those"} and k >= 2 and words[k - 2] in {"make", "set", "keep"}:
+            return NewCount(value)  # "make it 4", "make that five"
     return None
 
 

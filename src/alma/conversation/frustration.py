@@ -38,7 +38,7 @@ _ACRONYMS = frozenset(
 _PROFANITY = re.compile(
     r"\b(f+u+c*k+\w*|f[*@#$%!]+\w*|fu\*+\w*|f\*+c?k?\w*|fck\w*|fk+\w*|fuk\w*|effing|eff(?:ing)? (?:this|it)|"
     r"frigg?in\w*|freakin\w*|frickin\w*|sh[i*!1]+t\w*|s\*+t\w*|\$h[i!1*]t\w*|shite?|crap\w*|damn\w*|dammit|"
-    r"goddamn?\w*|bloody|hell|wtf|wth|ffs|fml|omfg|stfu|bs|bullsh\w*|b[u*]llsh\*+\w*|piss\w*|arse\w*|"
+    r"goddamn?\w*|bloody|hell|heck|wtf|wth|ffs|fml|omfg|stfu|jfc|smh|bs|bullsh\w*|b[u*]llsh\*+\w*|piss\w*|arse\w*|"
     r"a[s*$]{2}(?:hole)?|b[i*!]tch\w*|bastard\w*|screw (?:this|it|you|that)|sucks?|sucky|pos|"
     r"piece of (?:crap|junk|garbage|trash|sh\S*))\b|[a-z]\*{2,}[a-z]*|(?:[#$%@&]+!*){3,}"
 )
@@ -52,7 +52,9 @@ _SIGNALS: tuple[tuple[re.Pattern[str], float], ...] = tuple(
             r"great job|nice one|well done|love (?:that|this) for me|you had one job|are you (?:kidding|serious|"
             r"joking)|unbelievable|of course it (?:is|did|does|has)|typical|whatever|who cares|cool cool|"
             r"are you even|for the love of|for (?:god|christ|pete|heaven)'?s sake|good grief|i beg you|"
-            r"out of patience|lost (?:my|all) patience|patience is)\b",
+            r"out of patience|lost (?:my|all) patience|patience is|for crying out loud|oh come on|how hard can it be|"
+            r"why is this so hard|are you serious|you are kidding|can you not|not again|here we go again|"
+            r"jesus|christ|sigh+|facepalm|i swear)\b",
             0.25,
         ),
         # insults at the tool, despair
@@ -65,7 +67,8 @@ _SIGNALS: tuple[tuple[re.Pattern[str], float], ...] = tuple(
         (
             r"\b(sick of|fed up|hate|tired of|had enough|enough of|enough is enough|give up|giving up|losing my mind|"
             r"i am done|i'm done|done with (?:this|it|you)|over it|at my wits|last straw|lost patience|"
-            r"do not care anymore|don't care anymore|screw it|just do it)\b",
+            r"do not care anymore|don't care anymore|screw it|just do it|i am so done|so done|i quit|"
+            r"i am losing it|losing my patience|enough already|i have had it|had it with)\b",
             0.35,
         ),
         # escalation: it happened before, it was not fixed
@@ -83,12 +86,15 @@ _SIGNALS: tuple[tuple[re.Pattern[str], float], ...] = tuple(
         ),
         # urgency and panic
         (
-            r"\b(right now|asap|immediately|now now|hurry|quickly|this instant|no time|do not have time|"
+            r"\b(right now|asap|immediately|now now|hurry|quickly|this instant|no time|do not have time|urgent\w*|"
+            r"critical|emergency|right away|this minute|now!|"
             r"don't have time|before (?:my|the) boss)\b|\balready\W*$|\bjust \w+ (?:it|them|\S+) already\b",
             0.2,
         ),
         (
-            r"\b(outage|emergency|on fire|panic\w*|help me|losing (?:money|customers|data|sales|orders)|"
+            r"\b(outage|on fire|panic\w*|help me|help!|losing (?:money|customers|data|sales|orders|revenue)|"
+            r"(?:prod|production|everything|the site|the website|the app|checkout|payments?) (?:is |are )?(?:down|dead|"
+            r"broken|gone)|my boss is|boss is (?:yelling|furious|angry)|ceo is|incident|we are down|site is down|"
             r"(?:customers|users|clients|everyone|nobody|no one) (?:can not|cannot|can't|are unable|is unable|"
             r"are complaining|are screaming)|(?:prod|production|the site|the website|everything|the whole \w+) "
             r"(?:is|are) (?:down|dead|broken|on fire)|down for (?:hours|ages|days)|we are (?:losing|down|dead)|"

@@ -42,7 +42,8 @@ _DOWN_WORDS = frozenset({"reduce", "decrease", "fewer", "less", "shrink", "lower
 CANCEL = re.compile(
     r"\b(never ?mind|cancel( that| it| this)?$|^cancel\b|abort|forget (it|that|about it)|scratch that|hold on|"
     r"leave (it|them|this|that|[a-z0-9-]+) (running|alone|be|as it is|as is|up|on)|"
-    r"keep (it|them|this|that|[a-z0-9-]+) (running|up|alive|on)|do not do (it|that|this)|^wait,? no\b|^no,? wait\b)"
+    r"keep (it|them|this|that|[a-z0-9-]+) (running|up|alive|on)|do not do (it|that|this)|^wait,? no\b|^no,? wait\b|"
+    r"^(no|nope|nah)[,.!]? (no|nope)\b|\bkeep (the )?(new|current|existing|old) (version|one|release|config)\b)"
 )
 HYPOTHETICAL = re.compile(
     r"\bwhat (would|will|could|might) happen\b|\bwhat happens (if|when)\b|\bwhat if\b|\bdry[- ]?run\b|"
@@ -57,6 +58,12 @@ CONDITIONAL = re.compile(r"\b(if|what-if|would|before|once|suppose|supposing|hyp
 PROCEED = re.compile(
     r"^(ok|okay|yes|yep|yeah|sure|alright|right|fine|go|confirm\w*|approved?|proceed|do it|go ahead|"
     r"make it so|ship it|execute|apply|let us do it|sounds good)\b"
+)
+# A whole message that says yes to what waits: "yes", "yep, do it", "sure, go for it", "absolutely".
+AFFIRM = re.compile(
+    r"^(yes|yep|yeah|yup|ya|sure|ok|okay|k|alright|all right|absolutely|definitely|affirmative|correct|confirmed?|"
+    r"approved?|agreed|fine|right|go for it|let us go|lets go|send it|please do|do that|that is fine|sounds good|"
+    r"looks good|lgtm|perfect|great|cool)\b[^?]*$"
 )
 WANT = re.compile(
     r"\b(i|we) (need|want|would like|require)\b(?! to (know|see|check|understand|learn|ask|find))|"
@@ -154,7 +161,11 @@ def find_verbs(tokens: list[Tok], lexicon: Lexicon) -> list[Verb]:
             continue
         action, lemma, end, particle, corrected, inflected = found
         negated = _negated(words, ids, i)
-        descriptive = inflected or _after_auxiliary(words, ids, i) or _as_noun(words, i) or _ceasing(words, i)
+        proposed = inflected and words[i].endswith("ing") and i > 0 and words[i - 1] in _PROPOSING
+        if proposed and words[i - 1] == "about":  # "think about removing", not "what about adding" (a follow-up)
+            proposed = i > 1 and words[i - 2] in {"think", "thinking", "thought", "talk", "talking", "go", "going"}
+        descriptive = (inflected and not proposed) or _after_auxiliary(words, ids, i) or _as_noun(words, i)
+        descriptive = descriptive or _ceasing(words, i)
         asked = asking(_sentence_head(tokens, i))
         verbs.append(Verb(action, lemma, i, end, ids[i], particle, negated, descriptive, corrected, asked))
         i = max(end, i + 1)
@@ -162,6 +173,10 @@ def find_verbs(tokens: list[Tok], lexicon: Lexicon) -> list[Verb]:
 
 
 _NOUN_BEFORE = frozenset({"the", "a", "an", "my", "our", "your", "its", "their", "this", "that", "his", "her"})
+# "maybe we could think about removing cache-old", "consider stopping web-3": the act, proposed.
+_PROPOSING = frozenset(
+    {"about", "consider", "considering", "suggest", "recommend", "try", "start", "begin", "continue"}
+)
 _ORDER_WORDS = frozenset({"last", "previous", "latest", "recent", "failed", "next", "initial", "first", "nightly"})
 _TRIGGERS = frozenset({"do", "perform", "schedule", "trigger", "run", "issue", "need", "want", "with", "for", "start"})
 
@@ -254,6 +269,8 @@ def refine(action: str, tokens: list[Tok], verb: Verb) -> str:
     if verb.lemma in {"give", "get"} and tokens[verb.end : verb.end + 1] and tokens[verb.end].text in {"me", "us"}:
         if any(w in _REPORTS for w in texts[:4]):
             return "status"  # "give me the status of traefik-01", "get me its logs"
+        if first in {"more", "extra", "additional"} and any(w in _SPEC for w in texts[:3]):
+            return "update"  # "give me more ram for db-1"
         return "deploy"
     if action == "add":
         if verb.lemma == "put" and "back" in texts:
@@ -264,7 +281,8 @@ def refine(action: str, tokens: list[Tok], verb: Verb) -> str:
             return "update"
         return "deploy" if indefinite else "update"
     if action in {"run", "bring", "make"}:
-        if action == "make" and any(w in _SIZE_WORDS for w in texts[:6]):
+        sized = any(t.size is not None for t in obj[:4]) or any(w in _SPEC for w in texts[:5])
+        if action == "make" and (sized or any(w in _SIZE_WORDS for w in texts[:6])):
             return "update"  # "make the jenkins vm bigger"
         if indefinite or first in TEMPLATE_ALIASES:
             return "deploy"

@@ -92,6 +92,7 @@ class Intent:
     correction: bool = False  # "wait, not web-a — only web-b": the last request, aimed elsewhere
     excluded: tuple[str, ...] = ()  # names (or "word:…") a correction or an exception leaves out
     stated: tuple[str | None, int] | None = None  # "frontend has 12 replicas": (who, how many) now
+    sizes: tuple[tuple[str, int], ...] = ()  # "grafana is using 4 gigs": (spec, value) said of the subject now
 
 
 def is_destructive(name: IntentName, direction: Direction | None = None, scale_to: int | None = None) -> bool:

@@ -37,7 +37,7 @@ VERBS: dict[str, str] = {
         words(
             "update change modify resize rename tag label upgrade bump increase decrease reduce raise lower grow "
             "shrink expand extend reconfigure configure edit adjust attach detach expose assign patch give enable "
-            "disable upsize downsize upscale downscale double halve triple quadruple cut trim"
+            "disable upsize downsize upscale downscale double halve triple quadruple cut trim migrate move relocate"
         ),
         "update",
     ),
@@ -84,6 +84,8 @@ PARTICLE_VERBS: dict[tuple[str, str], str] = {
     ("switch", "on"): "start",
     ("bring", "up"): "bring",
     ("fire", "up"): "bring",
+    ("throw", "up"): "deploy",
+    ("knock", "up"): "deploy",
     ("boot", "up"): "start",
     ("spin", "up"): "deploy",
     ("stand", "up"): "deploy",
@@ -200,7 +202,8 @@ INFRA_WORDS = frozenset(
         "overlay ingress pvc pv daemon systemd cron crontab certificate certificates tls ssl vpn proxy gateway "
         "registry replication failover cluster clusters quorum backend frontend microservice microservices "
         "hypervisors bare metal baremetal lvm thin provisioning swap cpu gpu nic nics mtu iops latency bandwidth "
-        "throughput uptime downtime outage sla rollout canary deployment blue green runner runners pipeline ci cd"
+        "throughput uptime downtime outage sla rollout canary deployment blue green runner runners pipeline ci cd "
+        "apply applies"
     )
 ) | frozenset(TEMPLATE_ALIASES)
 OPERATING_SYSTEMS = frozenset(words("alpine ubuntu debian centos rocky fedora arch opensuse windows freebsd"))

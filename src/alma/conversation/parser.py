@@ -13,6 +13,7 @@ from dataclasses import replace
 
 from alma.conversation.frames import NewCount, correction, new_count, stated_count
 from alma.conversation.grammar import (
+    AFFIRM,
     CANCEL,
     CONDITIONAL,
     DESIGN,
@@ -71,7 +72,19 @@ class IntentParser:
         tokens, injected = tokenize(text)
         read = self._read(tokens, injected)
         names = tuple(dict.fromkeys(t.text for t in tokens if is_name(t.text)))
-        return replace(read, names=names, stated=stated_count(tokens))
+        return replace(read, names=names, stated=stated_count(tokens), sizes=self._sizes(read, tokens))
+
+    def _sizes(self, read: Intent, tokens: list[Tok]) -> tuple[tuple[str, int], ...]:
+        """What a sentence says something is sized at now ("db-01 has 8 cores", "is using 4 gigs"): sizes in a
+        statement, or those of a deploy; a later resize to less is then a shrink."""
+        if read.name in {"update", "scale"} or not any(t.size is not None or t.integer for t in tokens):
+            return ()
+        said = read.resources or tuple(extract(tokens, 0, self._lexicon))
+        if len(said) != 1 or (read.name != "deploy" and not STATEMENT.search(_joined(tokens))):
+            return ()
+        resource = said[0]
+        values = {"cores": resource.cores, "memory_mb": resource.memory_mb, "disk_gb": resource.disk_gb}
+        return tuple((k, v) for k, v in values.items() if v is not None)
 
     def _read(self, tokens: list[Tok], injected: bool) -> Intent:
         joined = _joined(tokens)
@@ -148,6 +161,8 @@ class IntentParser:
             and kind_at([t.text for t in tokens], 1, self._lexicon)
         ):
             return self._intent("deploy", tokens, None, 0.75, switch, signals)  # "new container pls: image=redis"
+        if AFFIRM.search(joined) and not operations:  # "yes", "sure, go for it", "absolutely": the waiting action
+            return self._intent("unknown", tokens, None, 0.8, switch, signals, proceed=True)
         if KNOW.search(joined):  # "I would like to know the state of the virtual machine mailrelay"
             return self._intent("status", tokens, None, 0.75, switch, signals)
         if WANT.search(joined) and extract(tokens, 0, self._lexicon):
@@ -167,7 +182,8 @@ class IntentParser:
                 return self._intent(frame_name, tokens, None, 0.7, switch, signals)  # type: ignore[arg-type]
         if any(is_name(t.text) for t in tokens):
             return self._intent("status", tokens, None, 0.5, switch, signals)
-        return Intent("unknown", confidence=0.6, topic_switch=switch, signals=tuple(signals))
+        said = ["statement"] if STATEMENT.search(joined) else []  # "the grafana container is using 4 gigs"
+        return self._intent("unknown", tokens, None, 0.6, switch, [*signals, *said])
 
     @staticmethod
     def _scaled(read: Intent, counted: NewCount) -> Intent:
@@ -187,6 +203,7 @@ class IntentParser:
         read = self._intent(name, tokens, verb, confidence, switch, [*signals, signal], anchored=True)
         names = tuple(dict.fromkeys(t.text for t in tokens if is_name(t.text)))
         read = replace(read, names=names, stated=stated_count(tokens))
+        read = replace(read, sizes=self._sizes(read, tokens))
         if name == "scale" and verb is None:
             counted = new_count(tokens)
             if counted is not None:

@@ -17,6 +17,7 @@ from alma.conversation.classifier import Prediction
 from alma.conversation.intent import INTENTS, Intent, IntentName
 from alma.conversation.parser import IntentParser
 
+_OPERATIONS = frozenset({"deploy", "destroy", "start", "stop", "restart", "scale", "update", "rollback"})
 HEARD = 0.45  # the classifier's probability from which it is heard over "unknown"
 OVERRIDES = 0.8  # ... and over a guess of the grammar's (confidence GUESS or less)
 GUESS = 0.5
@@ -33,6 +34,8 @@ def reconcile(parsed: Intent, prediction: Prediction, parser: IntentParser, text
     if _contextual(parsed) or prediction.intent not in INTENTS or prediction.intent == parsed.name:
         return parsed
     predicted: IntentName = prediction.intent
+    if "statement" in parsed.signals and predicted in _OPERATIONS:
+        return parsed  # a sentence that says how things are asks for no change, whatever its words resemble
     if parsed.name == "unknown" and predicted != "unknown" and prediction.probability >= HEARD:
         return parser.read_as(text, predicted, CLASSIFIED, "classifier")
     if parsed.confidence <= GUESS and prediction.probability >= OVERRIDES:

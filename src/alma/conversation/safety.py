@@ -45,6 +45,8 @@ def judge(reading: Resolved, text: str) -> Judgement:
     live = tuple(live_cues(text)) if not reading.from_pending else ()
     if is_destructive(reading.name, reading.direction, reading.scale_to):
         return Judgement(True, "reading", live)
+    if reading.shrinks:  # "set it to 2 cores" after it was said to have 8
+        return Judgement(True, "shrink", live)
     if reading.from_pending:  # "go ahead": the action waiting decides
         return Judgement(reading.pending_destructive, "pending" if reading.pending_destructive else "")
     trusted_read = reading.name in READ_INTENTS and reading.name != "unknown" and reading.confidence >= TRUSTED

@@ -19,6 +19,7 @@ from alma.conversation.lexicon import (
     CORE_WORDS,
     COUNT_WORDS,
     DISK_WORDS,
+    INFRA_WORDS,
     MEMORY_WORDS,
     PRONOUNS,
     PROPERTY_WORDS,
@@ -160,12 +161,17 @@ def subject_of(tokens: list[Tok], end: int, lexicon: Lexicon, excluded: set[int]
         return _candidate(tokens, 0, lexicon, label=True)  # "web: 3 → 9"
     symptom = next((k for k in range(end) if words_[k] in _SYMPTOMS), None)
     if symptom is not None:
+        kind: Target | None = None  # "the grafana container is…": the software before the kind says more
         for k in range(symptom - 1, -1, -1):
             if tokens[k].punct:
                 break
             found = _candidate(tokens, k, lexicon) if k not in excluded else None
-            if found is not None:
+            if found is not None and (found.reference or "").startswith("kind:") and kind is None:
+                kind = found
+            elif found is not None:
                 return found
+        if kind is not None:
+            return kind
     for k in range(end):
         if k in excluded or tokens[k].punct:
             continue
@@ -270,6 +276,8 @@ def _object_target(
         return None
     if k + 1 < len(words_) and words_[k + 1] in _ATTRIBUTES:
         return Target(reference="it")  # "check the datasource config": of the thing in focus
+    if word in INFRA_WORDS and word.endswith("s"):
+        return None  # "clean up the old snapshots": things of a kind, not one of them
     following = kind_at(words_, k + 1, lexicon)
     if following is not None:  # "the router vm, opnsense": the name after the kind wins
         named = _apposition(tokens, k + 1 + following[1], lexicon)
