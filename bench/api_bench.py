@@ -1,5 +1,5 @@
 """API benchmark: a real `alma serve` (uvicorn) on an embedded SQLite home, its idle memory, and its answers
-under load from an httpx client beside it.
+under load from a lean load generator beside it (``bench/loadgen.py``).
 
     python bench/api_bench.py                          # 5000 health checks, 1000 blueprint saves (~15 s)
     python bench/api_bench.py --health 200 --posts 50  # quicker
@@ -11,12 +11,17 @@ Figures (issue 6):
   also runs the migrations, so holds Alembic too).
 - req/s, p50, p99 and errors at concurrency 32 for GET /health and for authenticated POST /api/v1/blueprints
   (each a distinct small valid blueprint: a new version of one of 16 stacks, so saves race for version
-  numbers); an error is any answer but the expected status, or no answer.
+  numbers); an error is any answer but the expected status, or no answer. Measured after a warm-up of one
+  request per worker (a server's first requests also load what answering them needs); the warm-up's own
+  figures are printed too, as "first requests after start".
 - every acknowledged save (201) read back through GET /api/v1/blueprints/{id}, byte for byte: acknowledged
   and read back must be equal.
+- the load generator's own ceiling: req/s against a server (its own process) that does nothing. Client and
+  server share the machine's CPUs; a figure well below the ceiling is the server's, not the client's.
 The key is an admin key from `alma keys create`, as an operator makes one. The per-key rate limit is raised
 for the run: one key sending thousands of requests a second would measure the limiter, not the server.
-Client and server share the machine's CPUs, so req/s is a floor for the server alone.
+Targets (issue 17): /health ≥ 2,000 req/s; POST /api/v1/blueprints p99 ≤ 250 ms with 0 errors; idle RSS
+≤ 80 MB.
 """
 
 from __future__ import annotations
@@ -24,55 +29,28 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import math
 import os
 import socket
 import subprocess
 import sys
 import tempfile
 import time
-from collections import Counter
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from loadgen import Phase, ceiling, run
+
 RSS_TARGET_MB = 80
+HEALTH_TARGET = 2000
+P99_TARGET_MS = 250
 STACKS = 16
 START_TIMEOUT_S = 60
-
-
-@dataclass
-class Phase:
-    """One kind of request, sent ``requests`` times by ``concurrency`` workers."""
-
-    name: str
-    requests: int
-    elapsed_s: float = 0.0
-    errors: int = 0
-    latencies_s: list[float] = field(default_factory=list)
-    unexpected: Counter[str] = field(default_factory=Counter)  # what the errors were: a status, or no answer
-
-    def percentile_ms(self, p: float) -> float:
-        """Nearest-rank percentile of the answered requests' latencies."""
-        if not self.latencies_s:
-            return math.nan
-        ordered = sorted(self.latencies_s)
-        return ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)] * 1000
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "requests": self.requests,
-            "errors": self.errors,
-            "req_per_s": round(self.requests / self.elapsed_s, 1) if self.elapsed_s else None,
-            "p50_ms": round(self.percentile_ms(50), 2),
-            "p99_ms": round(self.percentile_ms(99), 2),
-            "unexpected": dict(self.unexpected),
-        }
 
 
 def blueprint(i: int) -> str:
@@ -163,66 +141,48 @@ def admin_key(home: Path) -> str:
     return created.stdout.strip().splitlines()[-1]  # the last line is the key itself
 
 
-Send = Callable[[httpx.AsyncClient, int], Awaitable[httpx.Response]]
-
-
-async def run(base: str, phase: Phase, concurrency: int, send: Send, expected: int) -> list[httpx.Response | None]:
-    """Send request ``i`` for every i in ``range(phase.requests)`` from ``concurrency`` workers, each with its
-    own client and one kept-alive connection (one client's pool of 32 scans every connection for every queued
-    request: the client, not the server, would set the pace); the answers in request order (``None``: none)."""
-    answers: list[httpx.Response | None] = [None] * phase.requests
-    pending = iter(range(phase.requests))  # shared: each worker takes the next index
-
-    async def worker() -> None:
-        async with httpx.AsyncClient(base_url=base, limits=httpx.Limits(max_connections=1), timeout=60) as client:
-            for i in pending:
-                started = time.perf_counter()
-                try:
-                    answer = await send(client, i)
-                except httpx.HTTPError as exc:
-                    phase.errors += 1
-                    phase.unexpected[type(exc).__name__] += 1
-                    continue
-                phase.latencies_s.append(time.perf_counter() - started)
-                answers[i] = answer
-                if answer.status_code != expected:
-                    phase.errors += 1
-                    phase.unexpected[f"{answer.status_code}: {answer.text[:200]}"] += 1
-
-    started = time.perf_counter()
-    await asyncio.gather(*(worker() for _ in range(concurrency)))
-    phase.elapsed_s = time.perf_counter() - started
-    return answers
-
-
 async def load(base: str, key: str, health: int, posts: int, concurrency: int) -> dict[str, Any]:
-    headers = {"X-API-Key": key}
-    checks = Phase("GET /health", health)
-    await run(base, checks, concurrency, lambda client, i: client.get("/health"), 200)
-    saves = Phase("POST /api/v1/blueprints", posts)
-    answers = await run(
-        base,
-        saves,
+    where = urlsplit(base)
+    host, port = str(where.hostname), int(where.port or 80)
+    headers = {"X-API-Key": key, "Content-Type": "application/yaml"}
+    first = Phase("first requests after start (POST)", concurrency)
+    await run(
+        host,
+        port,
+        first,
         concurrency,
-        lambda client, i: client.post("/api/v1/blueprints", content=blueprint(i), headers=headers),
+        lambda i: ("POST", "/api/v1/blueprints", headers, blueprint(-1 - i).encode()),
         201,
     )
-    acknowledged = {i: a.json()["id"] for i, a in enumerate(answers) if a is not None and a.status_code == 201}
+    checks = Phase("GET /health", health)
+    await run(host, port, checks, concurrency, lambda i: ("GET", "/health", {}, None), 200)
+    saves = Phase("POST /api/v1/blueprints", posts)
+    answers = await run(
+        host,
+        port,
+        saves,
+        concurrency,
+        lambda i: ("POST", "/api/v1/blueprints", headers, blueprint(i).encode()),
+        201,
+    )
+    acknowledged = {i: json.loads(a.body)["id"] for i, a in enumerate(answers) if a is not None and a.status == 201}
     order = sorted(acknowledged)  # the n-th read is of the save of request order[n]
     reads = Phase("GET /api/v1/blueprints/{id}", len(order))
     read = await run(
-        base,
+        host,
+        port,
         reads,
         concurrency,
-        lambda client, n: client.get(f"/api/v1/blueprints/{acknowledged[order[n]]}", headers=headers),
+        lambda n: ("GET", f"/api/v1/blueprints/{acknowledged[order[n]]}", headers, None),
         200,
     )
     read_back = sum(
         1
         for n, answer in enumerate(read)
-        if answer is not None and answer.status_code == 200 and answer.json()["content"] == blueprint(order[n])
+        if answer is not None and answer.status == 200 and json.loads(answer.body)["content"] == blueprint(order[n])
     )
     return {
+        "first_requests": first.as_json(),
         "phases": [p.as_json() for p in (checks, saves, reads)],
         "acknowledged": len(acknowledged),
         "read_back": read_back,
@@ -240,6 +200,7 @@ def measure(health: int, posts: int, concurrency: int) -> dict[str, Any]:
             figures = asyncio.run(load(base, key, health, posts, concurrency))
     return {
         "concurrency": concurrency,
+        "client_ceiling": ceiling(max(health, 2000), concurrency),
         "idle_rss_mb": round(restart, 1),
         "first_start_rss_mb": round(first_start, 1),
         "rss_target_mb": RSS_TARGET_MB,
@@ -250,13 +211,22 @@ def measure(health: int, posts: int, concurrency: int) -> dict[str, Any]:
 def print_table(figures: dict[str, Any]) -> None:
     rss, first = figures["idle_rss_mb"], figures["first_start_rss_mb"]
     verdict = "OK" if rss <= RSS_TARGET_MB else "MISSED"
-    print(f"alma serve (uvicorn, SQLite), load from httpx at concurrency {figures['concurrency']}")
+    print(f"alma serve (uvicorn, SQLite), load from bench/loadgen.py at concurrency {figures['concurrency']}")
     print(f"idle RSS: {rss:.1f} MB on a restart (target ≤ {RSS_TARGET_MB} MB) {verdict}; first start {first:.1f} MB")
-    print(f"{'request':<30} {'sent':>6} {'errors':>6} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8}")
-    for p in figures["phases"]:
+    print(f"{'request':<36} {'sent':>6} {'errors':>6} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8}  target")
+    targets = {
+        "GET /health": (lambda p: p["req_per_s"] >= HEALTH_TARGET, f"≥ {HEALTH_TARGET} req/s"),
+        "POST /api/v1/blueprints": (
+            lambda p: p["p99_ms"] <= P99_TARGET_MS and not p["errors"],
+            f"p99 ≤ {P99_TARGET_MS} ms, 0 errors",
+        ),
+    }
+    for p in [figures["client_ceiling"], figures["first_requests"], *figures["phases"]]:
+        check, said = targets.get(p["name"], (None, ""))
+        verdict = "" if check is None else ("OK" if check(p) else "MISSED")
         print(
-            f"{p['name']:<30} {p['requests']:>6} {p['errors']:>6} {p['req_per_s'] or 0:>8.0f} "
-            f"{p['p50_ms']:>8.1f} {p['p99_ms']:>8.1f}"
+            f"{p['name']:<36} {p['requests']:>6} {p['errors']:>6} {p['req_per_s'] or 0:>8.0f} "
+            f"{p['p50_ms']:>8.1f} {p['p99_ms']:>8.1f}  {said} {verdict}"
         )
     for p in figures["phases"]:
         for what, count in p["unexpected"].items():

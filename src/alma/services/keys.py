@@ -65,7 +65,7 @@ class KeyService:
         admin = self._settings.api_key
         if admin is not None and hmac.compare_digest(key.encode(), admin.get_secret_value().encode()):
             return Caller("admin (ALMA_API_KEY)", "admin")
-        record = await self._store.keys.by_digest(digest(key))
+        record = await self._store.reads.live_key(digest(key))
         if record is None or record.role not in ROLES:
             return None
         role: Role = record.role  # narrowed by the check against ROLES above

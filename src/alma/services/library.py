@@ -32,7 +32,7 @@ class BlueprintLibrary:
         return await self._store.stacks.blueprint_versions(stack, limit, offset)
 
     async def text(self, blueprint_id: int) -> str:
-        found = await self._store.stacks.blueprint_text(blueprint_id)
+        found = await self._store.reads.blueprint_text(blueprint_id)
         if found is None:
             raise NotFoundError(f"no blueprint #{blueprint_id}")
         return found

@@ -17,6 +17,7 @@ from alma.store.records import (
     EventRecord,
     IprRecord,
     IprRevisionRecord,
+    KeyRecord,
     LockRecord,
     PlanRecord,
     ResourceRecord,
@@ -31,14 +32,13 @@ if TYPE_CHECKING:
     from alma.store.events import EventLog
     from alma.store.idempotency import IdempotencyRepository, StoredAnswer
     from alma.store.iprs import IprRepository
-    from alma.store.keys import KeyRecord, KeyRepository
+    from alma.store.keys import KeyRepository
     from alma.store.kv import BufferedKeyValueStore
     from alma.store.locks import LockRepository
     from alma.store.stacks import StackRepository
 
 # Names defined by repository modules, loaded on first use (PEP 562): those modules import SQLAlchemy.
 _LAZY = {
-    "KeyRecord": "alma.store.keys",
     "MessageRecord": "alma.store.conversations",
     "SessionRecord": "alma.store.conversations",
     "StoredAnswer": "alma.store.idempotency",

@@ -2,25 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass
-
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from alma.errors import ConflictError
 from alma.store.database import Database, as_utc, utcnow
+from alma.store.records import KeyRecord
 from alma.store.schema import api_keys
-
-
-@dataclass(frozen=True, slots=True)
-class KeyRecord:
-    id: int
-    name: str
-    role: str
-    created_by: str
-    created_at: dt.datetime
-    revoked_at: dt.datetime | None
 
 
 def _key(row: sa.Row[tuple[object, ...]]) -> KeyRecord:

@@ -116,3 +116,13 @@ class ReviewRecord:
     verdict: str
     comment: str
     at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class KeyRecord:
+    id: int
+    name: str
+    role: str
+    created_by: str
+    created_at: dt.datetime
+    revoked_at: dt.datetime | None

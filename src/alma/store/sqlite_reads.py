@@ -24,6 +24,7 @@ from alma.store.records import (
     EventRecord,
     IprRecord,
     IprRevisionRecord,
+    KeyRecord,
     ResourceRecord,
     StackSummary,
 )
@@ -161,6 +162,21 @@ class SqliteReads:
             return None
         r = rows[0]
         return IprRevisionRecord(r[0], r[1], r[2], r[3], r[4], r[5], _when(r[6]))
+
+    async def live_key(self, digest: str) -> KeyRecord | None:
+        rows = await self._rows(
+            "SELECT id, name, role, created_by, created_at, revoked_at FROM api_keys "
+            "WHERE digest = ? AND revoked_at IS NULL",
+            digest,
+        )
+        if not rows:
+            return None
+        r = rows[0]
+        return KeyRecord(r[0], r[1], r[2], r[3], _when(r[4]), _when(r[5]) if r[5] else None)
+
+    async def blueprint_text(self, blueprint_id: int) -> str | None:
+        rows = await self._rows("SELECT content FROM blueprints WHERE id = ?", blueprint_id)
+        return str(rows[0][0]) if rows else None
 
     def close(self) -> None:
         with self._guard:

@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from alma.errors import StalePlanError
+from alma.store.blueprint_saves import GroupedBlueprintSaves
 from alma.store.database import Database, as_utc, utcnow
 from alma.store.records import ResourceRecord, StackSummary
 from alma.store.schema import blueprints, resources, stacks
@@ -34,6 +35,7 @@ def _resource(row: sa.Row[tuple[object, ...]]) -> ResourceRecord:
 class StackRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
+        self._grouped = GroupedBlueprintSaves(db)
 
     async def revision(self, stack: str) -> int:
         """The stack's state revision; 0 for a stack that never changed."""
@@ -89,6 +91,8 @@ class StackRepository:
 
     async def save_blueprint(self, stack: str, content: str, actor: str) -> tuple[int, int]:
         """Store a blueprint text as the stack's next version (or find the identical one); (id, version)."""
+        if self._db.is_sqlite:  # one writer at a time: concurrent saves share a commit (see blueprint_saves)
+            return await self._grouped.save(stack, content, actor)
         digest = hashlib.sha256(content.encode()).hexdigest()
         for _attempt in range(5):  # a concurrent save can take the version number we picked
             async with self._db.engine.begin() as conn:

@@ -26,7 +26,19 @@ async def recorded_home(home: Path) -> str:
         await apply_directly(services, other.plan.id)
         change = await services.plans.plan_blueprint(blueprint_text("shop", [compute("db", cores=4)]))
         await services.iprs.create(change.plan, "grow the database", "ünïcode")
+        await services.keys.create("ci", "viewer")
+        await services.keys.create("old", "admin")
+        await services.keys.revoke("old")
         return settings.resolved_database_url
+
+
+async def _digest_of(store: Store, name: str) -> str:
+    import sqlalchemy as sa
+
+    from alma.store.schema import api_keys
+
+    async with store.db.engine.connect() as conn:
+        return str(await conn.scalar(sa.select(api_keys.c.digest).where(api_keys.c.name == name)))
 
 
 async def both_ways(url: str) -> tuple[StateReads, StateReads, Store]:
@@ -61,10 +73,18 @@ async def test_every_read_answers_what_the_repositories_answer(tmp_path: Path) -
             ("iprs", (None, "lab"), {}),
             ("ipr_revision", (1, 1), {}),
             ("ipr_revision", (1, 2), {}),
+            ("blueprint_text", (1,), {}),
+            ("blueprint_text", (99,), {}),
         ]
         for name, args, kwargs in calls:
             expected = await getattr(repositories, name)(*args, **kwargs)
             assert await getattr(plain, name)(*args, **kwargs) == expected, (name, args, kwargs)
+        for key in await store.keys.all():  # a live key is found by its digest, a revoked one is not
+            digest = await _digest_of(store, key.name)
+            expected = await repositories.live_key(digest)
+            assert await plain.live_key(digest) == expected
+            assert (expected is None) == (key.name == "old")
+        assert await plain.live_key("0" * 64) is None
         history = await plain.history("lab")
         assert [d.status for d in history] == ["failed"] and history[0].finished_at is not None
         deployment = history[0].id
