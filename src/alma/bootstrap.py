@@ -251,10 +251,11 @@ class Services:
         """The one language-model backend the settings name (built once, closed with the services), or
         ``None`` when none is configured: callers then take their deterministic path and say so."""
         if not self._llm_built:
-            from alma.services.metrics import ObservedLLM
-
             backend = make_llm_backend(self.settings)
-            self._llm = ObservedLLM(backend, self.metrics) if backend is not None else None
+            if backend is not None:
+                from alma.services.metrics import ObservedLLM  # metrics only when there is a model to observe
+
+                self._llm = ObservedLLM(backend, self.metrics)
             self._llm_built = True
             if self._llm is not None:
                 self._closers.append(self._llm.aclose)
