@@ -40,7 +40,8 @@ _PATTERNS: tuple[tuple[CueKind, str], ...] = (
         "stop",
         r"stop|halt|shutdown|shut (?:\S+ ){0,2}?(?:down|off)|power(?:ed)? (?:\S+ ){0,2}?(?:off|down)|poweroff|"
         r"turn (?:\S+ ){0,2}?off|switch (?:\S+ ){0,2}?off|take (?:\S+ ){0,3}?(?:down|offline)|kill|suspend|pause|"
-        r"drain|put (?:\S+ ){0,2}?offline|bring (?:\S+ ){0,2}?offline|spin (?:\S+ ){0,2}?down|"
+        r"drain|put (?:\S+ ){0,2}?offline|bring (?:\S+ ){0,2}?offline|spin (?:\S+ ){0,2}?down|pull the plug|"
+        r"out of (?:rotation|service|the pool|the load balancer)|"
         r"(?:want|need|get|have|like) (?:it|them|\S+) (?:stopped|shut down|turned off|powered off|offline)",
     ),
     (
@@ -61,6 +62,7 @@ _PATTERNS: tuple[tuple[CueKind, str], ...] = (
         r"hibernate|deallocate|"
         r"(?:fewer|less) (?:\S+ )?(?:memory|ram|cpus?|vcpus?|cores?|disk|storage|space|replicas?|instances?|"
         r"nodes?|copies|capacity|workers?|servers?|containers?|pods?)|"
+        r"(?:only|just) (?:need|needs|want) (?:one|1|a single|two|2) (?:replicas?|instances?|nodes?|copies|pods?)|"
         r"(?:bring|take|drop|go|scale|set|cut|put|knock|dial) (?:\S+ ){0,4}?(?:down )?to (?:0|1|one|zero|a single|"
         r"just one|only one|a couple|two|2)(?: \S+)?",
     ),

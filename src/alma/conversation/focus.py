@@ -231,6 +231,9 @@ class Focus:
 
     def _referent(self, reference: str, among: list[str] | None = None) -> str | None:
         names = among or self.last_named or self.mentioned
+        if reference == "other":  # "the other one": of the two just named, the one not meant so far
+            others = [n for n in (among or self.last_named or self.targets) if n != self.target]
+            return others[0] if len(others) == 1 else None
         if reference == "it":
             return self.target or next((r.get("name") for r in self.resources if r.get("name")), None)
         what, _, value = reference.partition(":")

@@ -39,6 +39,7 @@ class Correction:
     excluded: tuple[str, ...]  # names (or "word:…") no longer meant
 
 
+_OOPS = frozenset({"no", "nope", "sorry", "oops", "actually", "i", "err", "uh", "nah", "wait", "wrong"})
 _INCLUDE_WORDS = frozenset({"only", "meant", "instead", "except", "excluding", "rather"})
 _TARGET_START = frozenset({"the", "that", "this"})
 
@@ -47,6 +48,11 @@ def correction(tokens: list[Tok]) -> Correction | None:
     """The correction ``tokens`` make, if they make one (the caller checks there is no new command):
     an includer ("only", "meant", "instead", "except"), or a name or "the …" after "not", "keep", "leave"."""
     words = [t.text for t in tokens]
+    if "other" in words and not any(w in {"every", "all", "each"} for w in words):
+        return Correction(None, "other", ())  # "not that one, the other one"
+    names = [w for k, w in enumerate(words) if is_name(w) and (k == 0 or words[k - 1] != "not")]
+    if len(words) <= 6 and words and words[0] in _OOPS and len(names) == 1:
+        return Correction(names[0], None, tuple(w for w in words if is_name(w) and w != names[0]))  # "no — web-2"
     pointed = any(
         w in {"not", "keep", "leave", "spare", "skip"}
         and k + 1 < len(words)
@@ -120,6 +126,8 @@ def new_count(tokens: list[Tok]) -> NewCount | None:
                 return NewCount(value)
         if before in {"it", "them", "that", "those"} and k >= 2 and words[k - 2] in {"make", "set", "keep"}:
             return NewCount(value)  # "make it 4", "make that five"
+        if before in {"need", "needs", "want"} and nxt in COUNT_WORDS and "only" in words[max(0, k - 3) : k]:
+            return NewCount(value)  # "we only need one replica of api now"
     return None
 
 

@@ -73,6 +73,12 @@ _SIGNALS: tuple[tuple[re.Pattern[str], float], ...] = tuple(
         ),
         # escalation: it happened before, it was not fixed
         (
+            r"\bstill (?:broken|down|dead|failing|crashing|not|no|nothing|the same|slow|stuck|blank|erroring)\b|"
+            r"\b(?:after|for) (?:an|one|two|three|\d+) (?:hours?|days?)\b|\blast (?:time|chance|straw)\b|"
+            r"\bnothing (?:you|works|helps|changed)\b",
+            0.3,
+        ),
+        (
             r"\b(again|still|keeps?|kept|every time|once more|yet again|same (?:thing|problem|error|issue)|"
             r"(?:does|did|is) not work\w*|(?:didn't|doesn't|isn't) work\w*|not fixed)\b",
             0.15,
@@ -112,6 +118,11 @@ _DAMAGE = re.compile(
 _POLITE = re.compile(r"\b(please|thanks|thank you|could you|would you|when you get a chance|if possible|no rush)\b")
 _APOLOGY = re.compile(r"\b(sorry|apologi[sz]e|my bad|calmer now|i calmed down|no worries)\b")
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9'*-]*")
+# Faces and symbols people use for anger, despair and alarm.
+_ANGRY_EMOJI = re.compile(
+    "[\U0001f620\U0001f621\U0001f624\U0001f92c\U0001f62b\U0001f629\U0001f480\U0001f92f"
+    "\U0001f631\U0001f644\U0001f525\U0001f6a8\U0001f4a2\u2620]"
+)
 
 
 def message_score(text: str) -> float:
@@ -127,15 +138,17 @@ def message_score(text: str) -> float:
     ]
     if shouted:
         share = len(shouted) / max(1, len(letters))
-        score += 0.4 if len(shouted) >= 2 or share >= 0.5 else 0.25
-        if any(w in {"NOW", "NOW!", "STOP", "ASAP"} for w in shouted):
-            score += 0.15
+        score += 0.5 if len(shouted) >= 2 or share >= 0.5 else 0.3  # "DELETE IT": shouting
+        if any(w in {"NOW", "NOW!", "STOP", "ASAP", "PLEASE"} for w in shouted):
+            score += 0.2
     if re.search(r"!{3,}|[!?]{4,}", text):
         score += 0.5
     elif re.search(r"[!?]{2,}|!\s+!", text):
         score += 0.3
     elif text.count("!") >= 1:
         score += 0.05 * min(2, text.count("!"))
+    if _ANGRY_EMOJI.search(text):
+        score += 0.5
     if _PROFANITY.search(lowered):
         score += 0.65
     for pattern, weight in _SIGNALS:

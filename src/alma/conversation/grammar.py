@@ -63,7 +63,7 @@ PROCEED = re.compile(
 AFFIRM = re.compile(
     r"^(yes|yep|yeah|yup|ya|sure|ok|okay|k|alright|all right|absolutely|definitely|affirmative|correct|confirmed?|"
     r"approved?|agreed|fine|right|go for it|let us go|lets go|send it|please do|do that|that is fine|sounds good|"
-    r"looks good|lgtm|perfect|great|cool)\b[^?]*$"
+    r"looks good|lgtm|perfect|great|cool)\b[^?]*$|^\s*(\U0001F44D|\u2705|\U0001F44C)"
 )
 WANT = re.compile(
     r"\b(i|we) (need|want|would like|require)\b(?! to (know|see|check|understand|learn|ask|find))|"

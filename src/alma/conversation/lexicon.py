@@ -109,6 +109,9 @@ PARTICLE_VERBS: dict[tuple[str, str], str] = {
 # Fixed phrases (exact word sequences), longest first when matched.
 PHRASES: dict[tuple[str, ...], str] = {
     ("get", "rid", "of"): "destroy",
+    ("pull", "the", "plug"): "stop",
+    ("out", "of", "rotation"): "stop",
+    ("out", "of", "service"): "stop",
     ("dry", "run"): "plan",
     ("dry-run",): "plan",
     ("what", "would", "happen"): "hypothetical",

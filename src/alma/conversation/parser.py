@@ -108,6 +108,9 @@ class IntentParser:
             explained = self._intent("explain", tokens, asked[0], 0.8, switch, signals, anchored=True)
             return replace(explained, target=asked_target.name)
         if not operations and not (CANCEL.search(joined) and not set(_joined(tokens).split()) & _INCLUDERS):
+            counted = new_count(tokens)
+            if counted is not None:  # "web: 3 → 9", "take it to 10", "go to 6"
+                return self._scaled(self._intent("scale", tokens, None, 0.8, switch, signals, anchored=True), counted)
             corrected = correction(tokens)
             if corrected is not None:  # "wait, not web-a — only web-b": the last request, aimed elsewhere
                 return Intent(
@@ -120,9 +123,6 @@ class IntentParser:
                     correction=True,
                     excluded=corrected.excluded,
                 )
-            counted = new_count(tokens)
-            if counted is not None:  # "web: 3 → 9", "take it to 10", "go to 6"
-                return self._scaled(self._intent("scale", tokens, None, 0.8, switch, signals, anchored=True), counted)
         if CANCEL.search(joined) and not [v for v in operations if v.action != "show"]:
             return self._intent("unknown", tokens, None, 0.8, switch, signals, cancel=True)
         for verb in commands:

@@ -256,6 +256,8 @@ def _object_target(
         return Target(reference=f"ordinal:{tokens[k].integer}")  # "the second one"
     if tokens[k].number is not None:
         return None
+    if word == "other" or (word in {"the", "that"} and words_[k + 1 : k + 2] == ["other"]):
+        return Target(reference="other")  # "stop the other one"
     if word in {"them", "both", "those", "these"} and not (k + 1 < len(words_) and kind_at(words_, k + 1, lexicon)):
         return Target(reference="them")  # every one of what was just named
     if _pronoun(words_, k) or word == "it":

@@ -54,6 +54,9 @@ _SPEC_PAIRS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 )
 
 
+_THUMBS = re.compile("[\U0001f44d\u2705\U0001f44c\u2714]")
+
+
 def normalize(text: str) -> tuple[str, bool]:
     """Lower-cased text with contractions spelled out, cut at a prompt injection; and whether one was cut."""
     lowered = text.translate(_APOSTROPHES).lower()
@@ -61,6 +64,7 @@ def normalize(text: str) -> tuple[str, bool]:
         lowered = pattern.sub(replacement, lowered)
     for pattern, replacement in _SPEC_PAIRS:
         lowered = pattern.sub(replacement, lowered)
+    lowered = _THUMBS.sub(" yes ", lowered)  # "👍": a yes
     lowered = lowered.replace("'", " ").replace('"', " ")
     injection = _INJECTION.search(lowered)
     if injection is not None:
