@@ -978,7 +978,7 @@ export interface components {
              * Actual
              * @description The value the engine has now.
              */
-            actual: unknown;
+            actual: string | number | boolean | Record<string, never> | unknown[] | null;
             /**
              * Forces Replace
              * @description Putting the recorded value back needs a new resource.
@@ -993,7 +993,7 @@ export interface components {
              * Recorded
              * @description The value ALMA recorded (what the stack's blueprint asks for).
              */
-            recorded: unknown;
+            recorded: string | number | boolean | Record<string, never> | unknown[] | null;
         };
         /** GenerateRequest */
         GenerateRequest: {
@@ -1155,8 +1155,11 @@ export interface components {
              * @description What the parameter accepts, in words.
              */
             constraints: string;
-            /** Default */
-            default: unknown;
+            /**
+             * Default
+             * @description Any JSON value.
+             */
+            default: string | number | boolean | Record<string, never> | unknown[] | null;
             /** Description */
             description: string;
             /** Maximum */
