@@ -67,7 +67,7 @@ AFFIRM = re.compile(
 )
 WANT = re.compile(
     r"\b(i|we) (need|want|would like|require)\b(?! to (know|see|check|understand|learn|ask|find))|"
-    r"\bcan (i|we) (get|have|haz)\b|\blet (me|us) have\b|\bgimme\b"
+    r"\b(can|could|may) (i|we) (please )?(get|have|haz|grab)\b|\blet (me|us) have\b|\bgimme\b"
 )
 FOLLOW_UP = re.compile(
     r"^((ok|okay|so|right|hmm|alright|cool|thanks)[,.]? )?(and|also|plus|what about|how about|same (for|with)|"
@@ -85,7 +85,9 @@ LIST_QUESTION = re.compile(
     r"\bhow many\b|\bwhat (vms|containers|lxcs|servers|databases|resources|stacks|machines|guests)\b|\binventory\b"
 )
 TROUBLE = re.compile(
-    r"\bwhy\b|\bwhat is wrong\b|\bwhat went wrong\b|\bhow come\b|\bnot (working|responding|starting|booting|"
+    r"\bwhy\b(?! (would|should|do people|use))|\b(latency|laggy|lagging|packet loss|spik\w+|maxed out|saturated|"
+    r"throttl\w+|terrible|awful|horrible|bad gateway|timing out)\b|\bwhat is wrong\b|\bwhat went wrong\b|"
+    r"\bhow come\b|\bnot (working|responding|starting|booting|"
     r"reachable|start|boot|come up|respond|run|load|connect)|\bkeeps? (crash|fail|restart|dying|die|getting|"
     r"going|timing|dropping|rebooting|stopping)|\b(crash\w*|fail\w*|broken|errors?|erroring|down|unreachable|"
     r"unresponsive|hung|hanging|stuck|slow|sluggish|lagging|flapping|oom|timeouts?|timing out|5\d\ds?|leak\w*|"
@@ -96,7 +98,8 @@ EXPLAIN = re.compile(
     r"(?:^|[,;:.!?] )(how (do|can|should|would|could|does|did) (i|we|you|one|it|they)|how to|"
     r"what (is|are) (a|an|the)?\b|what does|explain|tell me (about|how|what|why)|describe|when should|"
     r"should i use|can you explain)|"
-    r"\bdifference between\b|\bpros and cons\b|\b(vs|versus)\b|\bwhat is the difference\b|\bwhat does .* mean\b|"
+    r"\bwhy (would|should) (i|we|you|one|anyone)\b|\bdifference between\b|\bpros and cons\b|\b(vs|versus)\b|"
+    r"\bwhat is the difference\b|\bwhat does .* mean\b|"
     r"^(does|do|can|will|would|should|is|are) (a|an|the)? ?[a-z0-9 -]*\b(lose|keep|affect|survive|need|require|"
     r"support|mean|cause|persist|use)\b|"
     r"\bwhat (is|are) (an?|the) \w+ for\b|\bhow does\b"

@@ -102,6 +102,8 @@ class IntentParser:
         if asked and not operations:
             # "is it safe to remove…?", "should I restart…?", "when I remove an LXC, …?": a question about the act
             asked_target = find_target(tokens, asked[0], self._lexicon, True)
+            if asked[0].action in {"design", "explain", "troubleshoot"}:  # "what would you suggest for …?"
+                return self._intent(asked[0].action, tokens, asked[0], 0.8, switch, signals)  # type: ignore[arg-type]
             if CONDITIONAL.search(joined) or (asked[0].action in _OPERATIONS and asked_target.name is not None):
                 # "should we downsize web-01?": a plan of it, so that "go ahead" can carry it out
                 return self._plan(tokens, verbs, switch, signals)

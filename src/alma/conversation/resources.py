@@ -225,6 +225,8 @@ class _Chunker:
                 current.kind = kind if current.kind not in INFRA_KINDS or kind in INFRA_KINDS else current.kind
             self.kind_end = i + size
             return i + size
+        if current is not None and i > 0 and words[i - 1] == "with" and kind == current.kind and pending.empty():
+            return i + size  # "a network called dmz with vlan 20": what it has, not a second one
         if i > 0 and words[i - 1] in {"in", "as", "on", "into"} and pending.empty() and self.groups:
             # "a gitea with postgres behind it, in containers": how the groups run, not another one
             for group in self.groups:

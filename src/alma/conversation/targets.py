@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from alma.conversation.english import COMMON_WORDS
 from alma.conversation.grammar import Verb
 from alma.conversation.lexicon import (
     CORE_WORDS,
@@ -38,7 +39,7 @@ _NOT_TARGETS = frozenset(
         "less version revision state status environment env instead first second yes no not ok okay already "
         "anyway whatever myself yourself tonight today tomorrow asap logs log metrics events config settings "
         "damn bloody freaking stupid thing things stuff lol pls plz thx everyone everybody anything nothing "
-        "reboot restart boot"
+        "reboot restart boot yesterday tomorrow tonight morning afternoon evening week month"
     )
 )
 _EXCLUDERS = frozenset({"except", "excluding", "but", "besides", "apart", "other", "not", "save", "sparing"})
@@ -107,16 +108,20 @@ def find_target(tokens: list[Tok], verb: Verb | None, lexicon: Lexicon, plain_wo
         return Target(words_[after])
     everything = any(w in _EVERYTHING for w in words_[start : start + 4])
     obj = _object_target(tokens, start, lexicon, plain_words, excluded) if verb is not None else None
-    if obj is not None and (obj.name is not None or obj.reference not in {None, "it"}):
+    pointed = (obj.reference or "") if obj is not None else ""
+    weak = pointed.startswith("word:") and pointed[5:] in COMMON_WORDS
+    if obj is not None and not weak and (obj.name is not None or obj.reference not in {None, "it"}):
         return obj
     if everything:
         return Target()
-    if plain_words and verb is not None and obj is None:
+    if plain_words and verb is not None and (obj is None or weak):  # "change the image of api": api
         for k in range(start, len(words_) - 1):
             if words_[k] in {"to", "of", "for", "on"} and tokens[k + 1].number is None:
                 found = _object_target(tokens, k + 1, lexicon, plain_words, excluded)
                 if found is not None and found.reference != "it":
                     return found
+        if weak and obj is not None:
+            return obj
     if verb is None:  # a symptom or a question: what the sentence is about comes before "it"
         said = subject_of(tokens, len(tokens), lexicon, excluded)
         if said is not None and said.reference != "it":
@@ -280,6 +285,10 @@ def _object_target(
         return Target(reference="it")  # "check the datasource config": of the thing in focus
     if word in INFRA_WORDS and word.endswith("s"):
         return None  # "clean up the old snapshots": things of a kind, not one of them
+    if word in {"stack", "project", "environment"} and k + 1 < len(words_) and words_[k + 1].isalnum():
+        nxt = words_[k + 1]
+        if nxt not in _NOT_TARGETS and not lexicon.verb(nxt):
+            return Target(reference=f"word:{nxt}")  # "the destroy of stack test"
     following = kind_at(words_, k + 1, lexicon)
     if following is not None:  # "the router vm, opnsense": the name after the kind wins
         named = _apposition(tokens, k + 1 + following[1], lexicon)
