@@ -89,7 +89,7 @@ def test_validate_reports_every_problem_with_line_and_column_as_json(alma: Alma,
 def test_validate_of_a_good_file_exits_zero(alma: Alma, blueprint: Path) -> None:
     result = alma("validate", str(blueprint), "--json")
     assert result.returncode == 0
-    assert json.loads(result.stdout) == {"valid": True, "errors": [], "warnings": []}
+    assert json.loads(result.stdout) == {"valid": True, "errors": [], "warnings": [], "stack": "demo", "resources": 3}
 
 
 def test_a_yaml_syntax_error_is_a_located_message_not_a_traceback(alma: Alma, tmp_path: Path) -> None:

@@ -131,6 +131,23 @@ def test_the_inspector_lists_every_tool_over_stdio_with_annotations(tmp_path: Pa
     assert "outputSchema" in tools["plan_blueprint"]
 
 
+def test_the_inspectors_strict_check_finds_no_portability_problem_in_any_tool_schema(tmp_path: Path) -> None:
+    # Every output schema comes from the one set of response models; free-form values say they are JSON.
+    result = subprocess.run(
+        ["npx", "-y", INSPECTOR, "--cli", "--connect-timeout", "90000", *stdio_target(tmp_path / "home")]
+        + ["--method", "tools/list", "--strict"],
+        capture_output=True,
+        text=True,
+        timeout=NPX_TIMEOUT_S,
+        stdin=subprocess.DEVNULL,
+        check=False,
+        env={**{k: v for k, v in os.environ.items() if not k.startswith("ALMA_")}, "NPM_CONFIG_CACHE": NPM_CACHE},
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "Warning" not in result.stderr and "Error" not in result.stderr, result.stderr[-3000:]
+    assert len(json.loads(result.stdout)["tools"]) > 10
+
+
 def test_the_inspector_lists_only_read_tools_of_a_read_only_server(tmp_path: Path) -> None:
     listed = inspector(*stdio_target(tmp_path / "home"), "--read-only", "--method", "tools/list")
     assert all(t["annotations"]["readOnlyHint"] for t in listed["tools"])

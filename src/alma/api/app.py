@@ -90,6 +90,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.router.routes.append(Route("/graphql", graphql_on_first_use, methods=["GET", "POST"], include_in_schema=False))
     for module in (blueprints, plans, iprs, deployments, stacks, drift, events, whoami, conversation, chat, templates):
         app.include_router(module.router, prefix="/api/v1", responses=problems.PROBLEM_RESPONSES)
+    # The architecture's examples say `/api/v1/ipr/`: the same routes under that name (one implementation,
+    # hidden from the schema so clients are generated once), with or without a trailing slash.
+    app.include_router(iprs.singular_router(), prefix="/api/v1", responses=problems.PROBLEM_RESPONSES)
     return app
 
 

@@ -5,20 +5,19 @@ followed on any replica."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import Response
 
+from alma.contracts import QueuedRunOut, RunOut
+from alma.jobs import QueuedRun
 from alma.workflow import RunResult
 
 
-def answer_run(result: Any, response: Response) -> dict[str, Any]:
+def answer_run(result: RunResult | QueuedRun, response: Response) -> RunOut | QueuedRunOut:
     """A run's JSON; 202 when it was queued for a worker, 409 when the stack moved on under it or its lock
     was taken (the body still says what happened)."""
     if not isinstance(result, RunResult):
         response.status_code = 202
-        body: dict[str, Any] = result.as_json()
-        return body
+        return QueuedRunOut.of(result)
     if result.outcome in ("abandoned", "conflict"):
         response.status_code = 409
-    return result.as_json()
+    return RunOut.of(result)

@@ -20,10 +20,10 @@ from fastapi.responses import StreamingResponse
 from starlette.types import Receive, Scope, Send
 
 from alma.bootstrap import Services
+from alma.contracts import EventOut
 from alma.errors import NotFoundError
 from alma.services import DeploymentRecord, EventRecord
 from alma.services.live import RunState, run_state
-from alma.services.views import event_json
 
 TERMINAL = frozenset({"deployment.succeeded", "deployment.failed"})
 STREAM_RETRY_AFTER_S = 10  # a slot frees when one of the key's streams ends: no better guess exists
@@ -152,8 +152,8 @@ async def _look(services: Services, deployment_id: str, stack: str | None) -> Ru
 def sse(item: EventRecord | Interrupted) -> str:
     if isinstance(item, Interrupted):
         return f"event: interrupted\ndata: {json.dumps(item.as_json())}\n\n"
-    return f"id: {item.id}\nevent: {item.kind}\ndata: {json.dumps(event_json(item))}\n\n"
+    return f"id: {item.id}\nevent: {item.kind}\ndata: {EventOut.of(item).model_dump_json()}\n\n"
 
 
 def ws_json(item: EventRecord | Interrupted) -> dict[str, Any]:
-    return item.as_json() if isinstance(item, Interrupted) else event_json(item)
+    return item.as_json() if isinstance(item, Interrupted) else EventOut.of(item).model_dump(mode="json")

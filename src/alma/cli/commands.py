@@ -15,11 +15,11 @@ from alma.cli.failures import (
     CONFLICT,
     INVALID,
     REFUSED,
-    error_json,
     render_error,
     reported,
 )
 from alma.cli.output import print_json, print_plan, stderr, stdout
+from alma.contracts.plans import PlanOut
 from alma.errors import AlmaError, BlueprintInvalidError, ConflictError, InvalidInputError, RefusedError
 from alma.settings import Settings
 
@@ -47,22 +47,33 @@ def run_with_services(body: Callable[[Services], Awaitable[T]]) -> T:
 
 
 def validate(file: str, json_output: bool) -> None:
+    from alma.contracts.records import DiagnosticOut, ValidationOut
+
     def on_error(error: AlmaError) -> None:
-        if json_output:
-            body = error_json(error)
-            errors = body.get("errors", [{"path": "", "line": None, "column": None, "message": str(error)}])
-            print_json({"valid": False, "errors": errors, "warnings": body.get("warnings", [])})
-        else:
+        if not json_output:
             render_error(stderr(), error)
+            return
+        found = error.diagnostics if isinstance(error, BlueprintInvalidError) else []
+        errors = [DiagnosticOut.of(d) for d in found if d.severity == "error"]
+        warnings = [DiagnosticOut.of(d) for d in found if d.severity == "warning"]
+        if not found:
+            errors = [DiagnosticOut(path="", line=None, column=None, message=str(error))]
+        print_json(ValidationOut(valid=False, errors=errors, warnings=warnings).model_dump(mode="json"))
 
     from alma.services.blueprints import read_text
 
     with reported(json_output, on_error=on_error):
         text = read_text(file)
         loaded = run_with_services(_validate_in(text, file))
-        warnings = [d.as_json() for d in loaded.warnings]
         if json_output:
-            print_json({"valid": True, "errors": [], "warnings": warnings})
+            valid = ValidationOut(
+                valid=True,
+                errors=[],
+                warnings=[DiagnosticOut.of(d) for d in loaded.warnings],
+                stack=loaded.blueprint.name,
+                resources=len(loaded.desired),
+            )
+            print_json(valid.model_dump(mode="json"))
             return
         console = stdout()
         for warning in loaded.warnings:
@@ -91,7 +102,7 @@ def plan(file: str, json_output: bool, out: str | None, full: bool = False) -> N
         if out:
             _write_plan_file(out, result.plan)
         if json_output:
-            print_json(result.plan.as_json())
+            print_json(PlanOut.of(result.plan).contract())
             return
         console = stdout()
         for warning in result.warnings:

@@ -8,9 +8,9 @@ from alma.bootstrap import Services
 from alma.cli.commands import run_with_services
 from alma.cli.failures import reported
 from alma.cli.output import print_json, print_plan, stdout, table
+from alma.contracts.iprs import IprOut, IprSummaryOut
 from alma.errors import InvalidInputError
 from alma.services.iprs import Verdict
-from alma.services.views import ipr_json
 
 if TYPE_CHECKING:  # annotations only: `alma ipr list` starts without the planner and the run machinery
     from alma.services import IprView
@@ -43,7 +43,7 @@ def _print_view(view: IprView) -> None:
 
 def _done(view: IprView, json_output: bool, message: str) -> None:
     if json_output:
-        print_json(ipr_json(view))
+        print_json(IprOut.of(view).contract())
     else:
         stdout().print(message)
 
@@ -80,7 +80,7 @@ def create(
 
         view = run_with_services(body)
         if json_output:
-            print_json(ipr_json(view))
+            print_json(IprOut.of(view).contract())
             return
         _print_view(view)
         stdout().print(f"\nOpened IPR #{view.ipr.id}. A reviewer runs `alma ipr review {view.ipr.id} --approve`.")
@@ -94,20 +94,7 @@ def find(status: str | None, stack: str | None, json_output: bool) -> None:
 
         found = run_with_services(body)
         if json_output:
-            print_json(
-                [
-                    {
-                        "id": i.id,
-                        "stack": i.stack,
-                        "title": i.title,
-                        "author": i.author,
-                        "status": i.status,
-                        "revision": i.revision,
-                        "updated_at": i.updated_at.isoformat(),
-                    }
-                    for i in found
-                ]
-            )
+            print_json([IprSummaryOut.of(i).model_dump(mode="json") for i in found])
             return
         rows = [
             [f"#{i.id}", i.status, i.stack, i.title, i.author, str(i.revision), i.updated_at.isoformat()[:19]]
@@ -124,7 +111,7 @@ def show(ipr_id: int, json_output: bool) -> None:
 
         view = run_with_services(body)
         if json_output:
-            print_json(ipr_json(view))
+            print_json(IprOut.of(view).contract())
         else:
             _print_view(view)
 
@@ -158,7 +145,7 @@ def revise(ipr_id: int, file: str | None, json_output: bool) -> None:
 
         view = run_with_services(body)
         if json_output:
-            print_json(ipr_json(view))
+            print_json(IprOut.of(view).contract())
             return
         _print_view(view)
         stdout().print(f"\nIPR #{ipr_id} is now at revision {view.ipr.revision}; it needs review again.")

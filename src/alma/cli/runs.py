@@ -8,6 +8,7 @@ from alma.bootstrap import Services
 from alma.cli.failures import CONFLICT, FAILED, REFUSED, exit_with
 from alma.cli.output import print_json, stderr, stdout
 from alma.cli.progress import RichApplyProgress
+from alma.contracts import RunOut
 from alma.workflow import RunResult
 from alma.workflow.result import CONFLICTS
 
@@ -43,7 +44,7 @@ async def resume_inline(services: Services, run_id: str, json_output: bool) -> R
 def report_run(result: RunResult, json_output: bool) -> None:
     """Print the outcome; exit 3 when the deployment failed or was rolled back, 4 when the stack moved on
     or the lock was taken, 5 when its IPR was refused."""
-    body = result.as_json()
+    body = RunOut.of(result).model_dump(mode="json")
     if json_output:
         print_json(body)
     else:

@@ -15,7 +15,7 @@ from alma.cli.commands import run_with_services
 from alma.cli.failures import reported
 from alma.cli.output import print_json, specs_brief, stdout
 from alma.cli.tables import ANSI, colours, write_table
-from alma.services.views import deployment_json, event_json, resource_json
+from alma.contracts.records import DeploymentOut, EngineOut, EventOut, ResourceOut
 
 
 def state_list(stack: str | None, json_output: bool) -> None:
@@ -26,7 +26,7 @@ def state_list(stack: str | None, json_output: bool) -> None:
 
         resources = run_with_services(body)
         if json_output:
-            print_json([resource_json(r) for r in resources])
+            print_json([ResourceOut.of(r).model_dump(mode="json") for r in resources])
             return
         if not resources:
             print("No resources recorded." + ("" if stack else " Deploy a blueprint with `alma deploy FILE`."))
@@ -45,7 +45,7 @@ def state_show(stack: str, resource: str, json_output: bool) -> None:
             return await services.stacks.resource(stack, resource)
 
         record = run_with_services(body)
-        data = resource_json(record)
+        data = ResourceOut.of(record).model_dump(mode="json")
         if json_output:
             print_json(data)
             return
@@ -62,7 +62,7 @@ def history(stack: str, json_output: bool) -> None:
             return await services.stacks.history(stack)
 
         deployments = run_with_services(body)
-        rows_json = [deployment_json(d) for d in deployments]
+        rows_json = [DeploymentOut.of(d).model_dump(mode="json") for d in deployments]
         if json_output:
             print_json(rows_json)
             return
@@ -94,7 +94,7 @@ def events(stack: str, deployment: str | None, json_output: bool) -> None:
 
         found = run_with_services(body)
         if json_output:
-            print_json([event_json(e) for e in found])
+            print_json([EventOut.of(e).model_dump(mode="json") for e in found])
             return
         rows = [[str(e.id), e.at.isoformat()[:23], e.actor, e.kind, e.message] for e in found]
         write_table(["ID", "AT (UTC)", "BY", "EVENT", "MESSAGE"], rows)
@@ -108,7 +108,7 @@ def engines(json_output: bool) -> None:
 
         statuses = run_with_services(body)
         if json_output:
-            print_json([{"name": e.name, "ok": e.ok, "detail": e.detail} for e in statuses])
+            print_json([EngineOut.of(e).model_dump(mode="json") for e in statuses])
             return
         rows = [[e.name, ("ok", "green") if e.ok else ("unavailable", "red"), e.detail] for e in statuses]
         write_table(["ENGINE", "HEALTH", "DETAIL"], rows)

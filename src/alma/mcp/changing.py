@@ -17,12 +17,13 @@ from mcp.types import ToolAnnotations
 from pydantic import Field
 
 from alma.bootstrap import Services
+from alma.contracts import DiagnosticOut, IprOut, PlanOut, RunOut
 from alma.errors import InvalidInputError
 from alma.mcp.failures import guarded
 from alma.mcp.gating import next_step, risk_of
 from alma.mcp.progress import ToolProgress
 from alma.mcp.reading import BlueprintPath, BlueprintText, StackName, blueprint_source
-from alma.mcp.schemas import ApplyOut, ApplyStatus, DiagnosticOut, IprOut, PlanReport, ipr_out, plan_out, run_out
+from alma.mcp.schemas import ApplyOut, ApplyStatus, PlanReport
 from alma.planning import Plan
 from alma.services import IprView
 from alma.workflow import RunResult
@@ -58,7 +59,11 @@ def register_change_tools(server: MCPServer, services: Services) -> None:
     def report(plan: Plan, warnings: list[DiagnosticOut] | None = None, then: str | None = None) -> PlanReport:
         risk = risk_of(plan, settings)
         return PlanReport(
-            plan=plan_out(plan), risk=risk, warnings=warnings or [], next_step=next_step(plan, risk), then=then
+            plan=PlanOut.of(plan, rendered=True),
+            risk=risk,
+            warnings=warnings or [],
+            next_step=next_step(plan, risk),
+            then=then,
         )
 
     @server.tool(annotations=PLANS.model_copy(update={"title": "Plan a blueprint"}))
@@ -72,7 +77,7 @@ def register_change_tools(server: MCPServer, services: Services) -> None:
         await ctx.report_progress(0, 2, "validating and refreshing")
         result = await services.plans.plan_blueprint(text, filename)
         await ctx.report_progress(2, 2, f"plan {result.plan.id} stored")
-        return report(result.plan, [DiagnosticOut.model_validate(w.as_json()) for w in result.warnings])
+        return report(result.plan, [DiagnosticOut.of(w) for w in result.warnings])
 
     @server.tool(annotations=OPENS_IPR)
     @guarded
@@ -85,7 +90,7 @@ def register_change_tools(server: MCPServer, services: Services) -> None:
         """Open an Infrastructure Pull Request for a stored plan. A person other than its author approves
         it (`alma ipr review ID --approve`); no tool can. Changes no infrastructure."""
         plan = await services.plans.get(plan_id)
-        return ipr_out(await services.iprs.create(plan, title, description, reviewers or []))
+        return IprOut.of(await services.iprs.create(plan, title, description, reviewers or []), rendered=True)
 
     @server.tool(annotations=APPLIES)
     @guarded
@@ -127,7 +132,7 @@ def register_change_tools(server: MCPServer, services: Services) -> None:
                     ),
                     plan_id=plan.id,
                     risk=risk,
-                    ipr=ipr_out(view),
+                    ipr=IprOut.of(view, rendered=True),
                 )
         elif risk.gate == "confirm" and not confirm:
             return ApplyOut(
@@ -143,7 +148,7 @@ def register_change_tools(server: MCPServer, services: Services) -> None:
         async with ToolProgress.running(ctx) as progress:
             result = await services.runs.start(prepared, parallelism=parallelism, progress=progress)
         assert isinstance(result, RunResult)  # inline: MCP never queues
-        run = run_out(result)
+        run = RunOut.of(result)
         final = await services.iprs.show(through) if through is not None else None
         status = OUTCOMES.get(result.outcome, "failed")
         what = (
@@ -155,7 +160,7 @@ def register_change_tools(server: MCPServer, services: Services) -> None:
             plan_id=plan.id,
             risk=risk,
             run=run,
-            ipr=ipr_out(final) if final is not None else None,
+            ipr=IprOut.of(final, rendered=True) if final is not None else None,
         )
 
     @server.tool(annotations=PLANS.model_copy(update={"title": "Start, stop or restart a resource (plans it)"}))

@@ -23,10 +23,12 @@ from mcp.types import ToolAnnotations
 from pydantic import Field
 
 from alma.bootstrap import Services
+from alma.contracts import DiagnosticOut
+from alma.contracts.conversation import GuardOut, MentionOut
 from alma.conversation import IntentName, Interpretation
 from alma.mcp.failures import guarded
 from alma.mcp.reading import read_only as read_only_hints
-from alma.mcp.schemas import DiagnosticOut, GeneratedOut, GuardOut, IntentOut, MentionOut
+from alma.mcp.schemas import GeneratedOut, IntentOut
 
 # The providers generation has mappings for (``alma.generation.PROVIDERS``; a test keeps them equal).
 GenerateProvider = Literal["fake", "docker", "kubernetes", "proxmox"]
@@ -168,7 +170,7 @@ def register_language_tools(server: MCPServer, services: Services, *, read_only:
             resources=len(loaded.desired),
             understood=list(generated.understood),
             notes=list(generated.notes),
-            warnings=[DiagnosticOut.model_validate(w.as_json()) for w in loaded.warnings],
+            warnings=[DiagnosticOut.of(w) for w in loaded.warnings],
             attempts=generated.attempts,
             drafter=generated.drafter,
             next_step=(

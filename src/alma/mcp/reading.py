@@ -14,24 +14,19 @@ from mcp.types import ToolAnnotations
 from pydantic import Field
 
 from alma.bootstrap import Services
+from alma.contracts import (
+    DeploymentOut,
+    DiagnosticOut,
+    EngineOut,
+    IprOut,
+    LockOut,
+    ResourceOut,
+    StackOut,
+    ValidationOut,
+)
 from alma.errors import BlueprintInvalidError, InvalidInputError
 from alma.mcp.failures import guarded
-from alma.mcp.schemas import (
-    DiagnosticOut,
-    EngineList,
-    IprOut,
-    ResourceList,
-    ResourceOut,
-    StackList,
-    StateOut,
-    ValidationOut,
-    deployment_out,
-    engine_out,
-    ipr_out,
-    lock_out,
-    resource_out,
-    stack_out,
-)
+from alma.mcp.schemas import EngineList, ResourceList, StackList, StateOut
 from alma.mcp.templates import register_template_tools
 from alma.services import read_text
 from alma.services.drift import DriftReport
@@ -67,7 +62,7 @@ def register_read_tools(server: MCPServer, services: Services) -> None:
     @guarded
     async def list_stacks() -> StackList:
         """Every stack ALMA has recorded: its state revision and how many resources it has."""
-        return StackList(stacks=[stack_out(s) for s in await services.stacks.stacks()])
+        return StackList(stacks=[StackOut.of(s) for s in await services.stacks.stacks()])
 
     @server.tool(annotations=read_only("Get a stack's state"))
     @guarded
@@ -78,9 +73,9 @@ def register_read_tools(server: MCPServer, services: Services) -> None:
         return StateOut(
             stack=stack,
             revision=await services.stacks.revision(stack),
-            resources=[resource_out(r) for r in resources],
-            lock=lock_out(await services.stacks.lock(stack)),
-            history=[deployment_out(d) for d in sorted(history, key=lambda d: d.revision)[-HISTORY_SHOWN:]],
+            resources=[ResourceOut.of(r) for r in resources],
+            lock=LockOut.of(held) if (held := await services.stacks.lock(stack)) else None,
+            history=[DeploymentOut.of(d) for d in sorted(history, key=lambda d: d.revision)[-HISTORY_SHOWN:]],
         )
 
     @server.tool(annotations=read_only("List resources"))
@@ -89,7 +84,7 @@ def register_read_tools(server: MCPServer, services: Services) -> None:
         stack: Annotated[str | None, Field(description="Only this stack (default: every stack).")] = None,
     ) -> ResourceList:
         """Resources as applied (specs normalized: memory in MiB, disk in GiB), of one stack or all."""
-        return ResourceList(resources=[resource_out(r) for r in await services.stacks.resources(stack)])
+        return ResourceList(resources=[ResourceOut.of(r) for r in await services.stacks.resources(stack)])
 
     @server.tool(annotations=read_only("Get a resource"))
     @guarded
@@ -97,7 +92,7 @@ def register_read_tools(server: MCPServer, services: Services) -> None:
         stack: StackName, name: Annotated[str, Field(description="The resource's name.")]
     ) -> ResourceOut:
         """One resource as applied: type, provider, status, specs, dependencies, engine id, revision."""
-        return resource_out(await services.stacks.resource(stack, name))
+        return ResourceOut.of(await services.stacks.resource(stack, name))
 
     @server.tool(annotations=read_only("Validate a blueprint"))
     @guarded
@@ -109,24 +104,22 @@ def register_read_tools(server: MCPServer, services: Services) -> None:
         except BlueprintInvalidError as error:
             return ValidationOut(
                 valid=False,
-                errors=[DiagnosticOut.model_validate(d.as_json()) for d in error.diagnostics if d.severity == "error"],
-                warnings=[
-                    DiagnosticOut.model_validate(d.as_json()) for d in error.diagnostics if d.severity == "warning"
-                ],
+                errors=[DiagnosticOut.of(d) for d in error.diagnostics if d.severity == "error"],
+                warnings=[DiagnosticOut.of(d) for d in error.diagnostics if d.severity == "warning"],
             )
         return ValidationOut(
             valid=True,
             stack=loaded.blueprint.name,
             resources=len(loaded.desired),
             errors=[],
-            warnings=[DiagnosticOut.model_validate(w.as_json()) for w in loaded.warnings],
+            warnings=[DiagnosticOut.of(w) for w in loaded.warnings],
         )
 
     @server.tool(annotations=read_only("Get an Infrastructure Pull Request"))
     @guarded
     async def get_ipr(ipr_id: Annotated[int, Field(description="The IPR's number.", ge=1)]) -> IprOut:
         """An IPR: its status, the plan under review (id and hash), approvals so far and needed, the reviews."""
-        return ipr_out(await services.iprs.show(ipr_id))
+        return IprOut.of(await services.iprs.show(ipr_id), rendered=True)
 
     @server.tool(annotations=read_only("Engine health", open_world=True))
     @guarded
@@ -134,7 +127,7 @@ def register_read_tools(server: MCPServer, services: Services) -> None:
         providers: Annotated[list[str] | None, Field(description="Only these engines (default: all).")] = None,
     ) -> EngineList:
         """Installed engines and whether each can be used now (endpoint reachable, credentials accepted)."""
-        return EngineList(engines=[engine_out(e) for e in await services.engines.statuses(providers)])
+        return EngineList(engines=[EngineOut.of(e) for e in await services.engines.statuses(providers)])
 
     @server.tool(annotations=read_only("Check a stack for drift", open_world=True))
     @guarded

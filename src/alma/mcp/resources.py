@@ -11,9 +11,9 @@ import json
 from mcp.server.mcpserver import MCPServer
 
 from alma.bootstrap import Services
+from alma.contracts import DeploymentOut, IprOut, LockOut, ResourceOut
 from alma.errors import NotFoundError
 from alma.mcp.failures import resource_guarded
-from alma.mcp.schemas import deployment_out, ipr_out, lock_out, resource_out
 
 JSON = "application/json"
 EVENTS_SHOWN = 200
@@ -25,12 +25,13 @@ def register_resources(server: MCPServer, services: Services) -> None:
     async def stack_state(stack: str) -> str:
         """A stack's recorded state: revision, resources as applied, lock."""
         resources = await services.stacks.resources(stack)
-        lock = lock_out(await services.stacks.lock(stack))
+        held = await services.stacks.lock(stack)
+        lock = LockOut.of(held) if held is not None else None
         document = {
             "stack": stack,
             "revision": await services.stacks.revision(stack),
             "lock": lock.model_dump(mode="json") if lock is not None else None,
-            "resources": [resource_out(r).model_dump(mode="json") for r in resources],
+            "resources": [ResourceOut.of(r).model_dump(mode="json") for r in resources],
         }
         return _json(document)
 
@@ -44,7 +45,7 @@ def register_resources(server: MCPServer, services: Services) -> None:
                     events = await services.stacks.events(summary.name, deployment_id, limit=EVENTS_SHOWN)
                     document = {
                         "stack": summary.name,
-                        **deployment_out(record).model_dump(mode="json"),
+                        **DeploymentOut.of(record).model_dump(mode="json"),
                         "events": [
                             {"at": e.at.isoformat(), "kind": e.kind, "resource": e.resource, "message": e.message}
                             for e in events
@@ -59,7 +60,7 @@ def register_resources(server: MCPServer, services: Services) -> None:
         """An Infrastructure Pull Request: status, the plan under review, approvals, reviews."""
         if not ipr_id.isdigit():
             raise NotFoundError(f"no IPR #{ipr_id}: IPR ids are numbers")
-        return ipr_out(await services.iprs.show(int(ipr_id))).model_dump_json(indent=2)
+        return IprOut.of(await services.iprs.show(int(ipr_id)), rendered=True).model_dump_json(indent=2)
 
 
 def register_prompts(server: MCPServer, *, read_only: bool) -> None:

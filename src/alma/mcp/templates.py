@@ -27,9 +27,7 @@ Parameters = Annotated[
 ]
 
 
-def register_template_tools(
-    server: MCPServer, services: Services, read_only: Callable[[str], ToolAnnotations]
-) -> None:
+def register_template_tools(server: MCPServer, services: Services, read_only: Callable[[str], ToolAnnotations]) -> None:
     """``read_only`` makes a tool's annotations (``alma.mcp.reading.read_only``)."""
 
     @server.tool(annotations=read_only("List blueprint templates"))

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from alma.services.plans import PlanResult, PlanService
     from alma.services.recording import ApplyProgress
     from alma.services.stacks import StackService
-    from alma.store import DeploymentRecord, EventRecord, LockRecord, ResourceRecord, StackSummary
+    from alma.store import DeploymentRecord, EventRecord, IprRecord, LockRecord, ResourceRecord, StackSummary
 
 _EXPORTS = {
     "alma.services.blueprints": ("BlueprintService", "FormattedBlueprint", "LoadedBlueprint", "read_text"),
@@ -38,7 +38,7 @@ _EXPORTS = {
     "alma.services.plans": ("PlanResult", "PlanService"),
     "alma.services.recording": ("ApplyProgress",),
     "alma.services.stacks": ("StackService",),
-    "alma.store": ("DeploymentRecord", "EventRecord", "LockRecord", "ResourceRecord", "StackSummary"),
+    "alma.store": ("DeploymentRecord", "EventRecord", "IprRecord", "LockRecord", "ResourceRecord", "StackSummary"),
 }
 _MODULE_OF = {name: module for module, names in _EXPORTS.items() for name in names}
 
@@ -66,6 +66,7 @@ __all__ = [
     "FormattedBlueprint",
     "IdempotencyService",
     "ImportService",
+    "IprRecord",
     "IprService",
     "IprView",
     "KeyService",

@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
 from alma.diagnostics import did_you_mean
 from alma.engines import Action, EngineRegistry
 from alma.errors import AlmaError, NotFoundError
+from alma.jsonvalue import JsonValue
 from alma.planning import DesiredResource, PlannedAction, plan_actions
 from alma.services.actor import actor
 from alma.services.plans import PlanService
@@ -35,8 +36,8 @@ DRIFT_KINDS: tuple[DriftKind, ...] = ("changed", "missing", "unmanaged", "in_syn
 
 class FieldDrift(BaseModel):
     path: str = Field(description="The spec field, as in a plan's changes.")
-    recorded: Any = Field(description="The value ALMA recorded (what the stack's blueprint asks for).")
-    actual: Any = Field(description="The value the engine has now.")
+    recorded: JsonValue = Field(description="The value ALMA recorded (what the stack's blueprint asks for).")
+    actual: JsonValue = Field(description="The value the engine has now.")
     forces_replace: bool = Field(description="Putting the recorded value back needs a new resource.")
 
 

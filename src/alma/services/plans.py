@@ -62,6 +62,19 @@ class PlanService:
         )
         return PlanResult(plan, loaded.warnings)
 
+    async def preview_blueprint(self, text: str, filename: str = "<blueprint>") -> Plan:
+        """The plan ``text`` would make now, kept nowhere: no blueprint version, no stored plan (its id is
+        not one apply accepts). What a preview shows."""
+        loaded = self._blueprints.load(text, filename)
+        environment = loaded.blueprint.metadata.get("environment")
+        return await self._make(
+            loaded.blueprint.name,
+            "apply",
+            loaded.desired,
+            environment=str(environment) if environment is not None else None,
+            persist=False,
+        )
+
     async def replan(self, plan: Plan) -> Plan:
         """A fresh plan for the same intent (the same blueprint version, destroy, or rollback target)."""
         if plan.kind == "destroy":
@@ -205,6 +218,7 @@ class PlanService:
         target_revision: int | None = None,
         environment: str | None = None,
         operation: dict[str, Any] | None = None,
+        persist: bool = True,
     ) -> Plan:
         # The revision is read before refreshing, so a change made while we plan makes the plan stale.
         base_revision = await self._store.stacks.revision(stack)
@@ -226,6 +240,8 @@ class PlanService:
         content = plan.content()
         digest = content_hash(content)
         plan = dataclasses.replace(plan, hash=digest)
+        if not persist:
+            return plan
         await self._store.plans.save(
             PlanRecord(
                 plan.id,

@@ -13,6 +13,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, Field
 
+from alma.jsonvalue import JsonValue
 from alma.services.blueprints import BlueprintService
 from alma.templates import CATALOGUE, Parameter, Template, find, render
 
@@ -28,7 +29,7 @@ CATALOGUE_NOTES = [
 class ParameterOut(BaseModel):
     name: str
     type: str = Field(description="integer, text, boolean, memory, disk, choice, name, names or port.")
-    default: Any
+    default: JsonValue
     description: str
     constraints: str = Field(description="What the parameter accepts, in words.")
     choices: list[str] | None = None

@@ -297,3 +297,45 @@ async def test_every_answer_carries_a_request_id_and_a_safe_given_one_is_kept(ap
     assert kept.headers["x-request-id"] == "trace-42"
     odd = await api.client.get("/health", headers={"X-Request-ID": "bad id\nwith newline"})
     assert odd.headers["x-request-id"] != "bad id\nwith newline"
+
+
+async def test_every_route_has_a_response_schema_from_the_one_set_of_models(api: Api) -> None:
+    document = api.app.openapi()
+    untyped = []
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            for code, answer in operation["responses"].items():
+                if not code.startswith("2"):
+                    continue
+                for media, body in answer.get("content", {}).items():
+                    schema = body.get("schema") or {}
+                    free = schema.get("type") == "object" and "properties" not in schema and "$ref" not in schema
+                    if media == "application/json" and (not schema or free):
+                        untyped.append(f"{method.upper()} {path} {code}")
+    assert untyped == []
+
+
+async def test_the_singular_ipr_routes_and_a_deploy_preview_serve_the_documented_examples(api: Api) -> None:
+    first = (await api.client.post("/api/v1/plans", content=V1, headers=api.as_("ops"))).json()
+    await api.client.post(f"/api/v1/plans/{first['plan_id']}/apply", headers=api.as_("ops"))
+    gated = (await api.client.post("/api/v1/plans", content=V2, headers=api.as_("alice"))).json()
+    opened = await api.client.post("/api/v1/ipr/", json={"plan_id": gated["plan_id"]}, headers=api.as_("alice"))
+    assert opened.status_code == 201, opened.text
+    number = opened.json()["id"]
+    same = await api.client.get(f"/api/v1/ipr/{number}", headers=api.as_("eve"))
+    assert same.json() == (await api.client.get(f"/api/v1/iprs/{number}", headers=api.as_("eve"))).json()
+    assert "/api/v1/ipr" not in api.app.openapi()["paths"]  # one implementation, documented once
+
+    saved = (await api.client.post("/api/v1/blueprints", content=V2, headers=api.as_("ops"))).json()
+    stored_before = len((await api.client.get("/api/v1/blueprints", headers=api.as_("eve"))).json())
+    preview = await api.client.get(f"/api/v1/blueprints/{saved['id']}/deploy", headers=api.as_("eve"))
+    assert preview.status_code == 200, preview.text
+    body = preview.json()
+    assert body["stored"] is False and body["ipr"] is None
+    assert [a["action"] for a in body["plan"]["actions"] if a["resource"] == "app"] == ["delete"]
+    assert body["approval_reasons"] == ["it deletes app"]
+    gone = await api.client.get(f"/api/v1/plans/{body['plan']['plan_id']}", headers=api.as_("eve"))
+    assert gone.status_code == 404  # the preview's plan was kept nowhere
+    assert len((await api.client.get("/api/v1/blueprints", headers=api.as_("eve"))).json()) == stored_before
+    state = (await api.client.get("/api/v1/stacks/web/state", headers=api.as_("eve"))).json()
+    assert sorted(r["name"] for r in state) == ["app", "net"]  # nothing was applied

@@ -803,6 +803,46 @@ export interface components {
              */
             session?: string | null;
         };
+        /**
+         * ChatTurnOut
+         * @description What one chat message led to: a reply, and the plan, IPR or run it made.
+         */
+        ChatTurnOut: {
+            /** Blueprint */
+            blueprint: string | null;
+            /** Intent */
+            intent: string;
+            /**
+             * Interpretation
+             * @description The message's reading (the intent contract).
+             */
+            interpretation: {
+                [key: string]: unknown;
+            } | null;
+            /** Ipr */
+            ipr: number | null;
+            /** Listings */
+            listings: components["schemas"]["ListingOut"][];
+            /**
+             * Outcome
+             * @enum {string}
+             */
+            outcome: "answered" | "planned" | "nothing_to_do" | "blocked" | "ipr_opened" | "applied" | "failed" | "cancelled";
+            /**
+             * Persona
+             * @enum {string}
+             */
+            persona: "architect" | "operator" | "medic";
+            /** Phrased */
+            phrased: string | null;
+            plan: components["schemas"]["PlanOut"] | null;
+            /** Reply */
+            reply: string;
+            risk: components["schemas"]["GuardOut"] | null;
+            run: components["schemas"]["TurnRunOut"] | null;
+            /** Session */
+            session: string;
+        };
         /** CloseRequest */
         CloseRequest: {
             /**
@@ -995,6 +1035,34 @@ export interface components {
              */
             recorded: string | number | boolean | Record<string, never> | unknown[] | null;
         };
+        /**
+         * GeneratedBlueprintOut
+         * @description A blueprint composed from a description that passed `alma validate`'s checks.
+         */
+        GeneratedBlueprintOut: {
+            /** Attempts */
+            attempts: number;
+            /**
+             * Blueprint
+             * @description YAML
+             */
+            blueprint: string;
+            /** Drafter */
+            drafter: string;
+            /** Notes */
+            notes: string[];
+            /** Provider */
+            provider: string;
+            /** Resources */
+            resources: number;
+            /** Stack */
+            stack: string;
+            stored: components["schemas"]["BlueprintSavedOut"] | null;
+            /** Understood */
+            understood: string[];
+            /** Warnings */
+            warnings: components["schemas"]["DiagnosticOut"][];
+        };
         /** GenerateRequest */
         GenerateRequest: {
             /**
@@ -1014,6 +1082,46 @@ export interface components {
              */
             text: string;
         };
+        /** GuardDecisionOut */
+        GuardDecisionOut: {
+            /**
+             * Decision
+             * @description The conversation's risk guard: allow; confirm (destructive, the person must confirm it); block (destructive while the person seems frustrated: do not act, offer the safe next step).
+             * @enum {string}
+             */
+            decision: "allow" | "confirm" | "block";
+            /**
+             * Frustration
+             * @description 0..1, from the session's messages; frustrated from 0.5.
+             */
+            frustration: number;
+        };
+        /** GuardOut */
+        GuardOut: {
+            /**
+             * Decision
+             * @description The conversation's risk guard: allow; confirm (destructive, the person must confirm it); block (destructive while the person seems frustrated: do not act, offer the safe next step).
+             * @enum {string}
+             */
+            decision: "allow" | "confirm" | "block";
+            /**
+             * Frustration
+             * @description 0..1, from the session's messages; frustrated from 0.5.
+             */
+            frustration: number;
+            /**
+             * Next Step
+             * @description The safe next step offered with a block.
+             */
+            next_step?: string | null;
+            /** Reason */
+            reason: string;
+            /**
+             * Token
+             * @description The conversation's confirmation token (decision confirm): `confirm TOKEN` in chat confirms exactly the plan shown. MCP's apply_plan gates by the stored plan instead (confirm=true, or an approved IPR).
+             */
+            token?: string | null;
+        };
         /** HealthOut */
         HealthOut: {
             /**
@@ -1022,6 +1130,35 @@ export interface components {
              * @constant
              */
             status?: "ok";
+        };
+        /**
+         * IntentReadingOut
+         * @description The ``alma intent --json`` contract, with the persona's reply and the session it was stored to.
+         */
+        IntentReadingOut: {
+            /** Confidence */
+            confidence: number;
+            /** Destructive */
+            destructive: boolean;
+            /**
+             * Intent
+             * @description deploy, destroy, start, stop, restart, scale, update, status, list, …
+             */
+            intent: string;
+            /**
+             * Persona
+             * @enum {string}
+             */
+            persona: "architect" | "operator" | "medic";
+            /** Reply */
+            reply: string;
+            /** Resources */
+            resources: components["schemas"]["MentionOut"][];
+            risk: components["schemas"]["GuardDecisionOut"];
+            /** Session */
+            session: string | null;
+            /** Target */
+            target: string | null;
         };
         /** IntentRequest */
         IntentRequest: {
@@ -1127,6 +1264,15 @@ export interface components {
             /** Updated At */
             updated_at: string;
         };
+        /** ListingOut */
+        ListingOut: {
+            /** Columns */
+            columns: string[];
+            /** Rows */
+            rows: string[][];
+            /** Title */
+            title: string;
+        };
         /** LockOut */
         LockOut: {
             /** Acquired At */
@@ -1137,6 +1283,32 @@ export interface components {
             holder: string;
             /** Reason */
             reason: string;
+        };
+        /**
+         * MentionOut
+         * @description A resource a message describes; null where the message does not say.
+         */
+        MentionOut: {
+            /** Cores */
+            cores: number | null;
+            /** Count */
+            count: number;
+            /** Disk Gb */
+            disk_gb: number | null;
+            /**
+             * Kind
+             * @description lxc, vm, container, webserver, database, loadbalancer, cache, …
+             */
+            kind: string | null;
+            /** Memory Mb */
+            memory_mb: number | null;
+            /** Name */
+            name: string | null;
+            /**
+             * Template
+             * @description alpine, ubuntu, nginx, postgres, redis, …
+             */
+            template: string | null;
         };
         /** OperationRequest */
         OperationRequest: {
@@ -1625,6 +1797,23 @@ export interface components {
              * @description The providers it renders for; the first is the default.
              */
             providers: string[];
+        };
+        /** TurnRunOut */
+        TurnRunOut: {
+            /** Deployment Id */
+            deployment_id: string | null;
+            /** Error */
+            error: string | null;
+            /** Outcome */
+            outcome: string;
+            /** Revision */
+            revision: number | null;
+            /** Stack */
+            stack: string | null;
+            /** Summary */
+            summary: {
+                [key: string]: number;
+            };
         };
         /** UnlockOut */
         UnlockOut: {
@@ -2869,7 +3058,8 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["ChatTurnOut"];
+                    "text/event-stream": string;
                 };
             };
             /** @description Bad request: the input cannot be used as given */
@@ -3063,7 +3253,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["GeneratedBlueprintOut"];
                 };
             };
             /** @description Bad request: the input cannot be used as given */
@@ -3257,9 +3447,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["IntentReadingOut"];
                 };
             };
             /** @description Bad request: the input cannot be used as given */

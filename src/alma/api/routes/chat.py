@@ -27,6 +27,7 @@ from pydantic import BaseModel, Field
 
 from alma.api.auth import Planner, ServicesDep
 from alma.api.problems import error_problem, redactor_of
+from alma.contracts.conversation import ChatTurnOut
 from alma.errors import AlmaError
 from alma.redaction import Redactor
 
@@ -52,10 +53,14 @@ class ChatRequest(BaseModel):
     )
 
 
-@router.post("/conversation/chat", response_model=None)
+@router.post(
+    "/conversation/chat",
+    response_model=ChatTurnOut,
+    responses={200: {"content": {"text/event-stream": {"schema": {"type": "string"}}}}},
+)
 async def chat(
     body: ChatRequest, request: Request, services: ServicesDep, caller: Planner
-) -> dict[str, Any] | StreamingResponse:
+) -> ChatTurnOut | StreamingResponse:
     """The turn the message leads to; ``Accept: text/event-stream`` streams its reply as it is said."""
     # Imported on first use: the conversation layer (parser, lexicon, LLM client) stays out of an idle server.
     from alma.conversation.chat import ChatService, new_session_id
@@ -63,7 +68,7 @@ async def chat(
     session = body.session or new_session_id()
     stream = await ChatService(services).turn_stream(body.message, session, may_apply=caller.may("apply"))
     if "text/event-stream" not in request.headers.get("accept", ""):
-        return stream.turn.as_json()
+        return ChatTurnOut.model_validate(stream.turn.as_json())
     return StreamingResponse(_events(stream, redactor_of(request)), media_type="text/event-stream")
 
 

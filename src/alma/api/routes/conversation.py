@@ -12,7 +12,7 @@ A read-only key that could fill sessions or the library would not be read-only.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, HTTPException
 from fastapi.responses import JSONResponse
@@ -21,6 +21,9 @@ from pydantic import BaseModel, Field
 from alma.api import problems
 from alma.api.auth import Reader, ServicesDep
 from alma.api.inputs import Text
+from alma.contracts.api import BlueprintSavedOut
+from alma.contracts.conversation import GeneratedBlueprintOut, IntentReadingOut
+from alma.contracts.records import DiagnosticOut
 from alma.errors import BlueprintInvalidError, InvalidInputError
 from alma.services import Caller
 
@@ -66,19 +69,19 @@ def _may_write(caller: Caller, what: str) -> None:
 
 
 @router.post("/conversation/intent")
-async def intent(body: IntentRequest, services: ServicesDep, caller: Reader) -> dict[str, Any]:
+async def intent(body: IntentRequest, services: ServicesDep, caller: Reader) -> IntentReadingOut:
     """The ``alma intent --json`` contract (intent, destructive, resources, target, risk, persona,
     confidence) with the persona's reply and the session it was stored to. Changes no infrastructure."""
     if body.session is not None:
         _may_write(caller, "a session stores the conversation; send no session to read the message alone")
     result = await services.conversation.interpret(body.text, body.session)
-    return {**result.as_json(), "reply": result.reply, "session": body.session}
+    return IntentReadingOut.model_validate({**result.as_json(), "reply": result.reply, "session": body.session})
 
 
-@router.post("/conversation/generate-blueprint", response_model=None)
+@router.post("/conversation/generate-blueprint", response_model=GeneratedBlueprintOut)
 async def generate_blueprint(
     body: GenerateRequest, services: ServicesDep, caller: Reader
-) -> dict[str, Any] | JSONResponse:
+) -> GeneratedBlueprintOut | JSONResponse:
     """A blueprint (YAML) composed from the description that passed ``alma validate``'s checks, with what
     was understood. A description with nothing to compose is a 422 saying what was understood, with the
     CLI's message; ``stored`` is the library version when ``store_as`` was given, else null."""
@@ -92,23 +95,24 @@ async def generate_blueprint(
         # A description that cannot be used, not a missing thing (the message starts "no blueprint").
         return problems.problem(422, type(refused).__name__, str(refused), error=type(refused).__name__)
     text, loaded = generated.text, generated.loaded
-    stored: dict[str, Any] | None = None
+    stored: BlueprintSavedOut | None = None
     if body.store_as is not None:
         # Imported here, like ``services.generation`` itself: generation brings the LLM client (httpx, rich,
         # pygments), megabytes a server that is never asked to generate should not hold.
         from alma.services.generation import blueprint_yaml
 
         text = blueprint_yaml({**generated.data, "name": body.store_as})
-        stored = await services.library.save(text, "<generated>")  # validated again, with its new name
-    return {
-        "blueprint": text,
-        "stack": body.store_as or loaded.blueprint.name,
-        "provider": body.provider,
-        "resources": len(loaded.desired),
-        "understood": generated.understood,
-        "notes": generated.notes,
-        "warnings": [w.as_json() for w in loaded.warnings],
-        "attempts": generated.attempts,
-        "drafter": generated.drafter,
-        "stored": stored,
-    }
+        saved = await services.library.save(text, "<generated>")  # validated again, with its new name
+        stored = BlueprintSavedOut.model_validate(saved)
+    return GeneratedBlueprintOut(
+        blueprint=text,
+        stack=body.store_as or loaded.blueprint.name,
+        provider=body.provider,
+        resources=len(loaded.desired),
+        understood=generated.understood,
+        notes=generated.notes,
+        warnings=[DiagnosticOut.of(w) for w in loaded.warnings],
+        attempts=generated.attempts,
+        drafter=generated.drafter,
+        stored=stored,
+    )

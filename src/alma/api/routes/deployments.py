@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Request, Response
 from fastapi.responses import JSONResponse, StreamingResponse
@@ -13,20 +13,25 @@ from alma.api.inputs import Cursor, event_cursor
 from alma.api.problems import problem
 from alma.api.runs import answer_run
 from alma.api.streams import STREAM_RETRY_AFTER_S, SlotStream, StreamSlots, follow, known_deployment, sse
+from alma.contracts import DeploymentOut, EventOut, QueuedRunOut, RunOut
+from alma.contracts.api import QueuedDeploymentOut
 from alma.perimeter import key_id_of
-from alma.services.views import deployment_json, event_json
 
 router = APIRouter(tags=["deployments"])
 
 
 @router.get("/deployments/{deployment_id}")
-async def show(deployment_id: str, services: ServicesDep, _caller: Reader) -> dict[str, Any]:
+async def show(deployment_id: str, services: ServicesDep, _caller: Reader) -> DeploymentOut | QueuedDeploymentOut:
     """A deployment; one still waiting in the queue shows as ``queued``."""
     found = await known_deployment(services, deployment_id)
-    return deployment_json(found) if found is not None else {"id": deployment_id, "status": "queued"}
+    return DeploymentOut.of(found) if found is not None else QueuedDeploymentOut(id=deployment_id)
 
 
-@router.get("/deployments/{deployment_id}/events", response_model=None)
+@router.get(
+    "/deployments/{deployment_id}/events",
+    response_model=list[EventOut],
+    responses={200: {"content": {"text/event-stream": {"schema": {"type": "string"}}}}},
+)
 async def events(
     deployment_id: str,
     request: Request,
@@ -35,7 +40,7 @@ async def events(
     after: Cursor = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 500,
     last_event_id: Annotated[str | None, Header()] = None,
-) -> list[dict[str, Any]] | StreamingResponse | JSONResponse:
+) -> list[EventOut] | StreamingResponse | JSONResponse:
     """JSON by default; ``Accept: text/event-stream`` streams every transition as it happens, in order
     (also for a run still queued: from when a worker starts it), and a reconnecting client resumes after
     ``Last-Event-ID``. A run whose process died ends the stream with an ``interrupted`` event; a key
@@ -43,7 +48,7 @@ async def events(
     found = await known_deployment(services, deployment_id)
     if "text/event-stream" not in request.headers.get("accept", ""):
         listed = await services.stacks.events(found.stack, deployment_id, after, limit) if found else []
-        return [event_json(e) for e in listed]
+        return [EventOut.of(e) for e in listed]
     start = event_cursor(last_event_id, after)
     slots: StreamSlots = request.app.state.stream_slots
     key_id = key_id_of(request.scope) or ""
@@ -60,5 +65,7 @@ async def events(
 
 
 @router.post("/deployments/{deployment_id}/resume")
-async def resume(deployment_id: str, response: Response, services: ServicesDep, _caller: Applier) -> dict[str, Any]:
+async def resume(
+    deployment_id: str, response: Response, services: ServicesDep, _caller: Applier
+) -> RunOut | QueuedRunOut:
     return answer_run(await services.runs.resume(deployment_id, queue=True), response)

@@ -3,13 +3,13 @@ resumable with ``after`` (the last event id seen)."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query
 
 from alma.api.auth import Reader, ServicesDep
 from alma.api.inputs import Cursor
-from alma.services.views import event_json
+from alma.contracts import EventOut
 
 router = APIRouter(tags=["stacks"])
 
@@ -23,8 +23,8 @@ async def stack_events(
     limit: Annotated[int, Query(ge=1, le=1000)] = 500,
     deployment: str | None = None,
     newest: bool = False,
-) -> list[dict[str, Any]]:
+) -> list[EventOut]:
     """The stack's events after the id ``after``, oldest first: the first ``limit`` of them, or with
     ``newest=true`` the last ``limit`` (what a dashboard shows as recent)."""
     listed = await services.stacks.events(stack, deployment, after, limit, newest=newest)
-    return [event_json(e) for e in listed]
+    return [EventOut.of(e) for e in listed]

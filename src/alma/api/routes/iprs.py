@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response
+from fastapi.routing import APIRoute
 from pydantic import BaseModel, Field
 
 from alma.api.auth import Applier, Planner, Reader, Reviewer, ServicesDep
 from alma.api.inputs import Id, Text
 from alma.api.runs import answer_run
+from alma.contracts import IprOut, IprSummaryOut, QueuedRunOut, RunOut
 from alma.errors import InvalidInputError
-from alma.services.views import ipr_json
 
 router = APIRouter(tags=["iprs"])
 
@@ -35,7 +36,7 @@ class CloseRequest(BaseModel):
 
 
 @router.post("/iprs", status_code=201)
-async def create(body: IprRequest, services: ServicesDep, _caller: Planner) -> dict[str, Any]:
+async def create(body: IprRequest, services: ServicesDep, _caller: Planner) -> IprOut:
     if sum(x is not None for x in (body.blueprint, body.plan_id, body.destroy)) != 1:
         raise InvalidInputError("give exactly one of: blueprint, plan_id, destroy")
     if body.blueprint is not None:
@@ -45,7 +46,7 @@ async def create(body: IprRequest, services: ServicesDep, _caller: Planner) -> d
     else:
         assert body.destroy is not None
         plan = await services.plans.plan_destroy(body.destroy)
-    return ipr_json(await services.iprs.create(plan, body.title, body.description, body.reviewers))
+    return IprOut.of(await services.iprs.create(plan, body.title, body.description, body.reviewers))
 
 
 @router.get("/iprs")
@@ -56,38 +57,45 @@ async def find(
     stack: str | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Annotated[int, Query(ge=0)] = 0,
-) -> list[dict[str, Any]]:
+) -> list[IprSummaryOut]:
     found = await services.iprs.find(status, stack)
-    return [
-        {
-            "id": i.id,
-            "stack": i.stack,
-            "title": i.title,
-            "author": i.author,
-            "status": i.status,
-            "revision": i.revision,
-            "updated_at": i.updated_at.isoformat(),
-        }
-        for i in found[offset : offset + limit]
-    ]
+    return [IprSummaryOut.of(i) for i in found[offset : offset + limit]]
 
 
 @router.get("/iprs/{ipr_id}")
-async def show(ipr_id: Id, services: ServicesDep, _caller: Reader) -> dict[str, Any]:
-    return ipr_json(await services.iprs.show(ipr_id))
+async def show(ipr_id: Id, services: ServicesDep, _caller: Reader) -> IprOut:
+    return IprOut.of(await services.iprs.show(ipr_id))
 
 
 @router.post("/iprs/{ipr_id}/reviews")
-async def review(ipr_id: Id, body: ReviewRequest, services: ServicesDep, _caller: Reviewer) -> dict[str, Any]:
-    return ipr_json(await services.iprs.review(ipr_id, body.verdict, body.comment))
+async def review(ipr_id: Id, body: ReviewRequest, services: ServicesDep, _caller: Reviewer) -> IprOut:
+    return IprOut.of(await services.iprs.review(ipr_id, body.verdict, body.comment))
 
 
 @router.post("/iprs/{ipr_id}/apply")
-async def apply(ipr_id: Id, response: Response, services: ServicesDep, _caller: Applier) -> dict[str, Any]:
+async def apply(ipr_id: Id, response: Response, services: ServicesDep, _caller: Applier) -> RunOut | QueuedRunOut:
     view = await services.iprs.show(ipr_id)
     return answer_run(await services.runs.apply(view.plan, ipr_id=ipr_id, queue=True), response)
 
 
 @router.post("/iprs/{ipr_id}/close")
-async def close(ipr_id: Id, body: CloseRequest, services: ServicesDep, _caller: Planner) -> dict[str, Any]:
-    return ipr_json(await services.iprs.close(ipr_id, body.comment))
+async def close(ipr_id: Id, body: CloseRequest, services: ServicesDep, _caller: Planner) -> IprOut:
+    return IprOut.of(await services.iprs.close(ipr_id, body.comment))
+
+
+def singular_router() -> APIRouter:
+    """Every route above again under ``/ipr`` (and ``/ipr/``): the same endpoints, not in the schema."""
+    alias = APIRouter(tags=["iprs"])
+    for route in router.routes:
+        if not isinstance(route, APIRoute):
+            continue
+        for path in {route.path.replace("/iprs", "/ipr", 1), route.path.replace("/iprs", "/ipr", 1) + "/"}:
+            alias.add_api_route(
+                path,
+                route.endpoint,
+                methods=sorted(route.methods or ()),
+                status_code=route.status_code,
+                response_model=route.response_model,
+                include_in_schema=False,
+            )
+    return alias

@@ -7,7 +7,6 @@ not usable — every detail through the redactor, so a configured secret echoed 
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
@@ -15,6 +14,8 @@ from fastapi.responses import JSONResponse
 from alma import __version__
 from alma.api.auth import Reader, ServicesDep
 from alma.api.problems import redactor_of
+from alma.contracts import EngineOut
+from alma.contracts.api import HealthOut, ReadyOut, RootOut
 from alma.errors import AlmaError
 from alma.perimeter import caller_of
 
@@ -23,17 +24,17 @@ log = logging.getLogger("alma.api")
 
 
 @router.get("/")
-async def root() -> dict[str, Any]:
-    return {"name": "alma", "version": __version__, "api": "/api/v1", "docs": "/docs"}
+async def root() -> RootOut:
+    return RootOut(name="alma", version=__version__, api="/api/v1", docs="/docs")
 
 
 @router.get("/health")
-async def health() -> dict[str, str]:
+async def health() -> HealthOut:
     """Liveness: the process answers."""
-    return {"status": "ok"}
+    return HealthOut()
 
 
-@router.get("/ready")
+@router.get("/ready", response_model=ReadyOut, responses={503: {"model": ReadyOut}})
 async def ready(request: Request, services: ServicesDep) -> JSONResponse:
     """Readiness: the database answers (else 503), and whether each engine is reachable."""
     try:
@@ -52,6 +53,6 @@ async def ready(request: Request, services: ServicesDep) -> JSONResponse:
 
 
 @router.get("/api/v1/engines")
-async def engines(request: Request, services: ServicesDep, _caller: Reader) -> list[dict[str, Any]]:
+async def engines(request: Request, services: ServicesDep, _caller: Reader) -> list[EngineOut]:
     scrub = redactor_of(request).scrub
-    return [{"name": e.name, "ok": e.ok, "detail": scrub(e.detail)} for e in await services.engines.statuses()]
+    return [EngineOut(name=e.name, ok=e.ok, detail=scrub(e.detail)) for e in await services.engines.statuses()]

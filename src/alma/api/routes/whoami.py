@@ -6,10 +6,11 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from alma.api.auth import Reader
+from alma.contracts.api import WhoAmIOut
 
 router = APIRouter(tags=["system"])
 
 
 @router.get("/whoami")
-async def whoami(caller: Reader) -> dict[str, str]:
-    return {"name": caller.name, "role": caller.role}
+async def whoami(caller: Reader) -> WhoAmIOut:
+    return WhoAmIOut(name=caller.name, role=caller.role)

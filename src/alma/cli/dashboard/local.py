@@ -23,12 +23,13 @@ from alma.cli.dashboard.source import (
     StackRow,
     Verdict,
 )
+from alma.contracts.iprs import IprOut
+from alma.contracts.records import DeploymentOut, EventOut, ResourceOut
 from alma.planning import render_plan
 from alma.services.actor import actor
 from alma.services.drift import DriftReport
 from alma.services.iprs import IprView
 from alma.services.live import run_state
-from alma.services.views import deployment_json, event_json, ipr_json, resource_json
 from alma.settings import Settings
 
 BATCH = 500
@@ -57,10 +58,16 @@ class LocalSource:
         ]
 
     async def resources(self, stack: str) -> list[ResourceRow]:
-        return [ResourceRow.of(resource_json(r)) for r in await self._services.stacks.resources(stack)]
+        return [
+            ResourceRow.of(ResourceOut.of(r).model_dump(mode="json"))
+            for r in await self._services.stacks.resources(stack)
+        ]
 
     async def deployments(self, stack: str) -> list[DeploymentRow]:
-        return [DeploymentRow.of(deployment_json(d)) for d in await self._services.stacks.history(stack)]
+        return [
+            DeploymentRow.of(DeploymentOut.of(d).model_dump(mode="json"))
+            for d in await self._services.stacks.history(stack)
+        ]
 
     async def iprs(self) -> list[IprRow]:
         return [
@@ -78,7 +85,7 @@ class LocalSource:
 
     async def events(self, stack: str, limit: int) -> list[EventRow]:
         found = await self._services.stacks.events(stack, None, 0, limit, newest=True)
-        return [EventRow.of(event_json(e)) for e in found]
+        return [EventRow.of(EventOut.of(e).model_dump(mode="json")) for e in found]
 
     async def drift(self, stack: str) -> DriftReport:
         return await self._services.drift.report(stack)
@@ -93,7 +100,7 @@ class LocalSource:
                 found = await services.stacks.events(record.stack, deployment_id, cursor, BATCH)
                 for event in found:
                     cursor = event.id
-                    yield EventRow.of(event_json(event))
+                    yield EventRow.of(EventOut.of(event).model_dump(mode="json"))
                     if event.kind in FINAL:
                         return
                 if found:
@@ -114,7 +121,7 @@ class LocalSource:
 
 
 def _detail(view: IprView) -> IprDetail:
-    return IprDetail.of(ipr_json(view), render_plan(view.plan))
+    return IprDetail.of(IprOut.of(view).contract(), render_plan(view.plan))
 
 
 _: type[DataSource] = LocalSource

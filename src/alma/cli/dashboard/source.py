@@ -2,7 +2,7 @@
 
 Two implementations: ``LocalSource`` (the services from ``bootstrap``, over the local store) and
 ``RemoteSource`` (a running ``alma serve``, through its public HTTP API and a key). Both hand over the
-public JSON shapes of ``alma.services.views`` (what ``--json`` and the API print), and the rows below are
+public JSON shapes of ``alma.contracts`` (what ``--json`` and the API print), and the rows below are
 read from those shapes in one place, so the screens cannot tell which source they are looking at.
 """
 
