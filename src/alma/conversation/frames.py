@@ -128,6 +128,15 @@ def new_count(tokens: list[Tok]) -> NewCount | None:
             return NewCount(value)  # "make it 4", "make that five"
         if before in {"need", "needs", "want"} and nxt in COUNT_WORDS and "only" in words[max(0, k - 3) : k]:
             return NewCount(value)  # "we only need one replica of api now"
+    for k, tok in enumerate(tokens):  # "3 is enough", "2 replicas will do"
+        value = tok.integer
+        if value is None or tok.ordinal or tok.size is not None:
+            continue
+        rest = words[k + 1 : k + 4]
+        if rest and rest[0] in COUNT_WORDS:
+            rest = rest[1:]
+        if rest[:2] in (["is", "enough"], ["are", "enough"], ["is", "plenty"], ["will", "do"], ["should", "do"]):
+            return NewCount(value)
     return None
 
 

@@ -99,7 +99,7 @@ _SIGNALS: tuple[tuple[re.Pattern[str], float], ...] = tuple(
         ),
         (
             r"\b(outage|on fire|panic\w*|help me|help!|losing (?:money|customers|data|sales|orders|revenue)|"
-            r"(?:prod|production|everything|the site|the website|the app|checkout|payments?) (?:is |are )?(?:down|dead|"
+            r"(?:prod|production|everything|the site|the website|the app|checkout|payments?) (?:is|are) (?:down|dead|"
             r"broken|gone)|my boss is|boss is (?:yelling|furious|angry)|ceo is|incident|we are down|site is down|"
             r"(?:customers|users|clients|everyone|nobody|no one) (?:can not|cannot|can't|are unable|is unable|"
             r"are complaining|are screaming)|(?:prod|production|the site|the website|everything|the whole \w+) "
@@ -171,10 +171,14 @@ def session_score(messages: Sequence[str], failures: int = 0) -> float:
         own = message_score(text)
         if any(_similar(text, earlier) for earlier in messages[max(0, index - 5) : index]):
             own += 0.3  # saying the same thing again
-        if _APOLOGY.search(text.lower()):
+        apology = _APOLOGY.search(text.lower()) is not None
+        if apology:
             score *= 0.5  # "sorry, I was frustrated": the past weighs less
         calm = calm + 1 if own < CALM else 0
-        score = min(1.0, (CARRY if calm <= 1 else FADE) * score + own)
+        kept = (CARRY if calm <= 1 else FADE) * score
+        if calm == 1 and score >= FRUSTRATED and not apology:
+            kept = max(kept, FRUSTRATED)  # the line right after an outburst is still said in it
+        score = min(1.0, kept + own)
     if messages:
         score = min(1.0, score + 0.15 * min(failures, 4))
     return round(score, 2)

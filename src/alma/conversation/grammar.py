@@ -61,7 +61,8 @@ PROCEED = re.compile(
 )
 # A whole message that says yes to what waits: "yes", "yep, do it", "sure, go for it", "absolutely".
 AFFIRM = re.compile(
-    r"^(yes|yep|yeah|yup|ya|sure|ok|okay|k|alright|all right|absolutely|definitely|affirmative|correct|confirmed?|"
+    r"^(?!.*\b(thanks|thank you|good to know|got it|noted|i see|makes sense|understood|interesting)\b)"
+    r"(yes|yep|yeah|yup|ya|sure|ok|okay|k|alright|all right|absolutely|definitely|affirmative|correct|confirmed?|"
     r"approved?|agreed|fine|right|go for it|let us go|lets go|send it|please do|do that|that is fine|sounds good|"
     r"looks good|lgtm|perfect|great|cool)\b[^?]*$|^\s*(\U0001F44D|\u2705|\U0001F44C)"
 )

@@ -125,7 +125,12 @@ class IntentParser:
                     correction=True,
                     excluded=corrected.excluded,
                 )
-        if CANCEL.search(joined) and not [v for v in operations if v.action != "show"]:
+        withdrawn = CANCEL.search(joined)
+        if withdrawn and any(
+            v.action == "proceed" and _joined(tokens[: v.start]).__len__() > withdrawn.start() for v in commands
+        ):
+            withdrawn = None  # "nevermind, go ahead": the hesitation is withdrawn, not the request
+        if withdrawn and not [v for v in operations if v.action != "show"]:
             return self._intent("unknown", tokens, None, 0.8, switch, signals, cancel=True)
         for verb in commands:
             if verb.action == "proceed" and not [
@@ -135,7 +140,8 @@ class IntentParser:
                 if PROCEED.search(joined) or at_start or verb.lemma in {"go ahead", "do it"}:
                     return self._intent("unknown", tokens, verb, 0.8, switch, signals, proceed=True)
                 continue
-            if verb.action == "cancel" and not [v for v in operations if v.start > verb.start]:
+            later = [v for v in commands if v.start > verb.start and v.action in {"proceed", *INTENTS}]
+            if verb.action == "cancel" and not [v for v in operations if v.start > verb.start] and not later:
                 return self._intent("unknown", tokens, verb, 0.8, switch, signals, cancel=True)
             if verb.action in {"proceed", "cancel", "hypothetical"}:
                 continue
