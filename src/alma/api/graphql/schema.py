@@ -8,11 +8,13 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError
+from strawberry.experimental.pydantic import type as from_model
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from alma.api.inputs import MAX_ID
 from alma.bootstrap import Services
+from alma.contracts import DeploymentOut, EventOut, IprSummaryOut, ResourceOut, StackOut
 from alma.errors import InvalidInputError
 from alma.services import Caller, DeploymentRecord
 
@@ -41,52 +43,65 @@ def _within(value: int, argument: str, low: int, high: int) -> int:
     return value
 
 
-@strawberry.type
+# The types are the one set of response models (``alma.contracts``), seen through GraphQL: the same fields
+# and values the REST routes and the CLI's --json give, built by the same constructors.
+
+
+@from_model(model=ResourceOut)
 class Resource:
-    stack: str
-    name: str
-    type: str
-    provider: str
-    status: str
+    stack: strawberry.auto
+    name: strawberry.auto
+    type: strawberry.auto
+    provider: strawberry.auto
+    status: strawberry.auto
     specs: JSON
-    dependencies: list[str]
-    external_id: str | None
-    revision: int
+    dependencies: strawberry.auto
+    external_id: strawberry.auto
+    revision: strawberry.auto
+    updated_at: strawberry.auto
 
 
-@strawberry.type
+@from_model(model=DeploymentOut)
 class Deployment:
-    id: str
-    stack: str
-    revision: int
-    kind: str
-    status: str
-    actor: str
-    started_at: str
-    finished_at: str | None
+    stack: strawberry.auto
+    revision: strawberry.auto
+    kind: strawberry.auto
+    status: strawberry.auto
+    plan_id: strawberry.auto
+    actor: strawberry.auto
+    started_at: strawberry.auto
+    finished_at: strawberry.auto
     summary: JSON
-    error: str | None
+    error: strawberry.auto
+    deployment_id: strawberry.auto
+
+    @strawberry.field
+    def id(self) -> str:
+        """The deployment's id (``deploymentId`` too)."""
+        return str(self.deployment_id)
 
 
-@strawberry.type
+@from_model(model=EventOut)
 class Event:
-    id: int
-    at: str
-    kind: str
-    resource: str | None
-    actor: str
-    message: str
+    id: strawberry.auto
+    at: strawberry.auto
+    kind: strawberry.auto
+    resource: strawberry.auto
+    actor: strawberry.auto
+    deployment_id: strawberry.auto
+    message: strawberry.auto
     data: JSON
 
 
-@strawberry.type
+@from_model(model=IprSummaryOut)
 class Ipr:
-    id: int
-    stack: str
-    title: str
-    author: str
-    status: str
-    revision: int
+    id: strawberry.auto
+    stack: strawberry.auto
+    title: strawberry.auto
+    author: strawberry.auto
+    status: strawberry.auto
+    revision: strawberry.auto
+    updated_at: strawberry.auto
 
 
 @strawberry.type
@@ -94,6 +109,7 @@ class Stack:
     name: str
     revision: int
     resource_count: int
+    updated_at: str
 
     @strawberry.field
     async def resources(self, info: Info[Context, Any]) -> list[Resource]:
@@ -105,44 +121,21 @@ class Stack:
 
 
 async def _resources(services: Services, stack: str | None) -> list[Resource]:
-    return [
-        Resource(
-            stack=r.stack,
-            name=r.name,
-            type=r.type,
-            provider=r.provider,
-            status=r.status,
-            specs=JSON(r.specs),
-            dependencies=r.dependencies,
-            external_id=r.external_id,
-            revision=r.revision,
-        )
-        for r in await services.stacks.resources(stack)
-    ]
+    return [Resource.from_pydantic(ResourceOut.of(r)) for r in await services.stacks.resources(stack)]
 
 
 def _deployment(d: DeploymentRecord) -> Deployment:
-    finished = d.finished_at.isoformat() if d.finished_at else None
-    return Deployment(
-        id=d.id,
-        stack=d.stack,
-        revision=d.revision,
-        kind=d.kind,
-        status=d.status,
-        actor=d.actor,
-        started_at=d.started_at.isoformat(),
-        finished_at=finished,
-        summary=JSON(d.summary),
-        error=d.error,
-    )
+    return Deployment.from_pydantic(DeploymentOut.of(d))
 
 
 @strawberry.type
 class Query:
     @strawberry.field
     async def stacks(self, info: Info[Context, Any]) -> list[Stack]:
-        found = await info.context.services.stacks.stacks()
-        return [Stack(name=s.name, revision=s.revision, resource_count=s.resources) for s in found]
+        found = [StackOut.of(s) for s in await info.context.services.stacks.stacks()]
+        return [
+            Stack(name=s.name, revision=s.revision, resource_count=s.resources, updated_at=s.updated_at) for s in found
+        ]
 
     @strawberry.field
     async def resources(self, info: Info[Context, Any], stack: str | None = None) -> list[Resource]:
@@ -159,26 +152,12 @@ class Query:
         after = _within(after, "after", 0, MAX_ID)
         limit = _within(limit, "limit", 1, MAX_EVENTS)
         found = await info.context.services.stacks.events(stack, None, after, limit)
-        return [
-            Event(
-                id=e.id,
-                at=e.at.isoformat(),
-                kind=e.kind,
-                resource=e.resource,
-                actor=e.actor,
-                message=e.message,
-                data=JSON(e.data),
-            )
-            for e in found
-        ]
+        return [Event.from_pydantic(EventOut.of(e)) for e in found]
 
     @strawberry.field
     async def iprs(self, info: Info[Context, Any], status: str | None = None) -> list[Ipr]:
         found = await info.context.services.iprs.find(_text(status, "status"))
-        return [
-            Ipr(id=i.id, stack=i.stack, title=i.title, author=i.author, status=i.status, revision=i.revision)
-            for i in found
-        ]
+        return [Ipr.from_pydantic(IprSummaryOut.of(i)) for i in found]
 
 
 class Schema(strawberry.Schema):
