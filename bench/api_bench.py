@@ -35,7 +35,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -214,7 +214,7 @@ def print_table(figures: dict[str, Any]) -> None:
     print(f"alma serve (uvicorn, SQLite), load from bench/loadgen.py at concurrency {figures['concurrency']}")
     print(f"idle RSS: {rss:.1f} MB on a restart (target ≤ {RSS_TARGET_MB} MB) {verdict}; first start {first:.1f} MB")
     print(f"{'request':<36} {'sent':>6} {'errors':>6} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8}  target")
-    targets = {
+    targets: dict[str, tuple[Callable[[dict[str, Any]], bool], str]] = {
         "GET /health": (lambda p: p["req_per_s"] >= HEALTH_TARGET, f"≥ {HEALTH_TARGET} req/s"),
         "POST /api/v1/blueprints": (
             lambda p: p["p99_ms"] <= P99_TARGET_MS and not p["errors"],

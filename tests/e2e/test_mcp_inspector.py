@@ -133,9 +133,9 @@ def test_the_inspector_lists_every_tool_over_stdio_with_annotations(tmp_path: Pa
 
 def test_the_inspectors_strict_check_finds_no_portability_problem_in_any_tool_schema(tmp_path: Path) -> None:
     # Every output schema comes from the one set of response models; free-form values say they are JSON.
+    target = stdio_target(tmp_path / "home")
     result = subprocess.run(
-        ["npx", "-y", INSPECTOR, "--cli", "--connect-timeout", "90000", *stdio_target(tmp_path / "home")]
-        + ["--method", "tools/list", "--strict"],
+        ["npx", "-y", INSPECTOR, "--cli", "--connect-timeout", "90000", *target, "--method", "tools/list", "--strict"],
         capture_output=True,
         text=True,
         timeout=NPX_TIMEOUT_S,
