@@ -90,7 +90,8 @@ _ASKING = re.compile(
     r"^(?:\S+ )?(?:what|how|why|when|which|where|would|should|could i|can i|may i|do i|does|is it|is that|"
     r"are there|will it|will that|would it|if i|if we|if you|is there|should we|can we safely|"
     r"when i|when we|when you|before i|before we|once i|after i|question|what is the (?:best|right|safest) way)\b|"
-    r"\bwhat-if\b|\bwhich (?:\S+ ){1,3}?(?:would|will|could|might)\b|\b(?:if|before|once|when) (?:i|we|you)\b|"
+    r"\bwhat-if\b|\bwhich (?:\S+ ){1,3}?(?:would|will|could|might)\b|\b(?:if|before|once|when) (?:i|we)\b|"
+    r"\b(?:if|before|once|when) you\b(?! (?:could|can|would|please|do not mind|don't mind))|"
     r"\bwhat (?:would|will|could|might) happen\b|\bwhat happens\b|\bwhat if\b|\bis it (?:safe|ok|okay|possible)\b|"
     r"\bhow (?:do|can|should|would|could) (?:i|we|you|one)\b|\bhow to\b|\bdifference between\b|"
     r"\bwould (?:\S+ ){0,4}?(?:hurt|break|affect|impact|lose|cause|matter|be (?:safe|ok|bad|risky))\b|"
@@ -99,11 +100,18 @@ _ASKING = re.compile(
 _POLITE_REQUEST = re.compile(
     r"^(?:\S+ )?(?:can|could|would|will) you\b|^(?:\S+ )?(?:could|can) we\b|^(?:please|pls|plz|kindly)\b|"
     r"^i (?:need|want) you to\b|^(?:\S+ )?(?:i|we) would (?:like|love|prefer|want)\b|"
-    r"^(?:\S+ )?would it be possible to\b|^(?:\S+ )?would you mind\b"
+    r"^(?:\S+ )?would it be possible to\b|^(?:\S+ )?would you mind\b|^(?:\S+ )?do you mind\b|"
+    r"^(?:\S+ )?why (?:do not|don't) (?:you|we)\b|^(?:\S+ )?(?:how|what) about\b|"
+    r"\bis it (?:ok|okay|alright|fine|possible) (?:if|for) you\b|\bif you (?:could|can|would|please)\b|"
+    r"^(?:\S+ )?(?:shall|should) (?:you|i) go ahead\b"
 )
+_POLITE_ANYWHERE = re.compile(
+    r"\bis it (?:ok|okay|alright|fine) (?:if|for) you\b|\bif you (?:could|can|would|please)\b"
+)
+_WHY_NOT = re.compile(r"\bwhy (?:do|do not|not) (?:not )?(?:you|we)\s+(?:just\s+)?$")
 _SENTENCE = re.compile(r"[.!?;\n]+")
 _PROPOSED_GERUND = re.compile(
-    r"\b(?:about|consider|considering|suggest|recommend|try|start)\s+(?P<word>[a-z]{2,}ing)\b"
+    r"\b(?:about|consider|considering|suggest|recommend|try|start|mind)\s+(?P<word>[a-z]{2,}ing)\b"
 )
 _OPENING_GERUND = re.compile(r"(?:^|[.!?;\n]\s*)(?:(?:ok|so|now|just|and)[, ]+)?(?P<word>[a-z]{2,}ing)\b")
 
@@ -146,7 +154,7 @@ def asking(head: str) -> bool:
     """Whether the words of a sentence before an act (``head``, normalised) ask about it rather than
     request it: "what happens if I", "would", "how do I", "is it safe to" — but not "can you"."""
     head = head.strip()
-    if _POLITE_REQUEST.search(re.split(r"[,:]", head)[-1].strip()):
+    if _POLITE_REQUEST.search(re.split(r"[,:]", head)[-1].strip()) or _POLITE_ANYWHERE.search(head):
         return False  # "can you delete web-01?", "web-01 is stuck, could you restart it"
     return _ASKING.search(head) is not None
 
@@ -154,7 +162,8 @@ def asking(head: str) -> bool:
 def _live(text: str, start: int) -> bool:
     before = text[:start]
     clause = re.split(r"[,;:.!?]|\b(?:but|then|instead|and)\b", before)[-1]
-    if _NEGATOR.search(clause) or _DESCRIBED.search(clause):
+    suggested = _WHY_NOT.search(clause) is not None  # "why don't you restart it": a suggestion, not a negation
+    if (_NEGATOR.search(clause) and not suggested) or _DESCRIBED.search(clause):
         return False
     sentence_start = max((m.end() for m in _SENTENCE.finditer(before)), default=0)
     return not asking(text[sentence_start:start])

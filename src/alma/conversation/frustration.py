@@ -54,7 +54,8 @@ _SIGNALS: tuple[tuple[re.Pattern[str], float], ...] = tuple(
             r"are you even|for the love of|for (?:god|christ|pete|heaven)'?s sake|good grief|i beg you|"
             r"out of patience|lost (?:my|all) patience|patience is|for crying out loud|oh come on|how hard can it be|"
             r"why is this so hard|are you serious|you are kidding|can you not|not again|here we go again|"
-            r"jesus|christ|sigh+|facepalm|i swear)\b",
+            r"jesus|christ|sigh+|facepalm|i swear|as usual|classic|because that worked|worked so well|"
+            r"of course it (?:did|does|is)|bleeding (?:money|customers)|what a (?:mess|nightmare|disaster))\b",
             0.25,
         ),
         # insults at the tool, despair

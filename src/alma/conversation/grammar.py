@@ -167,7 +167,16 @@ def find_verbs(tokens: list[Tok], lexicon: Lexicon) -> list[Verb]:
         negated = _negated(words, ids, i)
         proposed = inflected and words[i].endswith("ing") and i > 0 and words[i - 1] in _PROPOSING
         if proposed and words[i - 1] == "about":  # "think about removing", not "what about adding" (a follow-up)
-            proposed = i > 1 and words[i - 2] in {"think", "thinking", "thought", "talk", "talking", "go", "going"}
+            proposed = i > 1 and words[i - 2] in {
+                "think",
+                "thinking",
+                "thought",
+                "talk",
+                "talking",
+                "go",
+                "going",
+                "how",
+            }
         descriptive = (inflected and not proposed) or _after_auxiliary(words, ids, i) or _as_noun(words, i)
         descriptive = descriptive or _ceasing(words, i)
         asked = asking(_sentence_head(tokens, i))
@@ -179,7 +188,7 @@ def find_verbs(tokens: list[Tok], lexicon: Lexicon) -> list[Verb]:
 _NOUN_BEFORE = frozenset({"the", "a", "an", "my", "our", "your", "its", "their", "this", "that", "his", "her"})
 # "maybe we could think about removing cache-old", "consider stopping web-3": the act, proposed.
 _PROPOSING = frozenset(
-    {"about", "consider", "considering", "suggest", "recommend", "try", "start", "begin", "continue"}
+    {"about", "consider", "considering", "suggest", "recommend", "try", "start", "begin", "continue", "mind"}
 )
 _ORDER_WORDS = frozenset({"last", "previous", "latest", "recent", "failed", "next", "initial", "first", "nightly"})
 _TRIGGERS = frozenset({"do", "perform", "schedule", "trigger", "run", "issue", "need", "want", "with", "for", "start"})
@@ -240,6 +249,8 @@ def _verb_at(
 
 
 def _negated(words: list[str], ids: list[int], i: int) -> bool:
+    if i >= 3 and words[i - 3 : i] in (["do", "not", "you"], ["do", "not", "we"]) and "why" in words[max(0, i - 5) : i]:
+        return False  # "why don't you restart it": a suggestion
     j = i - 1
     steps = 0
     while j >= 0 and ids[j] == ids[i] and steps < 4:
