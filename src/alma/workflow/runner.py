@@ -6,6 +6,7 @@ LangGraph thread id and the id of the deployment it starts.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -40,6 +41,25 @@ class RunSnapshot:
     ipr_id: int | None
 
 
+_CHECKPOINT_SETUP_LOCK = 0x616C6D61_63686B70  # "almachkp": one process at a time sets LangGraph's tables up
+
+
+async def _set_up_once(saver: Any, postgres_url: str) -> None:
+    """LangGraph's own tables, created once and kept current by it. Its setup is not safe to run twice at
+    once (two workers' first jobs on a new database: a duplicate migration row, and the job was lost), so one
+    process at a time runs it. The lock is *tried*, not waited for: a session waiting inside
+    ``pg_advisory_lock`` would hold a snapshot that the holder's ``CREATE INDEX CONCURRENTLY`` waits for."""
+    import psycopg
+
+    async with await psycopg.AsyncConnection.connect(postgres_url, autocommit=True) as guard:
+        while True:
+            taken = await (await guard.execute("SELECT pg_try_advisory_lock(%s)", (_CHECKPOINT_SETUP_LOCK,))).fetchone()
+            if taken is not None and taken[0]:
+                break
+            await asyncio.sleep(0.05)  # another process is setting the tables up: a moment, then look again
+        await saver.setup()  # the lock ends with the guard's session
+
+
 class WorkflowService:
     """Checkpoints go to PostgreSQL when ALMA's database is PostgreSQL (so any worker can resume a run),
     otherwise to a SQLite file beside the embedded database."""
@@ -58,7 +78,7 @@ class WorkflowService:
 
             async with AsyncPostgresSaver.from_conn_string(self._postgres_url) as saver:
                 if not self._postgres_ready:
-                    await saver.setup()  # LangGraph's own tables, created once and kept current by it
+                    await _set_up_once(saver, self._postgres_url)
                     self._postgres_ready = True
                 yield self._graph.compile(checkpointer=saver)
             return
