@@ -19,7 +19,6 @@ from alma.cli.failures import (
     reported,
 )
 from alma.cli.output import print_json, print_plan, stderr, stdout
-from alma.contracts.plans import PlanOut
 from alma.errors import AlmaError, BlueprintInvalidError, ConflictError, InvalidInputError, RefusedError
 from alma.settings import Settings
 
@@ -102,6 +101,8 @@ def plan(file: str, json_output: bool, out: str | None, full: bool = False) -> N
         if out:
             _write_plan_file(out, result.plan)
         if json_output:
+            from alma.contracts.plans import PlanOut  # the response models: only for --json
+
             print_json(PlanOut.of(result.plan).contract())
             return
         console = stdout()
