@@ -62,7 +62,9 @@ _SIGNALS: tuple[tuple[re.Pattern[str], float], ...] = tuple(
         (
             r"\b(ridiculous|useless|stupid|dumb|idiot\w*|pathetic|terrible|awful|horrible|garbage|trash|junk|"
             r"hopeless|worthless|incompetent|annoying|infuriating|insane|absurd|(?:is|what|such) a joke|the worst|"
-            r"nonsense|broken (?:tool|bot|piece)|nothing works|never works|waste of time|wasting my time)\b",
+            r"nonsense|broken (?:tool|bot|piece)|what is wrong with you|are you broken|do your job|(?:can|could) ?not "
+            r"believe|can't believe|over and over|again and again|every single time|stupid (?:bot|tool|thing)|"
+            r"nothing works|never works|waste of time|wasting my time)\b",
             0.3,
         ),
         (

@@ -72,7 +72,7 @@ WANT = re.compile(
 )
 FOLLOW_UP = re.compile(
     r"^((ok|okay|so|right|hmm|alright|cool|thanks)[,.]? )?(and|also|plus|what about|how about|same (for|with)|"
-    r"what of|now for)\b|\b(too|as well)[.!?]?$"
+    r"what of|now for)\b|\b(too|as well)[.!?]?$|\b(do|same) the same\b|\bsame (for|with|to|goes for)\b"
 )
 KNOW = re.compile(r"\b(i|we) (would like|want|need) to (know|see|check)\b|\bwhat is the (state|status) of\b")
 STATUS_QUESTION = re.compile(

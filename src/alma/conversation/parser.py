@@ -52,6 +52,7 @@ _OPERATIONS: frozenset[IntentName] = frozenset(
 )
 _NEEDS_ANCHOR: frozenset[IntentName] = frozenset({"deploy", "design", "explain", "troubleshoot", "status", "list"})
 _KIND_WORDS = frozenset(w for phrase in KIND_PHRASES for w in phrase)
+_LEADING = frozenset({"please", "ok", "okay", "yes", "so", "then", "now", "just", "fine", "sure", "alright"})
 _INCLUDERS = frozenset({"only", "meant", "instead", "except", "excluding"})
 
 
@@ -136,7 +137,8 @@ class IntentParser:
             if verb.action == "proceed" and not [
                 v for v in operations if v.start > verb.start and not _named_act(v, tokens)
             ]:
-                at_start = verb.start == 0 or tokens[verb.start - 1].punct
+                lead = [t.text for t in tokens[: verb.start] if not t.punct]
+                at_start = verb.start == 0 or tokens[verb.start - 1].punct or set(lead) <= _LEADING
                 if PROCEED.search(joined) or at_start or verb.lemma in {"go ahead", "do it"}:
                     return self._intent("unknown", tokens, verb, 0.8, switch, signals, proceed=True)
                 continue
