@@ -78,7 +78,9 @@ KNOW = re.compile(r"\b(i|we) (would like|want|need) to (know|see|check)\b|\bwhat
 STATUS_QUESTION = re.compile(
     r"^(is|are|was|does|do|did|has|have) .*\b(up|down|running|healthy|alive|ok|okay|online|offline|reachable|"
     r"stopped|started|working|responding|there|deployed|ready|live|fine)\b|"
-    r"\bhow is [a-z0-9-]+ doing\b|\bhealth of\b|\buptime\b|\bstatus\b|\bhow (is|are) [a-z0-9-]+$"
+    r"\bhow is [a-z0-9-]+ doing\b|\bhealth of\b|\buptime\b|\bstatus\b|\bhow (is|are) [a-z0-9-]+$|"
+    r"\bhow (much|many) [a-z ]+ (does|do|is|are) (it|[a-z0-9]+-[a-z0-9-]+|[a-z]+[0-9]+) (have|has|use|using|got)\b|"
+    r"\bwhat (is|are) the (memory|cores|cpu|disk|size|ip|address|version|image|specs?) of\b"
 )
 LIST_QUESTION = re.compile(
     r"\bwhat is (running|deployed|up)\b|\bwhat (is|are) (running|deployed|up)\b|\bwhat \w+ (do|did) (i|we) have\b|"
