@@ -17,8 +17,13 @@ VERBS = {
 }
 
 
+# One encoder for every value: json.dumps with an option builds a new encoder per call, and a plan of 10,000
+# resources renders 50,000 values.
+_ENCODE = json.JSONEncoder(ensure_ascii=False).encode
+
+
 def _value(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False)
+    return _ENCODE(value)
 
 
 def render_action(action: PlannedAction) -> list[str]:

@@ -97,7 +97,12 @@ class LiveEvents:
             self._listener = asyncio.get_running_loop().create_task(self._listen(ready))
             await ready
         if self._news is not None and (self._pulse is None or self._pulse.done()):
-            self._pulse = asyncio.get_running_loop().create_task(self._beat(self._news))
+            # The pulse's first look is taken before the watcher is handed out: an event committed once the
+            # caller holds it is after that look, so the pulse sees it (a first look taken later could pass
+            # it by, and that watcher would wait for the next news).
+            seen = await self._first_look(self._news)
+            if self._pulse is None or self._pulse.done():
+                self._pulse = asyncio.get_running_loop().create_task(self._beat(self._news, seen))
         try:
             yield watcher
         finally:
@@ -110,19 +115,30 @@ class LiveEvents:
                 self._pulse.cancel()  # nobody watches: no more looks at the log
                 self._pulse = None
 
-    async def _beat(self, news: NewsProbe) -> None:
-        """One look at the log every ``poll_s`` for all of this process's streams."""
-        seen = -1
+    async def _first_look(self, news: NewsProbe) -> int:
+        try:
+            newest, _ = await news(-1)
+        except (SQLAlchemyError, OSError) as exc:
+            log.warning("live events: the event log could not be read (streams wait for news): %s", exc)
+            return -1
+        return newest
+
+    async def _beat(self, news: NewsProbe, seen: int = -1) -> None:
+        """One look at the log every ``poll_s`` for all of this process's streams, for news after ``seen``
+        (the newest event id of the first look; -1 when there was none yet)."""
         while True:
+            if seen >= 0:
+                await asyncio.sleep(self._poll_s)
             try:
                 newest, deployments = await news(seen)
             except (SQLAlchemyError, OSError) as exc:
                 log.warning("live events: the event log could not be read (streams wait for news): %s", exc)
-            else:
-                if seen >= 0:
-                    self._wake(deployments)
-                seen = newest
-            await asyncio.sleep(self._poll_s)
+                if seen < 0:
+                    await asyncio.sleep(self._poll_s)
+                continue
+            if seen >= 0:
+                self._wake(deployments)
+            seen = newest
 
     async def shared_look(self, deployment_id: str, max_age_s: float, look: Callable[[], Awaitable[T]]) -> T:
         """``look()``'s answer, shared by every stream of one deployment: one look at a time, and its answer

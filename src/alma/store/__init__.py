@@ -182,6 +182,8 @@ class Store:
             if "buffer" in self._made:
                 await self.buffer.flush()
         finally:
+            if "buffer" in self._made:
+                self.buffer.close()
             if "reads" in self._made:
                 self.reads.close()
             await self.db.aclose()

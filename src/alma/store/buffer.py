@@ -5,12 +5,16 @@ each would cost a commit (and an fsync) per write. Writers append here without w
 commits everything pending every ``interval_s`` in one transaction, coalescing repeated writes to
 the same row (last one wins). ``flush()`` waits until everything appended before it is committed:
 callers flush before they tell the user anything, so what the user is told is durable.
+
+On an embedded database the commit is made whole in a worker thread (``sqlite_writes``), so the event loop
+(and the apply step that just finished) does not wait for it; on PostgreSQL through SQLAlchemy.
 """
 
 from __future__ import annotations
 
 import asyncio
 import importlib
+import sqlite3
 from collections.abc import Callable
 from typing import Any
 
@@ -20,6 +24,7 @@ from sqlalchemy.exc import DBAPIError
 from alma.errors import ConfigurationError
 from alma.store.database import Database
 from alma.store.schema import engine_kv, events, resources
+from alma.store.sqlite_writes import SqliteBatchWriter
 
 ResourceKey = tuple[str, str]
 
@@ -44,6 +49,7 @@ class WriteBuffer:
         self._flusher: asyncio.Task[None] | None = None
         self._flushing = asyncio.Lock()
         self._failure: BaseException | None = None
+        self._writer = SqliteBatchWriter(db.sqlite_file) if db.sqlite_file is not None else None
         self._upsert_resource = upsert(db, resources, ["stack", "name"])
         self._upsert_kv = upsert(db, engine_kv, ["namespace", "key"])
         self._on_commit: list[Callable[[list[dict[str, Any]]], None]] = []
@@ -104,6 +110,11 @@ class WriteBuffer:
             failure, self._failure = self._failure, None
             raise failure
 
+    def close(self) -> None:
+        """Let go of the embedded database's writer connection (after the last ``flush``)."""
+        if self._writer is not None:
+            self._writer.close()
+
     async def _commit_pending(self) -> None:
         async with self._flushing:
             if not (self._events or self._resources or self._kv):
@@ -113,11 +124,14 @@ class WriteBuffer:
             batch_kv, self._kv = self._kv, {}
             self._committing_kv = batch_kv
             try:
-                async with self._db.engine.begin() as conn:
-                    if batch_events:
-                        await conn.execute(events.insert(), batch_events)
-                    await self._write_rows(conn, batch_resources, batch_kv)
-            except (DBAPIError, OSError) as exc:
+                if self._writer is not None:
+                    await asyncio.to_thread(self._writer.write, batch_events, batch_resources, batch_kv)
+                else:
+                    async with self._db.engine.begin() as conn:
+                        if batch_events:
+                            await conn.execute(events.insert(), batch_events)
+                        await self._write_rows(conn, batch_resources, batch_kv)
+            except (DBAPIError, sqlite3.Error, OSError) as exc:
                 # Put the batch back under anything newer, so a later flush can still write it.
                 self._events[:0] = batch_events
                 self._resources = {**batch_resources, **self._resources}
