@@ -147,9 +147,11 @@ def test_two_resumes_of_one_approved_run_at_once_apply_it_once(ops: Operator, tm
 
     slow = {**gate, "ALMA_FAKE_LATENCY_MS": "150", "ALMA_PARALLELISM": "1"}
     first = ops.start("resume", run, "--json", **slow)
-    wait_for(lambda: ops.count("SELECT count(*) FROM deployments WHERE id = ?", run) == 1, "the first resume to start")
-    second = ops("resume", run, **slow)
-    out, err = first.communicate(timeout=60)
+    try:
+        wait_for(lambda: ops.count("SELECT count(*) FROM deployments WHERE id = ?", run) == 1, "the first to start")
+        second = ops("resume", run, **slow)
+    finally:
+        out, err = first.communicate(timeout=60)  # reaped whatever happened, its pipes closed
     assert first.returncode == 0, err
     assert json.loads(out)["outcome"] == "succeeded"
     # The second found the run being continued (the stack's lock names who) or already finished.

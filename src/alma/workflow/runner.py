@@ -17,6 +17,7 @@ from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 from langgraph.graph.state import CompiledStateGraph
 from langgraph.types import Command
 
+from alma.errors import NotFoundError
 from alma.services import ApplyProgress
 from alma.services.approvals import Clearance
 from alma.services.deployments import DeploymentReport
@@ -136,8 +137,10 @@ class WorkflowService:
         """Continue a run from its last checkpoint: an interrupted approval gets its answer, a node the
         process died in runs again."""
         found = await self.snapshot(run_id)
-        if found is None or found.finished:
-            raise LookupError(run_id)  # the use case looks first; this is a bug if it happens
+        if found is None:
+            raise NotFoundError(f"no run '{run_id}' to resume")
+        if found.finished:  # another process finished it since the caller looked (it holds no lock then)
+            return result_of(run_id, found.values, None, note=f"run {run_id} had already finished; nothing was done")
         command: Command[Any] | None = Command(resume=True) if found.waiting is not None else None
         return await self._invoke(run_id, command, lease, progress)
 

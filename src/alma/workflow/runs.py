@@ -166,6 +166,8 @@ class Runs:
             )
         reason = f"run {run_id}: resumed"
         async with self._deployments.locks.held(snapshot.stack, reason, take_over_dead=True, run_id=run_id) as lease:
+            # Looked at again under the lock: another resume may have finished or moved the run meanwhile.
+            record = await self._stacks.find_deployment(run_id)
             if record is not None and record.status == "running":
                 try:
                     await self._deployments.refuse_moved_on(record)

@@ -155,3 +155,13 @@ async def test_without_auto_rollback_a_failed_verification_leaves_the_deployment
         assert result.rollback is None
         assert set(await specs(services)) == {"net", "db", "web"}
         assert (await services.stacks.history("wf"))[-1].status == "failed"
+
+
+async def test_resuming_a_run_another_process_just_finished_says_so_instead_of_failing(tmp_path: Path) -> None:
+    # The use case looks, then takes the lock; a run finished in between is reported, never an error.
+    async with await build(make_settings(tmp_path)) as services:
+        plan = (await services.plans.plan_blueprint(V1)).plan
+        done = await run(services, plan.id)
+        again = await services.workflow.resume(done.deployment_id, lease=None)
+        assert again.outcome == "succeeded" and again.nothing_done is not None
+        assert "already finished" in again.nothing_done
