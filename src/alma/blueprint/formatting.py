@@ -27,12 +27,26 @@ from alma.errors import BlueprintInvalidError
 
 # (mapping, sequence, offset): the usual ``- `` indented under its key first, then the other common ones.
 _INDENTS = ((2, 4, 2), (2, 2, 0), (4, 4, 2), (4, 4, 0), (4, 6, 4), (2, 3, 1))
+_BOM = "\ufeff"
 
 
 def format_text(text: str, rewrites: Sequence[Rewrite]) -> str:
-    """``text`` with ``rewrites`` applied (``text`` itself when there are none)."""
+    """``text`` with ``rewrites`` applied (``text`` itself when there are none). A byte-order mark and
+    Windows line endings are the file's own and are written back as they were: the YAML and JSON writers
+    know neither, and a rewrite of one key must not show as every line of the file changed."""
     if not rewrites:
         return text
+    mark = _BOM if text.startswith(_BOM) else ""
+    body = text[len(mark) :]
+    crlf = body.count("\r\n")
+    body = body.replace("\r\n", "\n") if crlf else body
+    formatted = _formatted(body, rewrites)
+    if crlf and crlf * 2 >= body.count("\n"):  # mostly CRLF: the file is a Windows file
+        formatted = formatted.replace("\n", "\r\n")
+    return mark + formatted
+
+
+def _formatted(text: str, rewrites: Sequence[Rewrite]) -> str:
     if text.lstrip().startswith("{"):
         data, _ = apply_rewrites(json.loads(text), rewrites)
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"

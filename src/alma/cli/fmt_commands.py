@@ -61,7 +61,7 @@ def _replace(path: str, text: str) -> None:
         mode = target.stat().st_mode & 0o777
         handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
         try:
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
+            with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:  # line endings as formatted
                 out.write(text)
             os.chmod(temporary, mode)
             os.replace(temporary, target)

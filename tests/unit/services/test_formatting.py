@@ -133,3 +133,24 @@ resources:
 def test_a_version_written_as_a_whole_number_becomes_the_text_it_means(service: BlueprintService) -> None:
     text = "version: 1\nname: a\nresources: []\n"
     assert service.formatted(text, "a.yaml").text == 'version: "1.0"\nname: a\nresources: []\n'
+
+
+def test_a_windows_file_keeps_its_line_endings_and_its_own_indentation(service: BlueprintService) -> None:
+    # Written on Windows, four spaces deep: one renamed key must not show as every line changed, nor
+    # re-indent the file (the indentation that reproduces it is found on the text without its CRs).
+    text = 'version: "1.0"\nname: ok\nresources:\n    - type: compute\n      name: a\n'
+    text += "      provider: fake\n      specs:\n          cpu: 1   # one\n"
+    windows = text.replace("\n", "\r\n")
+    expected = text.replace("cpu: 1   #", "cores: 1 #").replace("\n", "\r\n")  # the comment keeps its column
+    assert service.formatted(windows, "ok.yaml").text == expected
+
+
+def test_a_byte_order_mark_is_kept_and_a_json_file_behind_one_stays_json(service: BlueprintService) -> None:
+    yaml_text = "\ufeffversion: '1.0'\r\nname: ok\r\nresources:\r\n"
+    yaml_text += "- {type: compute, name: a, provider: fake, specs: {cpu: 1}}\r\n"
+    assert service.formatted(yaml_text, "ok.yaml").text == yaml_text.replace("cpu:", "cores:")
+    data = {"version": "1.0", "name": "j", "resources": [{"type": "compute", "name": "a", "provider": "fake"}]}
+    data["resources"][0]["specs"] = {"cpu": 2}  # type: ignore[index]
+    formatted = service.formatted("\ufeff" + json.dumps(data), "j.json").text
+    assert formatted.startswith("\ufeff{")
+    assert json.loads(formatted[1:])["resources"][0]["specs"] == {"cores": 2}
