@@ -33,7 +33,11 @@ _PATTERNS: tuple[tuple[CueKind, str], ...] = (
         r"erase|obliterate|uninstall|deprovision|decommission|decomm|decom|terminate|termination|"
         r"tear (?:\S+ ){0,3}?down|teardown|get rid of|blow (?:\S+ ){0,2}?away|kill off|retire|axe|ditch|zap|"
         r"bin (?:it|them|that)|clean (?:\S+ ){0,2}?(?:up|out)|clear (?:\S+ ){0,2}?out|prune|evict|"
-        r"(?:make|let) (?:it|them|\S+) (?:go away|disappear)|"
+        r"(?:make|let) (?:it|them|\S+) (?:go away|disappear)|get (?:\S+ ){0,3}?off (?:the |this |our |my )?\S+|"
+        r"(?:it|that|this|they|those|these|one|ones|[a-z]+-[a-z0-9-]+) can "
+        r"(?:go(?! (?:ahead|on|to|back|through|up|live|forward))|"
+        r"be (?:deleted|removed|dropped|gone))|"
+        r"(?:docker[- ])?compose (?:\S+ )?down|"
         r"(?:want|need|get|have|like) (?:it|them|\S+) (?:gone|deleted|removed|destroyed|nuked|wiped)",
     ),
     (
@@ -53,13 +57,14 @@ _PATTERNS: tuple[tuple[CueKind, str], ...] = (
         "rollback",
         r"roll ?back|rollback|revert|undo|restore|downgrade|"
         r"go back to (?:the )?(?:previous|last|old|older|earlier|prior)|put (?:\S+ ){0,4}?back|"
+        r"(?:take|bring|get|set) (?:\S+ ){0,4}?back to|"
         r"(?:previous|prior|last|older|earlier|old) (?:version|release|revision|build|image|config)",
     ),
     (
         "shrink",
         r"shrink|downsize|downscale|scale (?:\S+ ){0,3}?(?:down|in|back)|reduce|reduction|decrease|lower|trim|halve|"
         r"cut (?:\S+ ){0,3}?(?:down|back|to)|cut|smaller|take (?:\S+ ){0,3}?away|one less|minus \S+|sunset|"
-        r"hibernate|deallocate|"
+        r"hibernate|deallocate|free (?:\S+ ){0,2}?up|give (?:\S+ ){0,3}?back|"
         r"(?:fewer|less) (?:\S+ )?(?:memory|ram|cpus?|vcpus?|cores?|disk|storage|space|replicas?|instances?|"
         r"nodes?|copies|capacity|workers?|servers?|containers?|pods?)|"
         r"(?:only|just) (?:need|needs|want) (?:one|1|a single|two|2) (?:replicas?|instances?|nodes?|copies|pods?)|"
@@ -88,7 +93,8 @@ _DESCRIBED = re.compile(r"(?:^|\s)(?:was|were|been|being|has|have|had|got|is|are
 # A question about an act, not a request for it (the whole sentence up to the cue).
 _ASKING = re.compile(
     r"^(?:\S+ )?(?:what|how|why|when|which|where|would|should|could i|can i|may i|do i|does|is it|is that|"
-    r"are there|will it|will that|would it|if i|if we|if you|is there|should we|can we safely|"
+    r"are there|will it|will that|would it|if i|if we|if you|is there|should we|can we safely|do you think|"
+    r"(?:am i|are we|is it) (?:allowed|supposed|permitted|able) to|do we (?:need|have) to|"
     r"when i|when we|when you|before i|before we|once i|after i|question|what is the (?:best|right|safest) way)\b|"
     r"\bwhat-if\b|\bwhich (?:\S+ ){1,3}?(?:would|will|could|might)\b|\b(?:if|before|once|when) (?:i|we)\b|"
     r"\b(?:if|before|once|when) you\b(?! (?:could|can|would|please|do not mind|don't mind))|"
@@ -109,6 +115,15 @@ _POLITE_ANYWHERE = re.compile(
     r"\bis it (?:ok|okay|alright|fine) (?:if|for) you\b|\bif you (?:could|can|would|please)\b"
 )
 _WHY_NOT = re.compile(r"\bwhy (?:do|do not|not) (?:not )?(?:you|we)\s+(?:just\s+)?$")
+# A cue word that modifies a noun names a setting or a thing, not an act: "the restart policy", "a stop signal".
+_NOUN_AFTER = re.compile(
+    r"\s+(?:policy|policies|loop|loops|count|counter|button|script|hook|hooks|timeout|signal|protection|window|"
+    r"schedule|settings?|behaviou?r|job|jobs|log|logs|history|order|time|times)\b"
+)
+# "go from 8GB to 4GB", "from 4 cores to 2": a new size below the old one.
+_FROM_TO = re.compile(r"\bfrom (?P<a>\d+(?:\.\d+)?) ?(?P<ua>[a-z]+)? to (?P<b>\d+(?:\.\d+)?) ?(?P<ub>[a-z]+)?")
+_SCALE = {"t": 1024.0**2, "tb": 1024.0**2, "tib": 1024.0**2, "g": 1024.0, "gb": 1024.0, "gib": 1024.0,
+          "gig": 1024.0, "gigs": 1024.0, "m": 1.0, "mb": 1.0, "mib": 1.0}  # fmt: skip
 _SENTENCE = re.compile(r"[.!?;\n]+")
 _PROPOSED_GERUND = re.compile(
     r"\b(?:about|consider|considering|suggest|recommend|try|start|mind)\s+(?P<word>[a-z]{2,}ing)\b"
@@ -132,7 +147,11 @@ def cues(text: str) -> list[Cue]:
     found: list[Cue] = []
     for match in _CUE.finditer(normalized):
         kind = next(k for k, v in match.groupdict().items() if v is not None).replace("_", "-")
-        found.append(Cue(kind, match.group(), match.start(), _live(normalized, match.start())))  # type: ignore[arg-type]
+        live = _live(normalized, match.start()) and not _NOUN_AFTER.match(normalized, match.end())
+        found.append(Cue(kind, match.group(), match.start(), live))  # type: ignore[arg-type]
+    for resized in _FROM_TO.finditer(normalized):
+        if _smaller(resized):
+            found.append(Cue("shrink", resized.group(), resized.start(), _live(normalized, resized.start())))
     for opening in [*_OPENING_GERUND.finditer(normalized), *_PROPOSED_GERUND.finditer(normalized)]:
         # "nuking old-ci tonight", "think about removing cache-old": the act, said as a gerund
         word = opening.group("word")
@@ -143,6 +162,14 @@ def cues(text: str) -> list[Cue]:
                 found.append(Cue(kind, word, opening.start("word"), True))  # type: ignore[arg-type]
                 break
     return sorted(found, key=lambda c: c.start)
+
+
+def _smaller(resized: re.Match[str]) -> bool:
+    """Whether "from A to B" goes down: B below A in the same unit (a unit said once holds for both)."""
+    unit_a, unit_b = resized.group("ua") or resized.group("ub") or "", resized.group("ub") or resized.group("ua") or ""
+    before = float(resized.group("a")) * _SCALE.get(unit_a, 1.0)
+    after = float(resized.group("b")) * _SCALE.get(unit_b, 1.0)
+    return after < before
 
 
 def live_cues(text: str) -> list[Cue]:

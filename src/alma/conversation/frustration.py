@@ -40,7 +40,7 @@ _PROFANITY = re.compile(
     r"frigg?in\w*|freakin\w*|frickin\w*|sh[i*!1]+t\w*|s\*+t\w*|\$h[i!1*]t\w*|shite?|crap\w*|damn\w*|dammit|"
     r"goddamn?\w*|bloody|hell|heck|wtf|wth|ffs|fml|omfg|stfu|jfc|smh|bs|bullsh\w*|b[u*]llsh\*+\w*|piss\w*|arse\w*|"
     r"a[s*$]{2}(?:hole)?|b[i*!]tch\w*|bastard\w*|screw (?:this|it|you|that)|sucks?|sucky|pos|"
-    r"piece of (?:crap|junk|garbage|trash|sh\S*))\b|[a-z]\*{2,}[a-z]*|(?:[#$%@&]+!*){3,}"
+    r"piece of (?:crap|junk|garbage|trash|sh\S*)|f (?:this|that|it|me|off|you))\b|[a-z]\*{2,}[a-z]*|(?:[#$%@&]+!*){3,}"
 )
 _SIGNALS: tuple[tuple[re.Pattern[str], float], ...] = tuple(
     (re.compile(pattern), weight)
@@ -66,6 +66,13 @@ _SIGNALS: tuple[tuple[re.Pattern[str], float], ...] = tuple(
             r"believe|can't believe|over and over|again and again|every single time|stupid (?:bot|tool|thing)|"
             r"nothing works|never works|waste of time|wasting my time)\b",
             0.3,
+        ),
+        # ... said to the tool's face: "you're worthless", "you are so useless"
+        (
+            r"\byou(?: are| r|'re|re| are so| are really) (?:\w+ )?(?:useless|worthless|pathetic|stupid|dumb|"
+            r"hopeless|incompetent|garbage|trash|"
+            r"a joke|an idiot|the worst|no help|no use)\b|\b(?:taking|takes|took) (?:forever|ages)\b",
+            0.35,
         ),
         (
             r"\b(sick of|fed up|hate|tired of|had enough|enough of|enough is enough|give up|giving up|losing my mind|"
@@ -120,6 +127,12 @@ _DAMAGE = re.compile(
 )
 _POLITE = re.compile(r"\b(please|thanks|thank you|could you|would you|when you get a chance|if possible|no rush)\b")
 _APOLOGY = re.compile(r"\b(sorry|apologi[sz]e|my bad|calmer now|i calmed down|no worries)\b")
+# The trouble is over: its panic words ("the outage is over", "false alarm") are no longer panic.
+_RESOLVED = re.compile(
+    r"\b(false alarm|(?:outage|incident|it|that|this|everything|prod|production|the site) (?:is|was|are) "
+    r"(?:over|resolved|fixed|back|fine|ok|okay|good)|(?:is|are) back (?:up|online|to normal)|all good now|"
+    r"back to normal|resolved now|panic over)\b"
+)
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9'*-]*")
 # Faces and symbols people use for anger, despair and alarm.
 _ANGRY_EMOJI = re.compile(
@@ -159,6 +172,8 @@ def message_score(text: str) -> float:
             score += weight
     if _PRAISE.search(lowered) and _DAMAGE.search(lowered):
         score += 0.3
+    if _RESOLVED.search(lowered):
+        score = max(0.0, score - 0.3)
     if _APOLOGY.search(lowered):
         score = max(0.0, score - 0.3)
     elif _POLITE.search(lowered) and score < 0.3:
@@ -177,7 +192,7 @@ def session_score(messages: Sequence[str], failures: int = 0) -> float:
         apology = _APOLOGY.search(text.lower()) is not None
         if apology:
             score *= 0.5  # "sorry, I was frustrated": the past weighs less
-        calm = calm + 1 if own < CALM else 0
+        calm = calm + 1 if own < CALM or (apology and own <= CALM) else 0
         kept = (CARRY if calm <= 1 else FADE) * score
         if calm == 1 and score >= FRUSTRATED and not apology:
             kept = max(kept, FRUSTRATED)  # the line right after an outburst is still said in it

@@ -29,7 +29,7 @@ from alma.conversation.lexicon import (
 from alma.conversation.quantities import Tok
 
 _MAX_PHRASE = max(len(p) for p in PHRASES)
-_AUXILIARIES = frozenset({"did", "does", "has", "had", "was", "were"})
+_AUXILIARIES = frozenset({"did", "does", "has", "had", "was", "were", "got", "been", "being"})
 _NEGATION_GAP = frozenset({"really", "actually", "just", "ever", "even", "please", "you", "go", "to", "need", "want"})
 _EARLIER = frozenset({"version", "revision", "release", "yesterday", "previous", "earlier", "last", "before", "old"})
 _REPORTS = frozenset({"status", "state", "health", "logs", "log", "events", "details", "info", "metrics", "uptime"})
@@ -47,9 +47,11 @@ CANCEL = re.compile(
 )
 HYPOTHETICAL = re.compile(
     r"\bwhat (would|will|could|might) happen\b|\bwhat happens (if|when)\b|\bwhat if\b|\bdry[- ]?run\b|"
-    r"\bsimulat\w*|\bpreview\b|\bwhat (would|will|could|might|does)\b.*\b(change|happen|break|affect|impact)\b|"
+    r"\bsimulat\w*|^preview\b|\bwhat (would|will|could|might|does)\b.*\b(change|happen|break|affect|impact)\b|"
     r"\bwhat (would|will|could|might) \w+ing\b|\bwould (it |that |this )?(change|happen|break|affect|impact|do)\b|"
-    r"\bwithout (actually )?(doing|applying|changing|touching)\b|\bimpact of\b|\bblast radius\b|\bwhat-if\b|"
+    r"\bwithout (actually )?(doing|applying|changing|touching)\b|"
+    r"\bwhat (would|will|could|might) be (lost|affected|gone)\b|"
+    r"\bimpact of\b|\bblast radius\b|\bwhat-if\b|"
     r"\bwhich \w+ (would|will|could|might) (be|get)\b|\bwhat (would|will|could|might) (\S+ ){0,7}?(involve|wipe|lose|"
     r"delete|remove|take|cost|mean|do|destroy|kill|touch)\b|\bwould (\S+ ){0,5}?(hurt|break|lose|matter|be safe)\b"
 )
@@ -74,7 +76,10 @@ FOLLOW_UP = re.compile(
     r"^((ok|okay|so|right|hmm|alright|cool|thanks)[,.]? )?(and|also|plus|what about|how about|same (for|with)|"
     r"what of|now for)\b|\b(too|as well)[.!?]?$|\b(do|same) the same\b|\bsame (for|with|to|goes for)\b"
 )
-KNOW = re.compile(r"\b(i|we) (would like|want|need) to (know|see|check)\b|\bwhat is the (state|status) of\b")
+KNOW = re.compile(
+    r"\b(i|we) (would like|want|need) to (know|see|check)\b|\bwhat is the (state|status) of\b|"
+    r"\b(tell|show) me (if|whether)\b|\b(let me know|find out|check) (if|whether)\b"
+)
 STATUS_QUESTION = re.compile(
     r"^(is|are|was|does|do|did|has|have) .*\b(up|down|running|healthy|alive|ok|okay|online|offline|reachable|"
     r"stopped|started|working|responding|there|deployed|ready|live|fine)\b|"
@@ -105,7 +110,8 @@ EXPLAIN = re.compile(
     r"\bwhat is the difference\b|\bwhat does .* mean\b|"
     r"^(does|do|can|will|would|should|is|are) (a|an|the)? ?[a-z0-9 -]*\b(lose|keep|affect|survive|need|require|"
     r"support|mean|cause|persist|use)\b|"
-    r"\bwhat (is|are) (an?|the) \w+ for\b|\bhow does\b"
+    r"\bwhat (is|are) (an?|the) \w+ for\b|\bhow does\b|"
+    r"^(is|are|was) .*\b(riskier|safer|better|worse|faster|slower|cheaper|more \w+|less \w+) than\b"
 )
 # A symptom, as opposed to a mere question word: what makes an unknown word the name of something broken.
 SYMPTOM = re.compile(
@@ -205,9 +211,22 @@ def _as_noun(words: list[str], i: int) -> bool:
         return True  # "since the last deploy", "the failed upgrade"
     if i > 0 and (words[i - 1].isdigit() or words[i - 1] in {"two", "three", "four", "five", "ten", "many"}):
         return True  # "10 build agents", "three restart loops"
+    modified = i > 1 and words[i - 2] in _NOUN_BEFORE and words[i] in VERBS and _modifier(words[i - 1])
+    if modified and (i < 3 or words[i - 3] not in _TRIGGERS):
+        return True  # "the promo-site deploy", "a hard reset" (but "do a hard reset")
     if i == 0 or words[i - 1] not in _NOUN_BEFORE:
         return False
     return i < 2 or words[i - 2] not in _TRIGGERS
+
+
+def _modifier(word: str) -> bool:
+    """A word that can stand between a determiner and a noun: a name or an adjective, not a pronoun or verb."""
+    return (
+        word not in _NOUN_BEFORE
+        and word not in {"me", "us", "him", "them", "it", "you", "one", "other", "same"}
+        and word not in VERBS
+        and word.replace("-", "").isalnum()
+    )
 
 
 def _ceasing(words: list[str], i: int) -> bool:
@@ -228,8 +247,20 @@ def _phrase_at(words: list[str], i: int) -> tuple[str, str, int, str | None, boo
     for size in range(_MAX_PHRASE, 0, -1):
         phrase = tuple(words[i : i + size])
         if len(phrase) == size and phrase in PHRASES:
+            if phrase == ("can", "go") and not _ends_clause(words, i + size):
+                continue  # "you can go ahead", "it can go to 3": not a removal
             return PHRASES[phrase], " ".join(phrase), i + size, None, False, False
     return None
+
+
+def _ends_clause(words: list[str], k: int) -> bool:
+    """Nothing, or only an adverb, follows before the clause ends ("that one can go", "it can go now.")."""
+    rest = words[k : k + 2]
+    return (
+        not rest
+        or rest[0] in {",", ".", "!", "?", ";", "and"}
+        or (rest[0] in {"now", "too", "away"} and (len(rest) == 1 or rest[1] in {",", ".", "!", "?", ";", "and"}))
+    )
 
 
 def _verb_at(
@@ -297,6 +328,8 @@ def refine(action: str, tokens: list[Tok], verb: Verb) -> str:
         if any(w in PROPERTY_WORDS for w in texts[:3]):
             return "update"
         return "deploy" if indefinite else "update"
+    if action == "bring" and "back" in texts:
+        return "rollback" if any(w in _EARLIER for w in texts) else "start"  # "bring jellyfin back up"
     if action in {"run", "bring", "make"}:
         sized = any(t.size is not None for t in obj[:4]) or any(w in _SPEC for w in texts[:5])
         if action == "make" and (sized or any(w in _SIZE_WORDS for w in texts[:6])):
@@ -350,7 +383,12 @@ def scale_direction(tokens: list[Tok], verb: Verb) -> str | None:
 
 
 def _starts_kind(texts: list[str]) -> bool:
-    return bool(texts) and any(texts[: len(p)] == list(p) for p in KIND_PHRASES)
+    """ "vm with 2 cores": a kind, so some new one; but "vm 130" is the guest numbered 130."""
+    for phrase in KIND_PHRASES:
+        if texts[: len(phrase)] == list(phrase):
+            after = texts[len(phrase) : len(phrase) + 1]
+            return not (after and after[0].isdigit() and int(after[0]) >= 100)
+    return False
 
 
 def _plural_kind(word: str) -> bool:

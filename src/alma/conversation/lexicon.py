@@ -25,13 +25,14 @@ VERBS: dict[str, str] = {
     **dict.fromkeys(
         words(
             "delete remove destroy nuke wipe purge decommission terminate drop trash scrap erase rm del "
-            "obliterate uninstall deprovision teardown eliminate retire decommision decom decomm prune ditch axe zap"
+            "obliterate uninstall deprovision teardown eliminate retire decommision decom decomm prune ditch axe zap "
+            "sunset"
         ),
         "destroy",
     ),
     **dict.fromkeys(words("stop halt shutdown poweroff kill suspend pause drain"), "stop"),
     **dict.fromkeys(words("start boot resume unpause poweron"), "start"),
-    **dict.fromkeys(words("restart reboot bounce recycle reload reset kick"), "restart"),
+    **dict.fromkeys(words("restart reboot bounce recycle reload reset kick cycle"), "restart"),
     **dict.fromkeys(words("scale autoscale"), "scale"),
     **dict.fromkeys(
         words(
@@ -74,6 +75,11 @@ PARTICLE_VERBS: dict[tuple[str, str], str] = {
     ("shut", "down"): "stop",
     ("shut", "off"): "stop",
     ("power", "off"): "stop",
+    ("power", "down"): "stop",
+    ("power", "up"): "start",
+    ("get", "off"): "destroy",  # "get it off the cluster"
+    ("take", "back"): "rollback",  # "take nginx-edge back to yesterday's config"
+    ("roll", "out"): "deploy",
     ("turn", "off"): "stop",
     ("switch", "off"): "stop",
     ("bring", "down"): "stop",
@@ -127,6 +133,8 @@ PHRASES: dict[tuple[str, ...], str] = {
     ("leave", "it"): "cancel",
     ("keep", "it"): "cancel",
     ("go", "back", "to"): "rollback",
+    ("compose", "down"): "destroy",  # docker compose down: the project's containers and networks go
+    ("can", "go"): "destroy",  # "that one can go" (not "can go ahead": see grammar._phrase_at)
 }
 PARTICLES = frozenset(
     {"up", "down", "off", "of", "on", "back", "out", "in", "away", "into", "cycle", "offline", "online"}

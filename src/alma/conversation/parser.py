@@ -46,6 +46,11 @@ TOPIC_SWITCH = re.compile(
     r"separate question|off topic|random question)\b"
 )
 _EXPLAIN_HOW = re.compile(r"\bhow (do|can|should|would|could|does) (i|we|you|one)\b|\bhow to\b|\btell me how\b")
+# A question about how things work in general, not about one's own resource.
+_GENERAL = re.compile(
+    r"^(why|when) (would|should|do|does|is|are)\b|^(do|does|must|should) (i|we|you|one) (need|have) to\b|"
+    r"\bin general\b|\b(someone|anyone|people|one) (would|should|does|do)\b"
+)
 _MARKERS = frozenset({"hypothetical", "proceed", "cancel", "plan", "show", "none"})
 _OPERATIONS: frozenset[IntentName] = frozenset(
     {"deploy", "destroy", "start", "stop", "restart", "scale", "update", "rollback"}
@@ -105,6 +110,11 @@ class IntentParser:
             asked_target = find_target(tokens, asked[0], self._lexicon, True)
             if asked[0].action in {"design", "explain", "troubleshoot"}:  # "what would you suggest for …?"
                 return self._intent(asked[0].action, tokens, asked[0], 0.8, switch, signals)  # type: ignore[arg-type]
+            if asked_target.name is not None and _indefinite(tokens, asked_target.name):
+                asked_target = replace(asked_target, name=None)  # "a ZFS-backed disk": some disk, not one named
+            generic = asked_target.name is None and (_EXPLAIN_HOW.search(joined) or _GENERAL.search(joined))
+            if generic:  # "how would I shrink a disk?", "why would someone restart a pod?": how things work
+                return self._intent("explain", tokens, asked[0], 0.8, switch, signals, anchored=True)
             if CONDITIONAL.search(joined) or (asked[0].action in _OPERATIONS and asked_target.name is not None):
                 # "should we downsize web-01?": a plan of it, so that "go ahead" can carry it out
                 return self._plan(tokens, verbs, switch, signals)
@@ -159,8 +169,11 @@ class IntentParser:
                 name = "explain"
             elif name in {"explain", "status"} and TROUBLE.search(joined) and self._named(tokens):
                 name = "troubleshoot"
+            then = self._then(tokens, commands, verb, name)
+            if then is not None:  # "check web-21 and then bounce it", "drain node-7 and remove it"
+                verb, name = then
             confidence = 0.75 if verb.corrected else 0.9
-            counted = new_count(tokens) if name in {"stop", "update", "scale", "start"} else None
+            counted = new_count(tokens) if name in {"stop", "update", "scale", "start", "destroy"} else None
             if counted is not None:  # "bring checkout-svc down to 1 replica", "set web to 3"
                 return self._scaled(self._intent("scale", tokens, verb, confidence, switch, signals), counted)
             return self._intent(name, tokens, verb, confidence, switch, signals)
@@ -194,6 +207,23 @@ class IntentParser:
             return self._intent("status", tokens, None, 0.5, switch, signals)
         said = ["statement"] if STATEMENT.search(joined) else []  # "the grafana container is using 4 gigs"
         return self._intent("unknown", tokens, None, 0.6, switch, [*signals, *said])
+
+    @staticmethod
+    def _then(tokens: list[Tok], commands: list[Verb], verb: Verb, name: IntentName) -> tuple[Verb, IntentName] | None:
+        """A later command of the same message that outweighs the first: an operation after a read ("look
+        at X, then restart it"), a removal after an interruption ("stop it and delete it"). The guard weighs
+        what the message would finally do, not what it does first."""
+        for later in commands:
+            if later.start <= verb.start or later.action in _MARKERS or tokens[later.start].text.endswith("ing"):
+                continue  # "…, I am thinking about cleaning up": a thought, not a second request
+            action = refine(later.action, tokens, later)
+            if action not in _OPERATIONS:
+                continue
+            if name in {"status", "list", "troubleshoot"} or (
+                action in {"destroy", "rollback"} and name in {"stop", "update", "restart", "scale"}
+            ):
+                return later, action
+        return None
 
     @staticmethod
     def _scaled(read: Intent, counted: NewCount) -> Intent:
@@ -346,6 +376,11 @@ def _direction(tokens: list[Tok]) -> Direction | None:
     if words & {"up", "more", "out", "increase", "grow", "bigger", "add"}:
         return "up"
     return None
+
+
+def _indefinite(tokens: list[Tok], name: str) -> bool:
+    """ "a zfs-backed disk": the name-like word describes some thing, after "a"/"an"."""
+    return any(t.text == name and k > 0 and tokens[k - 1].text in {"a", "an"} for k, t in enumerate(tokens))
 
 
 def _named_act(verb: Verb, tokens: list[Tok]) -> bool:

@@ -22,6 +22,7 @@ from alma.conversation.lexicon import (
     DISK_WORDS,
     INFRA_WORDS,
     MEMORY_WORDS,
+    PARTICLES,
     PRONOUNS,
     PROPERTY_WORDS,
     Lexicon,
@@ -65,6 +66,9 @@ _ATTRIBUTES = frozenset(
 )
 
 
+_FIRST_GUEST_ID = 100  # Proxmox numbers guests from 100: "vm 130" names one, "db 1 core" sizes one
+
+
 @dataclass(frozen=True, slots=True)
 class Target:
     """What an operation acts on: a name ("web-01"), or a reference to resolve from context."""
@@ -98,7 +102,7 @@ def find_target(tokens: list[Tok], verb: Verb | None, lexicon: Lexicon, plain_wo
     named = [k for k, w in enumerate(words_) if w in {"named", "called"} and k + 1 < len(words_)]
     if named and named[0] + 1 not in excluded:
         return Target(words_[named[0] + 1])
-    if _everything(words_[start : start + 4], lexicon):
+    if verb is not None and _everything(words_[start : start + 4], lexicon):
         return Target()  # "nuke everything on pve2 except the router": no one target
     after = next(
         (k for k in range(start, len(words_)) if is_name(words_[k]) and k not in excluded and _not_place(words_, k)),
@@ -143,6 +147,8 @@ def find_target(tokens: list[Tok], verb: Verb | None, lexicon: Lexicon, plain_wo
 def _everything(words_: list[str], lexicon: Lexicon) -> bool:
     """ "everything", "all of them", "all the vms" (but not "all snapshots of vm-7": a part of one thing)."""
     for k, word in enumerate(words_):
+        if is_name(word) or word in {"without", "losing", "except", "but"}:
+            return False  # "shrink files-03 without losing anything": the name is the object
         if word in {"everything", "anything", "everyone"}:
             return True
         if word in {"all", "every"}:
@@ -306,6 +312,10 @@ def _apposition(tokens: list[Tok], k: int, lexicon: Lexicon) -> Target | None:
     word = tokens[k].text
     if is_name(word):
         return Target(word)
+    if (tokens[k].integer or 0) >= _FIRST_GUEST_ID and tokens[k].size is None and not tokens[k].ordinal:
+        return Target(word)  # "vm 130", "ct 205": a guest's number is its name (not "db 1 core")
+    if word in PARTICLES:
+        return None  # "take the ldap container offline": the particle of the verb, not a name
     if lexicon.unknown(word):
         return Target(reference=f"word:{word}")
     return None

@@ -54,6 +54,22 @@ _SPEC_PAIRS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 )
 
 
+# Commands typed as on a shell: "qm stop 101", "pct destroy 205", "kubectl rollout undo deployment/frontend".
+_SHELL: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), replacement)
+    for pattern, replacement in (
+        (r"\bqm ([a-z]+) (\d+)\b", r"\1 vm \2"),
+        (r"\bpct ([a-z]+) (\d+)\b", r"\1 ct \2"),
+        (r"\b(?:kubectl|kubectl\.exe|oc)\s+(?:rollout\s+)?", ""),
+        (
+            r"\b(?:deploy|deployments?|sts|statefulsets?|ds|daemonsets?)/([a-z0-9][a-z0-9.-]*)",
+            r"the deployment named \1",
+        ),
+        (r"\b(?:po|pods?)/([a-z0-9][a-z0-9.-]*)", r"the pod named \1"),
+        (r"\b(?:svc|services?)/([a-z0-9][a-z0-9.-]*)", r"the service named \1"),
+        (r"(?<=\w) - (?=\w)", ", "),  # "don't restart anything - just tell me": a dash between clauses
+    )
+)
 _THUMBS = re.compile("[\U0001f44d\u2705\U0001f44c\u2714]")
 
 
@@ -61,6 +77,8 @@ def normalize(text: str) -> tuple[str, bool]:
     """Lower-cased text with contractions spelled out, cut at a prompt injection; and whether one was cut."""
     lowered = text.translate(_APOSTROPHES).lower()
     for pattern, replacement in _CONTRACTIONS:
+        lowered = pattern.sub(replacement, lowered)
+    for pattern, replacement in _SHELL:
         lowered = pattern.sub(replacement, lowered)
     for pattern, replacement in _SPEC_PAIRS:
         lowered = pattern.sub(replacement, lowered)

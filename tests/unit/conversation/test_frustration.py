@@ -64,3 +64,24 @@ def test_one_calm_line_right_after_an_outburst_is_not_calm_yet_but_three_are() -
 
 def test_an_apology_takes_the_past_down() -> None:
     assert session_score(["DELETE IT NOW!!!", "sorry for shouting, please stop web-01"]) < FRUSTRATED
+
+
+def test_an_insult_said_to_the_tool_weighs_more_than_a_complaint() -> None:
+    assert message_score("empty again. you're hopeless") >= FRUSTRATED
+    assert message_score("this is taking ages, you are useless") >= FRUSTRATED
+    assert session_score(["the api is down", "down again. you are worthless", "delete api-2"]) >= FRUSTRATED
+
+
+def test_a_masked_curse_is_profanity() -> None:
+    assert message_score("still timing out. f this.") >= FRUSTRATED
+
+
+def test_an_apology_after_the_trouble_ended_calms_the_next_line() -> None:
+    turns = ["EVERYTHING IS DOWN!!!", "ok it was a false alarm, sorry about that", "please stop dbg-2"]
+    assert session_score(turns) < FRUSTRATED
+    over = ["the site is down!!! help!", "my bad, the outage is over now", "scale the api down to 2"]
+    assert session_score(over) < FRUSTRATED
+
+
+def test_a_bare_ok_after_an_outburst_does_not_calm_the_session_yet() -> None:
+    assert session_score(["WTF IS GOING ON!!!", "ok", "delete web-9"]) >= FRUSTRATED

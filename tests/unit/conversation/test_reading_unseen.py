@@ -1,0 +1,119 @@
+"""Mechanisms that carry the reading over to phrasings nobody wrote a rule for (issue 13).
+
+Each sentence here is new: not copied from an evaluation set, but a variation a person could write.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from alma.conversation import IntentParser
+
+
+@pytest.fixture(scope="module")
+def parser() -> IntentParser:
+    return IntentParser()
+
+
+@pytest.mark.parametrize(
+    ("sentence", "intent", "target"),
+    [
+        ("look at cache-3 first, then recycle it", "restart", "cache-3"),
+        ("inspect old-runner and afterwards delete it", "destroy", "old-runner"),
+        ("stop mq-2 and then remove it for good", "destroy", "mq-2"),
+        ("halt build-7, then decommission it", "destroy", "build-7"),
+    ],
+)
+def test_a_later_command_outweighs_a_read_or_an_interruption(
+    parser: IntentParser, sentence: str, intent: str, target: str
+) -> None:
+    read = parser.parse(sentence)
+    assert (read.name, read.target) == (intent, target)
+
+
+def test_a_thought_about_an_act_after_a_request_is_not_a_second_request(parser: IntentParser) -> None:
+    assert parser.parse("show me the idle vms, I am considering pruning some").name == "list"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "intent", "target"),
+    [
+        ("qm start 305", "start", "305"),
+        ("pct stop 118", "stop", "118"),
+        ("kubectl rollout restart statefulset/kafka-broker", "restart", "kafka-broker"),
+        ("kubectl delete pod/api-7f9c", "destroy", "api-7f9c"),
+        ("switch on vm 412", "start", "412"),
+    ],
+)
+def test_shell_commands_and_guest_numbers_name_their_target(
+    parser: IntentParser, sentence: str, intent: str, target: str
+) -> None:
+    read = parser.parse(sentence)
+    assert (read.name, read.target) == (intent, target)
+
+
+def test_a_small_number_after_a_kind_is_a_size_not_a_guest(parser: IntentParser) -> None:
+    assert parser.parse("give db 2 cores").target != "2"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "intent"),
+    [
+        ("time to sunset the wiki-old container", "destroy"),
+        ("power down lab-04", "stop"),
+        ("cycle edge-proxy-1", "restart"),
+        ("that box can go", "destroy"),
+        ("get ci-old off the proxmox host", "destroy"),
+        ("take gateway-2 back to last week's config", "rollback"),
+        ("bring plex back up", "start"),
+        ("kill the preview envs of feature-x", "stop"),
+    ],
+)
+def test_vocabulary_people_use_for_operations(parser: IntentParser, sentence: str, intent: str) -> None:
+    assert parser.parse(sentence).name == intent
+
+
+def test_can_go_ahead_is_not_a_removal(parser: IntentParser) -> None:
+    assert parser.parse("you can go ahead with web-02").name != "destroy"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "how would I downsize a thin-provisioned volume?",
+        "why would anyone reboot a node instead of draining it?",
+        "do we have to stop a vm before adding memory?",
+        "in general, how would you roll back a release?",
+    ],
+)
+def test_a_question_about_operations_in_general_is_an_explanation(parser: IntentParser, sentence: str) -> None:
+    assert parser.parse(sentence).name == "explain"
+
+
+def test_a_question_about_a_named_resource_stays_a_plan(parser: IntentParser) -> None:
+    read = parser.parse("how would I shrink files-03 without losing anything?")
+    assert (read.name, read.target) == ("plan", "files-03")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "is a cold restart worse than a warm reload for postgres?",
+        "is a forced stop riskier than a clean shutdown for a vm?",
+    ],
+)
+def test_comparing_two_acts_is_an_explanation_not_the_act(parser: IntentParser, sentence: str) -> None:
+    assert parser.parse(sentence).name == "explain"
+
+
+def test_a_verb_after_a_name_and_a_determiner_is_a_noun(parser: IntentParser) -> None:
+    read = parser.parse("abort the shop-api deploy from this morning, revert it")
+    assert (read.name, read.target) == ("rollback", "shop-api")
+
+
+def test_what_would_be_lost_is_a_plan(parser: IntentParser) -> None:
+    assert parser.parse("show me what would be lost if I rebuilt mail-02").name == "plan"
+
+
+def test_a_dash_ends_a_clause_and_tell_me_if_asks_for_the_status(parser: IntentParser) -> None:
+    assert parser.parse("don't touch anything - just tell me whether grafana is healthy").name == "status"
