@@ -26,16 +26,21 @@ import uuid
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal, TypedDict
 
-from langchain_core.runnables import RunnableConfig
-from langgraph.graph import END, START, StateGraph
-from langgraph.types import interrupt
+from alma.workflow.lean import defer_package_bodies
 
-from alma.errors import AlmaError, ConflictError, LockLostError, StalePlanError
-from alma.services import DeploymentService, EngineService, IprService, PlanService, StackService
-from alma.services.approvals import Clearance, clear_without_review
-from alma.services.deployments import PreflightRecord
-from alma.services.locking import StackLease
-from alma.settings import Settings
+defer_package_bodies()  # before LangGraph is first imported: half its import is never used (lean.py)
+
+from langchain_core.runnables import RunnableConfig  # noqa: E402
+from langgraph.constants import END, START  # noqa: E402
+from langgraph.graph.state import StateGraph  # noqa: E402
+from langgraph.types import interrupt  # noqa: E402
+
+from alma.errors import AlmaError, ConflictError, LockLostError, StalePlanError  # noqa: E402
+from alma.services import DeploymentService, EngineService, IprService, PlanService, StackService  # noqa: E402
+from alma.services.approvals import Clearance, clear_without_review  # noqa: E402
+from alma.services.deployments import PreflightRecord  # noqa: E402
+from alma.services.locking import StackLease  # noqa: E402
+from alma.settings import Settings  # noqa: E402
 
 MAX_CHECK_ROUNDS = 3
 # The automatic rollback of a run is a deployment whose id is derived from the run's: a resumed run finds it.

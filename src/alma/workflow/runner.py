@@ -13,17 +13,21 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
-from langgraph.graph.state import CompiledStateGraph
-from langgraph.types import Command
+from alma.workflow.lean import defer_package_bodies
 
-from alma.errors import NotFoundError
-from alma.services import ApplyProgress
-from alma.services.approvals import Clearance
-from alma.services.deployments import DeploymentReport
-from alma.services.locking import StackLease
-from alma.workflow.graph import GraphServices, RunState, build_graph
-from alma.workflow.result import RunResult
+defer_package_bodies()  # before LangGraph is first imported: half its import is never used (lean.py)
+
+from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver  # noqa: E402
+from langgraph.graph.state import CompiledStateGraph  # noqa: E402
+from langgraph.types import Command  # noqa: E402
+
+from alma.errors import NotFoundError  # noqa: E402
+from alma.services import ApplyProgress  # noqa: E402
+from alma.services.approvals import Clearance  # noqa: E402
+from alma.services.deployments import DeploymentReport  # noqa: E402
+from alma.services.locking import StackLease  # noqa: E402
+from alma.workflow.graph import GraphServices, RunState, build_graph  # noqa: E402
+from alma.workflow.result import RunResult  # noqa: E402
 
 _META_PLAN, _META_STACK, _META_IPR = "alma_plan_id", "alma_stack", "alma_ipr_id"
 
