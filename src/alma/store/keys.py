@@ -49,8 +49,14 @@ class KeyRepository:
         return _key(row) if row else None
 
     async def by_name(self, name: str) -> KeyRecord | None:
+        """The live key of that name, else its newest revoked one (a name is reused after a revocation)."""
+        query = (
+            sa.select(api_keys)
+            .where(api_keys.c.name == name)
+            .order_by(api_keys.c.revoked_at.is_(None).desc(), api_keys.c.id.desc())
+        )
         async with self._db.engine.connect() as conn:
-            row = (await conn.execute(sa.select(api_keys).where(api_keys.c.name == name))).first()
+            row = (await conn.execute(query)).first()
         return _key(row) if row else None
 
     async def revoke(self, name: str) -> bool:

@@ -182,12 +182,20 @@ api_keys = sa.Table(
     "api_keys",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("name", sa.String(63), nullable=False, unique=True),
+    sa.Column("name", sa.String(63), nullable=False),
     sa.Column("role", sa.String(16), nullable=False),
     sa.Column("digest", sa.String(64), nullable=False, unique=True),  # sha256 of the key: keys are random
     sa.Column("created_by", sa.String(255), nullable=False),
     sa.Column("created_at", TS, nullable=False),
     sa.Column("revoked_at", TS, nullable=True),
+    # A name is one live key's: a revoked key's holder gets a new key under the same name (rotation).
+    sa.Index(
+        "uq_api_keys_live_name",
+        "name",
+        unique=True,
+        sqlite_where=sa.text("revoked_at IS NULL"),
+        postgresql_where=sa.text("revoked_at IS NULL"),
+    ),
 )
 
 idempotency_keys = sa.Table(
