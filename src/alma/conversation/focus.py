@@ -14,7 +14,7 @@ resource, or leaves infrastructure altogether.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from alma.conversation.english import COMMON_WORDS
@@ -125,7 +125,12 @@ class Focus:
         from_pending = False
         pending_destructive = False
         if parsed.cancel:
+            if "undo" in parsed.signals and self.pending is None and self.intent in _OPERATIONS:
+                # "cancel that deploy" once it was carried out: nothing waits to be cancelled, so it is undone
+                return Resolved("rollback", target or self.target, (), None, None, 0.7, False)
             return Resolved("unknown", target or self.target, (), None, None, confidence, False, cancelled=True)
+        if parsed.correction and parsed.resources and self.intent == "deploy" and self.resources:
+            return self._redeployed(parsed)
         if parsed.correction and self._last_operation() is not None:
             return self._corrected(parsed)
         if parsed.proceed:
@@ -218,16 +223,35 @@ class Focus:
         if target is None and not candidates and not excluded & {last.get("target")}:
             target = None if parsed.excluded else last.get("target")
         name: IntentName = last["intent"] if last["intent"] in INTENTS else "unknown"
+        resources = tuple(replace(r, name=target) for r in parsed.resources) if name == "update" else ()
         return Resolved(
             name,
             target,
-            (),
+            resources,
             last.get("direction"),
             last.get("scale_to"),
             0.7,
             False,
             targets=tuple(remaining) if target is None and len(remaining) > 1 else (),
+            pending_destructive=bool(last.get("destructive")),  # a corrected removal is still a removal
         )
+
+    def _redeployed(self, parsed: Intent) -> Resolved:
+        """ "sorry, make that a debian lxc": the deploy just asked for, with what the correction says instead."""
+        said = parsed.resources[0]
+        last = self.resources[0]
+        sized = self.sizes.get(last.get("name") or "", {})
+        count = last.get("count") if said.count == 1 and isinstance(last.get("count"), int) else said.count
+        resource = Resource(
+            last.get("name") if isinstance(last.get("name"), str) else None,
+            said.kind or last.get("kind"),
+            said.template or last.get("template"),
+            said.cores or sized.get("cores"),
+            said.memory_mb or sized.get("memory_mb"),
+            said.disk_gb or sized.get("disk_gb"),
+            int(count or 1),
+        )
+        return Resolved("deploy", resource.name, (resource,), None, None, 0.7, False)
 
     def _referent(self, reference: str, among: list[str] | None = None) -> str | None:
         names = among or self.last_named or self.mentioned

@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 from alma.conversation.lexicon import CORE_WORDS, COUNT_WORDS, DISK_WORDS, MEMORY_WORDS, PRONOUNS
 from alma.conversation.quantities import Tok
@@ -100,6 +101,7 @@ def correction(tokens: list[Tok]) -> Correction | None:
 class NewCount:
     to: int
     previous: int | None = None  # "3 → 9", "from 4 to 2"
+    direction: Literal["up", "down"] | None = None  # "down to 2", "up to 6": said outright
 
 
 def new_count(tokens: list[Tok]) -> NewCount | None:
@@ -122,8 +124,15 @@ def new_count(tokens: list[Tok]) -> NewCount | None:
             if j >= 0 and tokens[j].integer is not None:
                 return NewCount(value, tokens[j].integer)  # "3 to 9"
             window = words[max(0, k - 7) : k - 1]
-            if any(w in _SETTERS for w in window) or (j >= 0 and (is_name(words[j]) or words[j] in {":", "it"})):
-                return NewCount(value)
+            said: Literal["up", "down"] | None = None
+            if j >= 0 and words[j] in {"down", "up"}:
+                said = "down" if words[j] == "down" else "up"
+            if (
+                any(w in _SETTERS for w in window)
+                or said
+                or (j >= 0 and (is_name(words[j]) or words[j] in {":", "it"}))
+            ):
+                return NewCount(value, direction=said)
         if before in {"it", "them", "that", "those"} and k >= 2 and words[k - 2] in {"make", "set", "keep"}:
             return NewCount(value)  # "make it 4", "make that five"
         if before in {"need", "needs", "want"} and nxt in COUNT_WORDS and "only" in words[max(0, k - 3) : k]:

@@ -51,6 +51,16 @@ _GENERAL = re.compile(
     r"^(why|when) (would|should|do|does|is|are)\b|^(do|does|must|should) (i|we|you|one) (need|have) to\b|"
     r"\bin general\b|\b(someone|anyone|people|one) (would|should|does|do)\b"
 )
+# Words that open a correction of what was just asked.
+_CORRECTING = re.compile(
+    r"^(typo|correction|sorry|oops|actually|wait|no|err|i meant|make (that|it)|change (that|it) to)\b|"
+    r"\b(i meant|make that|should (have been|be)|not \d+\w*,? but)\b"
+)
+# A "cancel" that names an act: "cancel that deploy", once it was carried out, is an undo (the focus decides).
+_UNDO = re.compile(
+    r"\b(cancel|abort|scrap|revoke)\b (that|the|this|my|our|your|last|it)? ?(\S+ )?(deploy|deployment|rollout|"
+    r"release|upgrade|update|install|change|changes)\b"
+)
 _MARKERS = frozenset({"hypothetical", "proceed", "cancel", "plan", "show", "none"})
 _OPERATIONS: frozenset[IntentName] = frozenset(
     {"deploy", "destroy", "start", "stop", "restart", "scale", "update", "rollback"}
@@ -120,7 +130,8 @@ class IntentParser:
                 return self._plan(tokens, verbs, switch, signals)
             explained = self._intent("explain", tokens, asked[0], 0.8, switch, signals, anchored=True)
             return replace(explained, target=asked_target.name)
-        if not operations and not (CANCEL.search(joined) and not set(_joined(tokens).split()) & _INCLUDERS):
+        acting = [v for v in operations if v.action in {"plan", "show"} or refine(v.action, tokens, v) in INTENTS]
+        if not acting and not (CANCEL.search(joined) and not _includes(tokens)):
             counted = new_count(tokens)
             if counted is not None:  # "web: 3 → 9", "take it to 10", "go to 6"
                 return self._scaled(self._intent("scale", tokens, None, 0.8, switch, signals, anchored=True), counted)
@@ -136,13 +147,20 @@ class IntentParser:
                     correction=True,
                     excluded=corrected.excluded,
                 )
+            specs = extract(tokens, 0, self._lexicon) if _CORRECTING.search(joined) else []
+            if specs:  # "typo: 200GB", "sorry, make that a debian lxc": the last request, with these specs instead
+                return Intent("unknown", tuple(specs), confidence=0.7, topic_switch=switch, correction=True)
         withdrawn = CANCEL.search(joined)
         if withdrawn and any(
             v.action == "proceed" and _joined(tokens[: v.start]).__len__() > withdrawn.start() for v in commands
         ):
             withdrawn = None  # "nevermind, go ahead": the hesitation is withdrawn, not the request
         if withdrawn and not [v for v in operations if v.action != "show"]:
-            return self._intent("unknown", tokens, None, 0.8, switch, signals, cancel=True)
+            then = self._after_withdrawal(tokens)
+            if then is not None:  # "no wait, don't. just tell me how much disk logs-02 uses": the question stands
+                return then
+            undo = ["undo"] if _UNDO.search(joined) else []
+            return self._intent("unknown", tokens, None, 0.8, switch, [*signals, *undo], cancel=True)
         for verb in commands:
             if verb.action == "proceed" and not [
                 v for v in operations if v.start > verb.start and not _named_act(v, tokens)
@@ -154,7 +172,8 @@ class IntentParser:
                 continue
             later = [v for v in commands if v.start > verb.start and v.action in {"proceed", *INTENTS}]
             if verb.action == "cancel" and not [v for v in operations if v.start > verb.start] and not later:
-                return self._intent("unknown", tokens, verb, 0.8, switch, signals, cancel=True)
+                undo = ["undo"] if _UNDO.search(joined) else []
+                return self._intent("unknown", tokens, verb, 0.8, switch, [*signals, *undo], cancel=True)
             if verb.action in {"proceed", "cancel", "hypothetical"}:
                 continue
             action = refine(verb.action, tokens, verb)
@@ -169,9 +188,9 @@ class IntentParser:
                 name = "explain"
             elif name in {"explain", "status"} and TROUBLE.search(joined) and self._named(tokens):
                 name = "troubleshoot"
-            then = self._then(tokens, commands, verb, name)
-            if then is not None:  # "check web-21 and then bounce it", "drain node-7 and remove it"
-                verb, name = then
+            outweighs = self._then(tokens, commands, verb, name)
+            if outweighs is not None:  # "check web-21 and then bounce it", "drain node-7 and remove it"
+                verb, name = outweighs
             confidence = 0.75 if verb.corrected else 0.9
             counted = new_count(tokens) if name in {"stop", "update", "scale", "start", "destroy"} else None
             if counted is not None:  # "bring checkout-svc down to 1 replica", "set web to 3"
@@ -208,6 +227,17 @@ class IntentParser:
         said = ["statement"] if STATEMENT.search(joined) else []  # "the grafana container is using 4 gigs"
         return self._intent("unknown", tokens, None, 0.6, switch, [*signals, *said])
 
+    def _after_withdrawal(self, tokens: list[Tok]) -> Intent | None:
+        """The reading of the last sentence of a message that withdrew something, when it asks to see."""
+        ends = [k for k, t in enumerate(tokens) if t.text in {".", "!", "?", ";"} and k < len(tokens) - 1]
+        if not ends:
+            return None
+        tail = tokens[ends[-1] + 1 :]
+        if CANCEL.search(_joined(tail)) or not tail:
+            return None
+        read = self._read(tail, False)
+        return read if read.name in {"status", "list", "explain"} else None
+
     @staticmethod
     def _then(tokens: list[Tok], commands: list[Verb], verb: Verb, name: IntentName) -> tuple[Verb, IntentName] | None:
         """A later command of the same message that outweighs the first: an operation after a read ("look
@@ -227,7 +257,9 @@ class IntentParser:
 
     @staticmethod
     def _scaled(read: Intent, counted: NewCount) -> Intent:
-        direction = read.direction
+        direction: Direction | None = read.direction
+        if counted.direction is not None:
+            direction = counted.direction
         if counted.previous is not None and counted.previous != counted.to:
             direction = "down" if counted.to < counted.previous else "up"
         return replace(read, scale_to=counted.to, direction=direction)
@@ -376,6 +408,15 @@ def _direction(tokens: list[Tok]) -> Direction | None:
     if words & {"up", "more", "out", "increase", "grow", "bigger", "add"}:
         return "up"
     return None
+
+
+def _includes(tokens: list[Tok]) -> bool:
+    """Whether a word narrows the request ("only web-2", "I meant"), not "the only copy"."""
+    words = [t.text for t in tokens]
+    return any(
+        w in _INCLUDERS and not (w == "only" and k > 0 and words[k - 1] in {"the", "its", "my", "our", "an", "a"})
+        for k, w in enumerate(words)
+    )
 
 
 def _indefinite(tokens: list[Tok], name: str) -> bool:

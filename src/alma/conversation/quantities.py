@@ -33,6 +33,7 @@ _NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
 _GLUED_SIZE = re.compile(r"^(\d+(?:\.\d+)?)([a-z]+)$")
 _GLUED_CORES = re.compile(r"^(\d+)(vcpus?|cpus?|cores?|c)$")
 _TIMES = re.compile(r"^(\d+)x$")
+_TIMES_AFTER = re.compile(r"^x(\d+)$")  # "new lxc x4": four of what was just named
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +112,11 @@ def quantify(words: list[str]) -> list[Tok]:
         times = _TIMES.match(word)
         if times:
             out.append(Tok(times.group(1), number=float(times.group(1))))
+            i += 1
+            continue
+        times = _TIMES_AFTER.match(word)
+        if times and out and not out[-1].punct:
+            out += [Tok(times.group(1), number=float(times.group(1))), Tok("instances")]
             i += 1
             continue
         out.append(Tok(word))

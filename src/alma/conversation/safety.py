@@ -47,6 +47,8 @@ def judge(reading: Resolved, text: str) -> Judgement:
         return Judgement(True, "reading", live)
     if reading.shrinks:  # "set it to 2 cores" after it was said to have 8
         return Judgement(True, "shrink", live)
+    if reading.pending_destructive and not reading.from_pending:  # "typo: 200GB" after a shrink was asked
+        return Judgement(True, "corrected", live)
     if reading.from_pending:  # "go ahead": the action waiting decides
         return Judgement(reading.pending_destructive, "pending" if reading.pending_destructive else "")
     trusted_read = reading.name in READ_INTENTS and reading.name != "unknown" and reading.confidence >= TRUSTED

@@ -1,0 +1,65 @@
+"""Corrections, withdrawals and undo across turns: the last request, changed, keeps its risk (issue 13)."""
+
+from __future__ import annotations
+
+from alma.conversation import Focus, IntentParser, Resolved
+from alma.conversation.safety import judge
+
+
+def converse(*turns: str) -> tuple[Resolved, bool]:
+    """The last turn's reading and whether the guard judges it destructive, each turn read in the focus
+    the turns before left (saved and reloaded as the store would)."""
+    parser = IntentParser()
+    state: dict[str, object] = {}
+    reading: Resolved | None = None
+    destructive = False
+    for text in turns:
+        focus = Focus.from_state(state)
+        parsed = parser.parse(text)
+        reading = focus.resolve(parsed)
+        destructive = judge(reading, text).destructive
+        focus.advance(parsed, reading, destructive, None)
+        state = focus.to_state()
+    assert reading is not None
+    return reading, destructive
+
+
+def test_a_new_name_for_the_last_request_keeps_the_request() -> None:
+    reading, destructive = converse("reboot cache-east", "actually make it cache-west")
+    assert (reading.name, reading.target, destructive) == ("restart", "cache-west", True)
+
+
+def test_a_corrected_count_said_with_down_stays_a_scale_down() -> None:
+    reading, destructive = converse("scale checkout down to 1", "my mistake: down to 3, not 1")
+    assert (reading.name, reading.target, reading.scale_to, destructive) == ("scale", "checkout", 3, True)
+
+
+def test_a_corrected_size_keeps_a_shrink_destructive() -> None:
+    reading, destructive = converse("shrink the disk of files-2 to 300GB", "typo, 350GB")
+    assert (reading.name, reading.target, destructive) == ("update", "files-2", True)
+
+
+def test_a_corrected_template_keeps_the_name_of_the_deploy() -> None:
+    reading, destructive = converse("create an ubuntu vm called gitlab-runner-3", "oops, make that a rocky vm")
+    assert reading.name == "deploy" and not destructive
+    assert [(r.name, r.kind, r.template) for r in reading.resources] == [("gitlab-runner-3", "vm", "rocky")]
+
+
+def test_cancelling_a_deploy_already_carried_out_undoes_it() -> None:
+    reading, destructive = converse("deploy a redis container named sess-cache", "abort that deployment, wrong node")
+    assert (reading.name, reading.target, destructive) == ("rollback", "sess-cache", True)
+
+
+def test_cancelling_a_removal_that_waits_is_a_withdrawal() -> None:
+    reading, destructive = converse("delete sess-cache", "cancel that")
+    assert reading.cancelled and not destructive
+
+
+def test_the_only_copy_is_no_narrowing_and_leave_it_withdraws() -> None:
+    reading, destructive = converse("purge build-cache", "no no, that holds the only copy of the artifacts, leave it")
+    assert reading.cancelled and not destructive
+
+
+def test_after_withdrawing_a_question_still_stands() -> None:
+    reading, destructive = converse("STOP IT", "no, wait. never mind. just tell me how much memory api-3 is using")
+    assert (reading.name, reading.target, destructive) == ("status", "api-3", False)
