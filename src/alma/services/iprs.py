@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
+from alma.diagnostics import did_you_mean
 from alma.errors import (
     AlreadyAppliedError,
     ConflictError,
@@ -42,6 +43,22 @@ REVIEWABLE = ("open", "changes_requested")
 REVISABLE = ("open", "changes_requested", "superseded", "failed", "approved")
 CLOSABLE = ("open", "approved", "changes_requested", "superseded", "rejected", "failed")
 LIVE = ("open", "approved", "changes_requested")
+STATUSES = (*LIVE, "rejected", "superseded", "applying", "applied", "failed", "closed")
+
+
+def same_person(a: str, b: str) -> bool:
+    """Whether two user names name one person: people write 'Alice' for 'alice', and a reviewer named in
+    another case must neither be locked out of approving nor let an author approve their own request."""
+    return a.casefold() == b.casefold()
+
+
+def status_of(status: str) -> str:
+    """An IPR status as people write it (``Closed``, ``changes-requested``), or an error listing them: a
+    filter that matches nothing because of a typo would read as "there are none"."""
+    word = status.strip().lower().replace("-", "_").replace(" ", "_")
+    if word not in STATUSES:
+        raise InvalidInputError(f"unknown IPR status '{status}'{did_you_mean(word, STATUSES)}")
+    return word
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,12 +107,13 @@ class IprService:
                 f"plan {plan.id} changes nothing on stack '{plan.stack}': there is nothing to review"
             )
         title = title or _default_title(plan)
+        named = self._reviewers(reviewers or [])
         ipr_id = await self._store.iprs.create(
             plan.stack,
             title,
             description,
             self._user,
-            sorted(set(reviewers or [])),
+            named,
             plan.id,
             plan.hash,
             plan.base_revision,
@@ -105,6 +123,7 @@ class IprService:
         return await self.show(ipr_id)
 
     async def find(self, status: str | None = None, stack: str | None = None) -> list[IprRecord]:
+        status = status_of(status) if status is not None else None
         for ipr in await self._store.reads.iprs(stack=stack):
             if ipr.status in LIVE:
                 await self._supersede_if_stale(ipr)
@@ -141,7 +160,8 @@ class IprService:
         if ipr.status not in REVIEWABLE and verdict != "comment":
             raise ConflictError(f"IPR #{ipr_id} is {ipr.status}; only open requests can be reviewed")
         authors = {ipr.author, view.current.created_by}  # whoever made the plan under review
-        if verdict == "approve" and self._user in authors and not self._settings.allow_self_approval:
+        own = any(same_person(self._user, author) for author in authors)
+        if verdict == "approve" and own and not self._settings.allow_self_approval:
             raise RefusedError(f"{self._user} opened or revised IPR #{ipr_id} and cannot approve it; someone else must")
         if verdict == "approve":
             self._require_named_reviewer(ipr)
@@ -159,7 +179,7 @@ class IprService:
         )
         target = {"request_changes": "changes_requested", "reject": "rejected"}.get(verdict)
         if verdict == "approve":
-            approvers = {*view.approvals, self._user}
+            approvers = {name.casefold() for name in (*view.approvals, self._user)}
             if len(approvers) >= self._settings.approvals_required:
                 target = "approved"
         if target is not None and await self._store.iprs.set_status(ipr_id, target, REVIEWABLE):
@@ -302,9 +322,25 @@ class IprService:
         await self._store.buffer.flush()
         return await self.show(ipr_id)
 
+    def _reviewers(self, reviewers: list[str]) -> list[str]:
+        """The named reviewers, each once whatever its case; the author is refused as one, since an author's
+        approval never counts (unless ALMA_ALLOW_SELF_APPROVAL): nobody but an admin could approve it."""
+        named: dict[str, str] = {}
+        for reviewer in reviewers:
+            name = reviewer.strip()
+            if not name or not name.isprintable():
+                raise InvalidInputError(f"reviewer {reviewer!r} is not a user name; name each reviewer once")
+            if same_person(name, self._user) and not self._settings.allow_self_approval:
+                raise InvalidInputError(
+                    f"{self._user} opens this IPR and cannot review it as well: name someone else with --reviewer"
+                )
+            named.setdefault(name.casefold(), name)
+        return sorted(named.values())
+
     def _require_named_reviewer(self, ipr: IprRecord) -> None:
         """An IPR that names its reviewers is approved by them (or by an admin, recorded as such)."""
-        if not ipr.reviewers or not self._settings.ipr_named_reviewers_only or self._user in ipr.reviewers:
+        named = any(same_person(self._user, reviewer) for reviewer in ipr.reviewers)
+        if not ipr.reviewers or not self._settings.ipr_named_reviewers_only or named:
             return
         if acting_role(self._settings) == "admin":
             return

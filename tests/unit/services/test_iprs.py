@@ -712,3 +712,33 @@ async def test_named_reviewers_can_be_made_advisory_by_a_setting(tmp_path: Path,
         await deploy(people.alice, STAGE_V1)
         number = (await people.alice.iprs.create(await plan(people.alice, STAGE_DROP_WEB), reviewers=["bob"])).ipr.id
         assert (await people.carol.iprs.review(number, "approve")).ipr.status == "approved"
+
+
+async def test_a_status_filter_is_read_as_people_write_it_and_a_mistyped_one_is_an_error(people: Team) -> None:
+    # A typo used to list nothing, which reads as "there are no such requests".
+    alice, bob = people.alice, people.bob
+    await deploy(alice, STAGE_V1)
+    number = (await alice.iprs.create(await plan(alice, STAGE_DROP_WEB))).ipr.id
+    await bob.iprs.review(number, "request_changes", "why?")
+    for written in ("changes_requested", "Changes-Requested", " changes requested "):
+        assert [i.id for i in await bob.iprs.find(status=written)] == [number]
+    with pytest.raises(InvalidInputError, match=r"unknown IPR status 'aproved'; did you mean 'approved'\?"):
+        await bob.iprs.find(status="aproved")
+
+
+async def test_names_are_one_person_whatever_their_case(tmp_path: Path, database_url: str) -> None:
+    async with team(tmp_path, database_url, role="approver") as people:
+        alice, bob = people.alice, people.bob
+        await deploy(alice, STAGE_V1)
+        # A reviewer named in another case is that reviewer, not a name nobody holds.
+        number = (await alice.iprs.create(await plan(alice, STAGE_DROP_WEB), reviewers=["BOB", "bob"])).ipr.id
+        assert (await alice.iprs.show(number)).ipr.reviewers == ["BOB"]
+        # The author under another spelling is still the author.
+        settings = make_settings(tmp_path / "ALICE", database_url, user="ALICE", role="approver", **POLICY)
+        async with await build(settings) as shouting_alice:
+            with pytest.raises(RefusedError, match=r"ALICE opened or revised IPR #\d+ and cannot approve it"):
+                await shouting_alice.iprs.review(number, "approve")
+        assert (await bob.iprs.review(number, "approve")).ipr.status == "approved"
+        # Naming oneself as the reviewer would leave a request only an admin could approve.
+        with pytest.raises(InvalidInputError, match="alice opens this IPR and cannot review it as well"):
+            await alice.iprs.create(await plan(alice, STAGE_NEW_IMAGE), reviewers=["Alice"])
