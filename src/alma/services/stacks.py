@@ -77,6 +77,7 @@ class StackService:
         renewed (not expired), unless ``force``."""
         current = await self._store.locks.get(stack)
         if current is None:
+            await self._require(stack)  # 'Web' for 'web' is not "not locked": the locked stack stays locked
             return None
         state = holder_state(current.holder)
         live = state == "alive" or (state == "elsewhere" and current.expires_at > utcnow())

@@ -18,6 +18,7 @@ from alma.errors import (
     AlreadyAppliedError,
     ConflictError,
     InvalidInputError,
+    NotFoundError,
     PlanTamperedError,
     StackLockedError,
     StalePlanError,
@@ -299,3 +300,17 @@ async def test_an_interrupted_apply_is_recorded_as_failed_and_releases_its_lock(
         assert history[-1].status == "failed"
         assert "interrupted" in (history[-1].error or "")
         assert await services.stacks.lock("shop") is None
+
+
+async def test_force_unlock_of_a_mistyped_stack_says_there_is_no_such_stack(
+    services: Services, settings: Settings
+) -> None:
+    # "was not locked" for a typo reads as done, while the stack meant stays locked.
+    await deploy(services, V1)
+    async with await build(settings) as dead:
+        await dead._store.locks.acquire("shop", dead_holder(), "apply plan x", 3600)
+    with pytest.raises(NotFoundError, match="no stack named 'Shop'; did you mean 'shop'"):
+        await services.stacks.force_unlock("Shop")
+    assert await services.stacks.lock("shop") is not None
+    assert await services.stacks.force_unlock("shop") is not None
+    assert await services.stacks.force_unlock("shop") is None  # a second time: nothing to do, not an error
