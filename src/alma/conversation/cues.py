@@ -95,6 +95,7 @@ _ASKING = re.compile(
     r"^(?:\S+ )?(?:what|how|why|when|which|where|would|should|could i|can i|may i|do i|does|is it|is that|"
     r"are there|will it|will that|would it|if i|if we|if you|is there|should we|can we safely|do you think|"
     r"(?:am i|are we|is it) (?:allowed|supposed|permitted|able) to|do we (?:need|have) to|"
+    r"(?:could|would|will|does|do|can|is|are|might) (?!(?:every|any|some|no)?thing\b)[a-z]+ing\b|"
     r"when i|when we|when you|before i|before we|once i|after i|question|what is the (?:best|right|safest) way)\b|"
     r"\bwhat-if\b|\bwhich (?:\S+ ){1,3}?(?:would|will|could|might)\b|\b(?:if|before|once|when) (?:i|we)\b|"
     r"\b(?:if|before|once|when) you\b(?! (?:could|can|would|please|do not mind|don't mind))|"

@@ -75,6 +75,7 @@ class Focus:
     counts: dict[str, int] = field(default_factory=dict)  # how many instances a name has now, when said
     sizes: dict[str, dict[str, int]] = field(default_factory=dict)  # its cores, memory_mb, disk_gb, when said
     withdrawn: dict[str, Any] | None = None  # the action the last "wait, no" withdrew
+    asked: IntentName | None = None  # the act the last question was about ("how do I delete a volume?")
 
     @classmethod
     def from_state(cls, state: dict[str, Any] | None) -> Focus:
@@ -96,6 +97,7 @@ class Focus:
                 if isinstance(k, str) and isinstance(v, dict)
             },
             state.get("withdrawn") if isinstance(state.get("withdrawn"), dict) else None,
+            state.get("asked") if state.get("asked") in INTENTS else None,
         )
 
     def to_state(self) -> dict[str, Any]:
@@ -111,6 +113,7 @@ class Focus:
             "counts": self.counts,
             "sizes": self.sizes,
             "withdrawn": self.withdrawn,
+            "asked": self.asked,
         }
 
     # ------------------------------------------------------------------ resolution
@@ -135,6 +138,9 @@ class Focus:
             return self._corrected(parsed)
         if parsed.proceed:
             waiting = self.pending or self.withdrawn  # "no wait" … "ok fine, do it": the withdrawn one, after all
+            if waiting is None and self.asked is not None and target is not None:
+                # "how do I delete a docker volume?" … "ok, do that for pgdata-old": the act asked about, on it
+                return Resolved(self.asked, target, (), None, None, 0.7, False)
             if waiting is None:
                 return Resolved("unknown", target, (), None, None, 0.4, False)
             name = waiting["intent"]
@@ -356,6 +362,7 @@ class Focus:
             self.pending = self.withdrawn = None
         if resolved.name != "unknown":
             self.intent = resolved.name
+            self.asked = parsed.action if resolved.name == "explain" else None
         self.resources = [replace_none(r) for r in self.resources]
 
     def _remember_size(self, name: str, resource: Resource) -> None:

@@ -337,6 +337,8 @@ def refine(action: str, tokens: list[Tok], verb: Verb) -> str:
         if indefinite or first in TEMPLATE_ALIASES:
             return "deploy"
         return "start" if action != "make" else "none"
+    if action == "update" and verb.lemma == "roll" and indefinite:
+        return "deploy"  # "roll out a new cache"
     if action == "start" and indefinite and first not in DETERMINERS - _INDEFINITE:
         return "deploy"
     if "back" in texts and any(w in _EARLIER for w in texts) and verb.lemma in {"get", "bring", "put", "set", "take"}:

@@ -79,7 +79,7 @@ PARTICLE_VERBS: dict[tuple[str, str], str] = {
     ("power", "up"): "start",
     ("get", "off"): "destroy",  # "get it off the cluster"
     ("take", "back"): "rollback",  # "take nginx-edge back to yesterday's config"
-    ("roll", "out"): "deploy",
+    ("roll", "out"): "update",  # a new version of what runs ("roll out a new vm" is a deploy: grammar.refine)
     ("turn", "off"): "stop",
     ("switch", "off"): "stop",
     ("bring", "down"): "stop",

@@ -124,12 +124,15 @@ class IntentParser:
                 asked_target = replace(asked_target, name=None)  # "a ZFS-backed disk": some disk, not one named
             generic = asked_target.name is None and (_EXPLAIN_HOW.search(joined) or _GENERAL.search(joined))
             if generic:  # "how would I shrink a disk?", "why would someone restart a pod?": how things work
-                return self._intent("explain", tokens, asked[0], 0.8, switch, signals, anchored=True)
+                explained = self._intent("explain", tokens, asked[0], 0.8, switch, signals, anchored=True)
+                act = refine(asked[0].action, tokens, asked[0])
+                return replace(explained, action=act) if act in _OPERATIONS else explained  # for "do that for X"
             if CONDITIONAL.search(joined) or (asked[0].action in _OPERATIONS and asked_target.name is not None):
                 # "should we downsize web-01?": a plan of it, so that "go ahead" can carry it out
                 return self._plan(tokens, verbs, switch, signals)
             explained = self._intent("explain", tokens, asked[0], 0.8, switch, signals, anchored=True)
-            return replace(explained, target=asked_target.name)
+            act = refine(asked[0].action, tokens, asked[0])
+            return replace(explained, target=asked_target.name, action=act if act in _OPERATIONS else None)
         acting = [v for v in operations if v.action in {"plan", "show"} or refine(v.action, tokens, v) in INTENTS]
         if not acting and not (CANCEL.search(joined) and not _includes(tokens)):
             counted = new_count(tokens)
@@ -200,8 +203,15 @@ class IntentParser:
         if (
             tokens
             and tokens[0].text in {"new", "another", "fresh"}
-            and kind_at([t.text for t in tokens], 1, self._lexicon)
-        ):
+            and (
+                kind_at([t.text for t in tokens], 1, self._lexicon)
+                or (
+                    len(tokens) > 2
+                    and template_of(tokens[1].text, self._lexicon)
+                    and kind_at([t.text for t in tokens], 2, self._lexicon)
+                )
+            )
+        ):  # "new lxc x4", "new debian lxc"
             return self._intent("deploy", tokens, None, 0.75, switch, signals)  # "new container pls: image=redis"
         if AFFIRM.search(joined) and not operations:  # "yes", "sure, go for it", "absolutely": the waiting action
             return self._intent("unknown", tokens, None, 0.8, switch, signals, proceed=True)

@@ -43,6 +43,12 @@ _NOT_TARGETS = frozenset(
         "reboot restart boot yesterday tomorrow tonight morning afternoon evening week month"
     )
 )
+# Where things run, not what runs: never a target on their own ("restart production").
+_ENVIRONMENTS = frozenset(words("prod production staging stage dev development test testing qa lab home homelab"))
+# What may follow a service named by a plain word: "scale orders down to 1", "restart search now".
+_AFTER_BARE = frozenset(words("up down out in back off to from on at for with please now again and then too asap"))
+# Nouns after which a plain word is the name of a part of a system: "the search service".
+_PARTS_OF_A_SYSTEM = frozenset(words("service services app application deployment workload microservice api job"))
 _EXCLUDERS = frozenset({"except", "excluding", "but", "besides", "apart", "other", "not", "save", "sparing"})
 _EVERYTHING = frozenset({"everything", "all", "every", "anything", "everyone"})
 _FILLERS = frozenset({"damn", "bloody", "freaking", "stupid", "fricking", "frigging", "effing", "whole"})
@@ -104,13 +110,16 @@ def find_target(tokens: list[Tok], verb: Verb | None, lexicon: Lexicon, plain_wo
         return Target(words_[named[0] + 1])
     if verb is not None and _everything(words_[start : start + 4], lexicon):
         return Target()  # "nuke everything on pve2 except the router": no one target
+    bare = _bare_object(tokens, start, lexicon, excluded) if verb is not None and plain_words else None
+    if bare is not None:
+        return bare  # "scale orders down to 1": a plain word right after the verb names the service
     after = next(
         (k for k in range(start, len(words_)) if is_name(words_[k]) and k not in excluded and _not_place(words_, k)),
         None,
     )
     if after is not None:
         return Target(words_[after])
-    everything = any(w in _EVERYTHING for w in words_[start : start + 4])
+    everything = verb is not None and any(w in _EVERYTHING for w in words_[start : start + 4])
     obj = _object_target(tokens, start, lexicon, plain_words, excluded) if verb is not None else None
     pointed = (obj.reference or "") if obj is not None else ""
     weak = pointed.startswith("word:") and pointed[5:] in COMMON_WORDS
@@ -142,6 +151,27 @@ def find_target(tokens: list[Tok], verb: Verb | None, lexicon: Lexicon, plain_wo
     if any(_pronoun(words_, k) for k in range(len(words_))):
         return Target(reference="it")
     return Target()
+
+
+def _bare_object(tokens: list[Tok], k: int, lexicon: Lexicon, excluded: set[int]) -> Target | None:
+    """A plain word right after the verb, with no determiner, and nothing name-like after it: "scale orders
+    down", "rolled back payments to v41". Operators name services with everyday words."""
+    words_ = [t.text for t in tokens]
+    if k >= len(words_) or k in excluded or tokens[k].punct or tokens[k].number is not None:
+        return None
+    word = words_[k]
+    if not word.isalpha() or len(word) < 3 or word in _NOT_TARGETS or word in _FILLERS or word in _EVERYTHING:
+        return None
+    if word in _ENVIRONMENTS or word in _SPEC or word in PRONOUNS or word in INFRA_WORDS or lexicon.verb(word):
+        return None
+    if kind_at(words_, k, lexicon) is not None or template_of(word, lexicon) is not None:
+        return None
+    if word not in COMMON_WORDS and not lexicon.unknown(word):
+        return None
+    followed = k + 1 < len(tokens) and not (tokens[k + 1].punct or tokens[k + 1].number is not None)
+    if followed and words_[k + 1] not in _AFTER_BARE:
+        return None  # "stop staging web-01", "enable automatic backups", "check whether …": not a name
+    return Target(word)
 
 
 def _everything(words_: list[str], lexicon: Lexicon) -> bool:
@@ -221,6 +251,11 @@ def _antecedent(tokens: list[Tok], pronoun: int, lexicon: Lexicon, excluded: set
     names = [words_[k] for k in range(pronoun) if is_name(words_[k]) and k not in excluded]
     if names:
         return Target(names[-1])
+    owned = [
+        w for k, w in enumerate(words_[1:pronoun], 1) if words_[k - 1] == "of" and w.isalpha() and lexicon.unknown(w)
+    ]
+    if owned:  # "fewer instances of thumbnailer, cut it to two"
+        return Target(reference=f"word:{owned[-1]}")
     for k in range(pronoun - 1, -1, -1):
         if k in excluded or words_[k] not in {"the", "my", "our", "this", "that"}:
             continue
@@ -256,6 +291,8 @@ def _object_target(
 ) -> Target | None:
     words_ = [t.text for t in tokens]
     k = start
+    if words_[k : k + 1] == ["what"] and words_[k + 1 : k + 2] in (["you"], ["i"], ["we"]):
+        return Target(reference="it")  # "revert what you just did": the last thing acted on
     while k < len(words_) and (words_[k] in _NOT_TARGETS or words_[k] in _FILLERS) and not _pronoun(words_, k):
         if words_[k] in _EVERYTHING:
             return None
@@ -295,6 +332,8 @@ def _object_target(
         nxt = words_[k + 1]
         if nxt not in _NOT_TARGETS and not lexicon.verb(nxt):
             return Target(reference=f"word:{nxt}")  # "the destroy of stack test"
+    if k + 1 < len(words_) and words_[k + 1] in _PARTS_OF_A_SYSTEM and word not in COMMON_WORDS - _NAMEABLE:
+        return Target(word)  # "the search service", "the billing app": the word names it
     following = kind_at(words_, k + 1, lexicon)
     if following is not None:  # "the router vm, opnsense": the name after the kind wins
         named = _apposition(tokens, k + 1 + following[1], lexicon)

@@ -63,3 +63,13 @@ def test_the_only_copy_is_no_narrowing_and_leave_it_withdraws() -> None:
 def test_after_withdrawing_a_question_still_stands() -> None:
     reading, destructive = converse("STOP IT", "no, wait. never mind. just tell me how much memory api-3 is using")
     assert (reading.name, reading.target, destructive) == ("status", "api-3", False)
+
+
+def test_doing_what_was_asked_about_for_a_named_thing_is_that_act() -> None:
+    reading, destructive = converse("how do I remove an lxc?", "ok, do that for the lxc tmp-builder")
+    assert (reading.name, reading.target, destructive) == ("destroy", "tmp-builder", True)
+
+
+def test_reverting_what_was_just_done_targets_it() -> None:
+    reading, destructive = converse("create a debian vm called scratch-9", "revert what you just did")
+    assert (reading.name, reading.target, destructive) == ("rollback", "scratch-9", True)

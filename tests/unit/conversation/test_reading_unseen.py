@@ -117,3 +117,41 @@ def test_what_would_be_lost_is_a_plan(parser: IntentParser) -> None:
 
 def test_a_dash_ends_a_clause_and_tell_me_if_asks_for_the_status(parser: IntentParser) -> None:
     assert parser.parse("don't touch anything - just tell me whether grafana is healthy").name == "status"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "target"),
+    [
+        ("scale billing down to 2", "billing"),
+        ("restart payments now", "payments"),
+        ("redeploy the search service", "search"),
+        ("we have too many replicas of renderer, bring it down to 1", "renderer"),
+    ],
+)
+def test_a_service_named_by_a_plain_word_is_the_target(parser: IntentParser, sentence: str, target: str) -> None:
+    read = parser.parse(sentence)
+    assert target in (read.target, (read.reference or "").removeprefix("word:"))
+
+
+@pytest.mark.parametrize(
+    "sentence", ["restart production", "enable automatic snapshots for web-3", "check whether mail-1 is up"]
+)
+def test_an_environment_or_an_adjective_after_the_verb_is_no_service(parser: IntentParser, sentence: str) -> None:
+    read = parser.parse(sentence)
+    assert read.target not in {"production", "automatic", "whether"}
+
+
+def test_what_you_just_did_points_at_the_focus(parser: IntentParser) -> None:
+    read = parser.parse("please undo what you did")
+    assert (read.name, read.reference) == ("rollback", "it")
+
+
+def test_a_count_after_the_kind_with_an_x_is_how_many(parser: IntentParser) -> None:
+    assert [r.count for r in parser.parse("new debian lxc x3, 1GB ram each").resources] == [3]
+
+
+def test_a_question_whose_subject_is_the_act_is_a_question(parser: IntentParser) -> None:
+    from alma.conversation.cues import live_cues
+
+    assert live_cues("would wiping the cache of proxy-2 speed it up?") == []
+    assert parser.parse("would wiping the cache of proxy-2 speed it up?").name != "destroy"
