@@ -13,14 +13,17 @@ from __future__ import annotations
 import asyncio
 import hashlib
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from alma.errors import ConfigurationError, StalePlanError
 from alma.store.database import Database, utcnow
 from alma.store.schema import blueprints
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio.engine import AsyncConnection
 
 
 @dataclass(slots=True)

@@ -24,10 +24,11 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from alma.errors import ConfigurationError
+from alma.lean_imports import SQLALCHEMY_ASYNC_UNUSED, defer_package_bodies
 from alma.store.migrations import HEAD
 
 if TYPE_CHECKING:
-    from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+    from sqlalchemy.ext.asyncio.engine import AsyncConnection, AsyncEngine
 
 
 def utcnow() -> dt.datetime:
@@ -130,7 +131,9 @@ class Database:
 
 def _make_engine(url: str, is_sqlite: bool) -> AsyncEngine:
     import sqlalchemy as sa  # imported by the first command that needs the engine (see the module's docstring)
-    from sqlalchemy.ext.asyncio import create_async_engine
+
+    defer_package_bodies(SQLALCHEMY_ASYNC_UNUSED)  # the async engine without the ORM session
+    from sqlalchemy.ext.asyncio.engine import create_async_engine
 
     options: dict[str, Any] = {"json_serializer": _json_dumps, "json_deserializer": orjson.loads}
     if is_sqlite:

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from alma.store.database import Database, as_utc, utcnow
 from alma.store.records import DeploymentRecord, PlanRecord
 from alma.store.schema import deployments, plans
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio.engine import AsyncConnection
 
 
 def _plan(row: sa.Row[tuple[object, ...]]) -> PlanRecord:

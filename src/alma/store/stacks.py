@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import hashlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from alma.errors import StalePlanError
 from alma.store.blueprint_saves import GroupedBlueprintSaves
 from alma.store.database import Database, as_utc, utcnow
 from alma.store.records import ResourceRecord, StackSummary
 from alma.store.schema import blueprints, resources, stacks
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio.engine import AsyncConnection
 
 
 def _resource(row: sa.Row[tuple[object, ...]]) -> ResourceRecord:

@@ -26,9 +26,9 @@ import uuid
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal, TypedDict
 
-from alma.workflow.lean import defer_package_bodies
+from alma.lean_imports import LANGGRAPH_UNUSED, defer_package_bodies
 
-defer_package_bodies()  # before LangGraph is first imported: half its import is never used (lean.py)
+defer_package_bodies(LANGGRAPH_UNUSED)  # before LangGraph is first imported: half of it is never used
 
 from langchain_core.runnables import RunnableConfig  # noqa: E402
 from langgraph.constants import END, START  # noqa: E402

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from alma.workflow.lean import defer_package_bodies
+from alma.lean_imports import LANGGRAPH_UNUSED, defer_package_bodies
 
-defer_package_bodies()  # before LangGraph is first imported: half its import is never used (lean.py)
+defer_package_bodies(LANGGRAPH_UNUSED)  # before LangGraph is first imported: half of it is never used
 
 from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver  # noqa: E402
 from langgraph.graph.state import CompiledStateGraph  # noqa: E402

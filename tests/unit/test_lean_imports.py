@@ -1,5 +1,5 @@
-"""LangGraph loads without the package bodies a run never uses, and each deferred body still loads whole,
-once, the moment anything asks for it. Fresh interpreters: what is imported is process-wide state."""
+"""LangGraph and the store's engine load without the package bodies they never use, and each deferred body
+still loads whole, once, the moment anything asks for it. Fresh interpreters: what is imported is process-wide state."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import sys
 import textwrap
 from pathlib import Path
 
-from alma.workflow.lean import DEFERRED
+from alma.lean_imports import LANGGRAPH_UNUSED, SQLALCHEMY_ASYNC_UNUSED
 
 
 def _python(code: str, *, path: Path | None = None) -> str:
@@ -45,19 +45,37 @@ def test_the_workflow_imports_langgraph_without_the_sdk_client_langsmith_types_o
     assert found["bodies_run"] == []
 
 
+def test_the_store_engine_imports_no_sqlalchemy_orm(tmp_path: Path) -> None:
+    found = _python(
+        f"""
+        import asyncio, sys
+        from alma.store.database import _make_engine
+        async def use():
+            engine = _make_engine("sqlite+aiosqlite:///{tmp_path / "x.db"}", True)
+            async with engine.begin() as conn:
+                await conn.exec_driver_sql("CREATE TABLE t (x INTEGER)")
+            await engine.dispose()
+        asyncio.run(use())
+        print("sqlalchemy.orm" in sys.modules, "__getattr__" in vars(sys.modules["sqlalchemy.ext.asyncio"]))
+        """
+    )
+    assert found.split() == ["False", "True"]
+
+
 def test_a_deferred_package_is_the_same_as_a_plain_import_once_used() -> None:
-    public = """
-        import json, langgraph_sdk, langsmith.types, langgraph.graph
-        print(json.dumps({m.__name__: [n for n in dir(m) if not n.startswith("_")]
-                          for m in (langgraph_sdk, langsmith.types, langgraph.graph)}))
+    packages = (*LANGGRAPH_UNUSED, *SQLALCHEMY_ASYNC_UNUSED)
+    public = f"""
+        import importlib, json
+        print(json.dumps({{name: [n for n in dir(importlib.import_module(name)) if not n.startswith("_")]
+                          for name in {packages!r}}}))
     """
     plain = json.loads(_python(public))
     deferred = json.loads(
         _python(
             textwrap.dedent(
-                """
-                from alma.workflow.lean import defer_package_bodies
-                defer_package_bodies()
+                f"""
+                from alma.lean_imports import defer_package_bodies
+                defer_package_bodies({packages!r})
                 from langgraph.graph import MessagesState, StateGraph   # a name asked for: the body runs
                 from langgraph_sdk import get_client
                 assert callable(get_client) and MessagesState and StateGraph
@@ -67,7 +85,8 @@ def test_a_deferred_package_is_the_same_as_a_plain_import_once_used() -> None:
         )
     )
     assert deferred == plain
-    assert set(plain) == set(DEFERRED)
+    assert set(plain) == set(packages)
+    assert all(plain.values())
 
 
 def test_a_package_body_runs_once_when_two_threads_ask_at_the_same_moment(tmp_path: Path) -> None:
@@ -84,7 +103,7 @@ def test_a_package_body_runs_once_when_two_threads_ask_at_the_same_moment(tmp_pa
         """
         import sys, threading
         import probe_sync
-        from alma.workflow.lean import defer_package_bodies
+        from alma.lean_imports import defer_package_bodies
         defer_package_bodies(("probe_pkg",))
         import probe_pkg.sub                       # a submodule imports without the body
         assert "__getattr__" in vars(sys.modules["probe_pkg"]) and probe_pkg.sub.VALUE == 1
@@ -113,7 +132,7 @@ def test_an_imported_or_missing_package_is_left_alone() -> None:
         """
         import sys, json
         import langgraph_sdk
-        from alma.workflow.lean import defer_package_bodies
+        from alma.lean_imports import defer_package_bodies
         defer_package_bodies(("langgraph_sdk", "no_such_package_here"))
         print(json.dumps(["__getattr__" in vars(langgraph_sdk), "no_such_package_here" in sys.modules]))
         """

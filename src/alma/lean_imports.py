@@ -1,38 +1,44 @@
-"""Loading LangGraph without the parts a run never uses: the bodies of three packages are deferred.
+"""Importing a library without the parts of it a command never uses: a package's own body, deferred.
 
-LangGraph's graph API pulls, through package ``__init__`` files, things a local checkpointed graph never
-touches: the LangGraph SDK's HTTP and WebSocket clients (``langgraph_sdk/__init__``, for
+Some libraries' package ``__init__`` files import far more than the submodules we use. LangGraph's graph
+API pulls the LangGraph SDK's HTTP and WebSocket clients (``langgraph_sdk/__init__``, for
 ``langgraph.runtime``'s one type ``langgraph_sdk.auth.types.BaseUser``), every LangSmith API type
 (``langsmith.types/__init__``, for one enum module of it) and LangChain's message classes
-(``langgraph.graph/__init__``, for ``MessagesState``). That is about 0.4 s of CPU on every applying
-command, half of LangGraph's import.
+(``langgraph.graph/__init__``, for ``MessagesState``): about 0.4 s of CPU on every applying command, half
+of LangGraph's import. SQLAlchemy's ``sqlalchemy.ext.asyncio/__init__`` imports its ORM session (the ORM,
+~50 ms) for an async engine that uses none of it.
 
-``defer_package_bodies`` registers each of those packages as a module whose submodules import normally
-but whose own ``__init__`` runs only when someone asks the package for a name it has not got yet (its
-first attribute lookup): then it runs in full, in place, and the package is exactly what a plain import
-gives. Nothing is stubbed or left out — anything that uses them later still gets them, only later. A
-package already imported, or not installed, is left alone. ``tests/unit/workflow/test_lean.py`` checks
-that a run imports none of the deferred bodies and that each one still loads whole when used.
+``defer_package_bodies`` registers each such package as a module whose submodules import normally but
+whose own ``__init__`` runs only when someone asks the package for a name that is not one of its
+submodules (or calls ``dir()`` on it): then it runs in full, in place, once, and the package is exactly
+what a plain import gives. Nothing is stubbed or left out — anything that uses the rest later still gets
+it, only later. A package already imported, or not installed, is left alone. Only for packages whose
+``__init__`` rebinds none of its submodules' names (a submodule asked for before the body ran is the
+submodule). ``tests/unit/test_lean_imports.py`` checks a run and the store's engine import none of the
+deferred bodies, and each package is the same as a plain import once used.
 """
 
 from __future__ import annotations
 
+import importlib
 import importlib.util
 import sys
 import threading
 from types import ModuleType
 from typing import Any
 
-# The packages whose bodies LangGraph's graph API does not need (it imports submodules of them only).
-DEFERRED = ("langgraph_sdk", "langsmith.types", "langgraph.graph")
+# LangGraph's graph API and checkpointers need submodules of these only (see above).
+LANGGRAPH_UNUSED = ("langgraph_sdk", "langsmith.types", "langgraph.graph")
+# An async engine needs ``sqlalchemy.ext.asyncio.engine`` and what it imports, not the ORM session.
+SQLALCHEMY_ASYNC_UNUSED = ("sqlalchemy.ext.asyncio",)
 
 
-def defer_package_bodies(names: tuple[str, ...] = DEFERRED) -> None:
+def defer_package_bodies(names: tuple[str, ...]) -> None:
     """Register each not-yet-imported package in ``names`` with its ``__init__`` deferred (see the module)."""
     for name in names:
         if name in sys.modules:
             continue
-        parent, _, _ = name.rpartition(".")
+        parent, _, child = name.rpartition(".")
         if parent and parent not in sys.modules:
             importlib.import_module(parent)  # a parent's own body is not deferred; find_spec needs it
         spec = importlib.util.find_spec(name)
@@ -40,7 +46,7 @@ def defer_package_bodies(names: tuple[str, ...] = DEFERRED) -> None:
             continue  # not installed, or not a package: nothing to defer
         module = sys.modules[name] = _deferred(name, spec)
         if parent:
-            setattr(sys.modules[parent], name.rpartition(".")[2], module)  # as a finished import leaves it
+            setattr(sys.modules[parent], child, module)  # as a finished import leaves it
 
 
 def _deferred(name: str, spec: Any) -> ModuleType:
@@ -66,6 +72,10 @@ def _deferred(name: str, spec: Any) -> ModuleType:
 
     def load_then_get(attribute: str) -> Any:
         """Only reached for names the module does not have (yet)."""
+        if not started and not attribute.startswith("__") and _is_submodule(f"{name}.{attribute}"):
+            # ``from package import submodule`` (``from . import exc`` inside a sibling) asks the package
+            # first: the submodule is the answer, and the body is still not needed.
+            return importlib.import_module(f"{name}.{attribute}")
         load()
         if attribute in module.__dict__:
             return module.__dict__[attribute]
@@ -83,4 +93,11 @@ def _deferred(name: str, spec: Any) -> ModuleType:
     return module
 
 
-__all__ = ["DEFERRED", "defer_package_bodies"]
+def _is_submodule(name: str) -> bool:
+    try:
+        return name in sys.modules or importlib.util.find_spec(name) is not None
+    except (ImportError, ValueError):
+        return False
+
+
+__all__ = ["LANGGRAPH_UNUSED", "SQLALCHEMY_ASYNC_UNUSED", "defer_package_bodies"]
