@@ -62,7 +62,7 @@ def validate(file: str, json_output: bool) -> None:
     from alma.services.blueprints import read_text
 
     with reported(json_output, on_error=on_error):
-        text = read_text(file)
+        text = read_text(file, sys.stdin.buffer)
         loaded = run_with_services(_validate_in(text, file))
         if json_output:
             valid = ValidationOut(
@@ -92,7 +92,7 @@ def plan(file: str, json_output: bool, out: str | None, full: bool = False) -> N
     from alma.services.blueprints import read_text
 
     with reported(json_output):
-        text = read_text(file)
+        text = read_text(file, sys.stdin.buffer)
 
         async def body(services: Services) -> Any:
             return await services.plans.plan_blueprint(text, file)
@@ -110,7 +110,7 @@ def plan(file: str, json_output: bool, out: str | None, full: bool = False) -> N
             console.print(f"[yellow]warning:[/yellow] {warning.render()}")
         print_plan(console, result.plan, full=full)
         if result.plan.has_changes:
-            target = out or file
+            target = out or (file if file != "-" else "PLAN_FILE")
             console.print(
                 f"\nPlan id {result.plan.id}; apply exactly this plan with `alma apply {target}`"
                 + ("" if out else " after saving it with --out")
@@ -141,7 +141,7 @@ def apply(file: str, yes: bool, parallelism: int | None, json_output: bool, full
     from alma.services.plan_files import read_plan_file, require_same_plan
 
     with reported(json_output):
-        text = read_text(file)
+        text = read_text(file, sys.stdin.buffer)
         planned = read_plan_file(text)
 
         async def body(services: Services) -> RunResult:

@@ -19,11 +19,14 @@ from alma.cli.failures import reported
 from alma.cli.output import print_json, stderr
 from alma.errors import InvalidInputError
 from alma.services import FormattedBlueprint, read_text
+from alma.services.blueprints import STDIN
 
 
 def fmt(file: str, write: bool, json_output: bool) -> None:
     with reported(json_output):
-        text = read_text(file)
+        if write and file == STDIN:
+            raise InvalidInputError("--write rewrites a file, and standard input ('-') is none: drop --write")
+        text = read_text(file, sys.stdin.buffer)
 
         async def body(services: Services) -> FormattedBlueprint:
             return services.blueprints.formatted(text, file)

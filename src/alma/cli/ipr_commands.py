@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import TYPE_CHECKING, Any
 
 from alma.bootstrap import Services
@@ -64,7 +65,7 @@ def create(
     with reported(json_output):
         if sum(x is not None for x in (file, destroy, rollback, plan_id)) != 1:
             raise InvalidInputError("give one of: a blueprint FILE, --destroy STACK, --rollback STACK, or --plan ID")
-        text = read_text(file) if file is not None else None
+        text = read_text(file, sys.stdin.buffer) if file is not None else None
 
         async def body(services: Services) -> IprView:
             if text is not None and file is not None:
@@ -138,7 +139,7 @@ def revise(ipr_id: int, file: str | None, json_output: bool) -> None:
     from alma.services.blueprints import read_text
 
     with reported(json_output):
-        text = read_text(file) if file is not None else None
+        text = read_text(file, sys.stdin.buffer) if file is not None else None
 
         async def body(services: Services) -> IprView:
             return await services.iprs.revise(ipr_id, text, file or "<blueprint>")

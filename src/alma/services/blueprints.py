@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from alma.blueprint import RESOURCE_TYPES, Blueprint, Limits, SourceDocument, parse_source, validate_structure
 from alma.diagnostics import Diagnostic, has_errors
@@ -37,11 +37,30 @@ class FormattedBlueprint:
     changes: list[Diagnostic]
 
 
-def read_text(path: str) -> str:
-    """A blueprint file's text, or a clear error; ``-`` is not supported on purpose (plans need a source)."""
+STDIN = "-"
+_LARGEST = 1024 * 1024 * 1024
+
+
+def read_text(path: str, stdin: BinaryIO | None = None) -> str:
+    """A blueprint file's text, or a clear error. ``-`` is ``stdin`` (``alma deploy -``, a generator piped
+    in): only the command line has one to give; elsewhere (MCP, whose stdin is its protocol) it is refused."""
+    if path == STDIN:
+        if stdin is None:
+            raise InvalidInputError("'-' (standard input) is read only by the alma command; give a file's path")
+        data = stdin.read(_LARGEST + 1)
+        if len(data) > _LARGEST:
+            raise InvalidInputError("standard input is larger than 1 GiB: not a blueprint")
+        if not data:
+            raise InvalidInputError(
+                "standard input is empty: pipe a blueprint in (`alma generate ... | alma deploy -`) or name a file"
+            )
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise InvalidInputError("standard input is not UTF-8 text") from exc
     file = Path(path)
     try:
-        if file.stat().st_size > 1024 * 1024 * 1024:
+        if file.stat().st_size > _LARGEST:
             raise InvalidInputError(f"{path} is larger than 1 GiB: not a blueprint")
         return file.read_bytes().decode("utf-8")
     except (FileNotFoundError, NotADirectoryError) as exc:  # a missing file, or a "directory" that is a file
