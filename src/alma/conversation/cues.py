@@ -37,12 +37,15 @@ _PATTERNS: tuple[tuple[CueKind, str], ...] = (
         r"(?:it|that|this|they|those|these|one|ones|[a-z]+-[a-z0-9-]+) can "
         r"(?:go(?! (?:ahead|on|to|back|through|up|live|forward))|"
         r"be (?:deleted|removed|dropped|gone))|"
-        r"(?:docker[- ])?compose (?:\S+ )?down|"
+        r"(?:docker[- ])?compose (?:\S+ )?down|let (?!(?:me|us|you)\b)(?:\S+ ){1,2}?go(?! (?:ahead|on|to|through))|"
+        r"(?:do not|will not|no longer|never) (?:be )?(?:need|needing|use|using) (?:\S+ ){0,3}?"
+        r"(?:anymore|any more|any longer)|"
+        r"no longer (?:need|needed|used|in use)|"
         r"(?:want|need|get|have|like) (?:it|them|\S+) (?:gone|deleted|removed|destroyed|nuked|wiped)",
     ),
     (
         "stop",
-        r"stop|halt|shutdown|shut (?:\S+ ){0,2}?(?:down|off)|power(?:ed)? (?:\S+ ){0,2}?(?:off|down)|poweroff|"
+        r"stop|halt|unplug|shutdown|shut (?:\S+ ){0,2}?(?:down|off)|power(?:ed)? (?:\S+ ){0,2}?(?:off|down)|poweroff|"
         r"turn (?:\S+ ){0,2}?off|switch (?:\S+ ){0,2}?off|take (?:\S+ ){0,3}?(?:down|offline)|kill|suspend|pause|"
         r"drain|put (?:\S+ ){0,2}?offline|bring (?:\S+ ){0,2}?offline|spin (?:\S+ ){0,2}?down|pull the plug|"
         r"out of (?:rotation|service|the pool|the load balancer)|"
@@ -121,6 +124,14 @@ _NOUN_AFTER = re.compile(
     r"\s+(?:policy|policies|loop|loops|count|counter|button|script|hook|hooks|timeout|signal|protection|window|"
     r"schedule|settings?|behaviou?r|job|jobs|log|logs|history|order|time|times)\b"
 )
+_ASKED_OF_YOU = re.compile(
+    r"\b(?:tell me|let me know|know|check|find out|explain) (?:if|whether|how|why|what)\b|"
+    r"\bis it (?:safe|ok|okay|wise|risky|dangerous|possible)\b"
+)
+# "restart nothing": the act, with nothing to act on.
+_NOTHING_AFTER = re.compile(r"\s+(?:nothing|none)\b")
+# "stop worrying", "stop asking me": an activity of the conversation ceases, not a resource.
+_CEASING = re.compile(r"\s+(?!(?:every|any|some|no)thing\b)[a-z]{3,}ing\b")
 # "go from 8GB to 4GB", "from 4 cores to 2": a new size below the old one.
 _FROM_TO = re.compile(r"\bfrom (?P<a>\d+(?:\.\d+)?) ?(?P<ua>[a-z]+)? to (?P<b>\d+(?:\.\d+)?) ?(?P<ub>[a-z]+)?")
 _SCALE = {"t": 1024.0**2, "tb": 1024.0**2, "tib": 1024.0**2, "g": 1024.0, "gb": 1024.0, "gib": 1024.0,
@@ -149,6 +160,8 @@ def cues(text: str) -> list[Cue]:
     for match in _CUE.finditer(normalized):
         kind = next(k for k, v in match.groupdict().items() if v is not None).replace("_", "-")
         live = _live(normalized, match.start()) and not _NOUN_AFTER.match(normalized, match.end())
+        live = live and not _NOTHING_AFTER.match(normalized, match.end())
+        live = live and not (kind == "stop" and _CEASING.match(normalized, match.end()))
         found.append(Cue(kind, match.group(), match.start(), live))  # type: ignore[arg-type]
     for resized in _FROM_TO.finditer(normalized):
         if _smaller(resized):
@@ -182,6 +195,8 @@ def asking(head: str) -> bool:
     """Whether the words of a sentence before an act (``head``, normalised) ask about it rather than
     request it: "what happens if I", "would", "how do I", "is it safe to" — but not "can you"."""
     head = head.strip()
+    if _ASKED_OF_YOU.search(head):
+        return True  # "can you tell me if it is safe to delete…": a polite question, still a question
     if _POLITE_REQUEST.search(re.split(r"[,:]", head)[-1].strip()) or _POLITE_ANYWHERE.search(head):
         return False  # "can you delete web-01?", "web-01 is stuck, could you restart it"
     return _ASKING.search(head) is not None

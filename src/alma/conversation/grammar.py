@@ -88,6 +88,8 @@ STATUS_QUESTION = re.compile(
     r"\bwhat (is|are) the (memory|cores|cpu|disk|size|ip|address|version|image|specs?) of\b"
 )
 LIST_QUESTION = re.compile(
+    r"^(vms|containers|lxcs|guests|servers|machines|pods|services|databases) (on|in|at)\b|"
+    r"\bwhat is (running |deployed )?on (node|pve|host|server|the)\b|\bwhat is on [a-z]+-?\d+|"
     r"\bwhat is (running|deployed|up)\b|\bwhat (is|are) (running|deployed|up)\b|\bwhat \w+ (do|did) (i|we) have\b|"
     r"\bwhich \w+ (are|is) (running|up|down|deployed|stopped)\b|\banything running\b|\bwhat do (i|we) have\b|"
     r"\bhow many\b|\bwhat (vms|containers|lxcs|servers|databases|resources|stacks|machines|guests)\b|\binventory\b"
@@ -100,7 +102,8 @@ TROUBLE = re.compile(
     r"going|timing|dropping|rebooting|stopping)|\b(crash\w*|fail\w*|broken|errors?|erroring|down|unreachable|"
     r"unresponsive|hung|hanging|stuck|slow|sluggish|lagging|flapping|oom|timeouts?|timing out|5\d\ds?|leak\w*|"
     r"panic\w*|corrupt\w*|degraded|unhealthy|dead|dying|died|refused|refusing|misbehaving|problems?|issues?|"
-    r"bug|glitch\w*|lost|killed)\b|\bhigh (cpu|load|memory|latency)\b|\bout of (memory|disk|space)\b"
+    r"bug|glitch\w*|lost|killed)\b|\bhigh (cpu|load|memory|latency)\b|\bout of (memory|disk|space)\b|"
+    r"\b(eating|hogging|consuming) (all|most|up)\b"
 )
 EXPLAIN = re.compile(
     r"(?:^|[,;:.!?] )(how (do|can|should|would|could|does|did) (i|we|you|one|it|they)|how to|"
@@ -172,7 +175,7 @@ def find_verbs(tokens: list[Tok], lexicon: Lexicon) -> list[Verb]:
             i += 1
             continue
         action, lemma, end, particle, corrected, inflected = found
-        negated = _negated(words, ids, i)
+        negated = _negated(words, ids, i) or words[end : end + 1] in (["nothing"], ["none"])  # "restart nothing"
         proposed = inflected and words[i].endswith("ing") and i > 0 and words[i - 1] in _PROPOSING
         if proposed and words[i - 1] == "about":  # "think about removing", not "what about adding" (a follow-up)
             proposed = i > 1 and words[i - 2] in {

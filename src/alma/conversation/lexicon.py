@@ -30,7 +30,7 @@ VERBS: dict[str, str] = {
         ),
         "destroy",
     ),
-    **dict.fromkeys(words("stop halt shutdown poweroff kill suspend pause drain"), "stop"),
+    **dict.fromkeys(words("stop halt shutdown poweroff kill suspend pause drain unplug"), "stop"),
     **dict.fromkeys(words("start boot resume unpause poweron"), "start"),
     **dict.fromkeys(words("restart reboot bounce recycle reload reset kick cycle"), "restart"),
     **dict.fromkeys(words("scale autoscale"), "scale"),
@@ -47,7 +47,7 @@ VERBS: dict[str, str] = {
     **dict.fromkeys(words("show display view get"), "show"),
     **dict.fromkeys(words("make spin"), "make"),
     **dict.fromkeys(words("plan simulate preview"), "plan"),
-    **dict.fromkeys(words("rollback revert undo restore"), "rollback"),
+    **dict.fromkeys(words("rollback revert undo restore downgrade"), "rollback"),
     **dict.fromkeys(words("design architect sketch propose recommend suggest"), "design"),
     **dict.fromkeys(words("troubleshoot debug diagnose investigate fix repair analyze analyse"), "troubleshoot"),
     **dict.fromkeys(words("explain describe define teach compare clarify"), "explain"),
@@ -76,6 +76,10 @@ PARTICLE_VERBS: dict[tuple[str, str], str] = {
     ("shut", "off"): "stop",
     ("power", "off"): "stop",
     ("power", "down"): "stop",
+    ("dial", "down"): "scale",
+    ("dial", "back"): "scale",
+    ("knock", "down"): "scale",
+    ("knock", "back"): "scale",
     ("power", "up"): "start",
     ("get", "off"): "destroy",  # "get it off the cluster"
     ("take", "back"): "rollback",  # "take nginx-edge back to yesterday's config"
@@ -231,7 +235,7 @@ ROLE_OF_TEMPLATE: dict[str, str] = {
 CORE_WORDS = frozenset(words("core cores cpu cpus vcpu vcpus vcore vcores processor processors thread threads"))
 MEMORY_WORDS = frozenset(words("ram memory mem"))
 DISK_WORDS = frozenset(words("disk disks storage ssd hdd rootfs drive space volume"))
-COUNT_WORDS = frozenset(words("replica replicas instance instances copy copies node nodes unit units"))
+COUNT_WORDS = frozenset(words("replica replicas instance instances copy copies node nodes unit units pod pods"))
 # Words that say "the property of a resource", not the resource: "remove the tag", "add a label".
 PROPERTY_WORDS = frozenset(
     words("tag tags label labels port ports annotation annotations variable variables var vars rule rules alias")

@@ -61,6 +61,17 @@ _UNDO = re.compile(
     r"\b(cancel|abort|scrap|revoke)\b (that|the|this|my|our|your|last|it)? ?(\S+ )?(deploy|deployment|rollout|"
     r"release|upgrade|update|install|change|changes)\b"
 )
+# Acts said as nouns: "the deletion of hr-legacy", "a reboot of web-2 tonight".
+_NOMINALS: tuple[tuple[IntentName, str], ...] = (
+    ("destroy", r"deletion|removal|destruction|decommission(?:ing)?|termination|teardown|retirement"),
+    ("stop", r"shutdown|stopping|power-?off"),
+    ("restart", r"restart|reboot"),
+    ("rollback", r"rollback|roll-?back|reversion"),
+)
+_NOMINAL_ACT = re.compile(
+    r"\b(request|want|need|like|schedule|arrange|perform|do|plan|for|proceed with|go ahead with)\b"
+    r"(?: \S+){0,4}? (?:the |a |an )?(?P<act>" + "|".join(p for _, p in _NOMINALS) + r") of\b"
+)
 _MARKERS = frozenset({"hypothetical", "proceed", "cancel", "plan", "show", "none"})
 _OPERATIONS: frozenset[IntentName] = frozenset(
     {"deploy", "destroy", "start", "stop", "restart", "scale", "update", "rollback"}
@@ -217,6 +228,10 @@ class IntentParser:
             return self._intent("unknown", tokens, None, 0.8, switch, signals, proceed=True)
         if KNOW.search(joined):  # "I would like to know the state of the virtual machine mailrelay"
             return self._intent("status", tokens, None, 0.75, switch, signals)
+        nominal = _NOMINAL_ACT.search(joined)
+        if nominal is not None:  # "I would like to request the deletion of the vm hr-legacy"
+            act = next(name for name, pattern in _NOMINALS if re.fullmatch(pattern, nominal.group("act")))
+            return self._intent(act, tokens, None, 0.75, switch, signals)
         if WANT.search(joined) and extract(tokens, 0, self._lexicon):
             return self._intent("deploy", tokens, None, 0.75, switch, signals)
         if FOLLOW_UP.search(joined):
@@ -383,6 +398,8 @@ class IntentParser:
         for k, tok in enumerate(tokens):
             word = tok.text
             if tok.size is not None or word in INFRA_WORDS or word in TEMPLATE_ALIASES or is_name(word):
+                return True
+            if word.endswith("s") and word[:-1] in INFRA_WORDS:  # "tell me about rollbacks"
                 return True
             if word in _KIND_WORDS or word.rstrip("s") in _KIND_WORDS or word in {"it", "them"}:
                 return True

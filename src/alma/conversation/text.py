@@ -16,6 +16,9 @@ _CONTRACTIONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern), replacement)
     for pattern, replacement in (
         (r"\bwon'?t\b", "will not"),
+        (r"\bwhats\b", "what is"),  # typed without the apostrophe, as on a phone
+        (r"\b(do|does|did|is|are|was|were|has|have|could|should|would)nt\b", r"\1 not"),
+        (r"\bim\b", "i am"),
         (r"\bcan'?t\b", "can not"),
         (r"\bcannot\b", "can not"),
         (r"\bshan'?t\b", "shall not"),

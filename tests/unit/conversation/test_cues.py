@@ -91,3 +91,29 @@ def test_a_size_that_grows_is_no_shrink() -> None:
 )
 def test_settings_named_after_acts_and_questions_about_acts_are_no_live_cue(text: str) -> None:
     assert [c for c in live_cues(text) if c.kind != "everything"] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("we will not be using stats-old any more", "delete"),
+        ("guess it's time to let legacy-crm go", "delete"),
+        ("we no longer need the sandbox-2 vm", "delete"),
+        ("unplug edge-4", "stop"),
+    ],
+)
+def test_no_longer_needing_something_is_a_cue(text: str, kind: str) -> None:
+    assert kind in {c.kind for c in live_cues(text)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "could you tell me whether it is safe to remove vol-7?",
+        "you can stop apologising, web-2 is fine",
+        "restart nothing for now",
+        "let me go check first",
+    ],
+)
+def test_polite_questions_ceasing_and_nothing_are_no_live_cue(text: str) -> None:
+    assert [c for c in live_cues(text) if c.kind != "everything"] == []

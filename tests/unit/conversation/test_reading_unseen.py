@@ -155,3 +155,36 @@ def test_a_question_whose_subject_is_the_act_is_a_question(parser: IntentParser)
 
     assert live_cues("would wiping the cache of proxy-2 speed it up?") == []
     assert parser.parse("would wiping the cache of proxy-2 speed it up?").name != "destroy"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "intent"),
+    [
+        ("I'd like to arrange the removal of the container old-proxy", "destroy"),
+        ("please schedule a reboot of build-2 for tonight", "restart"),
+        ("we need a shutdown of lab-7 before the move", "stop"),
+        ("downgrade gitea-1 to 1.20", "rollback"),
+        ("unplug the nas-3 vm", "stop"),
+        ("dial worker-pool back to 2 pods", "scale"),
+    ],
+)
+def test_acts_said_as_nouns_and_less_common_verbs(parser: IntentParser, sentence: str, intent: str) -> None:
+    assert parser.parse(sentence).name == intent
+
+
+@pytest.mark.parametrize(
+    ("sentence", "intent"),
+    [
+        ("whats on pve 3", "list"),
+        ("lxcs on node-5?", "list"),
+        ("cache-9 is hogging all the cpu", "troubleshoot"),
+        ("tell me about snapshots", "explain"),
+        ("restart nothing, just give me the status of minio-1", "status"),
+    ],
+)
+def test_phone_typing_terse_lists_and_symptoms(parser: IntentParser, sentence: str, intent: str) -> None:
+    assert parser.parse(sentence).name == intent
+
+
+def test_negation_typed_without_an_apostrophe_still_negates(parser: IntentParser) -> None:
+    assert parser.parse("dont remove web-1").name != "destroy"
