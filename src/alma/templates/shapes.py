@@ -229,8 +229,9 @@ def _docker(stage: Stage, part: Workload) -> None:
         inside = part.publish_to or part.serves
         if part.publish is not None and inside is not None:
             host_port = part.publish + index
-            specs["ports"] = [f"{part.bind}:{host_port}:{inside}"]
-            stage.note(f"{name} is published on {part.bind}:{host_port}")
+            host = f"[{part.bind}]" if ":" in part.bind else part.bind  # IPv6 in brackets, as Docker writes it
+            specs["ports"] = [f"{host}:{host_port}:{inside}"]
+            stage.note(f"{name} is published on {host}:{host_port}")
         stage.add("compute" if part.machine else "service", name, specs, deps, part.role, part=part.name)
 
 

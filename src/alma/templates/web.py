@@ -28,11 +28,9 @@ def port(name: str, default: int, what: str) -> Parameter:
 
 BIND = Parameter(
     "bind",
-    "text",
+    "address",
     "127.0.0.1",
     "Docker: the host address published ports are bound to (0.0.0.0 publishes on every interface).",
-    pattern=r"[0-9.]+|[0-9a-fA-F:]+",
-    pattern_says="an IP address such as '127.0.0.1'",
 )
 
 
