@@ -14,9 +14,7 @@ from typing import Any, Literal
 
 from alma.units import UnitError, disk_gib, memory_mib
 
-ParameterKind = Literal[
-    "integer", "text", "boolean", "memory", "disk", "choice", "name", "names", "port", "address"
-]
+ParameterKind = Literal["integer", "text", "boolean", "memory", "disk", "choice", "name", "names", "port", "address"]
 DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
 _TRUE = {"true", "yes", "on", "1"}
 _FALSE = {"false", "no", "off", "0"}
