@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -92,6 +93,10 @@ def plan(file: str, json_output: bool, out: str | None, full: bool = False) -> N
     from alma.services.blueprints import read_text
 
     with reported(json_output):
+        if out is not None and file != "-" and _same_file(out, file):
+            raise InvalidInputError(
+                f"--out {out} is the blueprint itself: the plan file would replace it; name another file (plan.json)"
+            )
         text = read_text(file, sys.stdin.buffer)
 
         async def body(services: Services) -> Any:
@@ -115,6 +120,13 @@ def plan(file: str, json_output: bool, out: str | None, full: bool = False) -> N
                 f"\nPlan id {result.plan.id}; apply exactly this plan with `alma apply {target}`"
                 + ("" if out else " after saving it with --out")
             )
+
+
+def _same_file(one: str, other: str) -> bool:
+    try:
+        return os.path.samefile(one, other)
+    except OSError:  # either is missing: nothing to overwrite
+        return False
 
 
 def _write_plan_file(path: str, plan: Plan) -> None:
