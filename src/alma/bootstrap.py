@@ -12,6 +12,7 @@ from alma.settings import Settings
 from alma.store import Database, Store
 
 if TYPE_CHECKING:
+    from alma.chat import ChatService
     from alma.conversation import ConversationService
     from alma.conversation.llm_fallback import LLMIntentFallback
     from alma.engines import EngineRegistry
@@ -237,6 +238,29 @@ class Services:
             self._conversation = ConversationService(self.sessions, fallback=self._intent_fallback())
         return self._conversation
 
+    @property
+    def chat(self) -> ChatService:
+        """Chat turns, given exactly what they use; the generator and the run use case (which imports the
+        workflow engine) are made only when a turn needs them."""
+        from alma.chat import ChatService
+
+        def make() -> ChatService:
+            return ChatService(
+                conversation=self.conversation,
+                sessions=self.sessions,
+                plans=self.plans,
+                operations=self.operations,
+                stacks=self.stacks,
+                iprs=self.iprs,
+                settings=self.settings,
+                generation=lambda: self.generation,
+                runs=lambda: self.runs,
+                llm=self.llm,
+            )
+
+        chat: ChatService = self._once("chat", make)
+        return chat
+
     def _intent_fallback(self) -> LLMIntentFallback | None:
         """The LLM the settings name, used only for sentences the grammar cannot read."""
         backend = self.llm
@@ -263,10 +287,12 @@ class Services:
 
     @property
     def sessions(self) -> SessionService:
-        """Conversation sessions (the conversational surfaces keep their turns there)."""
+        """Conversation sessions (the conversational surfaces keep their turns there); one instance, shared by
+        the conversation service and chat."""
         from alma.services.sessions import SessionService
 
-        return SessionService(self.settings, self._store)
+        service: SessionService = self._once("sessions", lambda: SessionService(self.settings, self._store))
+        return service
 
     @property
     def drift(self) -> DriftService:

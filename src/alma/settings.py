@@ -1,27 +1,43 @@
 """The one settings object. Read once (environment ``ALMA_*``, optional YAML file ``ALMA_CONFIG``) and
-injected everywhere; nothing else reads the environment."""
+injected everywhere; nothing else reads the environment. Where the values come from, and in which order, is
+pydantic-settings' rules, applied by ``settings_sources`` (which imports pydantic-settings only when needed)."""
 
 from __future__ import annotations
 
 import getpass
 import ipaddress
 import json
-import os
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, Field, NonNegativeInt, PositiveInt, SecretStr, field_validator, model_validator
-from pydantic_settings import (
-    BaseSettings,
-    NoDecode,
-    PydanticBaseSettingsSource,
-    SettingsConfigDict,
-    YamlConfigSettingsSource,
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    NonNegativeInt,
+    PositiveInt,
+    SecretStr,
+    field_validator,
+    model_validator,
 )
+
+from alma.settings_sources import gather
 
 # ALMA_API_KEY is an admin key: shorter than this is refused (generated keys have 48 characters).
 MIN_API_KEY_LENGTH = 16
+
+# Lists of names: in the environment comma-separated or a JSON list, read as text (pydantic-settings' NoDecode)
+# and split by ``Settings._split_names``.
+NAME_LISTS = (
+    "fake_fail_resources",
+    "fake_unhealthy_resources",
+    "api_cors_origins",
+    "api_trusted_proxies",
+    "approval_actions",
+    "approval_environments",
+    "approval_stacks",
+)
 
 
 class Quota(BaseModel):
@@ -42,8 +58,24 @@ def _default_user() -> str:
         return "unknown"
 
 
-class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="ALMA_", extra="ignore", validate_default=True)
+class Settings(BaseModel):
+    # Validated as pydantic-settings' BaseSettings validates (its model configuration); read by ``__init__``.
+    model_config = ConfigDict(
+        extra="ignore",
+        validate_default=True,
+        arbitrary_types_allowed=True,
+        protected_namespaces=(
+            "model_validate",
+            "model_dump",
+            "settings_cached",
+            "settings_clear_cache",
+            "settings_customise_sources",
+        ),
+    )
+
+    def __init__(self, **values: Any) -> None:
+        """``values``, then ``ALMA_*`` environment variables, then the YAML file named by ``ALMA_CONFIG``."""
+        super().__init__(**gather(type(self), values, NAME_LISTS))
 
     home: Path = Field(default_factory=lambda: Path.home() / ".alma")
     database_url: str | None = None
@@ -53,8 +85,8 @@ class Settings(BaseSettings):
     fake_latency_ms: float = Field(default=0.0, ge=0, le=60_000)
     fake_fail_rate: float = Field(default=0.0, ge=0, le=1)
     fake_permanent_fail_rate: float = Field(default=0.0, ge=0, le=1)
-    fake_fail_resources: Annotated[list[str], NoDecode] = Field(default_factory=list)
-    fake_unhealthy_resources: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    fake_fail_resources: list[str] = Field(default_factory=list)
+    fake_unhealthy_resources: list[str] = Field(default_factory=list)
     fake_seed: int | None = None
 
     # Apply.
@@ -70,7 +102,7 @@ class Settings(BaseSettings):
     # The HTTP API: ALMA_API_KEY, when set, is accepted as an admin key (besides keys from `alma keys create`).
     api_key: SecretStr | None = None
     api_max_body_bytes: PositiveInt = 16 * 1024 * 1024
-    api_cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    api_cors_origins: list[str] = Field(default_factory=list)
     api_rate_limit_per_minute: PositiveInt = 600  # per key, per replica
     api_failed_auth_per_minute: PositiveInt = 30  # wrong keys, per client address, per replica
     api_streams_per_key: PositiveInt = 32  # live event streams (SSE and WebSocket) open at once, per key
@@ -78,7 +110,7 @@ class Settings(BaseSettings):
     api_graphql_timeout_s: float = Field(default=10.0, gt=0, le=300)  # one GraphQL query's execution, at most
     # Proxies whose X-Forwarded-For names the client (limits per address use it); none by default: anyone
     # who can connect could otherwise claim any address and get a fresh allowance of wrong keys.
-    api_trusted_proxies: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    api_trusted_proxies: list[str] = Field(default_factory=list)
 
     # Scale-out. "inline": the API runs an apply in its own process (the embedded default). "procrastinate":
     # the API queues it in PostgreSQL and `alma worker` processes run it (per-stack lock, retries, stalled-job
@@ -118,9 +150,9 @@ class Settings(BaseSettings):
     # The role of the local CLI user (``ALMA_USER``): it holds the database, so admin unless narrowed.
     # HTTP and MCP callers act with their key's role instead.
     role: Literal["viewer", "operator", "approver", "admin"] = "admin"
-    approval_actions: Annotated[list[str], NoDecode] = Field(default_factory=lambda: ["delete", "replace"])
-    approval_environments: Annotated[list[str], NoDecode] = Field(default_factory=lambda: ["production"])
-    approval_stacks: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    approval_actions: list[str] = Field(default_factory=lambda: ["delete", "replace"])
+    approval_environments: list[str] = Field(default_factory=lambda: ["production"])
+    approval_stacks: list[str] = Field(default_factory=list)
 
     # Proxmox VE (issue #3). The token is USER@REALM!TOKENID=SECRET; or a user and password for tickets.
     proxmox_url: str | None = None
@@ -162,16 +194,7 @@ class Settings(BaseSettings):
         except ValueError as exc:
             raise ValueError(f"{value!r} is not an IP address (e.g. 127.0.0.1, 0.0.0.0, ::1)") from exc
 
-    @field_validator(
-        "fake_fail_resources",
-        "fake_unhealthy_resources",
-        "api_cors_origins",
-        "api_trusted_proxies",
-        "approval_actions",
-        "approval_environments",
-        "approval_stacks",
-        mode="before",
-    )
+    @field_validator(*NAME_LISTS, mode="before")
     @classmethod
     def _split_names(cls, value: Any) -> Any:
         if isinstance(value, str):  # environment variables: comma-separated, or a JSON list
@@ -259,18 +282,3 @@ class Settings(BaseSettings):
     @classmethod
     def _empty_is_none(cls, value: Any) -> Any:
         return None if isinstance(value, str) and not value.strip() else value
-
-    @classmethod
-    def settings_customise_sources(
-        cls,
-        settings_cls: type[BaseSettings],
-        init_settings: PydanticBaseSettingsSource,
-        env_settings: PydanticBaseSettingsSource,
-        dotenv_settings: PydanticBaseSettingsSource,
-        file_secret_settings: PydanticBaseSettingsSource,
-    ) -> tuple[PydanticBaseSettingsSource, ...]:
-        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
-        config_file = os.environ.get("ALMA_CONFIG")
-        if config_file:
-            sources.append(YamlConfigSettingsSource(settings_cls, yaml_file=config_file))
-        return tuple(sources)

@@ -15,7 +15,6 @@ from typing import Any
 import pytest
 
 from alma.bootstrap import Services, build
-from alma.conversation.chat import ChatService
 from alma.errors import ApprovalRequiredError, StalePlanError
 from alma.settings import Settings
 from alma.workflow import RunResult
@@ -81,7 +80,7 @@ async def test_a_gated_plan_without_an_approved_ipr_is_applied_by_no_surface(
             answer = await client.call_tool("apply_plan", {"plan_id": gated.id})
         assert answer.structured_content is not None and answer.structured_content["status"] == "needs_approval"
     elif surface == "chat":
-        turn = await ChatService(alice).turn("delete cache-9", "s-gated")
+        turn = await alice.chat.turn("delete cache-9", "s-gated")
         assert turn.outcome == "ipr_opened", turn.reply
     else:
         with pytest.raises(ApprovalRequiredError):
@@ -97,7 +96,7 @@ async def test_a_stale_plan_is_applied_by_no_surface(
     alice, bob = team
     stale = (await alice.plans.plan_blueprint(GROW)).plan
     if surface == "chat":  # chat makes its plan from the words; it is the stack that moves under it
-        first = await ChatService(alice).turn("stop web", "s-stale")
+        first = await alice.chat.turn("stop web", "s-stale")
         assert first.outcome == "planned" and first.plan is not None
         stale = first.plan
     moved = (await bob.plans.plan_blueprint(MOVE)).plan
@@ -116,7 +115,7 @@ async def test_a_stale_plan_is_applied_by_no_surface(
             answer = await client.call_tool("apply_plan", {"plan_id": stale.id, "confirm": True})
         assert answer.structured_content is not None and answer.structured_content["status"] == "abandoned"
     elif surface == "chat":
-        turn = await ChatService(alice).turn("yes", "s-stale")
+        turn = await alice.chat.turn("yes", "s-stale")
         assert turn.outcome == "failed" and turn.run is not None and turn.run.outcome == "abandoned", turn.reply
     else:
         result = await alice.runs.run_queued(stale.id, "1" * 32, None)

@@ -1,6 +1,6 @@
 """``alma chat``: a conversation with ALMA, one message (``alma chat "…"``) or a REPL reading stdin.
 
-Every turn goes through ``alma.conversation.chat.ChatService``: plans are shown with their risk decision
+Every turn goes through ``alma.chat.ChatService``: plans are shown with their risk decision
 and nothing runs until the person answers ``yes`` or ``confirm TOKEN``. The session (``--session``, or a
 new id printed at the start) keeps the context and what waits for confirmation between processes.
 The reply is streamed as it is said (with a language model configured, its words first, then the reply
@@ -19,10 +19,10 @@ from rich.markup import escape
 from rich.text import Text
 
 from alma.bootstrap import Services, build
+from alma.chat import ChatDelta, ChatStream, ChatTurn, new_session_id
 from alma.cli.commands import run_with_services
 from alma.cli.failures import FAILED, REFUSED, exit_with, render_error, reported
 from alma.cli.output import print_json, print_plan, stderr, stdout, table
-from alma.conversation.chat import ChatDelta, ChatService, ChatStream, ChatTurn, new_session_id
 from alma.errors import AlmaError
 from alma.settings import Settings
 
@@ -39,12 +39,12 @@ def chat(message: str | None, session: str | None, json_output: bool) -> None:
         return
     with reported(json_output):
         if json_output:
-            turn = run_with_services(lambda services: ChatService(services).turn(message, session_id))
+            turn = run_with_services(lambda services: services.chat.turn(message, session_id))
             print_json(turn.as_json())
         else:
 
             async def body(services: Services) -> ChatTurn:
-                return await say(stdout(), await ChatService(services).turn_stream(message, session_id))
+                return await say(stdout(), await services.chat.turn_stream(message, session_id))
 
             turn = run_with_services(body)
             if session is None:
@@ -91,7 +91,7 @@ async def _repl(session_id: str) -> None:
     services = await build(Settings())
     try:
         read = _reader(services.settings.home)
-        chat = ChatService(services)
+        chat = services.chat
         console, err = stdout(), stderr()
         err.print(f"ALMA chat, session {session_id}. Type `exit` or `quit` (or end the input) to leave.")
         try:

@@ -1,22 +1,24 @@
 """``alma`` — the command table. Kept light so ``alma --help`` starts fast: each command imports the
-machinery it needs when it runs (see ``commands.py``)."""
+machinery it needs when it runs (see ``commands.py``), and only the commands a command line names are built
+(see ``dispatch.py``)."""
 
 from __future__ import annotations
 
 import gc
+import sys
 from typing import Annotated
 
 import typer
 
 from alma.cli.bundled import examples_app, print_version
+from alma.cli.dispatch import AlmaGroup, branch
 from alma.cli.export import export_app
-from alma.cli.help import FullHelpGroup
 from alma.cli.ipr import ipr_app
 from alma.cli.templates import templates_app
 
 app = typer.Typer(
     name="alma",
-    cls=FullHelpGroup,
+    cls=AlmaGroup,
     help="ALMA — infrastructure as conversation: blueprints → validated plans → approved, exact applies.",
     no_args_is_help=True,
     add_completion=False,
@@ -439,4 +441,4 @@ def run() -> None:
     # with the default threshold the cycle collector runs every 700 allocations and takes a sixth of the
     # time. Collecting every 50,000 keeps memory as it was (plans hold no cycles) and saves that time.
     gc.set_threshold(50_000, 20, 20)
-    app()
+    branch(app, sys.argv[1:])()

@@ -8,7 +8,7 @@ from alma.conversation.frustration import message_score, session_score
 from alma.conversation.intent import INTENTS, READ_INTENTS, Intent, IntentName, Resource, is_destructive
 from alma.conversation.parser import IntentParser
 from alma.conversation.personas import Persona, persona_for
-from alma.conversation.risk import RiskDecision, confirmation_token, decide, plan_is_destructive, plan_subject
+from alma.conversation.risk import RiskDecision, confirmation_token, decide
 from alma.conversation.service import ConversationService, Interpretation
 
 __all__ = [
@@ -29,7 +29,5 @@ __all__ = [
     "is_destructive",
     "message_score",
     "persona_for",
-    "plan_is_destructive",
-    "plan_subject",
     "session_score",
 ]

@@ -20,16 +20,12 @@ import hashlib
 import hmac
 import json
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 from alma.conversation.frustration import FRUSTRATED
 from alma.conversation.intent import READ_INTENTS, IntentName
-from alma.conversation.plan_risk import plan_is_destructive
 
-if TYPE_CHECKING:  # the plan is only read: importing planning would pull the engines into `alma intent`
-    from alma.planning import Plan
-
-__all__ = ["RiskDecision", "confirmation_token", "decide", "plan_is_destructive", "plan_subject", "token_matches"]
+__all__ = ["RiskDecision", "confirmation_token", "decide", "token_matches"]
 
 Decision = Literal["allow", "confirm", "block"]
 
@@ -64,10 +60,6 @@ def token_matches(token: str, session: str, subject: dict[str, Any]) -> bool:
     return hmac.compare_digest(token, confirmation_token(session, subject))
 
 
-def plan_subject(plan: Plan) -> dict[str, Any]:
-    return {"plan_id": plan.id, "plan_hash": plan.hash}
-
-
 def decide(
     intent: IntentName,
     destructive: bool,
@@ -77,7 +69,7 @@ def decide(
     subject: dict[str, Any],
     target: str | None = None,
 ) -> RiskDecision:
-    """The matrix. ``subject`` is what a confirmation binds to (see ``plan_subject``)."""
+    """The matrix. ``subject`` is what a confirmation binds to (``alma.chat.plan_subject`` for a plan)."""
     what = f"{intent} {target}" if target else intent
     if intent in READ_INTENTS and not destructive:
         return RiskDecision("allow", frustration, f"{intent} only reads; nothing changes")

@@ -8,8 +8,9 @@ focus and messages are saved so the next message is read in context.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from alma.conversation.classifier import IntentClassifier, default_classifier
 from alma.conversation.focus import Focus, Resolved
@@ -23,7 +24,6 @@ from alma.conversation.safety import judge, proposal_destructive
 
 if TYPE_CHECKING:
     from alma.conversation.llm_fallback import LLMIntentFallback
-    from alma.services.sessions import SessionService
 
 log = logging.getLogger(__name__)
 HISTORY = 20  # messages read back to score frustration
@@ -57,10 +57,31 @@ class _Default:
 DEFAULT_CLASSIFIER = _Default()
 
 
+class SessionTurn(Protocol):
+    """One message of a session as the reading uses it (``alma.services.sessions.Turn``)."""
+
+    @property
+    def role(self) -> str: ...
+    @property
+    def text(self) -> str: ...
+    @property
+    def data(self) -> dict[str, Any]: ...
+
+
+class SessionLog(Protocol):
+    """Where a session's turns and state are kept (``alma.services.sessions.SessionService``). Named here as
+    what the reading needs, so the language layer sits below the services and imports none of them."""
+
+    async def state(self, session_id: str) -> dict[str, Any]: ...
+    async def save_state(self, session_id: str, state: dict[str, Any]) -> None: ...
+    async def add(self, session_id: str, role: str, text: str, data: dict[str, Any] | None = None) -> None: ...
+    async def turns(self, session_id: str, limit: int = 50) -> Sequence[SessionTurn]: ...
+
+
 class ConversationService:
     def __init__(
         self,
-        sessions: SessionService,
+        sessions: SessionLog,
         parser: IntentParser | None = None,
         fallback: LLMIntentFallback | None = None,
         classifier: IntentClassifier | _Default | None = DEFAULT_CLASSIFIER,

@@ -5,7 +5,7 @@ plan's content, whatever the policy is set to, because an agent is not the perso
 
 - a plan that deletes or replaces anything runs only through an approved Infrastructure Pull Request;
 - a plan that stops, restarts or shrinks something (fewer replicas, less memory…) needs ``confirm=true``
-  (the person has seen the plan; ``alma.conversation.plan_risk`` says what a plan takes away);
+  (the person has seen the plan; ``alma.planning.harm`` says what a plan takes away);
 - anything else (creates, in-place updates) may be applied by its plan id.
 
 Everything is derived from the stored plan, never from the blueprint or from what an agent says.
@@ -13,9 +13,9 @@ Everything is derived from the stored plan, never from the blueprint or from wha
 
 from __future__ import annotations
 
-from alma.conversation.plan_risk import plan_harms
 from alma.mcp.schemas import RiskOut
 from alma.planning import Plan, PlannedAction
+from alma.planning.harm import plan_harms
 from alma.services.approvals import policy_reasons
 from alma.settings import Settings
 

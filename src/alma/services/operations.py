@@ -1,7 +1,7 @@
-"""Operations on one resource — start, stop, restart, scale, remove — as plans built from recorded state.
+"""Operations on one resource — start, stop, restart, scale, remove, resize — as plans built from recorded state.
 
 The desired state is the stack as recorded with one resource changed (its ``start`` or ``replicas``
-setting, or the resource left out): no blueprint text is written, parsed or stored, and the plan keeps the
+setting, its sizes, or the resource left out): no blueprint text is written, parsed or stored, and the plan keeps the
 desired resources so it can be planned again. Every surface (CLI, API, MCP, chat) plans operations here
 and applies them through the one run use case, like any other plan.
 
@@ -11,6 +11,7 @@ the stop ran (``then``); restarting a stopped one is a start.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
@@ -41,14 +42,7 @@ class OperationService:
         self, stack: str, resource: str, operation: Operation, *, replicas: int | None = None
     ) -> OperationPlan:
         """The plan that carries out ``operation`` on ``stack/resource``, from the recorded state."""
-        records = await self._store.stacks.resources(stack)
-        if not records:
-            known = [s.name for s in await self._store.stacks.summaries()]
-            raise NotFoundError(f"no stack named '{stack}' with resources{did_you_mean(stack, known)}")
-        target = next((r for r in records if r.name == resource), None)
-        if target is None:
-            names = [r.name for r in records]
-            raise NotFoundError(f"stack '{stack}' has no resource '{resource}'{did_you_mean(resource, names)}")
+        records, target = await self._recorded(stack, resource)
         overrides: dict[str, object] = {}
         then: Operation | None = None
         drop = False
@@ -78,12 +72,44 @@ class OperationService:
                     f"{', '.join(needing)} depend(s) on {resource}; remove those first, or destroy the stack '{stack}'"
                 )
             drop = True
-        kept = [r for r in records if not (drop and r.name == resource)]
-        desired = [self._desired(r, overrides if r.name == resource else {}) for r in kept]
         meta: dict[str, object] = {"operation": operation, "resource": resource}
         if replicas is not None:
             meta["replicas"] = replicas
-        return OperationPlan(await self._plans.plan_operation(stack, desired, meta), then)
+        return OperationPlan(await self._planned(stack, records, resource, overrides, meta, drop=drop), then)
+
+    async def resize(self, stack: str, resource: str, sizes: Mapping[str, object]) -> OperationPlan:
+        """The plan that sets ``sizes`` (settings of the resource's spec such as ``cores``, ``memory``,
+        ``disk``) on ``stack/resource``, from the recorded state; its engine checks them as a blueprint's."""
+        records, _ = await self._recorded(stack, resource)
+        if not sizes:
+            raise InvalidInputError(f"resizing {stack}/{resource} needs at least one setting to change")
+        meta: dict[str, object] = {"operation": "resize", "resource": resource, "sizes": dict(sizes)}
+        return OperationPlan(await self._planned(stack, records, resource, dict(sizes), meta))
+
+    async def _recorded(self, stack: str, resource: str) -> tuple[list[ResourceRecord], ResourceRecord]:
+        records = await self._store.stacks.resources(stack)
+        if not records:
+            known = [s.name for s in await self._store.stacks.summaries()]
+            raise NotFoundError(f"no stack named '{stack}' with resources{did_you_mean(stack, known)}")
+        target = next((r for r in records if r.name == resource), None)
+        if target is None:
+            names = [r.name for r in records]
+            raise NotFoundError(f"stack '{stack}' has no resource '{resource}'{did_you_mean(resource, names)}")
+        return records, target
+
+    async def _planned(
+        self,
+        stack: str,
+        records: list[ResourceRecord],
+        resource: str,
+        overrides: dict[str, object],
+        meta: dict[str, object],
+        *,
+        drop: bool = False,
+    ) -> Plan:
+        kept = [r for r in records if not (drop and r.name == resource)]
+        desired = [self._desired(r, overrides if r.name == resource else {}) for r in kept]
+        return await self._plans.plan_operation(stack, desired, meta)
 
     def _desired(self, record: ResourceRecord, overrides: dict[str, object]) -> DesiredResource:
         specs = {**record.specs, **overrides}

@@ -12,7 +12,7 @@ import pytest
 
 from alma.api import create_app
 from alma.bootstrap import Services, build
-from alma.conversation.chat import ChatDelta, ChatService, ChatStream, ChatTurn
+from alma.chat import ChatDelta, ChatStream, ChatTurn
 from alma.settings import Settings
 from tests.conftest import make_settings
 from tests.integration.llm.server import MODEL_ALIAS
@@ -46,8 +46,8 @@ async def modelled(llm_base_url: str, tmp_path: Path) -> AsyncIterator[Services]
 
 
 async def test_with_the_model_the_reply_streams_in_several_pieces(modelled: Services, services: Services) -> None:
-    pieces, final = await said(await ChatService(modelled).turn_stream(LIST, "s"))
-    offline_pieces, offline = await said(await ChatService(services).turn_stream(LIST, "s"))
+    pieces, final = await said(await modelled.chat.turn_stream(LIST, "s"))
+    offline_pieces, offline = await said(await services.chat.turn_stream(LIST, "s"))
     assert len(pieces) > 1
     assert final.phrased == "".join(pieces) and final.phrased.strip()
     assert offline_pieces == [offline.reply] and offline.phrased is None

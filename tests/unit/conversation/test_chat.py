@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from alma.bootstrap import Services, build
-from alma.conversation.chat import ChatService, ChatTurn, provider_named
+from alma.chat import ChatService, ChatTurn, provider_named
 from tests.conftest import make_settings
 
 DEPLOY = "deploy a postgres database named db-01"
@@ -21,7 +21,7 @@ async def names(services: Services) -> list[str]:
 
 
 async def test_a_deploy_is_planned_and_shown_but_nothing_runs_before_the_person_answers(services: Services) -> None:
-    turn = await ChatService(services).turn(DEPLOY, "s")
+    turn = await services.chat.turn(DEPLOY, "s")
     assert turn.outcome == "planned"
     assert turn.plan is not None and turn.plan.summary()["create"] == 2
     assert turn.risk is not None and turn.risk.token is not None
@@ -30,7 +30,7 @@ async def test_a_deploy_is_planned_and_shown_but_nothing_runs_before_the_person_
 
 
 async def test_yes_applies_exactly_the_plan_that_was_shown(services: Services) -> None:
-    chat = ChatService(services)
+    chat = services.chat
     shown = await chat.turn(DEPLOY, "s")
     applied = await chat.turn("yes", "s")
     assert applied.outcome == "applied"
@@ -39,7 +39,7 @@ async def test_yes_applies_exactly_the_plan_that_was_shown(services: Services) -
 
 
 async def test_a_destroy_asks_for_confirmation_and_changes_nothing_without_it(services: Services) -> None:
-    chat = ChatService(services)
+    chat = services.chat
     await deployed(chat, "s")
     turn = await chat.turn("destroy db-stack", "s")
     assert turn.outcome == "planned"
@@ -50,7 +50,7 @@ async def test_a_destroy_asks_for_confirmation_and_changes_nothing_without_it(se
 
 
 async def test_the_token_of_the_plan_shown_confirms_it(services: Services) -> None:
-    chat = ChatService(services)
+    chat = services.chat
     await deployed(chat, "s")
     asked = await chat.turn("destroy db-stack", "s")
     assert asked.risk is not None
@@ -60,7 +60,7 @@ async def test_the_token_of_the_plan_shown_confirms_it(services: Services) -> No
 
 
 async def test_a_token_that_is_not_the_waiting_plans_confirms_nothing(services: Services) -> None:
-    chat = ChatService(services)
+    chat = services.chat
     await deployed(chat, "s")
     await chat.turn("destroy db-stack", "s")
     turn = await chat.turn("confirm cfm-00000000000000000000", "s")
@@ -70,7 +70,7 @@ async def test_a_token_that_is_not_the_waiting_plans_confirms_nothing(services: 
 
 
 async def test_no_withdraws_the_waiting_plan(services: Services) -> None:
-    chat = ChatService(services)
+    chat = services.chat
     await deployed(chat, "s")
     await chat.turn("destroy db-stack", "s")
     assert (await chat.turn("no", "s")).outcome == "cancelled"
@@ -79,7 +79,7 @@ async def test_no_withdraws_the_waiting_plan(services: Services) -> None:
 
 
 async def test_a_frustrated_destroy_is_blocked_with_the_reason_and_a_safe_next_step(services: Services) -> None:
-    chat = ChatService(services)
+    chat = services.chat
     await deployed(chat, "s")
     await chat.turn("db-01 is down AGAIN!!", "s")
     turn = await chat.turn("this is the third time, JUST DELETE db-stack NOW", "s")
@@ -92,7 +92,7 @@ async def test_a_frustrated_destroy_is_blocked_with_the_reason_and_a_safe_next_s
 
 async def test_a_destroy_the_policy_gates_opens_an_ipr_instead_of_applying(tmp_path: Path) -> None:
     async with await build(make_settings(tmp_path, approval_actions=["delete"])) as services:
-        chat = ChatService(services)
+        chat = services.chat
         await deployed(chat, "s")
         turn = await chat.turn("destroy db-stack", "s")
         assert turn.outcome == "ipr_opened" and turn.ipr is not None
@@ -105,7 +105,7 @@ async def test_a_destroy_the_policy_gates_opens_an_ipr_instead_of_applying(tmp_p
 
 
 async def test_removing_one_resource_plans_the_stack_without_it(services: Services) -> None:
-    chat = ChatService(services)
+    chat = services.chat
     await chat.turn("deploy two nginx web servers named web-01", "s")
     await chat.turn("yes", "s")
     await deployed(chat, "s")
@@ -115,7 +115,7 @@ async def test_removing_one_resource_plans_the_stack_without_it(services: Servic
 
 
 async def test_stop_plans_the_resource_with_its_start_setting_turned_off(services: Services) -> None:
-    chat = ChatService(services)
+    chat = services.chat
     await deployed(chat, "s")
     turn = await chat.turn("stop db-01", "s")
     assert turn.risk is not None and turn.risk.decision == "confirm"
@@ -127,7 +127,7 @@ async def test_stop_plans_the_resource_with_its_start_setting_turned_off(service
 
 
 async def test_status_shows_the_recorded_resources(services: Services) -> None:
-    chat = ChatService(services)
+    chat = services.chat
     await deployed(chat, "s")
     turn = await chat.turn("list all resources", "s")
     assert turn.outcome == "answered"
@@ -136,7 +136,7 @@ async def test_status_shows_the_recorded_resources(services: Services) -> None:
 
 
 async def test_troubleshooting_asks_the_medics_questions_and_shows_state_and_events(services: Services) -> None:
-    chat = ChatService(services)
+    chat = services.chat
     await deployed(chat, "s")
     turn = await chat.turn("db-01 won't start, why?", "s")
     assert turn.persona == "medic" and "What changed just before?" in turn.reply
@@ -145,19 +145,19 @@ async def test_troubleshooting_asks_the_medics_questions_and_shows_state_and_eve
 
 
 async def test_design_returns_the_councils_review_and_changes_nothing(services: Services) -> None:
-    turn = await ChatService(services).turn("design an HA web app with a database", "s")
+    turn = await services.chat.turn("design an HA web app with a database", "s")
     assert turn.persona == "architect" and "The council" in turn.reply
     assert turn.blueprint is not None and turn.listings[0].rows
     assert await names(services) == []
 
 
 async def test_an_unknown_request_says_what_alma_can_do(services: Services) -> None:
-    turn = await ChatService(services).turn("what's the weather", "s")
+    turn = await services.chat.turn("what's the weather", "s")
     assert turn.intent == "unknown" and "I can deploy" in turn.reply
 
 
 async def test_a_rollback_is_a_plan_that_waits_for_confirmation(services: Services) -> None:
-    chat = ChatService(services)
+    chat = services.chat
     await deployed(chat, "s")
     await chat.turn("stop db-01", "s")
     await chat.turn("yes", "s")

@@ -4,7 +4,6 @@ away is confirmed whatever the words said."""
 from __future__ import annotations
 
 from alma.bootstrap import Services
-from alma.conversation.chat import ChatService
 
 STACK = "deploy two nginx web servers and a database"
 
@@ -16,7 +15,7 @@ async def specs(services: Services) -> dict[str, dict[str, object]]:
 async def test_the_reply_says_what_the_plan_composes_so_two_nginx_servers_are_two_replicas(
     services: Services,
 ) -> None:
-    turn = await ChatService(services).turn(
+    turn = await services.chat.turn(
         "I need a small web app: two nginx servers behind a load balancer and a postgres database", "s"
     )
     assert turn.plan is not None and turn.outcome == "planned"
@@ -26,7 +25,7 @@ async def test_the_reply_says_what_the_plan_composes_so_two_nginx_servers_are_tw
 
 
 async def test_scale_it_changes_the_deploy_that_waits_and_applies_it_so(services: Services) -> None:
-    chat = ChatService(services)
+    chat = services.chat
     first = await chat.turn(STACK, "s")
     scaled = await chat.turn("scale it to 3", "s")
     assert scaled.outcome == "planned" and scaled.plan is not None and first.plan is not None
@@ -37,7 +36,7 @@ async def test_scale_it_changes_the_deploy_that_waits_and_applies_it_so(services
 
 
 async def test_the_web_servers_and_the_second_one_resolve_to_parts_of_what_was_planned(services: Services) -> None:
-    chat = ChatService(services)
+    chat = services.chat
     await chat.turn(STACK, "s")
     assert (await chat.turn("scale the web servers to 4", "s")).outcome == "planned"
     bigger = await chat.turn("make the second one bigger, 8 cores", "s")
@@ -49,7 +48,7 @@ async def test_the_web_servers_and_the_second_one_resolve_to_parts_of_what_was_p
 
 
 async def test_after_the_deploy_ran_a_follow_up_acts_on_the_recorded_resource(services: Services) -> None:
-    chat = ChatService(services)
+    chat = services.chat
     await chat.turn(STACK, "s")
     await chat.turn("yes", "s")
     turn = await chat.turn("scale them to 5", "s")  # several were named: which one is not said
@@ -61,7 +60,7 @@ async def test_after_the_deploy_ran_a_follow_up_acts_on_the_recorded_resource(se
 
 
 async def test_a_plan_that_shrinks_is_confirmed_even_when_the_words_sound_harmless(services: Services) -> None:
-    chat = ChatService(services)
+    chat = services.chat
     await chat.turn(STACK, "s")
     await chat.turn("yes", "s")
     turn = await chat.turn("set web to 1", "s")  # "set" removes nothing by its words; the plan takes replicas away
@@ -72,7 +71,7 @@ async def test_a_plan_that_shrinks_is_confirmed_even_when_the_words_sound_harmle
 
 
 async def test_a_follow_up_about_something_the_plan_does_not_have_changes_nothing(services: Services) -> None:
-    chat = ChatService(services)
+    chat = services.chat
     first = await chat.turn(STACK, "s")
     turn = await chat.turn("scale cache-9 to 3", "s")
     assert turn.outcome == "answered" and "cache-9" in turn.reply

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from alma.bootstrap import Services, build
-from alma.conversation.chat import ChatDelta, ChatService, ChatStream, ChatTurn
+from alma.chat import ChatDelta, ChatStream, ChatTurn
 from alma.errors import RefusedError
 from alma.generation import compose
 from tests.conftest import make_settings
@@ -50,7 +50,7 @@ async def modelled(tmp_path: Path) -> AsyncIterator[tuple[Services, ScriptedMode
 
 
 async def test_without_a_model_the_reply_is_said_as_one_piece(services: Services) -> None:
-    stream = await ChatService(services).turn_stream(DEPLOY, "s")
+    stream = await services.chat.turn_stream(DEPLOY, "s")
     pieces, final = await said(stream)
     assert pieces == [stream.turn.reply]
     assert final == stream.turn
@@ -62,7 +62,7 @@ async def test_with_a_model_its_words_stream_first_and_the_reply_follows_verbati
     modelled: tuple[Services, ScriptedModel],
 ) -> None:
     services, model = modelled
-    stream = await ChatService(services).turn_stream(DEPLOY, "s")
+    stream = await services.chat.turn_stream(DEPLOY, "s")
     decided = stream.turn
     assert decided.outcome == "planned" and decided.risk is not None and decided.risk.token is not None
     pieces, final = await said(stream)
@@ -83,7 +83,7 @@ async def test_the_models_pieces_are_said_with_single_spaces(tmp_path: Path) -> 
     async with ScriptedModel("\n\n  Sure.\n\nThe   list   is   empty.  ") as model:
         settings = make_settings(tmp_path / "home", llm_base_url=model.base_url, llm_model="scripted")
         async with await build(settings) as services:
-            pieces, final = await said(await ChatService(services).turn_stream("list all resources", "s"))
+            pieces, final = await said(await services.chat.turn_stream("list all resources", "s"))
     assert final.phrased == f"Sure. The list is empty.\n{final.reply}"
     assert len(pieces) > 3
 
@@ -92,14 +92,14 @@ async def test_a_model_that_fails_while_wording_leaves_the_deterministic_reply(t
     async with ScriptedModel(json.dumps(compose(DEPLOY, "fake").data), 500) as model:
         settings = make_settings(tmp_path / "home", llm_base_url=model.base_url, llm_model="scripted")
         async with await build(settings) as services:
-            stream = await ChatService(services).turn_stream(DEPLOY, "s")
+            stream = await services.chat.turn_stream(DEPLOY, "s")
             pieces, final = await said(stream)
     assert pieces == [stream.turn.reply]
     assert final.phrased is None
 
 
 async def test_a_caller_who_may_not_apply_cannot_confirm_and_the_plan_keeps_waiting(services: Services) -> None:
-    chat = ChatService(services)
+    chat = services.chat
     await chat.turn(DEPLOY, "s")
     with pytest.raises(RefusedError, match="may not apply"):
         await chat.turn_stream("yes", "s", may_apply=False)
@@ -110,7 +110,7 @@ async def test_a_caller_who_may_not_apply_cannot_confirm_and_the_plan_keeps_wait
 
 
 async def test_with_nothing_waiting_a_yes_applies_nothing_whoever_says_it(services: Services) -> None:
-    turn = await ChatService(services).turn("yes", "s", may_apply=False)
+    turn = await services.chat.turn("yes", "s", may_apply=False)
     assert (turn.outcome, turn.reply) == ("answered", "Nothing is waiting for your confirmation.")
     assert await names(services) == []
 
@@ -128,7 +128,7 @@ async def test_a_model_sentence_that_does_not_fit_the_turn_is_not_said(tmp_path:
     async with ScriptedModel(json.dumps(compose(DEPLOY, "fake").data), words) as model:
         settings = make_settings(tmp_path / "home", llm_base_url=model.base_url, llm_model="scripted")
         async with await build(settings) as services:
-            stream = await ChatService(services).turn_stream(DEPLOY, "s")
+            stream = await services.chat.turn_stream(DEPLOY, "s")
             pieces, final = await said(stream)
     assert pieces == [stream.turn.reply]
     assert final.phrased is None
@@ -139,6 +139,6 @@ async def test_only_the_sentences_that_fit_are_said(tmp_path: Path) -> None:
     async with ScriptedModel(json.dumps(compose(DEPLOY, "fake").data), words) as model:
         settings = make_settings(tmp_path / "home", llm_base_url=model.base_url, llm_model="scripted")
         async with await build(settings) as services:
-            stream = await ChatService(services).turn_stream(DEPLOY, "s")
+            stream = await services.chat.turn_stream(DEPLOY, "s")
             _, final = await said(stream)
     assert final.phrased == f"The database db-01 is planned and waits for you.\n{stream.turn.reply}"

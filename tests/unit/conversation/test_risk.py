@@ -6,9 +6,11 @@ import datetime as dt
 
 import pytest
 
-from alma.conversation import confirmation_token, decide, plan_is_destructive, plan_subject
+from alma.chat import plan_subject
+from alma.conversation import confirmation_token, decide
 from alma.conversation.risk import token_matches
 from alma.planning import Plan
+from alma.planning.harm import plan_is_destructive
 
 SUBJECT = {"intent": "destroy", "target": "db-01"}
 

@@ -12,7 +12,7 @@ the reply is said (a model endpoint that cannot be used) is an ``error`` event (
 Permissions follow what a turn may do. A message may plan (and open an IPR, and store the session): the
 ``plan`` permission. Answering ``yes`` or ``confirm TOKEN`` to a waiting plan applies it: that also needs
 ``apply``, and a caller without it gets 403 before anything runs or is recorded. Nothing changes without
-a plan the caller was shown in this session (``alma.conversation.chat``).
+a plan the caller was shown in this session (``alma.chat``).
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from alma.errors import AlmaError
 from alma.redaction import Redactor
 
 if TYPE_CHECKING:
-    from alma.conversation.chat import ChatStream
+    from alma.chat import ChatStream
 
 router = APIRouter(tags=["conversation"])
 
@@ -63,17 +63,17 @@ async def chat(
 ) -> ChatTurnOut | StreamingResponse:
     """The turn the message leads to; ``Accept: text/event-stream`` streams its reply as it is said."""
     # Imported on first use: the conversation layer (parser, lexicon, LLM client) stays out of an idle server.
-    from alma.conversation.chat import ChatService, new_session_id
+    from alma.chat import new_session_id
 
     session = body.session or new_session_id()
-    stream = await ChatService(services).turn_stream(body.message, session, may_apply=caller.may("apply"))
+    stream = await services.chat.turn_stream(body.message, session, may_apply=caller.may("apply"))
     if "text/event-stream" not in request.headers.get("accept", ""):
         return ChatTurnOut.model_validate(stream.turn.as_json())
     return StreamingResponse(_events(stream, redactor_of(request)), media_type="text/event-stream")
 
 
 async def _events(stream: ChatStream, redactor: Redactor) -> AsyncIterator[str]:
-    from alma.conversation.chat import ChatDelta
+    from alma.chat import ChatDelta
 
     turn = stream.turn
     try:

@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from alma.conversation.plan_risk import plan_harms, plan_is_destructive
 from alma.engines import FieldChange
 from alma.planning import Plan, PlannedAction
+from alma.planning.harm import plan_harms, plan_is_destructive
 from tests.conftest import make_settings
 
 

@@ -14,8 +14,8 @@ The rules, in order, for every plan made here:
 3. a plan the approval policy gates (``approval_reasons``): an IPR is opened for it and someone else
    must approve it; the chat never applies it;
 4. anything else waits for the person: ``yes`` or ``confirm TOKEN`` (the token bound to the plan's id and
-   hash, ``plan_subject``) runs exactly that plan through ``services.workflow.run``; a caller who may not
-   apply (``may_apply=False``: an API key without the apply permission) is refused before anything runs.
+   hash, ``plan_subject``) runs exactly that plan through the one run use case (``Runs.apply``); a caller
+   who may not apply (``may_apply=False``: an API key without the apply permission) is refused before anything runs.
 
 A turn is decided before a word of it is said. ``turn_stream`` then says it: with a language model
 configured, the model's words in the persona's voice streamed as it writes them, then the reply
@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Callable
 from contextlib import aclosing
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Literal
@@ -41,27 +41,26 @@ from alma.conversation.intent import IntentName
 from alma.conversation.parser import IntentParser
 from alma.conversation.personas import Persona, reply
 from alma.conversation.phrasing import ReplyPhraser
-from alma.conversation.risk import (
-    RiskDecision,
-    confirmation_token,
-    decide,
-    plan_is_destructive,
-    plan_subject,
-    token_matches,
-)
-from alma.conversation.service import HISTORY, Interpretation
+from alma.conversation.risk import RiskDecision, confirmation_token, decide, token_matches
+from alma.conversation.service import HISTORY, ConversationService, Interpretation
 from alma.errors import InvalidInputError, RefusedError
+from alma.generation import PROVIDERS
 from alma.planning import Plan, render_plan
+from alma.planning.harm import plan_is_destructive
 from alma.services.approvals import approval_reasons
 from alma.workflow import RunResult
 
 if TYPE_CHECKING:
-    from alma.bootstrap import Services
-    from alma.services import ResourceRecord
+    from alma.llm import LLMBackend
+    from alma.services import IprService, PlanService, ResourceRecord, StackService
+    from alma.services.generation import GenerationService
+    from alma.services.operations import OperationService
     from alma.services.sessions import SessionService
+    from alma.settings import Settings
+    from alma.workflow.runs import Runs
 
 Outcome = Literal["answered", "planned", "nothing_to_do", "blocked", "ipr_opened", "applied", "failed", "cancelled"]
-PROVIDERS = ("fake", "proxmox", "docker", "kubernetes")
+# The providers a message may name are those generation composes for (``alma.generation.PROVIDERS``).
 _PROVIDER_WORDS = {"k8s": "kubernetes", "pve": "proxmox", **{p: p for p in PROVIDERS}}
 _CONFIRM = re.compile(r"confirm\s+(cfm-[0-9a-f]{20})", re.IGNORECASE)
 _YES = frozenset({"yes", "y", "yes please", "yep", "confirm", "confirmed", "apply", "apply it"})
@@ -192,15 +191,41 @@ class ChatStream:
 
 
 class ChatService:
-    """One turn at a time over ``services``; what waits for confirmation lives in the session's state."""
+    """One turn at a time; what waits for confirmation lives in the session's state.
 
-    def __init__(self, services: Services) -> None:
-        self._services = services
-        # Bootstrap builds the session service inside the conversation service and exposes no accessor of
-        # its own; this reaches that same instance rather than opening a second store.
-        self._sessions: SessionService = services.sessions
+    It is given what it uses (``bootstrap`` wires it): the reading (``conversation``) and the session it
+    keeps (``sessions``), plans (``plans``; ``operations`` for one resource's start, stop, restart, scale,
+    remove or resize), the recorded state (``stacks``), IPRs for gated plans (``iprs``), the approval
+    policy (``settings``), the blueprint generator (``generation``), the model that voices replies (``llm``,
+    None offline) and the one way to apply (``runs``). ``generation`` and ``runs`` are asked for when a turn
+    needs them: the run use case imports the workflow engine (about a second), which only a confirmation
+    uses."""
+
+    def __init__(
+        self,
+        *,
+        conversation: ConversationService,
+        sessions: SessionService,
+        plans: PlanService,
+        operations: OperationService,
+        stacks: StackService,
+        iprs: IprService,
+        settings: Settings,
+        generation: Callable[[], GenerationService],
+        runs: Callable[[], Runs],
+        llm: LLMBackend | None = None,
+    ) -> None:
+        self._conversation = conversation
+        self._sessions = sessions
+        self._plans = plans
+        self._operations = operations
+        self._stacks = stacks
+        self._iprs = iprs
+        self._settings = settings
+        self._generation = generation
+        self._runs = runs
+        self._llm = llm
         self._parser = IntentParser()
-        self._plans = services.plans
 
     async def turn(self, text: str, session: str, *, may_apply: bool = True) -> ChatTurn:
         """The turn ``text`` leads to in ``session``. A confirmation from a caller who may not apply
@@ -221,7 +246,7 @@ class ChatService:
             await self._set_pending(session, None)
             turn = ChatTurn(session, "confirm", "operator", "Understood: nothing will be done.", "cancelled")
             return await self._record(text, session, turn)
-        interpretation = await self._services.conversation.interpret(text, session)
+        interpretation = await self._conversation.interpret(text, session)
         try:
             turn = await self._operate(interpretation, text, session)
         except InvalidInputError as error:
@@ -242,8 +267,7 @@ class ChatService:
         """The turn for ``text``, decided here as by ``turn`` (its errors raise now, before a word is said),
         to be said by iterating the stream: in the model's words when one is configured."""
         turn = await self.turn(text, session, may_apply=may_apply)
-        backend = self._services.llm
-        return ChatStream(turn, ReplyPhraser(backend) if backend is not None else None)
+        return ChatStream(turn, ReplyPhraser(self._llm) if self._llm is not None else None)
 
     # ------------------------------------------------------------------ intents → operations
 
@@ -271,7 +295,7 @@ class ChatService:
             action = self._parser.parse(text).action
             if action is None or action == "plan":
                 return replace(base, reply=f'{interpretation.reply} Tell me what to plan, e.g. "destroy web-stack".')
-            plan = await self._plan_for(action, target, reading, text, session)
+            plan, _ = await self._plan_for(action, target, reading, text, session)
             return replace(
                 base,
                 plan=plan,
@@ -283,13 +307,12 @@ class ChatService:
             change = f"to {reading.scale_to}" if name == "scale" else "resized"
             subject = f"{target} {change}, in the deploy of stack {drafted[0].stack} that waits (planned again)"
             return await self._offer(interpretation, session, drafted[0], draft=drafted[1], subject=subject)
-        plan = await self._plan_for(name, target, reading, text, session)
-        then = "start" if name == "restart" and _stops(plan) else None
+        plan, then = await self._plan_for(name, target, reading, text, session)
         return await self._offer(interpretation, session, plan, then)
 
     async def _deploy(self, interpretation: Interpretation, session: str, text: str) -> ChatTurn:
         """Plan what the generated blueprint composes, say exactly that, and let the focus know its parts."""
-        generated = await self._services.generation.generate(text, provider_named(text))
+        generated = await self._generation().generate(text, provider_named(text))
         plan = (await self._plans.plan_blueprint(generated.text, "<chat>")).plan
         state = await self._sessions.state(session)
         focus = Focus.from_state(state.get("focus"))
@@ -316,28 +339,30 @@ class ChatService:
         amended = amend(draft, target, scale_to=reading.scale_to if name == "scale" else None, sized=sized)
         return (await self._plans.plan_blueprint(amended, "<chat>")).plan, amended
 
-    async def _plan_for(self, name: IntentName, target: str | None, reading: Resolved, text: str, session: str) -> Plan:
-        plans = self._services.plans
-        scale_to = reading.scale_to
+    async def _plan_for(
+        self, name: IntentName, target: str | None, reading: Resolved, text: str, session: str
+    ) -> tuple[Plan, str | None]:
+        """The plan ``name`` makes of ``target``, and what is to be planned once it ran (a restart's start)."""
+        plans = self._plans
         if name == "deploy":
-            generated = await self._services.generation.generate(text, provider_named(text))
-            return (await plans.plan_blueprint(generated.text, "<chat>")).plan
+            generated = await self._generation().generate(text, provider_named(text))
+            return (await plans.plan_blueprint(generated.text, "<chat>")).plan, None
         stack, record = await self._locate(target, name)
         if name == "rollback":
-            return await plans.plan_rollback(stack)
+            return await plans.plan_rollback(stack), None
         if name == "destroy":
-            if record is None or len(await self._services.stacks.resources(stack)) == 1:
-                return await plans.plan_destroy(stack)
-            return await self._plan_state(stack, {}, drop=record.name)
+            if record is None or len(await self._stacks.resources(stack)) == 1:
+                return await plans.plan_destroy(stack), None
+            return (await self._operations.plan(stack, record.name, "remove")).plan, None
         if record is None:
             raise InvalidInputError(f"'{stack}' is a stack; name the resource to {name}")
         if name == "scale":
-            if "replicas" not in record.specs or scale_to is None:
+            if "replicas" not in record.specs or reading.scale_to is None:
                 raise InvalidInputError(
                     f'to scale {record.name} tell me how many ("scale {record.name} to 3"); only services with '
                     "replicas can be scaled here"
                 )
-            return await self._plan_state(stack, {record.name: {"replicas": scale_to}})
+            return (await self._operations.plan(stack, record.name, "scale", replicas=reading.scale_to)).plan, None
         if name == "update":
             sized = next(iter(reading.resources), None)
             overrides = resize_overrides(record.specs, sized) if sized is not None else {}
@@ -346,16 +371,11 @@ class ChatService:
                     f'tell me what to change on {record.name}: cores, memory or disk ("give {record.name} 8 '
                     'cores"); other changes go through its blueprint (`alma plan FILE`)'
                 )
-            return await self._plan_state(stack, {record.name: overrides})
+            return (await self._operations.resize(stack, record.name, overrides)).plan, None
         if name not in ("start", "stop", "restart"):
             raise InvalidInputError(f"I do not know how to {name} {record.name}")
-        if "start" not in record.specs:
-            raise InvalidInputError(
-                f"{stack}/{record.name} is a {record.provider} {record.type}, which has no `start` setting: "
-                "it cannot be started or stopped"
-            )
-        start = name == "start" or (name == "restart" and record.specs["start"] is False)
-        return await self._plan_state(stack, {record.name: {"start": start}})
+        planned = await self._operations.plan(stack, record.name, name)
+        return planned.plan, planned.then
 
     async def _offer(
         self,
@@ -396,10 +416,10 @@ class ChatService:
         if risk.decision == "block":
             await self._set_pending(session, None)
             return ChatTurn(session, name, persona, reply(persona, reading, risk, subject), "blocked", risk, plan)
-        reasons = approval_reasons(plan, self._services.settings)
+        reasons = approval_reasons(plan, self._settings)
         if reasons:
             await self._set_pending(session, None)
-            view = await self._services.iprs.create(plan)
+            view = await self._iprs.create(plan)
             number = view.ipr.id
             said = reply(persona, reading, replace(risk, decision="allow", token=None), subject)
             return ChatTurn(
@@ -430,7 +450,7 @@ class ChatService:
         pending = await self._pending(session)
         if pending is None:
             return ChatTurn(session, "confirm", "operator", "Nothing is waiting for your confirmation.", "answered")
-        plan = await self._services.plans.get(pending["plan_id"])
+        plan = await self._plans.get(pending["plan_id"])
         if token is not None and not token_matches(token, session, plan_subject(plan)):
             return ChatTurn(
                 session,
@@ -457,23 +477,23 @@ class ChatService:
             await self._set_pending(session, None)
             said = f"I will not do this now: {risk.reason}. Safe next step: {risk.next_step}."
             return ChatTurn(session, "confirm", "operator", said, "blocked", risk, plan)
-        if approval_reasons(plan, self._services.settings):  # the policy changed since the plan was shown
+        if approval_reasons(plan, self._settings):  # the policy changed since the plan was shown
             await self._set_pending(session, None)
-            view = await self._services.iprs.create(plan)
+            view = await self._iprs.create(plan)
             said = (
                 f"This plan now needs review, so I opened IPR #{view.ipr.id} instead of applying it; someone "
                 "other than you must approve it. Nothing was changed."
             )
             return ChatTurn(session, "confirm", "operator", said, "ipr_opened", risk, plan, ipr=view.ipr.id)
         await self._set_pending(session, None)
-        run = await self._services.runs.apply(plan.id)  # the one way to apply: inline, never queued here
+        run = await self._runs().apply(plan.id)  # the one way to apply: inline, never queued here
         assert isinstance(run, RunResult)
         said = _ran(plan, run)
         if run.outcome != "succeeded":
             return ChatTurn(session, "confirm", "operator", said, "failed", risk, plan, run=run)
         if pending.get("then") == "start" and pending.get("target"):
-            stack, _ = await self._locate(pending["target"], "start")
-            start = await self._plan_state(stack, {pending["target"]: {"start": True}})
+            stack, record = await self._locate(pending["target"], "start")
+            start = (await self._operations.plan(stack, record.name if record else pending["target"], "start")).plan
             token = confirmation_token(session, plan_subject(start))
             await self._set_pending(
                 session, {"plan_id": start.id, "intent": "start", "then": None, "target": pending["target"]}
@@ -485,7 +505,7 @@ class ChatService:
     # ------------------------------------------------------------------ reading state
 
     async def _state(self, base: ChatTurn, target: str | None) -> ChatTurn:
-        stacks = self._services.stacks
+        stacks = self._stacks
         if target is None:
             records = await stacks.resources()
         elif target in {s.name for s in await stacks.stacks()}:
@@ -503,16 +523,16 @@ class ChatService:
         if target is None:
             return base
         stack, record = await self._locate(target, "troubleshoot")
-        events = await self._services.stacks.events(stack)
+        events = await self._stacks.events(stack)
         recent = [e for e in events if record is None or e.resource in (record.name, None)][-8:]
         rows = tuple((e.at.isoformat()[:19], e.kind, e.resource or "", e.message) for e in recent)
         listings = [Listing(f"recent events of {target}", ("AT (UTC)", "EVENT", "RESOURCE", "MESSAGE"), rows)]
-        records = [record] if record is not None else await self._services.stacks.resources(stack)
+        records = [record] if record is not None else await self._stacks.resources(stack)
         listings.insert(0, _resources_listing(target, records))
         return replace(base, listings=tuple(listings))
 
     async def _design(self, base: ChatTurn, text: str) -> ChatTurn:
-        report = await self._services.generation.convene(text, provider_named(text))
+        report = await self._generation().convene(text, provider_named(text))
         decree = report.decree
         rows = tuple(
             (f.severity, f.reviewer, f.resource or "(stack)", f.message, f.fix or "-") for f in decree.findings
@@ -531,7 +551,7 @@ class ChatService:
         """The stack ``target`` names, or the stack holding the resource it names (and that resource)."""
         if target is None:
             raise InvalidInputError(f"which stack or resource should I {doing}? {await self._unknown(None)}")
-        stacks = self._services.stacks
+        stacks = self._stacks
         if target in {s.name for s in await stacks.stacks()}:
             return target, None
         matches = [r for r in await stacks.resources() if r.name == target]
@@ -543,13 +563,9 @@ class ChatService:
         return matches[0].stack, matches[0]
 
     async def _unknown(self, target: str | None) -> str:
-        known = sorted(s.name for s in await self._services.stacks.stacks())
+        known = sorted(s.name for s in await self._stacks.stacks())
         what = f"I know no stack or resource named '{target}'; " if target else ""
         return what + (f"known stacks: {', '.join(known)}." if known else "no stack has been deployed yet.")
-
-    async def _plan_state(self, stack: str, overrides: dict[str, dict[str, Any]], drop: str | None = None) -> Plan:
-        text = await self._services.plans.recorded_blueprint(stack, overrides, drop)
-        return (await self._services.plans.plan_blueprint(text, f"<chat {stack}>")).plan
 
     # ------------------------------------------------------------------ the session
 
@@ -578,16 +594,17 @@ class ChatService:
         }
 
 
+def plan_subject(plan: Plan) -> dict[str, Any]:
+    """What a confirmation token binds to: exactly this plan (its id and the hash of its content)."""
+    return {"plan_id": plan.id, "plan_hash": plan.hash}
+
+
 def provider_named(text: str) -> str:
     """The engine a message names ("… on docker"), the fake one when it names none."""
     for word in re.findall(r"[a-z0-9]+", text.lower()):
         if word in _PROVIDER_WORDS:
             return _PROVIDER_WORDS[word]
     return "fake"
-
-
-def _stops(plan: Plan) -> bool:
-    return any(c.path == "start" and c.after is False for a in plan.actions for c in a.changes)
 
 
 def _ran(plan: Plan, run: RunResult) -> str:

@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from alma.units import UnitError, disk_gib, memory_mib
 
-if TYPE_CHECKING:  # only read here; planning pulls in the engines, which `alma intent` never needs
-    from alma.planning import Plan
+if TYPE_CHECKING:
+    from alma.planning.plan import Plan
 
 Disruption = Literal["delete", "replace", "stop", "shrink"]
 # Spec keys whose smaller value takes capacity away; the value is read as a count, MiB or GiB.
