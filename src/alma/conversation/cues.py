@@ -77,7 +77,8 @@ _PATTERNS: tuple[tuple[CueKind, str], ...] = (
     (
         "data-loss",
         r"re-?install|re-?create|re-?build|re-?image|re-?provision|re-?deploy|re-?format|format|factory reset|reset|"
-        r"flush|truncate|overwrite|replace|start (?:over|fresh)|from scratch|fresh install|"
+        r"flush|truncate|overwrite|replace|clear (?:the |all |its |every )?(?:\S+ )?(?:cache|caches|queues?|logs|data|"
+        r"tables?|buckets?|volumes?)|start (?:over|fresh)|from scratch|fresh install|"
         r"(?:do not|dont|never) care about (?:\S+ ){0,2}?(?:data|contents?|state|volumes?|files)|"
         r"lose (?:\S+ ){0,2}?(?:data|contents?|state|files)",
     ),
@@ -130,6 +131,11 @@ _ASKED_OF_YOU = re.compile(
 )
 # "restart nothing": the act, with nothing to act on.
 _NOTHING_AFTER = re.compile(r"\s+(?:nothing|none)\b")
+# What can be reset or rebuilt without losing anything: "reset the admin password", "rebuild the search index".
+_HARMLESS_OBJECT = re.compile(
+    r"(?:\s+[^\s,.;!?]+){0,3}?\s+(?:password|passwords|passphrase|token|tokens|credentials|index|indices|indexes|"
+    r"certificates?|certs?|counters?|stats|statistics|timer|timers|alert|alerts)\b"
+)
 # "stop worrying", "stop asking me": an activity of the conversation ceases, not a resource.
 _CEASING = re.compile(r"\s+(?!(?:every|any|some|no)thing\b)[a-z]{3,}ing\b")
 # "go from 8GB to 4GB", "from 4 cores to 2": a new size below the old one.
@@ -162,6 +168,7 @@ def cues(text: str) -> list[Cue]:
         live = _live(normalized, match.start()) and not _NOUN_AFTER.match(normalized, match.end())
         live = live and not _NOTHING_AFTER.match(normalized, match.end())
         live = live and not (kind == "stop" and _CEASING.match(normalized, match.end()))
+        live = live and not (kind == "data-loss" and _HARMLESS_OBJECT.match(normalized, match.end()))
         found.append(Cue(kind, match.group(), match.start(), live))  # type: ignore[arg-type]
     for resized in _FROM_TO.finditer(normalized):
         if _smaller(resized):

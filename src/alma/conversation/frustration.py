@@ -38,7 +38,8 @@ _ACRONYMS = frozenset(
 _PROFANITY = re.compile(
     r"\b(f+u+c*k+\w*|f[*@#$%!]+\w*|fu\*+\w*|f\*+c?k?\w*|fck\w*|fk+\w*|fuk\w*|effing|eff(?:ing)? (?:this|it)|"
     r"frigg?in\w*|freakin\w*|frickin\w*|sh[i*!1]+t\w*|s\*+t\w*|\$h[i!1*]t\w*|shite?|crap\w*|damn\w*|dammit|"
-    r"goddamn?\w*|bloody|hell|heck|wtf|wth|ffs|fml|omfg|stfu|jfc|smh|bs|bullsh\w*|b[u*]llsh\*+\w*|piss\w*|arse\w*|"
+    r"goddamn?\w*|bloody|hell|heck|wtf|wth|ffs|for f'?s sake|"
+    r"fml|omfg|stfu|jfc|smh|bs|bullsh\w*|b[u*]llsh\*+\w*|piss\w*|arse\w*|"
     r"a[s*$]{2}(?:hole)?|b[i*!]tch\w*|bastard\w*|screw (?:this|it|you|that)|sucks?|sucky|pos|"
     r"piece of (?:crap|junk|garbage|trash|sh\S*)|f (?:this|that|it|me|off|you))\b|[a-z]\*{2,}[a-z]*|(?:[#$%@&]+!*){3,}"
 )
@@ -129,9 +130,13 @@ _POLITE = re.compile(r"\b(please|thanks|thank you|could you|would you|when you g
 _APOLOGY = re.compile(r"\b(sorry|apologi[sz]e|my bad|calmer now|i calmed down|no worries)\b")
 # The trouble is over: its panic words ("the outage is over", "false alarm") are no longer panic.
 _RESOLVED = re.compile(
-    r"\b(false alarm|(?:outage|incident|it|that|this|everything|prod|production|the site) (?:is|was|are) "
+    r"\b(false alarm|(?:outage|incident|it|that|this|everything|prod|production|the site) (?:is|are) (?:now )?"
     r"(?:over|resolved|fixed|back|fine|ok|okay|good)|(?:is|are) back (?:up|online|to normal)|all good now|"
     r"back to normal|resolved now|panic over)\b"
+)
+# A fix that did not hold, thrown back at the tool: escalation, never a resolution.
+_BROKEN_PROMISE = re.compile(
+    r"\b(you|u) (said|told me|promised|claimed|swore)\b|\b(supposed|meant) to be (fixed|working|resolved)\b"
 )
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9'*-]*")
 # Faces and symbols people use for anger, despair and alarm.
@@ -170,9 +175,11 @@ def message_score(text: str) -> float:
     for pattern, weight in _SIGNALS:
         if pattern.search(lowered):
             score += weight
+    if _BROKEN_PROMISE.search(lowered):
+        score += 0.25  # on top of "you said": the tool's own word, broken
     if _PRAISE.search(lowered) and _DAMAGE.search(lowered):
         score += 0.3
-    if _RESOLVED.search(lowered):
+    if _RESOLVED.search(lowered) and not _BROKEN_PROMISE.search(lowered):
         score = max(0.0, score - 0.3)
     if _APOLOGY.search(lowered):
         score = max(0.0, score - 0.3)

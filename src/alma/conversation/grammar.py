@@ -103,7 +103,8 @@ TROUBLE = re.compile(
     r"unresponsive|hung|hanging|stuck|slow|sluggish|lagging|flapping|oom|timeouts?|timing out|5\d\ds?|leak\w*|"
     r"panic\w*|corrupt\w*|degraded|unhealthy|dead|dying|died|refused|refusing|misbehaving|problems?|issues?|"
     r"bug|glitch\w*|lost|killed)\b|\bhigh (cpu|load|memory|latency)\b|\bout of (memory|disk|space)\b|"
-    r"\b(eating|hogging|consuming) (all|most|up)\b"
+    r"\b(eating|hogging|consuming) (all|most|up)\b|\b(stopped|quit|stops) [a-z]+ing\b|"
+    r"\b(what|wtf) (the \w+ )?(happened|is happening|is going on) (to|with)\b"
 )
 EXPLAIN = re.compile(
     r"(?:^|[,;:.!?] )(how (do|can|should|would|could|does|did) (i|we|you|one|it|they)|how to|"
@@ -120,7 +121,7 @@ EXPLAIN = re.compile(
 SYMPTOM = re.compile(
     r"\b(crash\w*|fail\w*|broken|down|died|dead|dying|stuck|hung|hanging|slow|frozen|oom\w*|5\d\ds?|"
     r"not (working|responding|starting|booting|answering|loading)|will not (start|boot|load)|keeps? \w+|"
-    r"errors?|erroring|unreachable|unresponsive|degraded|flapping|blank)\b"
+    r"errors?|erroring|unreachable|unresponsive|degraded|flapping|blank|stopped [a-z]+ing)\b"
 )
 # A sentence that says how something is: "the grafana container is using 4 gigs".
 STATEMENT = re.compile(r"\b(is|are|was|has|have|uses|using|runs|running|sits|eats)\b")
@@ -354,6 +355,8 @@ def refine(action: str, tokens: list[Tok], verb: Verb) -> str:
         return "status"
     if action == "destroy" and any(w in PROPERTY_WORDS for w in texts[:3]):
         return "update"
+    if action == "restart" and any(w in PROPERTY_WORDS for w in texts[:4]):
+        return "update"  # "reset the admin password on grafana-1"
     if action == "update" and verb.lemma != "set" and any(w in COUNT_WORDS for w in texts[:6]):
         return "scale"
     if action == "update" and verb.lemma in {"enable", "disable"} and first in {"the", "a"} and len(texts) < 2:

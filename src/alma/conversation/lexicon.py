@@ -238,7 +238,10 @@ DISK_WORDS = frozenset(words("disk disks storage ssd hdd rootfs drive space volu
 COUNT_WORDS = frozenset(words("replica replicas instance instances copy copies node nodes unit units pod pods"))
 # Words that say "the property of a resource", not the resource: "remove the tag", "add a label".
 PROPERTY_WORDS = frozenset(
-    words("tag tags label labels port ports annotation annotations variable variables var vars rule rules alias")
+    words(
+        "tag tags label labels port ports annotation annotations variable variables var vars rule rules alias "
+        "password passwords passphrase token tokens credentials certificate certificates cert certs counters index"
+    )
 )
 
 DETERMINERS = frozenset(words("a an the some my our your their this that these those all every whole entire"))

@@ -117,3 +117,9 @@ def test_no_longer_needing_something_is_a_cue(text: str, kind: str) -> None:
 )
 def test_polite_questions_ceasing_and_nothing_are_no_live_cue(text: str) -> None:
     assert [c for c in live_cues(text) if c.kind != "everything"] == []
+
+
+def test_resetting_credentials_or_rebuilding_an_index_loses_no_data() -> None:
+    assert live_cues("reset the root password of pg-4") == []
+    assert live_cues("rebuild the full-text index on search-2") == []
+    assert "data-loss" in {c.kind for c in live_cues("clear the logs on ci-7")}

@@ -85,3 +85,16 @@ def test_an_apology_after_the_trouble_ended_calms_the_next_line() -> None:
 
 def test_a_bare_ok_after_an_outburst_does_not_calm_the_session_yet() -> None:
     assert session_score(["WTF IS GOING ON!!!", "ok", "delete web-9"]) >= FRUSTRATED
+
+
+def test_a_fix_that_did_not_hold_is_escalation_not_relief() -> None:
+    assert message_score("you said it was fixed this morning") >= FRUSTRATED
+    assert session_score(["nas-1 is down", "you promised it was resolved yesterday", "reboot it"]) >= FRUSTRATED
+
+
+def test_a_trouble_over_now_takes_frustration_off_but_a_past_fix_does_not() -> None:
+    assert message_score("the incident is resolved now") < message_score("the incident again")
+
+
+def test_for_fs_sake_is_profanity() -> None:
+    assert message_score("for f's sake, not again") >= FRUSTRATED

@@ -188,3 +188,14 @@ def test_phone_typing_terse_lists_and_symptoms(parser: IntentParser, sentence: s
 
 def test_negation_typed_without_an_apostrophe_still_negates(parser: IntentParser) -> None:
     assert parser.parse("dont remove web-1").name != "destroy"
+
+
+@pytest.mark.parametrize(
+    "sentence", ["coredns stopped answering queries", "what happened to minio-4?", "wtf is going on with proxy-9"]
+)
+def test_a_thing_that_stopped_doing_its_job_is_a_symptom(parser: IntentParser, sentence: str) -> None:
+    assert parser.parse(sentence).name == "troubleshoot"
+
+
+def test_resetting_a_password_is_a_change_not_a_restart(parser: IntentParser) -> None:
+    assert parser.parse("reset the api token of runner-3").name == "update"
