@@ -317,11 +317,14 @@ class Services:
 
     @property
     def generation(self) -> GenerationService:
-        """Blueprints from plain language and the council; stateless, so made on each use. With a model
-        configured, it drafts (the building blocks are its fallback) and narrates the council's decree."""
+        """Blueprints from plain language and the council. With a model configured, it drafts (the building
+        blocks are its fallback) and narrates the council's decree."""
         from alma.services.generation import GenerationService
 
-        return GenerationService(self.settings, self.blueprints, llm=self.llm)
+        service: GenerationService = self._once(
+            "generation", lambda: GenerationService(self.settings, self.blueprints, llm=self.llm)
+        )
+        return service
 
     async def aclose(self) -> None:
         for close in self._closers:
