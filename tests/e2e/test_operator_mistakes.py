@@ -21,3 +21,20 @@ def test_a_plan_written_over_its_own_blueprint_is_refused_and_the_blueprint_kept
     assert alma("history", "shop").returncode == 1  # nothing was planned or stored for it either
     planned = alma("plan", str(blueprint), "--out", str(tmp_path / "plan.json"))
     assert planned.returncode == 0 and alma("apply", str(tmp_path / "plan.json")).returncode == 0
+
+
+def test_drift_does_not_write_the_recorded_state_over_a_blueprint_someone_wrote(tmp_path: Path) -> None:
+    # `alma drift shop --blueprint shop.yaml` reads like "compare with my blueprint": it used to replace it,
+    # comments and all, with the recorded state as JSON.
+    alma = Alma(tmp_path / "home")
+    blueprint = tmp_path / "shop.yaml"
+    written = "# the shop, by hand\n" + V1
+    blueprint.write_text(written)
+    assert alma("deploy", str(blueprint), "--yes").returncode == 0
+    refused = alma("drift", "shop", "--blueprint", str(blueprint))
+    assert refused.returncode == 1 and "name a new file (e.g. shop-recorded.json)" in refused.stderr
+    assert blueprint.read_text() == written
+    recorded = tmp_path / "shop-recorded.json"
+    for _ in range(2):  # the file it wrote is its own: written again the next time
+        assert alma("drift", "shop", "--blueprint", str(recorded)).returncode == 0
+    assert alma("plan", str(recorded)).returncode == 0

@@ -10,6 +10,7 @@ carries ALMA's marker but was never recorded).
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from rich.console import Console
@@ -29,6 +30,8 @@ def drift(stack: str | None, blueprint_out: str | None, json_output: bool) -> No
     with reported(json_output):
         if blueprint_out is not None and stack is None:
             raise InvalidInputError("--blueprint writes one stack's recorded blueprint: name the stack")
+        if blueprint_out is not None and stack is not None:
+            _refuse_to_replace(blueprint_out, stack)
 
         async def body(services: Services) -> tuple[list[DriftReport], str | None]:
             if stack is None:
@@ -101,6 +104,25 @@ def _row(resource: ResourceDrift) -> list[str]:
         resource.repair,
         escape(resource.detail),
     ]
+
+
+def _refuse_to_replace(path: str, stack: str) -> None:
+    """``--blueprint FILE`` writes JSON: over nothing, or over what an earlier ``--blueprint`` wrote for this
+    stack. A blueprint someone wrote (``alma drift web --blueprint web.yaml``, read as "compare with it")
+    would lose its comments and layout to the recorded state."""
+    target = Path(path)
+    try:
+        if target.is_dir() or not target.exists() or target.stat().st_size == 0:
+            return  # a directory is refused when written, naming why
+        earlier = json.loads(target.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        earlier = None
+    if isinstance(earlier, dict) and earlier.get("name") == stack:
+        return
+    raise InvalidInputError(
+        f"{path} exists and is not a blueprint `alma drift --blueprint` wrote for '{stack}': --blueprint writes "
+        f"the stack as recorded, replacing the file; name a new file (e.g. {stack}-recorded.json) or remove it"
+    )
 
 
 def _write(path: str, text: str) -> None:
