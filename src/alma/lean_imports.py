@@ -6,7 +6,8 @@ API pulls the LangGraph SDK's HTTP and WebSocket clients (``langgraph_sdk/__init
 (``langsmith.types/__init__``, for one enum module of it) and LangChain's message classes
 (``langgraph.graph/__init__``, for ``MessagesState``): about 0.4 s of CPU on every applying command, half
 of LangGraph's import. SQLAlchemy's ``sqlalchemy.ext.asyncio/__init__`` imports its ORM session (the ORM,
-~50 ms) for an async engine that uses none of it.
+~50 ms) for an async engine that uses none of it; ``prometheus_client/__init__`` its HTTP exposition
+(~25 ms) for counters that a command never serves.
 
 ``defer_package_bodies`` registers each such package as a module whose submodules import normally but
 whose own ``__init__`` runs only when someone asks the package for a name that is not one of its
@@ -31,6 +32,8 @@ from typing import Any
 LANGGRAPH_UNUSED = ("langgraph_sdk", "langsmith.types", "langgraph.graph")
 # An async engine needs ``sqlalchemy.ext.asyncio.engine`` and what it imports, not the ORM session.
 SQLALCHEMY_ASYNC_UNUSED = ("sqlalchemy.ext.asyncio",)
+# Counting needs ``prometheus_client.metrics`` and ``.registry``, not the exposition's HTTP servers.
+PROMETHEUS_UNUSED = ("prometheus_client",)
 
 
 def defer_package_bodies(names: tuple[str, ...]) -> None:
@@ -100,4 +103,4 @@ def _is_submodule(name: str) -> bool:
         return False
 
 
-__all__ = ["LANGGRAPH_UNUSED", "SQLALCHEMY_ASYNC_UNUSED", "defer_package_bodies"]
+__all__ = ["LANGGRAPH_UNUSED", "PROMETHEUS_UNUSED", "SQLALCHEMY_ASYNC_UNUSED", "defer_package_bodies"]

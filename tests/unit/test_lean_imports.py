@@ -9,7 +9,7 @@ import sys
 import textwrap
 from pathlib import Path
 
-from alma.lean_imports import LANGGRAPH_UNUSED, SQLALCHEMY_ASYNC_UNUSED
+from alma.lean_imports import LANGGRAPH_UNUSED, PROMETHEUS_UNUSED, SQLALCHEMY_ASYNC_UNUSED
 
 
 def _python(code: str, *, path: Path | None = None) -> str:
@@ -45,7 +45,7 @@ def test_the_workflow_imports_langgraph_without_the_sdk_client_langsmith_types_o
     assert found["bodies_run"] == []
 
 
-def test_the_store_engine_imports_no_sqlalchemy_orm(tmp_path: Path) -> None:
+def test_the_store_engine_and_metrics_import_no_orm_and_no_prometheus_exposition(tmp_path: Path) -> None:
     found = _python(
         f"""
         import asyncio, sys
@@ -56,14 +56,17 @@ def test_the_store_engine_imports_no_sqlalchemy_orm(tmp_path: Path) -> None:
                 await conn.exec_driver_sql("CREATE TABLE t (x INTEGER)")
             await engine.dispose()
         asyncio.run(use())
-        print("sqlalchemy.orm" in sys.modules, "__getattr__" in vars(sys.modules["sqlalchemy.ext.asyncio"]))
+        from alma.services.metrics import DomainMetrics
+        DomainMetrics().resource_operations.labels("fake", "create", "succeeded").inc()
+        print("sqlalchemy.orm" in sys.modules, "__getattr__" in vars(sys.modules["sqlalchemy.ext.asyncio"]),
+              "prometheus_client.exposition" in sys.modules)
         """
     )
-    assert found.split() == ["False", "True"]
+    assert found.split() == ["False", "True", "False"]
 
 
 def test_a_deferred_package_is_the_same_as_a_plain_import_once_used() -> None:
-    packages = (*LANGGRAPH_UNUSED, *SQLALCHEMY_ASYNC_UNUSED)
+    packages = (*LANGGRAPH_UNUSED, *SQLALCHEMY_ASYNC_UNUSED, *PROMETHEUS_UNUSED)
     public = f"""
         import importlib, json
         print(json.dumps({{name: [n for n in dir(importlib.import_module(name)) if not n.startswith("_")]

@@ -10,7 +10,12 @@ import time
 from collections.abc import AsyncGenerator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+from alma.lean_imports import PROMETHEUS_UNUSED, defer_package_bodies
+
+defer_package_bodies(PROMETHEUS_UNUSED)  # counting needs neither the HTTP exposition nor default collectors
+
+from prometheus_client.metrics import Counter, Gauge, Histogram  # noqa: E402
+from prometheus_client.registry import CollectorRegistry  # noqa: E402
 
 if TYPE_CHECKING:
     from alma.llm import LLMBackend, Message
