@@ -37,7 +37,9 @@ _PATTERNS: tuple[tuple[CueKind, str], ...] = (
         r"(?:it|that|this|they|those|these|one|ones|[a-z]+-[a-z0-9-]+) can "
         r"(?:go(?! (?:ahead|on|to|back|through|up|live|forward))|"
         r"be (?:deleted|removed|dropped|gone))|"
-        r"(?:docker[- ])?compose (?:\S+ )?down|let (?!(?:me|us|you)\b)(?:\S+ ){1,2}?go(?! (?:ahead|on|to|through))|"
+        r"(?:docker[- ])?compose (?:\S+ )?down|toss|throw (?:\S+ ){0,3}?(?:away|out)|eol|end[- ]of[- ]life|"
+        r"lose (?:the|that|this|those|these|our|my) (?!data|state|contents?|files)\S+|"
+        r"let (?!(?:me|us|you)\b)(?:\S+ ){1,2}?go(?! (?:ahead|on|to|through))|"
         r"(?:do not|will not|no longer|never) (?:be )?(?:need|needing|use|using) (?:\S+ ){0,3}?"
         r"(?:anymore|any more|any longer)|"
         r"no longer (?:need|needed|used|in use)|"
@@ -47,7 +49,11 @@ _PATTERNS: tuple[tuple[CueKind, str], ...] = (
         "stop",
         r"stop|halt|unplug|shutdown|shut (?:\S+ ){0,2}?(?:down|off)|power(?:ed)? (?:\S+ ){0,2}?(?:off|down)|poweroff|"
         r"turn (?:\S+ ){0,2}?off|switch (?:\S+ ){0,2}?off|take (?:\S+ ){0,3}?(?:down|offline)|kill|suspend|pause|"
-        r"drain|put (?:\S+ ){0,2}?offline|bring (?:\S+ ){0,2}?offline|spin (?:\S+ ){0,2}?down|pull the plug|"
+        r"drain|put (?:\S+ ){0,2}?offline|put (?:\S+ ){0,2}?to sleep|park|freeze|hibernate|evacuate|"
+        r"close (?:\S+ ){0,3}?down|"
+        r"(?:disable|deactivate) (?:the |that |this )?(?:[a-z]+-[a-z0-9-]+|vms?|containers?|lxcs?|servers?|services?|"
+        r"box|node|host)|(?:^|please |just |now )end (?:the|that|this|it)|"
+        r"bring (?:\S+ ){0,2}?offline|spin (?:\S+ ){0,2}?down|pull the plug|"
         r"out of (?:rotation|service|the pool|the load balancer)|"
         r"(?:want|need|get|have|like) (?:it|them|\S+) (?:stopped|shut down|turned off|powered off|offline)",
     ),
@@ -60,14 +66,16 @@ _PATTERNS: tuple[tuple[CueKind, str], ...] = (
         "rollback",
         r"roll ?back|rollback|revert|undo|restore|downgrade|"
         r"go back to (?:the )?(?:previous|last|old|older|earlier|prior)|put (?:\S+ ){0,4}?back|"
-        r"(?:take|bring|get|set) (?:\S+ ){0,4}?back to|"
+        r"(?:take|bring|get|set|switch|change|move|pin|flip|turn) (?:\S+ ){0,4}?back to|"
         r"(?:previous|prior|last|older|earlier|old) (?:version|release|revision|build|image|config)",
     ),
     (
         "shrink",
         r"shrink|downsize|downscale|scale (?:\S+ ){0,3}?(?:down|in|back)|reduce|reduction|decrease|lower|trim|halve|"
         r"cut (?:\S+ ){0,3}?(?:down|back|to)|cut|smaller|take (?:\S+ ){0,3}?away|one less|minus \S+|sunset|"
-        r"hibernate|deallocate|free (?:\S+ ){0,2}?up|give (?:\S+ ){0,3}?back|"
+        r"deallocate|free (?:\S+ ){0,2}?up|give (?:\S+ ){0,3}?back|squeeze|cap (?:\S+ ){1,4}?at|"
+        r"limit (?:\S+ ){1,4}?to|reclaim|"
+        r"release (?:the |its |their )?(?:\S+ )?(?:resources|capacity|memory|cpus?|space)|"
         r"(?:fewer|less) (?:\S+ )?(?:memory|ram|cpus?|vcpus?|cores?|disk|storage|space|replicas?|instances?|"
         r"nodes?|copies|capacity|workers?|servers?|containers?|pods?)|"
         r"(?:only|just) (?:need|needs|want) (?:one|1|a single|two|2) (?:replicas?|instances?|nodes?|copies|pods?)|"
@@ -77,7 +85,9 @@ _PATTERNS: tuple[tuple[CueKind, str], ...] = (
     (
         "data-loss",
         r"re-?install|re-?create|re-?build|re-?image|re-?provision|re-?deploy|re-?format|format|factory reset|reset|"
-        r"flush|truncate|overwrite|replace|clear (?:the |all |its |every )?(?:\S+ )?(?:cache|caches|queues?|logs|data|"
+        r"flush|truncate|overwrite|replace|zero (?:\S+ ){0,3}?out|"
+        r"detach (?:the |its )?(?:\S+ )?(?:volume|disk|drive|storage)|"
+        r"clear (?:the |all |its |every )?(?:\S+ )?(?:cache|caches|queues?|logs|data|"
         r"tables?|buckets?|volumes?)|start (?:over|fresh)|from scratch|fresh install|"
         r"(?:do not|dont|never) care about (?:\S+ ){0,2}?(?:data|contents?|state|volumes?|files)|"
         r"lose (?:\S+ ){0,2}?(?:data|contents?|state|files)",

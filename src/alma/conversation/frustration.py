@@ -72,15 +72,23 @@ _SIGNALS: tuple[tuple[re.Pattern[str], float], ...] = tuple(
         (
             r"\byou(?: are| r|'re|re| are so| are really) (?:\w+ )?(?:useless|worthless|pathetic|stupid|dumb|"
             r"hopeless|incompetent|garbage|trash|"
-            r"a joke|an idiot|the worst|no help|no use)\b|\b(?:taking|takes|took) (?:forever|ages)\b",
+            r"a joke|an idiot|the worst|no help|no use)\b|\b(?:taking|takes|took) (?:forever|ages)\b|"
+            r"\b(?:useless|stupid|dumb|worthless|pathetic|broken|crappy|lousy) (?:bot|tool|thing|ai|assistant|program|"
+            r"software|machine)\b|\bthis (?:garbage|trash|junk|crap|piece of)\b|\b(?:swear to god|i swear)\b|"
+            r"\bwhatever,? just\b|\b(?:been|sat|stuck) (?:at|on|with) (?:this|it) (?:for|all)\b",
             0.35,
         ),
         (
-            r"\b(sick of|fed up|hate|tired of|had enough|enough of|enough is enough|give up|giving up|losing my mind|"
-            r"i am done|i'm done|done with (?:this|it|you)|over it|at my wits|last straw|lost patience|"
-            r"do not care anymore|don't care anymore|screw it|just do it|i am so done|so done|i quit|"
-            r"i am losing it|losing my patience|enough already|i have had it|had it with)\b",
+            r"\b(sick of|fed up|hate|tired of|enough of|over it|lost patience|"
+            r"do not care anymore|don't care anymore|just do it|"
+            r"i am losing it|losing my patience|enough already|had it with)\b",
             0.35,
+        ),
+        # giving up on the tool: the strongest sign short of cursing
+        (
+            r"\b(i give up|giving up|i am done|i'm done|i am so done|so done|done with (?:this|it|you)|i quit|"
+            r"had enough|enough is enough|last straw|losing my mind|at my wits|screw it|i have had it)\b",
+            0.5,
         ),
         # escalation: it happened before, it was not fixed
         (
@@ -136,7 +144,8 @@ _RESOLVED = re.compile(
 )
 # A fix that did not hold, thrown back at the tool: escalation, never a resolution.
 _BROKEN_PROMISE = re.compile(
-    r"\b(you|u) (said|told me|promised|claimed|swore)\b|\b(supposed|meant) to be (fixed|working|resolved)\b"
+    r"\b(you|u) (said|told me|promised|claimed|swore)\b|\b(supposed|meant) to be (fixed|working|resolved)\b|"
+    r"\bnothing (you|i) (\w+ )?(works|worked|helps|helped|fixed|fixes)\b"
 )
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9'*-]*")
 # Faces and symbols people use for anger, despair and alarm.

@@ -26,11 +26,11 @@ VERBS: dict[str, str] = {
         words(
             "delete remove destroy nuke wipe purge decommission terminate drop trash scrap erase rm del "
             "obliterate uninstall deprovision teardown eliminate retire decommision decom decomm prune ditch axe zap "
-            "sunset"
+            "sunset toss eol"
         ),
         "destroy",
     ),
-    **dict.fromkeys(words("stop halt shutdown poweroff kill suspend pause drain unplug"), "stop"),
+    **dict.fromkeys(words("stop halt shutdown poweroff kill suspend pause drain unplug freeze park hibernate"), "stop"),
     **dict.fromkeys(words("start boot resume unpause poweron"), "start"),
     **dict.fromkeys(words("restart reboot bounce recycle reload reset kick cycle"), "restart"),
     **dict.fromkeys(words("scale autoscale"), "scale"),
@@ -38,7 +38,8 @@ VERBS: dict[str, str] = {
         words(
             "update change modify resize rename tag label upgrade bump increase decrease reduce raise lower grow "
             "shrink expand extend reconfigure configure edit adjust attach detach expose assign patch give enable "
-            "disable upsize downsize upscale downscale double halve triple quadruple cut trim migrate move relocate"
+            "disable upsize downsize upscale downscale double halve triple quadruple cut trim migrate move relocate "
+            "squeeze cap limit"
         ),
         "update",
     ),
@@ -76,6 +77,10 @@ PARTICLE_VERBS: dict[tuple[str, str], str] = {
     ("shut", "off"): "stop",
     ("power", "off"): "stop",
     ("power", "down"): "stop",
+    ("throw", "away"): "destroy",
+    ("throw", "out"): "destroy",
+    ("close", "down"): "stop",
+    ("switch", "back"): "rollback",
     ("dial", "down"): "scale",
     ("dial", "back"): "scale",
     ("knock", "down"): "scale",

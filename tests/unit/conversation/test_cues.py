@@ -123,3 +123,28 @@ def test_resetting_credentials_or_rebuilding_an_index_loses_no_data() -> None:
     assert live_cues("reset the root password of pg-4") == []
     assert live_cues("rebuild the full-text index on search-2") == []
     assert "data-loss" in {c.kind for c in live_cues("clear the logs on ci-7")}
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("toss the scratch-3 container", "delete"),
+        ("throw the old jumpbox away", "delete"),
+        ("we can lose the demo-2 vm", "delete"),
+        ("put qa-5 to sleep until monday", "stop"),
+        ("park the gpu nodes for the holidays", "stop"),
+        ("disable the sync-worker container", "stop"),
+        ("close the sandbox environment down", "stop"),
+        ("flip router-2 back to the old firmware", "rollback"),
+        ("cap indexer-1 at 2 cores", "shrink"),
+        ("release the memory held by batch-4", "shrink"),
+        ("zero the scratch disk out", "data-loss"),
+        ("detach the data volume from pg-9", "data-loss"),
+    ],
+)
+def test_less_common_ways_of_taking_away_are_cues(text: str, kind: str) -> None:
+    assert kind in {c.kind for c in live_cues(text)}
+
+
+def test_we_cannot_afford_to_lose_it_is_no_cue() -> None:
+    assert live_cues("we can not afford to lose the billing db") == []

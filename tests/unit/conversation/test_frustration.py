@@ -98,3 +98,18 @@ def test_a_trouble_over_now_takes_frustration_off_but_a_past_fix_does_not() -> N
 
 def test_for_fs_sake_is_profanity() -> None:
     assert message_score("for f's sake, not again") >= FRUSTRATED
+
+
+def test_giving_up_on_the_tool_is_frustrated_on_its_own() -> None:
+    for text in ["i give up", "ok I'm done with this", "screw it"]:
+        assert message_score(text) >= FRUSTRATED, text
+
+
+def test_insulting_the_tool_or_the_thing_counts_more_than_a_complaint() -> None:
+    assert message_score("stupid assistant") >= 0.6
+    assert session_score(["this junk keeps freezing", "power it off"]) >= FRUSTRATED
+
+
+def test_hours_at_it_and_a_dismissive_whatever_are_frustration() -> None:
+    assert session_score(["been stuck on this for two hours", "reboot gw-2"]) >= FRUSTRATED
+    assert session_score(["whatever, just remove it"]) >= FRUSTRATED
