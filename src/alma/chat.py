@@ -250,13 +250,20 @@ class ChatService:
         try:
             turn = await self._operate(interpretation, text, session)
         except InvalidInputError as error:
+            # Nothing was planned, so nothing waits for a confirmation: the reading is said without the
+            # token the guard would have asked for (a block is still said as one).
+            risk = interpretation.risk
+            said = interpretation.reply
+            if risk.decision != "block":
+                risk = replace(risk, token=None)
+                said = reply(interpretation.persona, interpretation.reading, replace(risk, decision="allow"))
             turn = ChatTurn(
                 session,
                 interpretation.reading.name,
                 interpretation.persona,
-                f"{interpretation.reply} I cannot do that: {error}",
+                f"{said} I cannot do that: {error}",
                 "answered",
-                interpretation.risk,
+                risk,
             )
         turn = replace(turn, interpretation=interpretation)
         if turn.outcome in ("ipr_opened", "planned", "blocked", "nothing_to_do"):

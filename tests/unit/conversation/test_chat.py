@@ -170,3 +170,15 @@ def test_the_provider_named_in_a_message_is_used_and_fake_otherwise() -> None:
     assert provider_named("deploy postgres on docker") == "docker"
     assert provider_named("two nginx on k8s") == "kubernetes"
     assert provider_named("deploy postgres") == "fake"
+
+
+async def test_a_destructive_request_for_something_unknown_offers_no_token_to_confirm(services: Services) -> None:
+    chat = services.chat
+    await deployed(chat, "s")
+    turn = await chat.turn("restart web-99", "s")
+    assert turn.outcome == "answered" and turn.plan is None
+    assert "cannot do that" in turn.reply and "web-99" in turn.reply
+    assert "confirm with token" not in turn.reply
+    assert turn.risk is not None and turn.risk.token is None
+    # and nothing waits: a "yes" now confirms nothing
+    assert (await chat.turn("yes", "s")).reply == "Nothing is waiting for your confirmation."
