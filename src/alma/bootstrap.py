@@ -167,7 +167,12 @@ class Services:
         from alma.services.idempotency import IdempotencyService
 
         service: IdempotencyService = self._once(
-            "idempotency", lambda: IdempotencyService(self._store, self.settings.api_idempotency_lease_s)
+            "idempotency",
+            lambda: IdempotencyService(
+                self._store,
+                self.settings.api_idempotency_lease_s,
+                retention_s=self.settings.api_idempotency_retention_h * 3600,
+            ),
         )
         return service
 

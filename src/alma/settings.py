@@ -107,6 +107,8 @@ class Settings(BaseModel):
     api_failed_auth_per_minute: PositiveInt = 30  # wrong keys, per client address, per replica
     api_streams_per_key: PositiveInt = 32  # live event streams (SSE and WebSocket) open at once, per key
     api_idempotency_lease_s: float = Field(default=60.0, gt=0, le=3600)  # an unfinished claim expires after it
+    # How long a finished request's answer is kept for repeats of its Idempotency-Key (then the key is new again).
+    api_idempotency_retention_h: float = Field(default=24.0, gt=0, le=24 * 365)
     api_graphql_timeout_s: float = Field(default=10.0, gt=0, le=300)  # one GraphQL query's execution, at most
     # Proxies whose X-Forwarded-For names the client (limits per address use it); none by default: anyone
     # who can connect could otherwise claim any address and get a fresh allowance of wrong keys.

@@ -6,15 +6,19 @@ answer again instead of doing the work twice; stored durably, so it holds across
   runs is ``InProgress``; a retry after its server died (the lease ran out) takes the claim and runs.
 - The caller is identified by a digest of the resolved key (never the key), so every spelling of one key
   (``X-API-Key``, ``Authorization: Bearer``) shares its keys, and no other key can see them.
+- A finished answer is kept ``ALMA_API_IDEMPOTENCY_RETENTION_H`` (24 h by default); after that the key is new.
 """
 
 from __future__ import annotations
 
 import hashlib
 import math
+import time
 from dataclasses import dataclass
 
 from alma.store import Store, utcnow
+
+PRUNE_EVERY_S = 60.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,9 +47,14 @@ Begun = Claimed | Replay | InProgress | Mismatch
 
 
 class IdempotencyService:
-    def __init__(self, store: Store, lease_s: float) -> None:
+    def __init__(
+        self, store: Store, lease_s: float, *, retention_s: float = 24 * 3600, prune_every_s: float = PRUNE_EVERY_S
+    ) -> None:
         self._store = store
         self.lease_s = lease_s
+        self.retention_s = retention_s
+        self._prune_every_s = prune_every_s
+        self._pruned_at = -math.inf  # monotonic time of the last pruning in this process
 
     @staticmethod
     def scope(key_id: str, method: str, route: str, idempotency_key: str) -> str:
@@ -56,6 +65,12 @@ class IdempotencyService:
         return hashlib.sha256(body).hexdigest()
 
     async def begin(self, scope: str, body_hash: str) -> Begun:
+        # Answers older than the retention are forgotten (at most once a minute per process, so a busy
+        # server pays one DELETE a minute): without it the table grows by one row per keyed request for ever.
+        now = time.monotonic()
+        if now - self._pruned_at >= self._prune_every_s:
+            self._pruned_at = now
+            await self._store.idempotency.prune(older_than_s=self.retention_s)
         stored = await self._store.idempotency.claim(scope, body_hash, self.lease_s)
         if stored is None:
             return Claimed(scope)

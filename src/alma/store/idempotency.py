@@ -88,6 +88,18 @@ class IdempotencyRepository:
                 .values(status_code=status_code, response=response, media_type=media_type, lease_until=None)
             )
 
+    async def prune(self, older_than_s: float) -> int:
+        """Forget finished answers made more than ``older_than_s`` ago (a running claim is never pruned:
+        its lease decides). The number forgotten."""
+        cutoff = utcnow() - dt.timedelta(seconds=older_than_s)
+        async with self._db.engine.begin() as conn:
+            result = await conn.execute(
+                idempotency_keys.delete().where(
+                    idempotency_keys.c.created_at < cutoff, idempotency_keys.c.status_code.is_not(None)
+                )
+            )
+        return int(result.rowcount or 0)
+
     async def release(self, scope: str) -> None:
         """Forget a claim whose request failed before answering, so a retry can run."""
         async with self._db.engine.begin() as conn:

@@ -130,3 +130,25 @@ async def test_an_unprintable_idempotency_key_is_refused(api: Api) -> None:
         "/api/v1/plans", content=V1, headers={**api.as_("ops"), "Idempotency-Key": "x" * 300}
     )
     assert answer.status_code == 400
+
+
+async def test_finished_answers_are_forgotten_after_the_retention_and_running_claims_never(
+    tmp_path: Path, database_url: str
+) -> None:
+    from alma.bootstrap import build
+    from alma.services.idempotency import InProgress, Replay
+
+    services = await build(make_settings(tmp_path, database_url))
+    try:
+        kept = IdempotencyService(services._store, lease_s=60, retention_s=3600, prune_every_s=0)
+        await kept.begin("scope-a", "body")
+        await kept.finish("scope-a", 201, "{}", "application/json")
+        assert isinstance(await kept.begin("scope-a", "body"), Replay)  # well within its retention
+        await kept.begin("scope-running", "body")  # claimed, never finished
+
+        forgetful = IdempotencyService(services._store, lease_s=60, retention_s=0.0, prune_every_s=0)
+        assert isinstance(await forgetful.begin("scope-a", "body"), Claimed)  # its answer was pruned: a new key
+        assert isinstance(await forgetful.begin("scope-running", "body"), InProgress)  # a running claim stays
+        assert stored_rows(database_url) == 2
+    finally:
+        await services.aclose()
