@@ -38,3 +38,16 @@ def test_drift_does_not_write_the_recorded_state_over_a_blueprint_someone_wrote(
     for _ in range(2):  # the file it wrote is its own: written again the next time
         assert alma("drift", "shop", "--blueprint", str(recorded)).returncode == 0
     assert alma("plan", str(recorded)).returncode == 0
+
+
+def test_the_advice_after_a_failed_apply_is_a_command_that_works(tmp_path: Path) -> None:
+    # It said "Retry with `alma apply`": applying the plan file again is refused, the plan having run.
+    alma = Alma(tmp_path / "home")
+    blueprint = tmp_path / "shop.yaml"
+    blueprint.write_text(V1)
+    assert alma("plan", str(blueprint), "--out", str(tmp_path / "plan.json")).returncode == 0
+    failed = alma("apply", str(tmp_path / "plan.json"), ALMA_FAKE_FAIL_RESOURCES="web")
+    assert failed.returncode == 3 and "to retry, fix the cause and plan again (`alma deploy FILE`" in failed.stdout
+    assert "Retry with `alma apply`" not in failed.stdout
+    assert alma("apply", str(tmp_path / "plan.json")).returncode == 4  # why the advice cannot be that
+    assert alma("deploy", str(blueprint), "--yes").returncode == 0  # the advice, once the cause is gone

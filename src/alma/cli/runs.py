@@ -105,7 +105,11 @@ def _print(result: RunResult, body: dict[str, Any]) -> None:
     if result.error and not result.verify_failures:
         console.print(f"[red]error:[/red] {result.error}")
     if result.outcome == "failed" and report is not None and result.rollback is None:
-        console.print(f"State records what was done. Retry with `alma apply`, or `alma rollback {report.stack}`.")
+        # A plan runs once: `alma apply` of it again is refused ("already applied"), so a retry is a new plan.
+        console.print(
+            "State records what was done. This plan has run: to retry, fix the cause and plan again "
+            f"(`alma deploy FILE`, or `alma ipr revise ID`); to undo, `alma rollback {report.stack}`."
+        )
 
 
 def _print_rollback(rollback: dict[str, Any]) -> None:
