@@ -1,7 +1,7 @@
 """``alma --version`` and ``alma examples …``: what this installation is and the blueprints it ships.
 
 The example blueprints travel inside the package (see ``alma.bundled``), so an ALMA installed from a wheel
-or run from the container image can hand them out without a checkout: ``alma examples copy .`` and then
+or run from the container image can hand them out without a checkout: ``alma examples copy examples`` and then
 ``alma deploy examples/web-stack.yaml``.
 """
 
