@@ -155,6 +155,8 @@ def test_review_with_two_verdicts_is_a_usage_error_and_an_unknown_ipr_exits_1(al
     both = alma("ipr", "review", "1", "--approve", "--reject", ALMA_USER="bob")
     assert both.returncode == 2
     assert "give one of --approve, --request-changes, --reject" in both.stderr
+    none = alma("ipr", "review", "1", ALMA_USER="bob")  # it said "a comment needs text"
+    assert none.returncode == 2 and "give a verdict (--approve, --request-changes or --reject)" in none.stderr
 
     unknown = alma("ipr", "show", "99")
     assert unknown.returncode == 1

@@ -67,6 +67,8 @@ def review(
 
     if approve + request_changes + reject > 1:
         raise typer.BadParameter("give one of --approve, --request-changes, --reject")
+    if not (approve or request_changes or reject or comment):  # not "a comment needs text": no verdict was given
+        raise typer.BadParameter("give a verdict (--approve, --request-changes or --reject), or --comment TEXT")
     ipr_commands.review(ipr_id, approve, request_changes, reject, comment, json_output)
 
 
