@@ -20,7 +20,7 @@ import time
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from typing import Any, TypedDict
+from typing import Any, TypedDict, cast
 
 from alma.engines import EngineRegistry, Observed, Preflight, PreflightIssue, Readiness
 from alma.errors import (
@@ -341,6 +341,7 @@ class DeploymentService:
             raise NotFoundError(f"no deployment '{deployment_id}'")
         plan = await self._plans.get(record.plan_id)
         problems: list[str] = []
+        ready_checks: dict[str, bool] = {}  # per provider: a Protocol isinstance costs more than a read here
         for action in plan.actions:
             ref = action.ref(plan.stack)
             engine = self._engines.get(action.provider)
@@ -352,8 +353,10 @@ class DeploymentService:
             if seen is None or engine.diff(ref, action.after, seen).action != "noop":
                 problems.append(f"{action.resource} does not match the plan")
                 continue
-            if isinstance(engine, Readiness):
-                reason = await engine.ready(ref)
+            if action.provider not in ready_checks:
+                ready_checks[action.provider] = isinstance(engine, Readiness)
+            if ready_checks[action.provider]:
+                reason = await cast(Readiness, engine).ready(ref)
                 if reason is not None:
                     problems.append(f"{action.resource} is not ready: {reason}")
         if problems:
