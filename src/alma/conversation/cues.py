@@ -42,7 +42,9 @@ _PATTERNS: tuple[tuple[CueKind, str], ...] = (
         r"let (?!(?:me|us|you)\b)(?:\S+ ){1,2}?go(?! (?:ahead|on|to|through))|"
         r"(?:do not|will not|no longer|never) (?:be )?(?:need|needing|use|using) (?:\S+ ){0,3}?"
         r"(?:anymore|any more|any longer)|"
-        r"no longer (?:need|needed|used|in use)|"
+        r"(?:(?:is|are) )?no longer (?:need|needed|used|in use|required)|"
+        r"(?:if|when|once|until|want|like|need|prefer) (?:\S+ ){0,3}?(?:was|were|is|be|to be) gone|"
+        r"(?:did|does|would|do) not exist any ?more|(?:there is )?no (?:reason|need|point) (?:to|in) keep(?:ing)?|"
         r"(?:want|need|get|have|like) (?:it|them|\S+) (?:gone|deleted|removed|destroyed|nuked|wiped)",
     ),
     (
@@ -119,14 +121,16 @@ _ASKING = re.compile(
     r"\b(?:dry[- ]?run|preview|simulate|simulation)\b|\bwithout (?:actually )?(?:doing|running|applying)\b"
 )
 _POLITE_REQUEST = re.compile(
+    r"^(?:it |that )?would be (?:great|nice|good|awesome|ideal|helpful|perfect|best)\b|"
     r"^(?:\S+ )?(?:can|could|would|will) you\b|^(?:\S+ )?(?:could|can) we\b|^(?:please|pls|plz|kindly)\b|"
-    r"^i (?:need|want) you to\b|^(?:\S+ )?(?:i|we) would (?:like|love|prefer|want)\b|"
+    r"^i (?:need|want) you to\b|^(?:\S+ )?(?:i|we) would (?:like|love|prefer|want|rather)\b|"
     r"^(?:\S+ )?would it be possible to\b|^(?:\S+ )?would you mind\b|^(?:\S+ )?do you mind\b|"
     r"^(?:\S+ )?why (?:do not|don't) (?:you|we)\b|^(?:\S+ )?(?:how|what) about\b|"
     r"\bis it (?:ok|okay|alright|fine|possible) (?:if|for) you\b|\bif you (?:could|can|would|please)\b|"
     r"^(?:\S+ )?(?:shall|should) (?:you|i) go ahead\b"
 )
 _POLITE_ANYWHERE = re.compile(
+    r"\b(?:if|whether) you (?:could|can|would|might)\b|\bwondering if\b|"
     r"\bis it (?:ok|okay|alright|fine) (?:if|for) you\b|\bif you (?:could|can|would|please)\b"
 )
 _WHY_NOT = re.compile(r"\bwhy (?:do|do not|not) (?:not )?(?:you|we)\s+(?:just\s+)?$")

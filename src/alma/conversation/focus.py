@@ -131,6 +131,22 @@ class Focus:
             if "undo" in parsed.signals and self.pending is None and self.intent in _OPERATIONS:
                 # "cancel that deploy" once it was carried out: nothing waits to be cancelled, so it is undone
                 return Resolved("rollback", target or self.target, (), None, None, 0.7, False)
+            kept = [n for n in parsed.names if n not in parsed.excluded]
+            waiting = self.pending
+            if waiting is not None and kept and (not waiting.get("target") or len(waiting.get("targets") or []) > 1):
+                # "shut down all dev vms" … "wait, keep dev-db running": an exception, the rest still goes
+                others = tuple(t for t in waiting.get("targets") or [] if isinstance(t, str) and t not in kept)
+                return Resolved(
+                    waiting["intent"] if waiting.get("intent") in INTENTS else "unknown",
+                    others[0] if len(others) == 1 else None,
+                    (),
+                    waiting.get("direction"),
+                    waiting.get("scale_to"),
+                    0.7,
+                    False,
+                    targets=others if len(others) > 1 else (),
+                    pending_destructive=bool(waiting.get("destructive")),
+                )
             return Resolved("unknown", target or self.target, (), None, None, confidence, False, cancelled=True)
         if parsed.correction and parsed.resources and self.intent == "deploy" and self.resources:
             return self._redeployed(parsed)

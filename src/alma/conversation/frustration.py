@@ -139,7 +139,8 @@ _APOLOGY = re.compile(r"\b(sorry|apologi[sz]e|my bad|calmer now|i calmed down|no
 # The trouble is over: its panic words ("the outage is over", "false alarm") are no longer panic.
 _RESOLVED = re.compile(
     r"\b(false alarm|(?:outage|incident|it|that|this|everything|prod|production|the site) (?:is|are) (?:now )?"
-    r"(?:over|resolved|fixed|back|fine|ok|okay|good)|(?:is|are) back (?:up|online|to normal)|all good now|"
+    r"(?:over|resolved|fixed|back)|(?:is|are) (?:fine|ok|okay|good) now|"
+    r"(?:is|are) back (?:up|online|to normal)|all good now|"
     r"back to normal|resolved now|panic over)\b"
 )
 # A fix that did not hold, thrown back at the tool: escalation, never a resolution.

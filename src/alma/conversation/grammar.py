@@ -302,7 +302,9 @@ def _negated(words: list[str], ids: list[int], i: int) -> bool:
 
 def _after_auxiliary(words: list[str], ids: list[int], i: int) -> bool:
     """ "why did web-01 stop", "has it started": the verb describes, it does not command."""
-    return any(words[j] in _AUXILIARIES for j in range(i) if ids[j] == ids[i])
+    last = max((j for j in range(i) if ids[j] == ids[i] and words[j] in _AUXILIARIES), default=None)
+    # "I was wondering whether you could reboot it": a request after the auxiliary's own verb
+    return last is not None and not any(w in {"could", "can", "would", "will"} for w in words[last + 1 : i])
 
 
 def object_words(tokens: list[Tok], verb: Verb) -> list[Tok]:

@@ -73,3 +73,13 @@ def test_doing_what_was_asked_about_for_a_named_thing_is_that_act() -> None:
 def test_reverting_what_was_just_done_targets_it() -> None:
     reading, destructive = converse("create a debian vm called scratch-9", "revert what you just did")
     assert (reading.name, reading.target, destructive) == ("rollback", "scratch-9", True)
+
+
+def test_keeping_one_of_many_is_an_exception_and_the_rest_still_goes() -> None:
+    reading, destructive = converse("stop qa-1, qa-2 and qa-db", "hold on, keep qa-db running")
+    assert (reading.name, set(reading.targets), destructive) == ("stop", {"qa-1", "qa-2"}, True)
+
+
+def test_keeping_the_one_thing_asked_about_withdraws_the_request() -> None:
+    reading, destructive = converse("stop qa-db", "hold on, keep qa-db running")
+    assert reading.cancelled and not destructive

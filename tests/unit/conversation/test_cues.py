@@ -148,3 +148,23 @@ def test_less_common_ways_of_taking_away_are_cues(text: str, kind: str) -> None:
 
 def test_we_cannot_afford_to_lose_it_is_no_cue() -> None:
     assert live_cues("we can not afford to lose the billing db") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "it would be nice if stage-4 was gone by friday",
+        "I'd rather legacy-ftp didn't exist anymore",
+        "there's no point in keeping demo-3",
+        "old-mq is no longer required",
+        "i was wondering if you could restart mail-2",
+    ],
+)
+def test_wishes_and_indirect_requests_are_live_cues(text: str) -> None:
+    assert [c for c in live_cues(text) if c.kind != "everything"] != []
+
+
+def test_this_is_fine_with_flames_is_not_relief() -> None:
+    from alma.conversation.frustration import FRUSTRATED, message_score
+
+    assert message_score("this is fine 🔥") >= FRUSTRATED

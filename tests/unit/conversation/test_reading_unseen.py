@@ -199,3 +199,8 @@ def test_a_thing_that_stopped_doing_its_job_is_a_symptom(parser: IntentParser, s
 
 def test_resetting_a_password_is_a_change_not_a_restart(parser: IntentParser) -> None:
     assert parser.parse("reset the api token of runner-3").name == "update"
+
+
+def test_a_request_after_an_auxiliary_of_another_verb_is_a_request(parser: IntentParser) -> None:
+    assert parser.parse("I was hoping you could restart vpn-1").name == "restart"
+    assert parser.parse("why did vpn-1 restart").name != "restart"
