@@ -51,3 +51,11 @@ def test_the_advice_after_a_failed_apply_is_a_command_that_works(tmp_path: Path)
     assert "Retry with `alma apply`" not in failed.stdout
     assert alma("apply", str(tmp_path / "plan.json")).returncode == 4  # why the advice cannot be that
     assert alma("deploy", str(blueprint), "--yes").returncode == 0  # the advice, once the cause is gone
+
+
+def test_a_port_past_65535_is_refused_instead_of_listening_somewhere_else(tmp_path: Path) -> None:
+    # `alma serve --port 99999` said it ran on 99999 and listened on 34463 (the low 16 bits).
+    alma = Alma(tmp_path / "home")
+    for command in (["serve", "--port", "99999"], ["mcp", "--http", "--port", "70000"], ["serve", "--port", "-1"]):
+        refused = alma(*command)
+        assert refused.returncode == 1 and "is not a port: give a number from 1 to 65535" in refused.stderr

@@ -8,10 +8,18 @@ from __future__ import annotations
 import argparse
 
 
+def _port(text: str) -> int:
+    """A port number: the socket layer would keep the low 16 bits of a larger one (99999 listens on 34463)."""
+    port = int(text)
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{port} is not a port: give a number from 1 to 65535")
+    return port
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="alma serve", description="Serve the HTTP API.")
     parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("--port", type=_port, default=8000)
     args = parser.parse_args(argv)
     import uvicorn
 

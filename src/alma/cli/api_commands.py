@@ -10,12 +10,14 @@ from typing import Any
 from alma.bootstrap import Services
 from alma.cli.commands import run_with_services
 from alma.cli.failures import reported
+from alma.cli.listening import listening_port
 from alma.cli.output import print_json, stdout, table
 from alma.settings import Settings
 
 
 def serve(host: str, port: int) -> None:
     with reported(False):
+        listening_port(port)
         Settings()  # a bad setting is reported here, as every command reports it, before the server starts
     # The server runs as its own lean process (same pid: supervisors and signals see no difference).
     sys.stdout.flush()
@@ -24,6 +26,8 @@ def serve(host: str, port: int) -> None:
 
 def work(concurrency: int, name: str | None, metrics_port: int | None) -> None:
     with reported(False):
+        if metrics_port is not None:
+            listening_port(metrics_port, "--metrics-port")
         from alma.redaction import configure_server_logging
         from alma.worker import run_worker
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 
 from alma.cli.failures import reported
+from alma.cli.listening import listening_port
 from alma.cli.output import stderr
 from alma.settings import Settings
 
@@ -18,6 +19,7 @@ def serve(*, http: bool, host: str, port: int, read_only: bool) -> None:
     with reported(False):
         settings = Settings()
         if http:
+            listening_port(port)
             mode = " (read-only)" if read_only else ""
             stderr().print(
                 f"ALMA MCP server{mode} on http://{host}:{port}/mcp — clients send an API key "
