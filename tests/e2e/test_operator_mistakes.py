@@ -59,3 +59,16 @@ def test_a_port_past_65535_is_refused_instead_of_listening_somewhere_else(tmp_pa
     for command in (["serve", "--port", "99999"], ["mcp", "--http", "--port", "70000"], ["serve", "--port", "-1"]):
         refused = alma(*command)
         assert refused.returncode == 1 and "is not a port: give a number from 1 to 65535" in refused.stderr
+
+
+def test_events_of_a_deployment_take_the_start_of_its_id_and_refuse_one_that_matches_nothing(tmp_path: Path) -> None:
+    # A typo or a shortened id listed no events, exit 0: "nothing happened".
+    alma = Alma(tmp_path / "home")
+    blueprint = tmp_path / "shop.yaml"
+    blueprint.write_text(V1)
+    assert alma("deploy", str(blueprint), "--yes").returncode == 0
+    [deployment] = [d["deployment_id"] for d in alma.json("history", "shop")]
+    short = alma.json("events", "shop", "--deployment", deployment[:8])
+    assert short and {e["deployment_id"] for e in short} == {deployment}
+    mistyped = alma("events", "shop", "--deployment", "nope")
+    assert mistyped.returncode == 1 and "stack 'shop' has no deployment 'nope'" in mistyped.stderr

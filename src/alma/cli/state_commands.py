@@ -90,7 +90,8 @@ def events(stack: str, deployment: str | None, json_output: bool) -> None:
     with reported(json_output):
 
         async def body(services: Services) -> Any:
-            return await services.stacks.events(stack, deployment)
+            chosen = await services.stacks.deployment_in(stack, deployment) if deployment is not None else None
+            return await services.stacks.events(stack, chosen)
 
         found = run_with_services(body)
         if json_output:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from alma.diagnostics import did_you_mean
-from alma.errors import ConflictError, NotFoundError
+from alma.errors import ConflictError, InvalidInputError, NotFoundError
 from alma.services.actor import actor
 from alma.services.locking import holder_state
 from alma.settings import Settings
@@ -47,6 +47,21 @@ class StackService:
         """Oldest first: the first ``limit`` events after ``after_id``, or with ``newest`` the last ones."""
         await self._require(stack)
         return await self._store.reads.events(stack, deployment_id, after_id, limit, newest=newest)
+
+    async def deployment_in(self, stack: str, ref: str) -> str:
+        """The id of the stack's deployment that ``ref`` names: its id, or a unique start of it (tables shorten
+        ids). Anything else is an error naming where the ids are: a filter that matches nothing read as "no
+        events" (``alma events shop --deployment deb1b950`` listed nothing, exit 0)."""
+        found = await self._store.deployments.get(ref)
+        if (found is not None and found.stack == stack) or await self._store.reads.events(stack, ref, 0, 1):
+            return ref  # a run waiting for approval has events before it has a deployment
+        await self._require(stack)
+        matches = [d.id for d in await self._store.reads.history(stack) if ref and d.id.startswith(ref)]
+        if len(matches) == 1:
+            return matches[0]
+        if matches:
+            raise InvalidInputError(f"'{ref}' starts {len(matches)} deployments of stack '{stack}': give more of it")
+        raise NotFoundError(f"stack '{stack}' has no deployment '{ref}'; `alma history {stack} --json` lists them")
 
     async def deployment(self, deployment_id: str) -> DeploymentRecord:
         found = await self._store.deployments.get(deployment_id)

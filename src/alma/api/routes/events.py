@@ -26,5 +26,6 @@ async def stack_events(
 ) -> list[EventOut]:
     """The stack's events after the id ``after``, oldest first: the first ``limit`` of them, or with
     ``newest=true`` the last ``limit`` (what a dashboard shows as recent)."""
-    listed = await services.stacks.events(stack, deployment, after, limit, newest=newest)
+    chosen = await services.stacks.deployment_in(stack, deployment) if deployment is not None else None
+    listed = await services.stacks.events(stack, chosen, after, limit, newest=newest)
     return [EventOut.of(e) for e in listed]
