@@ -72,3 +72,12 @@ def test_events_of_a_deployment_take_the_start_of_its_id_and_refuse_one_that_mat
     assert short and {e["deployment_id"] for e in short} == {deployment}
     mistyped = alma("events", "shop", "--deployment", "nope")
     assert mistyped.returncode == 1 and "stack 'shop' has no deployment 'nope'" in mistyped.stderr
+
+
+def test_a_home_that_is_a_file_is_refused_saying_so(tmp_path: Path) -> None:
+    # ALMA_HOME naming a file (or a folder under one) ended in a NotADirectoryError traceback.
+    taken = tmp_path / "home"
+    taken.write_text("not a folder")
+    for home in (taken, taken / "below"):
+        refused = Alma(home)("state", "list")  # Alma asserts that no traceback is printed
+        assert refused.returncode == 1 and "ALMA_HOME (or the sqlite path of ALMA_DATABASE_URL)" in refused.stderr

@@ -47,13 +47,20 @@ def _json_dumps(value: Any) -> str:
 def private_file(path: Path) -> None:
     """Make the database's folder (0700) and file (0600) before SQLite does, readable by their owner only:
     the file holds plans, state and the audit trail. What exists already is left as its owner set it.
-    (SQLite creates its -wal and -shm files with the database file's permissions.)"""
-    if not path.parent.exists():
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        path.parent.chmod(0o700)  # mkdir's mode passes through the umask; this does not
-    if not path.exists():
-        with contextlib.suppress(FileExistsError):  # another process made it first: theirs stands
-            os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    (SQLite creates its -wal and -shm files with the database file's permissions.) A folder that cannot be
+    made or written (ALMA_HOME naming a file, or a read-only place) is a ``ConfigurationError`` saying so."""
+    try:
+        if not path.parent.exists():
+            path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            path.parent.chmod(0o700)  # mkdir's mode passes through the umask; this does not
+        if not path.exists():
+            with contextlib.suppress(FileExistsError):  # another process made it first: theirs stands
+                os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    except OSError as exc:
+        raise ConfigurationError(
+            f"cannot make the database {path}: {exc.strerror or exc}; ALMA_HOME (or the sqlite path of "
+            "ALMA_DATABASE_URL) must name a folder ALMA can create and write"
+        ) from exc
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
