@@ -81,3 +81,9 @@ def test_a_home_that_is_a_file_is_refused_saying_so(tmp_path: Path) -> None:
     for home in (taken, taken / "below"):
         refused = Alma(home)("state", "list")  # Alma asserts that no traceback is printed
         assert refused.returncode == 1 and "ALMA_HOME (or the sqlite path of ALMA_DATABASE_URL)" in refused.stderr
+
+
+def test_a_mapping_setting_that_is_not_json_is_named_not_a_traceback(tmp_path: Path) -> None:
+    alma = Alma(tmp_path / "home")
+    refused = alma("state", "list", ALMA_PROVIDER_PARALLELISM="{fake: 20")  # Alma asserts: no traceback
+    assert refused.returncode == 1 and "ALMA_PROVIDER_PARALLELISM cannot be read" in refused.stderr

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -75,6 +76,23 @@ def reported(json_output: bool, *, on_error: Callable[[AlmaError], None] | None 
     except KeyboardInterrupt:
         _stderr().print("[yellow]interrupted[/yellow]")
         exit_with(130)
+    except _unparsable_setting() as error:  # a list or mapping setting that is not JSON: a traceback before
+        field = re.search(r'field "(\w+)"', str(error))
+        name = f"ALMA_{field.group(1).upper()}" if field else "a setting"
+        _stderr().print(
+            f"[red]error:[/red] invalid settings: {name} cannot be read: a list or mapping setting is written as "
+            """JSON (e.g. ALMA_PROVIDER_PARALLELISM='{"fake": 20}')""",
+            markup=True,
+        )
+        exit_with(INVALID)
+
+
+def _unparsable_setting() -> type[Exception]:
+    """pydantic-settings' error for a value it cannot decode; imported only when something went wrong (plain
+    settings are read without pydantic-settings)."""
+    from pydantic_settings import SettingsError
+
+    return SettingsError
 
 
 def _stderr() -> Console:
