@@ -200,10 +200,20 @@ class Focus:
         )
         if parsed.target is not None and self.target is not None and parsed.target != self.target:
             switched = switched or not parsed.follow_up
+        resources = parsed.resources
+        if parsed.follow_up and name == "deploy" and self.resources:
+            # "and another one called edge-2": of the kind and template just deployed, unless it says otherwise
+            last = self.resources[0]
+            resources = tuple(
+                replace(r, kind=r.kind or last.get("kind"), template=r.template or last.get("template"))
+                if r.kind is None and r.template is None
+                else r
+                for r in resources
+            )
         return Resolved(
             name,
             target,
-            parsed.resources,
+            resources,
             direction,
             scale_to,
             confidence,

@@ -97,7 +97,7 @@ LIST_QUESTION = re.compile(
 TROUBLE = re.compile(
     r"\bwhy\b(?! (would|should|do people|use))|\b(latency|laggy|lagging|packet loss|spik\w+|maxed out|saturated|"
     r"throttl\w+|terrible|awful|horrible|bad gateway|timing out)\b|\bwhat is wrong\b|\bwhat went wrong\b|"
-    r"\bhow come\b|\bnot (working|responding|starting|booting|"
+    r"\bhow come\b|\bnot (working|responding|answering|answer|starting|booting|"
     r"reachable|start|boot|come up|respond|run|load|connect)|\bkeeps? (crash|fail|restart|dying|die|getting|"
     r"going|timing|dropping|rebooting|stopping)|\b(crash\w*|fail\w*|broken|errors?|erroring|down|unreachable|"
     r"unresponsive|hung|hanging|stuck|slow|sluggish|lagging|flapping|oom|timeouts?|timing out|5\d\ds?|leak\w*|"
@@ -121,7 +121,8 @@ EXPLAIN = re.compile(
 SYMPTOM = re.compile(
     r"\b(crash\w*|fail\w*|broken|down|died|dead|dying|stuck|hung|hanging|slow|frozen|oom\w*|5\d\ds?|"
     r"not (working|responding|starting|booting|answering|loading)|will not (start|boot|load)|keeps? \w+|"
-    r"errors?|erroring|unreachable|unresponsive|degraded|flapping|blank|stopped [a-z]+ing)\b"
+    r"errors?|erroring|unreachable|unresponsive|degraded|flapping|blank|stopped [a-z]+ing|"
+    r"takes? (?:\d+|ages|forever|so long|too long|minutes|hours))\b"
 )
 # A sentence that says how something is: "the grafana container is using 4 gigs".
 STATEMENT = re.compile(r"\b(is|are|was|has|have|uses|using|runs|running|sits|eats)\b")

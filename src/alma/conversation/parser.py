@@ -34,7 +34,7 @@ from alma.conversation.grammar import (
     scale_direction,
 )
 from alma.conversation.intent import INTENTS, Direction, Intent, IntentName, Resource
-from alma.conversation.lexicon import COUNT_WORDS, INFRA_WORDS, KIND_PHRASES, TEMPLATE_ALIASES, Lexicon
+from alma.conversation.lexicon import COUNT_WORDS, INFRA_WORDS, KIND_PHRASES, TEMPLATE_ALIASES, VERBS, Lexicon
 from alma.conversation.quantities import Tok
 from alma.conversation.resources import extract, is_name, kind_at, template_of, with_target
 from alma.conversation.targets import find_target, subject_of
@@ -50,6 +50,11 @@ _EXPLAIN_HOW = re.compile(r"\bhow (do|can|should|would|could|does) (i|we|you|one
 _GENERAL = re.compile(
     r"^(why|when) (would|should|do|does|is|are)\b|^(do|does|must|should) (i|we|you|one) (need|have) to\b|"
     r"\bin general\b|\b(someone|anyone|people|one) (would|should|does|do)\b"
+)
+# Starting with the host is a setting of the guest, not a start now.
+_ON_BOOT = re.compile(
+    r"\b(starts?|start up|comes? up|runs?|launch(es)?|boots?) (on|at|after|with) (boot|startup|reboot|the host)\b|"
+    r"\bautostart\b|\bstart(s)? automatically\b|\bonboot\b"
 )
 # Words that open a correction of what was just asked.
 _CORRECTING = re.compile(
@@ -161,7 +166,9 @@ class IntentParser:
                     correction=True,
                     excluded=corrected.excluded,
                 )
-            specs = extract(tokens, 0, self._lexicon) if _CORRECTING.search(joined) else []
+            asks = "?" in joined or re.search(r"\b(why|what|how|tell|show|which)\b", joined) is not None
+            short = len(tokens) <= 10
+            specs = extract(tokens, 0, self._lexicon) if _CORRECTING.search(joined) and short and not asks else []
             if specs:  # "typo: 200GB", "sorry, make that a debian lxc": the last request, with these specs instead
                 return Intent("unknown", tuple(specs), confidence=0.7, topic_switch=switch, correction=True)
         withdrawn = CANCEL.search(joined)
@@ -247,6 +254,8 @@ class IntentParser:
         ):
             if frame.search(joined):
                 return self._intent(frame_name, tokens, None, 0.7, switch, signals)  # type: ignore[arg-type]
+        if _ON_BOOT.search(joined) and self._anchored(tokens):  # "make sure ntp-01 starts on boot": a setting
+            return self._intent("update", tokens, None, 0.75, switch, signals)
         if any(is_name(t.text) for t in tokens):
             return self._intent("status", tokens, None, 0.5, switch, signals)
         said = ["statement"] if STATEMENT.search(joined) else []  # "the grafana container is using 4 gigs"
@@ -261,7 +270,7 @@ class IntentParser:
         if CANCEL.search(_joined(tail)) or not tail:
             return None
         read = self._read(tail, False)
-        return read if read.name in {"status", "list", "explain"} else None
+        return read if read.name in {"status", "list", "explain", "troubleshoot"} else None
 
     @staticmethod
     def _then(tokens: list[Tok], commands: list[Verb], verb: Verb, name: IntentName) -> tuple[Verb, IntentName] | None:
@@ -411,6 +420,9 @@ class IntentParser:
                 and (template_of(word, self._lexicon) or kind_at(words, k, self._lexicon))
             ):
                 return True
+        removals = [self._lexicon.verb(w) for w in words if w.isalpha()]
+        if any(found is not None and VERBS.get(found.lemma) == "destroy" for found in removals):
+            return True  # "do NOT delete anything. just list what is older than a year": about resources
         # "this is the fourth time postfix died": a symptom of something no list knows is still infrastructure
         symptom = SYMPTOM.search(_joined(tokens)) is not None
         return symptom and subject_of(tokens, len(tokens), self._lexicon) is not None

@@ -209,6 +209,15 @@ def subject_of(tokens: list[Tok], end: int, lexicon: Lexicon, excluded: set[int]
             found = _candidate(tokens, k, lexicon) if k not in excluded else None
             if found is not None and (found.reference or "").startswith("kind:") and kind is None:
                 kind = found
+            elif (
+                found is not None
+                and k == symptom - 1
+                and (found.reference or "").startswith("subject:")
+                and (k == 0 or words_[k - 1] not in {"the", "whole", "entire", "my", "our", "this", "that", "a", "an"})
+            ):
+                word = found.reference[len("subject:") :]  # type: ignore[index]
+                # "why kibana is so slow": the word right before its symptom names it, no guess
+                return Target(reference=f"word:{word}") if lexicon.unknown(word) else found
             elif found is not None:
                 return found
         if kind is not None:

@@ -70,7 +70,14 @@ _SHELL: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         ),
         (r"\b(?:po|pods?)/([a-z0-9][a-z0-9.-]*)", r"the pod named \1"),
         (r"\b(?:svc|services?)/([a-z0-9][a-z0-9.-]*)", r"the service named \1"),
-        (r"(?<=\w) - (?=\w)", ", "),  # "don't restart anything - just tell me": a dash between clauses
+        # "don't restart anything - just tell me": a dash between clauses
+        (r"(?<=\w) - (?=\w)", ", "),
+        # "the vm 'shop'": a quoted word after a kind is its name, however ordinary the word
+        (
+            r"\b(vm|container|lxc|ct|server|box|host|machine|service|app|database|db|stack|guest) "
+            r"['\"]([a-z][\w.-]*)['\"]",
+            r"\1 named \2",
+        ),
     )
 )
 _THUMBS = re.compile("[\U0001f44d\u2705\U0001f44c\u2714]")

@@ -83,3 +83,13 @@ def test_keeping_one_of_many_is_an_exception_and_the_rest_still_goes() -> None:
 def test_keeping_the_one_thing_asked_about_withdraws_the_request() -> None:
     reading, destructive = converse("stop qa-db", "hold on, keep qa-db running")
     assert reading.cancelled and not destructive
+
+
+def test_another_one_is_of_the_kind_just_deployed() -> None:
+    reading, _ = converse("deploy a debian lxc called relay-1", "and another one called relay-2 with 1 core")
+    assert [(r.name, r.kind, r.template) for r in reading.resources] == [("relay-2", "lxc", "debian")]
+
+
+def test_a_thing_named_right_before_its_symptom_is_what_the_question_is_about() -> None:
+    reading, _ = converse("restart the monitoring stack", "no, don't. just tell me why loki is so slow")
+    assert reading.target == "loki"

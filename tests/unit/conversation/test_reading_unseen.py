@@ -204,3 +204,20 @@ def test_resetting_a_password_is_a_change_not_a_restart(parser: IntentParser) ->
 def test_a_request_after_an_auxiliary_of_another_verb_is_a_request(parser: IntentParser) -> None:
     assert parser.parse("I was hoping you could restart vpn-1").name == "restart"
     assert parser.parse("why did vpn-1 restart").name != "restart"
+
+
+def test_a_quoted_word_after_a_kind_is_its_name_however_ordinary(parser: IntentParser) -> None:
+    read = parser.parse("the container 'billing' is not answering")
+    assert (read.name, read.target) == ("troubleshoot", "billing")
+
+
+def test_starting_with_the_host_is_a_setting(parser: IntentParser) -> None:
+    assert parser.parse("make sure dns-4 comes up at boot").name == "update"
+
+
+def test_a_slow_start_is_a_symptom(parser: IntentParser) -> None:
+    assert parser.parse("why does outline take 3 minutes to load?").name == "troubleshoot"
+
+
+def test_a_withheld_removal_still_says_the_talk_is_about_resources(parser: IntentParser) -> None:
+    assert parser.parse("don't remove anything yet. just list what is older than a month").name == "list"
