@@ -519,7 +519,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Rollback */
+        /**
+         * Rollback
+         * @description A plan back to ``to`` (default: the last revision that succeeded); the body may be left out.
+         */
         post: operations["rollback_api_v1_stacks__stack__rollback_post"];
         delete?: never;
         options?: never;
@@ -5366,7 +5369,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
                 "application/json": components["schemas"]["CloseRequest"];
             };
@@ -7513,7 +7516,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
                 "application/json": components["schemas"]["OperationRequest"];
             };
@@ -7709,7 +7712,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
                 "application/json": components["schemas"]["RollbackRequest"];
             };
@@ -8676,7 +8679,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
                 "application/json": components["schemas"]["RenderRequest"];
             };

@@ -35,6 +35,9 @@ class CloseRequest(BaseModel):
     comment: Text = ""
 
 
+NO_COMMENT = CloseRequest()  # the body may be left out: closing needs no comment
+
+
 @router.post("/iprs", status_code=201)
 async def create(body: IprRequest, services: ServicesDep, _caller: Planner) -> IprOut:
     if sum(x is not None for x in (body.blueprint, body.plan_id, body.destroy)) != 1:
@@ -79,7 +82,7 @@ async def apply(ipr_id: Id, response: Response, services: ServicesDep, _caller: 
 
 
 @router.post("/iprs/{ipr_id}/close")
-async def close(ipr_id: Id, body: CloseRequest, services: ServicesDep, _caller: Planner) -> IprOut:
+async def close(ipr_id: Id, services: ServicesDep, _caller: Planner, body: CloseRequest = NO_COMMENT) -> IprOut:
     return IprOut.of(await services.iprs.close(ipr_id, body.comment))
 
 

@@ -26,6 +26,12 @@ class OperationRequest(BaseModel):
     replicas: int | None = Field(default=None, ge=0, le=1000, description="For scale: how many replicas")
 
 
+# Bodies whose every field has a default may be left out (`curl -X POST .../rollback`): it was a 422
+# "body: Field required" for a request that needs nothing.
+NO_ROLLBACK_FIELDS = RollbackRequest()
+NO_OPERATION_FIELDS = OperationRequest()
+
+
 @router.get("/stacks")
 async def stacks(services: ServicesDep, _caller: Reader, limit: Limit = 50, offset: Offset = 0) -> list[StackOut]:
     found = await services.stacks.stacks()
@@ -48,7 +54,10 @@ async def history(
 
 
 @router.post("/stacks/{stack}/rollback", status_code=201)
-async def rollback(stack: str, body: RollbackRequest, services: ServicesDep, _caller: Planner) -> PlanProposalOut:
+async def rollback(
+    stack: str, services: ServicesDep, _caller: Planner, body: RollbackRequest = NO_ROLLBACK_FIELDS
+) -> PlanProposalOut:
+    """A plan back to ``to`` (default: the last revision that succeeded); the body may be left out."""
     plan = await services.plans.plan_rollback(stack, body.to)
     return PlanProposalOut.proposed(plan, approval_reasons(plan, services.settings))
 
@@ -58,9 +67,9 @@ async def operate(
     stack: str,
     resource: str,
     operation: Literal["start", "stop", "restart", "scale", "remove"],
-    body: OperationRequest,
     services: ServicesDep,
     _caller: Planner,
+    body: OperationRequest = NO_OPERATION_FIELDS,
 ) -> PlanProposalOut:
     """Plan an operation on one resource from the recorded state (nothing runs: apply the plan, or open an
     IPR when the policy asks). A restart of a running resource is a stop now; ``then`` says what follows."""

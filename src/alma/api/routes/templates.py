@@ -13,6 +13,7 @@ from alma.api.auth import Reader, ServicesDep
 from alma.services.templates import RenderedTemplate, RenderRequest, TemplateCatalogue, TemplateOut
 
 router = APIRouter(tags=["templates"])
+DEFAULTS = RenderRequest()  # the body may be left out: the first provider, every parameter's default
 
 
 @router.get("/templates")
@@ -28,6 +29,6 @@ async def template(name: str, services: ServicesDep, _caller: Reader) -> Templat
 
 
 @router.post("/templates/{name}/render")
-async def render(name: str, body: RenderRequest, services: ServicesDep, _caller: Reader) -> RenderedTemplate:
+async def render(name: str, services: ServicesDep, _caller: Reader, body: RenderRequest = DEFAULTS) -> RenderedTemplate:
     """The template rendered for a provider with the given parameters, validated like ``/validate``."""
     return services.templates.render(name, body.provider, body.parameters)
