@@ -303,7 +303,7 @@ class IprService:
         """Close an IPR. One that is ``applying`` can be closed only when its run is not alive (its
         process died): its run is then recorded as abandoned, so a later resume says so."""
         ipr = await self._get(ipr_id)
-        if self._user != ipr.author and acting_role(self._settings) != "admin":
+        if not same_person(self._user, ipr.author) and acting_role(self._settings) != "admin":
             raise RefusedError(
                 f"IPR #{ipr_id} was opened by {ipr.author}: only its author or an admin may close it; "
                 f"reviewers reject it instead (`alma ipr review {ipr_id} --reject`)"

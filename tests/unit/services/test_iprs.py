@@ -738,6 +738,8 @@ async def test_names_are_one_person_whatever_their_case(tmp_path: Path, database
         async with await build(settings) as shouting_alice:
             with pytest.raises(RefusedError, match=r"ALICE opened or revised IPR #\d+ and cannot approve it"):
                 await shouting_alice.iprs.review(number, "approve")
+            other = (await alice.iprs.create(await plan(alice, STAGE_NEW_IMAGE))).ipr.id
+            assert (await shouting_alice.iprs.close(other)).ipr.status == "closed"  # her own, to close
         assert (await bob.iprs.review(number, "approve")).ipr.status == "approved"
         # Naming oneself as the reviewer would leave a request only an admin could approve.
         with pytest.raises(InvalidInputError, match="alice opens this IPR and cannot review it as well"):
