@@ -13,6 +13,7 @@ It is long because the event builder has to do, in one pass, what three librarie
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -122,6 +123,38 @@ class SourceDocument:
             if found is not None or not probe:
                 return found
             probe = probe[:-1]
+
+    def read_as_text_hint(self, path: Path, value: Any) -> str:
+        """When ``value`` at ``path`` was meant as text but YAML read it as something else (``no`` as false,
+        ``22.10`` as 22.1, ``null``), how to write it; else "". The plain message ('got 22.1') shows a value
+        the user never wrote."""
+        if isinstance(value, str | dict | list):
+            return ""
+        written = self._written_scalar(path)
+        if not written or written[0] in "\"'" or written in (str(value), json.dumps(value)):
+            return ""  # quoted, or written as what it was read as (JSON's false): nothing surprising
+        if isinstance(value, bool):
+            read = "true" if value else "false"
+        elif value is None:
+            read = "nothing (null)"
+        else:
+            read = f"the number {value}"
+        return f'; YAML reads {written} as {read}: quote it to mean the text ({path[-1]}: "{written}")'
+
+    def _written_scalar(self, path: Path) -> str | None:
+        """The scalar as written after its key (``name: no`` -> ``no``), when it is on the key's line."""
+        position = self.positions.get(self.written_path(path))
+        if position is None or not path or not isinstance(path[-1], str):
+            return None
+        lines = self.text.splitlines()
+        if not 0 < position[0] <= len(lines):
+            return None
+        rest = lines[position[0] - 1][position[1] - 1 :]
+        key, colon, after = rest.partition(":")
+        if not colon or key.strip().strip("\"'") != path[-1]:
+            return None
+        token = re.split(r"[,}\]#]", after, maxsplit=1)[0].strip()
+        return token or None
 
     def diagnostic(self, message: str, path: Path, severity: str = "error") -> Diagnostic:
         position = self.position_of(path)

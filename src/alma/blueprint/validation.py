@@ -62,6 +62,8 @@ def _schema_diagnostics(doc: SourceDocument, exc: ValidationError) -> list[Diagn
             message = f"unknown field '{field}'{did_you_mean(field, allowed)}"
         elif kind in _PYDANTIC_MESSAGES:
             message = f"'{field}' {_PYDANTIC_MESSAGES[kind]}" if field else _PYDANTIC_MESSAGES[kind]
+            if kind == "string_type":  # `name: no` is false to YAML: say so, and how to write it
+                message += doc.read_as_text_hint(path, error.get("input"))
         else:
             message = f"'{field}': {error['msg']}"
         # A missing field has no position of its own: the diagnostic points at the enclosing mapping.

@@ -146,8 +146,12 @@ class BlueprintService:
                 continue
             problems = engine.check(rtype, specs)
             for problem_in_specs in problems:
-                path = ("resources", index, "specs", *_split(problem_in_specs.path))
-                diagnostics.append(doc.diagnostic(problem_in_specs.message, path, problem_in_specs.severity))
+                inside = _split(problem_in_specs.path)
+                path = ("resources", index, "specs", *inside)
+                message = problem_in_specs.message
+                if "valid string" in message:  # `image: 3.10` was read as 3.1: say so, and how to write it
+                    message += doc.read_as_text_hint(path, _value_at(specs, inside))
+                diagnostics.append(doc.diagnostic(message, path, problem_in_specs.severity))
             if not has_errors(problems):
                 normalized[index] = engine.normalize(rtype, specs)
         return normalized
@@ -177,6 +181,17 @@ class BlueprintService:
                         )
                     )
         return out
+
+
+def _value_at(data: Any, path: tuple[str | int, ...]) -> Any:
+    for step in path:
+        inside = (isinstance(data, dict) and step in data) or (
+            isinstance(data, list) and isinstance(step, int) and 0 <= step < len(data)
+        )
+        if not inside:
+            return ""  # not there: nothing to explain
+        data = data[step]
+    return data
 
 
 def _split(path: str) -> tuple[str | int, ...]:

@@ -1,0 +1,51 @@
+"""Text that YAML reads as something else (the Norway problem: ``no`` is false, ``22.10`` is 22.1): the error
+names what was written, what YAML made of it, and how to quote it, rather than a value nobody wrote."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from alma.errors import BlueprintInvalidError
+from alma.services import BlueprintService
+from tests.unit.services.test_blueprint_aliases import service
+
+__all__ = ["service"]  # the fixture, shared
+
+SURPRISES = """\
+version: "1.0"
+name: no
+resources:
+  - {type: compute, name: on, provider: fake, specs: {cores: 1, template: 22.10}}
+  - type: compute
+    name: b
+    provider: fake
+    specs:
+      cores: 1
+      image: 3.10   # python
+"""
+
+
+def _messages(service: BlueprintService, text: str) -> list[str]:
+    with pytest.raises(BlueprintInvalidError) as caught:
+        service.load(text, "b.yaml")
+    return [d.render() for d in caught.value.diagnostics]
+
+
+def test_a_name_or_spec_yaml_reads_as_a_boolean_or_number_says_how_to_quote_it(service: BlueprintService) -> None:
+    assert _messages(service, SURPRISES) == [
+        """line 2, column 1: name: 'name' must be text; YAML reads no as false: quote it to mean the text """
+        """(name: "no")""",
+        """line 4, column 21: resources[0].name: 'name' must be text; YAML reads on as true: quote it to mean """
+        """the text (name: "on")""",
+        "line 4, column 65: resources[0].specs.template: template: input should be a valid string (got 22.1); "
+        """YAML reads 22.10 as the number 22.1: quote it to mean the text (template: "22.10")""",
+        "line 10, column 7: resources[1].specs.image: image: input should be a valid string (got 3.1); "
+        """YAML reads 3.10 as the number 3.1: quote it to mean the text (image: "3.10")""",
+    ]
+
+
+def test_what_was_written_as_it_was_read_gets_no_lesson(service: BlueprintService) -> None:
+    data = {"version": "1.0", "name": False, "resources": [{"type": "compute", "name": "a", "provider": "fake"}]}
+    assert _messages(service, json.dumps(data))[0] == "line 1, column 20: name: 'name' must be text"
