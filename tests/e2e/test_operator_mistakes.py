@@ -3,6 +3,7 @@ saying what to do next, and nothing the operator wrote is lost."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from tests.e2e.test_cli import Alma
@@ -87,3 +88,24 @@ def test_a_mapping_setting_that_is_not_json_is_named_not_a_traceback(tmp_path: P
     alma = Alma(tmp_path / "home")
     refused = alma("state", "list", ALMA_PROVIDER_PARALLELISM="{fake: 20")  # Alma asserts: no traceback
     assert refused.returncode == 1 and "ALMA_PROVIDER_PARALLELISM cannot be read" in refused.stderr
+
+
+def test_a_plan_file_that_needs_review_becomes_an_ipr_as_the_refusal_says(tmp_path: Path) -> None:
+    # `alma apply plan.json` says "open one with `alma ipr create FILE`"; with the plan file that was
+    # thirteen "unknown field" errors, as was `alma validate plan.json`.
+    alma = Alma(tmp_path / "home", ALMA_APPROVAL_ACTIONS="delete,replace")
+    blueprint = tmp_path / "shop.yaml"
+    blueprint.write_text(V1)
+    assert alma("deploy", str(blueprint), "--yes").returncode == 0
+    blueprint.write_text(blueprint_text("shop", [compute("web", cores=1, image="nginx:2")]))  # a replace
+    plan_file = str(tmp_path / "plan.json")
+    assert alma("plan", str(blueprint), "--out", plan_file).returncode == 0
+    refused = alma("apply", plan_file)
+    assert refused.returncode == 5 and "alma ipr create FILE" in refused.stderr
+    opened = alma.json("ipr", "create", plan_file, "--title", "new image")
+    assert opened["plan"]["plan_id"] == json.loads(Path(plan_file).read_text())["plan_id"]  # that very plan
+    assert alma("ipr", "review", str(opened["id"]), "--approve", ALMA_USER="bob").returncode == 0
+    assert alma("ipr", "apply", str(opened["id"])).returncode == 0
+    misread = alma("validate", plan_file)
+    assert misread.returncode == 1 and "is an ALMA plan file (`alma plan --out`), not a blueprint" in misread.stderr
+    assert misread.stderr.count("error:") == 1

@@ -61,14 +61,19 @@ def create(
     json_output: bool,
 ) -> None:
     from alma.services.blueprints import read_text
+    from alma.services.plan_files import read_plan_file, require_same_plan
 
     with reported(json_output):
         if sum(x is not None for x in (file, destroy, rollback, plan_id)) != 1:
             raise InvalidInputError("give one of: a blueprint FILE, --destroy STACK, --rollback STACK, or --plan ID")
         text = read_text(file, sys.stdin.buffer) if file is not None else None
+        planned = read_plan_file(text) if text is not None else None  # `alma plan --out`'s file: that plan
 
         async def body(services: Services) -> IprView:
-            if text is not None and file is not None:
+            if planned is not None:
+                plan = await services.plans.get(str(planned["plan_id"]))
+                require_same_plan(planned, plan)
+            elif text is not None and file is not None:
                 plan = (await services.plans.plan_blueprint(text, file)).plan
             elif plan_id is not None:
                 plan = await services.plans.get(plan_id)

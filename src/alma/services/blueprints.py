@@ -102,7 +102,15 @@ class BlueprintService:
     def canonical_form(self, text: str, filename: str = "<blueprint>") -> CanonicalDocument:
         """The blueprint read and taken to canonical form (aliases renamed), with the rewrites that did it;
         raises ``BlueprintInvalidError`` only when the text cannot be read at all."""
-        return canonical(parse_source(text, filename, self._limits), self._engines)
+        doc = parse_source(text, filename, self._limits)
+        if isinstance(doc.data, dict) and str(doc.data.get("format", "")).startswith("alma-plan/"):
+            # A plan file given where a blueprint goes: thirteen "unknown field" errors would not say that.
+            message = (
+                f"{filename} is an ALMA plan file (`alma plan --out`), not a blueprint: `alma apply {filename}` "
+                f"applies it, `alma ipr create {filename}` opens an IPR for it"
+            )
+            raise BlueprintInvalidError([Diagnostic(message, "", 1, 1)])
+        return canonical(doc, self._engines)
 
     def formatted(self, text: str, filename: str = "<blueprint>") -> FormattedBlueprint:
         """The file's text in canonical form (``alma fmt``): every alias rewritten, everything else kept.
