@@ -105,9 +105,11 @@ class BlueprintService:
         doc = parse_source(text, filename, self._limits)
         if isinstance(doc.data, dict) and str(doc.data.get("format", "")).startswith("alma-plan/"):
             # A plan file given where a blueprint goes: thirteen "unknown field" errors would not say that.
+            name = "FILE" if filename.startswith("<") else filename  # over HTTP there is no file name
             message = (
-                f"{filename} is an ALMA plan file (`alma plan --out`), not a blueprint: `alma apply {filename}` "
-                f"applies it, `alma ipr create {filename}` opens an IPR for it"
+                f"{'this' if name == 'FILE' else name} is an ALMA plan file (`alma plan --out`), not a blueprint: "
+                f"`alma apply {name}` applies it (plan {doc.data.get('plan_id')}), `alma ipr create {name}` opens "
+                "an IPR for it"
             )
             raise BlueprintInvalidError([Diagnostic(message, "", 1, 1)])
         return canonical(doc, self._engines)
