@@ -156,6 +156,10 @@ _CEASING = re.compile(r"\s+(?!(?:every|any|some|no)thing\b)[a-z]{3,}ing\b")
 _FROM_TO = re.compile(r"\bfrom (?P<a>\d+(?:\.\d+)?) ?(?P<ua>[a-z]+)? to (?P<b>\d+(?:\.\d+)?) ?(?P<ub>[a-z]+)?")
 _SCALE = {"t": 1024.0**2, "tb": 1024.0**2, "tib": 1024.0**2, "g": 1024.0, "gb": 1024.0, "gib": 1024.0,
           "gig": 1024.0, "gigs": 1024.0, "m": 1.0, "mb": 1.0, "mib": 1.0}  # fmt: skip
+_OPINION = re.compile(
+    r"(?:\bthoughts|\bopinions?|\bwhat do you think|\bwdyt|\bgood idea|\bbad idea|\bsound (?:ok|okay|good|right)|"
+    r"\bmake sense|\bworth it|\byes or no)\s*\?+\s*$"
+)
 _SENTENCE = re.compile(r"[.!?;\n]+")
 _PROPOSED_GERUND = re.compile(
     r"\b(?:about|consider|considering|suggest|recommend|try|start|mind)\s+(?P<word>[a-z]{2,}ing)\b"
@@ -194,7 +198,8 @@ def cues(text: str) -> list[Cue]:
             whole = _CUE.fullmatch(stem)
             if whole is not None:
                 kind = next(k for k, v in whole.groupdict().items() if v is not None).replace("_", "-")
-                found.append(Cue(kind, word, opening.start("word"), True))  # type: ignore[arg-type]
+                live = not opinion_asked(normalized[opening.start("word") :])
+                found.append(Cue(kind, word, opening.start("word"), live))  # type: ignore[arg-type]
                 break
     return sorted(found, key=lambda c: c.start)
 
@@ -230,4 +235,11 @@ def _live(text: str, start: int) -> bool:
     if (_NEGATOR.search(clause) and not suggested) or _DESCRIBED.search(clause):
         return False
     sentence_start = max((m.end() for m in _SENTENCE.finditer(before)), default=0)
-    return not asking(text[sentence_start:start])
+    return not asking(text[sentence_start:start]) and not opinion_asked(text[start:])
+
+
+def opinion_asked(rest: str) -> bool:
+    """Whether the sentence, from an act on (``rest``), ends by asking for an opinion on it: "I'm thinking
+    about removing old-ci, thoughts?" proposes nothing yet."""
+    sentence = re.split(r"[.!;\n]", rest, maxsplit=1)[0]
+    return _OPINION.search(sentence) is not None

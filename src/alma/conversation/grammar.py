@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from alma.conversation.cues import asking
+from alma.conversation.cues import asking, opinion_asked
 from alma.conversation.lexicon import (
     COUNT_WORDS,
     DETERMINERS,
@@ -30,7 +30,10 @@ from alma.conversation.quantities import Tok
 
 _MAX_PHRASE = max(len(p) for p in PHRASES)
 _AUXILIARIES = frozenset({"did", "does", "has", "had", "was", "were", "got", "been", "being"})
-_NEGATION_GAP = frozenset({"really", "actually", "just", "ever", "even", "please", "you", "go", "to", "need", "want"})
+_NEGATION_GAP = frozenset(
+    {"really", "actually", "just", "ever", "even", "please", "you", "go", "to", "need", "want", "asking", "telling"}
+    | {"saying", "suggesting", "trying", "going", "planning", "me", "us"}
+)
 _EARLIER = frozenset({"version", "revision", "release", "yesterday", "previous", "earlier", "last", "before", "old"})
 _REPORTS = frozenset({"status", "state", "health", "logs", "log", "events", "details", "info", "metrics", "uptime"})
 _SIZE_WORDS = frozenset({"bigger", "smaller", "larger", "beefier", "faster", "stronger", "leaner", "cheaper"})
@@ -43,11 +46,15 @@ CANCEL = re.compile(
     r"\b(never ?mind|cancel( that| it| this)?$|^cancel\b|abort|forget (it|that|about it)|scratch that|hold on|"
     r"leave (it|them|this|that|[a-z0-9-]+) (running|alone|be|as it is|as is|up|on)|"
     r"keep (it|them|this|that|[a-z0-9-]+) (running|up|alive|on)|do not do (it|that|this)|^wait,? no\b|^no,? wait\b|"
-    r"^(no|nope|nah)[,.!]? (no|nope)\b|\bkeep (the )?(new|current|existing|old) (version|one|release|config)\b)"
+    r"^(no|nope|nah)[,.!]? (no|nope)\b|\bkeep (the )?(new|current|existing|old) (version|one|release|config)\b|"
+    r"^(stop|wait|halt)[.!]+ (do not|never) do anything\b|^(stop|wait|halt)[.!]+ do nothing\b|"
+    r"\b(do not|never) do anything\b$|\bdo nothing\b$)"
 )
 HYPOTHETICAL = re.compile(
     r"\bwhat (would|will|could|might) happen\b|\bwhat happens (if|when)\b|\bwhat if\b|\bdry[- ]?run\b|"
-    r"\bsimulat\w*|^preview\b|\bwhat (would|will|could|might|does)\b.*\b(change|happen|break|affect|impact)\b|"
+    r"\bsimulat\w*|^preview\b|^suppos(e|ing)\b|\b(say|imagine|assume) (i|we)\b|\bwhat (breaks|happens|changes)\b|"
+    r"\bwhat (\S+ ){1,5}?(would|will|could|might) (remove|delete|destroy|change|break|lose|affect|take|touch)\b|"
+    r"\bwhat (would|will|could|might|does)\b.*\b(change|happen|break|affect|impact)\b|"
     r"\bwhat (would|will|could|might) \w+ing\b|\bwould (it |that |this )?(change|happen|break|affect|impact|do)\b|"
     r"\bwithout (actually )?(doing|applying|changing|touching)\b|"
     r"\bwhat (would|will|could|might) be (lost|affected|gone)\b|"
@@ -192,7 +199,7 @@ def find_verbs(tokens: list[Tok], lexicon: Lexicon) -> list[Verb]:
             }
         descriptive = (inflected and not proposed) or _after_auxiliary(words, ids, i) or _as_noun(words, i)
         descriptive = descriptive or _ceasing(words, i)
-        asked = asking(_sentence_head(tokens, i))
+        asked = asking(_sentence_head(tokens, i)) or opinion_asked(_sentence_rest(tokens, i))
         verbs.append(Verb(action, lemma, i, end, ids[i], particle, negated, descriptive, corrected, asked))
         i = max(end, i + 1)
     return verbs
@@ -239,6 +246,15 @@ def _ceasing(words: list[str], i: int) -> bool:
     nxt = words[i + 1] if i + 1 < len(words) else ""
     things = {"everything", "anything", "something", "nothing"}
     return words[i] in {"stop", "quit"} and nxt.endswith("ing") and len(nxt) > 5 and nxt not in things
+
+
+def _sentence_rest(tokens: list[Tok], i: int) -> str:
+    out: list[str] = []
+    for tok in tokens[i:]:
+        out.append(tok.text)
+        if tok.text in {".", "!", "?", ";"}:
+            break
+    return " ".join(out)
 
 
 def _sentence_head(tokens: list[Tok], i: int) -> str:

@@ -176,7 +176,11 @@ class IntentParser:
             v.action == "proceed" and _joined(tokens[: v.start]).__len__() > withdrawn.start() for v in commands
         ):
             withdrawn = None  # "nevermind, go ahead": the hesitation is withdrawn, not the request
-        if withdrawn and not [v for v in operations if v.action != "show"]:
+        bare = all(
+            (v.start == 0 or tokens[v.start - 1].punct) and (v.end >= len(tokens) or tokens[v.end].punct)
+            for v in operations
+        )
+        if withdrawn and (bare or not [v for v in operations if v.action != "show"]):  # "stop! don't do anything"
             then = self._after_withdrawal(tokens)
             if then is not None:  # "no wait, don't. just tell me how much disk logs-02 uses": the question stands
                 return then
@@ -280,6 +284,9 @@ class IntentParser:
         for later in commands:
             if later.start <= verb.start or later.action in _MARKERS or tokens[later.start].text.endswith("ing"):
                 continue  # "…, I am thinking about cleaning up": a thought, not a second request
+            said = [t.text for t in tokens[max(0, later.start - 2) : later.start]]
+            if len(said) == 2 and said[0] in {"i", "we"} and said[1] in {"could", "can", "might", "may", "should"}:
+                continue  # "list the containers I could remove": what is possible, not asked
             action = refine(later.action, tokens, later)
             if action not in _OPERATIONS:
                 continue

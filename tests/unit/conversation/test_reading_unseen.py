@@ -221,3 +221,37 @@ def test_a_slow_start_is_a_symptom(parser: IntentParser) -> None:
 
 def test_a_withheld_removal_still_says_the_talk_is_about_resources(parser: IntentParser) -> None:
     assert parser.parse("don't remove anything yet. just list what is older than a month").name == "list"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "supposing I power off pve-5, what breaks?",
+        "tell me what a teardown of stack-q would delete",
+        "imagine we drop cache-7: what happens?",
+    ],
+)
+def test_suppositions_are_plans(parser: IntentParser, sentence: str) -> None:
+    assert parser.parse(sentence).name == "plan"
+
+
+def test_an_act_asked_for_an_opinion_on_is_no_request(parser: IntentParser) -> None:
+    from alma.conversation.cues import live_cues
+
+    text = "I am considering retiring ftp-1 next month, good idea?"
+    assert parser.parse(text).name != "destroy"
+    assert live_cues(text) == []
+
+
+def test_what_one_could_remove_is_a_list_not_a_removal(parser: IntentParser) -> None:
+    assert parser.parse("list the images we could delete safely").name == "list"
+
+
+def test_not_asking_to_delete_is_a_negation(parser: IntentParser) -> None:
+    assert parser.parse("I'm not asking you to delete web-3, only how much disk it uses").name != "destroy"
+
+
+def test_a_bare_stop_taken_back_at_once_is_a_withdrawal(parser: IntentParser) -> None:
+    read = parser.parse("wait! do nothing")
+    assert read.cancel
+    assert parser.parse("halt! don't do anything").cancel
