@@ -109,3 +109,9 @@ def test_a_plan_file_that_needs_review_becomes_an_ipr_as_the_refusal_says(tmp_pa
     misread = alma("validate", plan_file)
     assert misread.returncode == 1 and "is an ALMA plan file (`alma plan --out`), not a blueprint" in misread.stderr
     assert misread.stderr.count("error:") == 1
+
+
+def test_council_of_a_mistyped_file_name_says_there_is_no_such_file(tmp_path: Path) -> None:
+    # It read 'app.yml' as a description: "nothing I could compose in 'app.yml'".
+    refused = Alma(tmp_path / "home")("council", "convene", str(tmp_path / "app.yml"))
+    assert refused.returncode == 1 and "no such file" in refused.stderr and "compose" not in refused.stderr

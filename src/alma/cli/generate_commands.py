@@ -69,6 +69,9 @@ def _understood(console: Console, understood: list[str], notes: list[str]) -> No
 def council(text: str, provider: str, json_output: bool, *, use_model: bool = True) -> None:
     with reported(json_output):
         path = Path(text)
+        if not path.is_file() and " " not in text.strip() and path.suffix.lower() in (".yaml", ".yml", ".json"):
+            # A mistyped file name is not a description to compose ("nothing I could compose in 'app.yml'").
+            raise InvalidInputError(f"no such file: {text} (to review a description, write it in words)")
         blueprint_text = read_text(text) if path.is_file() else None
 
         async def body(services: Services) -> CouncilReport:
