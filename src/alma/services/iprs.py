@@ -179,7 +179,11 @@ class IprService:
         )
         target = {"request_changes": "changes_requested", "reject": "rejected"}.get(verdict)
         if verdict == "approve":
-            approvers = {name.casefold() for name in (*view.approvals, self._user)}
+            # Counted again after this review is stored: two approvals at once each read the other's as
+            # missing from ``view`` and the request stayed open with enough approvals; the later one sees both.
+            reviews = await self._store.iprs.reviews(ipr_id)
+            current = [r for r in reviews if r.revision == ipr.revision and r.verdict == "approve"]
+            approvers = {r.reviewer.casefold() for r in current}
             if len(approvers) >= self._settings.approvals_required:
                 target = "approved"
         if target is not None and await self._store.iprs.set_status(ipr_id, target, REVIEWABLE):

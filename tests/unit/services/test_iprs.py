@@ -6,6 +6,7 @@ Each person is a separate ``Services`` with its own ``user`` setting, over one d
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -744,3 +745,16 @@ async def test_names_are_one_person_whatever_their_case(tmp_path: Path, database
         # Naming oneself as the reviewer would leave a request only an admin could approve.
         with pytest.raises(InvalidInputError, match="alice opens this IPR and cannot review it as well"):
             await alice.iprs.create(await plan(alice, STAGE_NEW_IMAGE), reviewers=["Alice"])
+
+
+async def test_two_approvals_given_at_once_approve_the_request(tmp_path: Path, database_url: str) -> None:
+    # Each approval counted the approvals it had read before storing its own: given together, each saw the
+    # other's as missing and the request stayed open with both.
+    async with team(tmp_path, database_url, approvals_required=2) as people:
+        alice, bob, carol = people.alice, people.bob, people.carol
+        await deploy(alice, STAGE_V1)
+        numbers = [(await alice.iprs.create(await plan(alice, STAGE_DROP_WEB))).ipr.id for _ in range(3)]
+        for number in numbers:
+            await asyncio.gather(bob.iprs.review(number, "approve"), carol.iprs.review(number, "approve"))
+            view = await alice.iprs.show(number)
+            assert (view.ipr.status, view.approvals) == ("approved", ["bob", "carol"])
