@@ -26,6 +26,7 @@ CARRY = 0.8  # what the next message keeps of the score
 FADE = 0.65  # ... from the second calm message in a row on
 CALM = 0.2  # a message scoring less is calm
 FRUSTRATED = 0.5  # from this score on, the user counts as frustrated
+STREAK = 0.15  # a message scoring this much or more continues a run of complaints
 
 _ACRONYMS = frozenset(
     word_list(
@@ -75,7 +76,8 @@ _SIGNALS: tuple[tuple[re.Pattern[str], float], ...] = tuple(
             r"a joke|an idiot|the worst|no help|no use)\b|\b(?:taking|takes|took) (?:forever|ages)\b|"
             r"\b(?:useless|stupid|dumb|worthless|pathetic|broken|crappy|lousy) (?:bot|tool|thing|ai|assistant|program|"
             r"software|machine)\b|\bthis (?:garbage|trash|junk|crap|piece of)\b|\b(?:swear to god|i swear)\b|"
-            r"\bwhatever,? just\b|\b(?:been|sat|stuck) (?:at|on|with) (?:this|it) (?:for|all)\b",
+            r"\bwhatever,? just\b|\b(?:been|sat|stuck) (?:at|on|with) (?:this|it) (?:for|all)\b|"
+            r"\bworst (?:tool|bot|thing|software|service|product)\b",
             0.35,
         ),
         (
@@ -87,14 +89,17 @@ _SIGNALS: tuple[tuple[re.Pattern[str], float], ...] = tuple(
         # giving up on the tool: the strongest sign short of cursing
         (
             r"\b(i give up|giving up|i am done|i'm done|i am so done|so done|done with (?:this|it|you)|i quit|"
-            r"had enough|enough is enough|last straw|losing my mind|at my wits|screw it|i have had it)\b",
+            r"had enough|enough is enough|last straw|losing my mind|at my wits|screw it|i have had it|unacceptable)\b",
             0.5,
         ),
         # escalation: it happened before, it was not fixed
         (
             r"\bstill (?:broken|down|dead|failing|crashing|not|no|nothing|the same|slow|stuck|blank|erroring)\b|"
             r"\b(?:after|for) (?:an|one|two|three|\d+) (?:hours?|days?)\b|\blast (?:time|chance|straw)\b|"
-            r"\bnothing (?:you|works|helps|changed)\b",
+            r"\bnothing (?:you|works|helps|changed)\b|\btried (?:that|it|this|everything)\b|"
+            r"\b(?:did not|didn't|does not|doesn't) (?:help|work|fix|change)\b|\bno luck\b|\bsame result\b|"
+            r"\bin a row\b|\b(?:happening|broken|down|dead|failing|crashing|failed) again\b|"
+            r"\bhello\s*\?|\bare you (?:there|even there|alive|listening|awake)\b|\banyone (?:there|home)\b",
             0.3,
         ),
         (
@@ -105,7 +110,8 @@ _SIGNALS: tuple[tuple[re.Pattern[str], float], ...] = tuple(
         (
             r"\b(already (?:told|said|asked)|told you|you said|you told me|you promised|supposed to be fixed|"
             r"(?:was|were|is) (?:supposed to|meant to) be|for the (?:last|third|fourth|hundredth|nth) time|"
-            r"(?:second|third|fourth|fifth|sixth|\d+(?:st|nd|rd|th)) (?:time|hour|day)|how many times|for hours|"
+            r"(?:second|third|fourth|fifth|sixth|\d+(?:st|nd|rd|th)) (?:time|hour|day|night|week|attempt|try)|"
+            r"how many times|for hours|"
             r"all (?:day|night|morning|week)|since (?:this morning|yesterday|last night|hours))\b",
             0.3,
         ),
@@ -143,10 +149,15 @@ _RESOLVED = re.compile(
     r"(?:is|are) back (?:up|online|to normal)|all good now|"
     r"back to normal|resolved now|panic over)\b"
 )
+_CALMING = re.compile(
+    r"\b(no panic|do not panic|don't panic|no rush|no hurry|not urgent|no stress|whenever you can|"
+    r"when you get a chance|no worries)\b"
+)
 # A fix that did not hold, thrown back at the tool: escalation, never a resolution.
 _BROKEN_PROMISE = re.compile(
     r"\b(you|u) (said|told me|promised|claimed|swore)\b|\b(supposed|meant) to be (fixed|working|resolved)\b|"
-    r"\bnothing (you|i) (\w+ )?(works|worked|helps|helped|fixed|fixes)\b"
+    r"\bnothing (you|i) (\w+ )?(works|worked|helps|helped|fixed|fixes)\b|"
+    r"\bdo i (have|need) to (ask|say|tell|repeat|beg)\b"
 )
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9'*-]*")
 # Faces and symbols people use for anger, despair and alarm.
@@ -191,6 +202,8 @@ def message_score(text: str) -> float:
         score += 0.3
     if _RESOLVED.search(lowered) and not _BROKEN_PROMISE.search(lowered):
         score = max(0.0, score - 0.3)
+    if _CALMING.search(lowered):
+        score = max(0.0, score - 0.5)  # "urgent-ish but no panic": said calmly
     if _APOLOGY.search(lowered):
         score = max(0.0, score - 0.3)
     elif _POLITE.search(lowered) and score < 0.3:
@@ -202,6 +215,7 @@ def session_score(messages: Sequence[str], failures: int = 0) -> float:
     """The session's frustration after ``messages`` (oldest first, the newest last), 0..1."""
     score = 0.0
     calm = 0  # calm messages in a row
+    complaints = 0  # messages in a row that each show some frustration
     for index, text in enumerate(messages):
         own = message_score(text)
         if any(_similar(text, earlier) for earlier in messages[max(0, index - 5) : index]):
@@ -209,6 +223,9 @@ def session_score(messages: Sequence[str], failures: int = 0) -> float:
         apology = _APOLOGY.search(text.lower()) is not None
         if apology:
             score *= 0.5  # "sorry, I was frustrated": the past weighs less
+        complaints = complaints + 1 if own >= STREAK else 0
+        if complaints > 1:
+            own += min(0.3, 0.1 * (complaints - 1))  # complaint after complaint: escalation, even in mild words
         calm = calm + 1 if own < CALM or (apology and own <= CALM) else 0
         kept = (CARRY if calm <= 1 else FADE) * score
         if calm == 1 and score >= FRUSTRATED and not apology:

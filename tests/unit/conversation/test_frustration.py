@@ -113,3 +113,23 @@ def test_insulting_the_tool_or_the_thing_counts_more_than_a_complaint() -> None:
 def test_hours_at_it_and_a_dismissive_whatever_are_frustration() -> None:
     assert session_score(["been stuck on this for two hours", "reboot gw-2"]) >= FRUSTRATED
     assert session_score(["whatever, just remove it"]) >= FRUSTRATED
+
+
+def test_complaint_after_complaint_escalates_even_in_mild_words() -> None:
+    turns = ["vpn keeps dropping", "it dropped again", "did not help", "remove vpn-2"]
+    assert session_score(turns) >= FRUSTRATED
+    assert session_score(["vpn keeps dropping", "remove vpn-2"]) < FRUSTRATED
+
+
+def test_failed_attempts_and_unanswered_calls_are_escalation() -> None:
+    assert session_score(["mail is not working", "tried that, no luck", "reboot it"]) >= FRUSTRATED
+    assert session_score(["hello?? are you there", "restart it"]) >= FRUSTRATED
+    assert session_score(["why is it broken again?!", "restart it"]) >= FRUSTRATED
+
+
+def test_saying_it_calmly_takes_urgency_off() -> None:
+    assert message_score("somewhat urgent but no panic: reboot gw-3 when you get a chance") < FRUSTRATED
+
+
+def test_a_formal_complaint_is_frustration() -> None:
+    assert session_score(["This is unacceptable.", "Delete stage-9."]) >= FRUSTRATED
