@@ -63,5 +63,5 @@ def test_a_config_file_is_read_below_the_environment(tmp_path: Path, monkeypatch
 def test_a_bad_value_is_refused_naming_the_variable(monkeypatch: pytest.MonkeyPatch) -> None:
     clear_alma(monkeypatch)
     monkeypatch.setenv("ALMA_QUOTAS", "{not json")
-    with pytest.raises((InvalidInputError, ValueError), match="(?i)quotas"):
+    with pytest.raises((InvalidInputError, ValueError), match=r"(?i)quotas"):
         Settings()
