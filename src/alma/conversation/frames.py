@@ -60,6 +60,9 @@ def correction(tokens: list[Tok]) -> Correction | None:
         and (is_name(words[k + 1]) or words[k + 1] in _TARGET_START)
         for k, w in enumerate(words)
     )
+    position = next((t.integer for t in tokens if t.ordinal and t.integer is not None), None)
+    if position is not None and any(w in {"only", "just"} for w in words) and not names:
+        return Correction(None, f"ordinal:{position}", ())  # "just the first one"
     if not pointed and not any(w in _INCLUDE_WORDS for w in words):
         return None
     positive: str | None = None

@@ -93,3 +93,13 @@ def test_another_one_is_of_the_kind_just_deployed() -> None:
 def test_a_thing_named_right_before_its_symptom_is_what_the_question_is_about() -> None:
     reading, _ = converse("restart the monitoring stack", "no, don't. just tell me why loki is so slow")
     assert reading.target == "loki"
+
+
+def test_just_the_second_one_narrows_to_that_position() -> None:
+    reading, destructive = converse("stop api-1 and api-2", "just the second one")
+    assert (reading.name, reading.target, destructive) == ("stop", "api-2", True)
+
+
+def test_whats_up_with_a_name_is_about_it_so_it_means_that_name() -> None:
+    reading, destructive = converse("what's up with relay-4?", "ugh, just reboot it")
+    assert (reading.name, reading.target, destructive) == ("restart", "relay-4", True)
