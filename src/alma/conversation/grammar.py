@@ -97,7 +97,8 @@ STATUS_QUESTION = re.compile(
 LIST_QUESTION = re.compile(
     r"^(vms|containers|lxcs|guests|servers|machines|pods|services|databases) (on|in|at)\b|"
     r"\bwhat is (running |deployed )?on (node|pve|host|server|the)\b|\bwhat is on [a-z]+-?\d+|"
-    r"\bwhat is (running|deployed|up)\b(?! with)|\bwhat (is|are) (running|deployed|up)\b(?! with)|\bwhat \w+ (do|did) (i|we) have\b|"
+    r"\bwhat is (running|deployed|up)\b(?! with)|\bwhat (is|are) (running|deployed|up)\b(?! with)|"
+    r"\bwhat \w+ (do|did) (i|we) have\b|"
     r"\bwhich \w+ (are|is) (running|up|down|deployed|stopped)\b|\banything running\b|\bwhat do (i|we) have\b|"
     r"\bhow many\b|\bwhat (vms|containers|lxcs|servers|databases|resources|stacks|machines|guests)\b|\binventory\b"
 )
@@ -110,7 +111,8 @@ TROUBLE = re.compile(
     r"unresponsive|hung|hanging|stuck|slow|sluggish|lagging|flapping|oom|timeouts?|timing out|5\d\ds?|leak\w*|"
     r"panic\w*|corrupt\w*|degraded|unhealthy|dead|dying|died|refused|refusing|misbehaving|problems?|issues?|"
     r"bug|glitch\w*|lost|killed)\b|\bhigh (cpu|load|memory|latency)\b|\bout of (memory|disk|space)\b|"
-    r"\b(eating|hogging|consuming) (all|most|up)\b|\bwhat is (up|going on|wrong) with\b|\b(stopped|quit|stops) [a-z]+ing\b|"
+    r"\b(eating|hogging|consuming) (all|most|up)\b|\bwhat is (up|going on|wrong) with\b|"
+    r"\b(stopped|quit|stops) [a-z]+ing\b|"
     r"\b(what|wtf) (the \w+ )?(happened|is happening|is going on) (to|with)\b"
 )
 EXPLAIN = re.compile(
