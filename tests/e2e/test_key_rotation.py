@@ -54,8 +54,8 @@ def test_a_revoked_keys_holder_gets_a_new_key_under_the_same_name_and_only_it_wo
         assert httpx.get(whoami, headers={"X-API-Key": old}, timeout=10).json() == {"name": "ci", "role": "operator"}
 
         assert _alma(env, "keys", "revoke", "ci").returncode == 0
-        again = _alma(env, "keys", "revoke", "ci")  # the same command twice: done already, said so
-        assert again.returncode == 0 and "API key 'ci' was revoked already" in again.stdout
+        again = _alma(env, "keys", "revoke", "ci")  # the same command twice: nothing to do, and why
+        assert again.returncode == 1 and "API key 'ci' was revoked already" in again.stderr
         new = _key(env, "ci")  # refused before: "exists already; revoke it" of a key revoked a moment ago
         assert httpx.get(whoami, headers={"X-API-Key": new}, timeout=10).json() == {"name": "ci", "role": "operator"}
         assert httpx.get(whoami, headers={"X-API-Key": old}, timeout=10).status_code == 401

@@ -55,15 +55,12 @@ def create_key(name: str, role: str, json_output: bool = False) -> None:
 def revoke_key(name: str, json_output: bool = False) -> None:
     with reported(json_output):
 
-        async def body(services: Services) -> Any:
-            return await services.keys.revoke(name)
+        async def body(services: Services) -> None:
+            await services.keys.revoke(name)
 
-        earlier = run_with_services(body)
+        run_with_services(body)
         if json_output:
             print_json({"name": name, "revoked": True})
-            return
-        if earlier is not None and earlier.revoked_at is not None:
-            stdout().print(f"API key '{name}' was revoked already ({earlier.revoked_at.isoformat()[:19]} UTC).")
             return
         stdout().print(f"API key '{name}' revoked.")
 

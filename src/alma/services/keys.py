@@ -68,18 +68,16 @@ class KeyService:
         record = await self._store.keys.add(name, role, digest(key), actor(self._settings))
         return record, key
 
-    async def revoke(self, name: str) -> KeyRecord | None:
-        """Revoke the live key of that name: None; or, when it was revoked before (the same command twice),
-        that earlier revocation, changing nothing. Any other name is an error."""
+    async def revoke(self, name: str) -> None:
         if not await self._store.keys.revoke(name):
             earlier = await self._store.keys.by_name(name)
-            if earlier is not None and earlier.revoked_at is not None:
-                return earlier
+            if earlier is not None and earlier.revoked_at is not None:  # the same command twice: say so
+                when = earlier.revoked_at.isoformat()[:19]
+                raise NotFoundError(f"API key '{name}' was revoked already ({when} UTC): no live key has that name")
             live = [k.name for k in await self._store.keys.all() if k.revoked_at is None]
             same = [n for n in live if n.lower() == name.lower()]  # difflib finds 'ci' no match for 'Ci'
             hint = f"; did you mean '{same[0]}'?" if same else did_you_mean(name, live) if live else ""
             raise NotFoundError(f"no live API key named '{name}'{hint}")
-        return None
 
     async def list(self) -> list[KeyRecord]:
         return await self._store.keys.all()
