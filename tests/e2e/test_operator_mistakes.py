@@ -115,3 +115,20 @@ def test_council_of_a_mistyped_file_name_says_there_is_no_such_file(tmp_path: Pa
     # It read 'app.yml' as a description: "nothing I could compose in 'app.yml'".
     refused = Alma(tmp_path / "home")("council", "convene", str(tmp_path / "app.yml"))
     assert refused.returncode == 1 and "no such file" in refused.stderr and "compose" not in refused.stderr
+
+
+def test_brackets_in_what_people_type_are_printed_as_typed(tmp_path: Path) -> None:
+    # Rich read them as markup: '[/]' in an IPR title or a file name was a MarkupError traceback (after the
+    # IPR was stored: a retry made a second one), and '[bold]' vanished from the name a hint told to type.
+    alma = Alma(tmp_path / "home")
+    blueprint = tmp_path / "shop [bold]v2.yaml"
+    blueprint.write_text(V1)
+    assert alma("deploy", str(blueprint), "--yes").returncode == 0
+    opened = alma("ipr", "create", "--destroy", "shop", "--title", "drop [/] the [bold]shop")
+    assert opened.returncode == 0 and "IPR #1 drop [/] the [bold]shop" in opened.stdout
+    assert "drop [/] the [bold]shop" in alma("ipr", "list").stdout
+    missing = alma("validate", str(tmp_path / "gone[/].yaml"))
+    assert missing.returncode == 1 and f"no such file: {tmp_path / 'gone[/].yaml'}" in missing.stderr
+    blueprint.write_text(blueprint_text("shop", [compute("web", cores=2)]))
+    hint = " ".join(alma("plan", str(blueprint)).stdout.split())  # folded to the width: unfolded here
+    assert " ".join(f"apply exactly this plan with `alma apply {blueprint}`".split()) in hint

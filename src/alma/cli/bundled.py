@@ -74,6 +74,8 @@ def copy(
     json_output: Json = False,
 ) -> None:
     """Copy example blueprints into a directory; identical files are left alone, differing ones refused."""
+    from rich.markup import escape
+
     from alma.bundled import examples, find_example
     from alma.cli.failures import reported
     from alma.cli.output import print_json, stdout
@@ -109,9 +111,9 @@ def copy(
             return
         console = stdout()
         for example in copied:
-            console.print(f"copied {target / example.file_name}")
+            console.print(f"copied {escape(str(target / example.file_name))}")
         for example in unchanged:
-            console.print(f"unchanged {target / example.file_name} (already the shipped example)")
+            console.print(f"unchanged {escape(str(target / example.file_name))} (already the shipped example)")
 
 
 def _same(path: Path, text: str) -> bool:

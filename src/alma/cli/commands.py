@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
+from rich.markup import escape
 
 from alma.bootstrap import Services, build
 from alma.cli.failures import (
@@ -77,7 +78,7 @@ def validate(file: str, json_output: bool) -> None:
             return
         console = stdout()
         for warning in loaded.warnings:
-            console.print(f"[yellow]warning:[/yellow] {warning.render()}")
+            console.print(f"[yellow]warning:[/yellow] {escape(warning.render())}")
         names = len(loaded.desired)
         console.print(f"[green]valid[/green]: stack '{loaded.blueprint.name}', {names} resource(s)")
 
@@ -112,12 +113,12 @@ def plan(file: str, json_output: bool, out: str | None, full: bool = False) -> N
             return
         console = stdout()
         for warning in result.warnings:
-            console.print(f"[yellow]warning:[/yellow] {warning.render()}")
+            console.print(f"[yellow]warning:[/yellow] {escape(warning.render())}")
         print_plan(console, result.plan, full=full)
         if result.plan.has_changes:
             target = out or (file if file != "-" else "PLAN_FILE")
             console.print(
-                f"\nPlan id {result.plan.id}; apply exactly this plan with `alma apply {target}`"
+                f"\nPlan id {result.plan.id}; apply exactly this plan with `alma apply {escape(target)}`"
                 + ("" if out else " after saving it with --out")
             )
 

@@ -108,11 +108,14 @@ def _settings_problem(loc: tuple[int | str, ...], message: str) -> str:
 
 
 def render_error(console: Console, error: AlmaError) -> None:
+    # Messages carry what the user wrote (file names, titles, values): '[/]' in one raised a MarkupError.
+    from rich.markup import escape
+
     if isinstance(error, BlueprintInvalidError):
         errors = [d for d in error.diagnostics if d.severity == "error"]
         for diagnostic in error.diagnostics:
             color = "red" if diagnostic.severity == "error" else "yellow"
-            console.print(f"[{color}]{diagnostic.severity}:[/{color}] {diagnostic.render()}", markup=True)
+            console.print(f"[{color}]{diagnostic.severity}:[/{color}] {escape(diagnostic.render())}", markup=True)
         console.print(f"[red]{len(errors)} error(s)[/red]; nothing was changed.")
         return
-    console.print(f"[red]error:[/red] {error}")
+    console.print(f"[red]error:[/red] {escape(str(error))}")

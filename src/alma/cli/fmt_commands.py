@@ -13,6 +13,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from rich.markup import escape
+
 from alma.bootstrap import Services
 from alma.cli.commands import run_with_services
 from alma.cli.failures import reported
@@ -50,11 +52,11 @@ def fmt(file: str, write: bool, json_output: bool) -> None:
             sys.stdout.write(result.text)
         console = stderr()
         for change in result.changes:
-            console.print(f"[yellow]rewrite:[/yellow] {change.render()}", markup=True, highlight=False)
+            console.print(f"[yellow]rewrite:[/yellow] {escape(change.render())}", markup=True, highlight=False)
         if not changed:
-            console.print(f"{file} is already in canonical form")
+            console.print(f"{escape(file)} is already in canonical form")
         elif write:
-            console.print(f"[green]rewrote[/green] {file}: {len(result.changes)} change(s)")
+            console.print(f"[green]rewrote[/green] {escape(file)}: {len(result.changes)} change(s)")
 
 
 def _replace(path: str, text: str) -> None:

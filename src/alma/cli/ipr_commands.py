@@ -5,6 +5,8 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING, Any
 
+from rich.markup import escape
+
 from alma.bootstrap import Services
 from alma.cli.commands import run_with_services
 from alma.cli.failures import reported
@@ -21,24 +23,24 @@ if TYPE_CHECKING:  # annotations only: `alma ipr list` starts without the planne
 def _print_view(view: IprView) -> None:
     console = stdout()
     ipr = view.ipr
-    console.print(f"[bold]IPR #{ipr.id}[/bold] {ipr.title}")
+    console.print(f"[bold]IPR #{ipr.id}[/bold] {escape(ipr.title)}")  # what people typed: never markup
     console.print(
         f"stack {ipr.stack} · status [bold]{ipr.status}[/bold] · revision {ipr.revision} · "
-        f"by {ipr.author} · approvals {len(view.approvals)}/{view.needs}"
-        + (f" ({', '.join(view.approvals)})" if view.approvals else "")
+        f"by {escape(ipr.author)} · approvals {len(view.approvals)}/{view.needs}"
+        + (f" ({escape(', '.join(view.approvals))})" if view.approvals else "")
     )
     if view.reasons:
-        console.print("needs approval because " + "; ".join(view.reasons))
+        console.print("needs approval because " + escape("; ".join(view.reasons)))
     if ipr.description:
-        console.print(ipr.description)
+        console.print(escape(ipr.description))
     console.print(f"plan {view.plan.id} · hash {view.plan.hash[:16]}…\n")
     print_plan(console, view.plan)
     if view.reviews:
         console.print("\nReviews:")
         for r in view.reviews:
             console.print(
-                f"  r{r.revision} {r.at.isoformat()[:19]} {r.reviewer}: {r.verdict.replace('_', ' ')}"
-                + (f" — {r.comment}" if r.comment else "")
+                f"  r{r.revision} {r.at.isoformat()[:19]} {escape(r.reviewer)}: {r.verdict.replace('_', ' ')}"
+                + (f" — {escape(r.comment)}" if r.comment else "")
             )
 
 
@@ -103,7 +105,15 @@ def find(status: str | None, stack: str | None, json_output: bool) -> None:
             print_json([IprSummaryOut.of(i).model_dump(mode="json") for i in found])
             return
         rows = [
-            [f"#{i.id}", i.status, i.stack, i.title, i.author, str(i.revision), i.updated_at.isoformat()[:19]]
+            [
+                f"#{i.id}",
+                i.status,
+                i.stack,
+                escape(i.title),
+                escape(i.author),
+                str(i.revision),
+                i.updated_at.isoformat()[:19],
+            ]
             for i in found
         ]
         stdout().print(table(["IPR", "STATUS", "STACK", "TITLE", "AUTHOR", "REV", "UPDATED (UTC)"], rows))

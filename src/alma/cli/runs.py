@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.markup import escape
+
 from alma.bootstrap import Services
 from alma.cli.failures import CONFLICT, FAILED, REFUSED, exit_with
 from alma.cli.output import print_json, stderr, stdout
@@ -97,13 +99,13 @@ def _print(result: RunResult, body: dict[str, Any]) -> None:
             f"({_counted(report.summary)}) in {report.elapsed_s:.2f}s"
         )
     for failure in body["failures"]:
-        console.print(f"  [red]{failure['status']}[/red] {failure['resource']}: {failure['error']}")
+        console.print(f"  [red]{failure['status']}[/red] {failure['resource']}: {escape(str(failure['error']))}")
     for problem in result.verify_failures:
-        console.print(f"  [red]verify[/red] {problem}")
+        console.print(f"  [red]verify[/red] {escape(str(problem))}")
     if result.rollback is not None:
         _print_rollback(result.rollback)
     if result.error and not result.verify_failures:
-        console.print(f"[red]error:[/red] {result.error}")
+        console.print(f"[red]error:[/red] {escape(result.error)}")
     if result.outcome == "failed" and report is not None and result.rollback is None:
         # A plan runs once: `alma apply` of it again is refused ("already applied"), so a retry is a new plan.
         console.print(
