@@ -132,3 +132,11 @@ def test_brackets_in_what_people_type_are_printed_as_typed(tmp_path: Path) -> No
     blueprint.write_text(blueprint_text("shop", [compute("web", cores=2)]))
     hint = " ".join(alma("plan", str(blueprint)).stdout.split())  # folded to the width: unfolded here
     assert " ".join(f"apply exactly this plan with `alma apply {blueprint}`".split()) in hint
+
+
+def test_a_directory_given_as_a_blueprint_names_the_blueprints_in_it(tmp_path: Path) -> None:
+    alma = Alma(tmp_path / "home")
+    assert alma("examples", "copy", str(tmp_path / "examples")).returncode == 0
+    refused = alma("deploy", str(tmp_path / "examples"), "--yes")
+    assert refused.returncode == 1 and "is a directory, not a blueprint file; name one of its files:" in refused.stderr
+    assert str(tmp_path / "examples" / "web-stack.yaml") in refused.stderr

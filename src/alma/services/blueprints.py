@@ -66,11 +66,23 @@ def read_text(path: str, stdin: BinaryIO | None = None) -> str:
     except (FileNotFoundError, NotADirectoryError) as exc:  # a missing file, or a "directory" that is a file
         raise InvalidInputError(f"no such file: {path}") from exc
     except IsADirectoryError as exc:
-        raise InvalidInputError(f"{path} is a directory, not a blueprint file") from exc
+        raise InvalidInputError(f"{path} is a directory, not a blueprint file{_files_in(file)}") from exc
     except UnicodeDecodeError as exc:
         raise InvalidInputError(f"{path} is not UTF-8 text") from exc
     except PermissionError as exc:
         raise InvalidInputError(f"cannot read {path}: permission denied") from exc
+
+
+def _files_in(directory: Path) -> str:
+    """``; name one of its files: a.yaml, b.yaml`` for a directory given where a blueprint goes."""
+    try:
+        found = sorted(p.name for p in directory.iterdir() if p.suffix.lower() in (".yaml", ".yml", ".json"))
+    except OSError:
+        return ""
+    if not found:
+        return ""
+    shown = ", ".join(str(directory / name) for name in found[:5]) + (", …" if len(found) > 5 else "")
+    return f"; name one of its files: {shown}"
 
 
 class BlueprintService:
