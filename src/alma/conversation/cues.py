@@ -43,13 +43,17 @@ _PATTERNS: tuple[tuple[CueKind, str], ...] = (
         r"(?:do not|will not|no longer|never) (?:be )?(?:need|needing|use|using) (?:\S+ ){0,3}?"
         r"(?:anymore|any more|any longer)|"
         r"(?:(?:is|are) )?no longer (?:need|needed|used|in use|required)|"
+        r"(?:has to|have to|needs to|need to|must|should|can) go(?: away)?"
+        r"(?! (?:ahead|on|to|back|through|up|live|forward|with|for|and|check|see|look))|"
+        r"bye[- ]bye|say goodbye to|goodbye to|"
         r"(?:if|when|once|until|want|like|need|prefer) (?:\S+ ){0,3}?(?:was|were|is|be|to be) gone|"
         r"(?:did|does|would|do) not exist any ?more|(?:there is )?no (?:reason|need|point) (?:to|in) keep(?:ing)?|"
         r"(?:want|need|get|have|like) (?:it|them|\S+) (?:gone|deleted|removed|destroyed|nuked|wiped)",
     ),
     (
         "stop",
-        r"stop|halt|unplug|shutdown|shut (?:\S+ ){0,2}?(?:down|off)|power(?:ed)? (?:\S+ ){0,2}?(?:off|down)|poweroff|"
+        r"stop|halt|unplug|shutdown|shut(?! up)|"
+        r"shut (?:\S+ ){0,2}?(?:down|off)|power(?:ed)? (?:\S+ ){0,2}?(?:off|down)|poweroff|"
         r"turn (?:\S+ ){0,2}?off|switch (?:\S+ ){0,2}?off|take (?:\S+ ){0,3}?(?:down|offline)|kill|suspend|pause|"
         r"drain|put (?:\S+ ){0,2}?offline|put (?:\S+ ){0,2}?to sleep|park|freeze|hibernate|evacuate|"
         r"close (?:\S+ ){0,3}?down|"
@@ -69,6 +73,7 @@ _PATTERNS: tuple[tuple[CueKind, str], ...] = (
         r"roll ?back|rollback|revert|undo|restore|downgrade|"
         r"go back to (?:the )?(?:previous|last|old|older|earlier|prior)|put (?:\S+ ){0,4}?back|"
         r"(?:take|bring|get|set|switch|change|move|pin|flip|turn) (?:\S+ ){0,4}?back to|"
+        r"give (?:me |us )?(?:\S+ ){0,2}?(?:old|previous|last|earlier|prior) (?:\S+ ){0,2}?back|"
         r"(?:previous|prior|last|older|earlier|old) (?:version|release|revision|build|image|config)",
     ),
     (
@@ -152,6 +157,13 @@ _HARMLESS_OBJECT = re.compile(
 )
 # "stop worrying", "stop asking me": an activity of the conversation ceases, not a resource.
 _CEASING = re.compile(r"\s+(?!(?:every|any|some|no)thing\b)[a-z]{3,}ing\b")
+# A request said in the passive: "X should be removed", "X can be turned off now", "X needs to be rebooted".
+_PASSIVE = re.compile(
+    r"\b(?:should|must|can|could|needs? to|has to|have to|ought to|shall|is to|are to) "
+    r"(?:now |just |all |also |really )?"
+    r"(?:be|get) (?P<verb>[a-z]+(?:ed|en|wn|ut))(?: (?P<particle>down|off|back|out|away))?\b"
+)
+_IRREGULAR_PARTICIPLES = {"shut": "shut", "taken": "take", "torn": "tear", "thrown": "throw", "blown": "blow"}
 # "go from 8GB to 4GB", "from 4 cores to 2": a new size below the old one.
 _FROM_TO = re.compile(r"\bfrom (?P<a>\d+(?:\.\d+)?) ?(?P<ua>[a-z]+)? to (?P<b>\d+(?:\.\d+)?) ?(?P<ub>[a-z]+)?")
 _SCALE = {"t": 1024.0**2, "tb": 1024.0**2, "tib": 1024.0**2, "g": 1024.0, "gb": 1024.0, "gib": 1024.0,
@@ -188,6 +200,10 @@ def cues(text: str) -> list[Cue]:
         live = live and not (kind == "stop" and _CEASING.match(normalized, match.end()))
         live = live and not (kind == "data-loss" and _HARMLESS_OBJECT.match(normalized, match.end()))
         found.append(Cue(kind, match.group(), match.start(), live))  # type: ignore[arg-type]
+    for passive in _PASSIVE.finditer(normalized):  # "legacy-x should be removed", "web-4 can be turned off"
+        passive_kind = _participle_kind(passive.group("verb"), passive.group("particle") or "")
+        if passive_kind is not None:
+            found.append(Cue(passive_kind, passive.group(), passive.start(), _live(normalized, passive.start())))
     for resized in _FROM_TO.finditer(normalized):
         if _smaller(resized):
             found.append(Cue("shrink", resized.group(), resized.start(), _live(normalized, resized.start())))
@@ -202,6 +218,18 @@ def cues(text: str) -> list[Cue]:
                 found.append(Cue(kind, word, opening.start("word"), live))  # type: ignore[arg-type]
                 break
     return sorted(found, key=lambda c: c.start)
+
+
+def _participle_kind(word: str, particle: str) -> CueKind | None:
+    """The kind of cue a past participle is the passive of: "removed" → delete, "turned off" → stop."""
+    for stem in (word, word[:-1], word[:-2], word[:-3], _IRREGULAR_PARTICIPLES.get(word, "")):
+        if not stem:
+            continue
+        whole = _CUE.fullmatch(f"{stem} {particle}".strip())
+        if whole is not None:
+            kind = next(k for k, v in whole.groupdict().items() if v is not None).replace("_", "-")
+            return kind  # type: ignore[return-value]
+    return None
 
 
 def _smaller(resized: re.Match[str]) -> bool:

@@ -168,3 +168,27 @@ def test_this_is_fine_with_flames_is_not_relief() -> None:
     from alma.conversation.frustration import FRUSTRATED, message_score
 
     assert message_score("this is fine 🔥") >= FRUSTRATED
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("per the ticket, the old-crm vm should be deleted this week", "delete"),
+        ("ci-7 can be shut down now", "stop"),
+        ("gw-2 needs to be rebooted tonight", "restart"),
+        ("api must be rolled back", "rollback"),
+        ("the legacy cluster has to go", "delete"),
+        ("stats-1: bye bye", "delete"),
+        ("please to shut the vm kafka-3", "stop"),
+        ("this release is bad, give us the previous one back", "rollback"),
+    ],
+)
+def test_requests_in_the_passive_and_in_plain_words_are_cues(text: str, kind: str) -> None:
+    assert kind in {c.kind for c in live_cues(text)}
+
+
+@pytest.mark.parametrize(
+    "text", ["web-1 should be upgraded", "it was removed yesterday", "shut up", "we should go ahead and check"]
+)
+def test_a_harmless_passive_or_a_description_is_no_cue(text: str) -> None:
+    assert [c for c in live_cues(text) if c.kind != "everything"] == []
