@@ -37,7 +37,8 @@ _PATTERNS: tuple[tuple[CueKind, str], ...] = (
         r"(?:it|that|this|they|those|these|one|ones|[a-z]+-[a-z0-9-]+) can "
         r"(?:go(?! (?:ahead|on|to|back|through|up|live|forward))|"
         r"be (?:deleted|removed|dropped|gone))|"
-        r"(?:docker[- ])?compose (?:\S+ )?down|toss|throw (?:\S+ ){0,3}?(?:away|out)|eol|end[- ]of[- ]life|"
+        r"(?:docker[- ])?compose (?:\S+ )?down|toss|cull|chuck|scrub|demolish|dismantle|offboard|take (?:\S+ ){0,3}?out|"
+        r"un(?:deploy|provision|register|publish|enroll|list)\w*|de(?:register|list|activate|provision)\w*|throw (?:\S+ ){0,3}?(?:away|out)|eol|end[- ]of[- ]life|"
         r"lose (?:the|that|this|those|these|our|my) (?!data|state|contents?|files)\S+|"
         r"let (?!(?:me|us|you)\b)(?:\S+ ){1,2}?go(?! (?:ahead|on|to|through))|"
         r"(?:do not|will not|no longer|never) (?:be )?(?:need|needing|use|using) (?:\S+ ){0,3}?"
@@ -55,7 +56,8 @@ _PATTERNS: tuple[tuple[CueKind, str], ...] = (
         r"stop|halt|unplug|shutdown|shut(?! up)|"
         r"shut (?:\S+ ){0,2}?(?:down|off)|power(?:ed)? (?:\S+ ){0,2}?(?:off|down)|poweroff|"
         r"turn (?:\S+ ){0,2}?off|switch (?:\S+ ){0,2}?off|take (?:\S+ ){0,3}?(?:down|offline)|kill|suspend|pause|"
-        r"drain|put (?:\S+ ){0,2}?offline|put (?:\S+ ){0,2}?to sleep|park|freeze|hibernate|evacuate|"
+        r"drain|mothball|disconnect|isolate|quarantine|unmount|knock (?:\S+ ){0,2}?offline|"
+        r"put (?:\S+ ){0,2}?offline|put (?:\S+ ){0,2}?to sleep|park|freeze|hibernate|evacuate|"
         r"close (?:\S+ ){0,3}?down|"
         r"(?:disable|deactivate) (?:the |that |this )?(?:[a-z]+-[a-z0-9-]+|vms?|containers?|lxcs?|servers?|services?|"
         r"box|node|host)|(?:^|please |just |now )end (?:the|that|this|it)|"
@@ -65,14 +67,14 @@ _PATTERNS: tuple[tuple[CueKind, str], ...] = (
     ),
     (
         "restart",
-        r"restart|reboot|bounce|recycle|power[- ]?cycle|cycle|reload|kick (?:it|them|the \S+)|"
+        r"restart|reboot|bounce|recycle|respawn|power[- ]?cycle|cycle|reload|kick (?:it|them|the \S+)|"
         r"(?:want|need|get|have|like) (?:it|them|\S+) (?:restarted|rebooted|bounced)",
     ),
     (
         "rollback",
         r"roll ?back|rollback|revert|undo|restore|downgrade|"
         r"go back to (?:the )?(?:previous|last|old|older|earlier|prior)|put (?:\S+ ){0,4}?back|"
-        r"(?:take|bring|get|set|switch|change|move|pin|flip|turn) (?:\S+ ){0,4}?back to|"
+        r"(?:take|bring|get|set|switch|change|move|pin|flip|turn) (?:\S+ ){0,4}?back to|back (?:\S+ ){0,3}?out|"
         r"give (?:me |us )?(?:\S+ ){0,2}?(?:old|previous|last|earlier|prior) (?:\S+ ){0,2}?back|"
         r"(?:previous|prior|last|older|earlier|old) (?:version|release|revision|build|image|config)",
     ),

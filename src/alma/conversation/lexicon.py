@@ -26,13 +26,19 @@ VERBS: dict[str, str] = {
         words(
             "delete remove destroy nuke wipe purge decommission terminate drop trash scrap erase rm del "
             "obliterate uninstall deprovision teardown eliminate retire decommision decom decomm prune ditch axe zap "
-            "sunset toss eol"
+            "sunset toss eol cull chuck scrub demolish dismantle undeploy unprovision unregister deregister offboard"
         ),
         "destroy",
     ),
-    **dict.fromkeys(words("stop halt shutdown poweroff kill suspend pause drain unplug freeze park hibernate"), "stop"),
+    **dict.fromkeys(
+        words(
+            "stop halt shutdown poweroff kill suspend pause drain unplug freeze park hibernate mothball "
+            "disconnect isolate quarantine unmount"
+        ),
+        "stop",
+    ),
     **dict.fromkeys(words("start boot resume unpause poweron"), "start"),
-    **dict.fromkeys(words("restart reboot bounce recycle reload reset kick cycle"), "restart"),
+    **dict.fromkeys(words("restart reboot bounce recycle reload reset kick cycle respawn"), "restart"),
     **dict.fromkeys(words("scale autoscale"), "scale"),
     **dict.fromkeys(
         words(
@@ -78,6 +84,9 @@ PARTICLE_VERBS: dict[tuple[str, str], str] = {
     ("power", "off"): "stop",
     ("power", "down"): "stop",
     ("throw", "away"): "destroy",
+    ("take", "out"): "destroy",  # "take out the old db-3"
+    ("back", "out"): "rollback",  # "back out the change"
+    ("knock", "offline"): "stop",
     ("throw", "out"): "destroy",
     ("close", "down"): "stop",
     ("switch", "back"): "rollback",

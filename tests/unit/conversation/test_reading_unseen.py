@@ -255,3 +255,20 @@ def test_a_bare_stop_taken_back_at_once_is_a_withdrawal(parser: IntentParser) ->
     read = parser.parse("wait! do nothing")
     assert read.cancel
     assert parser.parse("halt! don't do anything").cancel
+
+
+@pytest.mark.parametrize(
+    ("sentence", "intent"),
+    [
+        ("undeploy the billing-v1 release", "destroy"),
+        ("deregister runner-12", "destroy"),
+        ("cull the stale preview-3 env", "destroy"),
+        ("take out the old proxy-5", "destroy"),
+        ("mothball analytics-2 for the winter", "stop"),
+        ("quarantine compromised-7", "stop"),
+        ("back out yesterday's change on lb-4", "rollback"),
+        ("respawn worker-8", "restart"),
+    ],
+)
+def test_prefixed_and_figurative_verbs_of_taking_away(parser: IntentParser, sentence: str, intent: str) -> None:
+    assert parser.parse(sentence).name == intent
