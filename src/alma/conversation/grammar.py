@@ -94,6 +94,11 @@ STATUS_QUESTION = re.compile(
     r"\bhow (much|many) [a-z ]+ (does|do|is|are) (it|[a-z0-9]+-[a-z0-9-]+|[a-z]+[0-9]+) (have|has|use|using|got)\b|"
     r"\bwhat (is|are) the (memory|cores|cpu|disk|size|ip|address|version|image|specs?) of\b"
 )
+# The status of everything is a list: "status of all my containers?", "give me the status of everything".
+WIDE_STATUS = re.compile(
+    r"\b(status|state|health) of (everything|all( of (them|it))?|(all )?(my|our|the) (vms|containers|lxcs|resources|"
+    r"stacks|servers|guests|machines))\b"
+)
 LIST_QUESTION = re.compile(
     r"^(vms|containers|lxcs|guests|servers|machines|pods|services|databases) (on|in|at)\b|"
     r"\bwhat is (running |deployed )?on (node|pve|host|server|the)\b|\bwhat is on [a-z]+-?\d+|"
@@ -341,7 +346,8 @@ def refine(action: str, tokens: list[Tok], verb: Verb) -> str:
     indefinite = first in _INDEFINITE or (obj[0].integer is not None if obj else False) or _starts_kind(texts)
     if verb.lemma in {"give", "get"} and tokens[verb.end : verb.end + 1] and tokens[verb.end].text in {"me", "us"}:
         if any(w in _REPORTS for w in texts[:4]):
-            return "status"  # "give me the status of traefik-01", "get me its logs"
+            # "give me the status of traefik-01", "get me its logs"; "… of everything" lists
+            return "list" if any(w in {"everything", "all"} for w in texts[:6]) else "status"
         if first in {"more", "extra", "additional"} and any(w in _SPEC for w in texts[:3]):
             return "update"  # "give me more ram for db-1"
         return "deploy"

@@ -234,7 +234,8 @@ INFRA_WORDS = frozenset(
         "registry replication failover cluster clusters quorum backend frontend microservice microservices "
         "hypervisors bare metal baremetal lvm thin provisioning swap cpu gpu nic nics mtu iops latency bandwidth "
         "throughput uptime downtime outage sla rollout canary deployment blue green runner runners pipeline ci cd "
-        "apply applies setup saas platform architecture microservice webapp website site"
+        "apply applies setup saas platform architecture microservice webapp website site deployed drift guest "
+        "lease leases lock locks revision revisions approval approvals"
     )
 ) | frozenset(TEMPLATE_ALIASES)
 OPERATING_SYSTEMS = frozenset(words("alpine ubuntu debian centos rocky fedora arch opensuse windows freebsd"))

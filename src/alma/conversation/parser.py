@@ -28,6 +28,7 @@ from alma.conversation.grammar import (
     SYMPTOM,
     TROUBLE,
     WANT,
+    WIDE_STATUS,
     Verb,
     find_verbs,
     refine,
@@ -213,6 +214,8 @@ class IntentParser:
                 name = "explain"
             elif name in {"explain", "status"} and TROUBLE.search(joined) and self._named(tokens):
                 name = "troubleshoot"
+            elif name == "status" and WIDE_STATUS.search(joined):
+                name = "list"  # "check the status of all my containers"
             outweighs = self._then(tokens, commands, verb, name)
             if outweighs is not None:  # "check web-21 and then bounce it", "drain node-7 and remove it"
                 verb, name = outweighs
@@ -250,6 +253,7 @@ class IntentParser:
         if [v for v in verbs if v.negated] and not TROUBLE.search(joined):
             return self._intent("unknown", tokens, None, 0.7, switch, signals, cancel=True)
         for frame, frame_name in (
+            (WIDE_STATUS, "list"),
             (STATUS_QUESTION, "status"),
             (LIST_QUESTION, "list"),
             (TROUBLE, "troubleshoot"),
@@ -427,6 +431,8 @@ class IntentParser:
                 and (template_of(word, self._lexicon) or kind_at(words, k, self._lexicon))
             ):
                 return True
+        if WIDE_STATUS.search(" ".join(words)):
+            return True  # "the status of everything": of every resource
         removals = [self._lexicon.verb(w) for w in words if w.isalpha()]
         if any(found is not None and VERBS.get(found.lemma) == "destroy" for found in removals):
             return True  # "do NOT delete anything. just list what is older than a year": about resources

@@ -17,6 +17,7 @@ _CONTRACTIONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     for pattern, replacement in (
         (r"\bwon'?t\b", "will not"),
         (r"\bwhats\b", "what is"),  # typed without the apostrophe, as on a phone
+        (r"\bgimme\b", "give me"),
         (r"\b(do|does|did|is|are|was|were|has|have|could|should|would)nt\b", r"\1 not"),
         (r"\bim\b", "i am"),
         (r"\bcan'?t\b", "can not"),

@@ -272,3 +272,16 @@ def test_a_bare_stop_taken_back_at_once_is_a_withdrawal(parser: IntentParser) ->
 )
 def test_prefixed_and_figurative_verbs_of_taking_away(parser: IntentParser, sentence: str, intent: str) -> None:
     assert parser.parse(sentence).name == intent
+
+
+@pytest.mark.parametrize(
+    ("sentence", "intent"),
+    [
+        ("gimme the status of everything", "list"),
+        ("status of all my containers?", "list"),
+        ("what's deployed at the moment?", "list"),
+        ("what does drift mean here?", "explain"),
+    ],
+)
+def test_wide_status_questions_list_and_alma_words_anchor(parser: IntentParser, sentence: str, intent: str) -> None:
+    assert parser.parse(sentence).name == intent
