@@ -140,3 +140,14 @@ def test_a_directory_given_as_a_blueprint_names_the_blueprints_in_it(tmp_path: P
     refused = alma("deploy", str(tmp_path / "examples"), "--yes")
     assert refused.returncode == 1 and "is a directory, not a blueprint file; name one of its files:" in refused.stderr
     assert str(tmp_path / "examples" / "web-stack.yaml") in refused.stderr
+
+
+def test_fmt_write_through_a_symbolic_link_rewrites_the_file_it_names(tmp_path: Path) -> None:
+    # The link was replaced by a formatted copy; the real blueprint stayed unformatted.
+    real = tmp_path / "repo" / "shop.yaml"
+    real.parent.mkdir()
+    real.write_text(blueprint_text("shop", [compute("a", cpu=1)]))
+    link = tmp_path / "shop.yaml"
+    link.symlink_to(real)
+    assert Alma(tmp_path / "home")("fmt", str(link), "--write").returncode == 0
+    assert link.is_symlink() and json.loads(real.read_text())["resources"][0]["specs"] == {"cores": 1}

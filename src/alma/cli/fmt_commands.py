@@ -61,7 +61,9 @@ def fmt(file: str, write: bool, json_output: bool) -> None:
 
 def _replace(path: str, text: str) -> None:
     """Write ``text`` to ``path`` through a temporary file in the same directory, then rename it over."""
-    target = Path(path)
+    # Through a symbolic link to the file it names: replacing the link itself turned it into a copy and left
+    # the real blueprint as it was.
+    target = Path(path).resolve()
     try:
         mode = target.stat().st_mode & 0o777
         handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
