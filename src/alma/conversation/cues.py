@@ -171,6 +171,11 @@ _IRREGULAR_PARTICIPLES = {"shut": "shut", "taken": "take", "torn": "tear", "thro
 _FROM_TO = re.compile(r"\bfrom (?P<a>\d+(?:\.\d+)?) ?(?P<ua>[a-z]+)? to (?P<b>\d+(?:\.\d+)?) ?(?P<ub>[a-z]+)?")
 _SCALE = {"t": 1024.0**2, "tb": 1024.0**2, "tib": 1024.0**2, "g": 1024.0, "gb": 1024.0, "gib": 1024.0,
           "gig": 1024.0, "gigs": 1024.0, "m": 1.0, "mb": 1.0, "mib": 1.0}  # fmt: skip
+# A condition, then the command: "when the backup finishes, …", "as soon as it is idle, …".
+_CONDITION_THEN = re.compile(
+    r"^(?:(?:ok|so|and|then|please)[, ]+)?(?:when|once|after|as soon as|if|whenever|before) "
+    r"(?!(?:i|we)\b)[^,:]+[,:]\s*(?:(?:please|just|then|go ahead and|pls)\s*)?$"
+)
 _OPINION = re.compile(
     r"(?:\bthoughts|\bopinions?|\bwhat do you think|\bwdyt|\bgood idea|\bbad idea|\bsound (?:ok|okay|good|right)|"
     r"\bmake sense|\bworth it|\byes or no)\s*\?+\s*$"
@@ -248,10 +253,14 @@ def live_cues(text: str) -> list[Cue]:
     return [c for c in cues(text) if c.live]
 
 
-def asking(head: str) -> bool:
+def asking(head: str, rest: str = "") -> bool:
     """Whether the words of a sentence before an act (``head``, normalised) ask about it rather than
-    request it: "what happens if I", "would", "how do I", "is it safe to" — but not "can you"."""
+    request it: "what happens if I", "would", "how do I", "is it safe to" — but not "can you", nor a
+    condition before a command ("when the backup finishes, shut down nas-1"; ``rest``, the sentence from
+    the act on, has no question mark)."""
     head = head.strip()
+    if "?" not in rest and _CONDITION_THEN.search(head):
+        return False  # "once the migration is done, delete old-db": a command that waits for something
     if _ASKED_OF_YOU.search(head):
         return True  # "can you tell me if it is safe to delete…": a polite question, still a question
     if _POLITE_REQUEST.search(re.split(r"[,:]", head)[-1].strip()) or _POLITE_ANYWHERE.search(head):
@@ -266,7 +275,8 @@ def _live(text: str, start: int) -> bool:
     if (_NEGATOR.search(clause) and not suggested) or _DESCRIBED.search(clause):
         return False
     sentence_start = max((m.end() for m in _SENTENCE.finditer(before)), default=0)
-    return not asking(text[sentence_start:start]) and not opinion_asked(text[start:])
+    rest = re.split(r"(?<=[.!?;\n])", text[start:], maxsplit=1)[0]
+    return not asking(text[sentence_start:start], rest) and not opinion_asked(text[start:])
 
 
 def opinion_asked(rest: str) -> bool:

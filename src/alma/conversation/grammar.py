@@ -206,7 +206,8 @@ def find_verbs(tokens: list[Tok], lexicon: Lexicon) -> list[Verb]:
             }
         descriptive = (inflected and not proposed) or _after_auxiliary(words, ids, i) or _as_noun(words, i)
         descriptive = descriptive or _ceasing(words, i)
-        asked = asking(_sentence_head(tokens, i)) or opinion_asked(_sentence_rest(tokens, i))
+        rest = _sentence_rest(tokens, i)
+        asked = asking(_sentence_head(tokens, i), rest) or opinion_asked(rest)
         verbs.append(Verb(action, lemma, i, end, ids[i], particle, negated, descriptive, corrected, asked))
         i = max(end, i + 1)
     return verbs

@@ -40,3 +40,20 @@ def test_a_withdrawn_request_is_not_destructive() -> None:
     focus.advance(first, focus.resolve(first), True, None)
     withdrawn = focus.resolve(parser.parse("wait, no, leave it running"))
     assert not judge(withdrawn, "wait, no, leave it running").destructive
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "when the nightly backup finishes, power off nas-2",
+        "as soon as traffic drops, scale web down to 1",
+        "if nobody uses it by friday, delete wiki-old",
+        "once the copy is done, wipe the source disk of files-1",
+    ],
+)
+def test_a_command_that_waits_for_a_condition_is_still_a_command(text: str) -> None:
+    assert destructive(text)
+
+
+def test_a_condition_on_my_own_act_followed_by_a_question_stays_a_question() -> None:
+    assert not destructive("if I power off nas-2, will the backups fail?")
