@@ -73,6 +73,15 @@ def read_text(path: str, stdin: BinaryIO | None = None) -> str:
         raise InvalidInputError(f"cannot read {path}: permission denied") from exc
 
 
+def _wrapped(data: Any) -> str | None:
+    """What is wrong with a blueprint sent inside something (a JSON string, ``{"blueprint": TEXT}``)."""
+    if isinstance(data, str) and "resources" in data and "\n" in data:
+        return "this is a blueprint's text encoded as one JSON string: send the text itself (YAML or JSON)"
+    if isinstance(data, dict) and set(data) == {"blueprint"} and isinstance(data["blueprint"], str):
+        return 'this is {"blueprint": TEXT}: send the blueprint\'s text itself (YAML or JSON) as the body'
+    return None
+
+
 def _files_in(directory: Path) -> str:
     """``; name one of its files: a.yaml, b.yaml`` for a directory given where a blueprint goes."""
     try:
@@ -115,6 +124,9 @@ class BlueprintService:
         """The blueprint read and taken to canonical form (aliases renamed), with the rewrites that did it;
         raises ``BlueprintInvalidError`` only when the text cannot be read at all."""
         doc = parse_source(text, filename, self._limits)
+        wrapped = _wrapped(doc.data)
+        if wrapped is not None:  # a client that JSON-encoded the text, or sent the IPR route's shape
+            raise BlueprintInvalidError([Diagnostic(wrapped, "", 1, 1)])
         if isinstance(doc.data, dict) and str(doc.data.get("format", "")).startswith("alma-plan/"):
             # A plan file given where a blueprint goes: thirteen "unknown field" errors would not say that.
             name = "FILE" if filename.startswith("<") else filename  # over HTTP there is no file name

@@ -49,3 +49,14 @@ def test_a_name_or_spec_yaml_reads_as_a_boolean_or_number_says_how_to_quote_it(s
 def test_what_was_written_as_it_was_read_gets_no_lesson(service: BlueprintService) -> None:
     data = {"version": "1.0", "name": False, "resources": [{"type": "compute", "name": "a", "provider": "fake"}]}
     assert _messages(service, json.dumps(data))[0] == "line 1, column 20: name: 'name' must be text"
+
+
+def test_a_blueprint_sent_inside_json_says_to_send_the_text_itself(service: BlueprintService) -> None:
+    # POST /plans takes the text; {"blueprint": TEXT} (POST /iprs's shape) was "'version' is required" and more.
+    text = SURPRISES.replace("name: no", 'name: "no"')
+    assert _messages(service, json.dumps({"blueprint": text})) == [
+        """line 1, column 1: this is {"blueprint": TEXT}: send the blueprint's text itself (YAML or JSON) as the body"""
+    ]
+    assert _messages(service, json.dumps(text)) == [
+        "line 1, column 1: this is a blueprint's text encoded as one JSON string: send the text itself (YAML or JSON)"
+    ]
