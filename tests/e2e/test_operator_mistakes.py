@@ -33,9 +33,9 @@ def test_drift_does_not_write_the_recorded_state_over_a_blueprint_someone_wrote(
     blueprint.write_text(written)
     assert alma("deploy", str(blueprint), "--yes").returncode == 0
     refused = alma("drift", "shop", "--blueprint", str(blueprint))
-    assert refused.returncode == 1 and "name a new file (e.g. shop-recorded.json)" in refused.stderr
+    assert refused.returncode == 1 and "name a new file (e.g. shop.recorded.json)" in refused.stderr
     assert blueprint.read_text() == written
-    recorded = tmp_path / "shop-recorded.json"
+    recorded = tmp_path / "shop.recorded.json"
     for _ in range(2):  # the file it wrote is its own: written again the next time
         assert alma("drift", "shop", "--blueprint", str(recorded)).returncode == 0
     assert alma("plan", str(recorded)).returncode == 0

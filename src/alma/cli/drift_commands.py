@@ -121,7 +121,7 @@ def _refuse_to_replace(path: str, stack: str) -> None:
         return
     raise InvalidInputError(
         f"{path} exists and is not a blueprint `alma drift --blueprint` wrote for '{stack}': --blueprint writes "
-        f"the stack as recorded, replacing the file; name a new file (e.g. {stack}-recorded.json) or remove it"
+        f"the stack as recorded, replacing the file; name a new file (e.g. {stack}.recorded.json) or remove it"
     )
 
 
