@@ -56,7 +56,9 @@ def policy_reasons(plan: Plan, settings: Settings) -> list[ApprovalReason]:
     if not plan.has_changes:
         return []
     reasons: list[ApprovalReason] = []
-    if plan.environment is not None and plan.environment in settings.approval_environments:
+    # 'Production' and ' production' are production: compared exactly, either walked past the gate.
+    gated = {name.strip().casefold() for name in settings.approval_environments}
+    if plan.environment is not None and plan.environment.strip().casefold() in gated:
         reasons.append(ApprovalReason("environment", f"stack '{plan.stack}' is {plan.environment}"))
     if plan.stack in settings.approval_stacks:
         reasons.append(ApprovalReason("stack", f"stack '{plan.stack}' always needs approval"))

@@ -758,3 +758,11 @@ async def test_two_approvals_given_at_once_approve_the_request(tmp_path: Path, d
             await asyncio.gather(bob.iprs.review(number, "approve"), carol.iprs.review(number, "approve"))
             view = await alice.iprs.show(number)
             assert (view.ipr.status, view.approvals) == ("approved", ["bob", "carol"])
+
+
+@pytest.mark.parametrize("written", ["Production", "PRODUCTION", " production"])
+async def test_an_environment_gates_whatever_its_case(people: Team, written: str) -> None:
+    # Compared exactly, `environment: Production` applied straight through the production gate.
+    text = blueprint_text("shop", [compute("net")], metadata={"environment": written})
+    with pytest.raises(ApprovalRequiredError, match=f"stack 'shop' is {written}"):
+        await direct(people.alice, (await plan(people.alice, text)).id)
