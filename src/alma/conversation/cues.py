@@ -20,6 +20,8 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from alma.conversation.english import COMMON_WORDS
+from alma.conversation.lexicon import misspelling_of
 from alma.conversation.text import normalize
 
 CueKind = Literal["delete", "stop", "restart", "rollback", "shrink", "data-loss", "everything"]
@@ -160,6 +162,13 @@ _HARMLESS_OBJECT = re.compile(
 )
 # "stop worrying", "stop asking me": an activity of the conversation ceases, not a resource.
 _CEASING = re.compile(r"\s+(?!(?:every|any|some|no)thing\b)[a-z]{3,}ing\b")
+# Acts whose misspellings still count: the lemmas a typo is matched against (few, so matching stays cheap).
+_TYPO_LEMMAS = (
+    "delete", "remove", "destroy", "nuke", "wipe", "purge", "terminate", "decommission", "uninstall", "erase",
+    "stop", "halt", "shutdown", "kill", "suspend", "drain", "restart", "reboot", "rollback", "revert", "restore",
+    "shrink", "downsize", "reduce", "decrease", "reinstall", "recreate", "rebuild", "format", "truncate",
+)  # fmt: skip
+_WORDS = re.compile(r"(?<![a-z0-9-])[a-z]{3,}(?![a-z0-9-])")
 # A request said in the passive: "X should be removed", "X can be turned off now", "X needs to be rebooted".
 _PASSIVE = re.compile(
     r"\b(?:should|must|can|could|needs? to|has to|have to|ought to|shall|is to|are to) "
@@ -212,6 +221,17 @@ def cues(text: str) -> list[Cue]:
         passive_kind = _participle_kind(passive.group("verb"), passive.group("particle") or "")
         if passive_kind is not None:
             found.append(Cue(passive_kind, passive.group(), passive.start(), _live(normalized, passive.start())))
+    for typed in _WORDS.finditer(normalized):  # "shrinnk db-1", "plz kil web-3": misspelt acts are acts
+        word = typed.group()
+        if word in COMMON_WORDS or _CUE.fullmatch(word) or any(c.start == typed.start() for c in found):
+            continue
+        if word.endswith(("ed", "ing", "es", "er", "s")):
+            continue  # "deleted", "removes": a description, not a misspelt command
+        meant = misspelling_of(word, _TYPO_LEMMAS) if len(word) >= 4 else _short_typo(word)
+        whole = _CUE.fullmatch(meant) if meant is not None else None
+        if whole is not None:
+            kind = next(k for k, v in whole.groupdict().items() if v is not None).replace("_", "-")
+            found.append(Cue(kind, word, typed.start(), _live(normalized, typed.start())))  # type: ignore[arg-type]
     for resized in _FROM_TO.finditer(normalized):
         if _smaller(resized):
             found.append(Cue("shrink", resized.group(), resized.start(), _live(normalized, resized.start())))
@@ -226,6 +246,15 @@ def cues(text: str) -> list[Cue]:
                 found.append(Cue(kind, word, opening.start("word"), live))  # type: ignore[arg-type]
                 break
     return sorted(found, key=lambda c: c.start)
+
+
+def _short_typo(word: str) -> str | None:
+    """A three-letter word that is a four-letter act with a letter dropped: "kil", "stp"."""
+    return next((v for v in _TYPO_LEMMAS if len(v) == len(word) + 1 and _dropped_letter(word, v)), None)
+
+
+def _dropped_letter(word: str, candidate: str) -> bool:
+    return word[0] == candidate[0] and any(candidate[:k] + candidate[k + 1 :] == word for k in range(1, len(candidate)))
 
 
 def _participle_kind(word: str, particle: str) -> CueKind | None:

@@ -370,24 +370,31 @@ class Lexicon:
 
     def correct(self, word: str) -> str | None:
         """The known word a misspelling stands for, or None (known words, names, short words: None)."""
-        if word in self._known or word in COMMON_WORDS or len(word) < 4 or not word.isalpha():
+        if word in self._known or word in COMMON_WORDS or not word.isalpha():
             return None
+        if len(word) < 4:  # "kil", "stp": only a dropped letter of a command verb, never a guess
+            return next((v for v in VERBS if len(v) == 4 and _dropped(word, v)), None)
         if word in self._corrections:
             return self._corrections[word]
-        best: str | None = None
-        best_ratio = 0.0
-        for candidate in self._targets:
-            if abs(len(candidate) - len(word)) > 2:
-                continue
-            if _transposed(word, candidate) or _dropped(word, candidate):
-                best = candidate
-                break
-            if len(word) >= 5 and candidate[0] == word[0]:
-                ratio = SequenceMatcher(None, word, candidate).ratio()
-                if ratio >= 0.84 and ratio > best_ratio:
-                    best, best_ratio = candidate, ratio
+        best = misspelling_of(word, self._targets)
         self._corrections[word] = best
         return best
+
+
+def misspelling_of(word: str, candidates: list[str] | tuple[str, ...]) -> str | None:
+    """The candidate ``word`` is a misspelling of (letters swapped or dropped, or a close spelling), or None."""
+    best: str | None = None
+    best_ratio = 0.0
+    for candidate in candidates:
+        if abs(len(candidate) - len(word)) > 2:
+            continue
+        if _transposed(word, candidate) or _dropped(word, candidate):
+            return candidate
+        if len(word) >= 5 and candidate[0] == word[0]:
+            ratio = SequenceMatcher(None, word, candidate).ratio()
+            if ratio >= 0.84 and ratio > best_ratio:
+                best, best_ratio = candidate, ratio
+    return best
 
 
 def _transposed(word: str, candidate: str) -> bool:

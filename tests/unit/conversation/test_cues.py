@@ -192,3 +192,15 @@ def test_requests_in_the_passive_and_in_plain_words_are_cues(text: str, kind: st
 )
 def test_a_harmless_passive_or_a_description_is_no_cue(text: str) -> None:
     assert [c for c in live_cues(text) if c.kind != "everything"] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [("plz kil web-3", "stop"), ("shrinnk db-1 to 2 cores", "shrink"), ("rollbakc api-2", "rollback")],
+)
+def test_a_misspelt_act_is_still_a_cue(text: str, kind: str) -> None:
+    assert kind in {c.kind for c in live_cues(text)}
+
+
+def test_a_past_form_is_not_taken_for_a_misspelt_command() -> None:
+    assert live_cues("somebody removed my container") == []

@@ -285,3 +285,7 @@ def test_prefixed_and_figurative_verbs_of_taking_away(parser: IntentParser, sent
 )
 def test_wide_status_questions_list_and_alma_words_anchor(parser: IntentParser, sentence: str, intent: str) -> None:
     assert parser.parse(sentence).name == intent
+
+
+def test_a_three_letter_command_with_a_dropped_letter_is_read(parser: IntentParser) -> None:
+    assert parser.parse("pls kil web-5").name == "stop"
