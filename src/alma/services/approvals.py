@@ -60,7 +60,7 @@ def policy_reasons(plan: Plan, settings: Settings) -> list[ApprovalReason]:
     gated = {name.strip().casefold() for name in settings.approval_environments}
     if plan.environment is not None and plan.environment.strip().casefold() in gated:
         reasons.append(ApprovalReason("environment", f"stack '{plan.stack}' is {plan.environment}"))
-    if plan.stack in settings.approval_stacks:
+    if plan.stack in {name.strip().casefold() for name in settings.approval_stacks}:  # stacks are lowercase
         reasons.append(ApprovalReason("stack", f"stack '{plan.stack}' always needs approval"))
     for action in settings.approval_actions:
         names = [a.resource for a in plan.actions if a.action == action]

@@ -766,3 +766,10 @@ async def test_an_environment_gates_whatever_its_case(people: Team, written: str
     text = blueprint_text("shop", [compute("net")], metadata={"environment": written})
     with pytest.raises(ApprovalRequiredError, match=f"stack 'shop' is {written}"):
         await direct(people.alice, (await plan(people.alice, text)).id)
+
+
+async def test_a_stack_listed_for_approval_in_another_case_is_gated(tmp_path: Path, database_url: str) -> None:
+    # ALMA_APPROVAL_STACKS=Shop never matched the stack 'shop' (names are lowercase): it went ungated.
+    async with team(tmp_path, database_url, approval_stacks=["Shop"]) as people:
+        with pytest.raises(ApprovalRequiredError, match="stack 'shop' always needs approval"):
+            await direct(people.alice, (await plan(people.alice, STAGE_V1)).id)
