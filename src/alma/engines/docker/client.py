@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import socket
 import threading
 from collections.abc import Callable
 from typing import TypeVar
@@ -22,11 +23,29 @@ from typing import TypeVar
 import docker
 import requests
 from docker.errors import APIError, DockerException, InvalidArgument, InvalidVersion, TLSParameterError
+from docker.transport.unixconn import UnixHTTPConnection
 
 from alma.errors import EngineError, PermanentEngineError, TransientEngineError
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
+
+
+def _connect_or_close(self: UnixHTTPConnection) -> None:
+    """The SDK's Unix-socket connect, closing the socket when the connect fails. The SDK's own (docker 7.x)
+    leaves it open for the garbage collector: a server probing a daemon that is down leaked a descriptor
+    per probe until a collection, each with a ResourceWarning."""
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        sock.settimeout(self.timeout)
+        sock.connect(self.unix_socket)
+    except BaseException:
+        sock.close()
+        raise
+    self.sock = sock
+
+
+UnixHTTPConnection.connect = _connect_or_close  # type: ignore[method-assign]
 
 # Every failure the SDK or the transport under it raises; callers catch these, never ``Exception``.
 SDK_ERRORS: tuple[type[BaseException], ...] = (DockerException, requests.exceptions.RequestException, OSError)
