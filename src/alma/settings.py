@@ -280,6 +280,15 @@ class Settings(BaseModel):
             )
         return self
 
+    @field_validator("user", mode="before")
+    @classmethod
+    def _blank_user_is_the_login(cls, value: Any) -> Any:
+        # ALMA_USER="" (an export left empty) would record changes by nobody: the login name stands in.
+        if isinstance(value, str):
+            value = value.strip()
+            return value or _default_user()
+        return value
+
     @field_validator("drift_check_cron", "redis_url", mode="before")
     @classmethod
     def _empty_is_none(cls, value: Any) -> Any:

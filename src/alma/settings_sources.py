@@ -35,7 +35,10 @@ _PLAIN = (str, int, float, bool, Path, SecretStr, type(None))
 
 def gather(model: type[BaseModel], given: dict[str, Any], name_lists: tuple[str, ...]) -> dict[str, Any]:
     """The values to validate ``model`` with: ``given``, then the environment, then the ``ALMA_CONFIG`` file."""
-    if os.environ.get("ALMA_CONFIG") or any(key.startswith("_") for key in given):
+    config_file = os.environ.get("ALMA_CONFIG")
+    if config_file:
+        _check_config_file(config_file, model)
+    if config_file or any(key.startswith("_") for key in given):
         return _through_pydantic_settings(model, given, name_lists)
     environment = {name.lower(): value for name, value in os.environ.items()}
     values: dict[str, Any] = {}
@@ -58,6 +61,43 @@ def gather(model: type[BaseModel], given: dict[str, Any], name_lists: tuple[str,
             return _through_pydantic_settings(model, given, name_lists)  # merged deeply there
         values[key] = value
     return values
+
+
+def _check_config_file(path: str, model: type[BaseModel]) -> None:
+    """A settings file that is missing, unreadable, not a mapping, or names a setting that does not exist is
+    an error saying so: pydantic-settings skips a missing file and ignores unknown keys, so a typo in a path
+    or a key would leave the defaults in force without a word."""
+    import yaml
+
+    from alma.diagnostics import did_you_mean
+    from alma.errors import ConfigurationError
+
+    file = Path(path)
+    if not file.is_file():
+        what = "is a directory" if file.is_dir() else "does not exist"
+        raise ConfigurationError(
+            f"ALMA_CONFIG names {path}, which {what}: point it at a YAML file of settings "
+            "(e.g. `parallelism: 20`), or unset it"
+        )
+    try:
+        data = yaml.safe_load(file.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise ConfigurationError(f"the settings file {path} (ALMA_CONFIG) cannot be read as YAML: {exc}") from exc
+    if data is None:
+        return
+    if not isinstance(data, dict):
+        raise ConfigurationError(
+            f"the settings file {path} (ALMA_CONFIG) must be a mapping of settings (`parallelism: 20`), "
+            f"not a {type(data).__name__}"
+        )
+    fields = sorted(model.model_fields)
+    for key in data:
+        if str(key).lower() not in model.model_fields:
+            hint = did_you_mean(str(key), fields)
+            raise ConfigurationError(
+                f"the settings file {path} (ALMA_CONFIG) names an unknown setting '{key}'{hint}"
+                " (settings are the ALMA_* variables' names in lower case, without ALMA_)"
+            )
 
 
 @functools.cache

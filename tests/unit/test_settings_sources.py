@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from alma.errors import InvalidInputError
+from alma.errors import ConfigurationError, InvalidInputError
 from alma.settings import NAME_LISTS, Settings
 from alma.settings_sources import _through_pydantic_settings, gather
 
@@ -65,3 +65,34 @@ def test_a_bad_value_is_refused_naming_the_variable(monkeypatch: pytest.MonkeyPa
     monkeypatch.setenv("ALMA_QUOTAS", "{not json")
     with pytest.raises((InvalidInputError, ValueError), match=r"(?i)quotas"):
         Settings()
+
+
+def test_a_config_file_that_is_missing_unreadable_or_names_an_unknown_setting_is_an_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clear_alma(monkeypatch)
+    monkeypatch.setenv("ALMA_CONFIG", str(tmp_path / "missing.yaml"))
+    with pytest.raises(ConfigurationError, match="does not exist"):
+        Settings()
+    monkeypatch.setenv("ALMA_CONFIG", str(tmp_path))
+    with pytest.raises(ConfigurationError, match="is a directory"):
+        Settings()
+    config = tmp_path / "alma.yaml"
+    monkeypatch.setenv("ALMA_CONFIG", str(config))
+    config.write_text("paralelism: 5\n")
+    with pytest.raises(ConfigurationError, match="unknown setting 'paralelism'; did you mean 'parallelism'"):
+        Settings()
+    config.write_text("parallelism: [5\n")
+    with pytest.raises(ConfigurationError, match="cannot be read as YAML"):
+        Settings()
+    config.write_text("- parallelism\n")
+    with pytest.raises(ConfigurationError, match="must be a mapping"):
+        Settings()
+    config.write_text("# nothing set yet\n")
+    assert Settings().parallelism == 10
+
+
+def test_a_blank_user_is_the_login_name(monkeypatch: pytest.MonkeyPatch) -> None:
+    clear_alma(monkeypatch)
+    monkeypatch.setenv("ALMA_USER", "  ")
+    assert Settings().user.strip() != ""
