@@ -407,6 +407,12 @@ def make_llm_backend(settings: Settings) -> LLMBackend | None:
     )
 
 
+def check_home(settings: Settings) -> None:
+    """What a server checks before it starts: the embedded database's folder and file can be made (a
+    ``ConfigurationError`` saying what ALMA_HOME must be otherwise). Connects to nothing."""
+    Database(settings.resolved_database_url)
+
+
 async def build(settings: Settings | None = None) -> Services:
     """The services over the configured database (migrated to the newest schema first). Nothing else is made
     here: each service is made when first used."""

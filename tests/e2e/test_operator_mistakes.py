@@ -82,6 +82,14 @@ def test_a_home_that_is_a_file_is_refused_saying_so(tmp_path: Path) -> None:
     for home in (taken, taken / "below"):
         refused = Alma(home)("state", "list")  # Alma asserts that no traceback is printed
         assert refused.returncode == 1 and "ALMA_HOME (or the sqlite path of ALMA_DATABASE_URL)" in refused.stderr
+        # the server too: it said so inside a traceback from its start-up
+        refused = Alma(home)("serve", "--port", "0")
+        assert refused.returncode == 1 and "ALMA_HOME (or the sqlite path of ALMA_DATABASE_URL)" in refused.stderr
+
+
+def test_a_server_with_invalid_settings_says_which_in_one_line(tmp_path: Path) -> None:
+    refused = Alma(tmp_path / "home")("serve", "--port", "0", ALMA_PARALLELISM="-3")  # no traceback
+    assert refused.returncode == 1 and "invalid settings: ALMA_PARALLELISM" in refused.stderr
 
 
 def test_a_mapping_setting_that_is_not_json_is_named_not_a_traceback(tmp_path: Path) -> None:

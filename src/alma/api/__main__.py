@@ -6,6 +6,10 @@ server's memory (an idle replica is ~8 MB smaller; the issue asks for ≤ 80 MB)
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from alma.settings import Settings
 
 
 def _port(text: str) -> int:
@@ -25,9 +29,8 @@ def main(argv: list[str] | None = None) -> None:
 
     from alma.api.app import create_app
     from alma.redaction import configure_server_logging
-    from alma.settings import Settings
 
-    settings = Settings()
+    settings = _settings_or_exit()
     # One handler, every line scrubbed of secrets and query-string values (alma.redaction); request lines
     # are ALMA's own JSON (route templates, never URLs), so uvicorn's access log, which prints URLs, is off.
     configure_server_logging(settings)
@@ -42,6 +45,30 @@ def main(argv: list[str] | None = None) -> None:
         proxy_headers=bool(settings.api_trusted_proxies),
         forwarded_allow_ips=settings.api_trusted_proxies or None,
     )
+
+
+def _settings_or_exit() -> Settings:
+    """The settings, and the embedded database's folder checked, before the server starts: a mistake there
+    is one line on stderr and exit 1 (raised in the server's start-up, it came out as a traceback)."""
+    import sys
+
+    from pydantic import ValidationError
+
+    from alma.bootstrap import check_home
+    from alma.errors import AlmaError
+    from alma.settings import Settings
+
+    try:
+        settings = Settings()
+        check_home(settings)
+    except AlmaError as error:
+        print(f"error: {error}", file=sys.stderr)
+        raise SystemExit(1) from None
+    except ValidationError as error:
+        problems = "; ".join(f"ALMA_{'_'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in error.errors())
+        print(f"error: invalid settings: {problems}", file=sys.stderr)
+        raise SystemExit(1) from None
+    return settings
 
 
 if __name__ == "__main__":
