@@ -88,6 +88,7 @@ _PATTERNS: tuple[tuple[CueKind, str], ...] = (
         r"deallocate|free (?:\S+ ){0,2}?up|give (?:\S+ ){0,3}?back|squeeze|cap (?:\S+ ){1,4}?at|"
         r"limit (?:\S+ ){1,4}?to|reclaim|"
         r"release (?:the |its |their )?(?:\S+ )?(?:resources|capacity|memory|cpus?|space)|"
+        r"lose (?:a|one|two|three|\d+) (?:replicas?|instances?|nodes?|workers?|pods?|cores?|vcpus?|cpus?)|"
         r"(?:fewer|less) (?:\S+ )?(?:memory|ram|cpus?|vcpus?|cores?|disk|storage|space|replicas?|instances?|"
         r"nodes?|copies|capacity|workers?|servers?|containers?|pods?)|"
         r"(?:only|just) (?:need|needs|want) (?:one|1|a single|two|2) (?:replicas?|instances?|nodes?|copies|pods?)|"
@@ -275,6 +276,22 @@ def _smaller(resized: re.Match[str]) -> bool:
     before = float(resized.group("a")) * _SCALE.get(unit_a, 1.0)
     after = float(resized.group("b")) * _SCALE.get(unit_b, 1.0)
     return after < before
+
+
+_ASKED_RIGHT_BEFORE = re.compile(
+    r"(?:^|[,:] ?|\b(?:so|ok|okay|hey|hi|then)\s+)(?:can|could|would|will) (?:you|we)"
+    r"(?: please| just| maybe| kindly)?$|"
+    r"(?:^|[,:] ?)(?:please|pls|plz|kindly)$"
+)
+
+
+def requested(text: str, cue: Cue) -> bool:
+    """Whether ``cue`` (of ``text``) is asked for in so many words: "can we lose a replica of web?",
+    "could you please drop cache-2": a polite request, which no reading of it as a question outweighs."""
+    normalized, _ = normalize(text)
+    before = normalized[: cue.start]
+    head = before[max((m.end() for m in _SENTENCE.finditer(before)), default=0) :].strip()
+    return _ASKED_RIGHT_BEFORE.search(head) is not None
 
 
 def live_cues(text: str) -> list[Cue]:

@@ -231,6 +231,8 @@ class Focus:
         if asked is None or not known:
             return False
         wanted = {"cores": asked.cores, "memory_mb": asked.memory_mb, "disk_gb": asked.disk_gb}
+        if asked.memory_mb is not None and "memory_mb" not in known and asked.disk_gb is None:
+            wanted["disk_gb"] = asked.memory_mb // 1024  # "its disk is 2TB" … "make it 500GB": the size said before
         return any(v is not None and k in known and v < known[k] for k, v in wanted.items())
 
     def _last_operation(self) -> dict[str, Any] | None:

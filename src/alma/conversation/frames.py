@@ -136,6 +136,8 @@ def new_count(tokens: list[Tok]) -> NewCount | None:
                 or (j >= 0 and (is_name(words[j]) or words[j] in {":", "it"}))
             ):
                 return NewCount(value, direction=said)
+        if before == ":" and k == 2 and len(words) == 3:
+            return NewCount(value)  # "api: 2"
         if before in {"it", "them", "that", "those"} and k >= 2 and words[k - 2] in {"make", "set", "keep"}:
             return NewCount(value)  # "make it 4", "make that five"
         if before in {"need", "needs", "want"} and nxt in COUNT_WORDS and "only" in words[max(0, k - 3) : k]:
@@ -162,7 +164,7 @@ def stated_count(tokens: list[Tok]) -> tuple[str | None, int] | None:
         nxt = words[k + 1] if k + 1 < len(words) else ""
         if nxt not in COUNT_WORDS and not (words[k - 1] == "at" and nxt in {"", "and", ",", "."}):
             continue
-        if words[k - 1] not in _HAS and not (k >= 2 and words[k - 2] in _HAS):
+        if words[k - 1] not in _HAS and words[k - 1] != ":" and not (k >= 2 and words[k - 2] in _HAS):
             continue
         subject = next((w for w in words[:k] if is_name(w)), None)
         if subject is None and k >= 2 and words[0] not in PRONOUNS and words[0].isalpha():

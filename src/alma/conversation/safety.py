@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from alma.conversation.cues import Cue, cues, live_cues
+from alma.conversation.cues import Cue, cues, live_cues, requested
 from alma.conversation.focus import Resolved
 from alma.conversation.intent import READ_INTENTS, Direction, IntentName, is_destructive
 
@@ -53,6 +53,9 @@ def judge(reading: Resolved, text: str) -> Judgement:
         return Judgement(reading.pending_destructive, "pending" if reading.pending_destructive else "")
     trusted_read = reading.name in READ_INTENTS and reading.name != "unknown" and reading.confidence >= TRUSTED
     if trusted_read:
+        asked_for = [c for c in live if c.kind != "everything" and requested(text, c)]
+        if asked_for:  # "can we lose a replica of web?": a request, however the grammar read it
+            return Judgement(True, f"cue:{asked_for[0].kind}", live)
         return Judgement(False, "", live)
     acting = [c for c in live if c.kind != "everything"]
     if acting:

@@ -103,3 +103,13 @@ def test_just_the_second_one_narrows_to_that_position() -> None:
 def test_whats_up_with_a_name_is_about_it_so_it_means_that_name() -> None:
     reading, destructive = converse("what's up with relay-4?", "ugh, just reboot it")
     assert (reading.name, reading.target, destructive) == ("restart", "relay-4", True)
+
+
+def test_a_label_and_a_smaller_count_is_a_scale_down() -> None:
+    reading, destructive = converse("worker: 5 replicas", "worker: 2")
+    assert (reading.name, reading.scale_to, destructive) == ("scale", 2, True)
+
+
+def test_an_unlabelled_size_below_the_disk_said_before_is_a_shrink() -> None:
+    reading, destructive = converse("the disk of nas-4 is 4TB", "make it 1TB")
+    assert (reading.name, reading.target, destructive) == ("update", "nas-4", True)

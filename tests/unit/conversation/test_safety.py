@@ -57,3 +57,13 @@ def test_a_command_that_waits_for_a_condition_is_still_a_command(text: str) -> N
 
 def test_a_condition_on_my_own_act_followed_by_a_question_stays_a_question() -> None:
     assert not destructive("if I power off nas-2, will the backups fail?")
+
+
+def test_a_polite_request_right_before_the_act_outweighs_reading_it_as_a_question() -> None:
+    assert destructive("can we lose a replica of web-2?")
+    assert destructive("could you please drop one instance of the api?")
+
+
+def test_a_polite_request_for_something_else_leaves_a_question_about_the_act_a_read() -> None:
+    assert not destructive("can you show me what a rollback of web-4 would change?")
+    assert not destructive("would you recommend deleting unused images?")
