@@ -3,9 +3,19 @@
 For every HTTP request and WebSocket handshake, in this order, before the application sees it:
 
 1. **Who.** The key is read from the headers (``credentials``) and resolved to a caller. A wrong key is a
-   401 — after taking one of the client address's allowance of failed authentications
-   (``ALMA_API_FAILED_AUTH_PER_MINUTE``); an address with none left gets 429 without its key being looked
-   at. No key at all is a 401 except on the public paths the surface names.
+   401 and takes one of the client address's allowance of wrong keys (``ALMA_API_FAILED_AUTH_PER_MINUTE``);
+   from an address with none left, wrong keys get 429. A *valid* key is never refused by that allowance:
+   behind a load balancer (no ``ALMA_API_TRUSTED_PROXIES``) every caller shares one address, and one client
+   retrying a revoked key would otherwise lock every user out. No key at all is a 401 except on the public
+   paths the surface names.
+
+   Admitting a valid key from a blocked address answers a guesser "right" (200) or "wrong" (429) at any
+   rate. That is safe because guessing is hopeless whatever the rate: ALMA's keys are 32 random bytes
+   (256 bits; 48 characters) and ``ALMA_API_KEY`` has at least 16 characters (96 bits when made as the
+   settings say) — and a per-address allowance never bounded guessing anyway (more addresses, more
+   allowances). What the allowance still does is cost: a digest already found wrong is refused from memory
+   (``WrongKeys``), so a client repeating a revoked key makes no lookup at all, and a fresh wrong key costs
+   the one indexed digest lookup a valid key costs anyway — never a body byte (the body is unread).
 2. **How often.** One limiter keyed by the *resolved* key (a digest of it): however the key is spelt,
    it is one allowance (``ALMA_API_RATE_LIMIT_PER_MINUTE``). Every 429 says ``Retry-After``.
 3. **How much.** A declared ``Content-Length`` over ``ALMA_API_MAX_BODY_BYTES`` is a 413 at once; every
@@ -26,7 +36,7 @@ from typing import Any
 
 from alma.perimeter.answers import problem_response
 from alma.perimeter.credentials import MAX_KEY_LENGTH, header, presented_key
-from alma.perimeter.limits import Buckets
+from alma.perimeter.limits import Buckets, WrongKeys
 from alma.services import Caller
 
 Scope = MutableMapping[str, Any]
@@ -74,6 +84,7 @@ class Gate:
         self._public = frozenset(public)
         self._requests = Buckets(limits.requests_per_minute)
         self._failures = Buckets(limits.failed_auth_per_minute)
+        self._wrong = WrongKeys()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in ("http", "websocket"):
@@ -96,16 +107,17 @@ class Gate:
             if scope["path"] in self._public:
                 return None
             return 401, "Unauthorized", NEEDS_KEY, [CHALLENGE]
-        client = _client(scope)
-        wait = self._failures.wait_s(client)
-        if wait is not None:
-            detail = f"too many wrong API keys from this address; retry in {wait} s"
-            return 429, "Too many requests", detail, [(b"retry-after", str(wait).encode())]
-        caller = await self._authenticate(key) if len(key) <= MAX_KEY_LENGTH else None
-        if caller is None:
-            self._failures.take(client)
+        # A key longer than any ALMA accepts, or one already found wrong, is wrong without a lookup.
+        key_id = hashlib.sha256(key.encode()).hexdigest() if len(key) <= MAX_KEY_LENGTH else None
+        caller = None if key_id is None or key_id in self._wrong else await self._authenticate(key)
+        if caller is None or key_id is None:
+            if key_id is not None:
+                self._wrong.add(key_id)
+            wait = self._failures.take(_client(scope))
+            if wait is not None:
+                detail = f"too many wrong API keys from this address; retry in {wait} s"
+                return 429, "Too many requests", detail, [(b"retry-after", str(wait).encode())]
             return 401, "Unauthorized", WRONG_KEY, [CHALLENGE]
-        key_id = hashlib.sha256(key.encode()).hexdigest()
         wait = self._requests.take(key_id)
         if wait is not None:
             detail = f"more than {self._limits.requests_per_minute} requests a minute for this key; retry in {wait} s"

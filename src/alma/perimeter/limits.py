@@ -1,6 +1,7 @@
 """Token buckets in bounded memory: ``capacity`` requests, refilled continuously over a minute, one
 bucket per identity (a resolved key, or a client address for wrong keys). At most ``max_buckets`` are kept;
-the least recently used goes first, so a flood of identities costs a fixed amount of memory."""
+the least recently used goes first, so a flood of identities costs a fixed amount of memory. The digests of
+keys found wrong (``WrongKeys``) are bounded the same way."""
 
 from __future__ import annotations
 
@@ -52,3 +53,25 @@ class Buckets:
         self._buckets.move_to_end(identity)
         while len(self._buckets) > self._max:
             self._buckets.popitem(last=False)
+
+
+class WrongKeys:
+    """Digests of keys found wrong, at most ``max_keys`` (the least recently seen go first). A key that is
+    wrong stays wrong: ALMA's keys are random and made by ALMA, so none is presented before it exists, and a
+    revoked one is never live again (``ALMA_API_KEY`` changes only with a restart, which forgets these)."""
+
+    def __init__(self, max_keys: int = DEFAULT_MAX_BUCKETS) -> None:
+        self._max = max_keys
+        self._digests: OrderedDict[str, None] = OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self._digests)
+
+    def __contains__(self, digest: object) -> bool:
+        return digest in self._digests
+
+    def add(self, digest: str) -> None:
+        self._digests[digest] = None
+        self._digests.move_to_end(digest)
+        while len(self._digests) > self._max:
+            self._digests.popitem(last=False)

@@ -7,7 +7,7 @@ as ``http.request`` messages pulled by ``receive``. ``Sent.reads`` counts the pu
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Iterable, MutableMapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,8 +17,14 @@ import pytest
 from fastapi import FastAPI
 
 from alma.api import create_app
-from alma.perimeter import Buckets
+from alma.bootstrap import Services, build
+from alma.perimeter import Buckets, Gate, GateLimits
+from alma.services import Caller
 from tests.conftest import make_settings
+
+Scope = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
+Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
 
 ADMIN = "gate-admin-key-0123456789"
 LIMIT = 1024
@@ -43,7 +49,7 @@ class Sent:
 
 
 async def call(
-    app: FastAPI,
+    app: Callable[[Scope, Receive, Send], Awaitable[None]],
     method: str,
     path: str,
     headers: dict[str, str],
@@ -160,13 +166,59 @@ async def test_every_spelling_of_a_key_shares_one_allowance_and_429_says_retry_a
 async def test_wrong_keys_are_limited_per_address_whatever_the_key(app: FastAPI) -> None:
     guesses = [(await call(app, "GET", "/api/v1/stacks", {"X-API-Key": f"guess-{i}"})).status for i in range(3)]
     assert guesses == [401, 401, 401]
-    blocked = await call(app, "GET", "/api/v1/stacks", {"X-API-Key": "guess-3"})
-    assert blocked.status == 429 and int(blocked.headers["retry-after"]) >= 1
-    # While the address is blocked, no key is looked at (the right one would tell a guesser it was right).
-    assert (await call(app, "GET", "/api/v1/stacks", {"X-API-Key": ADMIN})).status == 429
+    for guess in ("guess-3", "guess-0", "k" * 60_000):
+        blocked = await call(app, "GET", "/api/v1/stacks", {"X-API-Key": guess})
+        assert blocked.status == 429 and int(blocked.headers["retry-after"]) >= 1
     # Another address is not affected; a request without a key is a plain 401, not a guess.
-    assert (await call(app, "GET", "/api/v1/stacks", {"X-API-Key": ADMIN}, client="10.0.0.2")).status == 200
+    assert (await call(app, "GET", "/api/v1/stacks", {"X-API-Key": "guess-4"}, client="10.0.0.2")).status == 401
     assert (await call(app, "GET", "/api/v1/stacks", {}, client="10.0.0.3")).status == 401
+
+
+async def test_a_valid_key_is_never_refused_because_its_address_sent_wrong_ones(app: FastAPI) -> None:
+    """Behind a load balancer every caller shares one address: one client retrying a revoked key must not
+    lock the others out. (A guesser learns nothing useful from it: keys are 256 random bits; see the gate.)"""
+    services: Services = app.state.services
+    _record, live = await services.keys.create("alice", "viewer")
+    _record, revoked = await services.keys.create("old-ci", "viewer")
+    await services.keys.revoke("old-ci")
+    leftover = [(await call(app, "GET", "/api/v1/stacks", {"X-API-Key": revoked})).status for _ in range(5)]
+    assert leftover == [401, 401, 401, 429, 429]
+    assert (await call(app, "GET", "/api/v1/stacks", {"X-API-Key": live})).status == 200
+    assert (await call(app, "GET", "/api/v1/stacks", {"Authorization": f"Bearer {ADMIN}"})).status == 200
+    # Wrong keys from the address are still refused, with their bodies unread.
+    for key in (revoked, "alma_" + "x" * 43):
+        refused = await call(app, "POST", "/api/v1/plans", {**CHUNKED, "X-API-Key": key}, [b"x" * 512] * 1000)
+        assert (refused.status, refused.reads) == (429, 0)
+        assert int(refused.headers["retry-after"]) >= 1 and refused.headers["connection"] == "close"
+    # The valid keys keep their own allowance (5 a minute here), however many wrong keys the address sent.
+    codes = [(await call(app, "GET", "/api/v1/stacks", {"X-API-Key": live})).status for _ in range(5)]
+    assert codes == [200] * 4 + [429]
+
+
+async def test_a_wrong_key_is_looked_up_once_and_then_refused_from_memory(tmp_path: Path) -> None:
+    """A client repeating a revoked key costs one lookup, not one per request, blocked or not."""
+    services = await build(make_settings(tmp_path, api_key=ADMIN))
+    try:
+        _record, revoked = await services.keys.create("old-ci", "viewer")
+        await services.keys.revoke("old-ci")
+        asked: list[str] = []
+
+        async def authenticate(key: str) -> Caller | None:
+            asked.append(key)
+            return await services.keys.authenticate(key)
+
+        async def inner(scope: Scope, receive: Receive, send: Send) -> None:
+            await send({"type": "http.response.start", "status": 204, "headers": []})
+            await send({"type": "http.response.body", "body": b""})
+
+        gate = Gate(inner, authenticate=authenticate, limits=GateLimits(LIMIT, 100, 3))
+        codes = [(await call(gate, "GET", "/x", {"X-API-Key": revoked})).status for _ in range(6)]
+        assert codes == [401] * 3 + [429] * 3
+        assert asked == [revoked]
+        assert (await call(gate, "GET", "/x", {"X-API-Key": ADMIN})).status == 204  # from the blocked address
+        assert asked == [revoked, ADMIN]
+    finally:
+        await services.aclose()
 
 
 async def test_a_huge_key_is_a_wrong_key_and_costs_no_lookup_state(app: FastAPI) -> None:
