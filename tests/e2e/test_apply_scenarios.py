@@ -422,3 +422,45 @@ def test_the_summary_counts_outcomes_not_plans(ops: Operator, tmp_path: Path) ->
     assert f"({made} created, 0 updated, 0 replaced, 0 destroyed, 1 failed, 4 not started)" in failed.stdout
     report = json.loads(ok(ops("history", "count", "--json")).stdout)[0]
     assert (report["summary"]["create"], report["summary"]["created"]) == (8, 3)
+
+
+# The step after the documented one: wait twice, find the run, resume it by the start of its id --------
+
+
+def test_waiting_twice_finds_the_one_run_that_history_and_a_short_id_lead_back_to(
+    ops: Operator, tmp_path: Path
+) -> None:
+    gate = {"ALMA_APPROVAL_ACTIONS": "delete"}
+    v1 = write(tmp_path / "v1.json", blueprint_text("again", [compute("net"), compute("old")]))
+    v2 = write(tmp_path / "v2.json", blueprint_text("again", [compute("net")]))  # deletes: needs an IPR
+    v3 = write(tmp_path / "v3.json", blueprint_text("again", [compute("net", cores=2), compute("old")]))
+    first = ops.json("deploy", v1, "--yes")
+    shown = ok(ops("history", "again")).stdout  # the id to resume or look up is in the table
+    assert "ID" in shown.splitlines()[0] and first["deployment_id"][:8] in shown
+    opened = ops.json("ipr", "create", v2, **gate)
+    number = str(opened["id"])
+    earlier = set(threads_in(ops))
+
+    waiting = json.loads(ok(ops("ipr", "apply", number, "--when-approved", "--json", **gate)).stdout)
+    run = waiting["run_id"]
+    again = json.loads(ok(ops("ipr", "apply", number, "--when-approved", "--json", **gate)).stdout)
+    assert (again["run_id"], again["outcome"]) == (run, "waiting")
+    assert "already" in again["nothing_done"]
+    told = ok(ops("ipr", "apply", number, "--when-approved", **gate)).stdout
+    assert run in told and "Waiting for approval of IPR" in told
+    assert [t for t in threads_in(ops) if t not in earlier] == [run]  # never a second run
+
+    short = ok(ops("resume", run[:8], **gate))  # the start of its id is enough, as tables show it
+    assert "still waiting for approval" in short.stdout.lower() and f"alma resume {run}" in short.stdout
+    unknown = ok(ops("resume", "0000zz", **gate), 1)
+    assert "no run or deployment '0000zz'" in unknown.stderr and "alma history" in unknown.stderr
+
+    ok(ops("deploy", v3, "--yes", **gate))  # the stack moves on: the IPR is superseded under its run
+    for _ in range(2):  # ended, then ended already: both say what the run was
+        ended = ops("resume", run, "--json", **gate)
+        assert ended.returncode == 4, ended.stderr
+        body = json.loads(ended.stdout)
+        assert body["outcome"] == "abandoned" and body["run_id"] == run
+        assert (body["stack"], body["plan_id"], body["ipr_id"]) == ("again", opened["plan"]["plan_id"], int(number))
+    assert ops.count("SELECT count(*) FROM deployments") == 2
+    assert not ops.locked("again")

@@ -69,6 +69,7 @@ def history(stack: str, json_output: bool) -> None:
         rows = [
             [
                 str(d["revision"]),
+                str(d["deployment_id"])[:8],  # enough for `alma resume` and `alma events --deployment`
                 str(d["status"]),
                 str(d["kind"]),
                 str(d["actor"]),
@@ -78,7 +79,7 @@ def history(stack: str, json_output: bool) -> None:
             ]
             for d in rows_json
         ]
-        write_table(["REV", "STATUS", "KIND", "BY", "STARTED (UTC)", "CHANGES", "ERROR"], rows)
+        write_table(["REV", "ID", "STATUS", "KIND", "BY", "STARTED (UTC)", "CHANGES", "ERROR"], rows)
 
 
 def _summary_brief(summary: Any) -> str:

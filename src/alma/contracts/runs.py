@@ -61,7 +61,9 @@ class RunOut(BaseModel):
     deployment_id: str | None = Field(
         description="The run's deployment (also while it waits for approval); null only when nothing changed."
     )
-    stack: str | None
+    stack: str | None = Field(description="The run's stack (also when it made no deployment).")
+    plan_id: str | None = Field(description="The stored plan the run applies.")
+    ipr_id: int | None = Field(description="The IPR it applies, when it was reviewed through one.")
     revision: int | None
     status: str = Field(description="The outcome, with rolled_back shown as failed (the change did not land).")
     outcome: Outcome
@@ -86,7 +88,9 @@ class RunOut(BaseModel):
                 "deployment_id": None
                 if result.no_changes
                 else (report.deployment_id if report else None) or result.deployment_id,
-                "stack": report.stack if report else None,
+                "stack": report.stack if report else result.stack,
+                "plan_id": result.plan_id,
+                "ipr_id": result.ipr_id,
                 "revision": report.revision if report else None,
                 "status": "failed" if outcome in ("failed", "rolled_back") else outcome,
                 "outcome": outcome,

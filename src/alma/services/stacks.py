@@ -2,12 +2,28 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from alma.diagnostics import did_you_mean
 from alma.errors import ConflictError, InvalidInputError, NotFoundError
 from alma.services.actor import actor
 from alma.services.locking import holder_state
 from alma.settings import Settings
 from alma.store import DeploymentRecord, EventRecord, LockRecord, ResourceRecord, StackSummary, Store, utcnow
+
+
+def id_named(ref: str, ids: Iterable[str], *, what: str, missing: str) -> str:
+    """The one of ``ids`` that ``ref`` names: itself, or a unique start of it (tables shorten ids). A start
+    shared by several is an error listing them; one that names none is ``missing`` (where the ids are)."""
+    known = list(dict.fromkeys(ids))
+    if ref in known:
+        return ref
+    matches = [i for i in known if ref and i.startswith(ref)]
+    if len(matches) == 1:
+        return matches[0]
+    if matches:
+        raise InvalidInputError(f"'{ref}' starts {len(matches)} {what} ({', '.join(matches)}): give more of it")
+    raise NotFoundError(missing)
 
 
 class StackService:
@@ -56,12 +72,12 @@ class StackService:
         if (found is not None and found.stack == stack) or await self._store.reads.events(stack, ref, 0, 1):
             return ref  # a run waiting for approval has events before it has a deployment
         await self._require(stack)
-        matches = [d.id for d in await self._store.reads.history(stack) if ref and d.id.startswith(ref)]
-        if len(matches) == 1:
-            return matches[0]
-        if matches:
-            raise InvalidInputError(f"'{ref}' starts {len(matches)} deployments of stack '{stack}': give more of it")
-        raise NotFoundError(f"stack '{stack}' has no deployment '{ref}'; `alma history {stack} --json` lists them")
+        return id_named(
+            ref,
+            [d.id for d in await self._store.reads.history(stack)],
+            what=f"deployments of stack '{stack}'",
+            missing=f"stack '{stack}' has no deployment '{ref}'; `alma history {stack} --json` lists them",
+        )
 
     async def deployment(self, deployment_id: str) -> DeploymentRecord:
         found = await self._store.deployments.get(deployment_id)

@@ -26,6 +26,10 @@ class RunResult:
     error: str | None = None
     waiting_for: dict[str, Any] | None = None
     nothing_done: str | None = None  # why this call did nothing (the run had finished, or still waits)
+    # What the run is, known even when it made no deployment (it waited, or was abandoned before it began).
+    stack: str | None = None
+    plan_id: str | None = None
+    ipr_id: int | None = None
 
     @property
     def no_changes(self) -> bool:

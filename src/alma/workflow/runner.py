@@ -17,6 +17,7 @@ from alma.lean_imports import LANGGRAPH_UNUSED, defer_package_bodies
 
 defer_package_bodies(LANGGRAPH_UNUSED)  # before LangGraph is first imported: half of it is never used
 
+from langgraph.checkpoint.base import BaseCheckpointSaver  # noqa: E402
 from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver  # noqa: E402
 from langgraph.graph.state import CompiledStateGraph  # noqa: E402
 from langgraph.types import Command  # noqa: E402
@@ -44,6 +45,11 @@ class RunSnapshot:
     plan_id: str
     stack: str
     ipr_id: int | None
+
+    def result(self, run_id: str, note: str, waiting: dict[str, Any] | None = None) -> RunResult:
+        """The run as it stands, for a call that did nothing: what it is (stack, plan, IPR) comes from the
+        checkpoint's metadata, so a run that ended before it made a deployment still says so."""
+        return result_of(run_id, self.values, waiting, note, stack=self.stack, plan_id=self.plan_id, ipr_id=self.ipr_id)
 
 
 _CHECKPOINT_SETUP_LOCK = 0x616C6D61_63686B70  # "almachkp": one process at a time sets LangGraph's tables up
@@ -77,7 +83,7 @@ class WorkflowService:
         self._graph = build_graph(services)
 
     @asynccontextmanager
-    async def _compiled(self) -> AsyncIterator[CompiledStateGraph[RunState]]:
+    async def _saver(self) -> AsyncIterator[BaseCheckpointSaver[Any]]:
         if self._postgres_url is not None:
             from langgraph.checkpoint.postgres.aio import AsyncPostgresSaver  # only deployments on PostgreSQL
 
@@ -85,11 +91,25 @@ class WorkflowService:
                 if not self._postgres_ready:
                     await _set_up_once(saver, self._postgres_url)
                     self._postgres_ready = True
-                yield self._graph.compile(checkpointer=saver)
+                yield saver
             return
         self._checkpoints.parent.mkdir(parents=True, exist_ok=True)
         async with AsyncSqliteSaver.from_conn_string(str(self._checkpoints)) as saver:
+            yield saver
+
+    @asynccontextmanager
+    async def _compiled(self) -> AsyncIterator[CompiledStateGraph[RunState]]:
+        async with self._saver() as saver:
             yield self._graph.compile(checkpointer=saver)
+
+    async def run_ids(self, *, ipr_id: int | None = None) -> list[str]:
+        """The ids of the runs that have a checkpoint, oldest first: all of them, or those started for one
+        IPR. Only each invocation's first checkpoint is read (LangGraph marks it ``source: input``), not
+        every step of every run."""
+        where: dict[str, Any] = {"source": "input"} if ipr_id is None else {"source": "input", _META_IPR: ipr_id}
+        async with self._saver() as saver:
+            found = [str(t.config["configurable"]["thread_id"]) async for t in saver.alist(None, filter=where)]
+        return list(dict.fromkeys(reversed(found)))  # LangGraph lists the newest first
 
     async def run(
         self,
@@ -144,7 +164,7 @@ class WorkflowService:
         if found is None:
             raise NotFoundError(f"no run '{run_id}' to resume")
         if found.finished:  # another process finished it since the caller looked (it holds no lock then)
-            return result_of(run_id, found.values, None, note=f"run {run_id} had already finished; nothing was done")
+            return found.result(run_id, f"run {run_id} had already finished; nothing was done")
         command: Command[Any] | None = Command(resume=True) if found.waiting is not None else None
         return await self._invoke(run_id, command, lease, progress)
 
@@ -170,7 +190,16 @@ class WorkflowService:
             config = _config(run_id, progress, lease, meta)
             values = await graph.ainvoke(start, config)
             snapshot = await graph.aget_state(config)
-        return result_of(run_id, values, _waiting(snapshot))
+        meta = dict(snapshot.metadata or {})
+        ipr_id = values.get("ipr_id", meta.get(_META_IPR))
+        return result_of(
+            run_id,
+            values,
+            _waiting(snapshot),
+            stack=meta.get(_META_STACK),
+            plan_id=meta.get(_META_PLAN),
+            ipr_id=ipr_id if isinstance(ipr_id, int) else None,
+        )
 
 
 def _config(
@@ -190,12 +219,26 @@ def _waiting(snapshot: Any) -> dict[str, Any] | None:
     return waiting
 
 
-def result_of(run_id: str, values: Any, waiting: dict[str, Any] | None, note: str | None = None) -> RunResult:
-    """A run's result from its state; ``note`` says why this call did nothing (when it did nothing)."""
+def result_of(
+    run_id: str,
+    values: Any,
+    waiting: dict[str, Any] | None,
+    note: str | None = None,
+    *,
+    stack: str | None = None,
+    plan_id: str | None = None,
+    ipr_id: int | None = None,
+) -> RunResult:
+    """A run's result from its state; ``note`` says why this call did nothing (when it did nothing). What
+    the run is (stack, plan, IPR) comes from its state, else from what the caller read in its metadata."""
     outcome = "waiting" if waiting is not None else str(values.get("outcome", "failed"))
+    state_ipr = values.get("ipr_id")
     return RunResult(
         deployment_id=run_id,
         outcome=outcome,
+        stack=values.get("stack") or stack or None,
+        plan_id=values.get("plan_id") or plan_id or None,
+        ipr_id=state_ipr if isinstance(state_ipr, int) else ipr_id,
         report=DeploymentReport.from_json(values["report"]) if values.get("report") else None,
         notes=list(values.get("notes", [])),
         nothing_done=note,

@@ -14,6 +14,7 @@ run whose IPR merely waits holds nothing.
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -24,9 +25,10 @@ from alma.services import ApplyProgress, DeploymentReport, DeploymentService, Ip
 from alma.services.actor import actor
 from alma.services.approvals import Clearance, clear_without_review
 from alma.services.iprs import REVIEWABLE, IprView
+from alma.services.stacks import id_named
 from alma.settings import Settings
 from alma.workflow.result import RunResult
-from alma.workflow.runner import RunSnapshot, WorkflowService, result_of
+from alma.workflow.runner import RunSnapshot, WorkflowService
 
 if TYPE_CHECKING:
     from alma.jobs import JobQueue, QueuedRun
@@ -99,9 +101,13 @@ class Runs:
         run_id: str | None = None,
     ) -> RunResult | QueuedRun:
         """Run a prepared plan here, or (``queue`` and a queue is configured) as a job for a worker."""
-        run_id = run_id or uuid.uuid4().hex
         plan = prepared.plan
         ipr_id = prepared.ipr.ipr.id if prepared.ipr is not None else None
+        if run_id is None and ipr_id is not None and prepared.waits_for_approval:
+            already = await self._waiting_run(ipr_id, plan.id)
+            if already is not None:  # one run waits for an IPR: a second `--when-approved` is told that one
+                return already
+        run_id = run_id or uuid.uuid4().hex
         if queue and self._jobs is not None:
             return await self._jobs.submit_apply(
                 plan.id, plan.stack, actor(self._settings), ipr_id=ipr_id, deployment_id=run_id
@@ -140,13 +146,15 @@ class Runs:
     async def resume(
         self, run_id: str, *, progress: ApplyProgress | None = None, queue: bool = False
     ) -> RunResult | QueuedRun:
-        """Continue a run where it stopped — as often as asked, doing its work once."""
+        """Continue a run where it stopped — as often as asked, doing its work once. ``run_id`` may be a
+        unique start of the id (tables shorten ids)."""
+        run_id = await self.run_named(run_id)
         snapshot = await self._workflow.snapshot(run_id)
         record = await self._stacks.find_deployment(run_id)
         if snapshot is None:
             return await self._resume_bare(run_id, progress)
         if snapshot.finished:
-            return result_of(run_id, snapshot.values, None, note=f"run {run_id} had already finished; nothing was done")
+            return snapshot.result(run_id, f"run {run_id} had already finished; nothing was done")
         if record is not None and record.status == "abandoned":
             await self._end_abandoned(run_id, snapshot, record.error or "abandoned")
         executable = True
@@ -154,7 +162,7 @@ class Runs:
             view = await self._iprs.show(snapshot.ipr_id)
             if view.ipr.status in REVIEWABLE:
                 waiting = {**snapshot.waiting, "approvals": view.approvals, "needs": view.needs}
-                return result_of(run_id, snapshot.values, waiting, note="still waiting for approval; nothing was done")
+                return snapshot.result(run_id, "still waiting for approval; nothing was done", waiting)
             executable = view.ipr.status == "approved" or (
                 view.ipr.status == "applying" and view.ipr.deployment_id == run_id
             )
@@ -202,9 +210,42 @@ class Runs:
                 recorded,
                 nothing_done=f"deployment {run_id} had already finished ({record.status}); nothing was done",
                 error=record.error,
+                stack=record.stack,
+                plan_id=record.plan_id,
             )
         report = await self._deployments.resume(run_id, progress=progress)
-        return RunResult(run_id, "succeeded" if report.status == "succeeded" else "failed", report)
+        outcome = "succeeded" if report.status == "succeeded" else "failed"
+        return RunResult(run_id, outcome, report, stack=record.stack, plan_id=record.plan_id)
+
+    async def run_named(self, ref: str) -> str:
+        """The run (or deployment) that ``ref`` names: its id, or a unique start of it. A start shared by
+        several is an error listing them; one naming none says where run ids are listed."""
+        if await self._workflow.snapshot(ref) is not None or await self._stacks.find_deployment(ref) is not None:
+            return ref
+        ids = await self._workflow.run_ids()
+        for stack in await self._stacks.stacks():  # deployments made outside a run (an import) have no checkpoint
+            ids += [d.id for d in await self._stacks.history(stack.name)]
+        return id_named(
+            ref,
+            ids,
+            what="runs",
+            missing=f"no run or deployment '{ref}' to resume; `alma history STACK` lists them (ID column)",
+        )
+
+    async def _waiting_run(self, ipr_id: int, plan_id: str) -> RunResult | None:
+        """The run already started for this IPR's plan that has not finished (it waits for the approval, or
+        its process died before it got there), brought to where it waits; None when there is none."""
+        for run_id in await self._workflow.run_ids(ipr_id=ipr_id):
+            snapshot = await self._workflow.snapshot(run_id)
+            if snapshot is None or snapshot.finished or snapshot.plan_id != plan_id:
+                continue
+            result = await self.resume(run_id)
+            assert isinstance(result, RunResult)  # resumed inline: never queued
+            if result.outcome != "waiting":
+                return result  # it was approved meanwhile and has now run: that is the answer
+            note = f"IPR #{ipr_id} has a run waiting for its approval already ({run_id}); no second run was started"
+            return dataclasses.replace(result, nothing_done=note)
+        return None
 
     async def _end_abandoned(self, run_id: str, snapshot: RunSnapshot, reason: str) -> None:
         """The stack moved on under a run: record it as ended (later resumes say so), settle its IPR,

@@ -1727,6 +1727,11 @@ export interface components {
             error: string | null;
             /** Failures */
             failures: components["schemas"]["FailureOut"][];
+            /**
+             * Ipr Id
+             * @description The IPR it applies, when it was reviewed through one.
+             */
+            ipr_id: number | null;
             /** Notes */
             notes: string[];
             /**
@@ -1739,13 +1744,21 @@ export interface components {
              * @enum {string}
              */
             outcome: "succeeded" | "failed" | "rolled_back" | "rejected" | "waiting" | "abandoned" | "conflict";
+            /**
+             * Plan Id
+             * @description The stored plan the run applies.
+             */
+            plan_id: string | null;
             report: components["schemas"]["ReportOut"] | null;
             /** Revision */
             revision: number | null;
             rollback: components["schemas"]["RollbackOut"] | null;
             /** Run Id */
             run_id: string;
-            /** Stack */
+            /**
+             * Stack
+             * @description The run's stack (also when it made no deployment).
+             */
             stack: string | null;
             /**
              * Status
