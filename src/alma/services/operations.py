@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from alma.diagnostics import did_you_mean
-from alma.engines import EngineRegistry
+from alma.engines import EngineRegistry, SpecVocabulary
 from alma.errors import BlueprintInvalidError, InvalidInputError, NotFoundError
 from alma.planning import DesiredResource, Plan
 from alma.services.plans import PlanService
@@ -47,12 +47,13 @@ class OperationService:
         then: Operation | None = None
         drop = False
         if operation in ("start", "stop", "restart"):
-            if "start" not in target.specs:
+            if "start" not in target.specs and not self._has_setting(target, "start"):
                 raise InvalidInputError(
                     f"{stack}/{resource} is a {target.provider} {target.type}, which has no `start` setting: it "
                     "cannot be started, stopped or restarted"
                 )
-            running = target.specs["start"] is not False
+            # Recorded before its engine had `start` (Docker containers did not), it was made to run.
+            running = target.specs.get("start", True) is not False
             start = operation == "start" or (operation == "restart" and not running)
             overrides["start"] = start
             then = "start" if operation == "restart" and running else None
@@ -85,6 +86,11 @@ class OperationService:
             raise InvalidInputError(f"resizing {stack}/{resource} needs at least one setting to change")
         meta: dict[str, object] = {"operation": "resize", "resource": resource, "sizes": dict(sizes)}
         return OperationPlan(await self._planned(stack, records, resource, dict(sizes), meta))
+
+    def _has_setting(self, record: ResourceRecord, key: str) -> bool:
+        """Whether the resource's engine has ``key`` for it, though the record (an older one) may lack it."""
+        engine = self._engines.get(record.provider)
+        return isinstance(engine, SpecVocabulary) and key in engine.spec_keys(record.type, record.specs)
 
     async def _recorded(self, stack: str, resource: str) -> tuple[list[ResourceRecord], ResourceRecord]:
         records = await self._store.stacks.resources(stack)

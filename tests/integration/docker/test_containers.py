@@ -113,6 +113,25 @@ async def test_restart_policy_and_limits_change_in_place(engine: Engine, stack: 
     assert after is not None and after.external_id == before.external_id and after.specs == desired
 
 
+async def test_start_false_creates_a_stopped_container_and_start_changes_in_place(
+    engine: Engine, stack: str, sdk: docker.DockerClient
+) -> None:
+    ref = ResourceRef(stack, "idle", "compute")
+    desired, created = await _apply(engine, ref, {"image": IMAGE_1, "command": SLEEPER, "start": False})
+    assert created.specs == desired and created.specs["start"] is False
+    assert sdk.containers.get(f"{stack}_idle").status == "created"
+    assert engine.diff(ref, desired, await engine.read(ref)).action == "noop"
+    running = engine.normalize("compute", {"image": IMAGE_1, "command": SLEEPER})
+    assert running["start"] is True  # the default: blueprints that never say `start` run their containers
+    planned = engine.diff(ref, running, created)
+    assert planned.action == "update" and [(f.path, f.before, f.after) for f in planned.fields] == [
+        ("start", False, True)
+    ]
+    started = await engine.apply(planned)
+    assert started is not None and started.external_id == created.external_id and started.specs == running
+    assert sdk.containers.get(f"{stack}_idle").status == "running"
+
+
 async def test_a_container_alma_does_not_own_is_invisible_untouched_and_a_conflict(
     engine: Engine, stack: str, sdk: docker.DockerClient
 ) -> None:

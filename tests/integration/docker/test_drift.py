@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -16,7 +17,9 @@ import pytest
 from alma.bootstrap import build
 from alma.engines.docker import ownership
 from alma.errors import TransientEngineError
+from alma.services.operations import Operation
 from tests.conftest import make_settings
+from tests.helpers import run_plan
 from tests.integration.docker.daemon import HOST, IMAGE_1, SLEEPER
 from tests.integration.drift_cycle import drift_cycle
 from tests.unit.services.test_drift import deploy
@@ -58,6 +61,62 @@ async def test_changed_missing_and_unmanaged_docker_objects_are_reported_and_rep
     finally:
         for volume in sdk.volumes.list(filters={"name": f"{stack}_unlabelled"}):
             volume.remove()
+
+
+async def test_a_container_stopped_by_hand_is_drift_and_the_recorded_blueprint_starts_it_again(
+    sdk: docker.DockerClient, stack: str, tmp_path: Path
+) -> None:
+    settings = make_settings(tmp_path / "home", docker_host=HOST)
+    made: list[str] = []
+
+    async def disturb() -> None:
+        web = sdk.containers.get(f"{stack}_web")
+        made.append(web.id or "")
+        web.stop(timeout=10)
+
+    report = await drift_cycle(settings, stack, _blueprint(stack), disturb, [("web", "changed", "update")])
+    web = next(r for r in report.resources if r.resource == "web")
+    assert [(f.path, f.recorded, f.actual) for f in web.fields] == [("start", True, False)]
+    again = sdk.containers.get(f"{stack}_web")
+    assert (again.id, again.status) == (made[0], "running")  # started again, not replaced
+
+
+async def test_stop_and_start_operations_stop_and_start_a_docker_container_in_place(
+    sdk: docker.DockerClient, stack: str, tmp_path: Path
+) -> None:
+    async with await build(make_settings(tmp_path / "home", docker_host=HOST)) as services:
+        await deploy(services, _blueprint(stack))
+        made = sdk.containers.get(f"{stack}_web").id
+        steps: tuple[tuple[Operation, str], ...] = (("stop", "exited"), ("start", "running"))
+        for operation, status in steps:
+            planned = await services.operations.plan(stack, "web", operation)
+            actions = {a.resource: a.action for a in planned.plan.actions if a.action != "noop"}
+            assert actions == {"web": "update"}, operation
+            assert (await run_plan(services, planned.plan.id)).outcome == "succeeded", operation
+            web = sdk.containers.get(f"{stack}_web")
+            assert (web.id, web.status) == (made, status), operation
+            assert not (await services.drift.report(stack)).drifted, operation
+
+
+async def test_a_container_recorded_before_start_existed_is_in_sync_and_can_be_stopped(
+    sdk: docker.DockerClient, stack: str, tmp_path: Path
+) -> None:
+    """Records written by an earlier version have no `start`: they meant a running container."""
+    settings = make_settings(tmp_path / "home", docker_host=HOST)
+    async with await build(settings) as services:
+        await deploy(services, _blueprint(stack))
+    with sqlite3.connect(tmp_path / "home" / "alma.db") as db:
+        changed = db.execute(
+            "UPDATE resources SET specs = json_remove(specs, '$.start') WHERE stack = ? AND name = 'web'", (stack,)
+        ).rowcount
+    assert changed == 1
+    async with await build(settings) as services:
+        assert "start" not in (await services.stacks.resource(stack, "web")).specs
+        assert not (await services.drift.report(stack)).drifted
+        stop = await services.operations.plan(stack, "web", "stop")
+        assert {a.resource: a.action for a in stop.plan.actions if a.action != "noop"} == {"web": "update"}
+        assert (await run_plan(services, stop.plan.id)).outcome == "succeeded"
+    assert sdk.containers.get(f"{stack}_web").status == "exited"
 
 
 async def test_a_stack_whose_daemon_is_unreachable_is_reported_as_not_compared_and_the_others_still_are(

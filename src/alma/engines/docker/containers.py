@@ -1,8 +1,9 @@
 """Containers (blueprint types ``compute`` and ``service``): read back, create, update, replace, delete.
 
 Every function here is synchronous and takes the SDK client: the engine runs each one in a worker
-thread. Docker can change a container's restart policy and resource limits in place; anything else
-means a new container, so those changes plan as ``replace``.
+thread. Docker can change a container's restart policy and resource limits in place, and start or stop
+it (``start``, read back from whether it runs); anything else means a new container, so those changes
+plan as ``replace``.
 
 A failed create leaves nothing behind: the half-made container is removed before the error goes up
 (if even that fails, it carries the ownership labels and the retried create adopts it). A replace
@@ -31,13 +32,14 @@ MIB = 1024 * 1024
 NS_PER_S = 1_000_000_000
 CPU_PERIOD = 100_000
 STOP_TIMEOUT_S = 10
-IN_PLACE = frozenset({"restart", "memory", "cpus"})
+IN_PLACE = frozenset({"restart", "memory", "cpus", "start"})
 UNDO_ON: tuple[type[BaseException], ...] = (*SDK_ERRORS, EngineError)  # what a replace undoes itself on
 DEFAULTABLE = ("command", "healthcheck")  # left unset, the image's own apply
 
 
 def forces_replace(key: str, before: Any, after: Any) -> bool:
-    """Restart policy and limits change in place; a limit Docker cannot lift, and all else, replaces."""
+    """Restart policy, limits and running or not change in place; a limit Docker cannot lift, and all
+    else, replaces."""
     if key in IN_PLACE:
         return after is None and before is not None
     return True
@@ -76,6 +78,7 @@ def observe(container: Container, ref: ResourceRef) -> Observed:
         "healthcheck": None if "healthcheck" in defaulted else _healthcheck(config.get("Healthcheck")),
         "memory": (host.get("Memory") or 0) // MIB or None,
         "cpus": round(quota / period, 3) if quota > 0 else None,
+        "start": _running(container),
     }
     facts: JSONDict = {"docker_name": container.name, "image_id": attrs.get("Image")}
     if published := _published((attrs.get("NetworkSettings") or {}).get("Ports") or {}):
@@ -173,7 +176,8 @@ def create(client: DockerClient, ref: ResourceRef, spec: JSONDict, *, image_chec
     try:
         for network in networks[1:]:
             client.networks.get(network).connect(container)
-        container.start()
+        if spec.get("start", True):  # a plan made before containers had ``start`` meant a running one
+            container.start()
         container.reload()
     except SDK_ERRORS:
         with contextlib.suppress(*SDK_ERRORS):
@@ -218,15 +222,26 @@ def update(container: Container, spec: JSONDict) -> None:
     container.reload()
 
 
-def start(container: Container) -> None:
-    if container.status != "running":
+def power(container: Container, start: bool) -> None:
+    """Start or stop the container, as ``start`` says; nothing when it already is so."""
+    if start and not _running(container):
         container.start()
-        container.reload()
+    elif not start and _running(container):
+        container.stop(timeout=STOP_TIMEOUT_S)
+    else:
+        return
+    container.reload()
+
+
+def _running(container: Container) -> bool:
+    # Docker's own flag: true for a running (or paused, or restarting) container, false once it stopped
+    # or exited, whoever stopped it.
+    return bool((container.attrs.get("State") or {}).get("Running"))
 
 
 def replace(client: DockerClient, ref: ResourceRef, old: Container, spec: JSONDict) -> Container:
     ensure_image(client, spec["image"], spec["pull"], ref.name)  # refuse before touching the old one
-    was_running = old.status == "running"
+    was_running = _running(old)
     old.stop(timeout=STOP_TIMEOUT_S)  # frees its host ports for the new one
     try:
         old.rename(f"{ownership.docker_name(ref)}-replaced-{old.short_id}")

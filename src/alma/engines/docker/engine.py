@@ -6,9 +6,9 @@ synchronous sequence of SDK calls in a worker thread (see ``client``).
 
 A create that finds the resource already there (a retried create, or one whose cleanup failed) adopts
 it: it starts it when that is all that is missing, and otherwise changes it the way a plan against it
-would have. Everything but a container's restart policy and limits is fixed once created, so other
-changes replace. The image pull policy (``pull``) only governs how a new container gets its image: a
-change of ``pull`` alone is no change to the container.
+would have. Everything but a container's restart policy, its limits and whether it runs (``start``) is
+fixed once created, so other changes replace. The image pull policy (``pull``) only governs how a new
+container gets its image: a change of ``pull`` alone is no change to the container.
 """
 
 from __future__ import annotations
@@ -89,6 +89,10 @@ class DockerEngine:
     def diff(self, ref: ResourceRef, desired: JSONDict | None, observed: Observed | None) -> Change:
         if ref.type not in CONTAINER_TYPES:
             return diff_specs(ref, desired, observed, forces_replace=_always)
+        if desired is not None and "start" not in desired:
+            # Recorded before containers had ``start`` (a drift check, a rollback to such a revision): they
+            # were made to run, so it means the default, not a change of every running container.
+            desired = {**desired, "start": True}
         change = diff_specs(ref, desired, observed, forces_replace=containers.forces_replace)
         fields = tuple(f for f in change.fields if f.path != "pull")
         if len(fields) == len(change.fields):
@@ -206,7 +210,7 @@ def _apply_container(engine: DockerEngine, client: DockerClient, change: Change)
         containers.update(current, desired)
     elif action == "replace":
         current = containers.replace(client, ref, current, desired)
-    containers.start(current)
+    containers.power(current, desired.get("start", True))
     return containers.observe(current, ref)
 
 

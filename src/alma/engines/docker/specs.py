@@ -193,6 +193,9 @@ class ContainerSpec(SpecModel):
     healthcheck: HealthCheckSpec | None = None
     memory: MemoryMiB | None = None
     cpus: float | None = Field(default=None, gt=0, le=512)
+    # Whether the container runs, as ``start`` says of the other engines' guests: read back from Docker,
+    # so a container stopped by hand is drift, and changed in place (``docker start``/``stop``).
+    start: bool = True
 
     @field_validator("image")
     @classmethod
