@@ -99,3 +99,10 @@ def test_planning_imports_the_planner_but_not_the_workflow(home: Path) -> None:
     modules = imported(home, "plan", str(EXAMPLE))
     assert "alma.planning.planner" in modules
     assert not modules & {"langgraph", "alma.planning.executor", "alma.workflow.runner"}
+
+
+def test_a_sentence_in_a_session_is_read_and_kept_without_sqlalchemy(home: Path) -> None:
+    # The scorer and scripts call `alma intent TEXT --session S` once per turn: the session's reads and
+    # writes go through sqlite3 on the embedded database.
+    assert not imported(home, "intent", "deploy an alpine lxc named web-09", "--session", "lean-1") & HEAVY
+    assert not imported(home, "intent", "actually give it 4 cores", "--session", "lean-1") & HEAVY

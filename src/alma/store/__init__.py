@@ -19,15 +19,17 @@ from alma.store.records import (
     IprRevisionRecord,
     KeyRecord,
     LockRecord,
+    MessageRecord,
     PlanRecord,
     ResourceRecord,
     ReviewRecord,
+    SessionRecord,
     StackSummary,
 )
 
 if TYPE_CHECKING:
     from alma.store.buffer import WriteBuffer
-    from alma.store.conversations import ConversationRepository, MessageRecord, SessionRecord
+    from alma.store.conversations import ConversationRepository
     from alma.store.deployments import DeploymentRepository, PlanRepository
     from alma.store.events import EventLog
     from alma.store.idempotency import IdempotencyRepository, StoredAnswer
@@ -35,12 +37,11 @@ if TYPE_CHECKING:
     from alma.store.keys import KeyRepository
     from alma.store.kv import BufferedKeyValueStore
     from alma.store.locks import LockRepository
+    from alma.store.sqlite_conversations import SqliteConversations
     from alma.store.stacks import StackRepository
 
 # Names defined by repository modules, loaded on first use (PEP 562): those modules import SQLAlchemy.
 _LAZY = {
-    "MessageRecord": "alma.store.conversations",
-    "SessionRecord": "alma.store.conversations",
     "StoredAnswer": "alma.store.idempotency",
 }
 
@@ -152,10 +153,20 @@ class Store:
         return repository
 
     @property
-    def conversations(self) -> ConversationRepository:
-        from alma.store.conversations import ConversationRepository
+    def conversations(self) -> ConversationRepository | SqliteConversations:
+        """Sessions and their messages: on an embedded database with the standard library's sqlite3 (a
+        conversation turn then imports no SQLAlchemy), else through the repository."""
 
-        repository: ConversationRepository = self._once("conversations", lambda: ConversationRepository(self.db))
+        def make() -> ConversationRepository | SqliteConversations:
+            if self.db.sqlite_file is not None:
+                from alma.store.sqlite_conversations import SqliteConversations
+
+                return SqliteConversations(self.db.sqlite_file)
+            from alma.store.conversations import ConversationRepository
+
+            return ConversationRepository(self.db)
+
+        repository: ConversationRepository | SqliteConversations = self._once("conversations", make)
         return repository
 
     @property
@@ -186,6 +197,8 @@ class Store:
                 self.buffer.close()
             if "reads" in self._made:
                 self.reads.close()
+            if "conversations" in self._made and self.db.sqlite_file is not None:
+                self._made["conversations"].close()  # SqliteConversations' own connections
             await self.db.aclose()
 
 

@@ -2,34 +2,16 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from alma.store.database import Database, as_utc, utcnow
+from alma.store.records import MessageRecord, SessionRecord
 from alma.store.schema import conversation_messages, conversation_sessions
 
-
-@dataclass(frozen=True, slots=True)
-class SessionRecord:
-    id: str
-    actor: str
-    state: dict[str, Any]
-    created_at: dt.datetime
-    updated_at: dt.datetime
-
-
-@dataclass(frozen=True, slots=True)
-class MessageRecord:
-    id: int
-    session_id: str
-    role: str
-    text: str
-    data: dict[str, Any]
-    at: dt.datetime
+__all__ = ["ConversationRepository", "MessageRecord", "SessionRecord"]
 
 
 class ConversationRepository:

@@ -126,3 +126,22 @@ class KeyRecord:
     created_by: str
     created_at: dt.datetime
     revoked_at: dt.datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class SessionRecord:
+    id: str
+    actor: str
+    state: dict[str, Any]
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class MessageRecord:
+    id: int
+    session_id: str
+    role: str
+    text: str
+    data: dict[str, Any]
+    at: dt.datetime
