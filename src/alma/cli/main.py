@@ -293,7 +293,9 @@ def import_(
 
 @app.command()
 def resume(
-    deployment_id: Annotated[str, typer.Argument(help="The deployment (run) id, as printed or in `alma history`.")],
+    deployment_id: Annotated[
+        str, typer.Argument(help="The deployment (run) id as printed, or its start (the ID column of `alma history`).")
+    ],
     json_output: Json = False,
 ) -> None:
     """Continue a deployment whose process died, or whose IPR is now approved."""
