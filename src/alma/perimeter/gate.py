@@ -9,13 +9,13 @@ For every HTTP request and WebSocket handshake, in this order, before the applic
    retrying a revoked key would otherwise lock every user out. No key at all is a 401 except on the public
    paths the surface names.
 
-   Admitting a valid key from a blocked address answers a guesser "right" (200) or "wrong" (429) at any
-   rate. That is safe because guessing is hopeless whatever the rate: ALMA's keys are 32 random bytes
-   (256 bits; 48 characters) and ``ALMA_API_KEY`` has at least 16 characters (96 bits when made as the
-   settings say) — and a per-address allowance never bounded guessing anyway (more addresses, more
-   allowances). What the allowance still does is cost: a digest already found wrong is refused from memory
-   (``WrongKeys``), so a client repeating a revoked key makes no lookup at all, and a fresh wrong key costs
-   the one indexed digest lookup a valid key costs anyway — never a body byte (the body is unread).
+   Admitting a valid key from a blocked address answers a guesser "right" (200) or "wrong" (429) at any rate.
+   That is safe because guessing is hopeless whatever the rate: ALMA's keys are 32 random bytes (256 bits; 48
+   characters). ``ALMA_API_KEY`` is the exception: people choose it (16 characters at the least), so from a
+   blocked address it is refused exactly as a wrong key is. What the allowance still does besides is cost: a
+   digest already found wrong is refused from memory (``WrongKeys``), so a client repeating a revoked key makes
+   no lookup at all, and a fresh wrong key costs the one indexed digest lookup a valid key costs anyway — never
+   a body byte (the body is unread).
 2. **How often.** One limiter keyed by the *resolved* key (a digest of it): however the key is spelt,
    it is one allowance (``ALMA_API_RATE_LIMIT_PER_MINUTE``). Every 429 says ``Retry-After``.
 3. **How much.** A declared ``Content-Length`` over ``ALMA_API_MAX_BODY_BYTES`` is a 413 at once; every
@@ -38,6 +38,7 @@ from alma.perimeter.answers import problem_response
 from alma.perimeter.credentials import MAX_KEY_LENGTH, header, presented_key
 from alma.perimeter.limits import Buckets, WrongKeys
 from alma.services import Caller
+from alma.services.keys import ENV_ADMIN
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -115,9 +116,14 @@ class Gate:
                 self._wrong.add(key_id)
             wait = self._failures.take(_client(scope))
             if wait is not None:
-                detail = f"too many wrong API keys from this address; retry in {wait} s"
-                return 429, "Too many requests", detail, [(b"retry-after", str(wait).encode())]
+                return _too_many_wrong_keys(wait)
             return 401, "Unauthorized", WRONG_KEY, [CHALLENGE]
+        if caller.name == ENV_ADMIN:
+            # ALMA_API_KEY is chosen by people (16 characters at the least), not drawn by ALMA: from an address
+            # out of wrong-key allowance it is refused exactly as a wrong key is, so guessing it stays slow.
+            wait = self._failures.wait_s(_client(scope))
+            if wait is not None:
+                return _too_many_wrong_keys(wait)
         wait = self._requests.take(key_id)
         if wait is not None:
             detail = f"more than {self._limits.requests_per_minute} requests a minute for this key; retry in {wait} s"
@@ -190,3 +196,8 @@ def _closing(scope: Scope) -> list[tuple[bytes, bytes]]:
     length = header(scope, b"content-length")
     chunked = "chunked" in (header(scope, b"transfer-encoding") or "").lower()
     return [(b"connection", b"close")] if chunked or (length not in (None, "0")) else []
+
+
+def _too_many_wrong_keys(wait: int) -> tuple[int, str, str, list[tuple[bytes, bytes]]]:
+    detail = f"too many wrong API keys from this address; retry in {wait} s"
+    return 429, "Too many requests", detail, [(b"retry-after", str(wait).encode())]
