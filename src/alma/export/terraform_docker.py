@@ -79,7 +79,12 @@ def _container(block: Block, specs: Any, image: Any, stack: str, addresses: dict
         block.set("memory", specs["memory"]).set("memory_swap", -1)
     if specs.get("cpus") is not None:  # a CFS quota, as ALMA's engine sets it
         block.set("cpu_period", CPU_PERIOD).set("cpu_quota", round(specs["cpus"] * CPU_PERIOD))
-    block.set("must_run", True)
+    # A container ALMA keeps stopped (start: false) is created but not run; records made before `start`
+    # existed mean a running one.
+    running = specs.get("start", True) is not False
+    block.set("must_run", running)
+    if not running:
+        block.set("start", False)
     for port in specs.get("ports") or []:
         host, host_port, rest = port.rsplit(":", 2)
         inside, _, protocol = rest.partition("/")

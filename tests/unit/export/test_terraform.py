@@ -105,6 +105,17 @@ def test_a_docker_stack_is_kreuzwerker_resources_with_dependencies_and_imports_f
     assert document["terraform"][0]["required_providers"][0]["docker"]["source"] == "kreuzwerker/docker"
 
 
+def test_a_container_kept_stopped_is_created_and_not_run() -> None:
+    import dataclasses
+
+    web = DOCKER[2]
+    running = resources(parsed(export_terraform("s", 1, [web]).text))["docker_container.web"]
+    assert running["must_run"] is True and "start" not in running  # start absent: recorded before it existed
+    stopped = dataclasses.replace(web, specs={**web.specs, "start": False})
+    block = resources(parsed(export_terraform("s", 1, [stopped]).text))["docker_container.web"]
+    assert (block["must_run"], block["start"]) == (False, False)
+
+
 def test_a_stack_on_the_fake_provider_is_refused_naming_what_terraform_cannot_hold() -> None:
     fake = Recorded("vm", "compute", "fake", {"cores": 1}, (), True, "fake-1", {})
     with pytest.raises(InvalidInputError, match=r"Terraform has no provider for: vm \(fake\)"):
