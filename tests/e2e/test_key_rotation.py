@@ -7,12 +7,11 @@ import json
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
 
-from tests.e2e.test_serve import free_port
+from tests.e2e.hostile import serve
 
 ALMA = [sys.executable, "-m", "alma"]
 
@@ -31,26 +30,9 @@ def test_a_revoked_keys_holder_gets_a_new_key_under_the_same_name_and_only_it_wo
     env = {k: v for k, v in os.environ.items() if not k.startswith("ALMA_")}
     env.update(ALMA_HOME=str(tmp_path / "home"), ALMA_USER="admin")
     old = _key(env, "ci")
-    port = free_port()
-    server = subprocess.Popen(
-        [*ALMA, "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        stdin=subprocess.DEVNULL,
-    )
+    server, base = serve(env, tmp_path / "serve.log")
     try:
-        whoami = f"http://127.0.0.1:{port}/api/v1/whoami"
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert server.poll() is None, "the server exited"
-            assert time.monotonic() < deadline, "the server did not come up"
-            time.sleep(0.05)  # polling the server's readiness; the condition is what we wait on
+        whoami = f"{base}/api/v1/whoami"
         assert httpx.get(whoami, headers={"X-API-Key": old}, timeout=10).json() == {"name": "ci", "role": "operator"}
 
         assert _alma(env, "keys", "revoke", "ci").returncode == 0
@@ -75,5 +57,4 @@ def test_a_revoked_keys_holder_gets_a_new_key_under_the_same_name_and_only_it_wo
         revoked = [(k["name"], k["revoked_at"] is not None) for k in json.loads(listed.stdout)]
         assert revoked == [("ci", True), ("ci", False)]  # the old one revoked, the new one live
     finally:
-        server.kill()
-        server.wait(timeout=30)
+        server.stop()

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -21,6 +20,7 @@ import orjson
 
 from alma.store.database import utcnow
 from alma.store.records import MessageRecord, SessionRecord
+from alma.store.sqlite_reads import ThreadConnections
 from alma.store.sqlite_reads import _when as read_when
 from alma.store.sqlite_writes import _json
 from alma.store.sqlite_writes import _when as written
@@ -37,25 +37,13 @@ class SqliteConversations:
     """``ConversationRepository``'s methods over one SQLite file."""
 
     def __init__(self, path: Path) -> None:
-        self._path = path
-        self._local = threading.local()
-        self._opened: list[sqlite3.Connection] = []
-        self._guard = threading.Lock()
-
-    def _connection(self) -> sqlite3.Connection:
-        connection: sqlite3.Connection | None = getattr(self._local, "connection", None)
-        if connection is None:
-            connection = sqlite3.connect(self._path, timeout=30, isolation_level=None, check_same_thread=False)
-            for pragma in ("busy_timeout=30000", "synchronous=FULL", "foreign_keys=ON"):
-                connection.execute(f"PRAGMA {pragma}")
-            self._local.connection = connection
-            with self._guard:
-                self._opened.append(connection)
-        return connection
+        self._connections = ThreadConnections(
+            path, ("busy_timeout=30000", "synchronous=FULL", "foreign_keys=ON"), autocommit=True
+        )
 
     async def _transaction(self, work: Callable[[sqlite3.Connection], T]) -> T:
         def run() -> T:
-            connection = self._connection()
+            connection = self._connections.get()
             connection.execute("BEGIN IMMEDIATE")
             try:
                 result = work(connection)
@@ -116,7 +104,4 @@ class SqliteConversations:
         return await self._transaction(work)
 
     def close(self) -> None:
-        with self._guard:
-            opened, self._opened = self._opened, []
-        for connection in opened:
-            connection.close()
+        self._connections.close()

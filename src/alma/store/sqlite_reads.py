@@ -65,22 +65,45 @@ def _ipr(r: Row) -> IprRecord:
     return IprRecord(r[0], r[1], r[2], r[3], r[4], r[5], r[6], list(_json(r[7])), r[8], _when(r[9]), _when(r[10]))
 
 
-class SqliteReads:
-    def __init__(self, path: Path) -> None:
+class ThreadConnections:
+    """One sqlite3 connection per worker thread to one file (SQLite connections are not shared between
+    threads), each set up with ``pragmas``; ``close`` closes them all."""
+
+    def __init__(self, path: Path, pragmas: tuple[str, ...], *, autocommit: bool = False) -> None:
         self._path = path
+        self._pragmas = pragmas
+        self._autocommit = autocommit
         self._local = threading.local()
         self._opened: list[sqlite3.Connection] = []
         self._guard = threading.Lock()
 
-    def _connection(self) -> sqlite3.Connection:
+    def get(self) -> sqlite3.Connection:
         connection: sqlite3.Connection | None = getattr(self._local, "connection", None)
         if connection is None:
-            connection = sqlite3.connect(self._path, timeout=30, check_same_thread=False)
-            connection.execute("PRAGMA query_only = ON")
+            if self._autocommit:
+                connection = sqlite3.connect(self._path, timeout=30, isolation_level=None, check_same_thread=False)
+            else:
+                connection = sqlite3.connect(self._path, timeout=30, check_same_thread=False)
+            for pragma in self._pragmas:
+                connection.execute(f"PRAGMA {pragma}")
             self._local.connection = connection
             with self._guard:
                 self._opened.append(connection)
         return connection
+
+    def close(self) -> None:
+        with self._guard:
+            opened, self._opened = self._opened, []
+        for connection in opened:
+            connection.close()
+
+
+class SqliteReads:
+    def __init__(self, path: Path) -> None:
+        self._connections = ThreadConnections(path, ("query_only = ON",))
+
+    def _connection(self) -> sqlite3.Connection:
+        return self._connections.get()
 
     def _fetch(self, sql: str, params: tuple[Any, ...]) -> list[Row]:
         return self._connection().execute(sql, params).fetchall()
@@ -179,10 +202,7 @@ class SqliteReads:
         return str(rows[0][0]) if rows else None
 
     def close(self) -> None:
-        with self._guard:
-            opened, self._opened = self._opened, []
-        for connection in opened:
-            connection.close()
+        self._connections.close()
 
 
 _: type[StateReads] = SqliteReads
