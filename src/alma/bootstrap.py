@@ -1,4 +1,7 @@
-"""The composition root: the only place that picks concrete implementations and wires them together."""
+"""The composition root: the only place that picks concrete implementations and wires them together.
+
+Long because every service is here, each as a property that imports and builds it on first use with its
+dependencies spelt out (so a command pays only for what it calls); one short property per service."""
 
 from __future__ import annotations
 

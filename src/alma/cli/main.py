@@ -1,6 +1,7 @@
 """``alma`` — the command table. Kept light so ``alma --help`` starts fast: each command imports the
 machinery it needs when it runs (see ``commands.py``), and only the commands a command line names are built
-(see ``dispatch.py``)."""
+(see ``dispatch.py``). Long because it is the whole command table, one small function per command whose
+signature is the command's options; the work is in the modules they import."""
 
 from __future__ import annotations
 

@@ -10,6 +10,9 @@ any state before applying ──close──▶ closed      applying, its run's p
 ```
 A run claims an approved IPR (``applying``, with the run's id) under the stack's lock and settles it when
 it ends; the same run may claim it again when it resumes after a crash, nobody else may.
+
+It is long because it is the whole state machine above in one place: every transition checks who may make
+it and from which state, and splitting the transitions would split those checks.
 """
 
 from __future__ import annotations
