@@ -186,6 +186,10 @@ _CONDITION_THEN = re.compile(
     r"^(?:(?:ok|so|and|then|please)[, ]+)?(?:when|once|after|as soon as|if|whenever|before) "
     r"(?!(?:i|we)\b)[^,:]+[,:]\s*(?:(?:please|just|then|go ahead and|pls)\s*)?$"
 )
+# What may open an imperative clause after a remark: "…, just delete it", "…: please restart it".
+_IMPERATIVE_OPENING = re.compile(
+    r"(?:(?:just|please|pls|plz|now|so|then|ok|okay|and|simply|go ahead and|right now|already)\s*)*"
+)
 _OPINION = re.compile(
     r"(?:\bthoughts|\bopinions?|\bwhat do you think|\bwdyt|\bgood idea|\bbad idea|\bsound (?:ok|okay|good|right)|"
     r"\bmake sense|\bworth it|\byes or no)\s*\?+\s*$"
@@ -303,10 +307,14 @@ def asking(head: str, rest: str = "") -> bool:
     """Whether the words of a sentence before an act (``head``, normalised) ask about it rather than
     request it: "what happens if I", "would", "how do I", "is it safe to" — but not "can you", nor a
     condition before a command ("when the backup finishes, shut down nas-1"; ``rest``, the sentence from
-    the act on, has no question mark)."""
+    the act on, has no question mark), nor a command after a remark ("wtf is going on with X, just delete
+    it": the question is over at the comma, what follows is an imperative)."""
     head = head.strip()
     if "?" not in rest and _CONDITION_THEN.search(head):
         return False  # "once the migration is done, delete old-db": a command that waits for something
+    parts = re.split(r"[,:]", head)
+    if len(parts) > 1 and "?" not in rest and _IMPERATIVE_OPENING.fullmatch(parts[-1].strip()):
+        return False
     if _ASKED_OF_YOU.search(head):
         return True  # "can you tell me if it is safe to delete…": a polite question, still a question
     if _POLITE_REQUEST.search(re.split(r"[,:]", head)[-1].strip()) or _POLITE_ANYWHERE.search(head):

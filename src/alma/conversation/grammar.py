@@ -39,6 +39,9 @@ _REPORTS = frozenset({"status", "state", "health", "logs", "log", "events", "det
 _SIZE_WORDS = frozenset({"bigger", "smaller", "larger", "beefier", "faster", "stronger", "leaner", "cheaper"})
 _SPEC = frozenset({"core", "cores", "cpu", "cpus", "vcpu", "vcpus", "ram", "memory", "disk", "gb", "gigs"})
 _INDEFINITE = frozenset({"a", "an", "new", "another", "more", "some", "fresh", "extra", "additional"})
+_FAILING = frozenset(
+    {"fails", "failed", "errors", "errored", "hangs", "hung", "crashes", "crashed", "breaks", "times", "timed"}
+)
 _UP_WORDS = frozenset({"increase", "more", "add", "grow", "raise", "up", "out", "expand", "bump"})
 _DOWN_WORDS = frozenset({"reduce", "decrease", "fewer", "less", "shrink", "lower", "down", "in", "cut"})
 
@@ -58,7 +61,7 @@ HYPOTHETICAL = re.compile(
     r"\bwhat (would|will|could|might) \w+ing\b|\bwould (it |that |this )?(change|happen|break|affect|impact|do)\b|"
     r"\bwithout (actually )?(doing|applying|changing|touching)\b|"
     r"\bwhat (would|will|could|might) be (lost|affected|gone)\b|"
-    r"\bimpact of\b|\bblast radius\b|\bwhat-if\b|"
+    r"\bimpact of\b|\bif (i|we) were to\b|\bwhat (depends|relies|would depend) on\b|\bblast radius\b|\bwhat-if\b|"
     r"\bwhich \w+ (would|will|could|might) (be|get)\b|\bwhat (would|will|could|might) (\S+ ){0,7}?(involve|wipe|lose|"
     r"delete|remove|take|cost|mean|do|destroy|kill|touch)\b|\bwould (\S+ ){0,5}?(hurt|break|lose|matter|be safe)\b"
 )
@@ -77,7 +80,12 @@ AFFIRM = re.compile(
 )
 WANT = re.compile(
     r"\b(i|we) (need|want|would like|require)\b(?! to (know|see|check|understand|learn|ask|find))|"
-    r"\b(can|could|may) (i|we) (please )?(get|have|haz|grab)\b|\blet (me|us) have\b|\bgimme\b"
+    r"\b(can|could|may) (i|we) (please )?(get|have|haz|grab)\b|\blet (me|us) have\b|\bgimme\b|"
+    r"\b(i|we) (kindly |would like to |hereby )?(request|am requesting|are requesting)\b|"
+    r"\blet us (go with|do|have|get|take)\b|\b(i|we) (will|would|shall) (go with|take)\b|"
+    # someone else's wish, passed on: "my boss wants…", "marketing needs…"
+    r"\b(boss|manager|team|client|customer|marketing|sales|management|finance|they|he|she|devs|developers|"
+    r"users|someone|qa|ops|lead|cto|ceo) (also |really |now )?(wants?|needs?|asked for|requested|would like)\b"
 )
 FOLLOW_UP = re.compile(
     r"^((ok|okay|so|right|hmm|alright|cool|thanks)[,.]? )?(and|also|plus|what about|how about|same (for|with)|"
@@ -104,7 +112,9 @@ LIST_QUESTION = re.compile(
     r"\bwhat is (running |deployed )?on (node|pve|host|server|the)\b|\bwhat is on [a-z]+-?\d+|"
     r"\bwhat is (running|deployed|up)\b(?! with)|\bwhat (is|are) (running|deployed|up)\b(?! with)|"
     r"\bwhat \w+ (do|did) (i|we) have\b|"
-    r"\bwhich \w+ (are|is) (running|up|down|deployed|stopped)\b|\banything running\b|\bwhat do (i|we) have\b|"
+    r"\bwhich (\w+|of (them|those|these|the \w+)) (are|is|were) (running|up|down|deployed|stopped|idle|healthy|"
+    r"unhealthy|failing|offline|online|paused|suspended)\b|"
+    r"\bwhat (\w+s) (are|is) (there |running |deployed )?(on|in|at)\b|\banything running\b|\bwhat do (i|we) have\b|"
     r"\bhow many\b|\bwhat (vms|containers|lxcs|servers|databases|resources|stacks|machines|guests)\b|\binventory\b"
 )
 TROUBLE = re.compile(
@@ -118,13 +128,26 @@ TROUBLE = re.compile(
     r"bug|glitch\w*|lost|killed)\b|\bhigh (cpu|load|memory|latency)\b|\bout of (memory|disk|space)\b|"
     r"\b(eating|hogging|consuming) (all|most|up)\b|\bwhat is (up|going on|wrong) with\b|"
     r"\b(stopped|quit|stops) [a-z]+ing\b|"
-    r"\b(what|wtf) (the \w+ )?(happened|is happening|is going on) (to|with)\b"
+    r"\b(what|wtf) (the \w+ )?(happened|is happening|is going on) (to|with)\b|"
+    # what people see rather than name: "the dashboards are blank", "returns empty json", "it just hangs"
+    r"\b(blank|hangs?|freezes|(is|are|goes|went) (empty|missing)|filling up|fills up|"
+    r"(almost|nearly|completely) full)\b|"
+    r"\breturns? (empty|nothing|null|garbage|wrong|an? error|errors|\d{3})\b|\bempty (responses?|json|pages?|"
+    r"replies|reply|results?|body|output)\b|\bwhat is (eating|using|hogging|consuming|filling)\b|"
+    r"\b(something|anything|stuff) (is |seems |looks )?(wrong|off|weird|broken|funny) with\b|\bwrong with\b|"
+    r"\bcan not (ssh|connect|reach|access|log ?in|login|ping|open|load|mount|pull|push|resolve|get (in|to|into))\b|"
+    # Kubernetes and Proxmox states that are symptoms by themselves
+    r"\b(crashloopbackoff|crashloop\w*|imagepullbackoff|errimagepull|oomkilled|evicted|notready|backoff|"
+    r"pending forever|stuck in \w+)\b|\bany (idea|ideas|clue|clues)\b|\bhelp( me| us)?( please| pls)?$"
 )
 EXPLAIN = re.compile(
     r"(?:^|[,;:.!?] )(how (do|can|should|would|could|does|did) (i|we|you|one|it|they)|how to|"
     r"what (is|are) (a|an|the)?\b|what does|explain|tell me (about|how|what|why)|describe|when should|"
     r"should i use|can you explain)|"
-    r"\bwhy (would|should) (i|we|you|one|anyone)\b|\bdifference between\b|\bpros and cons\b|\b(vs|versus)\b|"
+    r"\bwhy (would|should|do|does) (i|we|you|one|anyone|someone|somebody|people|anybody|folks|teams)\b|"
+    r"\b(tell|explain to|show) (me|us) (\S+ ){0,4}?(what|how(?! (much|many|big|long|full|old))|why)\b|"
+    r"\bwhat [a-z0-9-]+ (is|are|means)\s*\??$|"
+    r"\b(pick|choose|prefer|use) \w+ over \w+|\bdifference between\b|\bpros and cons\b|\b(vs|versus)\b|"
     r"\bwhat is the difference\b|\bwhat does .* mean\b|"
     r"^(does|do|can|will|would|should|is|are) (a|an|the)? ?[a-z0-9 -]*\b(lose|keep|affect|survive|need|require|"
     r"support|mean|cause|persist|use)\b|"
@@ -142,7 +165,13 @@ SYMPTOM = re.compile(
 STATEMENT = re.compile(r"\b(is|are|was|has|have|uses|using|runs|running|sits|eats)\b")
 DESIGN = re.compile(
     r"\b(highly available|high availability|ha setup|architecture|best way to (set up|build|deploy|run)|"
-    r"best practices?|from scratch|reference design|topology|what should i (use|deploy|build))\b"
+    r"best practices?|from scratch|reference design|topology|what should i (use|deploy|build))\b|"
+    # how a whole system should be shaped: "how should our infra look?", "how should I lay out a homelab",
+    # "a good layout for …", "redesign the platform"
+    r"\bhow (should|would|could|do) (i|we|you) (re)?(design|architect|lay out|layout|structure|organi[sz]e|shape|"
+    r"plan out)\b|\bhow should (our|my|the|a|an) (\S+ ){1,3}?(look|be (laid out|structured|organi[sz]ed|set up))\b|"
+    r"\bredesign\w*\b|\b(good|sensible|recommended|ideal|solid) (layout|setup|topology|architecture|design|stack) "
+    r"for\b|\b(backup|dr|disaster recovery|scaling|ha|migration|monitoring) strategy\b"
 )
 
 
@@ -344,7 +373,8 @@ def refine(action: str, tokens: list[Tok], verb: Verb) -> str:
     obj = object_words(tokens, verb)
     texts = [t.text for t in obj]
     first = texts[0] if texts else ""
-    indefinite = first in _INDEFINITE or (obj[0].integer is not None if obj else False) or _starts_kind(texts)
+    counted = bool(obj) and obj[0].integer is not None and not guest_id(obj, 0)  # "start 104": guest 104
+    indefinite = first in _INDEFINITE or counted or _starts_kind(texts)
     if verb.lemma in {"give", "get"} and tokens[verb.end : verb.end + 1] and tokens[verb.end].text in {"me", "us"}:
         if any(w in _REPORTS for w in texts[:4]):
             # "give me the status of traefik-01", "get me its logs"; "… of everything" lists
@@ -355,6 +385,8 @@ def refine(action: str, tokens: list[Tok], verb: Verb) -> str:
     if action == "add":
         if verb.lemma == "put" and "back" in texts:
             return "rollback"  # "put the previous version back"
+        if _sized_amount(obj) and "to" in texts:
+            return "update"  # "add 2 vcpus to spark-head", "add 8 gigs of ram to db-1": more of a size
         if any(w in COUNT_WORDS or w == "more" for w in texts[:4]):
             return "scale"
         if any(w in PROPERTY_WORDS for w in texts[:3]):
@@ -369,8 +401,8 @@ def refine(action: str, tokens: list[Tok], verb: Verb) -> str:
         if indefinite or first in TEMPLATE_ALIASES:
             return "deploy"
         return "start" if action != "make" else "none"
-    if action == "update" and verb.lemma == "roll" and indefinite:
-        return "deploy"  # "roll out a new cache"
+    if action == "update" and verb.lemma == "roll" and (indefinite or _new_thing(texts)):
+        return "deploy"  # "roll out a new cache", "roll out the new payments service"
     if action == "start" and indefinite and first not in DETERMINERS - _INDEFINITE:
         return "deploy"
     if "back" in texts and any(w in _EARLIER for w in texts) and verb.lemma in {"get", "bring", "put", "set", "take"}:
@@ -393,7 +425,65 @@ def refine(action: str, tokens: list[Tok], verb: Verb) -> str:
         return "scale"  # "spin up another replica of the api"
     if action in {"destroy", "stop"} and _resizes(obj):
         return "update"  # "drop it to 2 cores"
+    if action in {"destroy", "stop"} and _recounts(obj):
+        return "scale"  # "drop notif-push to a single replica", "cut web down to 2 instances"
     return action
+
+
+def guest_id(tokens: list[Tok], k: int) -> bool:
+    """A number that names a guest ("start 104", "qm start 112"): Proxmox numbers guests from 100; a number
+    followed by what it counts or measures ("100 replicas", "128 cores") is an amount."""
+    value = tokens[k].integer
+    if value is None or value < 100 or tokens[k].size is not None or tokens[k].ordinal:
+        return False
+    nxt = tokens[k + 1].text if k + 1 < len(tokens) else ""
+    measured = nxt in COUNT_WORDS or nxt in _SPEC or nxt in {"more", "extra", "new", "of", "x", "times", "percent"}
+    return not measured and not any(nxt == phrase[0] for phrase in KIND_PHRASES)
+
+
+def _sized_amount(obj: list[Tok]) -> bool:
+    """ "2 vcpus", "8 gigs of ram", "a 100GB disk": an amount of a size, not of things."""
+    obj = [t for t in obj if t.text not in {"more", "extra", "additional", "another"}]
+    texts = [t.text for t in obj]
+    for k, tok in enumerate(obj[:3]):
+        if tok.size is not None:
+            return True
+        if tok.integer is not None and texts[k + 1 : k + 2] and texts[k + 1] in _SPEC:
+            return True
+    return False
+
+
+def _new_thing(texts: list[str]) -> bool:
+    """ "the new payments service": something new (not "the new version of x", which updates x)."""
+    if texts[:2] != ["the", "new"]:
+        return False
+    return not any(w in {"version", "release", "image", "build", "config", "revision", "tag"} for w in texts[2:5])
+
+
+def _recounts(obj: list[Tok]) -> bool:
+    """ "… to a single replica", "… down to 2 instances": a new count, not a removal."""
+    texts = [t.text for t in obj]
+    for k, word in enumerate(texts):
+        if word != "to":
+            continue
+        j = k + 1
+        while j < len(obj) and texts[j] in {"a", "an", "just", "only"}:
+            j += 1
+        if j + 1 < len(obj) and obj[j].integer is not None and obj[j].size is None and texts[j + 1] in COUNT_WORDS:
+            return True
+    return False
+
+
+def reported_failure(tokens: list[Tok], verb: Verb) -> bool:
+    """ "qm start 112 fails with …", "restart web-01 hangs": the command is what was tried and failed, the
+    sentence reports it (a symptom), it does not ask for it again."""
+    ids = clause_ids(tokens)
+    for k in range(verb.end, min(verb.end + 4, len(tokens))):
+        if ids[k] != verb.clause or tokens[k].text in {"and", "then", "or"}:
+            return False
+        if tokens[k].text in _FAILING:
+            return True
+    return False
 
 
 def _resizes(obj: list[Tok]) -> bool:

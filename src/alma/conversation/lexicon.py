@@ -37,7 +37,7 @@ VERBS: dict[str, str] = {
         ),
         "stop",
     ),
-    **dict.fromkeys(words("start boot resume unpause poweron"), "start"),
+    **dict.fromkeys(words("start boot resume unpause poweron wake unhibernate"), "start"),
     **dict.fromkeys(words("restart reboot bounce recycle reload reset kick cycle respawn"), "restart"),
     **dict.fromkeys(words("scale autoscale"), "scale"),
     **dict.fromkeys(
@@ -111,6 +111,7 @@ PARTICLE_VERBS: dict[tuple[str, str], str] = {
     ("throw", "up"): "deploy",
     ("knock", "up"): "deploy",
     ("boot", "up"): "start",
+    ("wake", "up"): "start",
     ("spin", "up"): "deploy",
     ("stand", "up"): "deploy",
     ("set", "up"): "deploy",
@@ -199,9 +200,16 @@ KIND_PHRASES: dict[tuple[str, ...], str] = {
     ("pool",): "storage",
     ("nfs", "share"): "storage",
     ("share",): "storage",
+    ("computer",): "vm",
+    # Kubernetes workloads: "an nginx deployment in k8s", "kubectl create deployment x"
+    ("deployment",): "deployment",
+    ("k8s", "deployment"): "deployment",
+    ("kubernetes", "deployment"): "deployment",
+    ("statefulset",): "deployment",
+    ("daemonset",): "deployment",
 }
 KIND_HINTS: dict[str, str] = {"docker": "container", "kvm": "vm", "qemu": "vm", "lxc": "lxc", "kubernetes": "container"}
-INFRA_KINDS = frozenset({"lxc", "vm", "container"})
+INFRA_KINDS = frozenset({"lxc", "vm", "container", "deployment"})
 
 TEMPLATE_ALIASES: dict[str, str] = {
     **{t: t for t in words("alpine ubuntu debian centos rocky fedora arch opensuse windows freebsd")},
@@ -235,7 +243,10 @@ INFRA_WORDS = frozenset(
         "hypervisors bare metal baremetal lvm thin provisioning swap cpu gpu nic nics mtu iops latency bandwidth "
         "throughput uptime downtime outage sla rollout canary deployment blue green runner runners pipeline ci cd "
         "apply applies setup saas platform architecture microservice webapp website site deployed drift guest "
-        "lease leases lock locks revision revisions approval approvals"
+        "lease leases lock locks revision revisions approval approvals probe probes readiness liveness "
+        "poddisruptionbudget pdb hpa statefulset statefulsets daemonset daemonsets configmap configmaps secret "
+        "secrets sidecar sidecars crd crds kubelet kubectl helm operator operators k3s microk8s openshift "
+        "terraform docker-compose compose swarm nomad vmid vmids snapshot lvm nfs smb iscsi"
     )
 ) | frozenset(TEMPLATE_ALIASES)
 OPERATING_SYSTEMS = frozenset(words("alpine ubuntu debian centos rocky fedora arch opensuse windows freebsd"))

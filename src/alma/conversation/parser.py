@@ -32,6 +32,7 @@ from alma.conversation.grammar import (
     Verb,
     find_verbs,
     refine,
+    reported_failure,
     scale_direction,
 )
 from alma.conversation.intent import INTENTS, Direction, Intent, IntentName, Resource
@@ -212,6 +213,8 @@ class IntentParser:
             clause = _joined([t for k, t in enumerate(tokens) if k < verb.start])
             if _EXPLAIN_HOW.search(clause) and name not in {"troubleshoot", "design"}:
                 name = "explain"
+            elif name in _OPERATIONS and reported_failure(tokens, verb):
+                name = "troubleshoot"  # "qm start 112 fails with a timeout": what failed, asked about
             elif name in {"explain", "status"} and TROUBLE.search(joined) and self._named(tokens):
                 name = "troubleshoot"
             elif name == "status" and WIDE_STATUS.search(joined):
@@ -238,6 +241,11 @@ class IntentParser:
             )
         ):  # "new lxc x4", "new debian lxc"
             return self._intent("deploy", tokens, None, 0.75, switch, signals)  # "new container pls: image=redis"
+        if self._spec_line(tokens):  # "lxc alpine x3 1c/512m", "vm ubuntu 2c/4g/40g name ci-7": a spec is an order
+            return self._intent("deploy", tokens, None, 0.75, switch, signals)
+        if WANT.search(joined) and AFFIRM.search(joined) and extract(tokens, 0, self._lexicon):
+            # "ok let's go with it: one nginx container named blog-web": the yes comes with what to build
+            return self._intent("deploy", tokens, None, 0.75, switch, signals)
         if AFFIRM.search(joined) and not operations:  # "yes", "sure, go for it", "absolutely": the waiting action
             return self._intent("unknown", tokens, None, 0.8, switch, signals, proceed=True)
         if KNOW.search(joined):  # "I would like to know the state of the virtual machine mailrelay"
@@ -257,8 +265,8 @@ class IntentParser:
             (STATUS_QUESTION, "status"),
             (LIST_QUESTION, "list"),
             (TROUBLE, "troubleshoot"),
+            (DESIGN, "design"),  # "what is a good topology for…": how to build it, before what a thing is
             (EXPLAIN, "explain"),
-            (DESIGN, "design"),
         ):
             if frame.search(joined):
                 return self._intent(frame_name, tokens, None, 0.7, switch, signals)  # type: ignore[arg-type]
@@ -268,6 +276,22 @@ class IntentParser:
             return self._intent("status", tokens, None, 0.5, switch, signals)
         said = ["statement"] if STATEMENT.search(joined) else []  # "the grafana container is using 4 gigs"
         return self._intent("unknown", tokens, None, 0.6, switch, [*signals, *said])
+
+    def _spec_line(self, tokens: list[Tok]) -> bool:
+        """A line that is only a specification: it opens with a kind (or software and a kind, either order),
+        says sizes or a count, and neither asks nor states anything ("lxc alpine x3 1c/512m")."""
+        words = [t.text for t in tokens]
+        if not words or "?" in words or STATEMENT.search(" ".join(words)):
+            return False
+        opens = kind_at(words, 0, self._lexicon) is not None or (
+            len(words) > 1 and template_of(words[0], self._lexicon) is not None and kind_at(words, 1, self._lexicon)
+        )
+        if not opens:
+            return False
+        said = extract(tokens, 0, self._lexicon)
+        return len(said) == 1 and any(
+            r.cores is not None or r.memory_mb is not None or r.disk_gb is not None or r.count > 1 for r in said
+        )
 
     def _after_withdrawal(self, tokens: list[Tok]) -> Intent | None:
         """The reading of the last sentence of a message that withdrew something, when it asks to see."""
@@ -421,7 +445,7 @@ class IntentParser:
                 return True
             if word.endswith("s") and word[:-1] in INFRA_WORDS:  # "tell me about rollbacks"
                 return True
-            if word in _KIND_WORDS or word.rstrip("s") in _KIND_WORDS or word in {"it", "them"}:
+            if word in _KIND_WORDS or word.rstrip("s") in _KIND_WORDS or word in {"it", "them", "those", "these"}:
                 return True
             if tok.ordinal and words[k + 1 : k + 2] == ["one"]:
                 return True  # "is the first one healthy?"

@@ -26,7 +26,7 @@ _ONE_AS_PRONOUN = frozenset(word_list("that this the which each any every other 
 UNIT_WORDS: dict[str, str] = {
     **dict.fromkeys(word_list("k kb kib kilobyte kilobytes"), "K"),
     **dict.fromkeys(word_list("m mb mib meg megs megabyte megabytes mebibyte mebibytes"), "M"),
-    **dict.fromkeys(word_list("g gb gib gig gigs gigabyte gigabytes gibibyte gibibytes"), "G"),
+    **dict.fromkeys(word_list("g gb gib gig gigs giga gigas gigabyte gigabytes gibibyte gibibytes"), "G"),
     **dict.fromkeys(word_list("t tb tib tera teras terabyte terabytes tebibyte tebibytes"), "T"),
 }
 _NUMBER = re.compile(r"^\d+(?:\.\d+)?$")

@@ -58,6 +58,8 @@ _NOT_NAMES = frozenset(
 )
 _SYMPTOM_HEADS = frozenset(words("crash boot restart reboot auto self health over under fail start"))
 _COMPOUNDS = frozenset(words("what-if built-in follow-up up-to-date e-mail re-deploy re-run re-create re-install"))
+# A version, not a name: "put v1 back", "v2.3 has a bug", "rc1".
+_VERSION_WORD = re.compile(r"^(?:v|rc)\d+(?:\.\d+)*$")
 _NON_NAMES = frozenset({"k8s", "x86", "arm64", "ipv4", "ipv6", "i386", "s3", "ec2", "l4", "l7", "md5", "sha256"})
 
 
@@ -100,7 +102,7 @@ class _Pending:
 
 def is_name(word: str) -> bool:
     """A word shaped like a resource's name: "web-01", "db1", "shop-app" (not "crash-looping", "k8s")."""
-    if not NAME_LIKE.match(word) or word in _NON_NAMES or word in TEMPLATE_ALIASES:
+    if not NAME_LIKE.match(word) or word in _NON_NAMES or word in TEMPLATE_ALIASES or _VERSION_WORD.match(word):
         return False
     parts = re.split(r"[-_.]", word)
     if parts[0] in _SYMPTOM_HEADS and parts[-1].endswith(("ing", "ed", " loop", "loops")):
@@ -211,7 +213,12 @@ class _Chunker:
                     pending.name = name
             return after
         elif is_name(word) and (i == 0 or words[i - 1] not in {"on", "to", "from", "behind", "of"}):
-            if self.current is not None and self.current.name is None and _right_after_kind(words, i, self.lexicon):
+            listed = i > 0 and self.tokens[i - 1].text in {":", ","}  # "new lxc: ubuntu, wiki-int, 2c 2g"
+            if (
+                self.current is not None
+                and self.current.name is None
+                and (_right_after_kind(words, i, self.lexicon) or (listed and pending.empty()))
+            ):
                 self.current.name = word
             elif self.current is None and pending.name is None:
                 pending.name = word
@@ -271,7 +278,8 @@ class _Chunker:
             if said_with and (current.template is None or current.guessed):
                 current.template, current.guessed = template, guessed
                 return self._past_version(i + 1)
-            if fits and current.template is None and (self.kind_end == i or self.tokens[i - 1].punct):
+            after_name = current.name is not None and words[i - 1] == current.name  # "vm gitlab-runner-7 debian"
+            if fits and current.template is None and (self.kind_end == i or self.tokens[i - 1].punct or after_name):
                 current.template = template  # "a database server (PostgreSQL)", "new lxc: ubuntu"
                 return self._past_version(i + 1)
         if pending.template is not None:
@@ -298,6 +306,9 @@ class _Chunker:
 
     def _past_version(self, i: int) -> int:
         while i < len(self.tokens) and _VERSION.match(self.words[i]):
+            nxt = self.words[i + 1] if i + 1 < len(self.words) else ""
+            if nxt in CORE_WORDS or nxt in COUNT_WORDS or nxt in MEMORY_WORDS or nxt in DISK_WORDS:
+                break  # "debian 8 cores": a count of cores, not Debian 8
             i += 1
         return i
 
@@ -451,7 +462,8 @@ def _name_after(tokens: list[Tok], i: int) -> tuple[str | None, int]:
     """The name after "named"/"called"/"name it"/"hostname"; and where reading goes on."""
     words = [t.text for t in tokens]
     j = i + 1
-    while j < len(words) and (words[j] in {"it", "them", "as", "the", "is", "to", "of", "like"} or tokens[j].punct):
+    skipped = {"it", "them", "as", "the", "is", "to", "of", "like", "should", "will", "would", "must", "be", "shall"}
+    while j < len(words) and (words[j] in skipped or tokens[j].punct):
         if words[j] == "of" and words[i] != "name":
             break
         j += 1

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from alma.conversation.english import COMMON_WORDS
-from alma.conversation.grammar import Verb
+from alma.conversation.grammar import Verb, guest_id
 from alma.conversation.lexicon import (
     CORE_WORDS,
     COUNT_WORDS,
@@ -110,6 +110,8 @@ def find_target(tokens: list[Tok], verb: Verb | None, lexicon: Lexicon, plain_wo
         return Target(words_[named[0] + 1])
     if verb is not None and _everything(words_[start : start + 4], lexicon):
         return Target()  # "nuke everything on pve2 except the router": no one target
+    if verb is not None and start < len(tokens) and guest_id(tokens, start) and start not in excluded:
+        return Target(words_[start])  # "start 104": Proxmox's number of the guest is its name
     bare = _bare_object(tokens, start, lexicon, excluded) if verb is not None and plain_words else None
     if bare is not None:
         return bare  # "scale orders down to 1": a plain word right after the verb names the service

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from alma.conversation.lexicon import TEMPLATE_ALIASES
 from alma.conversation.quantities import Tok, quantify
 
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u201c": '"', "\u201d": '"'})
@@ -33,6 +34,14 @@ _CONTRACTIONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"'ve\b", " have"),
         (r"'d\b", " would"),
         (r"'s\b", ""),  # possessive: "web-01's tags"
+        # An expletive inside a question changes its mood, not its meaning ("what the hell is wrong with
+        # it" asks what is wrong); frustration reads the raw text, so nothing is lost to the guard.
+        (
+            r"\b(what|why|how|where|who|when)"
+            r"(?: the (?:hell|heck|fuck|f\*+k?|frick|fudge|devil)| on earth| in the world)\b",
+            r"\1",
+        ),
+        (r"\bwt[fh]\b", "what"),
     )
 )
 _INJECTION = re.compile(
@@ -45,7 +54,10 @@ _SPEC_PAIRS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern), replacement)
     for pattern, replacement in (
         (r"\b(?:name|hostname|host)\s*[=:]\s*", " named "),
-        (r"\b(?:image|img|template|os|distro)\s*[=:]\s*([a-z][a-z0-9.-]*)(?::[\w.-]+)?", r" image \1 "),
+        (
+            r"\b(?:image|img|template|os|distro)\s*[=:]\s*(?:[a-z0-9.-]+/)*([a-z][a-z0-9.-]*)(?::[\w.-]+)?",
+            r" image \1 ",
+        ),
         (r"\b(?:mem|memory|ram)\s*[=:]\s*([0-9.]+\s*[a-z]*)", r" \1 ram "),
         (r"\b(?:disk|storage|rootfs|size)\s*[=:]\s*([0-9.]+\s*[a-z]*)", r" \1 disk "),
         (r"\b(?:cpus?|cores?|vcpus?)\s*[=:]\s*([0-9]+)", r" \1 cores "),
@@ -56,6 +68,45 @@ _SPEC_PAIRS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\s\+\s|\s&\s", " and "),
     )
 )
+
+
+# Listing commands typed as on a shell, said as the request they make: "docker ps -a", "qm list",
+# "kubectl get deploy -A" (a kind and flags only; "kubectl get pod web-1" names one, read below).
+_KUBE_KINDS = {
+    "po": "pods", "pod": "pods", "pods": "pods", "deploy": "deployments", "deployment": "deployments",
+    "deployments": "deployments", "svc": "services", "service": "services", "services": "services",
+    "no": "nodes", "node": "nodes", "nodes": "nodes", "ns": "namespaces", "namespace": "namespaces",
+    "namespaces": "namespaces", "sts": "statefulsets", "statefulset": "statefulsets", "statefulsets": "statefulsets",
+    "ds": "daemonsets", "daemonset": "daemonsets", "daemonsets": "daemonsets", "all": "resources",
+    "pvc": "volumes", "pv": "volumes", "ing": "ingresses", "ingress": "ingresses", "ingresses": "ingresses",
+}  # fmt: skip
+_KUBE_LIST = re.compile(
+    r"\b(?:kubectl|oc|k)\s+get\s+(?P<kind>" + "|".join(sorted(_KUBE_KINDS, key=len, reverse=True)) + r")"
+    r"(?P<flags>(?:\s+(?:-[a-z]|--[a-z-]+)(?:[= ](?!-)[a-z0-9-]+)?)*)\s*(?=$|[.;!?,])"
+)
+_LISTINGS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), replacement)
+    for pattern, replacement in (
+        (r"\b(?:docker|podman)\s+(?:ps|container\s+(?:ls|list))(?:\s+-[a-z]+)*\b", "list the containers"),
+        (r"\b(?:docker|podman)\s+(?:images|image\s+(?:ls|list))(?:\s+-[a-z]+)*\b", "list the images"),
+        (r"\bqm\s+list\b", "list the vms"),
+        (r"\bpct\s+list\b", "list the lxcs"),
+        (r"\bvirsh\s+list(?:\s+--all)?\b", "list the vms"),
+    )
+)
+# An image's tag is not a count: "postgres:16", "redis:7-alpine", "nginx:latest" → the image.
+_IMAGE_TAG = re.compile(
+    r"\b(?P<image>[a-z][a-z0-9-]*):(?:\d[\w.-]*|latest|stable|alpine|slim|lts|edge|[a-z]+-\d[\w.-]*)\b"
+)
+
+
+def _listing(match: re.Match[str]) -> str:
+    return f"list the {_KUBE_KINDS[match.group('kind')]}"
+
+
+def _untagged(match: re.Match[str]) -> str:
+    image = match.group("image")
+    return image if image in TEMPLATE_ALIASES else match.group()
 
 
 # Commands typed as on a shell: "qm stop 101", "pct destroy 205", "kubectl rollout undo deployment/frontend".
@@ -89,6 +140,10 @@ def normalize(text: str) -> tuple[str, bool]:
     lowered = text.translate(_APOSTROPHES).lower()
     for pattern, replacement in _CONTRACTIONS:
         lowered = pattern.sub(replacement, lowered)
+    lowered = _KUBE_LIST.sub(_listing, lowered)
+    for pattern, replacement in _LISTINGS:
+        lowered = pattern.sub(replacement, lowered)
+    lowered = _IMAGE_TAG.sub(_untagged, lowered)
     for pattern, replacement in _SHELL:
         lowered = pattern.sub(replacement, lowered)
     for pattern, replacement in _SPEC_PAIRS:

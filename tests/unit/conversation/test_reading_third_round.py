@@ -1,0 +1,177 @@
+"""Mechanisms added after a third blind set (issue 13): each sentence here is a new phrasing written for
+the test, not one of the set's, so that what passes is the mechanism and not a memorised sentence.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from alma.conversation import IntentParser
+from alma.conversation.cues import live_cues
+from alma.conversation.text import normalize
+
+
+@pytest.fixture(scope="module")
+def parser() -> IntentParser:
+    return IntentParser()
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "what on earth is up with pay-gw, just remove the stupid thing",
+        "wth happened to cron-box: please nuke it",
+        "why is mailer-2 acting up, now kill it",
+    ],
+)
+def test_a_command_after_a_remark_is_a_command_and_its_cue_is_live(parser: IntentParser, sentence: str) -> None:
+    read = parser.parse(sentence)
+    assert read.name in {"destroy", "stop"}
+    assert any(c.live for c in live_cues(sentence))
+
+
+def test_a_question_about_the_act_after_a_comma_stays_a_question() -> None:
+    assert not live_cues("if it is that bad, what would happen if I deleted ops-3?")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kind", "name", "template"),
+    [
+        ("create a k8s deployment named pay-api with the nginx image", "deployment", "pay-api", "nginx"),
+        ("kubectl create deployment feed-svc --image=docker.io/library/redis:7", "deployment", "feed-svc", "redis"),
+        ("run caddy on kubernetes as a deployment called edge-proxy", "deployment", "edge-proxy", "caddy"),
+        ("spin up a redis:7-alpine container named q-cache", "container", "q-cache", "redis"),
+    ],
+)
+def test_kubernetes_workloads_and_image_tags(
+    parser: IntentParser, sentence: str, kind: str, name: str, template: str
+) -> None:
+    read = parser.parse(sentence)
+    assert read.name == "deploy"
+    assert [(r.kind, r.name, r.template) for r in read.resources] == [(kind, name, template)]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "intent"),
+    [
+        ("kubectl get po --all-namespaces", "list"),
+        ("kubectl get svc -n billing", "list"),
+        ("podman ps", "list"),
+        ("docker container ls -a", "list"),
+        ("pct list", "list"),
+    ],
+)
+def test_listing_commands_typed_as_on_a_shell(parser: IntentParser, sentence: str, intent: str) -> None:
+    assert parser.parse(sentence).name == intent
+
+
+@pytest.mark.parametrize(
+    ("sentence", "intent", "target"),
+    [
+        ("boot 231", "start", "231"),
+        ("please shut down 117 tonight", "stop", "117"),
+        ("qm reboot 340 hangs forever, ideas?", "troubleshoot", "340"),
+        ("restart api-4 crashes with exit code 137", "troubleshoot", "api-4"),
+    ],
+)
+def test_guest_numbers_and_failed_commands(parser: IntentParser, sentence: str, intent: str, target: str) -> None:
+    read = parser.parse(sentence)
+    assert (read.name, read.target) == (intent, target)
+
+
+def test_an_amount_after_the_verb_is_not_a_guest_number(parser: IntentParser) -> None:
+    read = parser.parse("add 120 replicas to web")
+    assert read.name == "scale" and read.target != "120"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "intent", "target"),
+    [
+        ("add 4 more gigs of ram to etl-7", "update", "etl-7"),
+        ("add 2 cores to build-3", "update", "build-3"),
+        ("trim search-api to just 2 instances", "scale", "search-api"),
+        ("drop worker-q down to 1 replica", "scale", "worker-q"),
+        ("roll out the new inventory service", "deploy", None),
+    ],
+)
+def test_verbs_refined_by_their_object(parser: IntentParser, sentence: str, intent: str, target: str | None) -> None:
+    read = parser.parse(sentence)
+    assert read.name == intent
+    if target is not None:
+        assert read.target == target
+
+
+def test_rolling_out_a_new_version_of_something_updates_it(parser: IntentParser) -> None:
+    assert parser.parse("roll out the new version of shop-ui").name == "update"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("ct debian x2 2c/1g", ("lxc", "debian", 2, 1024, None, 2)),
+        ("vm rocky 4c/8g/80g name db-mig", ("vm", "rocky", 4, 8192, 80, 1)),
+        ("make a vm web-9 ubuntu 6 cores 12gb ram", ("vm", "ubuntu", 6, 12288, None, 1)),
+        ("we need a debian vm with 2 core and 6 giga of memory", ("vm", "debian", 2, 6144, None, 1)),
+    ],
+)
+def test_compact_specifications(parser: IntentParser, sentence: str, expected: tuple[object, ...]) -> None:
+    read = parser.parse(sentence)
+    assert read.name == "deploy"
+    (res,) = read.resources
+    assert (res.kind, res.template, res.cores, res.memory_mb, res.disk_gb, res.count) == expected
+
+
+def test_a_spec_line_that_states_something_is_not_an_order(parser: IntentParser) -> None:
+    assert parser.parse("vm ubuntu 2c/4g is what web-3 has").name != "deploy"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "name"),
+    [
+        ("new container: alpine, 'tmp-runner', 256m", "tmp-runner"),
+        ("I would like to request a debian lxc, the name should be mirror-1, 2 cores", "mirror-1"),
+        ("please build an lxc for that: proxy-3, 1 core, 512MB", "proxy-3"),
+    ],
+)
+def test_names_given_in_a_list_or_as_the_name_should_be(parser: IntentParser, sentence: str, name: str) -> None:
+    read = parser.parse(sentence)
+    assert read.name == "deploy"
+    assert read.resources[0].name == name
+
+
+def test_a_version_is_not_a_name(parser: IntentParser) -> None:
+    read = parser.parse("v3 is broken, bring v2 back on pay-ui")
+    assert "v2" not in read.names and "v3" not in read.names
+
+
+@pytest.mark.parametrize(
+    ("sentence", "intent"),
+    [
+        ("the grafana panels on mon-2 are blank", "troubleshoot"),
+        ("auth-svc returns empty responses since noon", "troubleshoot"),
+        ("var on files-2 is almost full, what is using it?", "troubleshoot"),
+        ("something seems off with queue-9", "troubleshoot"),
+        ("can not ssh to bastion-2", "troubleshoot"),
+        ("CrashLoopBackOff on cart-api", "troubleshoot"),
+        ("what the heck is wrong with sync-job", "troubleshoot"),
+        ("why do people put nginx in front of node?", "explain"),
+        ("explain to me in plain words what a sidecar is", "explain"),
+        ("what is a liveness probe", "explain"),
+        ("how should our staging setup look?", "design"),
+        ("what is a sensible layout for a three-node proxmox cluster?", "design"),
+        ("how do I structure a homelab for backups and media", "design"),
+        ("which of those are paused?", "list"),
+        ("what services are in the monitoring namespace?", "list"),
+        ("what relies on cache-7 if we were to drop it?", "plan"),
+        ("I kindly request two alpine containers", "deploy"),
+        ("the qa team needs a postgres container for tests", "deploy"),
+        ("let us go with two caddy containers", "deploy"),
+        ("please wake up build-agent-2", "start"),
+    ],
+)
+def test_intent_vocabulary(parser: IntentParser, sentence: str, intent: str) -> None:
+    assert parser.parse(sentence).name == intent
+
+
+def test_an_expletive_inside_a_question_is_dropped_by_the_reader_only() -> None:
+    assert normalize("why the hell is it down")[0] == "why is it down"
