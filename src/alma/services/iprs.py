@@ -35,7 +35,7 @@ from alma.services.actor import acting_role, actor
 from alma.services.approvals import Clearance, approval_reasons
 from alma.services.locking import holder_state, run_of
 from alma.settings import Settings
-from alma.store import IprRecord, IprRevisionRecord, ReviewRecord, Store, utcnow
+from alma.store import IprRecord, IprRevisionRecord, ReviewRecord, RunClaim, Store, utcnow
 
 if TYPE_CHECKING:
     from alma.services.deployments import DeploymentService
@@ -285,6 +285,16 @@ class IprService:
         )
         await self._store.buffer.flush()
         return Clearance(plan.id, "ipr", ipr_id, note=f"IPR #{ipr_id}")
+
+    async def claim_run(self, ipr_id: int, run_id: str, *, over: str | None = None) -> RunClaim | None:
+        """Make ``run_id`` the one run of the IPR (it waits for the approval, then applies the plan). None when
+        it is now; else the claim of the run that holds it. ``over`` names a run the caller found ended, which
+        it may take the IPR over from. A revision drops the claim: the new plan needs a new run."""
+        return await self._store.iprs.claim_run(ipr_id, run_id, over=over)
+
+    async def release_run(self, ipr_id: int, run_id: str) -> None:
+        """``run_id`` ended (or never started): another run may be made for the IPR."""
+        await self._store.iprs.release_run(ipr_id, run_id)
 
     async def settle(
         self, ipr_id: int, run_id: str, status: str, deployment_id: str | None, revision: int | None

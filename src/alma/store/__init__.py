@@ -23,6 +23,7 @@ from alma.store.records import (
     PlanRecord,
     ResourceRecord,
     ReviewRecord,
+    RunClaim,
     SessionRecord,
     StackSummary,
 )
@@ -214,6 +215,7 @@ __all__ = [
     "PlanRecord",
     "ResourceRecord",
     "ReviewRecord",
+    "RunClaim",
     "SessionRecord",
     "StackSummary",
     "StateReads",

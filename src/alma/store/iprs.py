@@ -1,7 +1,8 @@
 """Infrastructure Pull Requests: the request, its revisions (one plan each) and its reviews.
 
 Status changes are compare-and-set (``UPDATE … WHERE status IN (…)``) so two reviewers, or a review
-and an apply, cannot both win a race.
+and an apply, cannot both win a race. So is the IPR's run (``run_id``): two applies at the same instant
+cannot both start one.
 """
 
 from __future__ import annotations
@@ -10,8 +11,9 @@ from collections.abc import Collection
 
 import sqlalchemy as sa
 
+from alma.errors import ConflictError, NotFoundError
 from alma.store.database import Database, as_utc, utcnow
-from alma.store.records import IprRecord, IprRevisionRecord, ReviewRecord
+from alma.store.records import IprRecord, IprRevisionRecord, ReviewRecord, RunClaim
 from alma.store.schema import ipr_reviews, ipr_revisions, iprs
 
 
@@ -126,7 +128,8 @@ class IprRepository:
             moved = await conn.execute(
                 iprs.update()
                 .where(iprs.c.id == ipr_id, iprs.c.revision == expected_revision, iprs.c.status.in_(allowed_from))
-                .values(revision=expected_revision + 1, status="open", updated_at=now)
+                # A run made for the old plan no longer holds the request: the new plan gets its own.
+                .values(revision=expected_revision + 1, status="open", updated_at=now, run_id=None, run_claimed_at=None)
             )
             if moved.rowcount != 1:
                 return False
@@ -154,6 +157,38 @@ class IprRepository:
                 iprs.update().where(iprs.c.id == ipr_id, iprs.c.status.in_(allowed_from)).values(**values)
             )
         return result.rowcount == 1
+
+    async def claim_run(self, ipr_id: int, run_id: str, *, over: str | None = None) -> RunClaim | None:
+        """Make ``run_id`` the IPR's one run: when it has none, has this one already, or has ``over`` (a run the
+        caller found ended). None when it is ``run_id``'s now; else the claim that holds it. One conditional
+        UPDATE, so of two callers at the same instant exactly one wins (PostgreSQL re-reads the row the
+        other one changed; SQLite runs one writer at a time)."""
+        held = sa.or_(iprs.c.run_id.is_(None), iprs.c.run_id == run_id)
+        if over is not None:
+            held = sa.or_(held, iprs.c.run_id == over)
+        for _ in range(3):  # released between the two statements: look again
+            async with self._db.engine.begin() as conn:
+                claimed = await conn.execute(
+                    iprs.update().where(iprs.c.id == ipr_id, held).values(run_id=run_id, run_claimed_at=utcnow())
+                )
+                if claimed.rowcount == 1:
+                    return None
+                query = sa.select(iprs.c.run_id, iprs.c.run_claimed_at).where(iprs.c.id == ipr_id)
+                row = (await conn.execute(query)).first()
+            if row is None:
+                raise NotFoundError(f"no IPR #{ipr_id}; `alma ipr list` shows them")
+            if row.run_id is not None:
+                return RunClaim(row.run_id, as_utc(row.run_claimed_at or utcnow()))
+        raise ConflictError(f"IPR #{ipr_id}'s run kept changing while it was claimed; look again with `alma ipr show`")
+
+    async def release_run(self, ipr_id: int, run_id: str) -> None:
+        """``run_id`` ended: the IPR has no run (unless another run holds it by now)."""
+        async with self._db.engine.begin() as conn:
+            await conn.execute(
+                iprs.update()
+                .where(iprs.c.id == ipr_id, iprs.c.run_id == run_id)
+                .values(run_id=None, run_claimed_at=None)
+            )
 
     async def add_review(self, ipr_id: int, revision: int, reviewer: str, verdict: str, comment: str) -> None:
         async with self._db.engine.begin() as conn:

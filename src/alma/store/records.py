@@ -108,6 +108,14 @@ class IprRevisionRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class RunClaim:
+    """The run that holds an IPR (it waits for its approval, or applies it), and since when."""
+
+    run_id: str
+    claimed_at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
 class ReviewRecord:
     id: int
     ipr_id: int

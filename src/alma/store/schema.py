@@ -128,6 +128,9 @@ iprs = sa.Table(
     sa.Column("deployment_id", sa.String(32), nullable=True),
     sa.Column("created_at", TS, nullable=False),
     sa.Column("updated_at", TS, nullable=False),
+    # The one run that waits for the IPR or applies it (claimed by compare-and-set; see IprRepository.claim_run).
+    sa.Column("run_id", sa.String(32), nullable=True),
+    sa.Column("run_claimed_at", TS, nullable=True),
     sa.Index("ix_iprs_stack_status", "stack", "status"),
 )
 

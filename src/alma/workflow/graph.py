@@ -304,6 +304,8 @@ def build_graph(services: GraphServices) -> StateGraph[RunState]:
             await s.iprs.settle(
                 ipr_id, state["deployment_id"], status, report.get("deployment_id"), report.get("revision")
             )
+        if ipr_id is not None:  # the run is over: the IPR may get another (when it is still approved)
+            await s.iprs.release_run(ipr_id, state["deployment_id"])
         return {}
 
     graph: StateGraph[RunState] = StateGraph(RunState)

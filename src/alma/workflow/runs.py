@@ -10,16 +10,21 @@ told who holds it).
 The stack's lock is held by the run for its whole active part — checks, execute, verify and automatic
 rollback — so nothing else can change the stack between an apply and the rollback that undoes it, and a
 run whose IPR merely waits holds nothing.
+
+An IPR has one run at a time: a run claims its IPR in the store before it starts (compare-and-set, so of
+two applies at the same instant one wins), and every later apply of that IPR — ``--when-approved`` or
+not, from any surface — is told that run, or continues it once it may run. It is never a second run.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from alma.errors import InvalidInputError, NotFoundError, PlanTamperedError, RunAbandonedError
+from alma.errors import ConflictError, InvalidInputError, NotFoundError, PlanTamperedError, RunAbandonedError
 from alma.planning import Plan
 from alma.services import ApplyProgress, DeploymentReport, DeploymentService, IprService, PlanService, StackService
 from alma.services.actor import actor
@@ -32,6 +37,7 @@ from alma.workflow.runner import RunSnapshot, WorkflowService
 
 if TYPE_CHECKING:
     from alma.jobs import JobQueue, QueuedRun
+    from alma.store import RunClaim
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,11 +109,31 @@ class Runs:
         """Run a prepared plan here, or (``queue`` and a queue is configured) as a job for a worker."""
         plan = prepared.plan
         ipr_id = prepared.ipr.ipr.id if prepared.ipr is not None else None
-        if run_id is None and ipr_id is not None and prepared.waits_for_approval:
-            already = await self._waiting_run(ipr_id, plan.id)
-            if already is not None:  # one run waits for an IPR: a second `--when-approved` is told that one
-                return already
         run_id = run_id or uuid.uuid4().hex
+        if ipr_id is None:
+            return await self._started(prepared, run_id, parallelism, progress, queue)
+        held = await self._claim(ipr_id, run_id, plan, progress, queue)
+        if held is not None:  # the IPR has its run already: this call is told it (or continued it)
+            return held
+        try:
+            return await self._started(prepared, run_id, parallelism, progress, queue)
+        except BaseException:
+            # Refused before it began (the stack locked, the queue down): the IPR must not stay claimed by a
+            # run that does not exist. One that began keeps it: resuming it is how it goes on.
+            if await self._workflow.snapshot(run_id) is None:
+                await self._iprs.release_run(ipr_id, run_id)
+            raise
+
+    async def _started(
+        self,
+        prepared: PreparedRun,
+        run_id: str,
+        parallelism: int | None,
+        progress: ApplyProgress | None,
+        queue: bool,
+    ) -> RunResult | QueuedRun:
+        plan = prepared.plan
+        ipr_id = prepared.ipr.ipr.id if prepared.ipr is not None else None
         if queue and self._jobs is not None:
             return await self._jobs.submit_apply(
                 plan.id, plan.stack, actor(self._settings), ipr_id=ipr_id, deployment_id=run_id
@@ -232,20 +258,49 @@ class Runs:
             missing=f"no run or deployment '{ref}' to resume; `alma history STACK` lists them (ID column)",
         )
 
-    async def _waiting_run(self, ipr_id: int, plan_id: str) -> RunResult | None:
-        """The run already started for this IPR's plan that has not finished (it waits for the approval, or
-        its process died before it got there), brought to where it waits; None when there is none."""
-        for run_id in await self._workflow.run_ids(ipr_id=ipr_id):
-            snapshot = await self._workflow.snapshot(run_id)
-            if snapshot is None or snapshot.finished or snapshot.plan_id != plan_id:
-                continue
-            result = await self.resume(run_id)
-            assert isinstance(result, RunResult)  # resumed inline: never queued
-            if result.outcome != "waiting":
-                return result  # it was approved meanwhile and has now run: that is the answer
-            note = f"IPR #{ipr_id} has a run waiting for its approval already ({run_id}); no second run was started"
+    async def _claim(
+        self, ipr_id: int, run_id: str, plan: Plan, progress: ApplyProgress | None, queue: bool
+    ) -> RunResult | QueuedRun | None:
+        """Make ``run_id`` the IPR's one run (None), or answer with the run that is: still waiting (told),
+        or waiting no longer (continued here, once). A claim whose run ended, or never began, is taken over."""
+        over: str | None = None
+        for _ in range(3):  # taken over by someone else at the same moment: look at the new holder
+            claim = await self._iprs.claim_run(ipr_id, run_id, over=over)
+            if claim is None:
+                return None
+            answer = await self._answer_for(ipr_id, claim, plan, progress, queue)
+            if answer is not None:
+                return answer
+            over = claim.run_id
+        raise ConflictError(f"IPR #{ipr_id}'s run keeps changing hands; look again with `alma ipr show {ipr_id}`")
+
+    async def _answer_for(
+        self, ipr_id: int, claim: RunClaim, plan: Plan, progress: ApplyProgress | None, queue: bool
+    ) -> RunResult | QueuedRun | None:
+        """What another apply of the IPR is told about the run ``claim`` names; None when that run is over
+        (ended, made for an earlier revision, or never begun) and may be replaced."""
+        held_by = claim.run_id
+        note = f"IPR #{ipr_id} has a run already ({held_by}); no second run was started"
+        snapshot = await self._workflow.snapshot(held_by)
+        if snapshot is not None and (snapshot.finished or snapshot.plan_id != plan.id):
+            return None
+        if snapshot is None or snapshot.waiting is None:
+            # Its process is starting it (or a worker has yet to): continuing it from here too would run its
+            # steps twice. A start that died before its first checkpoint is given up after a lock's lifetime.
+            view = await self._iprs.show(ipr_id)
+            if view.ipr.status in REVIEWABLE:
+                waiting = {"waiting_for": "approval", "ipr": ipr_id, "approvals": view.approvals, "needs": view.needs}
+                return _told(held_by, "waiting", plan, ipr_id, note, waiting=waiting)
+            if snapshot is None:
+                if dt.datetime.now(dt.UTC) - claim.claimed_at > dt.timedelta(seconds=self._settings.lock_ttl_s):
+                    return None
+                error = f"IPR #{ipr_id} is being applied by run {held_by}; follow it with `alma resume {held_by}`"
+                return _told(held_by, "conflict", plan, ipr_id, note, error=error)
+        result = await self.resume(held_by, progress=progress, queue=queue)  # a dead run is taken over there
+        if isinstance(result, RunResult) and result.outcome == "waiting":
+            note = f"IPR #{ipr_id} has a run waiting for its approval already ({held_by}); no second run was started"
             return dataclasses.replace(result, nothing_done=note)
-        return None
+        return result
 
     async def _end_abandoned(self, run_id: str, snapshot: RunSnapshot, reason: str) -> None:
         """The stack moved on under a run: record it as ended (later resumes say so), settle its IPR,
@@ -253,8 +308,33 @@ class Runs:
         await self._workflow.end(run_id, "abandoned", reason)
         if snapshot.ipr_id is not None:
             await self._iprs.settle(snapshot.ipr_id, run_id, "superseded", None, None)
+            await self._iprs.release_run(snapshot.ipr_id, run_id)
         await self._deployments.locks.release_dead_run(snapshot.stack, run_id, "its run was abandoned")
         raise RunAbandonedError(reason)
+
+
+def _told(
+    run_id: str,
+    outcome: str,
+    plan: Plan,
+    ipr_id: int,
+    note: str,
+    *,
+    waiting: dict[str, object] | None = None,
+    error: str | None = None,
+) -> RunResult:
+    """The answer about another run of the IPR that cannot be looked at further yet (it is starting)."""
+    return RunResult(
+        run_id,
+        outcome,
+        None,
+        error=error,
+        waiting_for=waiting,
+        nothing_done=note,
+        stack=plan.stack,
+        plan_id=plan.id,
+        ipr_id=ipr_id,
+    )
 
 
 __all__ = ["PreparedRun", "Runs"]
