@@ -74,12 +74,28 @@ def read_text(path: str, stdin: BinaryIO | None = None) -> str:
 
 
 def _wrapped(data: Any) -> str | None:
-    """What is wrong with a blueprint sent inside something (a JSON string, ``{"blueprint": TEXT}``)."""
+    """What is wrong with a blueprint sent inside something: a JSON string, or an envelope of one key that is
+    not a blueprint field holding the text or the document (``{"blueprint": TEXT}``, ``{"text": TEXT}``,
+    ``{"yaml": TEXT}``, ``{"spec": {...}}``): clients guess many names for it, and the answer to each was
+    "'version' is required" and three more."""
     if isinstance(data, str) and "resources" in data and "\n" in data:
         return "this is a blueprint's text encoded as one JSON string: send the text itself (YAML or JSON)"
-    if isinstance(data, dict) and set(data) == {"blueprint"} and isinstance(data["blueprint"], str):
-        return 'this is {"blueprint": TEXT}: send the blueprint\'s text itself (YAML or JSON) as the body'
+    if not isinstance(data, dict) or len(data) != 1:
+        return None
+    ((key, inner),) = data.items()
+    if not isinstance(key, str) or key in _BLUEPRINT_FIELDS:
+        return None
+    if isinstance(inner, str) and ("resources" in inner or key == "blueprint"):
+        return f'this is {{"{key}": TEXT}}: send the blueprint\'s text itself (YAML or JSON) as the body'
+    if isinstance(inner, dict) and "resources" in inner:
+        return (
+            f'this is {{"{key}": BLUEPRINT}}: send the blueprint itself (YAML or JSON) as the body, not inside "{key}"'
+        )
     return None
+
+
+# A document with one of these as its only key is a (wrong) blueprint, not an envelope around one.
+_BLUEPRINT_FIELDS = frozenset({"version", "name", "description", "metadata", "resources"})
 
 
 def _files_in(directory: Path) -> str:

@@ -60,3 +60,25 @@ def test_a_blueprint_sent_inside_json_says_to_send_the_text_itself(service: Blue
     assert _messages(service, json.dumps(text)) == [
         "line 1, column 1: this is a blueprint's text encoded as one JSON string: send the text itself (YAML or JSON)"
     ]
+
+
+@pytest.mark.parametrize("key", ["text", "yaml", "content", "source"])
+def test_a_blueprint_in_any_one_key_envelope_says_to_send_it_itself(service: BlueprintService, key: str) -> None:
+    text = SURPRISES.replace("name: no", 'name: "no"')
+    assert _messages(service, json.dumps({key: text})) == [
+        f"""line 1, column 1: this is {{"{key}": TEXT}}: send the blueprint's text itself (YAML or JSON) as the body"""
+    ]
+
+
+def test_a_blueprint_document_nested_in_an_envelope_says_so(service: BlueprintService) -> None:
+    doc = {"version": "1.0", "name": "s", "resources": [{"type": "compute", "name": "a", "provider": "fake"}]}
+    assert _messages(service, json.dumps({"spec": doc})) == [
+        """line 1, column 1: this is {"spec": BLUEPRINT}: send the blueprint itself (YAML or JSON) as the body, """
+        """not inside "spec\""""
+    ]
+
+
+def test_a_one_key_document_that_is_a_wrong_blueprint_gets_field_errors(service: BlueprintService) -> None:
+    # {"resources": "…"} is a blueprint with errors, not an envelope: its own fields are named.
+    messages = _messages(service, json.dumps({"resources": "a\nresources"}))
+    assert any("'version' is required" in m for m in messages)
