@@ -127,6 +127,7 @@ class Focus:
         targets: tuple[str, ...] = tuple(n for n in parsed.names if n not in parsed.excluded)
         from_pending = False
         pending_destructive = False
+        resources: tuple[Resource, ...] = parsed.resources
         if parsed.cancel:
             if "undo" in parsed.signals and self.pending is None and self.intent in _OPERATIONS:
                 # "cancel that deploy" once it was carried out: nothing waits to be cancelled, so it is undone
@@ -150,6 +151,10 @@ class Focus:
             return Resolved("unknown", target or self.target, (), None, None, confidence, False, cancelled=True)
         if parsed.correction and parsed.resources and self.intent == "deploy" and self.resources:
             return self._redeployed(parsed)
+        if "amend" in parsed.signals and self.intent == "deploy" and self.resources and parsed.target is None:
+            last = self.resources[0].get("name")
+            if not self._shrinks(last if isinstance(last, str) else None, parsed.resources):
+                return self._redeployed(parsed)  # "oh and give it 128mb": the deploy just asked for, amended
         if parsed.correction and self._last_operation() is not None:
             return self._corrected(parsed)
         if parsed.proceed:
@@ -161,11 +166,14 @@ class Focus:
                 return Resolved("unknown", target, (), None, None, 0.4, False)
             name = waiting["intent"]
             target = waiting.get("target")
+            resources = _resources(waiting.get("resources"))
             direction, scale_to = waiting.get("direction"), waiting.get("scale_to")
             from_pending = True
             pending_destructive = bool(waiting.get("destructive"))
         elif parsed.follow_up and self.intent is not None:
-            name = self.intent
+            asked = "asked-follow-up" in parsed.signals
+            # "how would that work with 40TB?" after a design is more design; after an operation, a question
+            name = self.intent if not asked or self.intent not in _OPERATIONS else "explain"
             confidence = 0.75
         else:
             context = next((s.split(":", 1)[1] for s in parsed.signals if s.startswith("context:")), None)
@@ -180,8 +188,13 @@ class Focus:
                 target = several[0] if several else self.target
         elif target is None and parsed.reference is not None:
             target = self._referent(parsed.reference)
-        if target is None and name in _TARGETED and not from_pending and parsed.reference in {None, "it"}:
-            target = self.target
+        weak = (parsed.reference or "").startswith("word:") and (parsed.reference or "")[5:] in COMMON_WORDS
+        if target is None and name in _TARGETED and not from_pending and (parsed.reference in {None, "it"} or weak):
+            target = self.target  # "go back to the one from tuesday": an everyday word names nothing, the focus
+        if target is None and name == "plan" and parsed.action is None and self.pending:
+            target = self.pending.get("target")  # "what would that do to the schema?": a plan of what waits
+        if target is None and parsed.reference == "kind:deployment":
+            target = self._of_unknown_kind()  # "delete the whole deployment": what was deployed, the focus
         if target is not None and target in parsed.excluded:
             target = None
         if name == "scale" and direction is None and scale_to is not None:
@@ -200,7 +213,6 @@ class Focus:
         )
         if parsed.target is not None and self.target is not None and parsed.target != self.target:
             switched = switched or not parsed.follow_up
-        resources = parsed.resources
         if parsed.follow_up and name == "deploy" and self.resources:
             # "and another one called edge-2": of the kind and template just deployed, unless it says otherwise
             last = self.resources[0]
@@ -319,6 +331,15 @@ class Focus:
             return found
         return value if what == "template" else None
 
+    def _of_unknown_kind(self) -> str | None:
+        """The focus, when nothing says what kind of thing it is: "the deployment" (a Kubernetes workload, or
+        in plain English what was deployed) can then only mean it. Other kinds never guess ("stop the
+        database" after "is web-01 up?" resolves to nothing)."""
+        if self.target is None:
+            return None
+        remembered = next((r for r in self.resources if r.get("name") == self.target), None)
+        return self.target if remembered is None or remembered.get("kind") is None else None
+
     def _count(self, target: str | None) -> int | None:
         if target is not None and target in self.counts:
             return self.counts[target]
@@ -353,7 +374,9 @@ class Focus:
         if len(said) > 1:
             self.last_named = said
         self.mentioned = [*self.mentioned, *[n for n in said if n not in self.mentioned]][-MAX_REMEMBERED:]
-        if resolved.target is not None and resolved.name != "list":
+        if resolved.target is not None and (resolved.name != "list" or self.target is None):
+            # a list's target (never a place: "on pve3" is not one) becomes the focus only when there is none
+            # yet: "list snapshots for ledger-db" … "go back to the one from tuesday"
             self.target = resolved.target
             if not self._known(resolved.target):
                 self.resources.insert(0, {"name": resolved.target, "kind": None, "template": None, "count": None})
@@ -384,6 +407,8 @@ class Focus:
             self.withdrawn = None
         elif resolved.name == "plan" and parsed.action is not None:
             self.pending = _pending(parsed.action, resolved, None, proposed_destructive)
+        elif resolved.name == "plan" and self.pending is not None and resolved.target == self.pending.get("target"):
+            pass  # "what would that do to the schema?": a question about what waits, which still waits
         elif destructive:
             self.pending = _pending(resolved.name, resolved, token, True)
         elif resolved.name != "unknown":
@@ -423,7 +448,36 @@ def _pending(intent: IntentName, resolved: Resolved, token: str | None, destruct
         "direction": resolved.direction,
         "scale_to": resolved.scale_to,
         "token": token,
+        "resources": [r.as_json() for r in resolved.resources],  # what a planned deploy builds
     }
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _number(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _resources(value: Any) -> tuple[Resource, ...]:
+    """Resources kept in a pending action (JSON), read back; anything malformed is left out."""
+    out: list[Resource] = []
+    for item in value if isinstance(value, list) else []:
+        if not isinstance(item, dict):
+            continue
+        out.append(
+            Resource(
+                _text(item.get("name")),
+                _text(item.get("kind")),
+                _text(item.get("template")),
+                _number(item.get("cores")),
+                _number(item.get("memory_mb")),
+                _number(item.get("disk_gb")),
+                _number(item.get("count")) or 1,
+            )
+        )
+    return tuple(out)
 
 
 def replace_none(remembered: dict[str, Any]) -> dict[str, Any]:

@@ -236,6 +236,13 @@ def session_score(messages: Sequence[str], failures: int = 0) -> float:
     return round(score, 2)
 
 
+# Names and numbers: "lp-a", "web-01", "104". Two messages that differ in them ask about different things.
+_NAMES = re.compile(r"[a-z0-9]+(?:[-_.][a-z0-9]+)+|[a-z]*\d[a-z0-9]*")
+
+
 def _similar(a: str, b: str) -> bool:
+    """The same message again: "deploy nginx container lp-a" then "… lp-b" is a second request, not a repeat."""
     a, b = a.lower().strip(), b.lower().strip()
+    if set(_NAMES.findall(a)) != set(_NAMES.findall(b)):
+        return False
     return len(a) > 8 and SequenceMatcher(None, a, b).ratio() >= 0.85

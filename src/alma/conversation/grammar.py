@@ -88,8 +88,16 @@ WANT = re.compile(
     r"users|someone|qa|ops|lead|cto|ceo) (also |really |now )?(wants?|needs?|asked for|requested|would like)\b"
 )
 FOLLOW_UP = re.compile(
-    r"^((ok|okay|so|right|hmm|alright|cool|thanks)[,.]? )?(and|also|plus|what about|how about|same (for|with)|"
-    r"what of|now for)\b|\b(too|as well)[.!?]?$|\b(do|same) the same\b|\bsame (for|with|to|goes for)\b"
+    r"(^|[.!?;] )((ok|okay|so|right|hmm|alright|cool|thanks)[,.]? )?(and|also|plus|what about|how about|"
+    r"same (for|with)|what of|now for)\b|"
+    r"\b(too|as well)[.!?]?$|\b(do|same) the same\b|\bsame (for|with|to|goes for)\b"
+)
+# Narrowing what was just asked for: "only the ones using more than 1GB", "just those on pve2".
+NARROWING = re.compile(r"^((ok|okay|and|now|hmm)[,.]? )?(only|just) (the )?(ones|those|these)\b")
+# A question about what was just proposed: "how would that work with 40TB?", "does that scale to 3 sites?"
+ASKED_FOLLOW_UP = re.compile(
+    r"^((ok|okay|so|and|hmm|right)[,.]? )?(how|would|does|will|could|can) (would |does |will |could )?"
+    r"(that|this|it) (work|look|scale|cope|hold up|fit|handle|change|hold|go)\b"
 )
 KNOW = re.compile(
     r"\b(i|we) (would like|want|need) to (know|see|check)\b|\bwhat is the (state|status) of\b|"
@@ -408,6 +416,8 @@ def refine(action: str, tokens: list[Tok], verb: Verb) -> str:
     if "back" in texts and any(w in _EARLIER for w in texts) and verb.lemma in {"get", "bring", "put", "set", "take"}:
         return "rollback"  # "get api-gw back to the version from yesterday"
     if action == "show":
+        if any(w in {"plan", "diff", "preview", "changeset"} for w in texts[:3]):
+            return "plan"  # "show me the plan for tearing down the lab"
         if first in {"status", "health", "state"}:
             return "status"
         if first in {"all", "everything", "every", "what", "which"} or any(_plural_kind(w) for w in texts[:4]):

@@ -42,7 +42,17 @@ LLM_CONFIDENCE = 0.5  # below every reading of the grammar
 DOUBTFUL = 0.7  # a reading with less confidence is also put to the model (for its risk)
 MAX_TEXT = 2000  # characters of the sentence sent to the model
 KindName = Literal[
-    "lxc", "vm", "container", "webserver", "database", "loadbalancer", "cache", "queue", "network", "storage"
+    "lxc",
+    "vm",
+    "container",
+    "deployment",
+    "webserver",
+    "database",
+    "loadbalancer",
+    "cache",
+    "queue",
+    "network",
+    "storage",
 ]
 _OPERATIONS = ("deploy", "destroy", "start", "stop", "restart", "scale", "update", "rollback")
 _NAME = r"^[a-z0-9]([a-z0-9._-]{0,61}[a-z0-9])?$"
@@ -132,8 +142,8 @@ many; direction up or down, or scale_to the new count), update (change specs or 
 plan (what would happen; action names the operation), rollback, design, troubleshoot, explain,
 unknown (anything that is not about infrastructure).
 resources: the resources the request describes, each {name, kind, template, cores, memory_mb, disk_gb,
-count}; kind is one of lxc, vm, container, webserver, database, loadbalancer, cache, queue, network,
-storage; template is an image such as ubuntu, alpine, nginx, postgres, redis.
+count}; kind is one of lxc, vm, container, deployment (Kubernetes), webserver, database, loadbalancer, cache,
+queue, network, storage; template is an image such as ubuntu, alpine, nginx, postgres, redis.
 target: the name of the existing resource the request acts on, or null.
 Names (target, resource names) are only ever names written in the request; otherwise null."""
 

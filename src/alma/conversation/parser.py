@@ -14,6 +14,7 @@ from dataclasses import replace
 from alma.conversation.frames import NewCount, correction, new_count, stated_count
 from alma.conversation.grammar import (
     AFFIRM,
+    ASKED_FOLLOW_UP,
     CANCEL,
     CONDITIONAL,
     DESIGN,
@@ -22,6 +23,7 @@ from alma.conversation.grammar import (
     HYPOTHETICAL,
     KNOW,
     LIST_QUESTION,
+    NARROWING,
     PROCEED,
     STATEMENT,
     STATUS_QUESTION,
@@ -86,6 +88,7 @@ _OPERATIONS: frozenset[IntentName] = frozenset(
 _NEEDS_ANCHOR: frozenset[IntentName] = frozenset({"deploy", "design", "explain", "troubleshoot", "status", "list"})
 _KIND_WORDS = frozenset(w for phrase in KIND_PHRASES for w in phrase)
 _LEADING = frozenset({"please", "ok", "okay", "yes", "so", "then", "now", "just", "fine", "sure", "alright"})
+_TURNING = frozenset({"just", "instead", "rather", "only", "but"})
 _INCLUDERS = frozenset({"only", "meant", "instead", "except", "excluding"})
 
 
@@ -153,6 +156,8 @@ class IntentParser:
             return replace(explained, target=asked_target.name, action=act if act in _OPERATIONS else None)
         acting = [v for v in operations if v.action in {"plan", "show"} or refine(v.action, tokens, v) in INTENTS]
         if not acting and not (CANCEL.search(joined) and not _includes(tokens)):
+            if NARROWING.search(joined):  # "only the ones using more than 1GB": the last request, narrowed
+                return self._intent("unknown", tokens, None, 0.7, switch, signals, follow_up=True)
             counted = new_count(tokens)
             if counted is not None:  # "web: 3 → 9", "take it to 10", "go to 6"
                 return self._scaled(self._intent("scale", tokens, None, 0.8, switch, signals, anchored=True), counted)
@@ -199,6 +204,9 @@ class IntentParser:
                 continue
             later = [v for v in commands if v.start > verb.start and v.action in {"proceed", *INTENTS}]
             if verb.action == "cancel" and not [v for v in operations if v.start > verb.start] and not later:
+                then = self._after_withdrawal(tokens)
+                if then is not None:  # "cancel that, just tell me its status": the question stands
+                    return then
                 undo = ["undo"] if _UNDO.search(joined) else []
                 return self._intent("unknown", tokens, verb, 0.8, switch, [*signals, *undo], cancel=True)
             if verb.action in {"proceed", "cancel", "hypothetical"}:
@@ -224,6 +232,8 @@ class IntentParser:
                 verb, name = outweighs
             confidence = 0.75 if verb.corrected else 0.9
             counted = new_count(tokens) if name in {"stop", "update", "scale", "start", "destroy"} else None
+            if counted is not None and name == "update" and _size_said(tokens):
+                counted = None  # "16G? cut it to 8": the number is of the size just said, a resize
             if counted is not None:  # "bring checkout-svc down to 1 replica", "set web to 3"
                 return self._scaled(self._intent("scale", tokens, verb, confidence, switch, signals), counted)
             return self._intent(name, tokens, verb, confidence, switch, signals)
@@ -256,8 +266,13 @@ class IntentParser:
             return self._intent(act, tokens, None, 0.75, switch, signals)
         if WANT.search(joined) and extract(tokens, 0, self._lexicon):
             return self._intent("deploy", tokens, None, 0.75, switch, signals)
-        if FOLLOW_UP.search(joined):
-            return self._intent("unknown", tokens, None, 0.7, switch, signals, follow_up=True)
+        if FOLLOW_UP.search(joined) or ASKED_FOLLOW_UP.search(joined):
+            # "and what about removing ledger-db?": the last request, on this; the act it names is proposed
+            question = ["asked-follow-up"] if ASKED_FOLLOW_UP.search(joined) else []
+            read = self._intent("unknown", tokens, None, 0.7, switch, [*signals, *question], follow_up=True)
+            named = [refine(v.action, tokens, v) for v in verbs if not v.negated and v.action not in _MARKERS]
+            proposed = next((op for op in map(_operation, named) if op is not None), None)
+            return replace(read, action=proposed) if proposed is not None else read
         if [v for v in verbs if v.negated] and not TROUBLE.search(joined):
             return self._intent("unknown", tokens, None, 0.7, switch, signals, cancel=True)
         for frame, frame_name in (
@@ -295,7 +310,12 @@ class IntentParser:
 
     def _after_withdrawal(self, tokens: list[Tok]) -> Intent | None:
         """The reading of the last sentence of a message that withdrew something, when it asks to see."""
-        ends = [k for k, t in enumerate(tokens) if t.text in {".", "!", "?", ";"} and k < len(tokens) - 1]
+        ends = [
+            k
+            for k, t in enumerate(tokens)
+            if k < len(tokens) - 1
+            and (t.text in {".", "!", "?", ";"} or (t.text == "," and tokens[k + 1].text in _TURNING))
+        ]  # "cancel that, just tell me its status": what follows the turn is the request
         if not ends:
             return None
         tail = tokens[ends[-1] + 1 :]
@@ -353,8 +373,18 @@ class IntentParser:
         return read
 
     def _plan(self, tokens: list[Tok], verbs: list[Verb], switch: bool, signals: list[str]) -> Intent:
-        inner = next((v for v in verbs if v.action not in _MARKERS and not v.negated), None)
+        inner = next(
+            (v for v in verbs if v.action not in _MARKERS and not v.negated and not _asked_of_that(tokens, v)), None
+        )
         if inner is None:
+            said = extract(tokens, 0, self._lexicon)
+            described = [
+                r for r in said if r.count > 1 or r.template or r.cores or r.memory_mb or r.disk_gb
+            ]  # what to build is described; "the db schema" only names something there
+            if described:
+                # "dry run: 3 ubuntu vms with 4GB each": a plan of building them, which "do it" carries out
+                return Intent("plan", tuple(described), None, 0.85, topic_switch=switch, action="deploy",
+                              signals=tuple(signals))  # fmt: skip
             return self._intent("plan", tokens, None, 0.8, switch, signals)
         action = refine(inner.action, tokens, inner)
         planned = self._intent(action if action in INTENTS else "plan", tokens, inner, 0.85, switch, signals)
@@ -401,6 +431,8 @@ class IntentParser:
         elif name == "update":
             resources = with_target(extract(tokens, start, self._lexicon), target.name)
             target_name, reference = target.name, target.reference
+            if verb is not None and _amends(tokens, verb, resources):
+                signals = [*signals, "amend"]  # "actually make it 4 cores": maybe the deploy just asked for
         elif name in {"list", "explain", "unknown"} and not (proceed or cancel):
             # "list every vm on pve3": a place, not a target
             places = {k + 1 for k, t in enumerate(tokens) if t.text in {"on", "in", "at", "from", "across"}}
@@ -445,7 +477,11 @@ class IntentParser:
                 return True
             if word.endswith("s") and word[:-1] in INFRA_WORDS:  # "tell me about rollbacks"
                 return True
-            if word in _KIND_WORDS or word.rstrip("s") in _KIND_WORDS or word in {"it", "them", "those", "these"}:
+            if (
+                word in _KIND_WORDS
+                or word.rstrip("s") in _KIND_WORDS
+                or word in {"it", "its", "them", "those", "these"}
+            ):
                 return True
             if tok.ordinal and words[k + 1 : k + 2] == ["one"]:
                 return True  # "is the first one healthy?"
@@ -463,6 +499,42 @@ class IntentParser:
         # "this is the fourth time postfix died": a symptom of something no list knows is still infrastructure
         symptom = SYMPTOM.search(_joined(tokens)) is not None
         return symptom and subject_of(tokens, len(tokens), self._lexicon) is not None
+
+
+def _asked_of_that(tokens: list[Tok], verb: Verb) -> bool:
+    """ "what would that change?", "what does it break": the verb asks what the act said before would do; it
+    is not a second act (a plan of "change" would replace the rollback waiting for confirmation)."""
+    before = [t.text for t in tokens[max(0, verb.start - 2) : verb.start]]
+    return (
+        len(before) == 2
+        and before[0] in {"would", "will", "could", "might", "does", "did"}
+        and before[1]
+        in {
+            "that",
+            "it",
+            "this",
+        }
+    )
+
+
+def _operation(name: str) -> IntentName | None:
+    """``name`` as an operation's intent name, or None."""
+    return next((op for op in _OPERATIONS if op == name), None)
+
+
+def _size_said(tokens: list[Tok]) -> bool:
+    """A size said with its unit and no count word: a bare number after it is in the same unit."""
+    return any(t.size is not None for t in tokens) and not any(t.text in COUNT_WORDS for t in tokens)
+
+
+def _amends(tokens: list[Tok], verb: Verb, resources: list[Resource]) -> bool:
+    """ "make it 4 cores and 8G ram", "and give it 128mb": sizes for "it" with a verb that adds or restates,
+    which after a deploy amend that deploy (the focus decides; a shrink stays a resize)."""
+    after = [t.text for t in tokens[verb.end : verb.end + 1]]
+    sized = len(resources) == 1 and any(
+        v is not None for v in (resources[0].cores, resources[0].memory_mb, resources[0].disk_gb)
+    )
+    return verb.lemma in {"make", "give", "add"} and after in (["it"], ["that"], ["this"]) and sized
 
 
 def _scale_to(tokens: list[Tok], start: int) -> int | None:

@@ -21,7 +21,9 @@ NUMBER_WORDS.update({"dual": 2, "quad": 4, "first": 1, "second": 2, "third": 3, 
 _ORDINALS = frozenset({"first", "second", "third", "fourth", "fifth"})
 _SCALES = {"hundred": 100, "thousand": 1000}
 # "that one", "the one", "each one": a pronoun, not a number.
-_ONE_AS_PRONOUN = frozenset(word_list("that this the which each any every other new same another first last old"))
+_ONE_AS_PRONOUN = frozenset(
+    word_list("that this the which each any every other new same another first second third fourth fifth last old")
+)
 
 UNIT_WORDS: dict[str, str] = {
     **dict.fromkeys(word_list("k kb kib kilobyte kilobytes"), "K"),

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import pytest
 
-from alma.conversation import IntentParser
+from alma.conversation import Focus, IntentParser, Resolved
 from alma.conversation.cues import live_cues
+from alma.conversation.frustration import FRUSTRATED, session_score
+from alma.conversation.safety import judge, proposal_destructive
 from alma.conversation.text import normalize
 
 
@@ -175,3 +177,107 @@ def test_intent_vocabulary(parser: IntentParser, sentence: str, intent: str) -> 
 
 def test_an_expletive_inside_a_question_is_dropped_by_the_reader_only() -> None:
     assert normalize("why the hell is it down")[0] == "why is it down"
+
+
+# ---------------------------------------------------------------- across turns (the focus)
+
+
+def converse(*turns: str) -> tuple[Resolved, bool]:
+    """Each turn parsed, resolved, judged by the guard and remembered through a saved and reloaded Focus."""
+    parser = IntentParser()
+    state: dict[str, object] = {}
+    reading: Resolved | None = None
+    destructive = False
+    for text in turns:
+        focus = Focus.from_state(state)
+        parsed = parser.parse(text)
+        reading = focus.resolve(parsed)
+        destructive = judge(reading, text).destructive
+        proposed = parsed.action is not None and proposal_destructive(
+            parsed.action, reading.direction, reading.scale_to, text
+        )
+        focus.advance(parsed, reading, destructive, None, proposed)
+        state = focus.to_state()
+    assert reading is not None
+    return reading, destructive
+
+
+def test_more_for_what_was_just_deployed_amends_the_deploy() -> None:
+    reading, _ = converse("create a debian lxc called proxy-4 with 1 core", "oh, and make it 2 cores and 2G ram")
+    assert reading.name == "deploy"
+    (res,) = reading.resources
+    assert (res.name, res.kind, res.template, res.cores, res.memory_mb) == ("proxy-4", "lxc", "debian", 2, 2048)
+
+
+def test_less_for_what_was_just_deployed_stays_a_resize_the_guard_sees() -> None:
+    reading, destructive = converse("create a debian lxc called proxy-4 with 4 cores", "make it 1 cores")
+    assert reading.name == "update" and destructive
+
+
+def test_a_bare_number_after_a_size_is_of_that_size() -> None:
+    reading, destructive = converse("how much memory does cache-9 have?", "32G? reduce it to 16")
+    assert (reading.name, reading.target, destructive) == ("update", "cache-9", True)
+
+
+def test_a_plan_of_a_deploy_is_carried_out_with_its_resources() -> None:
+    reading, destructive = converse("preview: 2 debian lxcs with 1GB each", "fine, do it")
+    assert (reading.name, destructive) == ("deploy", False)
+    assert [(r.kind, r.template, r.memory_mb, r.count) for r in reading.resources] == [("lxc", "debian", 1024, 2)]
+
+
+def test_a_proposed_act_in_a_follow_up_of_a_plan_is_planned_and_go_ahead_carries_it_out() -> None:
+    planned, destructive = converse("what would stopping mq-1 break?", "ok. and what about deleting mq-2?")
+    assert (planned.name, planned.target, destructive) == ("plan", "mq-2", False)
+    done, destructive = converse("what would stopping mq-1 break?", "ok. and what about deleting mq-2?", "go ahead")
+    assert (done.name, done.target, destructive) == ("destroy", "mq-2", True)
+
+
+def test_a_question_about_what_was_just_designed_is_more_design() -> None:
+    reading, _ = converse("design a logging stack for our cluster", "how would that cope with 5TB a day?")
+    assert reading.name == "design"
+
+
+def test_a_question_after_an_operation_is_not_the_operation_again() -> None:
+    reading, destructive = converse("restart edge-3", "how would that work with the sessions?")
+    assert reading.name == "explain" and not destructive
+
+
+def test_narrowing_a_list_keeps_listing() -> None:
+    reading, _ = converse("show all vms on pve2", "just the ones with more than 8 cores")
+    assert reading.name == "list"
+
+
+def test_the_ordinal_of_names_listed_in_a_statement() -> None:
+    reading, _ = converse("our db nodes are pg-x, pg-y and pg-z", "restart the second one")
+    assert (reading.name, reading.target) == ("restart", "pg-y")
+
+
+def test_cancelling_then_asking_keeps_the_question() -> None:
+    reading, destructive = converse("stop ledger-2", "no, cancel that, just show me its uptime")
+    assert (reading.name, reading.target, destructive) == ("status", "ledger-2", False)
+
+
+def test_a_plan_question_about_that_is_about_what_waits() -> None:
+    reading, _ = converse("roll back pay-svc", "wait, what would that change for the queue?")
+    assert (reading.name, reading.target) == ("plan", "pay-svc")
+
+
+def test_a_kind_word_for_a_focus_of_unknown_kind_means_the_focus() -> None:
+    reading, destructive = converse("scale feed-api to 5", "forget it, remove the whole deployment")
+    assert (reading.name, reading.target, destructive) == ("destroy", "feed-api", True)
+
+
+def test_the_target_of_a_list_becomes_the_focus_when_there_is_none() -> None:
+    reading, _ = converse("list the backups of crm-db", "restore the one from friday")
+    assert (reading.name, reading.target) == ("rollback", "crm-db")
+
+
+def test_similar_requests_about_different_names_are_not_a_repeat() -> None:
+    calm = session_score(["stop build-a", "stop build-b", "stop build-c"])
+    same = session_score(["stop build-a", "stop build-a", "stop build-a"])
+    assert calm < FRUSTRATED and same > calm
+
+
+def test_a_question_about_what_waits_keeps_it_waiting_and_go_ahead_is_still_the_removal() -> None:
+    reading, destructive = converse("tear down lab-7", "hmm, what would that break?", "ok go ahead")
+    assert (reading.name, reading.target, destructive) == ("destroy", "lab-7", True)
