@@ -141,6 +141,13 @@ def test_changes_are_requested_revised_and_the_request_closed(alma: Alma, produc
     db = next(a for a in revised["plan"]["actions"] if a["resource"] == "db")
     assert db["action"] == "create"
     assert alma("ipr", "apply", number).returncode == 5  # not approved
+    # Bob read revision 1: his approval of it is refused now (exit 4), nothing recorded; of revision 2, it counts.
+    stale = alma("ipr", "review", number, "--approve", "--revision", "1", ALMA_USER="bob")
+    assert stale.returncode == 4
+    assert f"IPR #{number} is at revision 2 now" in stale.stderr and "nothing was recorded" in stale.stderr
+    assert alma.json("ipr", "show", number)["approvals"] == []
+    assert alma("ipr", "review", number, "--approve", "--revision", "2", ALMA_USER="bob").returncode == 0
+    assert alma.json("ipr", "show", number)["status"] == "approved"
 
     closed = alma("ipr", "close", number, "-m", "going another way", ALMA_USER="bob")
     assert closed.returncode == 0, closed.stderr

@@ -60,6 +60,14 @@ def review(
     request_changes: Annotated[bool, typer.Option("--request-changes", help="Ask the author for changes.")] = False,
     reject: Annotated[bool, typer.Option("--reject", help="Reject the request.")] = False,
     comment: Annotated[str, typer.Option("--comment", "-m", help="A comment, with or without a verdict.")] = "",
+    revision: Annotated[
+        int | None,
+        typer.Option(
+            "--revision",
+            min=1,
+            help="The revision you reviewed (as `alma ipr show` printed it): refused if the IPR was revised since.",
+        ),
+    ] = None,
     json_output: Json = False,
 ) -> None:
     """Approve, request changes, reject, or comment."""
@@ -69,7 +77,7 @@ def review(
         raise typer.BadParameter("give one of --approve, --request-changes, --reject")
     if not (approve or request_changes or reject or comment):  # not "a comment needs text": no verdict was given
         raise typer.BadParameter("give a verdict (--approve, --request-changes or --reject), or --comment TEXT")
-    ipr_commands.review(ipr_id, approve, request_changes, reject, comment, json_output)
+    ipr_commands.review(ipr_id, approve, request_changes, reject, comment, json_output, revision)
 
 
 @ipr_app.command("revise")

@@ -132,14 +132,22 @@ def show(ipr_id: int, json_output: bool) -> None:
             _print_view(view)
 
 
-def review(ipr_id: int, approve: bool, request_changes: bool, reject: bool, comment: str, json_output: bool) -> None:
+def review(
+    ipr_id: int,
+    approve: bool,
+    request_changes: bool,
+    reject: bool,
+    comment: str,
+    json_output: bool,
+    revision: int | None = None,
+) -> None:
     verdict: Verdict = (
         "approve" if approve else "request_changes" if request_changes else "reject" if reject else "comment"
     )
     with reported(json_output):
 
         async def body(services: Services) -> IprView:
-            return await services.iprs.review(ipr_id, verdict, comment)
+            return await services.iprs.review(ipr_id, verdict, comment, revision=revision)
 
         view = run_with_services(body)
         _done(

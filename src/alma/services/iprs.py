@@ -36,6 +36,7 @@ from alma.services.approvals import Clearance, approval_reasons
 from alma.services.locking import holder_state, run_of
 from alma.settings import Settings
 from alma.store import IprRecord, IprRevisionRecord, ReviewRecord, RunClaim, Store, utcnow
+from alma.text_safety import unsafe_text_problem
 
 if TYPE_CHECKING:
     from alma.services.deployments import DeploymentService
@@ -109,6 +110,7 @@ class IprService:
             raise InvalidInputError(
                 f"plan {plan.id} changes nothing on stack '{plan.stack}': there is nothing to review"
             )
+        _require_safe_text(("title", title or "", False), ("description", description, True))
         title = title or _default_title(plan)
         named = self._reviewers(reviewers or [])
         ipr_id = await self._store.iprs.create(
@@ -152,9 +154,32 @@ class IprService:
             approval_reasons(plan, self._settings),
         )
 
-    async def review(self, ipr_id: int, verdict: Verdict, comment: str = "") -> IprView:
+    async def review(
+        self,
+        ipr_id: int,
+        verdict: Verdict,
+        comment: str = "",
+        *,
+        revision: int | None = None,
+        plan_hash: str | None = None,
+    ) -> IprView:
+        """Record a review of the IPR's current revision. ``revision`` / ``plan_hash`` say which one the reviewer
+        saw: refused (nothing recorded) when the IPR has been revised since, so an approval never lands on a plan
+        its reviewer did not see. A revision made while the review is recorded leaves it counting for the
+        revision it was made for only (refused as well, saying so)."""
+        _require_safe_text(("comment", comment, True))
         view = await self.show(ipr_id)
         ipr = view.ipr
+        stale = (revision is not None and revision != ipr.revision) or (
+            plan_hash is not None and plan_hash.strip().lower() != view.current.plan_hash
+        )
+        if stale:
+            seen = f"revision {revision}" if revision is not None else f"the plan with hash {plan_hash}"
+            raise ConflictError(
+                f"IPR #{ipr_id} is at revision {ipr.revision} now (plan {view.plan.id}, hash "
+                f"{view.current.plan_hash[:16]}…); you reviewed {seen}; nothing was recorded: look at it again "
+                f"(`alma ipr show {ipr_id}`) and review revision {ipr.revision}"
+            )
         if ipr.status == "superseded":
             raise ConflictError(
                 f"IPR #{ipr_id} is superseded: stack '{ipr.stack}' changed since its plan was made; "
@@ -189,7 +214,12 @@ class IprService:
             approvers = {r.reviewer.casefold() for r in current}
             if len(approvers) >= self._settings.approvals_required:
                 target = "approved"
-        if target is not None and await self._store.iprs.set_status(ipr_id, target, REVIEWABLE):
+        # Only while the IPR is still at the reviewed revision: approvals of revision 1, counted just now, must
+        # not approve a revision 2 made in the meantime (nor a request for changes hold it back).
+        moved = target is not None and await self._store.iprs.set_status(
+            ipr_id, target, REVIEWABLE, at_revision=ipr.revision
+        )
+        if moved and target is not None:
             self._event(
                 ipr.stack,
                 ipr_id,
@@ -199,7 +229,14 @@ class IprService:
                 plan=view.plan,
             )
         await self._store.buffer.flush()
-        return await self.show(ipr_id)
+        now = await self.show(ipr_id)
+        if target is not None and not moved and now.ipr.revision != ipr.revision:
+            raise ConflictError(
+                f"IPR #{ipr_id} was revised to revision {now.ipr.revision} while your {verdict.replace('_', ' ')} "
+                f"of revision {ipr.revision} was recorded: it counts for revision {ipr.revision} only; look at "
+                f"the new revision (`alma ipr show {ipr_id}`) and review it"
+            )
+        return now
 
     async def revise(self, ipr_id: int, text: str | None = None, filename: str = "<blueprint>") -> IprView:
         """A new plan for the same request (a changed blueprint, or the same intent re-planned)."""
@@ -272,7 +309,9 @@ class IprService:
         self.require_applicable(view)
         if plan.hash != view.current.plan_hash:
             raise RefusedError(f"plan {plan.id} no longer matches the hash IPR #{ipr_id} was approved with; refused")
-        if not await self._store.iprs.set_status(ipr_id, "applying", ("approved",), deployment_id=run_id):
+        if not await self._store.iprs.set_status(
+            ipr_id, "applying", ("approved",), deployment_id=run_id, at_revision=ipr.revision
+        ):
             raise ConflictError(f"IPR #{ipr_id} changed while it was being claimed; look again with `alma ipr show`")
         self._event(
             ipr.stack,
@@ -319,6 +358,7 @@ class IprService:
     async def close(self, ipr_id: int, comment: str = "") -> IprView:
         """Close an IPR. One that is ``applying`` can be closed only when its run is not alive (its
         process died): its run is then recorded as abandoned, so a later resume says so."""
+        _require_safe_text(("comment", comment, True))
         ipr = await self._get(ipr_id)
         if not same_person(self._user, ipr.author) and acting_role(self._settings) != "admin":
             raise RefusedError(
@@ -452,6 +492,15 @@ class IprService:
         self._store.events.append(
             stack, f"ipr.{what}", message, actor=actor or self._user, deployment_id=deployment_id, data=data
         )
+
+
+def _require_safe_text(*fields: tuple[str, str, bool]) -> None:
+    """Refuse (nothing recorded) a title, description or comment holding terminal controls or direction
+    overrides: reviewers read them, often in a terminal (see ``alma.text_safety``)."""
+    for field, text, multiline in fields:
+        problem = unsafe_text_problem(field, text, multiline=multiline)
+        if problem is not None:
+            raise InvalidInputError(problem)
 
 
 def _default_title(plan: Plan) -> str:

@@ -147,15 +147,24 @@ class IprRepository:
         return True
 
     async def set_status(
-        self, ipr_id: int, status: str, allowed_from: Collection[str], deployment_id: str | None = None
+        self,
+        ipr_id: int,
+        status: str,
+        allowed_from: Collection[str],
+        deployment_id: str | None = None,
+        *,
+        at_revision: int | None = None,
     ) -> bool:
+        """Move the IPR to ``status`` when it is in one of ``allowed_from`` (and, given ``at_revision``, still
+        at that revision: an approval counted for revision 1 must not approve revision 2)."""
         values: dict[str, object] = {"status": status, "updated_at": utcnow()}
         if deployment_id is not None:
             values["deployment_id"] = deployment_id
+        where = [iprs.c.id == ipr_id, iprs.c.status.in_(allowed_from)]
+        if at_revision is not None:
+            where.append(iprs.c.revision == at_revision)
         async with self._db.engine.begin() as conn:
-            result = await conn.execute(
-                iprs.update().where(iprs.c.id == ipr_id, iprs.c.status.in_(allowed_from)).values(**values)
-            )
+            result = await conn.execute(iprs.update().where(*where).values(**values))
         return result.rowcount == 1
 
     async def claim_run(self, ipr_id: int, run_id: str, *, over: str | None = None) -> RunClaim | None:

@@ -169,9 +169,16 @@ def build_graph(services: GraphServices) -> StateGraph[RunState]:
         if ipr_id is None:  # the run use case clears every run without an IPR before it starts
             return _ended("rejected", "this run has neither a clearance nor an IPR; nothing was applied")
         view = await s.iprs.show(ipr_id)
-        if view.ipr.status in ("open", "changes_requested"):
+        if view.plan.id == state["plan_id"] and view.ipr.status in ("open", "changes_requested"):
             interrupt({"waiting_for": "approval", "ipr": ipr_id, "approvals": view.approvals, "needs": view.needs})
             view = await s.iprs.show(ipr_id)  # resumed: look again
+        if view.plan.id != state["plan_id"]:  # approvals from now on are of another plan than this run's
+            why = (
+                f"IPR #{ipr_id} was revised (revision {view.ipr.revision}, plan {view.plan.id}) after this run was "
+                f"made for plan {state['plan_id']}; nothing was applied: `alma ipr apply {ipr_id}` runs the "
+                "revision its reviewers approve"
+            )
+            return {**_ended("rejected", why), "approval": "refused"}
         lease = _lease(config)
         if view.ipr.status in ("open", "changes_requested") or (view.ipr.status == "approved" and lease is None):
             return {"approval": "waiting", "outcome": "waiting"}  # back to the interrupt: nothing stored twice

@@ -186,13 +186,14 @@ class Runs:
         executable = True
         if snapshot.waiting is not None and snapshot.ipr_id is not None:
             view = await self._iprs.show(snapshot.ipr_id)
-            if view.ipr.status in REVIEWABLE:
+            revised = view.plan.id != snapshot.plan_id  # it waits for a revision that is no longer the IPR's
+            if view.ipr.status in REVIEWABLE and not revised:
                 waiting = {**snapshot.waiting, "approvals": view.approvals, "needs": view.needs}
                 return snapshot.result(run_id, "still waiting for approval; nothing was done", waiting)
-            executable = view.ipr.status == "approved" or (
-                view.ipr.status == "applying" and view.ipr.deployment_id == run_id
+            executable = not revised and (
+                view.ipr.status == "approved" or (view.ipr.status == "applying" and view.ipr.deployment_id == run_id)
             )
-        if not executable:  # its IPR was refused, closed or superseded: the run records that and ends
+        if not executable:  # its IPR was refused, closed, superseded or revised: the run records that and ends
             return await self._workflow.resume(run_id, lease=None, progress=progress)
         if queue and self._jobs is not None:
             return await self._jobs.submit_apply(

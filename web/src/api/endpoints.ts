@@ -122,8 +122,9 @@ export const ipr = (id: number): Promise<Ipr> => read(api.GET("/api/v1/iprs/{ipr
 export const openIpr = (body: { plan_id: string; title?: string; description?: string; reviewers?: string[] }): Promise<Ipr> =>
   read(api.POST("/api/v1/iprs", { body }));
 
-export const review = (id: number, verdict: Verdict, comment: string): Promise<Ipr> =>
-  read(api.POST("/api/v1/iprs/{ipr_id}/reviews", { params: { path: { ipr_id: id } }, body: { verdict, comment } }));
+/** A review of the revision the reviewer saw: the server refuses it (409) if the IPR was revised since. */
+export const review = (id: number, verdict: Verdict, comment: string, revision: number): Promise<Ipr> =>
+  read(api.POST("/api/v1/iprs/{ipr_id}/reviews", { params: { path: { ipr_id: id } }, body: { verdict, comment, revision } }));
 
 export const applyIpr = (id: number): Promise<RunAnswer> =>
   read(api.POST("/api/v1/iprs/{ipr_id}/apply", { params: { path: { ipr_id: id } } }));

@@ -1659,6 +1659,16 @@ export interface components {
              */
             comment?: string;
             /**
+             * Plan Hash
+             * @description Or the hash of the plan the reviewer saw: refused (409) if it is no longer the IPR's
+             */
+            plan_hash?: string | null;
+            /**
+             * Revision
+             * @description The revision the reviewer saw: refused (409) if the IPR was revised since
+             */
+            revision?: number | null;
+            /**
              * Verdict
              * @enum {string}
              */

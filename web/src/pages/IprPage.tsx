@@ -62,7 +62,17 @@ export default function IprPage() {
     }
   };
 
-  const verdict = (v: Verdict) => act(`You ${VERDICT_WORDS[v]} IPR #${id}.`, () => review(id, v, comment));
+  // Bound to the revision on screen: if it was revised meanwhile the server refuses, and the page reloads it.
+  const verdict = (v: Verdict) =>
+    act(`You ${VERDICT_WORDS[v]} IPR #${id}.`, async () => {
+      if (!ipr) return;
+      try {
+        await review(id, v, comment, ipr.revision);
+      } catch (error) {
+        found.reload();
+        throw error;
+      }
+    });
 
   const apply = async () => {
     if (!ipr) return;

@@ -29,6 +29,12 @@ class IprRequest(BaseModel):
 class ReviewRequest(BaseModel):
     verdict: Literal["approve", "request_changes", "reject", "comment"]
     comment: Text = ""
+    revision: int | None = Field(
+        default=None, ge=1, description="The revision the reviewer saw: refused (409) if the IPR was revised since"
+    )
+    plan_hash: Text | None = Field(
+        default=None, description="Or the hash of the plan the reviewer saw: refused (409) if it is no longer the IPR's"
+    )
 
 
 class CloseRequest(BaseModel):
@@ -72,7 +78,8 @@ async def show(ipr_id: Id, services: ServicesDep, _caller: Reader) -> IprOut:
 
 @router.post("/iprs/{ipr_id}/reviews")
 async def review(ipr_id: Id, body: ReviewRequest, services: ServicesDep, _caller: Reviewer) -> IprOut:
-    return IprOut.of(await services.iprs.review(ipr_id, body.verdict, body.comment))
+    review = services.iprs.review
+    return IprOut.of(await review(ipr_id, body.verdict, body.comment, revision=body.revision, plan_hash=body.plan_hash))
 
 
 @router.post("/iprs/{ipr_id}/apply")

@@ -77,8 +77,8 @@ class LocalSource:
     async def ipr(self, ipr_id: int) -> IprDetail:
         return _detail(await self._services.iprs.show(ipr_id))
 
-    async def review(self, ipr_id: int, verdict: Verdict, comment: str) -> IprDetail:
-        return _detail(await self._services.iprs.review(ipr_id, verdict, comment))
+    async def review(self, ipr_id: int, verdict: Verdict, comment: str, revision: int | None = None) -> IprDetail:
+        return _detail(await self._services.iprs.review(ipr_id, verdict, comment, revision=revision))
 
     async def engines(self) -> list[EngineRow]:
         return [EngineRow(e.name, e.ok, e.detail) for e in await self._services.engines.statuses()]

@@ -69,8 +69,9 @@ class RemoteSource:
     async def ipr(self, ipr_id: int) -> IprDetail:
         return await self._detail(await self._get(f"/iprs/{ipr_id}"))
 
-    async def review(self, ipr_id: int, verdict: Verdict, comment: str) -> IprDetail:
-        answer = await self._send("POST", f"/iprs/{ipr_id}/reviews", json={"verdict": verdict, "comment": comment})
+    async def review(self, ipr_id: int, verdict: Verdict, comment: str, revision: int | None = None) -> IprDetail:
+        body = {"verdict": verdict, "comment": comment, "revision": revision}
+        answer = await self._send("POST", f"/iprs/{ipr_id}/reviews", json=body)
         return await self._detail(answer.json())
 
     async def engines(self) -> list[EngineRow]:

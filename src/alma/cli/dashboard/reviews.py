@@ -122,10 +122,12 @@ class IprScreen(Screen[None]):
 
     @work(exclusive=True, group="ipr")
     async def submit(self, verdict: Verdict, comment: str) -> None:
+        shown = self.detail.ipr.revision if self.detail is not None else None  # what the reviewer read
         try:
-            detail = await self._source.review(self._ipr_id, verdict, comment)
+            detail = await self._source.review(self._ipr_id, verdict, comment, shown)
         except AlmaError as error:
             self.notify(str(error), title="refused", severity="error", timeout=8)
+            self.call_later(self.load)  # revised meanwhile, perhaps: show what it is now
             return
         self.show(detail)
         said = "approved" if verdict == "approve" else "changes requested"
