@@ -34,7 +34,8 @@ _PATTERNS: tuple[tuple[CueKind, str], ...] = (
         r"delete|del|deletion|remove|removal|rm|destroy|destruction|nuke|wipe(?: out)?|purge|drop|trash|scrap|"
         r"erase|obliterate|uninstall|deprovision|decommission|decomm|decom|terminate|termination|"
         r"tear (?:\S+ ){0,3}?down|teardown|get rid of|blow (?:\S+ ){0,2}?away|kill off|retire|axe|ditch|zap|"
-        r"bin (?:it|them|that)|clean (?:\S+ ){0,2}?(?:up|out)|clear (?:\S+ ){0,2}?out|prune|evict|"
+        r"bin (?:it|them|that|the \S+|[a-z]+-[a-z0-9-]+)|clean (?:\S+ ){0,2}?(?:up|out)|clear (?:\S+ ){0,2}?out|"
+        r"prune|evict|"
         r"(?:make|let) (?:it|them|\S+) (?:go away|disappear)|get (?:\S+ ){0,3}?off (?:the |this |our |my )?\S+|"
         r"(?:it|that|this|they|those|these|one|ones|[a-z]+-[a-z0-9-]+) can "
         r"(?:go(?! (?:ahead|on|to|back|through|up|live|forward))|"
@@ -144,7 +145,10 @@ _POLITE_ANYWHERE = re.compile(
     r"\b(?:if|whether) you (?:could|can|would|might)\b|\bwondering if\b|"
     r"\bis it (?:ok|okay|alright|fine) (?:if|for) you\b|\bif you (?:could|can|would|please)\b"
 )
-_WHY_NOT = re.compile(r"\bwhy (?:do|do not|not) (?:not )?(?:you|we)\s+(?:just\s+)?$")
+_WHY_NOT = re.compile(
+    r"\bwhy (?:do|do not|not) (?:not )?(?:you|we)\s+(?:just\s+)?$|"
+    r"\b(?:can|could|will|would) not (?:you|we)\s+(?:just\s+|please\s+|simply\s+)*$"  # "can't you just bin it"
+)
 # A cue word that modifies a noun names a setting or a thing, not an act: "the restart policy", "a stop signal".
 _NOUN_AFTER = re.compile(
     r"\s+(?:policy|policies|loop|loops|count|counter|button|script|hook|hooks|timeout|signal|protection|window|"

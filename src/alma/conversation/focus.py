@@ -157,6 +157,20 @@ class Focus:
                 return self._redeployed(parsed)  # "oh and give it 128mb": the deploy just asked for, amended
         if parsed.correction and self._last_operation() is not None:
             return self._corrected(parsed)
+        waiting_for_target = self.pending is not None and not self.pending.get("target")
+        if "bare-name" in parsed.signals and waiting_for_target and parsed.target is not None:
+            # "go ahead and nuke it" … "the vm named scratch-7": which one, said afterwards; still that act
+            assert self.pending is not None
+            return Resolved(
+                self.pending["intent"] if self.pending.get("intent") in INTENTS else "unknown",
+                parsed.target,
+                (),
+                self.pending.get("direction"),
+                self.pending.get("scale_to"),
+                0.7,
+                False,
+                pending_destructive=bool(self.pending.get("destructive")),
+            )
         if parsed.proceed:
             waiting = self.pending or self.withdrawn  # "no wait" … "ok fine, do it": the withdrawn one, after all
             if waiting is None and self.asked is not None and target is not None:
@@ -203,8 +217,8 @@ class Focus:
                 direction = "down"
             elif current is not None and scale_to > current:
                 direction = "up"
-            elif current is None and scale_to <= 1:
-                direction = "down"  # "scale api to 1": nothing known says it was 1 already
+            elif current is None and (scale_to <= 1 or "enough" in parsed.signals):
+                direction = "down"  # "scale api to 1", "3 is plenty": nothing known says it was that few already
         switched = parsed.topic_switch or (
             parsed.name == "unknown"
             and not (parsed.proceed or parsed.cancel or parsed.follow_up)
@@ -234,11 +248,16 @@ class Focus:
             from_pending,
             targets if len(targets) > 1 else (),
             pending_destructive,
-            name == "update" and self._shrinks(target, parsed.resources),
+            name == "update" and self._shrinks(target, parsed.resources, parsed.signals),
         )
 
-    def _shrinks(self, target: str | None, resources: tuple[Resource, ...]) -> bool:
+    def _shrinks(self, target: str | None, resources: tuple[Resource, ...], signals: tuple[str, ...] = ()) -> bool:
         known = self.sizes.get(target or "", {})
+        bare = next((int(s.split(":", 1)[1]) for s in signals if s.startswith("bare-number:")), None)
+        if bare is not None and known:
+            # "db-main has 64GB" … "give it 32 instead": the unit is unsaid, so below any known size is a shrink
+            natural = {"cores": 1, "memory_mb": 1024, "disk_gb": 1}
+            return any(bare * natural[k] < v for k, v in known.items() if k in natural)
         asked = resources[0] if len(resources) == 1 else None
         if asked is None or not known:
             return False
@@ -384,6 +403,8 @@ class Focus:
                 self.mentioned = [*self.mentioned, resolved.target][-MAX_REMEMBERED:]
         if resolved.name in _OPERATIONS:
             self.targets = list(resolved.targets) or ([resolved.target] if resolved.target else [])
+        if resolved.name == "scale" and resolved.scale_to is not None and resolved.target is not None:
+            self.counts[resolved.target] = resolved.scale_to  # what was asked for is what to compare with next
         if parsed.stated is not None:
             who, count = parsed.stated
             who = who or resolved.target or self.target

@@ -105,6 +105,10 @@ class NewCount:
     to: int
     previous: int | None = None  # "3 → 9", "from 4 to 2"
     direction: Literal["up", "down"] | None = None  # "down to 2", "up to 6": said outright
+    enough: bool = False  # "3 is enough": a count said to suffice, so probably fewer than now
+
+
+_TOO_MANY = frozenset({"many", "much", "overkill", "fewer", "less", "excessive", "overprovisioned"})
 
 
 def new_count(tokens: list[Tok]) -> NewCount | None:
@@ -150,7 +154,8 @@ def new_count(tokens: list[Tok]) -> NewCount | None:
         if rest and rest[0] in COUNT_WORDS:
             rest = rest[1:]
         if rest[:2] in (["is", "enough"], ["are", "enough"], ["is", "plenty"], ["will", "do"], ["should", "do"]):
-            return NewCount(value)
+            # "3 is plenty": enough means fewer than there are, unless the session knows there are fewer
+            return NewCount(value, direction="down" if _TOO_MANY.intersection(words) else None, enough=True)
     return None
 
 

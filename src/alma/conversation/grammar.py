@@ -146,7 +146,8 @@ TROUBLE = re.compile(
     r"\bcan not (ssh|connect|reach|access|log ?in|login|ping|open|load|mount|pull|push|resolve|get (in|to|into))\b|"
     # Kubernetes and Proxmox states that are symptoms by themselves
     r"\b(crashloopbackoff|crashloop\w*|imagepullbackoff|errimagepull|oomkilled|evicted|notready|backoff|"
-    r"pending forever|stuck in \w+)\b|\bany (idea|ideas|clue|clues)\b|\bhelp( me| us)?( please| pls)?$"
+    r"pending forever|stuck in \w+)\b|\bkeeps? (on )?[a-z]+ing\b|\b(crawl\w*|oom\w*)\b|"
+    r"\btakes? (forever|ages|too long|so long)\b|\bany (idea|ideas|clue|clues)\b|\bhelp( me| us)?( please| pls)?$"
 )
 EXPLAIN = re.compile(
     r"(?:^|[,;:.!?] )(how (do|can|should|would|could|does|did) (i|we|you|one|it|they)|how to|"
@@ -166,7 +167,7 @@ EXPLAIN = re.compile(
 SYMPTOM = re.compile(
     r"\b(crash\w*|fail\w*|broken|down|died|dead|dying|stuck|hung|hanging|slow|frozen|oom\w*|5\d\ds?|"
     r"not (working|responding|starting|booting|answering|loading)|will not (start|boot|load)|keeps? \w+|"
-    r"errors?|erroring|unreachable|unresponsive|degraded|flapping|blank|stopped [a-z]+ing|"
+    r"errors?|erroring|unreachable|unresponsive|degraded|flapping|blank|stopped [a-z]+ing|crawl\w*|hangs?|"
     r"takes? (?:\d+|ages|forever|so long|too long|minutes|hours))\b"
 )
 # A sentence that says how something is: "the grafana container is using 4 gigs".
@@ -178,8 +179,9 @@ DESIGN = re.compile(
     # "a good layout for …", "redesign the platform"
     r"\bhow (should|would|could|do) (i|we|you) (re)?(design|architect|lay out|layout|structure|organi[sz]e|shape|"
     r"plan out)\b|\bhow should (our|my|the|a|an) (\S+ ){1,3}?(look|be (laid out|structured|organi[sz]ed|set up))\b|"
-    r"\bredesign\w*\b|\b(good|sensible|recommended|ideal|solid) (layout|setup|topology|architecture|design|stack) "
-    r"for\b|\b(backup|dr|disaster recovery|scaling|ha|migration|monitoring) strategy\b"
+    r"\bredesign\w*\b|\b(set up|setup|build|configure|implement|do|get) (ha|high availability|failover|"
+    r"redundancy|disaster recovery)\b|\b(good|sensible|recommended|ideal|solid) (layout|setup|topology|architecture|"
+    r"design|stack) for\b|\b(backup|dr|disaster recovery|scaling|ha|migration|monitoring) strategy\b"
 )
 
 
@@ -354,7 +356,10 @@ def _negated(words: list[str], ids: list[int], i: int) -> bool:
     steps = 0
     while j >= 0 and ids[j] == ids[i] and steps < 4:
         if words[j] in NEGATORS:
-            return True
+            # "can't you just restart it", "won't you delete it": an impatient request, not a negation
+            return not (words[j] == "not" and words[j + 1 : j + 2] in (["you"], ["we"]) and j > 0 and words[j - 1] in {
+                "can", "could", "will", "would",
+            })  # fmt: skip
         if words[j] not in _NEGATION_GAP and words[j] not in {"do", "will", "would", "should", "can", "must"}:
             return False
         j -= 1

@@ -144,6 +144,8 @@ class IntentParser:
             if asked_target.name is not None and _indefinite(tokens, asked_target.name):
                 asked_target = replace(asked_target, name=None)  # "a ZFS-backed disk": some disk, not one named
             generic = asked_target.name is None and (_EXPLAIN_HOW.search(joined) or _GENERAL.search(joined))
+            if generic and DESIGN.search(joined):  # "how should we set up HA for our postgres?": how to build it
+                return self._intent("design", tokens, asked[0], 0.8, switch, signals, anchored=True)
             if generic:  # "how would I shrink a disk?", "why would someone restart a pod?": how things work
                 explained = self._intent("explain", tokens, asked[0], 0.8, switch, signals, anchored=True)
                 act = refine(asked[0].action, tokens, asked[0])
@@ -220,7 +222,7 @@ class IntentParser:
             name: IntentName = action
             clause = _joined([t for k, t in enumerate(tokens) if k < verb.start])
             if _EXPLAIN_HOW.search(clause) and name not in {"troubleshoot", "design"}:
-                name = "explain"
+                name = "design" if DESIGN.search(joined) else "explain"  # "how should we set up HA for pg?"
             elif name in _OPERATIONS and reported_failure(tokens, verb):
                 name = "troubleshoot"  # "qm start 112 fails with a timeout": what failed, asked about
             elif name in {"explain", "status"} and TROUBLE.search(joined) and self._named(tokens):
@@ -288,7 +290,10 @@ class IntentParser:
         if _ON_BOOT.search(joined) and self._anchored(tokens):  # "make sure ntp-01 starts on boot": a setting
             return self._intent("update", tokens, None, 0.75, switch, signals)
         if any(is_name(t.text) for t in tokens):
-            return self._intent("status", tokens, None, 0.5, switch, signals)
+            # a name and nothing asked of it: maybe a status; after "nuke it" with nothing named, the answer to
+            # "which one?" (the focus decides)
+            answer = [] if verbs or len(tokens) > 8 else ["bare-name"]
+            return self._intent("status", tokens, None, 0.5, switch, [*signals, *answer])
         said = ["statement"] if STATEMENT.search(joined) else []  # "the grafana container is using 4 gigs"
         return self._intent("unknown", tokens, None, 0.6, switch, [*signals, *said])
 
@@ -296,6 +301,8 @@ class IntentParser:
         """A line that is only a specification: it opens with a kind (or software and a kind, either order),
         says sizes or a count, and neither asks nor states anything ("lxc alpine x3 1c/512m")."""
         words = [t.text for t in tokens]
+        if words[1:2] == [":"] and words[0] in {"k8s", "kubernetes", "docker", "proxmox", "pve", "lxc", "vm"}:
+            words, tokens = words[2:], tokens[2:]  # "k8s: redis deployment named x, 3 replicas"
         if not words or "?" in words or STATEMENT.search(" ".join(words)):
             return False
         opens = kind_at(words, 0, self._lexicon) is not None or (
@@ -304,8 +311,10 @@ class IntentParser:
         if not opens:
             return False
         said = extract(tokens, 0, self._lexicon)
+        named = any(w in {"named", "called"} for w in words)
         return len(said) == 1 and any(
-            r.cores is not None or r.memory_mb is not None or r.disk_gb is not None or r.count > 1 for r in said
+            r.cores is not None or r.memory_mb is not None or r.disk_gb is not None or r.count > 1 or named
+            for r in said
         )
 
     def _after_withdrawal(self, tokens: list[Tok]) -> Intent | None:
@@ -351,7 +360,8 @@ class IntentParser:
             direction = counted.direction
         if counted.previous is not None and counted.previous != counted.to:
             direction = "down" if counted.to < counted.previous else "up"
-        return replace(read, scale_to=counted.to, direction=direction)
+        signals = (*read.signals, "enough") if counted.enough else read.signals
+        return replace(read, scale_to=counted.to, direction=direction, signals=signals)
 
     def read_as(self, text: str, name: IntentName, confidence: float, signal: str) -> Intent:
         """``text`` read as a request for ``name`` (decided elsewhere: the classifier, a destructive cue):
@@ -433,6 +443,9 @@ class IntentParser:
             target_name, reference = target.name, target.reference
             if verb is not None and _amends(tokens, verb, resources):
                 signals = [*signals, "amend"]  # "actually make it 4 cores": maybe the deploy just asked for
+            bare_number = _bare_number(tokens, start)
+            if not resources and bare_number is not None:
+                signals = [*signals, f"bare-number:{bare_number}"]  # "give it 32 instead": in the unit said before
         elif name in {"list", "explain", "unknown"} and not (proceed or cancel):
             # "list every vm on pve3": a place, not a target
             places = {k + 1 for k, t in enumerate(tokens) if t.text in {"on", "in", "at", "from", "across"}}
@@ -520,6 +533,19 @@ def _asked_of_that(tokens: list[Tok], verb: Verb) -> bool:
 def _operation(name: str) -> IntentName | None:
     """``name`` as an operation's intent name, or None."""
     return next((op for op in _OPERATIONS if op == name), None)
+
+
+def _bare_number(tokens: list[Tok], start: int) -> int | None:
+    """A number with nothing to say what it counts or measures ("give it 32 instead", "make it 4")."""
+    for k in range(start, len(tokens)):
+        tok = tokens[k]
+        if tok.integer is None or tok.size is not None or tok.ordinal:
+            continue
+        nxt = tokens[k + 1].text if k + 1 < len(tokens) else ""
+        if nxt and not tokens[k + 1].punct and nxt not in {"instead", "please", "now", "then", "and"}:
+            return None
+        return tok.integer
+    return None
 
 
 def _size_said(tokens: list[Tok]) -> bool:

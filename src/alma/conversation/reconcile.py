@@ -14,6 +14,7 @@ the focus's to resolve, and are left alone. Whether anything is destructive is n
 from __future__ import annotations
 
 from alma.conversation.classifier import Prediction
+from alma.conversation.cues import live_cues
 from alma.conversation.intent import INTENTS, Intent, IntentName
 from alma.conversation.parser import IntentParser
 
@@ -27,6 +28,31 @@ CLASSIFIED = 0.65  # the confidence of a reading the classifier chose
 def _contextual(parsed: Intent) -> bool:
     handled = parsed.proceed or parsed.cancel or parsed.follow_up or parsed.correction
     return handled or any(s.startswith("context:") for s in parsed.signals)
+
+
+# What a live destructive cue most likely asks for, when neither the grammar nor the classifier could say.
+_CUE_ACTS: dict[str, IntentName] = {
+    "delete": "destroy",
+    "stop": "stop",
+    "restart": "restart",
+    "rollback": "rollback",
+}
+
+
+def heard_cue(parsed: Intent, parser: IntentParser, text: str) -> Intent:
+    """``parsed``, or, where it is only a guess ("i don't need reports-vm any more" read as a status of the
+    name it saw), ``text`` read as the act its one live destructive cue asks for. The guard already
+    confirms such a sentence; this makes the reading say why."""
+    if _contextual(parsed) or parsed.name not in {"status", "unknown"} or parsed.confidence > GUESS + 0.1:
+        return parsed
+    kinds = {c.kind for c in live_cues(text) if c.kind != "everything"}
+    if len(kinds) != 1:
+        return parsed
+    act = _CUE_ACTS.get(next(iter(kinds)))
+    if act is None:
+        return parsed
+    read = parser.read_as(text, act, GUESS + 0.1, "cue")
+    return read if read.target is not None or read.reference is not None else parsed
 
 
 def reconcile(parsed: Intent, prediction: Prediction, parser: IntentParser, text: str) -> Intent:

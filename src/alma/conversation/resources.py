@@ -76,6 +76,12 @@ class _Group:
     guessed: bool = False  # the template is an unknown word read as software
     plural: bool = False
     generic: bool = False  # the kind came from "server": the template's role says more ("nginx servers")
+    counted: bool = False  # a count was said ("one vm", "3 lxcs"), so it is one of several groups on purpose
+
+    def bare(self) -> bool:
+        """Nothing but a kind: "some servers", "it is a virtual machine"."""
+        sized = self.cores is not None or self.memory_mb is not None or self.disk_gb is not None
+        return self.template is None and self.name is None and not sized and not self.counted
 
     def resource(self) -> Resource:
         kind = self.kind
@@ -170,6 +176,7 @@ class _Chunker:
         while i < len(self.tokens):
             i = self._step(i)
         self._finish()
+        self.groups = _restated(self.groups)
         if self.container_hint:
             for group in self.groups:
                 if group.kind is None and group.template is not None and group.template not in OPERATING_SYSTEMS:
@@ -246,6 +253,7 @@ class _Chunker:
         else:
             group = _Group(hinted or kind, pending.template, pending.count or 1, pending.name)
             group.guessed = pending.guessed
+            group.counted = pending.count is not None
             said = words[i + size - 1]
             group.plural = pending.count is None and said.endswith("s") and (said,) not in KIND_PHRASES
             group.generic = kind == "vm" and said in {"server", "servers"} and hinted is None
@@ -338,7 +346,7 @@ class _Chunker:
         elif j < len(words) and words[j] in _GENERIC_PARTS and value:
             if self.groups or self.current is not None or pending.template is not None:
                 self._flush()
-                self.groups.append(_Group(count=value))  # "and 3 workers for the celery stuff"
+                self.groups.append(_Group(count=value, counted=True))  # "and 3 workers for the celery stuff"
                 self.current = self.groups[-1]
             else:
                 pending.count = value  # "we need 10 build agents. alpine lxc.": the count of what follows
@@ -385,6 +393,17 @@ class _Chunker:
             groups.append(loose)
         elif pending.name is not None and groups and groups[0].name is None and pending.name not in _NOT_NAMES:
             groups[0].name = pending.name
+
+
+def _restated(groups: list[_Group]) -> list[_Group]:
+    """Groups without a bare one that another group of its kind describes: "my boss wants some servers …
+    let's do two ubuntu VMs with 4GB each", "a computer with ubuntu and 8 gigs, it's a virtual machine":
+    one thing said twice, vaguely once."""
+    return [
+        g
+        for g in groups
+        if not (g.bare() and g.kind is not None and any(o.kind == g.kind and not o.bare() for o in groups))
+    ]
 
 
 def _right_after_kind(words: list[str], i: int, lexicon: Lexicon) -> bool:

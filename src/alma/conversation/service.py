@@ -18,7 +18,7 @@ from alma.conversation.frustration import session_score
 from alma.conversation.intent import is_destructive
 from alma.conversation.parser import IntentParser
 from alma.conversation.personas import Persona, persona_for, reply
-from alma.conversation.reconcile import reconcile
+from alma.conversation.reconcile import heard_cue, reconcile
 from alma.conversation.risk import RiskDecision, decide
 from alma.conversation.safety import judge, proposal_destructive
 
@@ -97,6 +97,7 @@ class ConversationService:
         parsed = self._parser.parse(text)
         if self._classifier is not None:
             parsed = reconcile(parsed, self._classifier.predict(text), self._parser, text)
+        parsed = heard_cue(parsed, self._parser, text)
         consulted = None
         if self._fallback is not None:  # the model, when configured, reads what the grammar could not or doubts
             consulted = await self._fallback.consult(text, parsed)

@@ -241,8 +241,8 @@ def subject_of(tokens: list[Tok], end: int, lexicon: Lexicon, excluded: set[int]
 
 def _candidate(tokens: list[Tok], k: int, lexicon: Lexicon, label: bool = False) -> Target | None:
     word = tokens[k].text
-    if tokens[k].number is not None or tokens[k].size is not None:
-        return None
+    if tokens[k].number is not None or tokens[k].size is not None or word in _FILLERS:
+        return None  # "this stupid thing won't boot": the thing, not "stupid"
     if is_name(word):
         return Target(word)
     template = template_of(word, lexicon) if word.isalpha() and len(word) > 2 else None

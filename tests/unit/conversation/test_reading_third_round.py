@@ -9,6 +9,7 @@ import pytest
 from alma.conversation import Focus, IntentParser, Resolved
 from alma.conversation.cues import live_cues
 from alma.conversation.frustration import FRUSTRATED, session_score
+from alma.conversation.reconcile import heard_cue
 from alma.conversation.safety import judge, proposal_destructive
 from alma.conversation.text import normalize
 
@@ -281,3 +282,65 @@ def test_similar_requests_about_different_names_are_not_a_repeat() -> None:
 def test_a_question_about_what_waits_keeps_it_waiting_and_go_ahead_is_still_the_removal() -> None:
     reading, destructive = converse("tear down lab-7", "hmm, what would that break?", "ok go ahead")
     assert (reading.name, reading.target, destructive) == ("destroy", "lab-7", True)
+
+
+# ---------------------------------------------------------------- failing closed on what was left vague
+
+
+def test_an_impatient_cant_you_is_a_request_not_a_negation(parser: IntentParser) -> None:
+    assert parser.parse("can't you just reboot gw-2").name == "restart"
+    assert any(c.kind == "delete" for c in live_cues("couldn't you just bin the-old-one"))
+
+
+def test_saying_a_count_is_enough_without_knowing_the_current_one_is_a_scale_down() -> None:
+    reading, destructive = converse("scale feed-api to 9", "that's too much, 4 will do")
+    assert (reading.name, reading.target, reading.direction, destructive) == ("scale", "feed-api", "down", True)
+
+
+def test_a_bare_number_below_a_size_said_before_is_a_shrink() -> None:
+    reading, destructive = converse("media-1 has 12 cores", "set it to 6 then")
+    assert reading.target == "media-1" and destructive
+
+
+def test_the_name_given_after_a_removal_that_named_nothing_is_its_target() -> None:
+    reading, destructive = converse("just delete it", "the container called tmp-42")
+    assert (reading.name, reading.target, destructive) == ("destroy", "tmp-42", True)
+
+
+def test_a_filler_word_is_never_a_subject(parser: IntentParser) -> None:
+    assert parser.parse("this damn thing will not start").target is None
+
+
+def test_a_vague_group_and_the_same_kind_described_are_one_resource(parser: IntentParser) -> None:
+    read = parser.parse("the team wants some servers, so two debian vms with 4GB each")
+    assert [(r.kind, r.template, r.memory_mb, r.count) for r in read.resources] == [("vm", "debian", 4096, 2)]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "intent"),
+    [
+        ("we won't need crm-old any longer", "destroy"),
+        ("dev-box-3 can go now", "destroy"),
+    ],
+)
+def test_a_guess_with_one_live_cue_reads_as_that_act(sentence: str, intent: str) -> None:
+    parser = IntentParser()
+    read = heard_cue(parser.parse(sentence), parser, sentence)
+    assert read.name == intent
+
+
+def test_a_guess_with_a_described_cue_stays_a_guess() -> None:
+    parser = IntentParser()
+    sentence = "old-ci was deleted last week"
+    assert heard_cue(parser.parse(sentence), parser, sentence).name != "destroy"
+
+
+def test_how_to_build_something_highly_available_is_design(parser: IntentParser) -> None:
+    assert parser.parse("how do we build failover for the mysql cluster?").name == "design"
+
+
+@pytest.mark.parametrize(
+    "sentence", ["search-3 keeps timing out on big queries", "the wiki is crawling today", "indexer-2 keeps OOMing"]
+)
+def test_more_symptoms(parser: IntentParser, sentence: str) -> None:
+    assert parser.parse(sentence).name == "troubleshoot"
