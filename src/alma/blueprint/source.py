@@ -21,6 +21,7 @@ import yaml
 
 from alma.diagnostics import Diagnostic
 from alma.errors import BlueprintInvalidError
+from alma.text_safety import UNSAFE_RAW, describe, first_unsafe
 
 Path = tuple[str | int, ...]
 Position = tuple[int, int]
@@ -210,6 +211,7 @@ def parse_source(text: str | bytes, filename: str = "<blueprint>", limits: Limit
             text = text.decode("utf-8")
         except UnicodeDecodeError as exc:
             raise _fail(f"{filename} is not UTF-8 text (byte {exc.start}): save it as UTF-8") from exc
+    _refuse_hidden_controls(text)
     data = _fast_json(text, limits) if text.lstrip().startswith("{") else _NOT_JSON
     problems: list[Diagnostic] = []
     try:
@@ -229,6 +231,39 @@ def parse_source(text: str | bytes, filename: str = "<blueprint>", limits: Limit
 
 
 _NOT_JSON: Any = object()
+
+# A JSON "\u001b" (not "\\u001b", an escaped backslash): a control character the raw text does not show.
+_JSON_CONTROL_ESCAPE = re.compile(
+    r"(?<!\\)(?:\\\\)*\\(?:u(?:00[01][0-8bcdefBCDEF]|001[0-9a-fA-F]|007[fF]|00[89][0-9a-fA-F]|061[cC]"
+    r"|200[eEfF]|202[a-eA-E]|206[6-9])|[bfr])"
+)
+
+
+def _refuse_hidden_controls(text: str) -> None:
+    """Refuse direction overrides written as they are, and control characters written as JSON escapes:
+    values are shown to reviewers (``alma.text_safety``). YAML's reader refuses raw C0/C1 controls itself,
+    and double-quoted YAML escapes are checked where the scalar is read."""
+    found = UNSAFE_RAW.search(text)
+    escape = _JSON_CONTROL_ESCAPE.search(text) if "\\" in text and text.lstrip().startswith("{") else None
+    if found is None and escape is None:
+        return
+    at = min(m.start() for m in (found, escape) if m is not None)
+    line = text.count("\n", 0, at) + 1
+    column = at - (text.rfind("\n", 0, at) + 1) + 1
+    if found is not None and found.start() == at:
+        char = found.group()
+    else:
+        assert escape is not None
+        code = escape.group().lstrip("\\")
+        char = {"b": "\b", "f": "\f", "r": "\r"}.get(code) or chr(int(code[1:], 16))
+    raise _fail(_control_message(char), line, column)
+
+
+def _control_message(char: str) -> str:
+    return (
+        f"the blueprint holds the control character {describe(char)}: terminal controls and direction "
+        "overrides could hide or disguise what a reviewer reads; remove it"
+    )
 
 
 def _reject_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -276,6 +311,9 @@ _PLAIN_FIRST = frozenset(k for k in _RESOLVER.yaml_implicit_resolvers if k)
 def _scalar(event: yaml.ScalarEvent, plain_cache: dict[str, Any]) -> Any:
     tag = event.tag
     value = event.value
+    if event.style == '"' and (unsafe := first_unsafe(value, multiline=True)) is not None:
+        # "\e[2A" in a double-quoted scalar: an escape made a control character the raw text did not hold
+        raise _fail(_control_message(unsafe[1]), *_at(event.start_mark))
     if tag is None or tag == "!":
         if not event.implicit[0]:
             return value  # quoted: always text

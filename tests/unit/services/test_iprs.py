@@ -773,3 +773,17 @@ async def test_a_stack_listed_for_approval_in_another_case_is_gated(tmp_path: Pa
     async with team(tmp_path, database_url, approval_stacks=["Shop"]) as people:
         with pytest.raises(ApprovalRequiredError, match="stack 'shop' always needs approval"):
             await direct(people.alice, (await plan(people.alice, STAGE_V1)).id)
+
+
+async def test_titles_descriptions_and_comments_with_terminal_controls_are_refused(people: Team) -> None:
+    # A reviewer reads these in a terminal: "\x1b[2J" would clear it, "\u202e" reverse what follows.
+    staged = await plan(people.alice, STAGE_DROP_WEB)
+    with pytest.raises(InvalidInputError, match=r"title holds the control character U\+001B \(ESC\) at character 5"):
+        await people.alice.iprs.create(staged, "Drop\x1b[2J web")
+    with pytest.raises(InvalidInputError, match=r"description holds .* U\+202E"):
+        await people.alice.iprs.create(staged, "Drop web", "safe\u202e")
+    assert await people.alice.iprs.find() == []  # nothing was opened
+    number = (await people.alice.iprs.create(staged, "Drop web", "line one\nline two")).ipr.id
+    with pytest.raises(InvalidInputError, match=r"comment holds .* U\+000D \(carriage return\)"):
+        await people.bob.iprs.review(number, "approve", "ok\rREJECTED")
+    assert (await people.bob.iprs.show(number)).approvals == []

@@ -82,3 +82,34 @@ def test_a_one_key_document_that_is_a_wrong_blueprint_gets_field_errors(service:
     # {"resources": "…"} is a blueprint with errors, not an envelope: its own fields are named.
     messages = _messages(service, json.dumps({"resources": "a\nresources"}))
     assert any("'version' is required" in m for m in messages)
+
+
+@pytest.mark.parametrize(
+    ("text", "where", "char"),
+    [
+        # a YAML escape makes ESC in a value: "\e[1A\e[2K" would erase a line of the plan under review
+        ('version: "1.0"\nname: s\nresources:\n  - {name: a, type: compute, provider: fake,'
+         ' specs: {image: "nginx\\e[1A\\e[2K"}}\n', "line 4, column 61", "U+001B (ESC)"),
+        # a direction override written as it is, in a plain scalar
+        ("version: '1.0'\nname: s\nresources:\n  - name: a\n    type: compute\n    provider: fake\n"
+         "    specs: {image: nginx\u202e}\n", "line 7, column 25", "U+202E (RIGHT-TO-LEFT OVERRIDE)"),
+        # a JSON escape
+        ('{"version": "1.0", "name": "s", "resources": [{"name": "a", "type": "compute", "provider": "fake",'
+         ' "specs": {"image": "ng\\u001b]0;x\\u0007"}}]}', "line 1, column 122", "U+001B (ESC)"),
+        ('{"version": "1.0", "name": "s", "resources": [], "description": "a\\rb"}', "line 1, column 67",
+         "U+000D (carriage return)"),
+    ],
+)  # fmt: skip
+def test_control_characters_in_a_blueprint_are_refused_with_where(
+    service: BlueprintService, text: str, where: str, char: str
+) -> None:
+    (message,) = _messages(service, text)
+    assert message.startswith(f"{where}: the blueprint holds the control character {char}")
+
+
+def test_an_escaped_backslash_before_u_is_text_not_a_control(service: BlueprintService) -> None:
+    text = json.dumps(
+        {"version": "1.0", "name": "s", "resources": [], "description": "write \\u001b for ESC\nline two\ttab"}
+    )
+    assert "\\\\u001b" in text
+    service.load(text)  # no error: a literal backslash-u, a line feed and a tab
