@@ -11,7 +11,8 @@ AlmaError
 │   ├── LockLostError            the lock was taken from a running apply (forced open)
 │   ├── StalePlanError           the stack's revision is not the one the plan was made against
 │   │   └── RunAbandonedError    a run cannot continue: the stack moved on (it is recorded abandoned)
-│   └── AlreadyAppliedError      the plan (or IPR) was applied already
+│   ├── AlreadyAppliedError      the plan (or IPR) was applied already
+│   └── RolledBackAlreadyError   the last deployment is a rollback: another, untargeted, would undo it
 ├── RefusedError                 the request is understood and will not be done             (exit 5)
 │   ├── PlanTamperedError        a plan file does not hash to what was stored
 │   ├── ApprovalRequiredError    the plan needs an approved Infrastructure Pull Request
@@ -90,6 +91,11 @@ class RunAbandonedError(StalePlanError):
 
 class AlreadyAppliedError(ConflictError):
     """The plan, or the IPR holding it, has been applied already: applying it again would do nothing good."""
+
+
+class RolledBackAlreadyError(ConflictError):
+    """A rollback without a target, right after a rollback: it would re-apply what that rollback undid. The
+    operator names the revision to restore instead."""
 
 
 class RefusedError(AlmaError):

@@ -15,12 +15,12 @@ from typing import Any
 
 from alma.diagnostics import Diagnostic
 from alma.engines import EngineRegistry
-from alma.errors import InvalidInputError, NotFoundError, PlanTamperedError
+from alma.errors import InvalidInputError, NotFoundError, PlanTamperedError, RolledBackAlreadyError
 from alma.planning import DesiredResource, Plan, PlanKind, content_hash, plan_actions
 from alma.services.actor import actor
 from alma.services.blueprints import BlueprintService
 from alma.settings import Settings
-from alma.store import PlanRecord, Store, utcnow
+from alma.store import DeploymentRecord, PlanRecord, Store, utcnow
 
 # Plans stored or loaded (hash checked) lately, by id: a run asks for its plan at every step, and a plan of
 # 10,000 actions costs half a second to load and check. Stored plans never change, so the copy stays true.
@@ -146,11 +146,19 @@ class PlanService:
         environment = await self._store.plans.latest_environment(stack)
         return await self._make(stack, "destroy", [], environment=environment)
 
-    async def plan_rollback(self, stack: str, to_revision: int | None = None) -> Plan:
+    async def plan_rollback(self, stack: str, to_revision: int | None = None, *, again: bool = False) -> Plan:
+        """A plan back to ``to_revision`` (default: the last revision before the current one that succeeded).
+
+        Without a target right after a rollback, that default is the revision the rollback undid: a second
+        ``alma rollback`` would flip back. It is refused, naming both, unless ``again`` (the automatic
+        rollback of a run undoes whatever failed verification, a rollback too)."""
         await self._require_stack(stack)
         current = await self._store.stacks.revision(stack)
         history = await self._store.deployments.history(stack)
         if to_revision is None:
+            latest = next((d for d in history if d.revision == current), None)
+            if latest is not None and latest.kind == "rollback" and not again:
+                await self._refuse_second_rollback(latest, history)
             earlier = [d.revision for d in history if d.revision < current and d.status == "succeeded"]
             to_revision = max(earlier, default=0)
         if to_revision < 0 or to_revision >= current:
@@ -182,6 +190,33 @@ class PlanService:
                 )
         environment = await self._store.plans.latest_environment(stack)
         return await self._make(stack, "rollback", desired, target_revision=to_revision, environment=environment)
+
+    async def _refuse_second_rollback(self, latest: DeploymentRecord, history: list[DeploymentRecord]) -> None:
+        """Refuse an untargeted rollback after ``latest`` (a rollback), naming what it restored and undid."""
+        stack = latest.stack
+        target = (await self.get(latest.plan_id)).target_revision or 0
+        flip = max((d.revision for d in history if d.revision < latest.revision and d.status == "succeeded"), default=0)
+        undone = [d for d in history if target < d.revision < latest.revision]
+        undid = ""
+        if undone:
+            last = undone[-1]
+            span = (
+                f"revisions {undone[0].revision}-{last.revision} (the last: "
+                if len(undone) > 1
+                else f"revision {last.revision} ("
+            )
+            undid = f", undoing {span}deployment {last.id}, {last.kind} by {last.actor})"
+        done = "restored" if latest.status == "succeeded" else f"{latest.status} to restore"
+        choices = [f"`alma rollback {stack} --to {target}` tries it again"] if latest.status != "succeeded" else []
+        if flip != target:
+            choices.append(f"`alma rollback {stack} --to {flip}` restores revision {flip} on purpose")
+        choices.append(f"`alma history {stack}` lists every revision")
+        raise RolledBackAlreadyError(
+            f"stack '{stack}' was just rolled back: revision {latest.revision} (deployment {latest.id}, rollback by "
+            f"{latest.actor}) {done} revision {target}{undid}. A rollback without a target would restore revision "
+            f"{flip}, undoing that rollback, so it is refused: name the revision to restore with --to "
+            f"({'; '.join(choices)})"
+        )
 
     async def get(self, plan_id: str) -> Plan:
         if plan_id in self._recent:

@@ -264,7 +264,7 @@ def build_graph(services: GraphServices) -> StateGraph[RunState]:
         earlier = await s.stacks.find_deployment(undo_id)
         try:
             if earlier is None:
-                plan = await s.plans.plan_rollback(state["stack"])
+                plan = await s.plans.plan_rollback(state["stack"], again=True)  # a failed rollback is undone too
                 why = f"automatic rollback: verification of deployment {state['deployment_id']} failed"
                 await s.deployments.apply(
                     plan.id,
