@@ -1,4 +1,4 @@
-"""`alma start|stop|restart STACK RESOURCE` and `alma scale STACK RESOURCE N` as people run them."""
+"""`alma start|stop|restart [STACK] RESOURCE` and `alma scale [STACK] RESOURCE N` as people run them."""
 
 from __future__ import annotations
 
@@ -52,3 +52,28 @@ def test_an_operation_without_yes_and_without_a_terminal_is_refused(deployed: Al
     refused = deployed("stop", "ops", "web")
     assert refused.returncode == 5 and "pass --yes" in refused.stderr
     assert specs(deployed)["web"]["start"] is True
+
+
+def test_a_resource_named_alone_is_found_in_the_one_stack_that_holds_it(deployed: Alma, tmp_path: Path) -> None:
+    # People write `alma stop web`, not `alma stop ops web`: it was "Missing argument 'resource'".
+    assert deployed("stop", "web", "--yes").returncode == 0
+    assert specs(deployed)["web"]["start"] is False
+    assert deployed("start", "ops/web", "--yes").returncode == 0
+    assert specs(deployed)["web"]["start"] is True
+    assert deployed("scale", "api", "3", "--yes").returncode == 0
+    assert specs(deployed)["api"]["replicas"] == 3
+    unknown = deployed("stop", "wbe", "--yes")
+    assert unknown.returncode == 1 and "no stack has a resource named 'wbe'; did you mean 'web'" in unknown.stderr
+    stack = deployed("stop", "ops", "--yes")
+    assert stack.returncode == 1 and "'ops' is a stack: name one of its resources too" in stack.stderr
+    assert deployed("scale", "api", "many", "--yes").returncode == 2  # a usage error, nothing planned
+    # A second stack with a resource of the same name: the stack must be said, and nothing changes until it is.
+    other = tmp_path / "other.json"
+    other.write_text(blueprint_text("other", [compute("web")]))
+    assert deployed("deploy", str(other), "--yes").returncode == 0
+    ambiguous = deployed("stop", "web", "--yes")
+    assert (
+        ambiguous.returncode == 1 and "'web' is a resource in 2 stacks (ops, other): name the stack" in ambiguous.stderr
+    )
+    assert specs(deployed)["web"]["start"] is True
+    assert deployed("stop", "other", "web", "--yes").returncode == 0

@@ -156,44 +156,66 @@ def rollback(
     commands.rollback(stack, to, yes, parallelism, json_output, full)
 
 
-Resource = Annotated[str, typer.Argument(help="The resource's name in the stack.", show_default=False)]
+Target = Annotated[
+    str,
+    typer.Argument(
+        help="The stack; alone, a resource one stack holds (or STACK/RESOURCE).", show_default=False, metavar="STACK"
+    ),
+]
+Resource = Annotated[
+    str | None, typer.Argument(help="The resource's name in the stack.", show_default=False, metavar="RESOURCE")
+]
 
 
 @app.command()
-def start(stack: Stack, resource: Resource, yes: Yes = False, json_output: Json = False) -> None:
+def start(target: Target, resource: Resource = None, yes: Yes = False, json_output: Json = False) -> None:
     """Start a stopped resource (a plan from the recorded state, shown and confirmed)."""
     from alma.cli import operation_commands
 
-    operation_commands.operate(stack, resource, "start", None, yes, None, json_output)
+    operation_commands.operate(
+        *operation_commands.split_targets(target, resource), "start", None, yes, None, json_output
+    )
 
 
 @app.command()
-def stop(stack: Stack, resource: Resource, yes: Yes = False, json_output: Json = False) -> None:
+def stop(target: Target, resource: Resource = None, yes: Yes = False, json_output: Json = False) -> None:
     """Stop a running resource (a plan from the recorded state, shown and confirmed)."""
     from alma.cli import operation_commands
 
-    operation_commands.operate(stack, resource, "stop", None, yes, None, json_output)
+    operation_commands.operate(
+        *operation_commands.split_targets(target, resource), "stop", None, yes, None, json_output
+    )
 
 
 @app.command()
-def restart(stack: Stack, resource: Resource, yes: Yes = False, json_output: Json = False) -> None:
+def restart(target: Target, resource: Resource = None, yes: Yes = False, json_output: Json = False) -> None:
     """Restart a resource: a stop plan, then a start plan once the stop ran (one confirmation)."""
     from alma.cli import operation_commands
 
-    operation_commands.operate(stack, resource, "restart", None, yes, None, json_output)
+    operation_commands.operate(
+        *operation_commands.split_targets(target, resource), "restart", None, yes, None, json_output
+    )
 
 
 @app.command()
 def scale(
-    stack: Stack,
-    resource: Resource,
-    replicas: Annotated[int, typer.Argument(min=0, help="How many replicas.", show_default=False)],
+    target: Target,
+    second: Annotated[
+        str,
+        typer.Argument(
+            help="The resource (after a resource alone: the replicas).", show_default=False, metavar="RESOURCE"
+        ),
+    ],
+    third: Annotated[
+        str | None, typer.Argument(help="How many replicas.", show_default=False, metavar="REPLICAS")
+    ] = None,
     yes: Yes = False,
     json_output: Json = False,
 ) -> None:
     """Set a service's replicas (a plan from the recorded state, shown and confirmed)."""
     from alma.cli import operation_commands
 
+    stack, resource, replicas = operation_commands.scale_targets(target, second, third)
     operation_commands.operate(stack, resource, "scale", replicas, yes, None, json_output)
 
 

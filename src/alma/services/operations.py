@@ -92,6 +92,30 @@ class OperationService:
         engine = self._engines.get(record.provider)
         return isinstance(engine, SpecVocabulary) and key in engine.spec_keys(record.type, record.specs)
 
+    async def locate(self, resource: str) -> tuple[str, str]:
+        """The stack and name of the resource ``resource`` names (``alma stop web-01``: people name the
+        resource, not its stack); ``STACK/RESOURCE`` names both. Refused, naming them, when several stacks
+        hold one of that name."""
+        if "/" in resource:
+            stack, _, name = resource.partition("/")
+            await self._recorded(stack, name)
+            return stack, name
+        every = await self._store.stacks.resources()
+        holders = sorted({r.stack for r in every if r.name == resource})
+        if len(holders) > 1:
+            raise InvalidInputError(
+                f"'{resource}' is a resource in {len(holders)} stacks ({', '.join(holders)}): name the stack, "
+                f"e.g. `{holders[0]} {resource}`"
+            )
+        if not holders:
+            if resource in {r.stack for r in every}:
+                raise InvalidInputError(
+                    f"'{resource}' is a stack: name one of its resources too (`{resource} RESOURCE`)"
+                )
+            names = sorted({r.name for r in every})
+            raise NotFoundError(f"no stack has a resource named '{resource}'{did_you_mean(resource, names)}")
+        return holders[0], resource
+
     async def _recorded(self, stack: str, resource: str) -> tuple[list[ResourceRecord], ResourceRecord]:
         records = await self._store.stacks.resources(stack)
         if not records:
