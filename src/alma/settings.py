@@ -1,6 +1,15 @@
 """The one settings object. Read once (environment ``ALMA_*``, optional YAML file ``ALMA_CONFIG``) and
 injected everywhere; nothing else reads the environment. Where the values come from, and in which order, is
-pydantic-settings' rules, applied by ``settings_sources`` (which imports pydantic-settings only when needed)."""
+pydantic-settings' rules, applied by ``settings_sources`` (which imports pydantic-settings only when needed).
+
+Every command makes one ``Settings``, and pydantic's validator for this class (about eighty fields, their
+constraints and validators) took ~20 ms of CPU to build, before the first command line was read, plus the
+scan of every installed package for pydantic plugins that the first validator makes (~20 ms with the import
+of ``importlib.metadata``). The class is built on first validation instead (``defer_build``), and
+``plain_values`` makes the settings without validating at all when that is certain to give what validation
+gives: only a few plain settings are set (``ALMA_HOME``, ``ALMA_DATABASE_URL``, ``ALMA_USER``, ...), each
+with the conversion its validation makes. Anything else is validated as before, errors included;
+``tests/unit/test_settings_unvalidated.py`` compares the two on the same environments."""
 
 from __future__ import annotations
 
@@ -43,7 +52,7 @@ NAME_LISTS = (
 class Quota(BaseModel):
     """Totals one blueprint may ask of one provider; None means unlimited."""
 
-    model_config = {"extra": "forbid"}
+    model_config = ConfigDict(extra="forbid", defer_build=True)  # built with Settings' validator, if ever
 
     cores: NonNegativeInt | None = None
     memory_mb: NonNegativeInt | None = None
@@ -71,11 +80,21 @@ class Settings(BaseModel):
             "settings_clear_cache",
             "settings_customise_sources",
         ),
+        defer_build=True,  # see the module's docstring
     )
 
     def __init__(self, **values: Any) -> None:
         """``values``, then ``ALMA_*`` environment variables, then the YAML file named by ``ALMA_CONFIG``."""
-        super().__init__(**gather(type(self), values, NAME_LISTS))
+        gathered = gather(type(self), values, NAME_LISTS)
+        plain = plain_values(gathered)
+        if plain is None:
+            super().__init__(**gathered)
+            return
+        made = type(self).model_construct(**plain)  # the defaults, as they are: validation keeps them too
+        if "user" not in plain:  # the default login name goes through the field's validator
+            made.__dict__["user"] = self._blank_user_is_the_login(made.user)
+        for state in ("__dict__", "__pydantic_fields_set__", "__pydantic_extra__", "__pydantic_private__"):
+            object.__setattr__(self, state, getattr(made, state))
 
     home: Path = Field(default_factory=lambda: Path.home() / ".alma")
     database_url: str | None = None
@@ -106,6 +125,8 @@ class Settings(BaseModel):
     api_rate_limit_per_minute: PositiveInt = 600  # per key, per replica
     api_failed_auth_per_minute: PositiveInt = 30  # wrong keys, per client address, per replica
     api_streams_per_key: PositiveInt = 32  # live event streams (SSE and WebSocket) open at once, per key
+    # /metrics without a key (for a scraper that cannot send one); else any valid key (a viewer's) is needed.
+    api_metrics_public: bool = False
     api_idempotency_lease_s: float = Field(default=60.0, gt=0, le=3600)  # an unfinished claim expires after it
     # How long a finished request's answer is kept for repeats of its Idempotency-Key (then the key is new again).
     api_idempotency_retention_h: float = Field(default=24.0, gt=0, le=24 * 365)
@@ -293,3 +314,32 @@ class Settings(BaseModel):
     @classmethod
     def _empty_is_none(cls, value: Any) -> Any:
         return None if isinstance(value, str) and not value.strip() else value
+
+
+# Settings whose value is used as validation would give it, without validating (``plain_values``): text
+# settings without constraints, paths, and the three whose validators only read blank text.
+_TEXT = frozenset({"database_url", "redis_channel", "llm_base_url", "llm_model", "proxmox_user", "proxmox_node"})
+_OPTIONAL_TEXT = frozenset({"database_url", "llm_base_url", "llm_model", "proxmox_user", "proxmox_node"})
+_PATHS = frozenset({"home"})
+_OPTIONAL_PATHS = frozenset({"workflow_checkpoints", "kubeconfig", "proxmox_ca_bundle"})
+_BLANK_IS_NONE = frozenset({"redis_url", "drift_check_cron"})
+
+
+def plain_values(values: dict[str, Any]) -> dict[str, Any] | None:
+    """``values`` as ``Settings``' validation would make them, when every one is of a kind converted here
+    exactly as validation converts it; None when any other is set (then ``Settings`` validates)."""
+    plain: dict[str, Any] = {}
+    for name, value in values.items():
+        if value is None and name in _OPTIONAL_TEXT | _OPTIONAL_PATHS:
+            plain[name] = None
+        elif type(value) is str and name in _TEXT:
+            plain[name] = value
+        elif (type(value) is str or isinstance(value, Path)) and name in _PATHS | _OPTIONAL_PATHS:
+            plain[name] = Path(value)
+        elif type(value) is str and name == "user":
+            plain[name] = Settings._blank_user_is_the_login(value)
+        elif type(value) is str and name in _BLANK_IS_NONE:
+            plain[name] = Settings._empty_is_none(value)
+        else:
+            return None
+    return plain

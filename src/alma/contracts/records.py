@@ -1,15 +1,29 @@
-"""Stacks, resources, locks, deployments, events, engines and validation results, as every surface shows them."""
+"""Stacks, resources, locks, deployments, events, engines and validation results, as every surface shows them.
+
+Each model's validator is built when it is first used (``defer_build``), not when the module is imported: the
+commands that read import this module for one or two models, and ``alma state list`` uses none of them, while
+building them all (and pydantic's scan of the installed packages for plugins that the first one makes) cost
+~15 ms of every such command. The records they are made of are named for type checkers only, so importing the
+contracts does not import the services (nor, through them, the engines)."""
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from typing import TYPE_CHECKING
 
-from alma.diagnostics import Diagnostic
+from pydantic import BaseModel, ConfigDict, Field
+
 from alma.jsonvalue import JsonObject
-from alma.services import DeploymentRecord, EngineStatus, EventRecord, LockRecord, ResourceRecord, StackSummary
+
+if TYPE_CHECKING:
+    from alma.diagnostics import Diagnostic
+    from alma.services import DeploymentRecord, EngineStatus, EventRecord, LockRecord, ResourceRecord, StackSummary
+
+DEFERRED = ConfigDict(defer_build=True)
 
 
 class StackOut(BaseModel):
+    model_config = DEFERRED
+
     name: str
     revision: int = Field(description="Revision of the stack's state (one per apply).")
     resources: int
@@ -21,6 +35,8 @@ class StackOut(BaseModel):
 
 
 class ResourceOut(BaseModel):
+    model_config = DEFERRED
+
     stack: str
     name: str
     type: str
@@ -49,6 +65,8 @@ class ResourceOut(BaseModel):
 
 
 class LockOut(BaseModel):
+    model_config = DEFERRED
+
     holder: str
     reason: str
     acquired_at: str
@@ -66,6 +84,8 @@ class LockOut(BaseModel):
 
 class DeploymentOut(BaseModel):
     """Revision N of a stack: what was planned and what happened (``alma history --json``)."""
+
+    model_config = DEFERRED
 
     revision: int
     status: str = Field(description="running, succeeded, failed or abandoned")
@@ -97,6 +117,8 @@ class DeploymentOut(BaseModel):
 
 
 class EventOut(BaseModel):
+    model_config = DEFERRED
+
     id: int
     at: str
     kind: str
@@ -121,6 +143,8 @@ class EventOut(BaseModel):
 
 
 class EngineOut(BaseModel):
+    model_config = DEFERRED
+
     name: str
     ok: bool
     detail: str
@@ -131,6 +155,8 @@ class EngineOut(BaseModel):
 
 
 class DiagnosticOut(BaseModel):
+    model_config = DEFERRED
+
     path: str
     line: int | None
     column: int | None
@@ -143,6 +169,8 @@ class DiagnosticOut(BaseModel):
 
 class ValidationOut(BaseModel):
     """``alma validate --json``: every problem at once, with line and column."""
+
+    model_config = DEFERRED
 
     valid: bool
     errors: list[DiagnosticOut]
