@@ -9,9 +9,6 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-import click
-from rich.markup import escape
-
 from alma.bootstrap import Services, build
 from alma.cli.failures import (
     CONFLICT,
@@ -34,6 +31,14 @@ if TYPE_CHECKING:
 # only reads starts without them.
 
 T = TypeVar("T")
+
+
+def escape(text: str) -> str:
+    """``text`` shown as it is by Rich's markup; Rich is imported by the commands that print with it, not by
+    every command that imports ``run_with_services`` from here (~10 ms)."""
+    from rich.markup import escape as rich_escape
+
+    return rich_escape(text)
 
 
 def run_with_services(body: Callable[[Services], Awaitable[T]]) -> T:
@@ -144,6 +149,8 @@ def _confirm(question: str, yes: bool) -> None:
         return
     if not sys.stdin.isatty():
         raise RefusedError("refusing to change infrastructure without confirmation: pass --yes")
+    import click  # only a question asked needs it
+
     if not click.confirm(question, default=False, err=True):
         raise RefusedError("cancelled; nothing was changed")
 
