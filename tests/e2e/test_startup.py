@@ -85,6 +85,17 @@ def test_reading_recorded_state_imports_neither_sqlalchemy_nor_the_apply_machine
     assert not imported(home, *args) & HEAVY
 
 
+# What a table of recorded state does without: Rich (tables are written by ``alma.cli.tables``), Click's own
+# package (typer's is enough), and pydantic's validators, whose first build scans every installed package
+# for plugins (``importlib.metadata``): the settings and the record contracts are built on first validation.
+UNUSED_BY_TABLES = {"rich", "click", "pydantic.plugin._loader", "importlib.metadata", "alma.engines"}
+
+
+@pytest.mark.parametrize("args", [("state", "list"), ("history", "web-stack"), ("events", "web-stack")])
+def test_tables_of_recorded_state_build_no_validator_and_import_no_rich(home: Path, args: tuple[str, ...]) -> None:
+    assert not imported(home, *args) & UNUSED_BY_TABLES
+
+
 def test_reading_a_sentence_without_a_session_touches_no_database_machinery(home: Path) -> None:
     assert not imported(home, "intent", "restart web-01") & HEAVY
 

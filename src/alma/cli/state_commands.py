@@ -62,22 +62,23 @@ def history(stack: str, json_output: bool) -> None:
             return await services.stacks.history(stack)
 
         deployments = run_with_services(body)
-        rows_json = [DeploymentOut.of(d).model_dump(mode="json") for d in deployments]
         if json_output:
-            print_json(rows_json)
+            print_json([DeploymentOut.of(d).model_dump(mode="json") for d in deployments])
             return
+        # The table is made from the records as ``DeploymentOut`` shows them, without building its validator
+        # (and pydantic's scan of the installed packages for plugins that the first validator makes).
         rows = [
             [
-                str(d["revision"]),
-                str(d["deployment_id"])[:8],  # enough for `alma resume` and `alma events --deployment`
-                str(d["status"]),
-                str(d["kind"]),
-                str(d["actor"]),
-                str(d["started_at"])[:19],
-                _summary_brief(d["summary"]),
-                str(d["error"] or ""),
+                str(d.revision),
+                d.id[:8],  # enough for `alma resume` and `alma events --deployment`
+                d.status,
+                d.kind,
+                d.actor,
+                d.started_at.isoformat()[:19],
+                _summary_brief({k: int(v) for k, v in d.summary.items()}),
+                d.error or "",
             ]
-            for d in rows_json
+            for d in deployments
         ]
         write_table(["REV", "ID", "STATUS", "KIND", "BY", "STARTED (UTC)", "CHANGES", "ERROR"], rows)
 
