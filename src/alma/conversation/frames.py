@@ -49,8 +49,10 @@ def correction(tokens: list[Tok]) -> Correction | None:
     """The correction ``tokens`` make, if they make one (the caller checks there is no new command):
     an includer ("only", "meant", "instead", "except"), or a name or "the …" after "not", "keep", "leave"."""
     words = [t.text for t in tokens]
-    if "other" in words and not any(w in {"every", "all", "each"} for w in words):
-        return Correction(None, "other", ())  # "not that one, the other one"
+    other = [k for k, w in enumerate(words) if w == "other"]
+    pointing = [k for k in other if k + 1 >= len(words) or words[k + 1] in {"one", "ones"} or tokens[k + 1].punct]
+    if pointing and not any(w in {"every", "all", "each"} for w in words):
+        return Correction(None, "other", ())  # "not that one, the other one" (not "the other brokers")
     names = [w for k, w in enumerate(words) if is_name(w) and (k == 0 or words[k - 1] != "not")]
     if len(words) <= 6 and words and words[0] in _OOPS and len(names) == 1:
         return Correction(names[0], None, tuple(w for w in words if is_name(w) and w != names[0]))  # "no — web-2"

@@ -41,6 +41,7 @@ _SPEC = frozenset({"core", "cores", "cpu", "cpus", "vcpu", "vcpus", "ram", "memo
 _INDEFINITE = frozenset({"a", "an", "new", "another", "more", "some", "fresh", "extra", "additional"})
 _FAILING = frozenset(
     {"fails", "failed", "errors", "errored", "hangs", "hung", "crashes", "crashed", "breaks", "times", "timed"}
+    | {"didnt", "doesnt", "helped"}
 )
 _UP_WORDS = frozenset({"increase", "more", "add", "grow", "raise", "up", "out", "expand", "bump"})
 _DOWN_WORDS = frozenset({"reduce", "decrease", "fewer", "less", "shrink", "lower", "down", "in", "cut"})
@@ -79,6 +80,7 @@ AFFIRM = re.compile(
     r"looks good|lgtm|perfect|great|cool)\b[^?]*$|^\s*(\U0001F44D|\u2705|\U0001F44C)"
 )
 WANT = re.compile(
+    r"(?<!\bdo )(?<!\bdoes )(?<!\bwould )(?<!\bshould )"  # "do I need one?" asks whether
     r"\b(i|we) (need|want|would like|require)\b(?! to (know|see|check|understand|learn|ask|find))|"
     r"\b(can|could|may) (i|we) (please )?(get|have|haz|grab)\b|\blet (me|us) have\b|\bgimme\b|"
     r"\b(i|we) (kindly |would like to |hereby )?(request|am requesting|are requesting)\b|"
@@ -112,6 +114,7 @@ STATUS_QUESTION = re.compile(
 )
 # The status of everything is a list: "status of all my containers?", "give me the status of everything".
 WIDE_STATUS = re.compile(
+    r"\b(is|are) (anything|something|any \w+) (down|up|running|broken|stopped|failing|unhealthy|offline)\b|"
     r"\b(status|state|health) of (everything|all( of (them|it))?|(all )?(my|our|the) (vms|containers|lxcs|resources|"
     r"stacks|servers|guests|machines))\b"
 )
@@ -119,7 +122,7 @@ LIST_QUESTION = re.compile(
     r"^(vms|containers|lxcs|guests|servers|machines|pods|services|databases) (on|in|at)\b|"
     r"\bwhat is (running |deployed )?on (node|pve|host|server|the)\b|\bwhat is on [a-z]+-?\d+|"
     r"\bwhat is (running|deployed|up)\b(?! with)|\bwhat (is|are) (running|deployed|up)\b(?! with)|"
-    r"\bwhat \w+ (do|did) (i|we) have\b|"
+    r"\bwhat \w+ (do|did) (i|we) have\b|\bwhich (\w+s) (have|has|use|are using|run|hold)\b|"
     r"\bwhich (\w+|of (them|those|these|the \w+)) (are|is|were) (running|up|down|deployed|stopped|idle|healthy|"
     r"unhealthy|failing|offline|online|paused|suspended)\b|"
     r"\bwhat (\w+s) (are|is) (there |running |deployed )?(on|in|at)\b|\banything running\b|\bwhat do (i|we) have\b|"
@@ -147,7 +150,8 @@ TROUBLE = re.compile(
     # Kubernetes and Proxmox states that are symptoms by themselves
     r"\b(crashloopbackoff|crashloop\w*|imagepullbackoff|errimagepull|oomkilled|evicted|notready|backoff|"
     r"pending forever|stuck in \w+)\b|\bkeeps? (on )?[a-z]+ing\b|\b(crawl\w*|oom\w*)\b|"
-    r"\btakes? (forever|ages|too long|so long)\b|\bany (idea|ideas|clue|clues)\b|\bhelp( me| us)?( please| pls)?$"
+    r"\btakes? (forever|ages|too long|so long)\b|\b(did|does|do) not (help|fix|work|change anything|do anything)\b|"
+    r"\b(slower|worse) than (the )?(other|others|rest|usual|before|yesterday|normal)\b|\bany (idea|ideas|clue|clues)\b|\bhelp( me| us)?( please| pls)?$"
 )
 EXPLAIN = re.compile(
     r"(?:^|[,;:.!?] )(how (do|can|should|would|could|does|did) (i|we|you|one|it|they)|how to|"
@@ -409,6 +413,8 @@ def refine(action: str, tokens: list[Tok], verb: Verb) -> str:
         return "rollback" if any(w in _EARLIER for w in texts) else "start"  # "bring jellyfin back up"
     if action in {"run", "bring", "make"}:
         sized = any(t.size is not None for t in obj[:4]) or any(w in _SPEC for w in texts[:5])
+        if action == "make" and counted and _starts_kind_after_count(obj):
+            return "deploy"  # "make 2 alpine lxc 256m each": things to build, with their size
         if action == "make" and (sized or any(w in _SIZE_WORDS for w in texts[:6])):
             return "update"  # "make the jenkins vm bigger"
         if indefinite or first in TEMPLATE_ALIASES:
@@ -420,6 +426,10 @@ def refine(action: str, tokens: list[Tok], verb: Verb) -> str:
         return "deploy"
     if "back" in texts and any(w in _EARLIER for w in texts) and verb.lemma in {"get", "bring", "put", "set", "take"}:
         return "rollback"  # "get api-gw back to the version from yesterday"
+    if action in {"restart", "update"} and _to_a_saved_state(texts):
+        return "rollback"  # "reset it to the snapshot from monday", "set lb-1 back to the old config"
+    if action == "show" and verb.lemma == "get" and (counted or first in {"a", "an", "new", "another"}):
+        return "deploy"  # "let's get a 3 node kafka cluster going", "get me a new vm"
     if action == "show":
         if any(w in {"plan", "diff", "preview", "changeset"} for w in texts[:3]):
             return "plan"  # "show me the plan for tearing down the lab"
@@ -468,6 +478,26 @@ def _sized_amount(obj: list[Tok]) -> bool:
     return False
 
 
+def _starts_kind_after_count(obj: list[Tok]) -> bool:
+    """ "2 alpine lxc", "3 debian vms": a count, then (software and) a kind."""
+    texts = [t.text for t in obj]
+    for k in (1, 2):
+        if _starts_kind(texts[k:]) or (texts[k : k + 1] and _plural_kind(texts[k])):
+            return True
+    return False
+
+
+_SAVED_STATES = frozenset({"snapshot", "snapshots", "backup", "backups", "checkpoint", "revision", "release"})
+
+
+def _to_a_saved_state(texts: list[str]) -> bool:
+    """ "… to the snapshot from monday", "… to last night's backup": back to what was saved."""
+    for k, word in enumerate(texts):
+        if word == "to" and any(w in _SAVED_STATES or w in _EARLIER for w in texts[k + 1 : k + 4]):
+            return True
+    return False
+
+
 def _new_thing(texts: list[str]) -> bool:
     """ "the new payments service": something new (not "the new version of x", which updates x)."""
     if texts[:2] != ["the", "new"]:
@@ -498,6 +528,8 @@ def reported_failure(tokens: list[Tok], verb: Verb) -> bool:
             return False
         if tokens[k].text in _FAILING:
             return True
+        if tokens[k].text in {"did", "does"} and tokens[k + 1 : k + 3] and tokens[k + 1].text == "not":
+            return True  # "restart of web-3 did not help", "the reboot did not fix it"
     return False
 
 

@@ -139,6 +139,8 @@ class IntentParser:
         if asked and not operations:
             # "is it safe to remove…?", "should I restart…?", "when I remove an LXC, …?": a question about the act
             asked_target = find_target(tokens, asked[0], self._lexicon, True)
+            if asked[0].action in {"run", "start"} and re.search(r"\bhow many\b|\bwhich \w+s\b", joined):
+                return self._intent("list", tokens, None, 0.8, switch, signals, anchored=True)  # "how many … run on X?"
             if asked[0].action in {"design", "explain", "troubleshoot"}:  # "what would you suggest for …?"
                 return self._intent(asked[0].action, tokens, asked[0], 0.8, switch, signals)  # type: ignore[arg-type]
             if asked_target.name is not None and _indefinite(tokens, asked_target.name):

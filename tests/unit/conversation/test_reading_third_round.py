@@ -344,3 +344,27 @@ def test_how_to_build_something_highly_available_is_design(parser: IntentParser)
 )
 def test_more_symptoms(parser: IntentParser, sentence: str) -> None:
     assert parser.parse(sentence).name == "troubleshoot"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "intent"),
+    [
+        ("please make 3 debian lxcs 512m each", "deploy"),
+        ("let's get a 2 node redis setup going on lxcs", "deploy"),
+        ("mq-4 is lagging behind the other nodes", "troubleshoot"),
+        ("the reboot of edge-2 did not fix it", "troubleshoot"),
+        ("is anything offline at the moment?", "list"),
+        ("which containers use more than 2GB?", "list"),
+        ("how many vms run on pve-7?", "list"),
+        ("what is a service mesh and do we need one?", "explain"),
+        ("reset cache-4 to the snapshot from friday", "rollback"),
+        ("bring the old config back on gw-3", "rollback"),
+    ],
+)
+def test_more_vocabulary(parser: IntentParser, sentence: str, intent: str) -> None:
+    assert parser.parse(sentence).name == intent
+
+
+def test_the_other_of_a_plural_is_not_a_correction(parser: IntentParser) -> None:
+    read = parser.parse("db-3 is slower than the other replicas")
+    assert read.name == "troubleshoot" and not read.correction
