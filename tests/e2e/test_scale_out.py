@@ -217,7 +217,7 @@ def test_two_replicas_and_two_workers_finish_a_deployment_whose_worker_was_kille
         wait_until(heard, 10, "a fan-out message naming the deployment")
 
         # Domain metrics: the queue's depth from a replica; the surviving worker's own resource operations.
-        scraped = httpx.get(f"{b}/metrics", timeout=10).text
+        scraped = httpx.get(f"{b}/metrics", headers={"X-API-Key": KEY}, timeout=10).text
         assert 'alma_queue_jobs{status="succeeded"}' in scraped
         if survivor == "worker-2":
             worker_scrape = httpx.get(f"http://127.0.0.1:{worker_metrics}/metrics", timeout=10).text

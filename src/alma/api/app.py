@@ -44,8 +44,10 @@ from alma.redaction import Redactor
 from alma.services import Caller
 from alma.settings import Settings
 
-# Answered without a key: liveness, readiness (only "ready or not" unless a key is given), metrics, docs.
-PUBLIC_PATHS = ("/", "/health", "/ready", "/metrics", "/docs", "/docs/oauth2-redirect", "/openapi.json")
+# Answered without a key: liveness, readiness (only "ready or not" unless a key is given), docs; and metrics
+# when ALMA_API_METRICS_PUBLIC says so (they name routes, stacks' deployment counts and queue depth).
+PUBLIC_PATHS = ("/", "/health", "/ready", "/docs", "/docs/oauth2-redirect", "/openapi.json")
+METRICS_PATH = "/metrics"
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -73,7 +75,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     limits = GateLimits(
         settings.api_max_body_bytes, settings.api_rate_limit_per_minute, settings.api_failed_auth_per_minute
     )
-    app.add_middleware(Gate, authenticate=authenticate, limits=limits, public=PUBLIC_PATHS)
+    public = (*PUBLIC_PATHS, METRICS_PATH) if settings.api_metrics_public else PUBLIC_PATHS
+    app.add_middleware(Gate, authenticate=authenticate, limits=limits, public=public)
     inputs.install(app)
     if settings.api_cors_origins:  # off unless origins are named explicitly (never '*': see Settings)
         app.add_middleware(

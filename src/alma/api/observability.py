@@ -3,7 +3,10 @@ apply durations, LLM latency, deployments by status, queue depth), request ids, 
 request. Plain ASGI and outermost, so it sees every answer — the gate's 401, 413 and 429 included.
 
 A log line names the route's template, never the URL: no path value, no query string (a WebSocket client
-may still put its key in ``?token=``), no header, no body."""
+may still put its key in ``?token=``), no header, no body.
+
+``/metrics`` needs a key like every route (a viewer's is enough; Prometheus sends it with
+``authorization: {credentials_file: …}``), unless ``ALMA_API_METRICS_PUBLIC`` is true."""
 
 from __future__ import annotations
 
@@ -15,12 +18,13 @@ import uuid
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI, HTTPException, Request, Response
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
 
 from alma.api.auth import services_of
 from alma.api.problems import REQUEST_ID
 from alma.bootstrap import Services
+from alma.perimeter import caller_of
 from alma.perimeter.credentials import header
 
 Scope = MutableMapping[str, Any]
@@ -106,7 +110,12 @@ def install(app: FastAPI) -> None:
 
     @app.get("/metrics", include_in_schema=False)
     async def scrape(request: Request) -> Response:
+        """Any valid key may read them (the gate refused a request without one), unless
+        ALMA_API_METRICS_PUBLIC made the path public."""
         services = services_of(request)
+        caller = caller_of(request.scope)
+        if caller is not None and not caller.may("read"):
+            raise HTTPException(403, f"role {caller.role} may not read")
         await refresh_gauges(services)
         body = generate_latest(metrics.registry) + generate_latest(services.metrics.registry)
         return Response(body, media_type=CONTENT_TYPE_LATEST)

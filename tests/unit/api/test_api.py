@@ -242,10 +242,26 @@ async def test_stored_blueprints_are_versioned_and_deploy_makes_a_plan_never_a_b
 async def test_metrics_count_requests_by_route_template_and_deployments_by_status(api: Api) -> None:
     plan = (await api.client.post("/api/v1/plans", content=V1, headers=api.as_("ops"))).json()
     await api.client.post(f"/api/v1/plans/{plan['plan_id']}/apply", headers=api.as_("ops"))
-    scraped = (await api.client.get("/metrics")).text
+    scraped = (await api.client.get("/metrics", headers=api.as_("eve"))).text  # a viewer's key is enough
     assert 'alma_http_requests_total{method="POST",route="/api/v1/plans/{plan_id}/apply",status="200"} 1.0' in scraped
     assert 'alma_deployments{status="succeeded"} 1.0' in scraped
     assert "alma_http_request_duration_seconds_bucket" in scraped
+
+
+async def test_metrics_need_a_key_unless_they_are_made_public(api: Api, tmp_path: Path) -> None:
+    # They name routes, deployment counts by status and the queue's depth: not for whoever can reach the port.
+    for headers in ({}, {"X-API-Key": "alma_not-a-key"}):
+        refused = await api.client.get("/metrics", headers=headers)
+        assert refused.status_code == 401 and refused.headers["www-authenticate"] == 'Bearer realm="alma"'
+        assert "alma_http_requests_total" not in refused.text
+    assert (await api.client.get("/metrics", headers={"Authorization": f"Bearer {api.keys['bob']}"})).status_code == 200
+    public = create_app(make_settings(tmp_path / "public", api_key="root-secret-admin-key", api_metrics_public=True))
+    async with public.router.lifespan_context(public):
+        transport = httpx.ASGITransport(app=public)
+        async with httpx.AsyncClient(transport=transport, base_url="http://alma.test") as client:
+            scraped = await client.get("/metrics")  # ALMA_API_METRICS_PUBLIC=true: a scraper without a key
+            assert scraped.status_code == 200 and "alma_http_requests_total" in scraped.text
+            assert (await client.get("/api/v1/stacks")).status_code == 401  # nothing else became public
 
 
 async def test_a_key_over_its_rate_limit_gets_429(tmp_path: Path) -> None:
