@@ -151,7 +151,8 @@ TROUBLE = re.compile(
     r"\b(crashloopbackoff|crashloop\w*|imagepullbackoff|errimagepull|oomkilled|evicted|notready|backoff|"
     r"pending forever|stuck in \w+)\b|\bkeeps? (on )?[a-z]+ing\b|\b(crawl\w*|oom\w*)\b|"
     r"\btakes? (forever|ages|too long|so long)\b|\b(did|does|do) not (help|fix|work|change anything|do anything)\b|"
-    r"\b(slower|worse) than (the )?(other|others|rest|usual|before|yesterday|normal)\b|\bany (idea|ideas|clue|clues)\b|\bhelp( me| us)?( please| pls)?$"
+    r"\b(slower|worse) than (the )?(other|others|rest|usual|before|yesterday|normal)\b|"
+    r"\bany (idea|ideas|clue|clues)\b|\bhelp( me| us)?( please| pls)?$"
 )
 EXPLAIN = re.compile(
     r"(?:^|[,;:.!?] )(how (do|can|should|would|could|does|did) (i|we|you|one|it|they)|how to|"
@@ -481,10 +482,7 @@ def _sized_amount(obj: list[Tok]) -> bool:
 def _starts_kind_after_count(obj: list[Tok]) -> bool:
     """ "2 alpine lxc", "3 debian vms": a count, then (software and) a kind."""
     texts = [t.text for t in obj]
-    for k in (1, 2):
-        if _starts_kind(texts[k:]) or (texts[k : k + 1] and _plural_kind(texts[k])):
-            return True
-    return False
+    return any(_starts_kind(texts[k:]) or (k < len(texts) and _plural_kind(texts[k])) for k in (1, 2))
 
 
 _SAVED_STATES = frozenset({"snapshot", "snapshots", "backup", "backups", "checkpoint", "revision", "release"})
