@@ -59,7 +59,7 @@ def value(item: Any, depth: int = 0) -> str:
         if not item:
             return "{}"
         pad = INDENT * (depth + 1)
-        lines = [f"{pad}{_key(k)} = {value(v, depth + 1)}" for k, v in item.items() if v is not None]
+        lines = _aligned([(_key(k), value(v, depth + 1)) for k, v in item.items() if v is not None], pad)
         return "{\n" + "\n".join(lines) + "\n" + INDENT * depth + "}"
     if isinstance(item, Sequence):
         return "[" + ", ".join(value(v, depth) for v in item) + "]"
@@ -82,12 +82,36 @@ def _block(block: Block, depth: int) -> str:
         lines += [f"{pad}# {line}".rstrip() for line in block.comment.splitlines()]
     head = " ".join([block.kind, *(string(label) for label in block.labels)])
     lines.append(f"{pad}{head} {{")
-    attributes = [(n, v) for n, v in (i for i in block.body if isinstance(i, tuple)) if v is not None]
-    width = max((len(n) for n, _ in attributes), default=0)
+    run: list[tuple[str, str]] = []  # attributes since the last nested block
     for item in block.body:
         if isinstance(item, Block):
+            lines += _aligned(run, pad + INDENT)
+            run = []
             lines.append(_block(item, depth + 1))
         elif item[1] is not None:
-            lines.append(f"{pad}{INDENT}{item[0].ljust(width)} = {value(item[1], depth + 1)}")
+            run.append((item[0], value(item[1], depth + 1)))
+    lines += _aligned(run, pad + INDENT)
     lines.append(f"{pad}}}")
     return "\n".join(lines)
+
+
+def _aligned(entries: list[tuple[str, str]], pad: str) -> list[str]:
+    """``name = value`` lines with their ``=`` aligned as ``terraform fmt`` aligns them: over a run of
+    consecutive one-line attributes. A nested block ends a run (the caller starts a new one), and an attribute
+    whose value spans lines stands alone between two runs. Exported files pass ``terraform fmt -check``."""
+    lines: list[str] = []
+    run: list[tuple[str, str]] = []
+
+    def flush() -> None:
+        width = max((len(name) for name, _ in run), default=0)
+        lines.extend(f"{pad}{name.ljust(width)} = {text}" for name, text in run)
+        run.clear()
+
+    for name, text in entries:
+        if "\n" in text:
+            flush()
+            lines.append(f"{pad}{name} = {text}")
+        else:
+            run.append((name, text))
+    flush()
+    return lines

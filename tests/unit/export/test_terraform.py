@@ -122,23 +122,46 @@ def test_a_stack_on_the_fake_provider_is_refused_naming_what_terraform_cannot_ho
         export_terraform("s", 1, [*DOCKER, fake])
 
 
+KUBERNETES_SPECS = {
+    "namespace": "shop",
+    "image": "nginx:1.27",
+    "replicas": 2,
+    "ports": [80],
+    "service_type": "LoadBalancer",
+    "env": {"LOG": "info"},
+    "config": {"K": "v"},
+    "force": False,
+}
+KUBERNETES = [
+    Recorded("shop", "network", "kubernetes", {"labels": {}, "force": False}, (), True, "u0", {"Namespace": "u0"}),
+    Recorded(
+        "web", "service", "kubernetes", KUBERNETES_SPECS, ("shop",), True, "u1", {"Deployment": "u1", "ConfigMap": "u2"}
+    ),
+]
+PROXMOX = [
+    Recorded(
+        "proxy",
+        "compute",
+        "proxmox",
+        {"kind": "lxc", "template": "alpine", "cores": 1, "memory": 512, "disk": 4, "node": None, "ip": "dhcp"},
+        (),
+        True,
+        "lxc/101",
+        {"node": "pve1", "vmid": 101, "storage": "local-lvm"},
+    ),
+    Recorded(
+        "app",
+        "compute",
+        "proxmox",
+        {"kind": "vm", "clone": "debian-12", "cores": 2, "memory": 2048, "disk": 20, "node": None, "ssh_keys": []},
+        ("proxy",),
+        False,
+    ),
+]
+
+
 def test_a_kubernetes_service_is_its_deployment_service_and_config_map() -> None:
-    specs = {
-        "namespace": "shop",
-        "image": "nginx:1.27",
-        "replicas": 2,
-        "ports": [80],
-        "service_type": "LoadBalancer",
-        "env": {"LOG": "info"},
-        "config": {"K": "v"},
-        "force": False,
-    }
-    namespace = Recorded(
-        "shop", "network", "kubernetes", {"labels": {}, "force": False}, (), True, "u0", {"Namespace": "u0"}
-    )
-    web = Recorded(
-        "web", "service", "kubernetes", specs, ("shop",), True, "u1", {"Deployment": "u1", "ConfigMap": "u2"}
-    )
+    namespace, web = KUBERNETES
     document = parsed(export_terraform("shop", 1, [namespace, web]).text)
     found = resources(document)
     assert set(found) == {
@@ -161,21 +184,7 @@ def test_a_kubernetes_service_is_its_deployment_service_and_config_map() -> None
 
 
 def test_a_proxmox_guest_whose_node_is_unknown_gets_a_variable_and_no_import() -> None:
-    lxc = {"kind": "lxc", "template": "alpine", "cores": 1, "memory": 512, "disk": 4, "node": None, "ip": "dhcp"}
-    vm = {"kind": "vm", "clone": "debian-12", "cores": 2, "memory": 2048, "disk": 20, "node": None, "ssh_keys": []}
-    guests = [
-        Recorded(
-            "proxy",
-            "compute",
-            "proxmox",
-            lxc,
-            (),
-            True,
-            "lxc/101",
-            {"node": "pve1", "vmid": 101, "storage": "local-lvm"},
-        ),
-        Recorded("app", "compute", "proxmox", vm, ("proxy",), False),
-    ]
+    guests = PROXMOX
     document = parsed(export_terraform("lab", 2, guests).text)
     found = resources(document)
     assert found["proxmox_virtual_environment_container.proxy"]["node_name"] == "pve1"
