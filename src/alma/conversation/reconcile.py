@@ -13,6 +13,8 @@ the focus's to resolve, and are left alone. Whether anything is destructive is n
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from alma.conversation.classifier import Prediction
 from alma.conversation.cues import live_cues
 from alma.conversation.intent import INTENTS, Intent, IntentName
@@ -45,14 +47,19 @@ def heard_cue(parsed: Intent, parser: IntentParser, text: str) -> Intent:
     confirms such a sentence; this makes the reading say why."""
     if _contextual(parsed) or parsed.name not in {"status", "unknown"} or parsed.confidence > GUESS + 0.1:
         return parsed
-    kinds = {c.kind for c in live_cues(text) if c.kind != "everything"}
+    live = live_cues(text)
+    kinds = {c.kind for c in live if c.kind != "everything"}
     if len(kinds) != 1:
         return parsed
     act = _CUE_ACTS.get(next(iter(kinds)))
     if act is None:
         return parsed
     read = parser.read_as(text, act, GUESS + 0.1, "cue")
-    return read if read.target is not None or read.reference is not None else parsed
+    said = {c.words for c in live}
+    if read.target in said or (read.reference or "").split(":")[-1] in said:
+        read = replace(read, target=None, reference=None)  # "evict everything from node-3": the act is no name
+    aimed = read.target is not None or read.reference is not None or any(c.kind == "everything" for c in live)
+    return read if aimed else parsed
 
 
 def reconcile(parsed: Intent, prediction: Prediction, parser: IntentParser, text: str) -> Intent:

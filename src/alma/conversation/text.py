@@ -115,6 +115,8 @@ _SHELL: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     for pattern, replacement in (
         (r"\bqm ([a-z]+) (\d+)\b", r"\1 vm \2"),
         (r"\bpct ([a-z]+) (\d+)\b", r"\1 ct \2"),
+        # "kubectl delete ns payments": the namespace is named after its kind word
+        (r"\b(?:kubectl|oc)\s+([a-z]+)\s+(?:ns|namespaces?)\s+([a-z0-9][a-z0-9-]*)\b", r"\1 the namespace named \2"),
         (r"\b(?:kubectl|kubectl\.exe|oc)\s+(?:rollout\s+)?", ""),
         (
             r"\b(?:deploy|deployments?|sts|statefulsets?|ds|daemonsets?)/([a-z0-9][a-z0-9.-]*)",

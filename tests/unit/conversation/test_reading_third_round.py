@@ -368,3 +368,15 @@ def test_more_vocabulary(parser: IntentParser, sentence: str, intent: str) -> No
 def test_the_other_of_a_plural_is_not_a_correction(parser: IntentParser) -> None:
     read = parser.parse("db-3 is slower than the other replicas")
     assert read.name == "troubleshoot" and not read.correction
+
+
+def test_a_namespace_named_after_its_kind_word(parser: IntentParser) -> None:
+    read = parser.parse("kubectl delete namespace staging-7")
+    assert (read.name, read.target) == ("destroy", "staging-7")
+
+
+def test_the_act_a_cue_names_is_never_its_target() -> None:
+    parser = IntentParser()
+    sentence = "evict everything from node-9"
+    read = heard_cue(parser.parse(sentence), parser, sentence)
+    assert read.name == "destroy" and read.target is None
