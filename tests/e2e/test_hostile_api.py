@@ -170,8 +170,13 @@ def test_no_key_or_secret_reaches_a_log_line_an_answer_or_the_database(site: Sit
         assert socket.subprotocol == "alma"
         kinds = [json.loads(message)["kind"] for message in socket]
     assert "deployment.started" in kinds
-    with connect(f"{ws}?token={site.viewer}", open_timeout=10) as socket:  # older clients: still works
+    with connect(ws, additional_headers={"X-API-Key": site.viewer}, open_timeout=10) as socket:  # a header: fine
         assert json.loads(socket.recv(timeout=10))["kind"] == "deployment.started"
+    # In the URL, the key is what every proxy logs: refused (even a valid one), saying how to send it instead.
+    with pytest.raises(InvalidStatus) as in_url:
+        connect(f"{ws}?token={site.viewer}", open_timeout=10)
+    refused = in_url.value.response
+    assert refused.status_code == 400 and b"send subprotocols 'alma' + 'alma.key.KEY'" in refused.body
     answers = [
         httpx.get(f"{site.base}/api/v1/stacks?token={site.operator}"),
         httpx.get(f"{site.base}/api/v1/stacks", headers={"X-API-Key": guessed}),

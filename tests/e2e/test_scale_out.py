@@ -165,7 +165,8 @@ def test_two_replicas_and_two_workers_finish_a_deployment_whose_worker_was_kille
 
         def follow() -> None:
             try:
-                with connect(f"ws://127.0.0.1:{ports['api-b']}/ws/deployments/{deployment_id}?token={KEY}") as ws:
+                url = f"ws://127.0.0.1:{ports['api-b']}/ws/deployments/{deployment_id}"
+                with connect(url, additional_headers={"X-API-Key": KEY}) as ws:
                     for message in ws:
                         received.append(json.loads(message))
             finally:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import httpx
 from websockets.sync.client import connect
+from websockets.typing import Subprotocol
 
 from tests.helpers import blueprint_text, compute
 
@@ -69,9 +70,10 @@ def test_a_live_server_accepts_the_key_that_keys_create_printed(tmp_path: Path) 
             f"{base}/api/v1/plans/{plan.json()['plan_id']}/apply", headers={"X-API-Key": key}, timeout=60
         ).json()
         assert run["outcome"] == "succeeded"
-        # The same transitions, live over a WebSocket (a browser passes its key as ?token=).
-        url = f"ws://127.0.0.1:{port}/ws/deployments/{run['run_id']}?token={key}"
-        with connect(url, open_timeout=10) as socket:
+        # The same transitions, live over a WebSocket (a browser passes its key as a subprotocol).
+        url = f"ws://127.0.0.1:{port}/ws/deployments/{run['run_id']}"
+        protocols = [Subprotocol("alma"), Subprotocol(f"alma.key.{key}")]
+        with connect(url, subprotocols=protocols, open_timeout=10) as socket:
             kinds = [json.loads(message)["kind"] for message in socket]
         assert kinds[0] == "deployment.started"
         assert kinds.count("resource.created") == 1

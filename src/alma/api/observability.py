@@ -2,8 +2,7 @@
 apply durations, LLM latency, deployments by status, queue depth), request ids, and one JSON log line per
 request. Plain ASGI and outermost, so it sees every answer — the gate's 401, 413 and 429 included.
 
-A log line names the route's template, never the URL: no path value, no query string (a WebSocket client
-may still put its key in ``?token=``), no header, no body.
+A log line names the route's template, never the URL: no path value, no query string, no header, no body.
 
 ``/metrics`` needs a key like every route (a viewer's is enough; Prometheus sends it with
 ``authorization: {credentials_file: …}``), unless ``ALMA_API_METRICS_PUBLIC`` is true."""

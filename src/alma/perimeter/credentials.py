@@ -1,8 +1,11 @@
 """Where a caller's key is read from, in one place: ``X-API-Key``, ``Authorization: Bearer`` (any case of
 the scheme, any amount of space), and for WebSockets — which browsers cannot give headers — the
 ``Sec-WebSocket-Protocol`` convention (``alma`` plus ``alma.key.KEY``; the server answers ``alma`` and
-never echoes the key) or, for older clients, ``?token=`` (log lines scrub query strings; see
-``alma.redaction``). However it is spelt, it is the same key: limits and idempotency use the resolved one."""
+never echoes the key). However it is spelt, it is the same key: limits and idempotency use the resolved one.
+
+Never from the URL: a ``?token=KEY`` lands in every proxy's and load balancer's access log (ALMA's own log
+lines leave query strings out, theirs do not). A WebSocket handshake that carries one is refused, saying
+how to send the key instead (``key_in_url``), rather than silently treated as keyless."""
 
 from __future__ import annotations
 
@@ -40,12 +43,14 @@ def presented_key(scope: Scope) -> str | None:
     return None
 
 
+def key_in_url(scope: Scope) -> bool:
+    """Whether the request's URL carries a key (``?token=``, the way older WebSocket clients sent one)."""
+    query = bytes(scope.get("query_string", b"")).decode("latin-1")
+    return any(name == "token" for name, _value in parse_qsl(query, keep_blank_values=True))
+
+
 def _websocket_key(scope: Scope) -> str | None:
     for protocol in scope.get("subprotocols", ()):
         if protocol.startswith(KEY_PROTOCOL) and len(protocol) > len(KEY_PROTOCOL):
             return str(protocol[len(KEY_PROTOCOL) :])
-    query = bytes(scope.get("query_string", b"")).decode("latin-1")
-    for name, value in parse_qsl(query):
-        if name == "token" and value:
-            return value
     return None

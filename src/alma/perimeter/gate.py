@@ -23,6 +23,10 @@ For every HTTP request and WebSocket handshake, in this order, before the applic
    moment it passes the limit. So nothing is read before the caller is known, and nothing past the limit
    is read at all.
 
+A WebSocket handshake with a key in its URL (``?token=``) is refused before anything else (400, or close
+code 1008 where the server cannot answer a handshake over HTTP), saying how to send the key: the URL is
+what proxies log, so the key may be known to others already.
+
 Refusals that leave a body unread close the connection (``Connection: close``): the server does not
 drain what it refused. The resolved caller travels in the ASGI scope (``caller_of``).
 """
@@ -35,7 +39,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from alma.perimeter.answers import problem_response
-from alma.perimeter.credentials import MAX_KEY_LENGTH, header, presented_key
+from alma.perimeter.credentials import MAX_KEY_LENGTH, header, key_in_url, presented_key
 from alma.perimeter.limits import Buckets, WrongKeys
 from alma.services import Caller
 from alma.services.keys import ENV_ADMIN
@@ -50,6 +54,8 @@ Authenticate = Callable[[str], Awaitable[Caller | None]]
 CALLER = "alma.caller"
 KEY_ID = "alma.key_id"
 NEEDS_KEY = "an API key is required: send X-API-Key: KEY or Authorization: Bearer KEY (see `alma keys create`)"
+# At most 123 bytes: it is also the reason of a WebSocket close frame.
+KEY_IN_URL = "keys in URLs (?token=) are refused: send subprotocols 'alma' + 'alma.key.KEY', or an X-API-Key header"
 WRONG_KEY = "unknown or revoked API key"
 CHALLENGE = (b"www-authenticate", b'Bearer realm="alma"')
 
@@ -90,6 +96,9 @@ class Gate:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in ("http", "websocket"):
             await self._app(scope, receive, send)
+            return
+        if scope["type"] == "websocket" and key_in_url(scope):
+            await problem_response(scope, send, 400, "Bad request", KEY_IN_URL)
             return
         refused = await self._admit(scope)
         if refused is not None:

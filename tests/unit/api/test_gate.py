@@ -281,3 +281,45 @@ async def test_httpx_clients_see_the_same_answers(tmp_path: Path) -> None:
             assert big.status_code == 413
             no_key = await client.post("/api/v1/plans", content=b"{}")
             assert no_key.status_code == 401 and no_key.headers["www-authenticate"].startswith("Bearer")
+
+
+async def handshake(app: FastAPI, query: str, headers: dict[str, str]) -> list[MutableMapping[str, Any]]:
+    """A WebSocket handshake over raw ASGI, from a server that cannot answer one over HTTP (no
+    ``websocket.http.response`` extension): what the application sent back."""
+    sent: list[MutableMapping[str, Any]] = []
+    incoming = [{"type": "websocket.connect"}]
+
+    async def receive() -> MutableMapping[str, Any]:
+        return incoming.pop(0) if incoming else {"type": "websocket.disconnect", "code": 1000}
+
+    async def send(message: MutableMapping[str, Any]) -> None:
+        sent.append(dict(message))
+
+    scope = {
+        "type": "websocket",
+        "asgi": {"version": "3.0"},
+        "scheme": "ws",
+        "path": "/ws/deployments/x",
+        "raw_path": b"/ws/deployments/x",
+        "query_string": query.encode(),
+        "root_path": "",
+        "headers": [(k.lower().encode(), v.encode()) for k, v in headers.items()],
+        "subprotocols": [],
+        "client": ("10.0.0.9", 40000),
+        "server": ("alma.test", 80),
+        "extensions": {},
+    }
+    await app(scope, receive, send)
+    return sent
+
+
+async def test_a_websocket_with_its_key_in_the_url_is_refused_with_a_close_reason_saying_how_to_send_it(
+    app: FastAPI,
+) -> None:
+    # Close 1008, the reason saying where the key goes instead. Valid or not, and even beside a key in a
+    # header, a key in a URL is refused before any lookup: the URL is in proxies' logs already.
+    for query, headers in ((f"token={ADMIN}", {}), ("after=0&token=made-up", {"X-API-Key": ADMIN}), ("token=", {})):
+        sent = await handshake(app, query, headers)
+        assert [m["type"] for m in sent] == ["websocket.close"], query
+        assert sent[0]["code"] == 1008
+        assert sent[0]["reason"].startswith("keys in URLs (?token=) are refused: send subprotocols 'alma' + 'alma.key.")

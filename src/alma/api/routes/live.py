@@ -2,8 +2,8 @@
 
 The gate (``alma.perimeter``) authenticated the handshake from its headers: ``X-API-Key``, ``Authorization:
 Bearer``, or — for browsers, which cannot set headers — the subprotocols ``alma`` and ``alma.key.KEY``
-(answered with ``alma``; the key is never echoed). ``?token=KEY`` still works for older clients, but a URL
-is what proxies log: prefer the others."""
+(answered with ``alma``; the key is never echoed). A key in the URL (``?token=KEY``) is refused: a URL is what
+proxies log."""
 
 from __future__ import annotations
 
