@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from pydantic import BaseModel, Field
 
 from alma.contracts.plans import PlanOut
-from alma.services import IprRecord, IprView
+from alma.contracts.records import DEFERRED
+
+if TYPE_CHECKING:  # built on first use, as the record contracts are (see ``alma.contracts.records``)
+    from alma.services import IprRecord, IprView
 
 
 class ReviewOut(BaseModel):
+    model_config = DEFERRED
+
     revision: int
     reviewer: str
     verdict: str
@@ -17,6 +24,8 @@ class ReviewOut(BaseModel):
 
 
 class IprOut(BaseModel):
+    model_config = DEFERRED
+
     id: int
     stack: str
     title: str
@@ -69,6 +78,8 @@ class IprOut(BaseModel):
 
 class IprSummaryOut(BaseModel):
     """One line of ``alma ipr list --json``."""
+
+    model_config = DEFERRED
 
     id: int
     stack: str

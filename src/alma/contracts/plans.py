@@ -1,18 +1,25 @@
-"""Plans as every surface shows them: ``alma plan --json``, the plan routes, MCP's plan reports, IPRs."""
+"""Plans as every surface shows them: ``alma plan --json``, the plan routes, MCP's plan reports, IPRs.
+
+Built on first use, as the record contracts are (see ``alma.contracts.records``): ``alma ipr list`` imports
+these through the IPR contracts and uses none of them; the plans they show are named for type checkers only."""
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, Field
 
-from alma.contracts.records import DiagnosticOut
-from alma.diagnostics import Diagnostic
+from alma.contracts.records import DEFERRED, DiagnosticOut
 from alma.jsonvalue import JsonObject, JsonValue
-from alma.planning import Plan, PlannedAction, render_plan
+
+if TYPE_CHECKING:
+    from alma.diagnostics import Diagnostic
+    from alma.planning import Plan, PlannedAction
 
 
 class FieldChangeOut(BaseModel):
+    model_config = DEFERRED
+
     path: str
     before: JsonValue
     after: JsonValue
@@ -20,6 +27,8 @@ class FieldChangeOut(BaseModel):
 
 
 class ActionOut(BaseModel):
+    model_config = DEFERRED
+
     resource: str
     type: str
     provider: str
@@ -51,6 +60,8 @@ class PlanOut(BaseModel):
     """A stored, hashed plan (``alma plan --json``). ``operation`` is present for operation plans only,
     ``rendered`` (the plan as `alma plan` prints it) where a surface asks for it."""
 
+    model_config = DEFERRED
+
     stack: str
     plan_id: str
     hash: str
@@ -75,6 +86,8 @@ class PlanOut(BaseModel):
 class PlanProposalOut(PlanOut):
     """A plan as the API hands it out: with why the approval policy gates it, the blueprint's warnings,
     and (for a restart) what to plan once it ran."""
+
+    model_config = DEFERRED
 
     approval_reasons: list[str] = Field(description="Why applying it needs an approved IPR (empty: it does not).")
     warnings: list[DiagnosticOut] = []
@@ -109,5 +122,7 @@ def _fields(plan: Plan, rendered: bool) -> dict[str, Any]:
     if plan.operation is not None:
         fields["operation"] = plan.operation
     if rendered:
+        from alma.planning import render_plan
+
         fields["rendered"] = render_plan(plan)
     return fields
