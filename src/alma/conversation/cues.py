@@ -297,7 +297,7 @@ def requested(text: str, cue: Cue) -> bool:
     """Whether ``cue`` (of ``text``) is asked for in so many words: "can we lose a replica of web?",
     "could you please drop cache-2": a polite request, which no reading of it as a question outweighs."""
     normalized, _ = normalize(text)
-    before = normalized[: cue.start]
+    before = normalized[max(0, cue.start - _REACH) : cue.start]
     head = before[max((m.end() for m in _SENTENCE.finditer(before)), default=0) :].strip()
     return _ASKED_RIGHT_BEFORE.search(head) is not None
 
@@ -326,15 +326,23 @@ def asking(head: str, rest: str = "") -> bool:
     return _ASKING.search(head) is not None
 
 
+# How far around a cue its sentence is read: what asks about an act, negates or describes it is said within a
+# few hundred characters of it. Reading the whole message for every cue made a long one cost its length squared
+# (a 4,000-character "delete delete …" took seconds and held the API's event loop).
+_REACH = 400
+
+
 def _live(text: str, start: int) -> bool:
-    before = text[:start]
+    floor = max(0, start - _REACH)
+    before = text[floor:start]
     clause = re.split(r"[,;:.!?]|\b(?:but|then|instead|and)\b", before)[-1]
     suggested = _WHY_NOT.search(clause) is not None  # "why don't you restart it": a suggestion, not a negation
     if (_NEGATOR.search(clause) and not suggested) or _DESCRIBED.search(clause):
         return False
-    sentence_start = max((m.end() for m in _SENTENCE.finditer(before)), default=0)
-    rest = re.split(r"(?<=[.!?;\n])", text[start:], maxsplit=1)[0]
-    return not asking(text[sentence_start:start], rest) and not opinion_asked(text[start:])
+    sentence_start = floor + max((m.end() for m in _SENTENCE.finditer(before)), default=0)
+    after = text[start : start + _REACH]
+    rest = re.split(r"(?<=[.!?;\n])", after, maxsplit=1)[0]
+    return not asking(text[sentence_start:start], rest) and not opinion_asked(after)
 
 
 def opinion_asked(rest: str) -> bool:

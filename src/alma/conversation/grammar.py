@@ -84,6 +84,7 @@ WANT = re.compile(
     r"\b(i|we) (need|want|would like|require)\b(?! to (know|see|check|understand|learn|ask|find))|"
     r"\b(can|could|may) (i|we) (please )?(get|have|haz|grab)\b|\blet (me|us) have\b|\bgimme\b|"
     r"\b(i|we) (kindly |would like to |hereby )?(request|am requesting|are requesting)\b|"
+    r"\b(i am|we are|i was|we were) (wanting|needing|requiring|looking for)\b|"
     r"\blet us (go with|do|have|get|take)\b|\b(i|we) (will|would|shall) (go with|take)\b|"
     # someone else's wish, passed on: "my boss wants…", "marketing needs…"
     r"\b(boss|manager|team|client|customer|marketing|sales|management|finance|they|he|she|devs|developers|"
@@ -300,9 +301,15 @@ def _ceasing(words: list[str], i: int) -> bool:
     return words[i] in {"stop", "quit"} and nxt.endswith("ing") and len(nxt) > 5 and nxt not in things
 
 
+# How many words around a verb its sentence, and after it its object, are read: what asks about an act or
+# says what it acts on is said close to it. Reading to the ends of an unpunctuated message for every verb made
+# a long message cost its length squared (4,000 characters of "stop web-01 and …" took seconds).
+_REACH_WORDS = 60
+
+
 def _sentence_rest(tokens: list[Tok], i: int) -> str:
     out: list[str] = []
-    for tok in tokens[i:]:
+    for tok in tokens[i : i + _REACH_WORDS]:
         out.append(tok.text)
         if tok.text in {".", "!", "?", ";"}:
             break
@@ -311,7 +318,8 @@ def _sentence_rest(tokens: list[Tok], i: int) -> str:
 
 def _sentence_head(tokens: list[Tok], i: int) -> str:
     start = i
-    while start > 0 and tokens[start - 1].text not in {".", "!", "?", ";"}:
+    floor = max(0, i - _REACH_WORDS)
+    while start > floor and tokens[start - 1].text not in {".", "!", "?", ";"}:
         start -= 1
     return " ".join(t.text for t in tokens[start:i])
 
@@ -374,16 +382,30 @@ def _negated(words: list[str], ids: list[int], i: int) -> bool:
 
 def _after_auxiliary(words: list[str], ids: list[int], i: int) -> bool:
     """ "why did web-01 stop", "has it started": the verb describes, it does not command."""
-    last = max((j for j in range(i) if ids[j] == ids[i] and words[j] in _AUXILIARIES), default=None)
+    j = i - 1
+    floor = max(0, i - _REACH_WORDS)
+    while j >= floor and ids[j] == ids[i] and words[j] not in _AUXILIARIES:
+        j -= 1  # back to the clause's start (clause ids never decrease), within reach
+    last = j if j >= floor and ids[j] == ids[i] and words[j] in _AUXILIARIES else None
     # "I was wondering whether you could reboot it": a request after the auxiliary's own verb
     return last is not None and not any(w in {"could", "can", "would", "will"} for w in words[last + 1 : i])
 
 
 def object_words(tokens: list[Tok], verb: Verb) -> list[Tok]:
-    """The words after a verb in its clause, determiners and "me"/"us" skipped."""
-    ids = clause_ids(tokens)
-    out = [t for k, t in enumerate(tokens[verb.end :], verb.end) if ids[k] == verb.clause]
+    """The words after a verb in its clause (at most ``_REACH_WORDS``), determiners and "me"/"us" skipped."""
+    if any(_opens_clause(t) for t in tokens[verb.start + 1 : verb.end]):
+        return []  # the verb's words run into the next clause: nothing after it is in its own
+    out: list[Tok] = []
+    for tok in tokens[verb.end : verb.end + _REACH_WORDS]:
+        if _opens_clause(tok):
+            break
+        out.append(tok)
     return [t for t in out if t.text not in {"me", "us", "please", "quickly", "now"}]
+
+
+def _opens_clause(tok: Tok) -> bool:
+    """Whether ``tok`` starts a new clause (as ``clause_ids`` counts them)."""
+    return tok.punct or tok.text in {"but", "then", "instead"}
 
 
 def refine(action: str, tokens: list[Tok], verb: Verb) -> str:

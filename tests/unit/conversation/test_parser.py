@@ -199,3 +199,16 @@ def test_compact_specs_are_chunked_into_one_resource_each(text: str, expected: l
     parsed = IntentParser().parse(text)
     got = [(r.name, r.kind, r.template, r.cores, r.memory_mb, r.disk_gb, r.count) for r in parsed.resources]
     assert (parsed.name, got) == ("deploy", expected)
+
+
+def test_a_verb_reads_its_object_and_sentence_within_reach() -> None:
+    # A verb's object and sentence are read within _REACH_WORDS words of it: a message of hundreds of
+    # unpunctuated words costs its length, not its square, and reads the same as a short one.
+    from alma.conversation.grammar import _REACH_WORDS, find_verbs, object_words
+    from alma.conversation.lexicon import Lexicon
+    from alma.conversation.text import tokenize
+
+    tokens, _ = tokenize("restart web-01 " + "and web-02 " * 300)
+    (verb,) = [v for v in find_verbs(tokens, Lexicon()) if v.lemma == "restart"]
+    assert len(object_words(tokens, verb)) <= _REACH_WORDS
+    assert IntentParser().parse("restart web-01 " + "and web-02 " * 300).name == "restart"
