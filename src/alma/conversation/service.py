@@ -7,6 +7,7 @@ focus and messages are saved so the next message is read in context.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -15,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from alma.conversation.classifier import IntentClassifier, default_classifier
 from alma.conversation.focus import Focus, Resolved
 from alma.conversation.frustration import session_score
-from alma.conversation.intent import is_destructive
+from alma.conversation.intent import Intent, is_destructive
 from alma.conversation.parser import IntentParser
 from alma.conversation.personas import Persona, persona_for, reply
 from alma.conversation.reconcile import heard_cue, reconcile
@@ -78,6 +79,10 @@ class SessionLog(Protocol):
     async def turns(self, session_id: str, limit: int = 50) -> Sequence[SessionTurn]: ...
 
 
+# Messages longer than this are read in a worker thread (see ``interpret``); a sentence is read in place.
+_READ_IN_THREAD_OVER = 500
+
+
 class ConversationService:
     def __init__(
         self,
@@ -92,12 +97,21 @@ class ConversationService:
         self._fallback = fallback  # an LLM for what the grammar cannot read, when one is configured
         self._classifier = default_classifier() if isinstance(classifier, _Default) else classifier
 
-    async def interpret(self, text: str, session_id: str | None = None) -> Interpretation:
-        """Read ``text`` in its session (none: no context, nothing saved)."""
+    def _read(self, text: str) -> Intent:
+        """The grammar's reading of ``text``, reconciled with the classifier and the destructive cues."""
         parsed = self._parser.parse(text)
         if self._classifier is not None:
             parsed = reconcile(parsed, self._classifier.predict(text), self._parser, text)
-        parsed = heard_cue(parsed, self._parser, text)
+        return heard_cue(parsed, self._parser, text)
+
+    async def interpret(self, text: str, session_id: str | None = None) -> Interpretation:
+        """Read ``text`` in its session (none: no context, nothing saved)."""
+        if len(text) > _READ_IN_THREAD_OVER:
+            # A long message (up to 4,000 characters over HTTP) is read off the event loop: tens of
+            # milliseconds of CPU that would otherwise hold every other request of the server.
+            parsed = await asyncio.to_thread(self._read, text)
+        else:
+            parsed = self._read(text)
         consulted = None
         if self._fallback is not None:  # the model, when configured, reads what the grammar could not or doubts
             consulted = await self._fallback.consult(text, parsed)

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 
 from alma.bootstrap import Services, build
+from alma.conversation import IntentParser
+from alma.conversation.intent import Intent
+from alma.conversation.service import ConversationService
 from alma.errors import InvalidInputError
 from alma.services.sessions import SessionService
 from alma.store import Database, Store
@@ -65,3 +70,27 @@ async def test_the_json_contract_has_exactly_its_keys(services: Services) -> Non
     assert list(answer) == ["intent", "destructive", "resources", "target", "risk", "persona", "confidence"]
     assert list(answer["resources"][0]) == ["name", "kind", "template", "cores", "memory_mb", "disk_gb", "count"]
     assert list(answer["risk"]) == ["decision", "frustration"]
+
+
+class _ThreadNoting(IntentParser):
+    """The real parser, noting which thread each reading ran on."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.threads: list[int] = []
+
+    def parse(self, text: str) -> Intent:
+        self.threads.append(threading.get_ident())
+        return super().parse(text)
+
+
+async def test_a_long_message_is_read_off_the_event_loop_and_a_sentence_on_it(services: Services) -> None:
+    # A 4,000-character message costs tens of milliseconds of CPU: read on the event loop, it held every
+    # other request of the API server meanwhile. A sentence is cheaper read in place.
+    parser = _ThreadNoting()
+    conversation = ConversationService(services.sessions, parser=parser, classifier=None)
+    loop_thread = threading.get_ident()
+    long = await conversation.interpret("please restart web-01 " + "and then check it again " * 160)
+    short = await conversation.interpret("please restart web-01")
+    assert parser.threads[0] != loop_thread and parser.threads[-1] == loop_thread
+    assert (long.reading.name, short.reading.name) == ("restart", "restart")
