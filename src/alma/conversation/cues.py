@@ -142,7 +142,7 @@ _POLITE_REQUEST = re.compile(
     r"^(?:\S+ )?(?:shall|should) (?:you|i) go ahead\b"
 )
 _POLITE_ANYWHERE = re.compile(
-    r"\b(?:if|whether) you (?:could|can|would|might)\b|\bwondering if\b|"
+    r"\b(?:if|whether) you (?:could|can|would|might)\b|\bwondering if\b|\bis it possible (?:that|for) you\b|"
     r"\bis it (?:ok|okay|alright|fine) (?:if|for) you\b|\bif you (?:could|can|would|please)\b"
 )
 _WHY_NOT = re.compile(
@@ -156,7 +156,7 @@ _NOUN_AFTER = re.compile(
 )
 _ASKED_OF_YOU = re.compile(
     r"\b(?:tell me|let me know|know|check|find out|explain) (?:if|whether|how|why|what)\b|"
-    r"\bis it (?:safe|ok|okay|wise|risky|dangerous|possible)\b"
+    r"\bis it (?:safe|ok|okay|wise|risky|dangerous|possible)\b(?! (?:that|for) you)"  # "is it possible for you to…"
 )
 # "restart nothing": the act, with nothing to act on.
 _NOTHING_AFTER = re.compile(r"\s+(?:nothing|none)\b")
@@ -252,6 +252,7 @@ def cues(text: str) -> list[Cue]:
             if whole is not None:
                 kind = next(k for k, v in whole.groupdict().items() if v is not None).replace("_", "-")
                 live = not opinion_asked(normalized[opening.start("word") :])
+                live = live and _live(normalized, opening.start("word"))  # "don't even think about deleting it"
                 found.append(Cue(kind, word, opening.start("word"), live))  # type: ignore[arg-type]
                 break
     return sorted(found, key=lambda c: c.start)

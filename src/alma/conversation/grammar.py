@@ -32,7 +32,7 @@ _MAX_PHRASE = max(len(p) for p in PHRASES)
 _AUXILIARIES = frozenset({"did", "does", "has", "had", "was", "were", "got", "been", "being"})
 _NEGATION_GAP = frozenset(
     {"really", "actually", "just", "ever", "even", "please", "you", "go", "to", "need", "want", "asking", "telling"}
-    | {"saying", "suggesting", "trying", "going", "planning", "me", "us"}
+    | {"saying", "suggesting", "trying", "going", "planning", "me", "us", "think", "about", "bother", "dare", "try"}
 )
 _EARLIER = frozenset({"version", "revision", "release", "yesterday", "previous", "earlier", "last", "before", "old"})
 _REPORTS = frozenset({"status", "state", "health", "logs", "log", "events", "details", "info", "metrics", "uptime"})
@@ -62,7 +62,8 @@ HYPOTHETICAL = re.compile(
     r"\bwhat (would|will|could|might) \w+ing\b|\bwould (it |that |this )?(change|happen|break|affect|impact|do)\b|"
     r"\bwithout (actually )?(doing|applying|changing|touching)\b|"
     r"\bwhat (would|will|could|might) be (lost|affected|gone)\b|"
-    r"\bimpact of\b|\bif (i|we) were to\b|\bwhat (depends|relies|would depend) on\b|\bblast radius\b|\bwhat-if\b|"
+    r"\bimpact of\b|\b(how much|what) (would|will|could) (i|we|it|that) (save|cost|gain|free up)\b|"
+    r"\bif (i|we) were to\b|\bwhat (depends|relies|would depend) on\b|\bblast radius\b|\bwhat-if\b|"
     r"\bwhich \w+ (would|will|could|might) (be|get)\b|\bwhat (would|will|could|might) (\S+ ){0,7}?(involve|wipe|lose|"
     r"delete|remove|take|cost|mean|do|destroy|kill|touch)\b|\bwould (\S+ ){0,5}?(hurt|break|lose|matter|be safe)\b"
 )

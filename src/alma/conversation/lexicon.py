@@ -201,6 +201,7 @@ KIND_PHRASES: dict[tuple[str, ...], str] = {
     ("nfs", "share"): "storage",
     ("share",): "storage",
     ("computer",): "vm",
+    ("machine",): "vm",
     # Kubernetes workloads: "an nginx deployment in k8s", "kubectl create deployment x"
     ("deployment",): "deployment",
     ("k8s", "deployment"): "deployment",

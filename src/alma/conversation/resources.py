@@ -279,9 +279,11 @@ class _Chunker:
         before = words[back] if back >= 0 else ""
         attaches = current is not None and pending.empty() and not kind_at(words, i + 1, self.lexicon)
         if attaches and current is not None:
-            fits = (template in OPERATING_SYSTEMS and current.kind in INFRA_KINDS) or ROLE_OF_TEMPLATE.get(
-                template
-            ) == current.kind
+            fits = (
+                (template in OPERATING_SYSTEMS and current.kind in INFRA_KINDS)
+                or ROLE_OF_TEMPLATE.get(template) == current.kind
+                or current.kind in {"container", "deployment"}  # "two container nginx": any image runs in one
+            )
             said_with = before in _TEMPLATE_BEFORE or (before == "on" and template in OPERATING_SYSTEMS)
             if said_with and (current.template is None or current.guessed):
                 current.template, current.guessed = template, guessed

@@ -380,3 +380,30 @@ def test_the_act_a_cue_names_is_never_its_target() -> None:
     sentence = "evict everything from node-9"
     read = heard_cue(parser.parse(sentence), parser, sentence)
     assert read.name == "destroy" and read.target is None
+
+
+@pytest.mark.parametrize(
+    ("sentence", "intent"),
+    [
+        ("we are needing a debian machine with 2 processor and 4 gb ram", "deploy"),
+        ("is it possible for you to create three container redis?", "deploy"),
+        ("how much would we save by stopping lab-9?", "plan"),
+    ],
+)
+def test_non_native_and_hedged_phrasings(parser: IntentParser, sentence: str, intent: str) -> None:
+    assert parser.parse(sentence).name == intent
+
+
+def test_an_image_right_after_a_container_is_its_image(parser: IntentParser) -> None:
+    read = parser.parse("create 3 container redis")
+    assert [(r.kind, r.template, r.count) for r in read.resources] == [("container", "redis", 3)]
+
+
+def test_a_prohibition_with_words_in_between_is_no_request(parser: IntentParser) -> None:
+    sentence = "do not even think about stopping pay-db"
+    assert parser.parse(sentence).name != "stop"
+    assert not live_cues(sentence)
+
+
+def test_a_proposal_by_gerund_is_still_a_request() -> None:
+    assert live_cues("maybe we should think about removing cache-9")
