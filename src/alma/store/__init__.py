@@ -16,20 +16,22 @@ from alma.store.records import (
     DeploymentRecord,
     EventRecord,
     IprRecord,
-    IprRevisionRecord,
-    KeyRecord,
     LockRecord,
-    MessageRecord,
-    PlanRecord,
     ResourceRecord,
-    ReviewRecord,
-    RunClaim,
-    SessionRecord,
     StackSummary,
 )
 
 if TYPE_CHECKING:
     from alma.store.buffer import WriteBuffer
+    from alma.store.change_records import (
+        IprRevisionRecord,
+        KeyRecord,
+        MessageRecord,
+        PlanRecord,
+        ReviewRecord,
+        RunClaim,
+        SessionRecord,
+    )
     from alma.store.conversations import ConversationRepository
     from alma.store.deployments import DeploymentRepository, PlanRepository
     from alma.store.events import EventLog
@@ -44,6 +46,18 @@ if TYPE_CHECKING:
 # Names defined by repository modules, loaded on first use (PEP 562): those modules import SQLAlchemy.
 _LAZY = {
     "StoredAnswer": "alma.store.idempotency",
+    **{
+        name: "alma.store.change_records"  # records the read commands never make (see alma.store.records)
+        for name in (
+            "IprRevisionRecord",
+            "KeyRecord",
+            "MessageRecord",
+            "PlanRecord",
+            "ReviewRecord",
+            "RunClaim",
+            "SessionRecord",
+        )
+    },
 }
 
 

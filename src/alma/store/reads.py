@@ -15,14 +15,13 @@ from alma.store.records import (
     DeploymentRecord,
     EventRecord,
     IprRecord,
-    IprRevisionRecord,
-    KeyRecord,
     ResourceRecord,
     StackSummary,
 )
 
 if TYPE_CHECKING:
     from alma.store import Store
+    from alma.store.change_records import IprRevisionRecord, KeyRecord
 
 
 class StateReads(Protocol):

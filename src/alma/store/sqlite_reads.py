@@ -14,7 +14,7 @@ import datetime as dt
 import sqlite3
 import threading
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
@@ -23,11 +23,12 @@ from alma.store.records import (
     DeploymentRecord,
     EventRecord,
     IprRecord,
-    IprRevisionRecord,
-    KeyRecord,
     ResourceRecord,
     StackSummary,
 )
+
+if TYPE_CHECKING:
+    from alma.store.change_records import IprRevisionRecord, KeyRecord
 
 Row = tuple[Any, ...]
 
@@ -183,6 +184,8 @@ class SqliteReads:
         )
         if not rows:
             return None
+        from alma.store.change_records import IprRevisionRecord
+
         r = rows[0]
         return IprRevisionRecord(r[0], r[1], r[2], r[3], r[4], r[5], _when(r[6]))
 
@@ -194,6 +197,8 @@ class SqliteReads:
         )
         if not rows:
             return None
+        from alma.store.change_records import KeyRecord
+
         r = rows[0]
         return KeyRecord(r[0], r[1], r[2], r[3], _when(r[4]), _when(r[5]) if r[5] else None)
 
