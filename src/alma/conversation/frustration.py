@@ -76,6 +76,10 @@ _SIGNALS: tuple[tuple[re.Pattern[str], float], ...] = tuple(
             r"a joke|an idiot|the worst|no help|no use)\b|\b(?:taking|takes|took) (?:forever|ages)\b|"
             r"\b(?:useless|stupid|dumb|worthless|pathetic|broken|crappy|lousy) (?:bot|tool|thing|ai|assistant|program|"
             r"software|machine)\b|\bthis (?:garbage|trash|junk|crap|piece of)\b|\b(?:swear to god|i swear)\b|"
+            # the same insult said as a sentence: "this tool is useless", "your bot is a joke"
+            r"\b(?:this|the|your|that) (?:bot|tool|thing|ai|assistant|program|software|system|app|crap) (?:is|was) "
+            r"(?:so |completely |totally |utterly |absolutely )?(?:useless|worthless|pathetic|stupid|garbage|trash|"
+            r"hopeless|a joke|broken)\b|"
             r"\bwhatever,? just\b|\b(?:been|sat|stuck) (?:at|on|with) (?:this|it) (?:for|all)\b|"
             r"\bworst (?:tool|bot|thing|software|service|product)\b",
             0.35,

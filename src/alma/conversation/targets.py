@@ -343,6 +343,8 @@ def _object_target(
         nxt = words_[k + 1]
         if nxt not in _NOT_TARGETS and not lexicon.verb(nxt):
             return Target(reference=f"word:{nxt}")  # "the destroy of stack test"
+    if word in _SYMPTOMS:
+        return None  # "deploy failed again": what happened, not what it happened to
     if k + 1 < len(words_) and words_[k + 1] in _PARTS_OF_A_SYSTEM and word not in COMMON_WORDS - _NAMEABLE:
         return Target(word)  # "the search service", "the billing app": the word names it
     following = kind_at(words_, k + 1, lexicon)
@@ -366,6 +368,6 @@ def _apposition(tokens: list[Tok], k: int, lexicon: Lexicon) -> Target | None:
         return Target(word)  # "vm 130", "ct 205": a guest's number is its name (not "db 1 core")
     if word in PARTICLES:
         return None  # "take the ldap container offline": the particle of the verb, not a name
-    if lexicon.unknown(word):
+    if lexicon.unknown(word) and word not in _SYMPTOMS:
         return Target(reference=f"word:{word}")
     return None

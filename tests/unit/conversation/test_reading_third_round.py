@@ -407,3 +407,12 @@ def test_a_prohibition_with_words_in_between_is_no_request(parser: IntentParser)
 
 def test_a_proposal_by_gerund_is_still_a_request() -> None:
     assert live_cues("maybe we should think about removing cache-9")
+
+
+def test_an_insult_at_the_tool_said_as_a_sentence_frustrates_like_the_short_one() -> None:
+    assert session_score(["your assistant is completely useless", "remove kv-3"]) >= FRUSTRATED
+
+
+def test_a_symptom_word_is_never_a_target() -> None:
+    reading, destructive = converse("backup failed again", "wipe it all")
+    assert reading.target is None and destructive
