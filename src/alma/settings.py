@@ -16,8 +16,9 @@ from __future__ import annotations
 import getpass
 import ipaddress
 import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, cast
 from urllib.parse import urlsplit
 
 from pydantic import (
@@ -90,11 +91,24 @@ class Settings(BaseModel):
         if plain is None:
             super().__init__(**gathered)
             return
-        made = type(self).model_construct(**plain)  # the defaults, as they are: validation keeps them too
+        # What ``model_construct`` makes, without its look at each default factory's signature (whether it
+        # takes the validated data: none of these does), which parses the signatures of ``list`` and ``dict``
+        # from their text (~10 ms, tokenize's pattern compiled). The defaults are kept as they are:
+        # validation keeps them too.
+        fields: dict[str, Any] = {}
+        for name, field in type(self).model_fields.items():
+            if name in plain:
+                fields[name] = plain[name]
+            elif field.default_factory is not None:
+                fields[name] = cast("Callable[[], Any]", field.default_factory)()
+            else:
+                fields[name] = field.get_default()  # a copy of a mutable default, as model_construct makes
         if "user" not in plain:  # the default login name goes through the field's validator
-            made.__dict__["user"] = self._blank_user_is_the_login(made.user)
-        for state in ("__dict__", "__pydantic_fields_set__", "__pydantic_extra__", "__pydantic_private__"):
-            object.__setattr__(self, state, getattr(made, state))
+            fields["user"] = self._blank_user_is_the_login(fields["user"])
+        object.__setattr__(self, "__dict__", fields)
+        object.__setattr__(self, "__pydantic_fields_set__", set(plain))
+        object.__setattr__(self, "__pydantic_extra__", None)
+        object.__setattr__(self, "__pydantic_private__", None)
 
     home: Path = Field(default_factory=lambda: Path.home() / ".alma")
     database_url: str | None = None
