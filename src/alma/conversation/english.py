@@ -16,8 +16,9 @@ _WORDS = """
     tired title tooth topic tower town track trade train travel tree trick trip trouble truck trust truth
     voice wall water weather weird wheel window winter wonder wood worry writer yard yellow young
     capacity performance throughput angry happy sad upset nervous worried possible impossible fine
-    purpose purposes save saving saved savings cost costs costing schema schemas tables rows row column
-    columns records record dataset datasets data query queries
+    tiny beefy cheap minimal lightweight modest decent proper robust scalable secure external temporary temp
+    permanent sandbox toy purpose purposes save saving saved savings cost costs costing schema schemas tables
+    rows row column columns records record dataset datasets data query queries
     peak tuesday monday wednesday thursday friday saturday sunday weekend night noon midnight
     okay alright weird strange odd normal usual slower faster bigger smaller cheaper pricey expensive
     a about above across actually after again against ago ahead alive all almost alone along already also

@@ -441,8 +441,8 @@ def refine(action: str, tokens: list[Tok], verb: Verb) -> str:
             return "deploy"  # "make 2 alpine lxc 256m each": things to build, with their size
         if action == "make" and (sized or any(w in _SIZE_WORDS for w in texts[:6])):
             return "update"  # "make the jenkins vm bigger"
-        if indefinite or first in TEMPLATE_ALIASES:
-            return "deploy"
+        if indefinite or first in TEMPLATE_ALIASES or first in {"named", "called"} or "image" in texts[:6]:
+            return "deploy"  # "docker run --name x … image y": something new, of that image
         return "start" if action != "make" else "none"
     if action == "update" and verb.lemma == "roll" and (indefinite or _new_thing(texts)):
         return "deploy"  # "roll out a new cache", "roll out the new payments service"

@@ -77,6 +77,7 @@ class _Group:
     plural: bool = False
     generic: bool = False  # the kind came from "server": the template's role says more ("nginx servers")
     counted: bool = False  # a count was said ("one vm", "3 lxcs"), so it is one of several groups on purpose
+    heading: bool = False  # followed by ":": the whole, whose parts follow
 
     def bare(self) -> bool:
         """Nothing but a kind: "some servers", "it is a virtual machine"."""
@@ -170,6 +171,11 @@ class _Chunker:
         self.pending = _Pending()
         self.kind_end = -1  # where the last kind phrase ended ("vlan network": one group)
         self.container_hint = any(w in {"docker", "podman", "compose"} for w in self.words)
+        self.spread = False  # specs said after "both"/"each" go to every group
+
+    def _spec_follows(self, i: int) -> bool:
+        nxt = self.tokens[i + 1] if i + 1 < len(self.tokens) else None
+        return nxt is not None and (nxt.size is not None or nxt.integer is not None)
 
     def read(self, start: int) -> list[Resource]:
         i = start
@@ -186,6 +192,9 @@ class _Chunker:
     def _step(self, i: int) -> int:
         tok, word, words = self.tokens[i], self.words[i], self.words
         pending = self.pending
+        if word in {"both", "each", "all"} and len(self.groups) > 1 and self._spec_follows(i):
+            self.current, self.pending, self.spread = None, _Pending(), True  # "…, both 1 core 1GB": for every one
+            return i + 1
         if word == "for" and (self.groups or pending.template) and words[i + 1 : i + 2] != ["each"]:
             return self._skip_purpose(i)  # "for the db tier", "for the celery stuff": what it is for
         found = kind_at(words, i, self.lexicon) if tok.number is None and tok.size is None else None
@@ -254,6 +263,7 @@ class _Chunker:
             group = _Group(hinted or kind, pending.template, pending.count or 1, pending.name)
             group.guessed = pending.guessed
             group.counted = pending.count is not None
+            group.heading = words[i + size : i + size + 1] == [":"]  # "a small web app: one nginx and …"
             said = words[i + size - 1]
             group.plural = pending.count is None and said.endswith("s") and (said,) not in KIND_PHRASES
             group.generic = kind == "vm" and said in {"server", "servers"} and hinted is None
@@ -309,6 +319,8 @@ class _Chunker:
             return True
         before = words[i - 1] if i > 0 else ""
         earlier = words[i - 2] if i > 1 else ""
+        if before == "image":
+            return True  # "--image=grafana/promtail", "image promtail": whatever it is, it is software
         opening = before in _OPENERS or (before in {"a", "an", "one"} and (i < 2 or earlier in _OPENERS | _FLUSH))
         return opening and (
             nxt in {"", "as", "in", "on", "with", "and", "too", "plus", "behind"} or self.tokens[i + 1].punct
@@ -386,6 +398,12 @@ class _Chunker:
 
     def _finish(self) -> None:
         pending, groups = self.pending, self.groups
+        if self.spread and pending.template is None and pending.specs:
+            for group in groups:
+                for key, value in pending.specs.items():
+                    if getattr(group, key) is None:
+                        setattr(group, key, value)
+            return
         if pending.template is not None:
             self._flush()
         elif not groups and (pending.specs or pending.count):
@@ -405,6 +423,7 @@ def _restated(groups: list[_Group]) -> list[_Group]:
         g
         for g in groups
         if not (g.bare() and g.kind is not None and any(o.kind == g.kind and not o.bare() for o in groups))
+        and not (g.bare() and g.heading and len(groups) > 1)
     ]
 
 

@@ -62,6 +62,12 @@ _SPEC_PAIRS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\b(?:disk|storage|rootfs|size)\s*[=:]\s*([0-9.]+\s*[a-z]*)", r" \1 disk "),
         (r"\b(?:cpus?|cores?|vcpus?)\s*[=:]\s*([0-9]+)", r" \1 cores "),
         (r"\b(?:replicas|count|instances)\s*[=:]\s*([0-9]+)", r" \1 replicas "),
+        # command-line flags: "--name x", "-m 512m", "--memory 1024" (Proxmox counts memory in MiB), "--cpus 2"
+        (r"(?:^|\s)--(?:name|hostname)[= ]", " named "),
+        (r"(?:^|\s)(?:-m|--memory)[= ]([0-9.]+[a-z]+)\b", r" \1 ram "),
+        (r"(?:^|\s)--memory[= ]([0-9]+)\b", r" \1 mb ram "),
+        (r"(?:^|\s)--(?:cores|cpus|vcpus)[= ]([0-9]+)\b", r" \1 cores "),
+        (r"\bvztmpl/([a-z]+)[\w.-]*", r" image \1 "),
         (r"\s*(?:->|=>|\u2192|\u27f6|\u21d2)\s*", " to "),
         (r"\bw/o\b", " without "),
         (r"\bw/", " with "),
@@ -98,6 +104,17 @@ _LISTINGS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 _IMAGE_TAG = re.compile(
     r"\b(?P<image>[a-z][a-z0-9-]*):(?:\d[\w.-]*|latest|stable|alpine|slim|lts|edge|[a-z]+-\d[\w.-]*)\b"
 )
+
+
+# "docker run -d --rm --name x prom/prometheus": the switches say nothing; the image is its path's last part.
+_DOCKER_RUN = re.compile(r"\b(?:docker|podman) run\b(?:\s+(?:-d|-it|-i|-t|--rm|--detach|--privileged))*")
+_IMAGE_PATH = re.compile(r"(?<=\s)(?:[a-z0-9.-]+/)+([a-z][a-z0-9-]*)(?::[\w.-]+)?(?=\s*$)")
+
+
+def _docker_run(text: str) -> str:
+    if _DOCKER_RUN.search(text) is None:
+        return text
+    return _IMAGE_PATH.sub(r" image \1", _DOCKER_RUN.sub("docker run", text))
 
 
 def _listing(match: re.Match[str]) -> str:
@@ -146,6 +163,7 @@ def normalize(text: str) -> tuple[str, bool]:
     for pattern, replacement in _LISTINGS:
         lowered = pattern.sub(replacement, lowered)
     lowered = _IMAGE_TAG.sub(_untagged, lowered)
+    lowered = _docker_run(lowered)
     for pattern, replacement in _SHELL:
         lowered = pattern.sub(replacement, lowered)
     for pattern, replacement in _SPEC_PAIRS:

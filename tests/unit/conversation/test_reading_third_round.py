@@ -416,3 +416,29 @@ def test_an_insult_at_the_tool_said_as_a_sentence_frustrates_like_the_short_one(
 def test_a_symptom_word_is_never_a_target() -> None:
     reading, destructive = converse("backup failed again", "wipe it all")
     assert reading.target is None and destructive
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("docker run -d --rm --name log-ship -m 256m grafana/promtail:2.9", ("log-ship", "container", None, 256)),
+        ("pct create 411 local:vztmpl/alpine-3.19.tar.xz --cores 1 --memory 512", (None, "lxc", "alpine", 512)),
+    ],
+)
+def test_command_lines_with_flags(parser: IntentParser, sentence: str, expected: tuple[object, ...]) -> None:
+    read = parser.parse(sentence)
+    assert read.name == "deploy"
+    (res,) = read.resources
+    assert (res.name, res.kind, res.memory_mb) == (expected[0], expected[1], expected[3])
+    if expected[2] is not None:
+        assert res.template == expected[2]
+
+
+def test_specs_said_for_both_go_to_each(parser: IntentParser) -> None:
+    read = parser.parse("deploy a redis container and a nats container, each 2 cores 2GB")
+    assert [(r.template, r.cores, r.memory_mb) for r in read.resources] == [("redis", 2, 2048), ("nats", 2, 2048)]
+
+
+def test_the_whole_before_a_colon_is_not_one_of_its_parts(parser: IntentParser) -> None:
+    read = parser.parse("build a tiny web app: one caddy and one mariadb")
+    assert [r.template for r in read.resources] == ["caddy", "mariadb"]
