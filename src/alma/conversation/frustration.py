@@ -57,7 +57,10 @@ _SIGNALS: tuple[tuple[re.Pattern[str], float], ...] = tuple(
             r"out of patience|lost (?:my|all) patience|patience is|for crying out loud|oh come on|how hard can it be|"
             r"why is this so hard|are you serious|you are kidding|can you not|not again|here we go again|"
             r"jesus|christ|sigh+|facepalm|i swear|as usual|classic|because that worked|worked so well|"
-            r"of course it (?:did|does|is)|bleeding (?:money|customers)|what a (?:mess|nightmare|disaster))\b",
+            r"of course it (?:did|does|is)|bleeding (?:money|customers)|what a (?:mess|nightmare|disaster))\b|"
+            # resignation: "great, just delete everything then", "fine, just reboot it then", "ok whatever, wipe it"
+            r"\b(?:great|fine|perfect|wonderful|brilliant|fantastic|ok fine|okay fine|alright then|sure),? (?:then,? )?"
+            r"just \w+(?: \S+){0,4} then\b|\b(?:worst|longest|horrible|terrible|awful) (?:day|week|month|night|year)\b",
             0.25,
         ),
         # insults at the tool, despair
@@ -93,16 +96,23 @@ _SIGNALS: tuple[tuple[re.Pattern[str], float], ...] = tuple(
         # giving up on the tool: the strongest sign short of cursing
         (
             r"\b(i give up|giving up|i am done|i'm done|i am so done|so done|done with (?:this|it|you)|i quit|"
-            r"had enough|enough is enough|last straw|losing my mind|at my wits|screw it|i have had it|unacceptable)\b",
+            r"had enough|enough is enough|last straw|losing my mind|at my wits|screw it|i have had it|unacceptable|"
+            r"(?:can't|cannot|can not|cant) (?:deal|cope|take (?:it|this|any ?more)|handle (?:it|this)|do this)"
+            r"(?: with (?:this|it|you))?(?: any ?more)?|forget it|forget about it|never ?mind,? i'?(?:ll| will)|"
+            r"i'?(?:ll| will) (?:do|build|fix|set up) (?:it|this|my own|one) (?:myself|my ?self)?)\b",
             0.5,
         ),
         # escalation: it happened before, it was not fixed
         (
-            r"\bstill (?:broken|down|dead|failing|crashing|not|no|nothing|the same|slow|stuck|blank|erroring)\b|"
+            r"\bstill (?:broken|down|dead|failing|crashing|not|no|nothing|the same|slow|stuck|blank|erroring|"
+            r"isn'?t|is not|hasn'?t|has not|won'?t|doesn'?t|does not|can'?t|waiting|pending)\b|"
+            r"\b(?:asked|told you|said|requested|tried|begged)(?: \S+){0,6} (?:twice|three times|\d+ times|"
+            r"(?:so )?many times|again and again)\b|"
             r"\b(?:after|for) (?:an|one|two|three|\d+) (?:hours?|days?)\b|\blast (?:time|chance|straw)\b|"
             r"\bnothing (?:you|works|helps|changed)\b|\btried (?:that|it|this|everything)\b|"
             r"\b(?:did not|didn't|does not|doesn't) (?:help|work|fix|change)\b|\bno luck\b|\bsame result\b|"
-            r"\bin a row\b|\b(?:happening|broken|down|dead|failing|crashing|failed) again\b|"
+            r"\bin a row\b|\b(?:happening|happened|broken|broke|down|dead|died|failing|crashing|crashed|failed|hung|"
+            r"froze|frozen|stuck|stopped|went down|fell over) again\b|"
             r"\bhello\s*\?|\bare you (?:there|even there|alive|listening|awake)\b|\banyone (?:there|home)\b",
             0.3,
         ),

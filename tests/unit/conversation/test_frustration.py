@@ -133,3 +133,19 @@ def test_saying_it_calmly_takes_urgency_off() -> None:
 
 def test_a_formal_complaint_is_frustration() -> None:
     assert session_score(["This is unacceptable.", "Delete stage-9."]) >= FRUSTRATED
+
+
+def test_resignation_and_not_coping_are_frustration() -> None:
+    # "fine, just X then" after failures; "I can't cope with this anymore"; "forget it, I'll do it myself".
+    assert session_score(["the backup job broke", "broke again", "fine, just wipe the volume then"]) >= FRUSTRATED
+    assert session_score(["horrible day so far", "db-9 hangs now", "just power cycle it, I cannot cope anymore"]) >= (
+        FRUSTRATED
+    )
+    assert message_score("forget about it, I'll set it up myself") >= FRUSTRATED
+    assert message_score("great, just what we needed") == 0  # praise without damage is not sarcasm
+
+
+def test_asking_again_and_waiting_still_are_escalation() -> None:
+    turns = ["I requested the bigger disk three times", "and it's STILL pending", "drop the old volume"]
+    assert session_score(turns) >= FRUSTRATED
+    assert session_score(["I requested a bigger disk", "drop the old volume"]) < FRUSTRATED
