@@ -72,12 +72,18 @@ _PATTERNS: tuple[tuple[CueKind, str], ...] = (
     (
         "restart",
         r"restart|reboot|bounce|recycle|respawn|power[- ]?cycle|cycle|reload|kick (?:it|them|the \S+)|"
+        # Kubernetes: "roll the pods of auth-svc" replaces every pod (not "roll out", a deploy)
+        r"roll (?:the |all |its |their |every )?(?:\S+ )?(?:pods?|replicas|containers|workers|nodes|deployment)|"
         r"(?:want|need|get|have|like) (?:it|them|\S+) (?:restarted|rebooted|bounced)",
     ),
     (
         "rollback",
         r"roll ?back|rollback|revert|undo|restore|downgrade|"
         r"go back to (?:the )?(?:previous|last|old|older|earlier|prior)|put (?:\S+ ){0,4}?back|"
+        # "go back one version on checkout-api", "two releases back"
+        r"go back (?:(?:one|a|two|three|\d+) )?(?:version|release|revision|deploy(?:ment)?|build|step)s?|"
+        r"(?:one|a|two|three|\d+) (?:version|release|revision|deploy(?:ment)?|build)s? back|"
+        r"back (?:one|a|two|three|\d+) (?:version|release|revision|deploy(?:ment)?|build)s?|"
         r"(?:take|bring|get|set|switch|change|move|pin|flip|turn) (?:\S+ ){0,4}?back to|back (?:\S+ ){0,3}?out|"
         r"give (?:me |us )?(?:\S+ ){0,2}?(?:old|previous|last|earlier|prior) (?:\S+ ){0,2}?back|"
         r"(?:previous|prior|last|older|earlier|old) (?:version|release|revision|build|image|config)",

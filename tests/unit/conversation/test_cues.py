@@ -213,3 +213,20 @@ def test_a_long_unpunctuated_message_reads_every_cue_around_it_only() -> None:
     found = cues(text)
     assert len(found) == 192
     assert all(c.live for c in found[:-1]) and not found[-1].live  # the question at the end asks about it
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("take the billing api back two releases", "rollback"),
+        ("go back a version on search-ui", "rollback"),
+        ("roll all pods of the gateway", "restart"),
+        ("roll the deployment for ledger", "restart"),
+    ],
+)
+def test_versions_back_and_rolling_pods_are_cues(text: str, kind: str) -> None:
+    assert [c.kind for c in live_cues(text)] == [kind]
+
+
+def test_rolling_out_is_no_cue() -> None:
+    assert live_cues("roll out version 2 of the payments service") == []
