@@ -1,7 +1,7 @@
 """``alma state``, ``history``, ``events``, ``engines`` and ``force-unlock``: what is recorded, read and shown.
 
 These are the commands people run most; they import only what reading needs (no planner, no executor, and
-no Rich: tables and lines are written by ``tables``).
+no Rich: tables and lines are written by ``tables``; the JSON contracts only for ``--json``).
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from alma.cli.commands import run_with_services
 from alma.cli.failures import reported
 from alma.cli.output import print_json, specs_brief, stdout
 from alma.cli.tables import ANSI, colours, write_table
-from alma.contracts.records import DeploymentOut, EngineOut, EventOut, ResourceOut
 
 
 def state_list(stack: str | None, json_output: bool) -> None:
@@ -26,6 +25,8 @@ def state_list(stack: str | None, json_output: bool) -> None:
 
         resources = run_with_services(body)
         if json_output:
+            from alma.contracts.records import ResourceOut  # the response models: only for --json
+
             print_json([ResourceOut.of(r).model_dump(mode="json") for r in resources])
             return
         if not resources:
@@ -45,6 +46,8 @@ def state_show(stack: str, resource: str, json_output: bool) -> None:
             return await services.stacks.resource(stack, resource)
 
         record = run_with_services(body)
+        from alma.contracts.records import ResourceOut
+
         data = ResourceOut.of(record).model_dump(mode="json")
         if json_output:
             print_json(data)
@@ -63,6 +66,8 @@ def history(stack: str, json_output: bool) -> None:
 
         deployments = run_with_services(body)
         if json_output:
+            from alma.contracts.records import DeploymentOut
+
             print_json([DeploymentOut.of(d).model_dump(mode="json") for d in deployments])
             return
         # The table is made from the records as ``DeploymentOut`` shows them, without building its validator
@@ -97,6 +102,8 @@ def events(stack: str, deployment: str | None, json_output: bool) -> None:
 
         found = run_with_services(body)
         if json_output:
+            from alma.contracts.records import EventOut
+
             print_json([EventOut.of(e).model_dump(mode="json") for e in found])
             return
         rows = [[str(e.id), e.at.isoformat()[:23], e.actor, e.kind, e.message] for e in found]
@@ -111,6 +118,8 @@ def engines(json_output: bool) -> None:
 
         statuses = run_with_services(body)
         if json_output:
+            from alma.contracts.records import EngineOut
+
             print_json([EngineOut.of(e).model_dump(mode="json") for e in statuses])
             return
         rows = [[e.name, ("ok", "green") if e.ok else ("unavailable", "red"), e.detail] for e in statuses]
