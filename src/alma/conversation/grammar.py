@@ -508,13 +508,17 @@ def _starts_kind_after_count(obj: list[Tok]) -> bool:
     return any(_starts_kind(texts[k:]) or (k < len(texts) and _plural_kind(texts[k])) for k in (1, 2))
 
 
-_SAVED_STATES = frozenset({"snapshot", "snapshots", "backup", "backups", "checkpoint", "revision", "release"})
+_SAVED_STATES = frozenset({"snapshot", "snapshots", "backup", "backups", "checkpoint"})
+_BEFORE_NOW = frozenset({"previous", "earlier", "yesterday", "old", "older", "prior"})
+_NEWER = frozenset({"latest", "newest", "new", "newer", "current", "next"})
 
 
 def _to_a_saved_state(texts: list[str]) -> bool:
-    """ "… to the snapshot from monday", "… to last night's backup": back to what was saved."""
+    """ "… to the snapshot from monday", "… to the previous version": back to what was before (but "upgrade it
+    to the latest version" goes forward)."""
     for k, word in enumerate(texts):
-        if word == "to" and any(w in _SAVED_STATES or w in _EARLIER for w in texts[k + 1 : k + 4]):
+        window = texts[k + 1 : k + 5]
+        if word == "to" and not _NEWER.intersection(window) and (_SAVED_STATES | _BEFORE_NOW).intersection(window):
             return True
     return False
 

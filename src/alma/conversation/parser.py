@@ -159,7 +159,7 @@ class IntentParser:
             act = refine(asked[0].action, tokens, asked[0])
             return replace(explained, target=asked_target.name, action=act if act in _OPERATIONS else None)
         acting = [v for v in operations if v.action in {"plan", "show"} or refine(v.action, tokens, v) in INTENTS]
-        if not acting and not (CANCEL.search(joined) and not _includes(tokens)):
+        if not acting and not (CANCEL.search(joined) and not _includes(tokens) and not _only_a_name(tokens)):
             if NARROWING.search(joined):  # "only the ones using more than 1GB": the last request, narrowed
                 return self._intent("unknown", tokens, None, 0.7, switch, signals, follow_up=True)
             counted = new_count(tokens)
@@ -584,6 +584,18 @@ def _direction(tokens: list[Tok]) -> Direction | None:
     if words & {"up", "more", "out", "increase", "grow", "bigger", "add"}:
         return "up"
     return None
+
+
+_INTERJECTIONS = frozenset(
+    {"no", "nope", "nah", "wait", "sorry", "oops", "i", "meant", "mean", "actually", "the", "one", "err", "uh"}
+)
+
+
+def _only_a_name(tokens: list[Tok]) -> bool:
+    """ "no no no, db-2!": interjections and one name, the name meant instead (not "keep db-2 running")."""
+    words = [t.text for t in tokens if not t.punct]
+    names = [w for w in words if is_name(w)]
+    return len(names) == 1 and all(w in _INTERJECTIONS or w == names[0] for w in words)
 
 
 def _includes(tokens: list[Tok]) -> bool:

@@ -442,3 +442,24 @@ def test_specs_said_for_both_go_to_each(parser: IntentParser) -> None:
 def test_the_whole_before_a_colon_is_not_one_of_its_parts(parser: IntentParser) -> None:
     read = parser.parse("build a tiny web app: one caddy and one mariadb")
     assert [r.template for r in read.resources] == ["caddy", "mariadb"]
+
+
+def test_interjections_and_one_name_correct_the_target() -> None:
+    reading, destructive = converse("stop cron-1", "no no, cron-2!")
+    assert (reading.name, reading.target, destructive) == ("stop", "cron-2", True)
+
+
+def test_keeping_one_running_is_still_a_withdrawal() -> None:
+    reading, destructive = converse("stop cron-1", "no wait, keep cron-1 running")
+    assert not destructive and reading.name != "stop"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "intent"),
+    [
+        ("upgrade forge-2 to the newest release", "update"),
+        ("set forge-2 back to the previous version", "rollback"),
+    ],
+)
+def test_forward_and_back(parser: IntentParser, sentence: str, intent: str) -> None:
+    assert parser.parse(sentence).name == intent
