@@ -21,6 +21,7 @@ from alma.contracts import DiagnosticOut, IprOut, PlanOut, RunOut
 from alma.errors import InvalidInputError
 from alma.mcp.failures import guarded
 from alma.mcp.gating import next_step, risk_of
+from alma.mcp.inputs import MAX_ID, Text
 from alma.mcp.progress import ToolProgress
 from alma.mcp.reading import BlueprintPath, BlueprintText, StackName, blueprint_source
 from alma.mcp.schemas import ApplyOut, ApplyStatus, PlanReport
@@ -50,7 +51,7 @@ APPLIES = ToolAnnotations(
     open_world_hint=True,
 )
 
-PlanId = Annotated[str, Field(description="A plan id, as returned by plan_blueprint, control_resource or rollback.")]
+PlanId = Annotated[Text, Field(description="A plan id, as returned by plan_blueprint, control_resource or rollback.")]
 
 
 def register_change_tools(server: MCPServer, services: Services) -> None:
@@ -83,9 +84,9 @@ def register_change_tools(server: MCPServer, services: Services) -> None:
     @guarded
     async def create_ipr(
         plan_id: PlanId,
-        title: Annotated[str | None, Field(description="Default: a summary of the plan.")] = None,
-        description: str = "",
-        reviewers: Annotated[list[str] | None, Field(description="Who should review it.")] = None,
+        title: Annotated[Text | None, Field(description="Default: a summary of the plan.")] = None,
+        description: Text = "",
+        reviewers: Annotated[list[Text] | None, Field(description="Who should review it.")] = None,
     ) -> IprOut:
         """Open an Infrastructure Pull Request for a stored plan. A person other than its author approves
         it (`alma ipr review ID --approve`); no tool can. Changes no infrastructure."""
@@ -97,7 +98,9 @@ def register_change_tools(server: MCPServer, services: Services) -> None:
     async def apply_plan(
         ctx: Context[Any, Any],
         plan_id: PlanId,
-        ipr_id: Annotated[int | None, Field(description="The approved IPR that holds this plan.", ge=1)] = None,
+        ipr_id: Annotated[
+            int | None, Field(description="The approved IPR that holds this plan.", ge=1, le=MAX_ID)
+        ] = None,
         confirm: Annotated[
             bool, Field(description="Needed for plans that stop or restart something, once a person saw the plan.")
         ] = False,
@@ -167,7 +170,7 @@ def register_change_tools(server: MCPServer, services: Services) -> None:
     @guarded
     async def control_resource(
         stack: StackName,
-        resource: Annotated[str, Field(description="The resource's name.")],
+        resource: Annotated[Text, Field(description="The resource's name.")],
         operation: Literal["start", "stop", "restart"],
     ) -> PlanReport:
         """Plan starting, stopping or restarting a resource: its recorded state with `start` set, planned like
@@ -182,7 +185,8 @@ def register_change_tools(server: MCPServer, services: Services) -> None:
     async def rollback(
         stack: StackName,
         to_revision: Annotated[
-            int | None, Field(ge=0, description="Revision to restore (default: the last one that succeeded).")
+            int | None,
+            Field(ge=0, le=MAX_ID, description="Revision to restore (default: the last one that succeeded)."),
         ] = None,
     ) -> PlanReport:
         """Plan restoring a stack to the state recorded at an earlier revision. Nothing runs: a rollback

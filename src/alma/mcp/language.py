@@ -27,6 +27,7 @@ from alma.contracts import DiagnosticOut
 from alma.contracts.conversation import GuardOut, MentionOut
 from alma.conversation import IntentName, Interpretation
 from alma.mcp.failures import guarded
+from alma.mcp.inputs import MAX_TEXT, Sentence, Text, Utterance
 from alma.mcp.reading import read_only as read_only_hints
 from alma.mcp.schemas import GeneratedOut, IntentOut
 
@@ -42,10 +43,12 @@ CONVERSES = ToolAnnotations(
     open_world_hint=False,
 )
 
-Message = Annotated[str, Field(description="What the person said, as they said it.")]
+Message = Annotated[
+    Utterance, Field(description=f"What the person said, as they said it (at most {MAX_TEXT} characters).")
+]
 # Plain ``str`` (empty: none), like the blueprint inputs: the SDK pre-parses other annotations as JSON.
 SessionId = Annotated[
-    str,
+    Text,
     Field(
         description=(
             "A conversation id of your choosing (up to 64 letters, digits, '-', '_', '.', ':'): messages in the "
@@ -54,11 +57,11 @@ SessionId = Annotated[
     ),
 ]
 Description = Annotated[
-    str,
+    Sentence,
     Field(
         description=(
             "The system in plain words, e.g. 'a web app with two nginx containers behind a load balancer and a "
-            "postgres database'."
+            f"postgres database' (at most {MAX_TEXT} characters)."
         )
     ),
 ]

@@ -26,6 +26,7 @@ from alma.contracts import (
 )
 from alma.errors import BlueprintInvalidError, InvalidInputError
 from alma.mcp.failures import guarded
+from alma.mcp.inputs import MAX_ID, Text
 from alma.mcp.schemas import EngineList, ResourceList, StackList, StateOut
 from alma.mcp.templates import register_template_tools
 from alma.services import read_text
@@ -40,11 +41,11 @@ def read_only(title: str, *, open_world: bool = False) -> ToolAnnotations:
     )
 
 
-StackName = Annotated[str, Field(description="The stack: a blueprint's `name`.")]
+StackName = Annotated[Text, Field(description="The stack: a blueprint's `name`.")]
 # Plain ``str`` (empty: not given): the SDK would parse a JSON blueprint given to a ``str | None`` into a dict.
 BlueprintText = Annotated[str, Field(description="The blueprint itself, YAML or JSON (give this or `path`).")]
 BlueprintPath = Annotated[
-    str, Field(description="A blueprint file on the server's machine (give this or `blueprint`).")
+    Text, Field(description="A blueprint file on the server's machine (give this or `blueprint`).")
 ]
 
 
@@ -81,7 +82,7 @@ def register_read_tools(server: MCPServer, services: Services) -> None:
     @server.tool(annotations=read_only("List resources"))
     @guarded
     async def list_resources(
-        stack: Annotated[str | None, Field(description="Only this stack (default: every stack).")] = None,
+        stack: Annotated[Text | None, Field(description="Only this stack (default: every stack).")] = None,
     ) -> ResourceList:
         """Resources as applied (specs normalized: memory in MiB, disk in GiB), of one stack or all."""
         return ResourceList(resources=[ResourceOut.of(r) for r in await services.stacks.resources(stack)])
@@ -89,7 +90,7 @@ def register_read_tools(server: MCPServer, services: Services) -> None:
     @server.tool(annotations=read_only("Get a resource"))
     @guarded
     async def get_resource(
-        stack: StackName, name: Annotated[str, Field(description="The resource's name.")]
+        stack: StackName, name: Annotated[Text, Field(description="The resource's name.")]
     ) -> ResourceOut:
         """One resource as applied: type, provider, status, specs, dependencies, engine id, revision."""
         return ResourceOut.of(await services.stacks.resource(stack, name))
@@ -117,14 +118,14 @@ def register_read_tools(server: MCPServer, services: Services) -> None:
 
     @server.tool(annotations=read_only("Get an Infrastructure Pull Request"))
     @guarded
-    async def get_ipr(ipr_id: Annotated[int, Field(description="The IPR's number.", ge=1)]) -> IprOut:
+    async def get_ipr(ipr_id: Annotated[int, Field(description="The IPR's number.", ge=1, le=MAX_ID)]) -> IprOut:
         """An IPR: its status, the plan under review (id and hash), approvals so far and needed, the reviews."""
         return IprOut.of(await services.iprs.show(ipr_id), rendered=True)
 
     @server.tool(annotations=read_only("Engine health", open_world=True))
     @guarded
     async def engine_health(
-        providers: Annotated[list[str] | None, Field(description="Only these engines (default: all).")] = None,
+        providers: Annotated[list[Text] | None, Field(description="Only these engines (default: all).")] = None,
     ) -> EngineList:
         """Installed engines and whether each can be used now (endpoint reachable, credentials accepted)."""
         return EngineList(engines=[EngineOut.of(e) for e in await services.engines.statuses(providers)])

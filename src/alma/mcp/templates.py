@@ -17,10 +17,13 @@ from pydantic import Field
 
 from alma.bootstrap import Services
 from alma.mcp.failures import guarded
+from alma.mcp.inputs import Text
 from alma.services.templates import RenderedTemplate, TemplateCatalogue
 
-TemplateName = Annotated[str, Field(description="The template's name, from list_templates.")]
-Provider = Annotated[str, Field(description="One of the template's providers; empty for its first (default) provider.")]
+TemplateName = Annotated[Text, Field(description="The template's name, from list_templates.")]
+Provider = Annotated[
+    Text, Field(description="One of the template's providers; empty for its first (default) provider.")
+]
 Parameters = Annotated[
     dict[str, Any],
     Field(description='Parameter values by name (text or typed, e.g. {"replicas": 3}); the rest are defaults.'),

@@ -1,0 +1,77 @@
+"""Arguments an agent should not send, through the SDK's in-memory client over the real services (SQLite
+and PostgreSQL): each is a tool error that names the argument and says what is wrong, before anything is
+read or stored, never "Error executing tool NAME" (a crash) and never a stalled server."""
+
+from __future__ import annotations
+
+from mcp import Client
+
+from alma.bootstrap import Services
+from alma.mcp.inputs import MAX_ID, MAX_TEXT
+from tests.unit.mcp.connect import call, connected, deploy, text
+
+
+async def refused(client: Client, tool: str, **arguments: object) -> str:
+    result = await client.call_tool(tool, arguments)
+    assert result.is_error, (tool, arguments)
+    message = text(result)
+    assert message != f"Error executing tool {tool}", "a crash, not a refusal"
+    return message
+
+
+async def test_ids_and_revisions_beyond_what_the_store_holds_are_refused_by_name(services: Services) -> None:
+    async with connected(services) as client:
+        await deploy(client)
+        for tool, arguments in (
+            ("get_ipr", {"ipr_id": MAX_ID + 1}),
+            ("get_ipr", {"ipr_id": 2**63}),
+            ("apply_plan", {"plan_id": "p", "ipr_id": 2**63}),
+            ("rollback", {"stack": "demo", "to_revision": 2**63}),
+        ):
+            message = await refused(client, tool, **arguments)
+            assert f"less than or equal to {MAX_ID}" in message, message
+        schema = {t.name: t.input_schema for t in (await client.list_tools()).tools}
+    assert schema["get_ipr"]["properties"]["ipr_id"]["maximum"] == MAX_ID
+
+
+async def test_nul_characters_are_refused_by_name_and_nothing_is_stored(services: Services) -> None:
+    async with connected(services) as client:
+        planned = await deploy(client)
+        for tool, arguments, name in (
+            ("get_state", {"stack": "demo\x00"}, "stack"),
+            ("get_resource", {"stack": "demo", "name": "web\x00"}, "name"),
+            ("parse_intent", {"message": "stop web\x00", "session": "s1"}, "message"),
+            ("parse_intent", {"message": "stop web", "session": "s1\x00"}, "session"),
+            ("create_ipr", {"plan_id": planned["plan_id"] + "\x00"}, "plan_id"),
+            ("control_resource", {"stack": "demo", "resource": "web\x00", "operation": "stop"}, "resource"),
+        ):
+            message = await refused(client, tool, **arguments)
+            assert name in message and "NUL character" in message, message
+        later = await call(client, "parse_intent", message="now start it", session="s1")
+    assert later["target"] is None  # the refused message left nothing in the session
+    assert await services.iprs.find(stack="demo") == []
+
+
+async def test_a_message_or_description_is_a_sentence_not_a_document(services: Services) -> None:
+    long = "stop web " * 12_500  # 112,500 characters: the grammar would read it for seconds, holding the loop
+    async with connected(services) as client:
+        for tool, arguments in (
+            ("parse_intent", {"message": long, "session": "s1"}),
+            ("parse_intent", {"message": long}),
+            ("generate_blueprint", {"description": "a web server " * 8_000}),
+        ):
+            message = await refused(client, tool, **arguments)
+            assert f"at most {MAX_TEXT} characters" in message, message
+        empty = await refused(client, "parse_intent", message="")
+        later = await call(client, "parse_intent", message="now start it", session="s1")
+        schema = {t.name: t.input_schema for t in (await client.list_tools()).tools}
+    assert "at least 1 character" in empty
+    assert later["target"] is None
+    assert schema["parse_intent"]["properties"]["message"]["maxLength"] == MAX_TEXT
+    assert schema["generate_blueprint"]["properties"]["description"]["maxLength"] == MAX_TEXT
+
+
+async def test_a_read_only_server_bounds_its_messages_too(services: Services) -> None:
+    async with connected(services, read_only=True) as client:
+        message = await refused(client, "parse_intent", message="x" * (MAX_TEXT + 1))
+    assert f"at most {MAX_TEXT} characters" in message
