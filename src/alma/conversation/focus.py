@@ -151,9 +151,21 @@ class Focus:
             return Resolved("unknown", target or self.target, (), None, None, confidence, False, cancelled=True)
         if parsed.correction and parsed.resources and self.intent == "deploy" and self.resources:
             return self._redeployed(parsed)
-        if "amend" in parsed.signals and self.intent == "deploy" and self.resources and parsed.target is None:
-            last = self.resources[0].get("name")
-            if not self._shrinks(last if isinstance(last, str) else None, parsed.resources):
+        recount = name == "scale" and parsed.scale_to is not None and parsed.scale_to > 0
+        if "amend" in parsed.signals and recount and self.intent == "deploy" and self.resources and not target:
+            # "deploy 3 nginx containers" … "make that 5": the deploy just asked for, with that many
+            last = self.resources[0]
+            resource = Resource(
+                last.get("name") if isinstance(last.get("name"), str) else None,
+                last.get("kind") if isinstance(last.get("kind"), str) else None,
+                last.get("template") if isinstance(last.get("template"), str) else None,
+                count=parsed.scale_to or 1,
+            )
+            return Resolved("deploy", resource.name, (resource,), None, None, 0.7, False)
+        amended = "amend" in parsed.signals and bool(parsed.resources) and parsed.target is None
+        if amended and self.intent == "deploy" and self.resources:
+            named = self.resources[0].get("name")
+            if not self._shrinks(named if isinstance(named, str) else None, parsed.resources):
                 return self._redeployed(parsed)  # "oh and give it 128mb": the deploy just asked for, amended
         if parsed.correction and self._last_operation() is not None:
             return self._corrected(parsed)

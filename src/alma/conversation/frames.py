@@ -108,6 +108,7 @@ class NewCount:
     previous: int | None = None  # "3 → 9", "from 4 to 2"
     direction: Literal["up", "down"] | None = None  # "down to 2", "up to 6": said outright
     enough: bool = False  # "3 is enough": a count said to suffice, so probably fewer than now
+    restated: bool = False  # "make that 5": the count of what was just asked for, said again
 
 
 _TOO_MANY = frozenset({"many", "much", "overkill", "fewer", "less", "excessive", "overprovisioned"})
@@ -145,7 +146,7 @@ def new_count(tokens: list[Tok]) -> NewCount | None:
         if before == ":" and k == 2 and len(words) == 3:
             return NewCount(value)  # "api: 2"
         if before in {"it", "them", "that", "those"} and k >= 2 and words[k - 2] in {"make", "set", "keep"}:
-            return NewCount(value)  # "make it 4", "make that five"
+            return NewCount(value, restated=words[k - 2] == "make")  # "make it 4", "make that five"
         if before in {"need", "needs", "want"} and nxt in COUNT_WORDS and "only" in words[max(0, k - 3) : k]:
             return NewCount(value)  # "we only need one replica of api now"
     for k, tok in enumerate(tokens):  # "3 is enough", "2 replicas will do"

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from alma.conversation.bare_reads import bare_read
 from alma.conversation.frames import NewCount, correction, new_count, stated_count
 from alma.conversation.grammar import (
     AFFIRM,
@@ -129,6 +130,9 @@ class IntentParser:
         switch = TOPIC_SWITCH.search(joined) is not None
         if DESIGN.search(joined):
             signals.append("from-scratch")
+        only_read = bare_read(joined)
+        if only_read is not None:  # "status", "what's running?", "show me everything": the whole message is the read
+            return self._intent(only_read, tokens, None, 0.7, switch, signals, anchored=True)
         verbs = find_verbs(tokens, self._lexicon)
         commands = [v for v in verbs if v.command]
         operations = [v for v in commands if v.action not in _MARKERS or v.action in {"plan", "show"}]
@@ -363,6 +367,7 @@ class IntentParser:
         if counted.previous is not None and counted.previous != counted.to:
             direction = "down" if counted.to < counted.previous else "up"
         signals = (*read.signals, "enough") if counted.enough else read.signals
+        signals = (*signals, "amend") if counted.restated else signals  # after a deploy: its count, said again
         return replace(read, scale_to=counted.to, direction=direction, signals=signals)
 
     def read_as(self, text: str, name: IntentName, confidence: float, signal: str) -> Intent:

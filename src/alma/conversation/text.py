@@ -17,7 +17,7 @@ _CONTRACTIONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern), replacement)
     for pattern, replacement in (
         (r"\bwon'?t\b", "will not"),
-        (r"\bwhats\b", "what is"),  # typed without the apostrophe, as on a phone
+        (r"\b(what|how|where|who|there|that)s\b", r"\1 is"),  # typed without the apostrophe, as on a phone
         (r"\bgimme\b", "give me"),
         (r"\b(do|does|did|is|are|was|were|has|have|could|should|would)nt\b", r"\1 not"),
         (r"\bim\b", "i am"),

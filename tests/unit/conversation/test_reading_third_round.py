@@ -463,3 +463,19 @@ def test_keeping_one_running_is_still_a_withdrawal() -> None:
 )
 def test_forward_and_back(parser: IntentParser, sentence: str, intent: str) -> None:
     assert parser.parse(sentence).name == intent
+
+
+def test_make_that_n_after_a_deploy_is_its_count() -> None:
+    reading, _ = converse("deploy 2 caddy containers", "hmm, make that 4")
+    assert reading.name == "deploy"
+    assert [(r.kind, r.template, r.count) for r in reading.resources] == [("container", "caddy", 4)]
+
+
+def test_make_it_zero_after_a_deploy_is_no_deploy() -> None:
+    reading, destructive = converse("deploy 2 caddy containers", "make it 0")
+    assert reading.name == "scale" and destructive
+
+
+def test_scale_it_after_a_deploy_stays_a_scale() -> None:
+    reading, _ = converse("deploy 2 caddy containers named edge", "scale it to 4")
+    assert reading.name == "scale"
