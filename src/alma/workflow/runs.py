@@ -285,16 +285,18 @@ class Runs:
         snapshot = await self._workflow.snapshot(held_by)
         if snapshot is not None and (snapshot.finished or snapshot.plan_id != plan.id):
             return None
+        # A start that died before its first checkpoint (or a job no worker took) is given up after a lock's life.
+        age = dt.datetime.now(dt.UTC) - claim.claimed_at
+        if snapshot is None and age > dt.timedelta(seconds=self._settings.lock_ttl_s):
+            return None
         if snapshot is None or snapshot.waiting is None:
             # Its process is starting it (or a worker has yet to): continuing it from here too would run its
-            # steps twice. A start that died before its first checkpoint is given up after a lock's lifetime.
+            # steps twice.
             view = await self._iprs.show(ipr_id)
             if view.ipr.status in REVIEWABLE:
                 waiting = {"waiting_for": "approval", "ipr": ipr_id, "approvals": view.approvals, "needs": view.needs}
                 return _told(held_by, "waiting", plan, ipr_id, note, waiting=waiting)
             if snapshot is None:
-                if dt.datetime.now(dt.UTC) - claim.claimed_at > dt.timedelta(seconds=self._settings.lock_ttl_s):
-                    return None
                 error = f"IPR #{ipr_id} is being applied by run {held_by}; follow it with `alma resume {held_by}`"
                 return _told(held_by, "conflict", plan, ipr_id, note, error=error)
         result = await self.resume(held_by, progress=progress, queue=queue)  # a dead run is taken over there

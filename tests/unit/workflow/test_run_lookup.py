@@ -12,7 +12,7 @@ import pytest
 
 from alma.bootstrap import Services, build
 from alma.contracts import RunOut
-from alma.errors import InvalidInputError, NotFoundError
+from alma.errors import InvalidInputError, NotFoundError, StackLockedError
 from alma.workflow import RunResult
 from tests.conftest import make_settings
 from tests.helpers import blueprint_text, compute
@@ -127,3 +127,20 @@ async def test_applying_an_approved_ipr_continues_the_run_that_waits_for_it_inst
         assert (view.ipr.status, view.ipr.deployment_id) == ("applied", waiting.deployment_id)
         again = await alice.runs.resume(waiting.deployment_id)  # the waiting run is that run: finished
         assert isinstance(again, RunResult) and again.outcome == "succeeded" and again.nothing_done is not None
+
+
+async def test_an_apply_refused_before_its_run_began_leaves_the_ipr_free_for_the_next_one(
+    tmp_path: Path, database_url: str
+) -> None:
+    policy = {"approval_actions": ["delete"]}
+    async with (
+        await build(make_settings(tmp_path, database_url, user="alice", **policy)) as alice,
+        await build(make_settings(tmp_path, database_url, user="bob", **policy)) as bob,
+    ):
+        ipr_id, plan_id = await waiting_ipr(alice)
+        await bob.iprs.review(ipr_id, "approve")
+        async with bob.deployments.locks.held("look", "bob is busy with the stack"):
+            with pytest.raises(StackLockedError):
+                await alice.runs.apply(plan_id, ipr_id=ipr_id)  # refused: the run never began
+        ran = await alice.runs.apply(plan_id, ipr_id=ipr_id)  # not "IPR #N is being applied by run …"
+        assert isinstance(ran, RunResult) and ran.outcome == "succeeded" and ran.nothing_done is None
