@@ -76,6 +76,7 @@ class Focus:
     sizes: dict[str, dict[str, int]] = field(default_factory=dict)  # its cores, memory_mb, disk_gb, when said
     withdrawn: dict[str, Any] | None = None  # the action the last "wait, no" withdrew
     asked: IntentName | None = None  # the act the last question was about ("how do I delete a volume?")
+    template: str | None = None  # the one template the last message named ("is there an ubuntu template?")
 
     @classmethod
     def from_state(cls, state: dict[str, Any] | None) -> Focus:
@@ -98,6 +99,7 @@ class Focus:
             },
             state.get("withdrawn") if isinstance(state.get("withdrawn"), dict) else None,
             state.get("asked") if state.get("asked") in INTENTS else None,
+            state.get("template") if isinstance(state.get("template"), str) else None,
         )
 
     def to_state(self) -> dict[str, Any]:
@@ -114,6 +116,7 @@ class Focus:
             "sizes": self.sizes,
             "withdrawn": self.withdrawn,
             "asked": self.asked,
+            "template": self.template,
         }
 
     # ------------------------------------------------------------------ resolution
@@ -239,6 +242,9 @@ class Focus:
         )
         if parsed.target is not None and self.target is not None and parsed.target != self.target:
             switched = switched or not parsed.follow_up
+        if name == "deploy" and "from-it" in parsed.signals and self.template is not None:
+            # "is there an ubuntu template on pve1?" … "great, create a vm from it": that template
+            resources = tuple(replace(r, template=r.template or self.template) for r in resources)
         if parsed.follow_up and name == "deploy" and self.resources:
             # "and another one called edge-2": of the kind and template just deployed, unless it says otherwise
             last = self.resources[0]
@@ -396,6 +402,7 @@ class Focus:
         """Remember this turn: its resources, names, target, request, and what now awaits confirmation.
         ``proposed_destructive``: the operation a plan or a question proposes would be destructive."""
         self.switched = resolved.switched
+        self.template = parsed.templates[0] if len(parsed.templates) == 1 else None
         for resource in reversed(resolved.resources):
             if resource.name:
                 self.resources = [r for r in self.resources if r.get("name") != resource.name]

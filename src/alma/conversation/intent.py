@@ -93,6 +93,7 @@ class Intent:
     excluded: tuple[str, ...] = ()  # names (or "word:…") a correction or an exception leaves out
     stated: tuple[str | None, int] | None = None  # "frontend has 12 replicas": (who, how many) now
     sizes: tuple[tuple[str, int], ...] = ()  # "grafana is using 4 gigs": (spec, value) said of the subject now
+    templates: tuple[str, ...] = ()  # the templates the sentence names ("is there an ubuntu template?")
 
 
 def is_destructive(name: IntentName, direction: Direction | None = None, scale_to: int | None = None) -> bool:

@@ -110,6 +110,9 @@ class IntentParser:
         tokens, injected = tokenize(text)
         read = self._read(tokens, injected)
         names = tuple(dict.fromkeys(t.text for t in tokens if is_name(t.text)))
+        said = (template_of(t.text, self._lexicon) for t in tokens if t.number is None and t.size is None)
+        templates = tuple(dict.fromkeys(t for t in said if t is not None))
+        read = replace(read, templates=templates)
         return replace(read, names=names, stated=stated_count(tokens), sizes=self._sizes(read, tokens))
 
     def _sizes(self, read: Intent, tokens: list[Tok]) -> tuple[tuple[str, int], ...]:
@@ -442,6 +445,9 @@ class IntentParser:
         resources: list[Resource] = []
         if name in {"deploy", "design"} or follow_up:
             resources = extract(tokens, start, self._lexicon)
+            words = [t.text for t in tokens]
+            if any(words[k : k + 2] in (["from", "it"], ["from", "that"], ["from", "this"]) for k in range(len(words))):
+                signals = [*signals, "from-it"]  # "create a vm from it": of what the last message named
             named = next((r.name for r in resources if r.name), None)
             target_name = named if name == "deploy" else target.name
             reference = None if name == "deploy" else target.reference

@@ -479,3 +479,14 @@ def test_make_it_zero_after_a_deploy_is_no_deploy() -> None:
 def test_scale_it_after_a_deploy_stays_a_scale() -> None:
     reading, _ = converse("deploy 2 caddy containers named edge", "scale it to 4")
     assert reading.name == "scale"
+
+
+def test_building_from_it_after_naming_a_template_uses_that_template() -> None:
+    reading, _ = converse("do we still have the rocky template on pve3?", "ok, make an lxc from that: ci-9, 2 cores")
+    assert reading.name == "deploy"
+    assert [(r.name, r.kind, r.template, r.cores) for r in reading.resources] == [("ci-9", "lxc", "rocky", 2)]
+
+
+def test_building_from_it_without_a_template_said_guesses_none() -> None:
+    reading, _ = converse("is pve3 up?", "ok, create a vm from it: ci-9")
+    assert all(r.template is None for r in reading.resources)
