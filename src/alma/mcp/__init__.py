@@ -4,6 +4,7 @@ Imported as ``alma.mcp``; the SDK it is built on is the top-level ``mcp`` packag
 the two apart). See ``docs/mcp.md``.
 """
 
+from alma.mcp.changing import Applies
 from alma.mcp.server import create_server, serve_http, serve_stdio
 
-__all__ = ["create_server", "serve_http", "serve_stdio"]
+__all__ = ["Applies", "create_server", "serve_http", "serve_stdio"]

@@ -6,11 +6,20 @@ replaces anything (or that the approval policy gates) needs an approved IPR, whi
 approve; one that stops or restarts something needs ``confirm=true``. Otherwise it opens or returns the
 IPR to review, or asks for the confirmation, and does nothing. ``plan_blueprint``, ``control_resource``
 and ``rollback`` only make (and store) plans; ``create_ipr`` opens a request for review.
+
+An apply outlives the request that started it (``Applies``): a client that disconnects, or cancels the
+call, mid-apply would otherwise cancel the run between two steps, leaving it "running" under a lock its
+live server still holds (neither ``alma resume`` nor ``force-unlock`` may take it until the lock expires)
+with resources made but not recorded. The run finishes and records its outcome; the servers wait for the
+runs in flight before they close the services.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+import asyncio
+import logging
+from collections.abc import Coroutine
+from typing import Annotated, Any, Literal, TypeVar
 
 from mcp.server.mcpserver import Context, MCPServer
 from mcp.types import ToolAnnotations
@@ -51,10 +60,43 @@ APPLIES = ToolAnnotations(
     open_world_hint=True,
 )
 
+T = TypeVar("T")
+log = logging.getLogger(__name__)
+
+
+class Applies:
+    """The applies in flight, each a task of its own that the request awaits but cannot cancel."""
+
+    def __init__(self) -> None:
+        self._running: set[asyncio.Task[Any]] = set()
+
+    async def run(self, work: Coroutine[Any, Any, T]) -> T:
+        task = asyncio.get_running_loop().create_task(work)
+        self._running.add(task)
+        task.add_done_callback(self._settled)
+        # The request's cancellation stops the wait here, not the run.
+        return await asyncio.shield(task)
+
+    def _settled(self, task: asyncio.Task[Any]) -> None:
+        self._running.discard(task)
+        if not task.cancelled() and (error := task.exception()) is not None:
+            # Its request is gone when nobody awaited it; the run recorded its own failure already.
+            log.error("an apply whose client left failed: %s", error, exc_info=error)
+
+    @property
+    def running(self) -> int:
+        return len(self._running)
+
+    async def finished(self) -> None:
+        """Return once no apply is in flight (the server is closing: let them record their outcome)."""
+        while self._running:
+            await asyncio.wait(set(self._running))
+
+
 PlanId = Annotated[Text, Field(description="A plan id, as returned by plan_blueprint, control_resource or rollback.")]
 
 
-def register_change_tools(server: MCPServer, services: Services) -> None:
+def register_change_tools(server: MCPServer, services: Services, applies: Applies) -> None:
     settings = services.settings
 
     def report(plan: Plan, warnings: list[DiagnosticOut] | None = None, then: str | None = None) -> PlanReport:
@@ -149,7 +191,7 @@ def register_change_tools(server: MCPServer, services: Services) -> None:
         # refused there with the right advice) and claims the IPR inside the run.
         prepared = await services.runs.prepare(plan, ipr_id=through)
         async with ToolProgress.running(ctx) as progress:
-            result = await services.runs.start(prepared, parallelism=parallelism, progress=progress)
+            result = await applies.run(services.runs.start(prepared, parallelism=parallelism, progress=progress))
         assert isinstance(result, RunResult)  # inline: MCP never queues
         run = RunOut.of(result)
         final = await services.iprs.show(through) if through is not None else None

@@ -3,7 +3,8 @@
 The services report an apply's progress synchronously (``ApplyProgress.begin/advance``, called from the
 executor on the event loop); MCP progress is an async notification. This adapter queues each step and a
 pump task sends them in order, so the executor never waits on the client. The pump is drained before
-the tool returns: every notification precedes the result.
+the tool returns: every notification precedes the result. When the request is cancelled (its client
+left), the pump stops and the apply, which outlives it (``changing.Applies``), reports to nobody.
 """
 
 from __future__ import annotations
@@ -53,6 +54,8 @@ class ToolProgress:
         pump = asyncio.get_running_loop().create_task(progress._pump())
         try:
             yield progress
-        finally:
-            progress._queue.put_nowait(None)
-            await pump
+        except BaseException:
+            pump.cancel()
+            raise
+        progress._queue.put_nowait(None)
+        await pump

@@ -13,7 +13,7 @@ from mcp.server.mcpserver import MCPServer
 
 from alma.bootstrap import Services, build
 from alma.mcp.auth import App, KeyAuth
-from alma.mcp.changing import register_change_tools
+from alma.mcp.changing import Applies, register_change_tools
 from alma.mcp.language import register_language_tools
 from alma.mcp.reading import register_read_tools
 from alma.mcp.resources import register_prompts, register_resources
@@ -36,8 +36,10 @@ templates; blueprints generated from a description (generate_blueprint) and how 
 CLI or a full server for that."""
 
 
-def create_server(services: Services, *, read_only: bool = False) -> MCPServer:
-    """The server over built services; in read-only mode only the tools that read are there."""
+def create_server(services: Services, *, read_only: bool = False, applies: Applies | None = None) -> MCPServer:
+    """The server over built services; in read-only mode only the tools that read are there. ``applies``
+    holds the applies in flight, which outlive their requests: whoever closes the services waits for them
+    first (``Applies.finished``)."""
     server: MCPServer = MCPServer(
         NAME,
         title="ALMA — infrastructure as conversation",
@@ -47,22 +49,26 @@ def create_server(services: Services, *, read_only: bool = False) -> MCPServer:
     register_read_tools(server, services)
     register_language_tools(server, services, read_only=read_only)
     if not read_only:
-        register_change_tools(server, services)
+        register_change_tools(server, services, applies if applies is not None else Applies())
     register_resources(server, services)
     register_prompts(server, read_only=read_only)
     return server
 
 
 async def serve_stdio(settings: Settings, *, read_only: bool) -> None:
+    applies = Applies()
     async with await build(settings) as services:
-        await create_server(services, read_only=read_only).run_stdio_async()
+        try:
+            await create_server(services, read_only=read_only, applies=applies).run_stdio_async()
+        finally:
+            await applies.finished()
 
 
-def http_app(services: Services, *, host: str, read_only: bool) -> App:
+def http_app(services: Services, *, host: str, read_only: bool, applies: Applies | None = None) -> App:
     """Streamable HTTP at ``/mcp`` behind the gate the HTTP API has (``alma.perimeter``: the key from the
     headers before any body byte, rate limits, bounded bodies) and its keys and roles (``auth``)."""
     settings = services.settings
-    server = create_server(services, read_only=read_only)
+    server = create_server(services, read_only=read_only, applies=applies)
     limits = GateLimits(
         settings.api_max_body_bytes, settings.api_rate_limit_per_minute, settings.api_failed_auth_per_minute
     )
@@ -80,8 +86,9 @@ async def serve_http(settings: Settings, *, host: str, port: int, read_only: boo
     import uvicorn  # only the HTTP transport needs a server
 
     configure_server_logging(settings)
+    applies = Applies()
     async with await build(settings) as services:
-        app = http_app(services, host=host, read_only=read_only)
+        app = http_app(services, host=host, read_only=read_only, applies=applies)
         config = uvicorn.Config(
             app,
             host=host,
@@ -91,7 +98,10 @@ async def serve_http(settings: Settings, *, host: str, port: int, read_only: boo
             proxy_headers=bool(settings.api_trusted_proxies),  # as alma serve: only named proxies are believed
             forwarded_allow_ips=settings.api_trusted_proxies or None,
         )
-        await uvicorn.Server(config).serve()
+        try:
+            await uvicorn.Server(config).serve()
+        finally:
+            await applies.finished()
 
 
 def _version() -> str:
