@@ -25,6 +25,7 @@ from alma.conversation.lexicon import (
     PARTICLES,
     PRONOUNS,
     PROPERTY_WORDS,
+    TEMPLATE_ALIASES,
     Lexicon,
     words,
 )
@@ -357,13 +358,16 @@ def _object_target(
 
 def _apposition(tokens: list[Tok], k: int, lexicon: Lexicon) -> Target | None:
     """The name right after a kind: "the vm shop", "the virtual machine mailrelay", "the router vm, opnsense"."""
-    if k < len(tokens) and tokens[k].text == ",":
+    set_off = k < len(tokens) and tokens[k].text == ","
+    if set_off:
         k += 1
     if k >= len(tokens) or tokens[k].punct:
         return None
     word = tokens[k].text
     if is_name(word):
         return Target(word)
+    if set_off and word in TEMPLATE_ALIASES and (k + 1 >= len(tokens) or tokens[k + 1].punct):
+        return Target(word)  # "the router vm, opnsense, NOW": set off by commas, the software names the guest
     if (tokens[k].integer or 0) >= _FIRST_GUEST_ID and tokens[k].size is None and not tokens[k].ordinal:
         return Target(word)  # "vm 130", "ct 205": a guest's number is its name (not "db 1 core")
     if word in PARTICLES:

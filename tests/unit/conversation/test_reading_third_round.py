@@ -490,3 +490,8 @@ def test_building_from_it_after_naming_a_template_uses_that_template() -> None:
 def test_building_from_it_without_a_template_said_guesses_none() -> None:
     reading, _ = converse("is pve3 up?", "ok, create a vm from it: ci-9")
     assert all(r.template is None for r in reading.resources)
+
+
+def test_software_set_off_by_commas_after_a_kind_names_the_guest(parser: IntentParser) -> None:
+    read = parser.parse("restart the firewall vm, pfsense, right now")
+    assert (read.name, read.target) == ("restart", "pfsense")
