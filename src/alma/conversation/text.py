@@ -42,6 +42,13 @@ _CONTRACTIONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             r"\1",
         ),
         (r"\bwt[fh]\b", "what"),
+        # A verb and its particle written as one word: "power-cycle hv-07", "spin-up", "shut-down" are the act,
+        # never a resource's name (which then went unread: "power-cycle" was the target).
+        (
+            r"\b(power|shut|spin|tear|roll|clean|scale|start|boot|turn|switch|wind|bring|take|back|log|"
+            r"set|hard|cold|warm)-(cycle|down|up|off|on|back|out|in|reset|reboot|restart|boot)\b(?!-)",
+            r"\1 \2",
+        ),
     )
 )
 _INJECTION = re.compile(

@@ -212,3 +212,17 @@ def test_a_verb_reads_its_object_and_sentence_within_reach() -> None:
     (verb,) = [v for v in find_verbs(tokens, Lexicon()) if v.lemma == "restart"]
     assert len(object_words(tokens, verb)) <= _REACH_WORDS
     assert IntentParser().parse("restart web-01 " + "and web-02 " * 300).name == "restart"
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "target"),
+    [
+        ("power-cycle gpu-box-2 now please", "restart", "gpu-box-2"),
+        ("shut-down lab-7", "stop", "lab-7"),
+        ("tear-down the sandbox-3 stack", "destroy", "sandbox-3"),
+        ("check on start-up-1", "status", "start-up-1"),  # a name that only looks like one stays a name
+    ],
+)
+def test_a_verb_written_with_its_particle_as_one_word_is_the_act(text: str, intent: str, target: str) -> None:
+    read = IntentParser().parse(text)
+    assert (read.name, read.target) == (intent, target)
