@@ -32,7 +32,7 @@ from alma.mcp.failures import guarded
 from alma.mcp.gating import next_step, risk_of
 from alma.mcp.inputs import MAX_ID, Text
 from alma.mcp.progress import ToolProgress
-from alma.mcp.reading import BlueprintPath, BlueprintText, StackName, blueprint_source
+from alma.mcp.reading import BlueprintPath, BlueprintSources, BlueprintText, StackName
 from alma.mcp.schemas import ApplyOut, ApplyStatus, PlanReport
 from alma.planning import Plan
 from alma.services import IprView
@@ -96,7 +96,7 @@ class Applies:
 PlanId = Annotated[Text, Field(description="A plan id, as returned by plan_blueprint, control_resource or rollback.")]
 
 
-def register_change_tools(server: MCPServer, services: Services, applies: Applies) -> None:
+def register_change_tools(server: MCPServer, services: Services, applies: Applies, sources: BlueprintSources) -> None:
     settings = services.settings
 
     def report(plan: Plan, warnings: list[DiagnosticOut] | None = None, then: str | None = None) -> PlanReport:
@@ -116,7 +116,7 @@ def register_change_tools(server: MCPServer, services: Services, applies: Applie
     ) -> PlanReport:
         """Validate a blueprint, refresh what the engines see, and store the exact, hashed plan that
         applying it would run, with its risk (what applying it needs). Changes no infrastructure."""
-        text, filename = blueprint_source(blueprint, path)
+        text, filename = await sources.read(blueprint, path)
         await ctx.report_progress(0, 2, "validating and refreshing")
         result = await services.plans.plan_blueprint(text, filename)
         await ctx.report_progress(2, 2, f"plan {result.plan.id} stored")

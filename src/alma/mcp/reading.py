@@ -3,10 +3,20 @@
 Annotated ``readOnlyHint: true`` (and idempotent): none of them changes infrastructure or ALMA's records
 of it. ``engine_health`` and ``check_drift`` talk to the engines (open world); the rest read the store or
 check text.
+
+A blueprint comes as text, or as a file on the server's machine (``path``) — on a local (stdio) server
+only, whose agent already runs as the same user: over HTTP a key holder naming files would read the
+server's files through the diagnostics (values are quoted) and list its directories. A file must be a
+regular file within ``ALMA_MAX_BLUEPRINT_BYTES`` (``/dev/zero`` was read until the server died), read off
+the event loop.
 """
 
 from __future__ import annotations
 
+import asyncio
+import stat
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Annotated
 
 from mcp.server.mcpserver import MCPServer
@@ -24,7 +34,7 @@ from alma.contracts import (
     StackOut,
     ValidationOut,
 )
-from alma.errors import BlueprintInvalidError, InvalidInputError
+from alma.errors import BlueprintInvalidError, InvalidInputError, RefusedError
 from alma.mcp.failures import guarded
 from alma.mcp.inputs import MAX_ID, Text
 from alma.mcp.schemas import EngineList, ResourceList, StackList, StateOut
@@ -45,20 +55,55 @@ StackName = Annotated[Text, Field(description="The stack: a blueprint's `name`."
 # Plain ``str`` (empty: not given): the SDK would parse a JSON blueprint given to a ``str | None`` into a dict.
 BlueprintText = Annotated[str, Field(description="The blueprint itself, YAML or JSON (give this or `path`).")]
 BlueprintPath = Annotated[
-    Text, Field(description="A blueprint file on the server's machine (give this or `blueprint`).")
+    Text,
+    Field(
+        description=(
+            "A blueprint file on the server's machine (give this or `blueprint`); only a local (stdio) server "
+            "reads files: over HTTP send the text as `blueprint`."
+        )
+    ),
 ]
 
 
-def blueprint_source(blueprint: str, path: str) -> tuple[str, str]:
-    """(text, filename) from exactly one of the two inputs."""
-    if bool(blueprint) == bool(path):
-        raise InvalidInputError("give the blueprint's text as `blueprint`, or a file as `path` (one of them)")
-    if path:
+@dataclass(frozen=True, slots=True)
+class BlueprintSources:
+    """Where the tools' blueprints may come from: ``files`` is false over HTTP."""
+
+    files: bool
+    largest: int  # ALMA_MAX_BLUEPRINT_BYTES
+
+    async def read(self, blueprint: str, path: str) -> tuple[str, str]:
+        """(text, filename) from exactly one of the two inputs."""
+        if bool(blueprint) == bool(path):
+            raise InvalidInputError("give the blueprint's text as `blueprint`, or a file as `path` (one of them)")
+        if not path:
+            return blueprint, "<blueprint>"
+        if not self.files:
+            raise RefusedError(
+                "`path` names a file on the server's machine, and only a local (stdio) server reads files: "
+                "send the blueprint's text as `blueprint`"
+            )
+        return await asyncio.to_thread(self._file, path)
+
+    def _file(self, path: str) -> tuple[str, str]:
+        try:
+            found = Path(path).stat()
+        except OSError:
+            return read_text(path), path  # it says what is wrong: no such file, permission denied
+        if stat.S_ISREG(found.st_mode):
+            if found.st_size > self.largest:
+                raise InvalidInputError(
+                    f"{path} has {found.st_size} bytes; a blueprint has at most {self.largest} "
+                    "(ALMA_MAX_BLUEPRINT_BYTES)"
+                )
+        elif not stat.S_ISDIR(found.st_mode):  # a directory: read_text names the blueprints in it
+            raise InvalidInputError(
+                f"{path} is not a regular file (a device, a pipe or a socket): name a blueprint file"
+            )
         return read_text(path), path
-    return blueprint, "<blueprint>"
 
 
-def register_read_tools(server: MCPServer, services: Services) -> None:
+def register_read_tools(server: MCPServer, services: Services, sources: BlueprintSources) -> None:
     @server.tool(annotations=read_only("List stacks"))
     @guarded
     async def list_stacks() -> StackList:
@@ -99,7 +144,7 @@ def register_read_tools(server: MCPServer, services: Services) -> None:
     @guarded
     async def validate_blueprint(blueprint: BlueprintText = "", path: BlueprintPath = "") -> ValidationOut:
         """Check a blueprint and report every problem at once, with line and column; nothing is stored."""
-        text, filename = blueprint_source(blueprint, path)
+        text, filename = await sources.read(blueprint, path)
         try:
             loaded = services.blueprints.load(text, filename)
         except BlueprintInvalidError as error:
@@ -141,4 +186,4 @@ def register_read_tools(server: MCPServer, services: Services) -> None:
     register_template_tools(server, services, read_only)
 
 
-__all__ = ["blueprint_source", "read_only", "register_read_tools"]
+__all__ = ["BlueprintSources", "read_only", "register_read_tools"]

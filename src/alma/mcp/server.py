@@ -15,7 +15,7 @@ from alma.bootstrap import Services, build
 from alma.mcp.auth import App, KeyAuth
 from alma.mcp.changing import Applies, register_change_tools
 from alma.mcp.language import register_language_tools
-from alma.mcp.reading import register_read_tools
+from alma.mcp.reading import BlueprintSources, register_read_tools
 from alma.mcp.resources import register_prompts, register_resources
 from alma.perimeter import Gate, GateLimits
 from alma.redaction import configure_server_logging
@@ -36,20 +36,23 @@ templates; blueprints generated from a description (generate_blueprint) and how 
 CLI or a full server for that."""
 
 
-def create_server(services: Services, *, read_only: bool = False, applies: Applies | None = None) -> MCPServer:
+def create_server(
+    services: Services, *, read_only: bool = False, applies: Applies | None = None, local_files: bool = True
+) -> MCPServer:
     """The server over built services; in read-only mode only the tools that read are there. ``applies``
     holds the applies in flight, which outlive their requests: whoever closes the services waits for them
-    first (``Applies.finished``)."""
+    first (``Applies.finished``). ``local_files``: blueprints may be named by path (stdio, not HTTP)."""
     server: MCPServer = MCPServer(
         NAME,
         title="ALMA — infrastructure as conversation",
         instructions=READ_ONLY_INSTRUCTIONS if read_only else INSTRUCTIONS,
         version=_version(),
     )
-    register_read_tools(server, services)
+    sources = BlueprintSources(files=local_files, largest=services.settings.max_blueprint_bytes)
+    register_read_tools(server, services, sources)
     register_language_tools(server, services, read_only=read_only)
     if not read_only:
-        register_change_tools(server, services, applies if applies is not None else Applies())
+        register_change_tools(server, services, applies if applies is not None else Applies(), sources)
     register_resources(server, services)
     register_prompts(server, read_only=read_only)
     return server
@@ -68,7 +71,8 @@ def http_app(services: Services, *, host: str, read_only: bool, applies: Applies
     """Streamable HTTP at ``/mcp`` behind the gate the HTTP API has (``alma.perimeter``: the key from the
     headers before any body byte, rate limits, bounded bodies) and its keys and roles (``auth``)."""
     settings = services.settings
-    server = create_server(services, read_only=read_only, applies=applies)
+    # A key holder is not the server's user: files on its machine are not theirs to name.
+    server = create_server(services, read_only=read_only, applies=applies, local_files=False)
     limits = GateLimits(
         settings.api_max_body_bytes, settings.api_rate_limit_per_minute, settings.api_failed_auth_per_minute
     )
