@@ -196,6 +196,11 @@ _CONDITION_THEN = re.compile(
     r"^(?:(?:ok|so|and|then|please)[, ]+)?(?:when|once|after|as soon as|if|whenever|before) "
     r"(?!(?:i|we)\b)[^,:]+[,:]\s*(?:(?:please|just|then|go ahead and|pls)\s*)?$"
 )
+# A proposal in statement order (subject, then the modal): "we should restart it", "prob should reboot x".
+_PROPOSAL = re.compile(
+    r"^(?:(?:ok|so|hmm|yeah|well)[, ]+)?(?:i|we|you|prob|probably|maybe|perhaps|i guess we|i think we|guess we|"
+    r"we really|we probably|we prob) (?:should|ought to|need to|have to|must)(?:\s+just)?\s*$"
+)
 # What may open an imperative clause after a remark: "…, just delete it", "…: please restart it".
 _IMPERATIVE_OPENING = re.compile(
     r"(?:(?:just|please|pls|plz|now|so|then|ok|okay|and|simply|go ahead and|right now|already)\s*)*"
@@ -206,7 +211,7 @@ _OPINION = re.compile(
 )
 _SENTENCE = re.compile(r"[.!?;\n]+")
 _PROPOSED_GERUND = re.compile(
-    r"\b(?:about|consider|considering|suggest|recommend|try|start|mind)\s+(?P<word>[a-z]{2,}ing)\b"
+    r"\b(?:about|consider|considering|suggest|recommend|try|start|mind|worth)\s+(?P<word>[a-z]{2,}ing)\b"
 )
 _OPENING_GERUND = re.compile(r"(?:^|[.!?;\n]\s*)(?:(?:ok|so|now|just|and)[, ]+)?(?P<word>[a-z]{2,}ing)\b")
 
@@ -321,6 +326,8 @@ def asking(head: str, rest: str = "") -> bool:
     the act on, has no question mark), nor a command after a remark ("wtf is going on with X, just delete
     it": the question is over at the comma, what follows is an imperative)."""
     head = head.strip()
+    if "?" not in rest and _PROPOSAL.search(head):
+        return False  # "prob should reboot mon-1 at some point": a proposal said as a statement, not a question
     if "?" not in rest and _CONDITION_THEN.search(head):
         return False  # "once the migration is done, delete old-db": a command that waits for something
     parts = re.split(r"[,:]", head)

@@ -262,7 +262,7 @@ def find_verbs(tokens: list[Tok], lexicon: Lexicon) -> list[Verb]:
 _NOUN_BEFORE = frozenset({"the", "a", "an", "my", "our", "your", "its", "their", "this", "that", "his", "her"})
 # "maybe we could think about removing cache-old", "consider stopping web-3": the act, proposed.
 _PROPOSING = frozenset(
-    {"about", "consider", "considering", "suggest", "recommend", "try", "start", "begin", "continue", "mind"}
+    {"about", "consider", "considering", "suggest", "recommend", "try", "start", "begin", "continue", "mind", "worth"}
 )
 _ORDER_WORDS = frozenset({"last", "previous", "latest", "recent", "failed", "next", "initial", "first", "nightly"})
 _TRIGGERS = frozenset({"do", "perform", "schedule", "trigger", "run", "issue", "need", "want", "with", "for", "start"})

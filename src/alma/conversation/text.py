@@ -19,6 +19,12 @@ _CONTRACTIONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\bwon'?t\b", "will not"),
         (r"\b(what|how|where|who|there|that)s\b", r"\1 is"),  # typed without the apostrophe, as on a phone
         (r"\bgimme\b", "give me"),
+        # function words typed fast: the lexicon corrects commands and kinds, never these
+        (r"\b(?:teh|hte)\b", "the"),
+        (r"\badn\b", "and"),
+        (r"\bwaht\b", "what"),
+        (r"\bwiht\b", "with"),
+        (r"\btaht\b", "that"),
         (r"\b(do|does|did|is|are|was|were|has|have|could|should|would)nt\b", r"\1 not"),
         (r"\bim\b", "i am"),
         (r"\bcan'?t\b", "can not"),

@@ -495,3 +495,22 @@ def test_building_from_it_without_a_template_said_guesses_none() -> None:
 def test_software_set_off_by_commas_after_a_kind_names_the_guest(parser: IntentParser) -> None:
     read = parser.parse("restart the firewall vm, pfsense, right now")
     assert (read.name, read.target) == ("restart", "pfsense")
+
+
+@pytest.mark.parametrize(
+    "sentence", ["we should probably... no: we should reboot gw-4 tonight", "probably should restart gw-4, no rush"]
+)
+def test_a_proposal_in_statement_order_is_a_request(sentence: str) -> None:
+    assert any(c.kind == "restart" for c in live_cues(sentence))
+
+
+def test_a_proposal_in_question_order_stays_a_question() -> None:
+    assert not live_cues("should we restart gw-4 tonight?")
+
+
+def test_worth_doing_is_proposed(parser: IntentParser) -> None:
+    assert any(c.kind == "stop" for c in live_cues("probably worth stopping lab-3 over the weekend"))
+
+
+def test_function_words_typed_fast(parser: IntentParser) -> None:
+    assert parser.parse("waht is teh status of mx-2").name == "status"
