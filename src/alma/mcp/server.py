@@ -12,6 +12,7 @@ from importlib.metadata import PackageNotFoundError, version
 from mcp.server.mcpserver import MCPServer
 
 from alma.bootstrap import Services, build
+from alma.mcp.arguments import RefuseUnknownArguments
 from alma.mcp.auth import App, KeyAuth
 from alma.mcp.changing import Applies, register_change_tools
 from alma.mcp.language import register_language_tools
@@ -55,6 +56,7 @@ def create_server(
         register_change_tools(server, services, applies if applies is not None else Applies(), sources)
     register_resources(server, services)
     register_prompts(server, read_only=read_only)
+    server.middleware.append(RefuseUnknownArguments(server))
     return server
 
 

@@ -8,7 +8,8 @@ from mcp import Client
 
 from alma.bootstrap import Services
 from alma.mcp.inputs import MAX_ID, MAX_TEXT
-from tests.unit.mcp.connect import call, connected, deploy, text
+from tests.helpers import blueprint_text, compute
+from tests.unit.mcp.connect import STACK, call, connected, deploy, text
 
 
 async def refused(client: Client, tool: str, **arguments: object) -> str:
@@ -75,3 +76,23 @@ async def test_a_read_only_server_bounds_its_messages_too(services: Services) ->
     async with connected(services, read_only=True) as client:
         message = await refused(client, "parse_intent", message="x" * (MAX_TEXT + 1))
     assert f"at most {MAX_TEXT} characters" in message
+
+
+async def test_an_argument_a_tool_does_not_take_is_refused_by_name_and_nothing_is_done(services: Services) -> None:
+    async with connected(services) as client:
+        await deploy(client)
+        emptier = await call(client, "plan_blueprint", blueprint=blueprint_text(STACK, [compute("net")]))
+        plan_id = emptier["plan"]["plan_id"]
+        approved = await refused(client, "apply_plan", plan_id=plan_id, confirm=True, approved=True, ipr="yes")
+        misnamed = await refused(client, "plan_blueprint", blueprint_text=blueprint_text(STACK, [compute("net")]))
+        revision = (await call(client, "get_state", stack=STACK))["revision"]
+    assert approved.startswith("InvalidInputError (invalid): apply_plan takes no argument 'approved', 'ipr'; ")
+    assert "its arguments are plan_id, ipr_id, confirm, parallelism" in approved
+    assert "plan_blueprint takes no argument 'blueprint_text'; its arguments are blueprint, path" in misnamed
+    assert revision == 1 and await services.iprs.find(stack=STACK) == []  # nothing applied, no IPR opened
+
+
+async def test_a_read_only_server_says_its_parse_intent_keeps_no_session(services: Services) -> None:
+    async with connected(services, read_only=True) as client:
+        message = await refused(client, "parse_intent", message="stop web-01", session="s1")
+    assert "parse_intent takes no argument 'session'; its arguments are message" in message
