@@ -17,7 +17,8 @@ _WORDS = """
     voice wall water weather weird wheel window winter wonder wood worry writer yard yellow young
     capacity performance throughput angry happy sad upset nervous worried possible impossible fine
     tiny beefy cheap minimal lightweight modest decent proper robust scalable secure external temporary temp
-    permanent sandbox toy purpose purposes save saving saved savings cost costs costing schema schemas tables
+    permanent sandbox toy path paths url urls route routes endpoint endpoints
+    purpose purposes save saving saved savings cost costs costing schema schemas tables
     rows row column columns records record dataset datasets data query queries
     peak tuesday monday wednesday thursday friday saturday sunday weekend night noon midnight
     okay alright weird strange odd normal usual slower faster bigger smaller cheaper pricey expensive

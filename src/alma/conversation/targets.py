@@ -242,8 +242,8 @@ def subject_of(tokens: list[Tok], end: int, lexicon: Lexicon, excluded: set[int]
 
 def _candidate(tokens: list[Tok], k: int, lexicon: Lexicon, label: bool = False) -> Target | None:
     word = tokens[k].text
-    if tokens[k].number is not None or tokens[k].size is not None or word in _FILLERS:
-        return None  # "this stupid thing won't boot": the thing, not "stupid"
+    if tokens[k].number is not None or tokens[k].size is not None or word in _FILLERS or word in _SYMPTOMS:
+        return None  # "this stupid thing won't boot", "the ingress returns 404": the thing, not "stupid", "returns"
     if is_name(word):
         return Target(word)
     template = template_of(word, lexicon) if word.isalpha() and len(word) > 2 else None

@@ -82,6 +82,7 @@ _SPEC_PAIRS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"(?:^|\s)--(?:cores|cpus|vcpus)[= ]([0-9]+)\b", r" \1 cores "),
         (r"\bvztmpl/([a-z]+)[\w.-]*", r" image \1 "),
         (r"\s*(?:->|=>|\u2192|\u27f6|\u21d2)\s*", " to "),
+        (r"(?:(?<=\s)|^)/[a-z0-9_.-]+(?:/[a-z0-9_.-]*)*", " a path "),  # "404 for /api": a URL's path, no name
         (r"\bw/o\b", " without "),
         (r"\bw/", " with "),
         (r"\s\+\s|\s&\s", " and "),
@@ -144,6 +145,11 @@ _SHELL: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern), replacement)
     for pattern, replacement in (
         (r"\bqm ([a-z]+) (\d+)\b", r"\1 vm \2"),
+        # "helm install grafana grafana/grafana": a release named after its first word, of the chart's software
+        (
+            r"\bhelm (?:install|upgrade --install) ([a-z0-9][a-z0-9-]*) (?:[a-z0-9.-]+/)*([a-z0-9][a-z0-9-]*)\b",
+            r"deploy \2 named \1",
+        ),
         (r"\bpct ([a-z]+) (\d+)\b", r"\1 ct \2"),
         # "kubectl delete ns payments": the namespace is named after its kind word
         (r"\b(?:kubectl|oc)\s+([a-z]+)\s+(?:ns|namespaces?)\s+([a-z0-9][a-z0-9-]*)\b", r"\1 the namespace named \2"),

@@ -514,3 +514,13 @@ def test_worth_doing_is_proposed(parser: IntentParser) -> None:
 
 def test_function_words_typed_fast(parser: IntentParser) -> None:
     assert parser.parse("waht is teh status of mx-2").name == "status"
+
+
+def test_a_url_path_is_not_a_name(parser: IntentParser) -> None:
+    read = parser.parse("the gateway returns 502 for /billing/v2")
+    assert read.name == "troubleshoot" and read.target is None
+
+
+def test_a_helm_release_is_named_by_its_first_word(parser: IntentParser) -> None:
+    read = parser.parse("helm install metrics-db bitnami/postgresql")
+    assert [(r.name, r.template) for r in read.resources] == [("metrics-db", "postgres")]
