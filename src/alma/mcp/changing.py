@@ -196,9 +196,12 @@ def register_change_tools(server: MCPServer, services: Services, applies: Applie
         run = RunOut.of(result)
         final = await services.iprs.show(through) if through is not None else None
         status = OUTCOMES.get(result.outcome, "failed")
-        what = (
-            "no changes" if run.deployment_id is None and result.outcome == "succeeded" else f"revision {run.revision}"
-        )
+        if run.deployment_id is None and result.outcome == "succeeded":
+            what = "no changes"
+        elif run.revision is None:  # refused before it recorded anything (a stale plan): no revision to name
+            what = "unchanged"
+        else:
+            what = f"revision {run.revision}"
         return ApplyOut(
             status=status,
             message=f"{result.outcome}: stack '{plan.stack}' {what}" + (f": {result.error}" if result.error else ""),

@@ -9,7 +9,7 @@ from mcp import Client
 from alma.bootstrap import Services
 from alma.mcp.inputs import MAX_ID, MAX_TEXT
 from tests.helpers import blueprint_text, compute
-from tests.unit.mcp.connect import STACK, call, connected, deploy, text
+from tests.unit.mcp.connect import RESOURCES, STACK, call, connected, deploy, text
 
 
 async def refused(client: Client, tool: str, **arguments: object) -> str:
@@ -96,3 +96,24 @@ async def test_a_read_only_server_says_its_parse_intent_keeps_no_session(service
     async with connected(services, read_only=True) as client:
         message = await refused(client, "parse_intent", message="stop web-01", session="s1")
     assert "parse_intent takes no argument 'session'; its arguments are message" in message
+
+
+async def test_a_confirmed_plan_the_stack_moved_past_is_abandoned_and_says_why(services: Services) -> None:
+    async with connected(services) as client:
+        await deploy(client)
+        stop = await call(client, "control_resource", stack=STACK, resource="web", operation="stop")
+        grow = await call(
+            client, "plan_blueprint", blueprint=blueprint_text(STACK, [*RESOURCES[:2], compute("web", ["db"], cores=3)])
+        )
+        assert (await call(client, "apply_plan", plan_id=grow["plan"]["plan_id"]))["status"] == "succeeded"
+        stale = await call(client, "apply_plan", plan_id=stop["plan"]["plan_id"], confirm=True)
+        again = await call(client, "apply_plan", plan_id=stop["plan"]["plan_id"], confirm=True)
+        state = await call(client, "get_state", stack=STACK)
+    for answer in (stale, again):
+        assert answer["status"] == "abandoned"
+        assert answer["message"].startswith(
+            f"abandoned: stack '{STACK}' unchanged: stack '{STACK}' moved from revision 1 to 2"
+        )
+        assert "None" not in answer["message"]
+    assert state["revision"] == 2
+    assert all(r["status"] != "stopped" for r in state["resources"])
