@@ -41,7 +41,7 @@ _NOT_TARGETS = frozenset(
         "less version revision state status environment env instead first second yes no not ok okay already "
         "anyway whatever myself yourself tonight today tomorrow asap logs log metrics events config settings "
         "damn bloody freaking stupid thing things stuff lol pls plz thx everyone everybody anything nothing "
-        "reboot restart boot yesterday tomorrow tonight morning afternoon evening week month"
+        "reboot restart boot yesterday tomorrow tonight morning afternoon evening week month either neither each"
     )
 )
 # Where things run, not what runs: never a target on their own ("restart production").
@@ -165,6 +165,8 @@ def _bare_object(tokens: list[Tok], k: int, lexicon: Lexicon, excluded: set[int]
     word = words_[k]
     if not word.isalpha() or len(word) < 3 or word in _NOT_TARGETS or word in _FILLERS or word in _EVERYTHING:
         return None
+    if word in {"both", "them", "those", "these"}:
+        return None  # "stop both": of what was just named, for the object's reading
     if word in _ENVIRONMENTS or word in _SPEC or word in PRONOUNS or word in INFRA_WORDS or lexicon.verb(word):
         return None
     if kind_at(words_, k, lexicon) is not None or template_of(word, lexicon) is not None:

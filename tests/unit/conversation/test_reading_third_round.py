@@ -524,3 +524,8 @@ def test_a_url_path_is_not_a_name(parser: IntentParser) -> None:
 def test_a_helm_release_is_named_by_its_first_word(parser: IntentParser) -> None:
     read = parser.parse("helm install metrics-db bitnami/postgresql")
     assert [(r.name, r.template) for r in read.resources] == [("metrics-db", "postgres")]
+
+
+def test_both_is_every_one_just_named_never_a_name() -> None:
+    reading, destructive = converse("create a mysql container named my-a and a nats container named nt-a", "stop both")
+    assert reading.target is None and set(reading.targets) == {"my-a", "nt-a"} and destructive
