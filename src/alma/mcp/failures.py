@@ -38,7 +38,10 @@ def kind_of(error: AlmaError) -> str:
 def message_of(error: AlmaError) -> str:
     lines = [f"{type(error).__name__} ({kind_of(error)}): {error}"]
     if isinstance(error, BlueprintInvalidError):
-        lines += [f"{d.severity}: {d.render()}" for d in error.diagnostics]
+        listed = error.diagnostics
+        if len(listed) == 1 and listed[0].render() == str(error):
+            listed = []  # the message is that one diagnostic: saying it twice tells the agent nothing more
+        lines += [f"{d.severity}: {d.render()}" for d in listed]
         lines.append("nothing was changed")
     return "\n".join(lines)
 

@@ -17,6 +17,8 @@ from typing import Annotated
 
 from pydantic import AfterValidator, StringConstraints
 
+from alma.text_safety import unsafe_text_problem
+
 MAX_ID = 2**31 - 1  # PostgreSQL's integer: what an IPR id or a revision can be
 MAX_TEXT = 4000
 
@@ -32,7 +34,18 @@ def _no_nul(value: str) -> str:
 NO_NUL = AfterValidator(_no_nul)
 Text = Annotated[str, NO_NUL]
 Sentence = Annotated[str, StringConstraints(max_length=MAX_TEXT), NO_NUL]
+
+
+def _shown_safely(value: str) -> str:
+    if (problem := unsafe_text_problem("it", value, multiline=True)) is not None:
+        raise ValueError(problem)
+    return value
+
+
+# Text that ends up in a blueprint a person reviews (a description to generate from): no terminal controls
+# or direction overrides, refused here by position in what the agent sent, not in a blueprint it never saw.
+Reviewed = Annotated[Sentence, AfterValidator(_shown_safely)]
 Utterance = Annotated[str, StringConstraints(min_length=1, max_length=MAX_TEXT), NO_NUL]
 
 
-__all__ = ["MAX_ID", "MAX_TEXT", "NO_NUL", "Sentence", "Text", "Utterance"]
+__all__ = ["MAX_ID", "MAX_TEXT", "NO_NUL", "Reviewed", "Sentence", "Text", "Utterance"]

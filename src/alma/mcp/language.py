@@ -27,7 +27,7 @@ from alma.contracts import DiagnosticOut
 from alma.contracts.conversation import GuardOut, MentionOut
 from alma.conversation import IntentName, Interpretation
 from alma.mcp.failures import guarded
-from alma.mcp.inputs import MAX_TEXT, Sentence, Text, Utterance
+from alma.mcp.inputs import MAX_TEXT, Reviewed, Text, Utterance
 from alma.mcp.reading import read_only as read_only_hints
 from alma.mcp.schemas import GeneratedOut, IntentOut
 
@@ -57,7 +57,7 @@ SessionId = Annotated[
     ),
 ]
 Description = Annotated[
-    Sentence,
+    Reviewed,
     Field(
         description=(
             "The system in plain words, e.g. 'a web app with two nginx containers behind a load balancer and a "

@@ -117,3 +117,14 @@ async def test_a_confirmed_plan_the_stack_moved_past_is_abandoned_and_says_why(s
         assert "None" not in answer["message"]
     assert state["revision"] == 2
     assert all(r["status"] != "stopped" for r in state["resources"])
+
+
+async def test_terminal_controls_are_refused_once_clearly_where_the_agent_put_them(services: Services) -> None:
+    described = blueprint_text(STACK, [compute("web")], description="fine\x1b[2J\x1b[Happroved")
+    async with connected(services) as client:
+        planned = await refused(client, "plan_blueprint", blueprint=described)
+        generated = await refused(client, "generate_blueprint", description="a web server\x1b]0;pwned\x07")
+    assert planned.startswith("BlueprintInvalidError (invalid): line 15, column 23: the blueprint holds")
+    assert planned.count("U+001B (ESC)") == 1 and planned.endswith("nothing was changed")
+    assert "U+001B (ESC) at character 13" in generated and "description" in generated
+    assert await services.stacks.stacks() == []
