@@ -173,12 +173,14 @@ class Focus:
         if parsed.correction and self._last_operation() is not None:
             return self._corrected(parsed)
         waiting_for_target = self.pending is not None and not self.pending.get("target")
-        if "bare-name" in parsed.signals and waiting_for_target and parsed.target is not None:
+        answer = next((s.removeprefix("answer:") for s in parsed.signals if s.startswith("answer:")), None)
+        answered = parsed.target if "bare-name" in parsed.signals else answer
+        if waiting_for_target and answered is not None:
             # "go ahead and nuke it" … "the vm named scratch-7": which one, said afterwards; still that act
             assert self.pending is not None
             return Resolved(
                 self.pending["intent"] if self.pending.get("intent") in INTENTS else "unknown",
-                parsed.target,
+                answered,
                 (),
                 self.pending.get("direction"),
                 self.pending.get("scale_to"),

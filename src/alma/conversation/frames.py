@@ -156,7 +156,18 @@ def new_count(tokens: list[Tok]) -> NewCount | None:
         rest = words[k + 1 : k + 4]
         if rest and rest[0] in COUNT_WORDS:
             rest = rest[1:]
-        if rest[:2] in (["is", "enough"], ["are", "enough"], ["is", "plenty"], ["will", "do"], ["should", "do"]):
+        enough = (["is", "enough"], ["are", "enough"], ["is", "plenty"], ["will", "do"], ["should", "do"])
+        if (
+            rest[:2] in enough
+            or rest[:2] in (["is", "fine"], ["are", "fine"], ["is", "ok"], ["is", "okay"])
+            or rest[:3]
+            in (
+                ["should", "be", "enough"],
+                ["would", "be", "enough"],
+                ["should", "be", "fine"],
+                ["would", "be", "fine"],
+            )
+        ):
             # "3 is plenty": enough means fewer than there are, unless the session knows there are fewer
             return NewCount(value, direction="down" if _TOO_MANY.intersection(words) else None, enough=True)
     return None

@@ -89,6 +89,8 @@ _OPERATIONS: frozenset[IntentName] = frozenset(
 _NEEDS_ANCHOR: frozenset[IntentName] = frozenset({"deploy", "design", "explain", "troubleshoot", "status", "list"})
 _KIND_WORDS = frozenset(w for phrase in KIND_PHRASES for w in phrase)
 _LEADING = frozenset({"please", "ok", "okay", "yes", "so", "then", "now", "just", "fine", "sure", "alright"})
+# A verb that is not there: the object of a message that is only a noun phrase is read as if one were.
+_ANSWERING = Verb("none", "", 0, 0, 0)
 _TURNING = frozenset({"just", "instead", "rather", "only", "but"})
 _INCLUDERS = frozenset({"only", "meant", "instead", "except", "excluding"})
 
@@ -304,6 +306,12 @@ class IntentParser:
             answer = [] if verbs or len(tokens) > 8 else ["bare-name"]
             return self._intent("status", tokens, None, 0.5, switch, [*signals, *answer])
         said = ["statement"] if STATEMENT.search(joined) else []  # "the grafana container is using 4 gigs"
+        if not verbs and not said and len(tokens) <= 6 and tokens and tokens[0].text in {"the", "that", "this"}:
+            # "the search service": only a thing, perhaps the answer to "which one?" (the focus decides)
+            which = find_target(tokens, _ANSWERING, self._lexicon, True)
+            word = (which.reference or "").removeprefix("word:") if not which.name else which.name
+            if word and ":" not in word:
+                signals = [*signals, f"answer:{word}"]
         return self._intent("unknown", tokens, None, 0.6, switch, [*signals, *said])
 
     def _spec_line(self, tokens: list[Tok]) -> bool:

@@ -529,3 +529,18 @@ def test_a_helm_release_is_named_by_its_first_word(parser: IntentParser) -> None
 def test_both_is_every_one_just_named_never_a_name() -> None:
     reading, destructive = converse("create a mysql container named my-a and a nats container named nt-a", "stop both")
     assert reading.target is None and set(reading.targets) == {"my-a", "nt-a"} and destructive
+
+
+def test_a_plain_service_named_after_a_removal_that_named_nothing_is_its_target() -> None:
+    reading, destructive = converse("scale it down to one instance", "the billing service")
+    assert (reading.name, reading.target, destructive) == ("scale", "billing", True)
+
+
+def test_a_short_remark_is_no_answer() -> None:
+    reading, _ = converse("stop it", "ugh, still")
+    assert reading.target is None
+
+
+def test_overkill_and_fine_is_a_scale_down(parser: IntentParser) -> None:
+    read = parser.parse("12 pods for feed is overkill, 5 would be fine")
+    assert (read.name, read.scale_to, read.direction) == ("scale", 5, "down")
