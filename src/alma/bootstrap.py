@@ -416,6 +416,12 @@ def check_home(settings: Settings) -> None:
     Database(settings.resolved_database_url)
 
 
+def reads_need_no_event_loop(settings: Settings) -> bool:
+    """Whether the configured database is embedded and already at the newest schema: building the services
+    and reading it then await nothing an event loop has to run (see ``alma.store.threads``)."""
+    return Database(settings.resolved_database_url).is_current_file()
+
+
 async def build(settings: Settings | None = None) -> Services:
     """The services over the configured database (migrated to the newest schema first). Nothing else is made
     here: each service is made when first used."""

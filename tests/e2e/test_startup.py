@@ -88,7 +88,8 @@ def test_reading_recorded_state_imports_neither_sqlalchemy_nor_the_apply_machine
 # What a table of recorded state does without: Rich (tables are written by ``alma.cli.tables``), Click's own
 # package (typer's is enough), and pydantic's validators, whose first build scans every installed package
 # for plugins (``importlib.metadata``): the settings and the record contracts are built on first validation.
-UNUSED_BY_TABLES = {"rich", "click", "pydantic.plugin._loader", "importlib.metadata", "alma.engines"}
+# Nor asyncio: on a current embedded database they read without an event loop (``run_reading``).
+UNUSED_BY_TABLES = {"rich", "click", "pydantic.plugin._loader", "importlib.metadata", "alma.engines", "asyncio", "ssl"}
 
 
 @pytest.mark.parametrize("args", [("state", "list"), ("history", "web-stack"), ("events", "web-stack")])

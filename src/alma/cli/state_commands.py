@@ -11,7 +11,7 @@ import sys
 from typing import Any
 
 from alma.bootstrap import Services
-from alma.cli.commands import run_with_services
+from alma.cli.commands import run_reading, run_with_services
 from alma.cli.failures import reported
 from alma.cli.output import print_json, specs_brief, stdout
 from alma.cli.tables import ANSI, colours, write_table
@@ -23,7 +23,7 @@ def state_list(stack: str | None, json_output: bool) -> None:
         async def body(services: Services) -> Any:
             return await services.stacks.resources(stack)
 
-        resources = run_with_services(body)
+        resources = run_reading(body)
         if json_output:
             from alma.contracts.records import ResourceOut  # the response models: only for --json
 
@@ -45,7 +45,7 @@ def state_show(stack: str, resource: str, json_output: bool) -> None:
         async def body(services: Services) -> Any:
             return await services.stacks.resource(stack, resource)
 
-        record = run_with_services(body)
+        record = run_reading(body)
         from alma.contracts.records import ResourceOut
 
         data = ResourceOut.of(record).model_dump(mode="json")
@@ -64,7 +64,7 @@ def history(stack: str, json_output: bool) -> None:
         async def body(services: Services) -> Any:
             return await services.stacks.history(stack)
 
-        deployments = run_with_services(body)
+        deployments = run_reading(body)
         if json_output:
             from alma.contracts.records import DeploymentOut
 
@@ -100,7 +100,8 @@ def events(stack: str, deployment: str | None, json_output: bool) -> None:
             chosen = await services.stacks.deployment_in(stack, deployment) if deployment is not None else None
             return await services.stacks.events(stack, chosen)
 
-        found = run_with_services(body)
+        # A deployment is looked for among the runs too, through the repositories (and an event loop).
+        found = run_with_services(body) if deployment is not None else run_reading(body)
         if json_output:
             from alma.contracts.records import EventOut
 

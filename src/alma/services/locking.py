@@ -10,7 +10,6 @@ lock is never "released" (the row belongs to someone else by then).
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import os
 import re
@@ -107,6 +106,7 @@ class StackLocks:
             )
         lease = StackLease(self, stack, token, holder)
         self.event(stack, "lock.acquired", f"locked by {holder}: {reason}")
+        import asyncio  # here: the read commands import this module (holder_state) and run without asyncio
 
         async def keep_alive() -> None:
             while lease.lost is None:

@@ -10,7 +10,6 @@ only reads an embedded database that is already current (``alma state list``) re
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import datetime as dt
 import fcntl
@@ -26,6 +25,7 @@ import orjson
 from alma.errors import ConfigurationError
 from alma.lean_imports import SQLALCHEMY_ASYNC_UNUSED, defer_package_bodies
 from alma.store.migrations import HEAD
+from alma.store.threads import in_thread
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio.engine import AsyncConnection, AsyncEngine
@@ -97,12 +97,12 @@ class Database:
         on a fresh database at once: one migrates (and, on SQLite, switches the file to WAL) while the others
         wait, then find it current."""
         if self.sqlite_file is not None:
-            found = await asyncio.to_thread(_sqlite_revision, self.sqlite_file)
+            found = await in_thread(_sqlite_revision, self.sqlite_file)
             if found == HEAD:
                 return  # current: nothing to do, and no SQLAlchemy to import for it
             if found is None:
                 async with self._migration_guard():
-                    if await asyncio.to_thread(_create_if_new, self.sqlite_file, self.url):
+                    if await in_thread(_create_if_new, self.sqlite_file, self.url):
                         return
         import sqlalchemy as sa  # only when the schema may need work (a new or older database)
         from sqlalchemy.exc import DBAPIError, OperationalError
@@ -125,11 +125,17 @@ class Database:
             yield
             return
         with open(self._lock_file, "a") as guard:  # noqa: ASYNC230 - opening a local file is instant
-            await asyncio.to_thread(fcntl.flock, guard, fcntl.LOCK_EX)
+            await in_thread(fcntl.flock, guard, fcntl.LOCK_EX)
             try:
                 yield
             finally:
                 fcntl.flock(guard, fcntl.LOCK_UN)
+
+    def is_current_file(self) -> bool:
+        """Whether this is an embedded database whose file exists at the newest schema revision: ``migrate``
+        then has nothing to do, and reads need neither SQLAlchemy nor an event loop."""
+        file = self.sqlite_file
+        return file is not None and file.is_file() and _sqlite_revision(file) == HEAD
 
     async def aclose(self) -> None:
         if self._engine is not None:

@@ -2,14 +2,13 @@
 
 The SQL is what the repositories' SQLAlchemy queries compile to on SQLite, and rows become the same
 records: datetimes as SQLAlchemy writes them on SQLite (UTC, without a zone, in ISO form), JSON as text.
-Each query runs in a worker thread, so the event loop never waits on the file, on a connection of that
-thread's own (SQLite connections are not shared between threads); every connection is read-only
-(``query_only``) and waits for a writer's lock as the engine's connections do.
+Each query runs in a worker thread while an event loop runs (``alma.store.threads``), so the loop never waits
+on the file, on a connection of that thread's own (SQLite connections are not shared between threads); every
+connection is read-only (``query_only``) and waits for a writer's lock as the engine's connections do.
 """
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import sqlite3
 import threading
@@ -26,6 +25,7 @@ from alma.store.records import (
     ResourceRecord,
     StackSummary,
 )
+from alma.store.threads import in_thread
 
 if TYPE_CHECKING:
     from alma.store.change_records import IprRevisionRecord, KeyRecord
@@ -110,7 +110,7 @@ class SqliteReads:
         return self._connection().execute(sql, params).fetchall()
 
     async def _rows(self, sql: str, *params: Any) -> list[Row]:
-        return await asyncio.to_thread(self._fetch, sql, params)
+        return await in_thread(self._fetch, sql, params)
 
     async def revision(self, stack: str) -> int:
         rows = await self._rows("SELECT revision FROM stacks WHERE name = ?", stack)
