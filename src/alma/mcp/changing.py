@@ -3,7 +3,7 @@
 Only ``apply_plan`` changes infrastructure, and only by running a stored plan through the deployment
 workflow, as ``alma apply`` does; it does so when ``gating.risk_of`` allows it: a plan that deletes or
 replaces anything (or that the approval policy gates) needs an approved IPR, which no tool here can
-approve; one that stops or restarts something needs ``confirm=true``. Otherwise it opens or returns the
+approve; one that stops, restarts or shrinks something needs ``confirm=true``. Otherwise it opens or returns the
 IPR to review, or asks for the confirmation, and does nothing. ``plan_blueprint``, ``control_resource``
 and ``rollback`` only make (and store) plans; ``create_ipr`` opens a request for review.
 
@@ -144,14 +144,15 @@ def register_change_tools(server: MCPServer, services: Services, applies: Applie
             int | None, Field(description="The approved IPR that holds this plan.", ge=1, le=MAX_ID)
         ] = None,
         confirm: Annotated[
-            bool, Field(description="Needed for plans that stop or restart something, once a person saw the plan.")
+            bool,
+            Field(description="Needed for plans that stop, restart or shrink something, once a person saw the plan."),
         ] = False,
         parallelism: Annotated[int | None, Field(ge=1, le=1000, description="Actions at once (default 10).")] = None,
     ) -> ApplyOut:
         """Apply exactly a stored plan through the deployment workflow (validate, check, heal, execute,
         verify), with progress per resource. A plan that needs review runs only through an approved IPR:
-        without one this opens (or returns) the IPR to review and changes nothing. A plan that stops or
-        restarts something needs confirm=true."""
+        without one this opens (or returns) the IPR to review and changes nothing. A plan that stops,
+        restarts or shrinks something (fewer cores, less memory…) needs confirm=true."""
         plan = await services.plans.get(plan_id)
         risk = risk_of(plan, settings)
         view: IprView | None = None

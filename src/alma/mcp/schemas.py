@@ -50,12 +50,14 @@ Gate = Literal["nothing_to_do", "apply", "confirm", "ipr"]
 class RiskOut(BaseModel):
     gate: Gate = Field(
         description=(
-            "What applying needs: nothing_to_do (no changes); apply (apply_plan may run it); confirm (it stops or "
-            "restarts something: apply_plan needs confirm=true, after a person saw the plan); ipr (an approved "
-            "Infrastructure Pull Request, reviewed by a person other than its author)."
+            "What applying needs: nothing_to_do (no changes); apply (apply_plan may run it); confirm (it stops, "
+            "restarts or shrinks something: apply_plan needs confirm=true, after a person saw the plan); ipr (an "
+            "approved Infrastructure Pull Request, reviewed by a person other than its author)."
         )
     )
-    destructive: bool = Field(description="The plan deletes or replaces at least one resource.")
+    destructive: bool = Field(
+        description="The plan takes something away: it deletes, replaces or shrinks (fewer cores, memory…) a resource."
+    )
     reasons: list[str] = Field(description="Why the gate is what it is (the approval policy's reasons first).")
 
 

@@ -30,7 +30,8 @@ parse_intent reads a person's request (give a session id to keep context: "stop 
 it"); generate_blueprint turns a description into a validated blueprint. Neither acts on anything.
 Change things in two steps: make a plan (plan_blueprint, control_resource, rollback), show it, then
 apply_plan with its plan_id. Plans that delete or replace anything need an Infrastructure Pull Request
-approved by a person (create_ipr opens one; no tool approves); plans that stop something need confirm=true."""
+approved by a person (create_ipr opens one; no tool approves); plans that stop, restart or shrink
+something need confirm=true."""
 READ_ONLY_INSTRUCTIONS = """ALMA, read-only: stacks, state, resources, IPRs, engine health, blueprint validation and
 templates; blueprints generated from a description (generate_blueprint) and how ALMA reads a request
 (parse_intent, without sessions). Nothing here changes infrastructure or ALMA's records; use the `alma`

@@ -128,3 +128,18 @@ async def test_terminal_controls_are_refused_once_clearly_where_the_agent_put_th
     assert planned.count("U+001B (ESC)") == 1 and planned.endswith("nothing was changed")
     assert "U+001B (ESC) at character 13" in generated and "description" in generated
     assert await services.stacks.stacks() == []
+
+
+async def test_what_the_schemas_say_needs_confirmation_is_what_does(services: Services) -> None:
+    async with connected(services) as client:
+        await deploy(client)
+        smaller = [*RESOURCES[:1], compute("db", ["net"], cores=1), RESOURCES[2]]  # db had 2 cores
+        shrink = await call(client, "plan_blueprint", blueprint=blueprint_text(STACK, smaller))
+        unconfirmed = await call(client, "apply_plan", plan_id=shrink["plan"]["plan_id"])
+        apply_plan = {t.name: t for t in (await client.list_tools()).tools}["apply_plan"]
+    assert shrink["risk"]["gate"] == "confirm" and shrink["risk"]["destructive"] is True
+    assert unconfirmed["status"] == "needs_confirmation"
+    assert "shrinks" in (apply_plan.description or "")
+    assert "shrink" in apply_plan.input_schema["properties"]["confirm"]["description"]
+    risk = apply_plan.output_schema["$defs"]["RiskOut"]["properties"] if apply_plan.output_schema else {}
+    assert "shrinks" in risk["gate"]["description"] and "shrinks" in risk["destructive"]["description"]
