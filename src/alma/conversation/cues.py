@@ -50,7 +50,8 @@ _PATTERNS: tuple[tuple[CueKind, str], ...] = (
         r"(?:(?:is|are) )?no longer (?:need|needed|used|in use|required)|"
         r"(?:has to|have to|needs to|need to|must|should|can) go(?: away)?"
         r"(?! (?:ahead|on|to|back|through|up|live|forward|with|for|and|check|see|look))|"
-        r"bye[- ]bye|say goodbye to|goodbye to|"
+        r"bye[- ]bye|say goodbye to|goodbye to|say bye to|"
+        r"(?:[a-z]+-[a-z0-9-]+|it|that|this|they) (?:goes|go|is going|are going|will go|has to go|should go) away|"
         r"(?:if|when|once|until|want|like|need|prefer) (?:\S+ ){0,3}?(?:was|were|is|be|to be) gone|"
         r"(?:did|does|would|do) not exist any ?more|(?:there is )?no (?:reason|need|point) (?:to|in) keep(?:ing)?|"
         r"(?:want|need|get|have|like) (?:it|them|\S+) (?:gone|deleted|removed|destroyed|nuked|wiped)",
@@ -132,7 +133,7 @@ _ASKING = re.compile(
     r"(?:could|would|will|does|do|can|is|are|might) (?!(?:every|any|some|no)?thing\b)[a-z]+ing\b|"
     r"when i|when we|when you|before i|before we|once i|after i|question|what is the (?:best|right|safest) way)\b|"
     r"\bwhat-if\b|\bwhich (?:\S+ ){1,3}?(?:would|will|could|might)\b|\b(?:if|before|once|when) (?:i|we)\b|"
-    r"\b(?:if|before|once|when) you\b(?! (?:could|can|would|please|do not mind|don't mind))|"
+    r"\b(?:if|before|once|when) you\b(?! (?:could|can|would|please|do not mind|don't mind|get a|have a))|"
     r"\bwhat (?:would|will|could|might) happen\b|\bwhat happens\b|\bwhat if\b|\bis it (?:safe|ok|okay|possible)\b|"
     r"\bhow (?:do|can|should|would|could) (?:i|we|you|one)\b|\bhow to\b|\bdifference between\b|"
     r"\bwould (?:\S+ ){0,4}?(?:hurt|break|affect|impact|lose|cause|matter|be (?:safe|ok|bad|risky))\b|"
@@ -149,6 +150,8 @@ _POLITE_REQUEST = re.compile(
 )
 _POLITE_ANYWHERE = re.compile(
     r"\b(?:if|whether) you (?:could|can|would|might)\b|\bwondering if\b|\bis it possible (?:that|for) you\b|"
+    # "when you get a chance could you please decommission rpt-01?": the request right before the act
+    r"\b(?:could|can|would|will) you(?: please| kindly| just| maybe| also)?\s*$|"
     r"\bis it (?:ok|okay|alright|fine) (?:if|for) you\b|\bif you (?:could|can|would|please)\b"
 )
 _WHY_NOT = re.compile(

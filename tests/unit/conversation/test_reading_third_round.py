@@ -544,3 +544,19 @@ def test_a_short_remark_is_no_answer() -> None:
 def test_overkill_and_fine_is_a_scale_down(parser: IntentParser) -> None:
     read = parser.parse("12 pods for feed is overkill, 5 would be fine")
     assert (read.name, read.scale_to, read.direction) == ("scale", 5, "down")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Hello! Whenever you have a minute, could you please retire the old box arc-2? Many thanks",
+        "as agreed, ftp-legacy goes away this week",
+        "time to say bye to ftp-legacy",
+    ],
+)
+def test_removals_said_politely_or_in_passing_are_requests(sentence: str) -> None:
+    assert any(c.kind == "delete" for c in live_cues(sentence))
+
+
+def test_a_question_after_when_you_is_still_a_question() -> None:
+    assert not live_cues("when you delete a snapshot, is the disk space freed?")
