@@ -14,6 +14,7 @@ from alma.bootstrap import Services
 from alma.contracts import DeploymentOut, IprOut, LockOut, ResourceOut
 from alma.errors import NotFoundError
 from alma.mcp.failures import resource_guarded
+from alma.mcp.inputs import MAX_ID
 
 JSON = "application/json"
 EVENTS_SHOWN = 200
@@ -58,8 +59,10 @@ def register_resources(server: MCPServer, services: Services) -> None:
     @resource_guarded
     async def ipr(ipr_id: str) -> str:
         """An Infrastructure Pull Request: status, the plan under review, approvals, reviews."""
-        if not ipr_id.isdigit():
-            raise NotFoundError(f"no IPR #{ipr_id}: IPR ids are numbers")
+        # ASCII digits within PostgreSQL's integer: str.isdigit alone takes '٣' (3), and a larger number
+        # reached the store and failed there.
+        if not (ipr_id.isascii() and ipr_id.isdigit() and len(ipr_id) <= len(str(MAX_ID)) and int(ipr_id) <= MAX_ID):
+            raise NotFoundError(f"no IPR #{ipr_id}: IPR ids are numbers from 1 to {MAX_ID}")
         return IprOut.of(await services.iprs.show(int(ipr_id)), rendered=True).model_dump_json(indent=2)
 
 

@@ -4,7 +4,9 @@ read or stored, never "Error executing tool NAME" (a crash) and never a stalled 
 
 from __future__ import annotations
 
+import pytest
 from mcp import Client
+from mcp.shared.exceptions import MCPError
 
 from alma.bootstrap import Services
 from alma.mcp.inputs import MAX_ID, MAX_TEXT
@@ -143,3 +145,18 @@ async def test_what_the_schemas_say_needs_confirmation_is_what_does(services: Se
     assert "shrink" in apply_plan.input_schema["properties"]["confirm"]["description"]
     risk = apply_plan.output_schema["$defs"]["RiskOut"]["properties"] if apply_plan.output_schema else {}
     assert "shrinks" in risk["gate"]["description"] and "shrinks" in risk["destructive"]["description"]
+
+
+async def test_an_ipr_resource_is_named_by_ascii_digits_within_the_stores_integer(services: Services) -> None:
+    async with connected(services) as client:
+        ipr = await call(client, "create_ipr", plan_id=(await deploy_and_plan_destroy(client, services)))
+        for uri in (f"alma://iprs/{MAX_ID + 1}", "alma://iprs/99999999999999999999", "alma://iprs/%D9%A3"):
+            with pytest.raises(MCPError, match=f"IPR ids are numbers from 1 to {MAX_ID}"):
+                await client.read_resource(uri)
+        found = await client.read_resource(f"alma://iprs/{ipr['id']}")
+    assert found.contents
+
+
+async def deploy_and_plan_destroy(client: Client, services: Services) -> str:
+    await deploy(client)
+    return (await services.plans.plan_destroy(STACK)).id
