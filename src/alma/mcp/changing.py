@@ -30,7 +30,7 @@ from alma.contracts import DiagnosticOut, IprOut, PlanOut, RunOut
 from alma.errors import InvalidInputError
 from alma.mcp.failures import guarded
 from alma.mcp.gating import next_step, risk_of
-from alma.mcp.inputs import MAX_ID, Text
+from alma.mcp.inputs import MAX_ID, Label, Text
 from alma.mcp.progress import ToolProgress
 from alma.mcp.reading import BlueprintPath, BlueprintSources, BlueprintText, StackName
 from alma.mcp.schemas import ApplyOut, ApplyStatus, PlanReport
@@ -126,9 +126,9 @@ def register_change_tools(server: MCPServer, services: Services, applies: Applie
     @guarded
     async def create_ipr(
         plan_id: PlanId,
-        title: Annotated[Text | None, Field(description="Default: a summary of the plan.")] = None,
+        title: Annotated[Label | None, Field(description="Default: a summary of the plan.")] = None,
         description: Text = "",
-        reviewers: Annotated[list[Text] | None, Field(description="Who should review it.")] = None,
+        reviewers: Annotated[list[Label] | None, Field(description="Who should review it.")] = None,
     ) -> IprOut:
         """Open an Infrastructure Pull Request for a stored plan. A person other than its author approves
         it (`alma ipr review ID --approve`); no tool can. Changes no infrastructure."""

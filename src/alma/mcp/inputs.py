@@ -5,6 +5,8 @@ The same bounds as the HTTP API's (``alma.api.inputs``; surfaces do not import e
 
 - ids and revisions are integers PostgreSQL can compare (its ids are 32-bit), not any JSON number;
 - text refuses NUL characters (PostgreSQL cannot store them), with a message that says so;
+- an IPR's title and a reviewer's name fit their columns (``MAX_LABEL``; a longer title failed in
+  PostgreSQL's insert);
 - a message or a description is a sentence, not a document (``MAX_TEXT``, as ``POST /api/v1/intent``):
   the grammar reads it on the event loop, so one 100,000-character message would stall every session.
 
@@ -21,6 +23,7 @@ from alma.text_safety import unsafe_text_problem
 
 MAX_ID = 2**31 - 1  # PostgreSQL's integer: what an IPR id or a revision can be
 MAX_TEXT = 4000
+MAX_LABEL = 255  # the store's column for an IPR's title and for people's names
 
 
 def _no_nul(value: str) -> str:
@@ -34,6 +37,7 @@ def _no_nul(value: str) -> str:
 NO_NUL = AfterValidator(_no_nul)
 Text = Annotated[str, NO_NUL]
 Sentence = Annotated[str, StringConstraints(max_length=MAX_TEXT), NO_NUL]
+Label = Annotated[str, StringConstraints(max_length=MAX_LABEL), NO_NUL]
 
 
 def _shown_safely(value: str) -> str:
@@ -48,4 +52,4 @@ Reviewed = Annotated[Sentence, AfterValidator(_shown_safely)]
 Utterance = Annotated[str, StringConstraints(min_length=1, max_length=MAX_TEXT), NO_NUL]
 
 
-__all__ = ["MAX_ID", "MAX_TEXT", "NO_NUL", "Reviewed", "Sentence", "Text", "Utterance"]
+__all__ = ["MAX_ID", "MAX_LABEL", "MAX_TEXT", "NO_NUL", "Label", "Reviewed", "Sentence", "Text", "Utterance"]

@@ -9,7 +9,7 @@ from mcp import Client
 from mcp.shared.exceptions import MCPError
 
 from alma.bootstrap import Services
-from alma.mcp.inputs import MAX_ID, MAX_TEXT
+from alma.mcp.inputs import MAX_ID, MAX_LABEL, MAX_TEXT
 from tests.helpers import blueprint_text, compute
 from tests.unit.mcp.connect import RESOURCES, STACK, call, connected, deploy, text
 
@@ -160,3 +160,14 @@ async def test_an_ipr_resource_is_named_by_ascii_digits_within_the_stores_intege
 async def deploy_and_plan_destroy(client: Client, services: Services) -> str:
     await deploy(client)
     return (await services.plans.plan_destroy(STACK)).id
+
+
+async def test_an_ipr_title_or_reviewer_longer_than_its_column_is_refused_by_name(services: Services) -> None:
+    async with connected(services) as client:
+        plan_id = await deploy_and_plan_destroy(client, services)
+        title = await refused(client, "create_ipr", plan_id=plan_id, title="t" * (MAX_LABEL + 1))
+        reviewer = await refused(client, "create_ipr", plan_id=plan_id, reviewers=["r" * (MAX_LABEL + 1)])
+        fits = await call(client, "create_ipr", plan_id=plan_id, title="t" * MAX_LABEL)
+    assert "title" in title and f"at most {MAX_LABEL} characters" in title
+    assert "reviewers" in reviewer and f"at most {MAX_LABEL} characters" in reviewer
+    assert [i.id for i in await services.iprs.find(stack=STACK)] == [fits["id"]]
