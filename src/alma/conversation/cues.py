@@ -239,6 +239,7 @@ def cues(text: str) -> list[Cue]:
         live = live and not _NOTHING_AFTER.match(normalized, match.end())
         live = live and not (kind == "stop" and _CEASING.match(normalized, match.end()))
         live = live and not (kind == "data-loss" and _HARMLESS_OBJECT.match(normalized, match.end()))
+        live = live and not _reported(normalized, match.start(), match.end())
         found.append(Cue(kind, match.group(), match.start(), live))  # type: ignore[arg-type]
     for passive in _PASSIVE.finditer(normalized):  # "legacy-x should be removed", "web-4 can be turned off"
         passive_kind = _participle_kind(passive.group("verb"), passive.group("particle") or "")
@@ -267,9 +268,24 @@ def cues(text: str) -> list[Cue]:
                 kind = next(k for k, v in whole.groupdict().items() if v is not None).replace("_", "-")
                 live = not opinion_asked(normalized[opening.start("word") :])
                 live = live and _live(normalized, opening.start("word"))  # "don't even think about deleting it"
+                live = live and not _reported(normalized, opening.start("word"), opening.end("word"), gerund=True)
                 found.append(Cue(kind, word, opening.start("word"), live))  # type: ignore[arg-type]
                 break
     return sorted(found, key=lambda c: c.start)
+
+
+# An act named as a thing that then did something: "the restart fixed it", "stopping web-2 did nothing".
+_NAMED_ACT = re.compile(r"(?:^|\s)(?:the|that|this|a|your|my|last|previous|our)\s+$")
+_DID = re.compile(
+    r"(?:\s+\S+){0,2}?\s+(?:did|didn't|does|was|has|had|helped|fixed|worked|solved|changed|made|took|broke|caused)\b"
+    r"(?! to\b| got to\b)"  # "deleting it has to happen today" is still a request
+)
+
+
+def _reported(text: str, start: int, end: int, gerund: bool = False) -> bool:
+    """Whether the act at ``text[start:end]`` is the subject of what it did: "the reboot fixed it"."""
+    named = (gerund and (start == 0 or text[start - 1] in " ,.")) or _NAMED_ACT.search(text[max(0, start - 12) : start])
+    return bool(named) and _DID.match(text, end) is not None
 
 
 def _short_typo(word: str) -> str | None:

@@ -560,3 +560,18 @@ def test_removals_said_politely_or_in_passing_are_requests(sentence: str) -> Non
 
 def test_a_question_after_when_you_is_still_a_question() -> None:
     assert not live_cues("when you delete a snapshot, is the disk space freed?")
+
+
+@pytest.mark.parametrize(
+    "sentence", ["the reboot fixed it, thanks", "stopping mq-2 did nothing", "that rollback broke the login page"]
+)
+def test_an_act_that_did_something_is_reported_not_requested(sentence: str) -> None:
+    assert not live_cues(sentence)
+
+
+def test_an_act_named_with_a_request_after_it_is_still_live() -> None:
+    assert live_cues("the reboot, please do it now: reboot gw-9")
+
+
+def test_an_act_that_has_to_happen_is_a_request() -> None:
+    assert live_cues("deleting tmp-4 has to happen today")
