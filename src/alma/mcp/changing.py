@@ -73,15 +73,13 @@ class Applies:
     async def run(self, work: Coroutine[Any, Any, T]) -> T:
         task = asyncio.get_running_loop().create_task(work)
         self._running.add(task)
-        task.add_done_callback(self._settled)
-        # The request's cancellation stops the wait here, not the run.
-        return await asyncio.shield(task)
-
-    def _settled(self, task: asyncio.Task[Any]) -> None:
-        self._running.discard(task)
-        if not task.cancelled() and (error := task.exception()) is not None:
-            # Its request is gone when nobody awaited it; the run recorded its own failure already.
-            log.error("an apply whose client left failed: %s", error, exc_info=error)
+        task.add_done_callback(self._running.discard)
+        try:
+            # The request's cancellation stops the wait here, not the run.
+            return await asyncio.shield(task)
+        except asyncio.CancelledError:
+            task.add_done_callback(_orphaned)  # nobody will read its outcome: the log does
+            raise
 
     @property
     def running(self) -> int:
@@ -91,6 +89,12 @@ class Applies:
         """Return once no apply is in flight (the server is closing: let them record their outcome)."""
         while self._running:
             await asyncio.wait(set(self._running))
+
+
+def _orphaned(task: asyncio.Task[Any]) -> None:
+    if not task.cancelled() and (error := task.exception()) is not None:
+        # The run recorded its own outcome; this says it in the server's log, since its client left.
+        log.warning("an apply whose client left ended with %s: %s", type(error).__name__, error)
 
 
 PlanId = Annotated[Text, Field(description="A plan id, as returned by plan_blueprint, control_resource or rollback.")]

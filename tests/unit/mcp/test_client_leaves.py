@@ -5,15 +5,17 @@ finishes and records its outcome, the lock is released, and the next call on the
 from __future__ import annotations
 
 import asyncio
+import logging
 from pathlib import Path
 
+import pytest
 from mcp import Client
 
-from alma.bootstrap import build
+from alma.bootstrap import Services, build
 from alma.mcp import Applies, create_server
 from tests.conftest import make_settings
 from tests.helpers import blueprint_text, compute
-from tests.unit.mcp.connect import call
+from tests.unit.mcp.connect import call, text
 
 CHAIN = [compute(f"r{i}", [f"r{i - 1}"] if i else []) for i in range(4)]  # one action at a time
 
@@ -45,3 +47,16 @@ async def test_an_apply_whose_client_leaves_finishes_and_records_everything(tmp_
     assert sorted(r.name for r in recorded) == ["r0", "r1", "r2", "r3"]
     assert lock is None
     assert state["revision"] == 1 and state["lock"] is None
+
+
+async def test_a_refused_apply_its_client_reads_is_not_logged_as_one_whose_client_left(
+    services: Services, caplog: pytest.LogCaptureFixture
+) -> None:
+    async with Client(create_server(services)) as client:
+        planned = await call(client, "plan_blueprint", blueprint=blueprint_text("demo", CHAIN))
+        # Refused inside the run (the lock is taken when it starts), with the client there to read it.
+        async with services.deployments.locks.held("demo", "someone else's change"):
+            with caplog.at_level(logging.INFO, logger="alma.mcp"):
+                locked = await client.call_tool("apply_plan", {"plan_id": planned["plan"]["plan_id"]})
+    assert locked.is_error and "StackLockedError" in text(locked) and "someone else's change" in text(locked)
+    assert not [r for r in caplog.records if r.name.startswith("alma.mcp")]
