@@ -95,6 +95,21 @@ _TURNING = frozenset({"just", "instead", "rather", "only", "but"})
 _INCLUDERS = frozenset({"only", "meant", "instead", "except", "excluding"})
 
 
+def _against_stated(read: Intent) -> Intent:
+    """A scale in the message that says the count now ("ingest sits on 5 replicas, scale it to 2") goes
+    down or up from that count, on what the count was said of when nothing else is named."""
+    if read.name != "scale" or read.scale_to is None or read.stated is None or read.direction is not None:
+        return read
+    subject, now = read.stated
+    if read.target is not None and subject is not None and subject != read.target:
+        return read  # a count said of something else
+    if read.scale_to == now:
+        return read
+    direction: Direction = "down" if read.scale_to < now else "up"
+    target = read.target if read.target is not None else subject  # "scale it to 2": what has 5
+    return replace(read, direction=direction, target=target)
+
+
 def _joined(tokens: list[Tok]) -> str:
     out = ""
     for tok in tokens:
@@ -115,7 +130,8 @@ class IntentParser:
         said = (template_of(t.text, self._lexicon) for t in tokens if t.number is None and t.size is None)
         templates = tuple(dict.fromkeys(t for t in said if t is not None))
         read = replace(read, templates=templates)
-        return replace(read, names=names, stated=stated_count(tokens), sizes=self._sizes(read, tokens))
+        read = replace(read, names=names, stated=stated_count(tokens), sizes=self._sizes(read, tokens))
+        return _against_stated(read)
 
     def _sizes(self, read: Intent, tokens: list[Tok]) -> tuple[tuple[str, int], ...]:
         """What a sentence says something is sized at now ("db-01 has 8 cores", "is using 4 gigs"): sizes in a

@@ -226,3 +226,17 @@ def test_a_verb_reads_its_object_and_sentence_within_reach() -> None:
 def test_a_verb_written_with_its_particle_as_one_word_is_the_act(text: str, intent: str, target: str) -> None:
     read = IntentParser().parse(text)
     assert (read.name, read.target) == (intent, target)
+
+
+@pytest.mark.parametrize(
+    ("text", "target", "direction"),
+    [
+        ("checkout runs 6 replicas at the moment, kubectl scale deploy/checkout --replicas=3", "checkout", "down"),
+        ("search-api is sitting at 2 pods, scale it to 5", "search-api", "up"),
+        ("the queue has 4 replicas now, bring it to 1", "queue", "down"),
+    ],
+)
+def test_a_scale_goes_down_or_up_from_the_count_the_message_states(text: str, target: str, direction: str) -> None:
+    read = IntentParser().parse(text)
+    assert (read.name, read.target, read.direction) == ("scale", target, direction)
+    assert is_destructive(read.name, read.direction, read.scale_to) is (direction == "down")
