@@ -89,6 +89,11 @@ _OPERATIONS: frozenset[IntentName] = frozenset(
 _NEEDS_ANCHOR: frozenset[IntentName] = frozenset({"deploy", "design", "explain", "troubleshoot", "status", "list"})
 _KIND_WORDS = frozenset(w for phrase in KIND_PHRASES for w in phrase)
 _LEADING = frozenset({"please", "ok", "okay", "yes", "so", "then", "now", "just", "fine", "sure", "alright"})
+# So many more or fewer of what runs: "one less worker", "2 more replicas", "a couple of extra pods".
+_RELATIVE_COUNT = re.compile(
+    r"\b(\d+|a|an|another|a couple of|a few) (?P<way>more|less|fewer|extra|additional) (replicas?|instances?|workers?|"
+    r"nodes?|pods?|copies|copy|units?)\b"
+)
 # A verb that is not there: the object of a message that is only a noun phrase is read as if one were.
 _ANSWERING = Verb("none", "", 0, 0, 0)
 _TURNING = frozenset({"just", "instead", "rather", "only", "but"})
@@ -293,6 +298,10 @@ class IntentParser:
         if nominal is not None:  # "I would like to request the deletion of the vm hr-legacy"
             act = next(name for name, pattern in _NOMINALS if re.fullmatch(pattern, nominal.group("act")))
             return self._intent(act, tokens, None, 0.75, switch, signals)
+        relative = _RELATIVE_COUNT.search(joined)
+        if relative is not None:  # "we need one less worker", "one more replica please": a scale, by so many
+            read = self._intent("scale", tokens, None, 0.75, switch, signals, anchored=True)
+            return replace(read, direction="up" if relative.group("way") in {"more", "extra", "additional"} else "down")
         if WANT.search(joined) and extract(tokens, 0, self._lexicon):
             return self._intent("deploy", tokens, None, 0.75, switch, signals)
         if FOLLOW_UP.search(joined) or ASKED_FOLLOW_UP.search(joined):

@@ -575,3 +575,17 @@ def test_an_act_named_with_a_request_after_it_is_still_live() -> None:
 
 def test_an_act_that_has_to_happen_is_a_request() -> None:
     assert live_cues("deleting tmp-4 has to happen today")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "direction"),
+    [("we can live with one fewer replica", "down"), ("a couple of extra pods would help", "up")],
+)
+def test_so_many_more_or_fewer_is_a_scale(parser: IntentParser, sentence: str, direction: str) -> None:
+    read = parser.parse(sentence)
+    assert (read.name, read.direction) == ("scale", direction)
+
+
+def test_one_less_after_a_target_is_a_scale_down_of_it() -> None:
+    reading, destructive = converse("how is queue-7 doing?", "we need one less worker there")
+    assert (reading.name, reading.target, destructive) == ("scale", "queue-7", True)
