@@ -215,6 +215,8 @@ _ROLE_OF_KIND: dict[str, Role] = {
     "vm": "server",
     "lxc": "server",
     "container": "server",
+    # a Kubernetes deployment said without its software still runs something: a server, not nothing
+    "deployment": "server",
 }
 
 

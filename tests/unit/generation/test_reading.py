@@ -115,3 +115,15 @@ def test_software_without_a_building_block_is_left_out_and_said_never_replaced()
     alone = read("a wordpress site")
     assert alone.blocks == []
     assert any("wordpress" in note for note in alone.notes)
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "count"),
+    [
+        ("deploy a deployment called billing in k8s", "billing", 1),
+        ("a k8s deployment named ingest-api with 2 replicas", "ingest-api", 2),
+    ],
+)
+def test_a_kubernetes_deployment_without_software_is_a_server_not_left_out(text: str, name: str, count: int) -> None:
+    (block,) = read(text).blocks
+    assert (block.role, block.name, block.count) == ("server", name, count)
