@@ -3,7 +3,8 @@
 The SDK drops unknown arguments silently, so an agent that sends ``apply_plan(plan_id, approved=true)``,
 ``plan_blueprint(blueprint_text=…)`` or a ``session`` to the read-only ``parse_intent`` (which keeps none)
 would be told nothing, and believe its argument counted. A server middleware (it sees ``tools/call``
-before the SDK validates it) compares the arguments with the tool's input schema.
+before the SDK validates it) compares the arguments with the tool's input schema, and ``tools/list``
+says so in each schema (``additionalProperties: false``; JSON Schema's default would allow any).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any
 
 from mcp.server.context import CallNext, HandlerResult, ServerRequestContext
 from mcp.server.mcpserver import MCPServer
+from mcp.types import ListToolsResult, Tool
 
 from alma.errors import InvalidInputError
 from alma.mcp.failures import tool_error
@@ -32,13 +34,34 @@ class RefuseUnknownArguments:
                 unknown = [str(a) for a in arguments if a not in taken] if taken is not None else []
                 if taken is not None and unknown:
                     return tool_error(InvalidInputError(_refusal(name, unknown, taken)))
-        return await call_next(ctx)
+        result = await call_next(ctx)
+        if ctx.method == "tools/list":
+            return _closed(result)
+        return result
 
     async def _arguments(self) -> dict[str, list[str]]:
         if self._taken is None:
             tools = await self._server.list_tools()
             self._taken = {t.name: list(t.input_schema.get("properties", {})) for t in tools}
         return self._taken
+
+
+def _closed(listing: HandlerResult) -> HandlerResult:
+    """The listing (a model or, serialized already, a dict) with ``additionalProperties: false`` in each schema."""
+    if isinstance(listing, ListToolsResult):
+        return listing.model_copy(update={"tools": [_closed_tool(t) for t in listing.tools]})
+    if isinstance(listing, dict) and isinstance(tools := listing.get("tools"), list):
+        schemas = [t for t in tools if isinstance(t, dict) and isinstance(t.get("inputSchema"), dict)]
+        if len(schemas) == len(tools):
+            return {
+                **listing,
+                "tools": [{**t, "inputSchema": {**t["inputSchema"], "additionalProperties": False}} for t in schemas],
+            }
+    return listing
+
+
+def _closed_tool(tool: Tool) -> Tool:
+    return tool.model_copy(update={"input_schema": {**tool.input_schema, "additionalProperties": False}})
 
 
 def _refusal(tool: str, unknown: list[str], taken: list[str]) -> str:

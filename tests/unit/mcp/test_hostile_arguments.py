@@ -100,6 +100,13 @@ async def test_a_read_only_server_says_its_parse_intent_keeps_no_session(service
     assert "parse_intent takes no argument 'session'; its arguments are message" in message
 
 
+async def test_every_input_schema_says_it_takes_no_other_argument(services: Services) -> None:
+    for read_only in (False, True):
+        async with connected(services, read_only=read_only) as client:
+            tools = (await client.list_tools()).tools
+        assert tools and all(t.input_schema.get("additionalProperties") is False for t in tools)
+
+
 async def test_a_confirmed_plan_the_stack_moved_past_is_abandoned_and_says_why(services: Services) -> None:
     async with connected(services) as client:
         await deploy(client)
