@@ -229,6 +229,16 @@ class Cue:
     live: bool
 
 
+# The sarcasm tag "/s" at the end of a message: what it marks is said not to be meant ("sure, just delete
+# everything, that will fix it /s"). Only the explicit tag counts; irony without it is still heard.
+_SARCASM_TAG = re.compile(r"(?:^|\s)/s\W*$")
+
+
+def sarcastic(text: str) -> bool:
+    """Whether ``text`` ends with the sarcasm tag "/s": nothing in it is asked for."""
+    return _SARCASM_TAG.search(text.strip().lower()) is not None
+
+
 def cues(text: str) -> list[Cue]:
     """Every destructive cue in ``text`` (text after a prompt injection is not read, as by the grammar)."""
     normalized, _ = normalize(text)
@@ -334,8 +344,8 @@ def requested(text: str, cue: Cue) -> bool:
 
 
 def live_cues(text: str) -> list[Cue]:
-    """The cues of ``text`` that make requests."""
-    return [c for c in cues(text) if c.live]
+    """The cues of ``text`` that make requests (none in a message tagged as sarcasm)."""
+    return [] if sarcastic(text) else [c for c in cues(text) if c.live]
 
 
 def asking(head: str, rest: str = "") -> bool:

@@ -21,6 +21,7 @@ _WORDS = """
     purpose purposes save saving saved savings cost costs costing schema schemas tables
     rows row column columns records record dataset datasets data query queries
     peak tuesday monday wednesday thursday friday saturday sunday weekend night noon midnight
+    hmm hm hmmm huh uh uhh um umm erm meh ugh argh welp whoa wow yikes oof ah ahh aha lol ok
     okay alright weird strange odd normal usual slower faster bigger smaller cheaper pricey expensive
     a about above across actually after again against ago ahead alive all almost alone along already also
     although always am among amount an and another any anybody anyone anything anyway anyways anywhere are

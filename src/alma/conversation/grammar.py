@@ -75,7 +75,8 @@ PROCEED = re.compile(
 )
 # A whole message that says yes to what waits: "yes", "yep, do it", "sure, go for it", "absolutely".
 AFFIRM = re.compile(
-    r"^(?!.*\b(thanks|thank you|good to know|got it|noted|i see|makes sense|understood|interesting)\b)"
+    r"^(?!.*\b(thanks|thank you|good to know|got it|noted|i see|makes sense|understood|interesting|what about|"
+    r"how about)\b)"
     r"(yes|yep|yeah|yup|ya|sure|ok|okay|k|alright|all right|absolutely|definitely|affirmative|correct|confirmed?|"
     r"approved?|agreed|fine|right|go for it|let us go|lets go|send it|please do|do that|that is fine|sounds good|"
     r"looks good|lgtm|perfect|great|cool)\b[^?]*$|^\s*(\U0001F44D|\u2705|\U0001F44C)"
@@ -111,7 +112,11 @@ STATUS_QUESTION = re.compile(
     r"^(is|are|was|does|do|did|has|have) .*\b(up|down|running|healthy|alive|ok|okay|online|offline|reachable|"
     r"stopped|started|working|responding|there|deployed|ready|live|fine)\b|"
     r"\bhow is [a-z0-9-]+ doing\b|\bhealth of\b|\buptime\b|\bstatus\b|\bhow (is|are) [a-z0-9-]+$|"
-    r"\bhow (much|many) [a-z ]+ (does|do|is|are) (it|[a-z0-9]+-[a-z0-9-]+|[a-z]+[0-9]+) (have|has|use|using|got)\b|"
+    r"\bhow (much|many) [a-z ]+ (does|do|is|are) (it|they|the [a-z]+|[a-z0-9]+-[a-z0-9-]+|[a-z]+[0-9]+) "
+    r"(have|has|use|using|got|eating|taking)\b|"
+    # how long until a thing is back, and which has been up longest: its state, over time
+    r"\bhow long (until|till|before|for) (it|they|the \w+|[a-z0-9]+-[a-z0-9-]+) (is|are|will be|to be|comes?|gets?|"
+    r"becomes?)\b|\bup (the )?(longest|shortest)\b|"
     r"\bwhat (is|are) the (memory|cores|cpu|disk|size|ip|address|version|image|specs?) of\b"
 )
 # The status of everything is a list: "status of all my containers?", "give me the status of everything".
@@ -154,7 +159,9 @@ TROUBLE = re.compile(
     r"pending forever|stuck in \w+)\b|\bkeeps? (on )?[a-z]+ing\b|\b(crawl\w*|oom\w*)\b|"
     r"\btakes? (forever|ages|too long|so long)\b|\b(did|does|do) not (help|fix|work|change anything|do anything)\b|"
     r"\b(slower|worse) than (the )?(other|others|rest|usual|before|yesterday|normal)\b|"
-    r"\bany (idea|ideas|clue|clues)\b|\bhelp( me| us)?( please| pls)?$"
+    r"\bany (idea|ideas|clue|clues)\b|\bhelp( me| us)?( please| pls)?$|"
+    # asking what the diagnostics say: "what do the logs say?", "what does its log show"
+    r"\bwhat (do|does|did) (the |its |their )?(logs?|events|journal|dmesg) (say|show|tell|report)\b"
 )
 EXPLAIN = re.compile(
     r"(?:^|[,;:.!?] )(how (do|can|should|would|could|does|did) (i|we|you|one|it|they)|how to|"
@@ -424,6 +431,8 @@ def refine(action: str, tokens: list[Tok], verb: Verb) -> str:
             return "update"  # "give me more ram for db-1"
         return "deploy"
     if action == "add":
+        if verb.lemma == "put" and "sleep" in texts[:6] and "to" in texts[:6]:
+            return "stop"  # "put the nas to sleep": to stop it (a stop cue, too)
         if verb.lemma == "put" and "back" in texts:
             return "rollback"  # "put the previous version back"
         if _sized_amount(obj) and "to" in texts:
@@ -470,6 +479,8 @@ def refine(action: str, tokens: list[Tok], verb: Verb) -> str:
         return "scale"
     if action == "update" and verb.lemma in {"enable", "disable"} and first in {"the", "a"} and len(texts) < 2:
         return "update"
+    if action == "deploy" and first in {"it", "them", "that"} and set(texts[:4]) & {"again", "back"}:
+        return "start"  # "spin it up again", "fire them back up": what exists (and was stopped), started
     if action == "deploy" and any(w in COUNT_WORDS for w in texts[:3]) and first in {"another", "more", "extra"}:
         return "scale"  # "spin up another replica of the api"
     if action in {"destroy", "stop"} and _resizes(obj):
@@ -559,10 +570,20 @@ def reported_failure(tokens: list[Tok], verb: Verb) -> bool:
 
 
 def _resizes(obj: list[Tok]) -> bool:
-    """ "… to 2 cores", "… to 4GB": a new size, not a removal."""
+    """ "… to 2 cores", "… to 4GB", "… from 8 cores to 4": a new size, not a removal."""
     texts = [t.text for t in obj]
     for k, tok in enumerate(obj[:-1]):
         if tok.text == "to" and (obj[k + 1].size is not None or (texts[k + 2 : k + 3] and texts[k + 2] in _SPEC)):
+            return True
+        # "from 8 cores to 4", "from 16G to 8": the size said after "from" is the unit of the bare number
+        sized_from = tok.size is not None or (texts[k + 1 : k + 2] and texts[k + 1] in _SPEC)
+        if (
+            (tok.integer is not None or tok.size is not None)
+            and sized_from
+            and k > 0
+            and texts[k - 1] == "from"
+            and "to" in texts[k + 1 :]
+        ):
             return True
     return False
 

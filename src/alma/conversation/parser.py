@@ -12,6 +12,7 @@ import re
 from dataclasses import replace
 
 from alma.conversation.bare_reads import bare_read
+from alma.conversation.cues import sarcastic
 from alma.conversation.frames import NewCount, correction, new_count, stated_count
 from alma.conversation.grammar import (
     AFFIRM,
@@ -129,6 +130,8 @@ class IntentParser:
         self._lexicon = Lexicon()
 
     def parse(self, text: str) -> Intent:
+        if sarcastic(text):  # "why don't we just delete everything, that will fix it /s": said, not asked
+            return Intent("unknown", confidence=0.8, signals=("sarcasm",))
         tokens, injected = tokenize(text)
         read = self._read(tokens, injected)
         names = tuple(dict.fromkeys(t.text for t in tokens if is_name(t.text)))

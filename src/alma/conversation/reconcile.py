@@ -28,7 +28,7 @@ CLASSIFIED = 0.65  # the confidence of a reading the classifier chose
 
 
 def _contextual(parsed: Intent) -> bool:
-    handled = parsed.proceed or parsed.cancel or parsed.follow_up or parsed.correction
+    handled = parsed.proceed or parsed.cancel or parsed.follow_up or parsed.correction or "sarcasm" in parsed.signals
     return handled or any(s.startswith("context:") for s in parsed.signals)
 
 

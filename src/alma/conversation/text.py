@@ -19,6 +19,9 @@ _CONTRACTIONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\bwon'?t\b", "will not"),
         (r"\b(what|how|where|who|there|that)s\b", r"\1 is"),  # typed without the apostrophe, as on a phone
         (r"\bgimme\b", "give me"),
+        # a machine called "him" or "her", as in several languages: "restart him", "his disk"
+        (r"\b(?:him|her)\b", "it"),
+        (r"\bhis\b", "its"),
         # function words typed fast: the lexicon corrects commands and kinds, never these
         (r"\b(?:teh|hte)\b", "the"),
         (r"\badn\b", "and"),

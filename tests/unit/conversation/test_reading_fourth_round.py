@@ -1,0 +1,124 @@
+"""Mechanisms added after a fourth blind set (issue 13): each sentence here is a new phrasing written for
+the test, not one of the set's, so that what passes is the mechanism and not a memorised sentence.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from alma.conversation import Focus, IntentParser, Resolved
+from alma.conversation.cues import live_cues, sarcastic
+from alma.conversation.resources import is_name
+from alma.conversation.safety import judge, proposal_destructive
+
+
+@pytest.fixture(scope="module")
+def parser() -> IntentParser:
+    return IntentParser()
+
+
+def converse(*turns: str) -> tuple[Resolved, bool]:
+    """Each turn parsed, resolved, judged by the guard and remembered through a saved and reloaded Focus."""
+    parser = IntentParser()
+    state: dict[str, object] = {}
+    reading: Resolved | None = None
+    destructive = False
+    for text in turns:
+        focus = Focus.from_state(state)
+        parsed = parser.parse(text)
+        reading = focus.resolve(parsed)
+        destructive = judge(reading, text).destructive
+        proposed = parsed.action is not None and proposal_destructive(
+            parsed.action, reading.direction, reading.scale_to, text
+        )
+        focus.advance(parsed, reading, destructive, None, proposed)
+        state = focus.to_state()
+    assert reading is not None
+    return reading, destructive
+
+
+@pytest.mark.parametrize("sentence", ["could you reboot her please", "power him off", "stop her now"])
+def test_a_machine_called_him_or_her_is_it(sentence: str) -> None:
+    reading, destructive = converse("the vm tax-calc is crawling", sentence)
+    assert reading.target == "tax-calc"
+    assert destructive
+
+
+@pytest.mark.parametrize("word", ["p99", "p95", "p50", "p999"])
+def test_a_percentile_is_a_figure_not_a_name(word: str) -> None:
+    assert not is_name(word)
+
+
+@pytest.mark.parametrize("opening", ["hmm", "uh", "meh", "ugh"])
+def test_an_interjection_opening_a_symptom_names_nothing(parser: IntentParser, opening: str) -> None:
+    read = parser.parse(f"{opening} lots of 500s. what changed since yesterday?")
+    assert read.target is None
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "great idea, let us just drop the prod database on a friday /s",
+        "yeah sure, restart everything during the demo /s",
+        "oh absolutely, shut the whole cluster down, what could go wrong /S",
+    ],
+)
+def test_a_message_tagged_as_sarcasm_asks_for_nothing(parser: IntentParser, sentence: str) -> None:
+    assert sarcastic(sentence)
+    assert not live_cues(sentence)
+    reading, destructive = converse(sentence)
+    assert reading.name == "unknown"
+    assert not destructive
+
+
+def test_a_slash_s_inside_a_path_is_no_sarcasm() -> None:
+    assert not sarcastic("delete /srv/s3-cache on files-2")
+    assert live_cues("delete /srv/s3-cache on files-2")
+
+
+@pytest.mark.parametrize(
+    ("first", "then", "intent", "target"),
+    [
+        ("status of billing-db", "ok, what about its cpu", "status", "billing-db"),
+        (
+            "deploy a mysql container named cart-db and a redis container named cart-cache",
+            "how much ram is the cache eating?",
+            "status",
+            "cart-cache",
+        ),
+        ("reboot api-gw", "how long before it is reachable again?", "status", "api-gw"),
+        ("search-ui will not render", "what does the log say?", "troubleshoot", "search-ui"),
+    ],
+)
+def test_a_question_about_the_focus_is_a_read_of_it(first: str, then: str, intent: str, target: str) -> None:
+    reading, destructive = converse(first, then)
+    assert (reading.name, reading.target) == (intent, target)
+    assert not destructive
+
+
+def test_which_has_been_up_longest_is_a_status_question(parser: IntentParser) -> None:
+    assert parser.parse("which of the guests has been up the longest?").name == "status"
+
+
+@pytest.mark.parametrize("sentence", ["put the nas-2 box to sleep", "can you put backup-vm to sleep until monday"])
+def test_putting_a_machine_to_sleep_stops_it(sentence: str) -> None:
+    reading, destructive = converse(sentence)
+    assert reading.name == "stop"
+    assert destructive
+
+
+@pytest.mark.parametrize("again", ["fire it up again", "bring it back up", "spin them back up please"])
+def test_bringing_up_what_was_stopped_starts_it(again: str) -> None:
+    reading, destructive = converse("shut down lab-7", again)
+    assert (reading.name, reading.target) == ("start", "lab-7")
+    assert not destructive
+
+
+@pytest.mark.parametrize(
+    "sentence", ["cut render-3 from 16 cores to 8", "drop cache-9 from 32G to 16", "trim solr-1 from 8 gigs to 4"]
+)
+def test_a_removal_verb_with_from_a_size_to_another_is_a_resize(parser: IntentParser, sentence: str) -> None:
+    read = parser.parse(sentence)
+    assert read.name == "update"
+    _, destructive = converse(sentence)
+    assert destructive  # a shrink, confirmed
