@@ -111,6 +111,10 @@ class IprService:
                 f"plan {plan.id} changes nothing on stack '{plan.stack}': there is nothing to review"
             )
         _require_safe_text(("title", title or "", False), ("description", description, True))
+        if title is not None and len(title) > _MOST_IN_A_NAME:
+            raise InvalidInputError(
+                f"the title is {len(title):,} characters; at most {_MOST_IN_A_NAME}: put the rest in the description"
+            )
         title = title or _default_title(plan)
         named = self._reviewers(reviewers or [])
         ipr_id = await self._store.iprs.create(
@@ -385,8 +389,11 @@ class IprService:
         named: dict[str, str] = {}
         for reviewer in reviewers:
             name = reviewer.strip()
-            if not name or not name.isprintable():
-                raise InvalidInputError(f"reviewer {reviewer!r} is not a user name; name each reviewer once")
+            if not name or not name.isprintable() or len(name) > _MOST_IN_A_NAME:
+                raise InvalidInputError(
+                    f"reviewer {reviewer[:64]!r}{'…' if len(reviewer) > 64 else ''} is not a user name; "
+                    "name each reviewer once"
+                )
             if same_person(name, self._user) and not self._settings.allow_self_approval:
                 raise InvalidInputError(
                     f"{self._user} opens this IPR and cannot review it as well: name someone else with --reviewer"
@@ -492,6 +499,10 @@ class IprService:
         self._store.events.append(
             stack, f"ipr.{what}", message, actor=actor or self._user, deployment_id=deployment_id, data=data
         )
+
+
+# Titles and user names are stored in 255-character columns (PostgreSQL refuses longer: it was a 500).
+_MOST_IN_A_NAME = 255
 
 
 def _require_safe_text(*fields: tuple[str, str, bool]) -> None:

@@ -787,3 +787,14 @@ async def test_titles_descriptions_and_comments_with_terminal_controls_are_refus
     with pytest.raises(InvalidInputError, match=r"comment holds .* U\+000D \(carriage return\)"):
         await people.bob.iprs.review(number, "approve", "ok\rREJECTED")
     assert (await people.bob.iprs.show(number)).approvals == []
+
+
+async def test_a_title_or_reviewer_longer_than_its_column_is_refused_by_name(people: Team) -> None:
+    # PostgreSQL refused the insert (a 500 over HTTP, "Error executing tool" over MCP); nothing is opened.
+    staged = await plan(people.alice, STAGE_DROP_WEB)
+    with pytest.raises(InvalidInputError, match=r"the title is 256 characters; at most 255"):
+        await people.alice.iprs.create(staged, "t" * 256)
+    with pytest.raises(InvalidInputError, match=r"is not a user name"):
+        await people.alice.iprs.create(staged, "Drop web", reviewers=["b" * 300])
+    assert await people.alice.iprs.find() == []
+    assert (await people.alice.iprs.create(staged, "t" * 255)).ipr.title == "t" * 255
