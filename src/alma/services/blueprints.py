@@ -5,6 +5,7 @@ Every problem is collected and reported at once, sorted by position in the file.
 
 from __future__ import annotations
 
+import asyncio
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -110,6 +111,10 @@ def _files_in(directory: Path) -> str:
     return f"; name one of its files: {shown}"
 
 
+# Texts longer than this are read off the event loop (``BlueprintService.read``): about 500 resources.
+_READ_IN_THREAD_OVER = 64 * 1024
+
+
 class BlueprintService:
     def __init__(self, settings: Settings, engines: EngineRegistry) -> None:
         self._settings = settings
@@ -135,6 +140,13 @@ class BlueprintService:
         if blueprint is None or has_errors(diagnostics):
             raise BlueprintInvalidError(diagnostics)
         return LoadedBlueprint(blueprint, desired, [d for d in diagnostics if d.severity == "warning"], text)
+
+    async def read(self, text: str, filename: str = "<blueprint>") -> LoadedBlueprint:
+        """``load``, in a worker thread for a big text: reading and checking thousands of resources is
+        seconds of CPU that would otherwise hold every other request of the server."""
+        if len(text) > _READ_IN_THREAD_OVER:
+            return await asyncio.to_thread(self.load, text, filename)
+        return self.load(text, filename)
 
     def canonical_form(self, text: str, filename: str = "<blueprint>") -> CanonicalDocument:
         """The blueprint read and taken to canonical form (aliases renamed), with the rewrites that did it;

@@ -18,7 +18,7 @@ class BlueprintLibrary:
         self._blueprints = blueprints
 
     async def save(self, text: str, filename: str = "<blueprint>") -> dict[str, Any]:
-        loaded = self._blueprints.load(text, filename)  # refused here if invalid: nothing is kept
+        loaded = await self._blueprints.read(text, filename)  # refused here if invalid: nothing is kept
         stack = loaded.blueprint.name
         blueprint_id, version = await self._store.stacks.save_blueprint(stack, text, actor(self._settings))
         return {

@@ -49,7 +49,7 @@ class PlanService:
         return plan
 
     async def plan_blueprint(self, text: str, filename: str = "<blueprint>") -> PlanResult:
-        loaded = self._blueprints.load(text, filename)
+        loaded = await self._blueprints.read(text, filename)
         stack = loaded.blueprint.name
         blueprint_id, _version = await self._store.stacks.save_blueprint(stack, text, actor(self._settings))
         environment = loaded.blueprint.metadata.get("environment")
@@ -65,7 +65,7 @@ class PlanService:
     async def preview_blueprint(self, text: str, filename: str = "<blueprint>") -> Plan:
         """The plan ``text`` would make now, kept nowhere: no blueprint version, no stored plan (its id is
         not one apply accepts). What a preview shows."""
-        loaded = self._blueprints.load(text, filename)
+        loaded = await self._blueprints.read(text, filename)
         environment = loaded.blueprint.metadata.get("environment")
         return await self._make(
             loaded.blueprint.name,

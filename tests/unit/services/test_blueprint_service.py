@@ -440,3 +440,23 @@ def test_the_settings_limits_apply_to_parsing(tmp_path: Path) -> None:
     assert "blueprints are limited to 100 bytes" in too_big.message
     [too_deep] = refused(service, "a: {b: {c: {d: 1}}}\n")
     assert too_deep.message == "blueprint nests deeper than 3 levels; refused"
+
+
+async def test_a_big_blueprint_is_read_off_the_event_loop(tmp_path: Path) -> None:
+    # Thousands of resources are seconds of CPU: read on the event loop, they held every other request.
+    import threading
+
+    seen: list[int] = []
+
+    class Noting(BlueprintService):
+        def load(self, text: str, filename: str = "<blueprint>") -> LoadedBlueprint:
+            seen.append(threading.get_ident())
+            return super().load(text, filename)
+
+    plain = make_service(tmp_path)
+    noting = Noting(plain._settings, plain._engines)
+    big = blueprint_text("big", [compute(f"r{i:04}") for i in range(800)])
+    small = blueprint_text("small", [compute("one")])
+    assert len((await noting.read(big)).desired) == 800
+    assert len((await noting.read(small)).desired) == 1
+    assert seen[0] != threading.get_ident() and seen[1] == threading.get_ident()
