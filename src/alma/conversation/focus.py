@@ -165,7 +165,7 @@ class Focus:
                 count=parsed.scale_to or 1,
             )
             return Resolved("deploy", resource.name, (resource,), None, None, 0.7, False)
-        amended = "amend" in parsed.signals and bool(parsed.resources) and parsed.target is None
+        amended = "amend" in parsed.signals and bool(parsed.resources) and parsed.target in {None, *parsed.names}
         if amended and self.intent == "deploy" and self.resources:
             named = self.resources[0].get("name")
             if not self._shrinks(named if isinstance(named, str) else None, parsed.resources):
@@ -327,13 +327,14 @@ class Focus:
         last = self.resources[0]
         sized = self.sizes.get(last.get("name") or "", {})
         count = last.get("count") if said.count == 1 and isinstance(last.get("count"), int) else said.count
+        renamed = "amend" in parsed.signals and said.name is not None  # "and name it pg-core"
         resource = Resource(
-            last.get("name") if isinstance(last.get("name"), str) else None,
+            said.name if renamed else last.get("name") if isinstance(last.get("name"), str) else None,
             said.kind or last.get("kind"),
             said.template or last.get("template"),
-            said.cores or sized.get("cores"),
-            said.memory_mb or sized.get("memory_mb"),
-            said.disk_gb or sized.get("disk_gb"),
+            said.cores or sized.get("cores") or _number(last.get("cores")),
+            said.memory_mb or sized.get("memory_mb") or _number(last.get("memory_mb")),
+            said.disk_gb or sized.get("disk_gb") or _number(last.get("disk_gb")),
             int(count or 1),
         )
         return Resolved("deploy", resource.name, (resource,), None, None, 0.7, False)
@@ -409,7 +410,9 @@ class Focus:
             if resource.name:
                 self.resources = [r for r in self.resources if r.get("name") != resource.name]
             remembered = {"name": resource.name, "kind": resource.kind, "template": resource.template}
-            self.resources.insert(0, {**remembered, "count": resource.count})
+            sizes = {"cores": resource.cores, "memory_mb": resource.memory_mb, "disk_gb": resource.disk_gb}
+            sizes = {k: v for k, v in sizes.items() if v is not None}  # what a later amendment keeps
+            self.resources.insert(0, {**remembered, **sizes, "count": resource.count})
         said = [n for n in parsed.names if n not in parsed.excluded]
         if len(said) > 1:
             self.last_named = said
@@ -524,4 +527,6 @@ def _resources(value: Any) -> tuple[Resource, ...]:
 
 def replace_none(remembered: dict[str, Any]) -> dict[str, Any]:
     """A remembered resource as stored: JSON-ready, no unknown keys."""
-    return {key: remembered.get(key) for key in ("name", "kind", "template", "count")}
+    kept = {key: remembered.get(key) for key in ("name", "kind", "template", "count")}
+    sizes = {key: remembered[key] for key in ("cores", "memory_mb", "disk_gb") if _number(remembered.get(key))}
+    return {**kept, **sizes}  # sizes only where said, so an amendment of an unnamed deploy keeps them

@@ -139,7 +139,46 @@ class IntentParser:
         templates = tuple(dict.fromkeys(t for t in said if t is not None))
         read = replace(read, templates=templates)
         read = replace(read, names=names, stated=stated_count(tokens), sizes=self._sizes(read, tokens))
-        return _against_stated(read)
+        amended = self._amendment(tokens, read)
+        return _against_stated(amended if amended is not None else read)
+
+    def _amendment(self, tokens: list[Tok], read: Intent) -> Intent | None:
+        """A message that only adds to what was just described: sizes ("2 cores, 4GB ram"), a name ("and name
+        it pg-core", "name is x"), software ("ubuntu"), or sizes for "it"/"them" ("make them 256MB each"). It
+        carries one resource with what it says and the signal "amend"; after a deploy the focus merges it into
+        that deploy (a smaller size stays a resize), anywhere else the reading is unchanged."""
+        if read.name not in {"unknown", "update", "status"} or read.proceed or read.cancel:
+            return None
+        words = [t.text for t in tokens]
+        if "?" in words or len(words) > 16:
+            return None
+        named = _RENAMED.search(_joined(tokens))
+        given = (named.group("name") or named.group("name2")) if named is not None else None
+        new_name = given if given is not None and is_name(given) else None
+        said = extract(tokens, 0, self._lexicon)
+        if len(said) > 1 or (not said and new_name is None):
+            return None
+        resource = said[0] if said else Resource(new_name)
+        if new_name is not None:
+            resource = replace(resource, name=new_name)
+        if any(kind_at(words, k, self._lexicon) for k in range(len(words))):
+            return None  # "3x ubuntu vm, 4 vcpu": an order of its own ("make that an lxc" is a correction)
+        resource = replace(resource, kind=None)  # "ubuntu": software said; the kind stays the one asked for
+        others = {w for w in words if is_name(w)} - {resource.name}
+        sized = any(v is not None for v in (resource.cores, resource.memory_mb, resource.disk_gb))
+        if others or not (sized or new_name is not None or (resource.template is not None and len(words) <= 3)):
+            return None
+        if read.name == "update" and not ("amend" in read.signals or new_name is not None):
+            return None  # "set db-1 to 4 cores": a resize of what it names
+        if read.name == "status" and new_name is None:
+            return None
+        if read.name == "unknown" and read.signals:
+            return None  # "the grafana container is using 4 gigs": a statement, not an addition
+        if read.correction and (new_name is None or read.target not in {None, new_name} or read.excluded):
+            return None  # "not web-a, only web-b": a correction of the target, not a new name
+        signals = read.signals if "amend" in read.signals else (*read.signals, "amend")
+        target = read.target if read.correction else None
+        return replace(read, resources=(resource,), target=target, reference=None, signals=signals)
 
     def _sizes(self, read: Intent, tokens: list[Tok]) -> tuple[tuple[str, int], ...]:
         """What a sentence says something is sized at now ("db-01 has 8 cores", "is using 4 gigs"): sizes in a
@@ -603,13 +642,13 @@ def _size_said(tokens: list[Tok]) -> bool:
 
 
 def _amends(tokens: list[Tok], verb: Verb, resources: list[Resource]) -> bool:
-    """ "make it 4 cores and 8G ram", "and give it 128mb": sizes for "it" with a verb that adds or restates,
-    which after a deploy amend that deploy (the focus decides; a shrink stays a resize)."""
+    """ "make it 4 cores and 8G ram", "and give it 128mb", "make them 1GB each": sizes for "it" with a verb that
+    adds or restates, which after a deploy amend that deploy (the focus decides; a shrink stays a resize)."""
     after = [t.text for t in tokens[verb.end : verb.end + 1]]
     sized = len(resources) == 1 and any(
         v is not None for v in (resources[0].cores, resources[0].memory_mb, resources[0].disk_gb)
     )
-    return verb.lemma in {"make", "give", "add"} and after in (["it"], ["that"], ["this"]) and sized
+    return verb.lemma in {"make", "give", "add"} and after in (["it"], ["that"], ["this"], ["them"]) and sized
 
 
 def _scale_to(tokens: list[Tok], start: int) -> int | None:
@@ -632,6 +671,12 @@ def _direction(tokens: list[Tok]) -> Direction | None:
         return "up"
     return None
 
+
+# A name given to what was just described: "and name it pg-core", "call it edge-1", "name is x", "named x".
+_RENAMED = re.compile(
+    r"(?:^|[,.;] |\band |\bactually )(?:(?:re)?name|call) (?:it|them|that|this) (?:to |as )?(?P<name>[a-z][\w.-]*)|"
+    r"(?:^|[,.;] |\band )(?:the )?(?:host ?)?name (?:is|should be|will be|=|:) ?(?P<name2>[a-z][\w.-]*)"
+)
 
 _INTERJECTIONS = frozenset(
     {"no", "nope", "nah", "wait", "sorry", "oops", "i", "meant", "mean", "actually", "the", "one", "err", "uh"}

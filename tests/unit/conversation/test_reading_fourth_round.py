@@ -122,3 +122,39 @@ def test_a_removal_verb_with_from_a_size_to_another_is_a_resize(parser: IntentPa
     assert read.name == "update"
     _, destructive = converse(sentence)
     assert destructive  # a shrink, confirmed
+
+
+@pytest.mark.parametrize(
+    ("first", "then", "expected"),
+    [
+        ("create a redis lxc named sess-1", "1 core, 512MB ram, 8GB disk", ("sess-1", "lxc", "redis", 1, 512, 8, 1)),
+        ("set up a debian vm, 2c/4g", "oh and call it bastion-2", ("bastion-2", "vm", "debian", 2, 4096, None, 1)),
+        ("launch 4 alpine containers", "give them 128MB each", (None, "container", "alpine", None, 128, None, 4)),
+        (
+            "make a mariadb lxc called wiki-db",
+            "actually name it wiki-db-1",
+            ("wiki-db-1", "lxc", "mariadb", None, None, None, 1),
+        ),
+    ],
+)
+def test_what_is_added_after_a_deploy_amends_that_deploy(first: str, then: str, expected: tuple[object, ...]) -> None:
+    reading, destructive = converse(first, then)
+    assert reading.name == "deploy"
+    (res,) = reading.resources
+    assert (res.name, res.kind, res.template, res.cores, res.memory_mb, res.disk_gb, res.count) == expected
+    assert not destructive
+
+
+def test_an_order_built_over_several_short_messages_is_one_deploy() -> None:
+    reading, _ = converse("i want an lxc", "debian", "2 cores 2 gigs, name it mirror-3")
+    (res,) = reading.resources
+    assert (reading.name, res.name, res.kind, res.template, res.cores, res.memory_mb) == (
+        "deploy", "mirror-3", "lxc", "debian", 2, 2048,
+    )  # fmt: skip
+
+
+def test_sizes_said_about_a_named_thing_or_with_a_kind_are_no_amendment(parser: IntentParser) -> None:
+    assert "amend" not in parser.parse("the loki container is using 6 gigs").signals
+    assert "amend" not in parser.parse("2x debian lxc, 1 core / 1G").signals
+    reading, _ = converse("deploy an nginx container named edge-5", "status of ci-9")
+    assert (reading.name, reading.target) == ("status", "ci-9")
