@@ -40,10 +40,17 @@ from alma.conversation.grammar import (
     scale_direction,
 )
 from alma.conversation.intent import INTENTS, Direction, Intent, IntentName, Resource
-from alma.conversation.lexicon import COUNT_WORDS, INFRA_WORDS, KIND_PHRASES, TEMPLATE_ALIASES, VERBS, Lexicon
+from alma.conversation.lexicon import (
+    COUNT_WORDS,
+    INFRA_WORDS,
+    KIND_PHRASES,
+    TEMPLATE_ALIASES,
+    VERBS,
+    Lexicon,
+)
 from alma.conversation.quantities import Tok
 from alma.conversation.resources import extract, is_name, kind_at, template_of, with_target
-from alma.conversation.targets import find_target, subject_of
+from alma.conversation.targets import Target, find_target, subject_of, unknown_word
 from alma.conversation.text import tokenize
 
 TOPIC_SWITCH = re.compile(
@@ -510,12 +517,17 @@ class IntentParser:
         cancel: bool = False,
         anchored: bool = False,
     ) -> Intent:
-        if name in _NEEDS_ANCHOR and not anchored and not self._anchored(tokens):
+        plain_words = name in _OPERATIONS or name in {"status", "troubleshoot"}
+        target = find_target(tokens, verb, self._lexicon, plain_words)
+        asked = verb is not None or any(t.text == "?" for t in tokens)
+        short = len(tokens) <= 8 and not EXPLAIN.search(_joined(tokens))  # not "show me how to write a haiku"
+        named = self._read_of_a_name(name, target, asked and short)
+        if named is not None:  # "status of shopdb", "how is checkout doing?": a word no list knows, asked about
+            target = replace(target, name=named, reference=None)
+        if name in _NEEDS_ANCHOR and not anchored and named is None and not self._anchored(tokens):
             # "still slow. this is useless": a symptom about whatever the conversation is about, if anything.
             hint = (f"context:{name}",) if name in {"troubleshoot", "status"} else ()
             return Intent("unknown", confidence=0.6, topic_switch=switch, signals=(*signals, *hint))
-        plain_words = name in _OPERATIONS or name in {"status", "troubleshoot"}
-        target = find_target(tokens, verb, self._lexicon, plain_words)
         start = verb.end if verb is not None else 0
         resources: list[Resource] = []
         if name in {"deploy", "design"} or follow_up:
@@ -566,6 +578,20 @@ class IntentParser:
             topic_switch=switch,
             signals=tuple(signals),
         )
+
+    def _read_of_a_name(self, name: IntentName, target: Target, asked: bool) -> str | None:
+        """The thing a status or troubleshooting read is about when it is a word neither the lexicon nor
+        everyday English knows ("shopdb", "recs"): operators name services so. Only where something is asked
+        or commanded ("status of shopdb", "how is checkout doing?"); in a remark ("this is a disaster") the
+        word is what is said of the thing, not its name."""
+        if name not in {"status", "troubleshoot"} or not asked:
+            return None
+        if target.name is not None:
+            return target.name
+        kind, _, word = (target.reference or "").partition(":")
+        if kind not in {"word", "subject"} or word in TEMPLATE_ALIASES:
+            return None
+        return word if unknown_word(word, self._lexicon) else None
 
     def _named(self, tokens: list[Tok]) -> bool:
         return any(is_name(t.text) or t.text in {"it", "this", "that"} for t in tokens)

@@ -179,6 +179,15 @@ def _bare_object(tokens: list[Tok], k: int, lexicon: Lexicon, excluded: set[int]
     return Target(word)
 
 
+def unknown_word(word: str, lexicon: Lexicon) -> bool:
+    """A plain word that neither the lexicon nor everyday English knows, nor a word that never names a
+    thing ("yesterday", "prod", "everything"): in a name's place, the name of something ("shopdb")."""
+    if not word.isalpha() or len(word) < 3:
+        return False
+    never = _NOT_TARGETS | _ENVIRONMENTS | _FILLERS | _EVERYTHING | PRONOUNS | INFRA_WORDS
+    return word not in never and word not in COMMON_WORDS and lexicon.unknown(word)
+
+
 def _everything(words_: list[str], lexicon: Lexicon) -> bool:
     """ "everything", "all of them", "all the vms" (but not "all snapshots of vm-7": a part of one thing)."""
     for k, word in enumerate(words_):

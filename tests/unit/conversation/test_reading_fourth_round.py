@@ -158,3 +158,20 @@ def test_sizes_said_about_a_named_thing_or_with_a_kind_are_no_amendment(parser: 
     assert "amend" not in parser.parse("2x debian lxc, 1 core / 1G").signals
     reading, _ = converse("deploy an nginx container named edge-5", "status of ci-9")
     assert (reading.name, reading.target) == ("status", "ci-9")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "target"),
+    [("health check on ledgerx", "ledgerx"), ("how is smtprelay doing?", "smtprelay"), ("check invsvc", "invsvc")],
+)
+def test_a_read_of_a_word_no_list_knows_is_a_read_of_that_name(
+    parser: IntentParser, sentence: str, target: str
+) -> None:
+    read = parser.parse(sentence)
+    assert (read.name, read.target) == ("status", target)
+
+
+@pytest.mark.parametrize("remark", ["still broken. this is hopeless", "it is still crawling, this is a joke"])
+def test_a_remark_names_nothing(remark: str) -> None:
+    reading, _ = converse("why is mq-3 so slow", remark)
+    assert reading.target == "mq-3"
