@@ -5,19 +5,25 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING, Any
 
-from rich.markup import escape
-
 from alma.bootstrap import Services
 from alma.cli.commands import run_with_services
 from alma.cli.failures import reported
-from alma.cli.output import print_json, print_plan, stdout, table
+from alma.cli.output import print_json, print_plan, stdout
+from alma.cli.tables import Cell, write_table
 from alma.contracts.iprs import IprOut, IprSummaryOut
 from alma.errors import InvalidInputError
-from alma.services.iprs import Verdict
 
 if TYPE_CHECKING:  # annotations only: `alma ipr list` starts without the planner and the run machinery
     from alma.services import IprView
+    from alma.services.iprs import Verdict
     from alma.workflow import RunResult
+
+
+def escape(text: str) -> str:
+    """Rich markup escaped (what people typed is never markup); Rich is imported when something is printed."""
+    from rich.markup import escape as rich_escape
+
+    return rich_escape(text)
 
 
 def _print_view(view: IprView) -> None:
@@ -104,19 +110,12 @@ def find(status: str | None, stack: str | None, json_output: bool) -> None:
         if json_output:
             print_json([IprSummaryOut.of(i).model_dump(mode="json") for i in found])
             return
-        rows = [
-            [
-                f"#{i.id}",
-                i.status,
-                i.stack,
-                escape(i.title),
-                escape(i.author),
-                str(i.revision),
-                i.updated_at.isoformat()[:19],
-            ]
+        rows: list[list[Cell]] = [
+            [f"#{i.id}", i.status, i.stack, i.title, i.author, str(i.revision), i.updated_at.isoformat()[:19]]
             for i in found
         ]
-        stdout().print(table(["IPR", "STATUS", "STACK", "TITLE", "AUTHOR", "REV", "UPDATED (UTC)"], rows))
+        # Written as plain text (what people typed is never markup): the list starts without Rich.
+        write_table(["IPR", "STATUS", "STACK", "TITLE", "AUTHOR", "REV", "UPDATED (UTC)"], rows)
 
 
 def show(ipr_id: int, json_output: bool) -> None:
