@@ -57,6 +57,10 @@ _NOT_NAMES = frozenset(
     )
 )
 _SYMPTOM_HEADS = frozenset(words("crash boot restart reboot auto self health over under fail start"))
+# Prefixes and linking words that make a hyphenated word an English compound ("pre-upgrade snapshot",
+# "start-on-boot"), not a resource's name; only when every part is a plain word ("pre-prod-2" stays one).
+_PREFIXES = frozenset(words("pre post non anti multi semi sub co de un auto self"))
+_LINKS = frozenset(words("on of to at in by for and or the"))
 _COMPOUNDS = frozenset(words("what-if built-in follow-up up-to-date e-mail re-deploy re-run re-create re-install"))
 # A version, not a name: "put v1 back", "v2.3 has a bug", "rc1".
 # a version ("v2", "rc1") or a percentile ("p99", "p50": a latency figure, not a guest) is never a name
@@ -115,6 +119,10 @@ def is_name(word: str) -> bool:
     parts = re.split(r"[-_.]", word)
     if parts[0] in _SYMPTOM_HEADS and parts[-1].endswith(("ing", "ed", " loop", "loops")):
         return False  # "crash-looping", "boot-looping": a symptom, not a name
+    if all(p.isalpha() for p in parts) and (
+        parts[0] in _PREFIXES or (len(parts) > 2 and any(p in _LINKS for p in parts[1:-1]))
+    ):
+        return False  # "pre-upgrade", "self-signed", "start-on-boot", "out-of-memory": English, not a name
     return word not in _COMPOUNDS
 
 

@@ -116,10 +116,22 @@ def find_target(tokens: list[Tok], verb: Verb | None, lexicon: Lexicon, plain_wo
     bare = _bare_object(tokens, start, lexicon, excluded) if verb is not None and plain_words else None
     if bare is not None:
         return bare  # "scale orders down to 1": a plain word right after the verb names the service
-    after = next(
-        (k for k in range(start, len(words_)) if is_name(words_[k]) and k not in excluded and _not_place(words_, k)),
-        None,
-    )
+    candidates = [k for k in range(start, len(words_)) if is_name(words_[k]) and k not in excluded]
+    candidates = [k for k in candidates if _not_place(words_, k)]
+    if len(candidates) > 1 and _qualifies(words_, candidates[0]):
+        candidates = candidates[1:]  # "add the tag 'nightly-2' to web-4": the tag's value, then what bears it
+    elif len(candidates) == 1 and _qualifies(words_, candidates[0]):
+        bearer = next(
+            (
+                j + 1
+                for j in range(candidates[0] + 1, len(words_) - 1)
+                if words_[j] in {"to", "on", "of", "for", "from"} and unknown_word(words_[j + 1], lexicon)
+            ),
+            None,
+        )
+        if bearer is not None:
+            return Target(words_[bearer])  # "add the tag 'nightly-2' to shopdb": a plain word bears it
+    after = candidates[0] if candidates else None
     if after is not None:
         return Target(words_[after])
     everything = verb is not None and any(w in _EVERYTHING for w in words_[start : start + 4])
@@ -177,6 +189,19 @@ def _bare_object(tokens: list[Tok], k: int, lexicon: Lexicon, excluded: set[int]
     if followed and words_[k + 1] not in _AFTER_BARE:
         return None  # "stop staging web-01", "enable automatic backups", "check whether …": not a name
     return Target(word)
+
+
+# What a name-like word can be the value of, or can describe, rather than the thing acted on: "the tag
+# 'nightly-2' on db-4", "the pre-2 snapshot of erp-3".
+_VALUE_OF = frozenset(words("tag tags label labels annotation annotations flag option"))
+_DESCRIBED = frozenset(words("snapshot snapshots backup backups checkpoint image tag label config setting release"))
+
+
+def _qualifies(words_: list[str], k: int) -> bool:
+    """Whether the name-like word at ``k`` is a tag's value or describes a part ("the nightly-2 snapshot")."""
+    before = words_[k - 1] if k > 0 else ""
+    after = words_[k + 1] if k + 1 < len(words_) else ""
+    return before in _VALUE_OF or after in _DESCRIBED
 
 
 def unknown_word(word: str, lexicon: Lexicon) -> bool:

@@ -175,3 +175,32 @@ def test_a_read_of_a_word_no_list_knows_is_a_read_of_that_name(
 def test_a_remark_names_nothing(remark: str) -> None:
     reading, _ = converse("why is mq-3 so slow", remark)
     assert reading.target == "mq-3"
+
+
+@pytest.mark.parametrize("word", ["pre-upgrade", "post-migration", "self-signed", "start-on-boot", "out-of-memory"])
+def test_english_compounds_are_not_names(word: str) -> None:
+    assert not is_name(word)
+
+
+@pytest.mark.parametrize("word", ["pre-prod-2", "web-01", "db-pre-1", "auth-svc"])
+def test_hyphenated_names_stay_names(word: str) -> None:
+    assert is_name(word)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "target"),
+    [
+        ("roll back to the nightly-3 snapshot of inv-db", "inv-db"),
+        ("put the label 'tier-gold' on pay-gw", "pay-gw"),
+        ("set the tag 'keep-forever' on mailarchive", "mailarchive"),
+        ("turn on auto-restart for cron-2", "cron-2"),
+    ],
+)
+def test_a_tag_value_or_a_described_part_is_not_the_target(parser: IntentParser, sentence: str, target: str) -> None:
+    assert parser.parse(sentence).target == target
+
+
+def test_restoring_the_snapshot_is_of_the_focus() -> None:
+    reading, destructive = converse("snapshot hr-app before the patch", "the patch broke it, restore the snapshot")
+    assert (reading.name, reading.target) == ("rollback", "hr-app")
+    assert destructive
