@@ -161,7 +161,11 @@ TROUBLE = re.compile(
     r"\b(slower|worse) than (the )?(other|others|rest|usual|before|yesterday|normal)\b|"
     r"\bany (idea|ideas|clue|clues)\b|\bhelp( me| us)?( please| pls)?$|"
     # asking what the diagnostics say: "what do the logs say?", "what does its log show"
-    r"\bwhat (do|does|did) (the |its |their )?(logs?|events|journal|dmesg) (say|show|tell|report)\b"
+    r"\bwhat (do|does|did) (the |its |their )?(logs?|events|journal|dmesg) (say|show|tell|report)\b|"
+    # what a thing refuses or lacks: "won't accept connections", "has no network after the reboot"
+    r"\b(will|does|do|did|can) not (accept|take|allow|serve|handle|resolve|mount|see|find|reach)\b|"
+    r"\b(has|have|got|with|gets|getting) no (network|internet|connectivity|ip|dns|route|space|disk space|access|"
+    r"connection|connections|signal|output|logs)\b"
 )
 EXPLAIN = re.compile(
     r"(?:^|[,;:.!?] )(how (do|can|should|would|could|does|did) (i|we|you|one|it|they)|how to|"
@@ -175,8 +179,22 @@ EXPLAIN = re.compile(
     r"^(does|do|can|will|would|should|is|are) (a|an|the)? ?[a-z0-9 -]*\b(lose|keep|affect|survive|need|require|"
     r"support|mean|cause|persist|use)\b|"
     r"\bwhat (is|are) (an?|the) \w+ for\b|\bhow does\b|"
+    # "eli5 cgroups", "how do volumes differ from bind mounts"
+    r"\beli5\b|\bexplain like\b|\bdiffers? from\b|\bhow (do|does) .* differ\b|"
     r"^(is|are|was) .*\b(riskier|safer|better|worse|faster|slower|cheaper|more \w+|less \w+) than\b"
 )
+# Asking how to shape a whole system, whatever else the message says ("I need a layout for … how would you
+# lay it out?"): a design question outweighs the verbs and parts around it.
+DESIGN_ASKED = re.compile(
+    r"\bhow (should|would|could|do) (i|we|you) (split|divide|distribute|spread|arrange|partition|carve up)\b|"
+    r"\bhow (should|would|could|do) (i|we|you) lay (it|this|that|them|things|everything) out\b|"
+    r"\bwhat (would|should|could) (you|i|we) (run|put|host|place|deploy) where\b|"
+    r"\bwhat (would|should|could|will) (the whole thing|the whole setup|it all|everything|all of it|"
+    r"(our|my|the) (\S+ ){0,2}?(setup|stack|platform|infra|infrastructure|cluster|system)) look like\b"
+)
+# Asking what a word means, in general ("what does CrashLoopBackOff mean in general?", "eli5 cgroups"): an
+# explanation, even of a symptom's name.
+MEANING_ASKED = re.compile(r"\bwhat (does|do) [\w -]+ mean( in general)?\b|\bin general\W*$|\beli5\b")
 # A symptom, as opposed to a mere question word: what makes an unknown word the name of something broken.
 SYMPTOM = re.compile(
     r"\b(crash\w*|fail\w*|broken|down|died|dead|dying|stuck|hung|hanging|slow|frozen|oom\w*|5\d\ds?|"
@@ -192,7 +210,8 @@ DESIGN = re.compile(
     # how a whole system should be shaped: "how should our infra look?", "how should I lay out a homelab",
     # "a good layout for …", "redesign the platform"
     r"\bhow (should|would|could|do) (i|we|you) (re)?(design|architect|lay out|layout|structure|organi[sz]e|shape|"
-    r"plan out)\b|\bhow should (our|my|the|a|an) (\S+ ){1,3}?(look|be (laid out|structured|organi[sz]ed|set up))\b|"
+    r"plan out|split|divide|distribute|spread|arrange|partition|carve up)\b|"
+    r"\bhow should (our|my|the|a|an) (\S+ ){1,3}?(look|be (laid out|structured|organi[sz]ed|set up))\b|"
     r"\bredesign\w*\b|\b(set up|setup|build|configure|implement|do|get) (ha|high availability|failover|"
     r"redundancy|disaster recovery)\b|\b(good|sensible|recommended|ideal|solid) (layout|setup|topology|architecture|"
     r"design|stack) for\b|\b(backup|dr|disaster recovery|scaling|ha|migration|monitoring) strategy\b"
@@ -275,6 +294,9 @@ _ORDER_WORDS = frozenset({"last", "previous", "latest", "recent", "failed", "nex
 _TRIGGERS = frozenset({"do", "perform", "schedule", "trigger", "run", "issue", "need", "want", "with", "for", "start"})
 
 
+_WHEN_WORDS = frozenset({"after", "before", "since", "during", "until", "following"})
+
+
 def _as_noun(words: list[str], i: int) -> bool:
     """ "the deploy script", "a restart loop": a verb after a determiner names a thing — unless it is
     what someone asks to be done ("do a restart", "go ahead with the downsize")."""
@@ -282,6 +304,8 @@ def _as_noun(words: list[str], i: int) -> bool:
         return True  # "starts on boot", "after the restart"
     if i > 1 and words[i - 1] in _ORDER_WORDS and words[i - 2] in _NOUN_BEFORE:
         return True  # "since the last deploy", "the failed upgrade"
+    if i > 2 and words[i - 3] in _WHEN_WORDS and words[i - 2] in _NOUN_BEFORE:
+        return True  # "after the host reboot", "since the nightly deploy": when something happened
     if i > 0 and (words[i - 1].isdigit() or words[i - 1] in {"two", "three", "four", "five", "ten", "many"}):
         return True  # "10 build agents", "three restart loops"
     modified = i > 1 and words[i - 2] in _NOUN_BEFORE and words[i] in VERBS and _modifier(words[i - 1])

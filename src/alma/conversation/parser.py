@@ -20,11 +20,13 @@ from alma.conversation.grammar import (
     CANCEL,
     CONDITIONAL,
     DESIGN,
+    DESIGN_ASKED,
     EXPLAIN,
     FOLLOW_UP,
     HYPOTHETICAL,
     KNOW,
     LIST_QUESTION,
+    MEANING_ASKED,
     NARROWING,
     PROCEED,
     STATEMENT,
@@ -208,6 +210,12 @@ class IntentParser:
         only_read = bare_read(joined)
         if only_read is not None:  # "status", "what's running?", "show me everything": the whole message is the read
             return self._intent(only_read, tokens, None, 0.7, switch, signals, anchored=True)
+        if DESIGN_ASKED.search(joined) and not HYPOTHETICAL.search(
+            joined
+        ):  # "… how would you lay it out?": how to shape it, asked
+            return self._intent("design", tokens, None, 0.8, switch, signals, anchored=True)
+        if MEANING_ASKED.search(joined) and not any(is_name(t.text) for t in tokens):
+            return self._intent("explain", tokens, None, 0.8, switch, signals, anchored=True)
         verbs = find_verbs(tokens, self._lexicon)
         commands = [v for v in verbs if v.command]
         operations = [v for v in commands if v.action not in _MARKERS or v.action in {"plan", "show"}]

@@ -65,7 +65,9 @@ _COMPOUNDS = frozenset(words("what-if built-in follow-up up-to-date e-mail re-de
 # A version, not a name: "put v1 back", "v2.3 has a bug", "rc1".
 # a version ("v2", "rc1") or a percentile ("p99", "p50": a latency figure, not a guest) is never a name
 _VERSION_WORD = re.compile(r"^(?:(?:v|rc)\d+(?:\.\d+)*|p\d{2,3}(?:\.\d+)?)$")
-_NON_NAMES = frozenset({"k8s", "x86", "arm64", "ipv4", "ipv6", "i386", "s3", "ec2", "l4", "l7", "md5", "sha256"})
+_NON_NAMES = frozenset(
+    {"k8s", "x86", "arm64", "ipv4", "ipv6", "i386", "s3", "ec2", "l4", "l7", "md5", "sha256", "eli5"}
+)
 
 
 @dataclass(slots=True)

@@ -204,3 +204,44 @@ def test_restoring_the_snapshot_is_of_the_focus() -> None:
     reading, destructive = converse("snapshot hr-app before the patch", "the patch broke it, restore the snapshot")
     assert (reading.name, reading.target) == ("rollback", "hr-app")
     assert destructive
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "how would we divide the workloads across our three hosts?",
+        "we want a staging env with 2 app servers and a db. how would you lay that out?",
+        "what should we put where: a mail server, a vpn and a git forge on two boxes",
+        "what would our whole platform look like on nomad instead?",
+    ],
+)
+def test_asking_how_to_shape_a_system_is_design(parser: IntentParser, sentence: str) -> None:
+    assert parser.parse(sentence).name == "design"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "eli5 overlay networks",
+        "what does ImagePullBackOff mean?",
+        "how does a statefulset differ from a deployment",
+        "what does OOMKilled mean in general",
+    ],
+)
+def test_asking_what_a_word_means_is_explain(parser: IntentParser, sentence: str) -> None:
+    read = parser.parse(sentence)
+    assert (read.name, read.target) == ("explain", None)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "target"),
+    [
+        ("smtp-2 will not accept mail since the cert change", "smtp-2"),
+        ("my vm jump-1 has no internet after the host upgrade", "jump-1"),
+        ("ctr-9 has no dns after the router restart", "ctr-9"),
+    ],
+)
+def test_what_a_thing_refuses_or_lacks_is_a_symptom_not_a_request(sentence: str, target: str) -> None:
+    reading, destructive = converse(sentence)
+    assert (reading.name, reading.target) == ("troubleshoot", target)
+    assert not destructive
