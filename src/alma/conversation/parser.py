@@ -208,6 +208,10 @@ class IntentParser:
         if DESIGN.search(joined):
             signals.append("from-scratch")
         only_read = bare_read(joined)
+        if only_read is None and len(tokens) <= 20:
+            tail = self._last_sentence_read(tokens)
+            if tail is not None:  # "wonderful. love that for us. what's the status now": the read at the end
+                return self._intent(tail[0], tail[1], None, 0.7, switch, signals, anchored=True)
         if only_read is not None:  # "status", "what's running?", "show me everything": the whole message is the read
             return self._intent(only_read, tokens, None, 0.7, switch, signals, anchored=True)
         if DESIGN_ASKED.search(joined) and not HYPOTHETICAL.search(
@@ -586,6 +590,19 @@ class IntentParser:
             topic_switch=switch,
             signals=tuple(signals),
         )
+
+    def _last_sentence_read(self, tokens: list[Tok]) -> tuple[IntentName, list[Tok]] | None:
+        """A bare read that ends a message of remarks ("wonderful. love that for us. what's the status now"):
+        the read, when nothing before it commands anything."""
+        ends = [k for k, t in enumerate(tokens[:-1]) if t.text in {".", "!", "?", ";"}]
+        if not ends:
+            return None
+        tail = tokens[ends[-1] + 1 :]
+        read = bare_read(_joined(tail))
+        before = tokens[: ends[-1] + 1]
+        if read is None or any(v.command for v in find_verbs(before, self._lexicon)):
+            return None
+        return (read, tail) if not any(is_name(t.text) for t in before) else None
 
     def _read_of_a_name(self, name: IntentName, target: Target, asked: bool) -> str | None:
         """The thing a status or troubleshooting read is about when it is a word neither the lexicon nor

@@ -19,6 +19,9 @@ _CONTRACTIONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\bwon'?t\b", "will not"),
         (r"\b(what|how|where|who|there|that)s\b", r"\1 is"),  # typed without the apostrophe, as on a phone
         (r"\bgimme\b", "give me"),
+        # "wtf is down", "wtf is even running": the question asked, its mood left to frustration (raw text)
+        (r"\bwtf (?=is |are |was |were |happened|did |does |do )", "what "),
+        (r"\b(what|who|where|why) (is|are|was|were) even\b", r"\1 \2"),
         # a machine called "him" or "her", as in several languages: "restart him", "his disk"
         (r"\b(?:him|her)\b", "it"),
         (r"\bhis\b", "its"),

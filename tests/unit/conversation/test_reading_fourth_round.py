@@ -245,3 +245,23 @@ def test_what_a_thing_refuses_or_lacks_is_a_symptom_not_a_request(sentence: str,
     reading, destructive = converse(sentence)
     assert (reading.name, reading.target) == ("troubleshoot", target)
     assert not destructive
+
+
+@pytest.mark.parametrize(
+    ("sentence", "intent"),
+    [
+        ("any guest offline?", "status"),
+        ("any of those still stuck?", "status"),
+        ("wtf is even deployed right now", "list"),
+        ("fantastic. just great. status?", "status"),
+        ("sigh. long day. what's running?", "list"),
+    ],
+)
+def test_short_reads_at_the_end_of_remarks_or_as_yes_no_questions(
+    parser: IntentParser, sentence: str, intent: str
+) -> None:
+    assert parser.parse(sentence).name == intent
+
+
+def test_a_read_after_a_command_does_not_hide_the_command(parser: IntentParser) -> None:
+    assert parser.parse("stop relay-4. status?").name == "stop"
