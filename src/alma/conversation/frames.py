@@ -24,7 +24,7 @@ _EXCLUDERS = frozenset({"not", "except", "excluding", "keep", "leave", "spare", 
 _INCLUDERS = frozenset({"only", "just", "meant", "mean", "rather"})
 _SETTER_WORDS = (
     "take bring go set put move get make knock dial push drop cut scale reduce increase grow shrink downsize "
-    "upsize bump raise lower change resize adjust"
+    "upsize bump raise lower change resize adjust pin cap peg hold keep lock fix"
 )
 _SETTERS = frozenset(_SETTER_WORDS.split())
 _SPEC_WORDS = CORE_WORDS | MEMORY_WORDS | DISK_WORDS
@@ -143,6 +143,8 @@ def new_count(tokens: list[Tok]) -> NewCount | None:
                 or (j >= 0 and (is_name(words[j]) or words[j] in {":", "it"}))
             ):
                 return NewCount(value, direction=said)
+        if before == "at" and any(w in _SETTERS for w in words[max(0, k - 5) : k - 1]) and nxt in COUNT_WORDS:
+            return NewCount(value)  # "pin it at 10 replicas", "hold checkout at 6 pods"
         if before == ":" and k == 2 and len(words) == 3:
             return NewCount(value)  # "api: 2"
         if before in {"it", "them", "that", "those"} and k >= 2 and words[k - 2] in {"make", "set", "keep"}:

@@ -63,6 +63,8 @@ VERBS: dict[str, str] = {
     "add": "add",
     "put": "add",
     "set": "update",
+    # holding a count or a size where it is: "pin it at 10 replicas", "cap web at 4 pods"
+    **dict.fromkeys(words("pin cap peg"), "update"),
     **dict.fromkeys(words("rebuild reinstall recreate reimage redeploy reprovision reformat"), "update"),
     "run": "run",
     "bring": "bring",

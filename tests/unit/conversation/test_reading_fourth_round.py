@@ -265,3 +265,18 @@ def test_short_reads_at_the_end_of_remarks_or_as_yes_no_questions(
 
 def test_a_read_after_a_command_does_not_hide_the_command(parser: IntentParser) -> None:
     assert parser.parse("stop relay-4. status?").name == "stop"
+
+
+@pytest.mark.parametrize("question", ["wait, what would that knock out?", "what would it disrupt?"])
+def test_what_the_waiting_act_would_reach_is_a_plan_of_it(question: str) -> None:
+    reading, destructive = converse("reboot mq-7", question)
+    assert (reading.name, reading.target) == ("plan", "mq-7")
+    assert not destructive
+
+
+@pytest.mark.parametrize(
+    ("sentence", "count"), [("cap it at 5 pods", 5), ("pin gateway at 12 replicas", 12), ("hold it at 3 instances", 3)]
+)
+def test_holding_a_thing_at_a_count_is_a_scale_to_it(parser: IntentParser, sentence: str, count: int) -> None:
+    read = parser.parse(sentence)
+    assert (read.name, read.scale_to) == ("scale", count)
