@@ -120,7 +120,10 @@ STATUS_QUESTION = re.compile(
     # how long until a thing is back, and which has been up longest: its state, over time
     r"\bhow long (until|till|before|for) (it|they|the \w+|[a-z0-9]+-[a-z0-9-]+) (is|are|will be|to be|comes?|gets?|"
     r"becomes?)\b|\bup (the )?(longest|shortest)\b|"
-    r"\bwhat (is|are) the (memory|cores|cpu|disk|size|ip|address|version|image|specs?) of\b"
+    r"\bwhat (is|are) the (memory|cores|cpu|disk|size|ip|address|version|image|specs?) of\b|"
+    # "what's the memory usage on vault-01 looking like", "cpu load of db-2?"
+    r"\b(memory|cpu|disk|ram|network|io|swap|storage) (usage|use|utili[sz]ation|consumption|pressure|load) "
+    r"(on|of|for|at)\b"
 )
 # The status of everything is a list: "status of all my containers?", "give me the status of everything".
 WIDE_STATUS = re.compile(

@@ -280,3 +280,12 @@ def test_what_the_waiting_act_would_reach_is_a_plan_of_it(question: str) -> None
 def test_holding_a_thing_at_a_count_is_a_scale_to_it(parser: IntentParser, sentence: str, count: int) -> None:
     read = parser.parse(sentence)
     assert (read.name, read.scale_to) == ("scale", count)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "target"),
+    [("how does the disk usage on files-3 look", "files-3"), ("swap pressure on cache-2 today?", "cache-2")],
+)
+def test_the_usage_of_a_resource_on_a_name_is_its_status(parser: IntentParser, sentence: str, target: str) -> None:
+    read = parser.parse(sentence)
+    assert (read.name, read.target) == ("status", target)
