@@ -45,6 +45,15 @@ _INCLUDE_WORDS = frozenset({"only", "meant", "instead", "except", "excluding", "
 _TARGET_START = frozenset({"the", "that", "this"})
 
 
+_AUXILIARIES = frozenset({"will", "would", "does", "do", "did", "can", "could", "is", "are", "should", "was"})
+
+
+def _asked_negation(words: list[str], k: int) -> bool:
+    """ "why will not grafana-mon load?": the "not" of a question's auxiliary, before its subject, negates the
+    verb that follows (a symptom asked about), not the name (a correction)."""
+    return words[k] == "not" and k > 0 and words[k - 1] in _AUXILIARIES and "why" in words[: k - 1]
+
+
 def correction(tokens: list[Tok]) -> Correction | None:
     """The correction ``tokens`` make, if they make one (the caller checks there is no new command):
     an includer ("only", "meant", "instead", "except"), or a name or "the …" after "not", "keep", "leave"."""
@@ -60,6 +69,7 @@ def correction(tokens: list[Tok]) -> Correction | None:
         w in {"not", "keep", "leave", "spare", "skip"}
         and k + 1 < len(words)
         and (is_name(words[k + 1]) or words[k + 1] in _TARGET_START)
+        and not _asked_negation(words, k)
         for k, w in enumerate(words)
     )
     position = next((t.integer for t in tokens if t.ordinal and t.integer is not None), None)

@@ -168,6 +168,8 @@ TROUBLE = re.compile(
     r"\bany (idea|ideas|clue|clues)\b|\bhelp( me| us)?( please| pls)?$|"
     # asking what the diagnostics say: "what do the logs say?", "what does its log show"
     r"\bwhat (do|does|did) (the |its |their )?(logs?|events|journal|dmesg) (say|show|tell|report)\b|"
+    # what to look at, and guesses at a cause: "what should I check on the redis side?", "could it be the indexes?"
+    r"\bwhat should (i|we) (check|look at|look for|inspect|try)\b|\b(could|might|can) (it|this|that) be\b|"
     # what a thing refuses or lacks: "won't accept connections", "has no network after the reboot"
     r"\b(will|does|do|did|can) not (accept|take|allow|serve|handle|resolve|mount|see|find|reach)\b|"
     r"\b(has|have|got|with|gets|getting) no (network|internet|connectivity|ip|dns|route|space|disk space|access|"

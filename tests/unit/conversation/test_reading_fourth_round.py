@@ -289,3 +289,16 @@ def test_holding_a_thing_at_a_count_is_a_scale_to_it(parser: IntentParser, sente
 def test_the_usage_of_a_resource_on_a_name_is_its_status(parser: IntentParser, sentence: str, target: str) -> None:
     read = parser.parse(sentence)
     assert (read.name, read.target) == ("status", target)
+
+
+def test_the_not_of_a_why_question_is_no_correction(parser: IntentParser) -> None:
+    read = parser.parse("why does not mail-3 deliver anything")
+    assert read.name == "troubleshoot"
+    assert not read.correction
+    assert parser.parse("not mail-3, only mail-4").correction
+
+
+@pytest.mark.parametrize("question", ["what should we look at on the kafka side?", "might it be the dns?"])
+def test_where_to_look_and_guessed_causes_are_troubleshooting(question: str) -> None:
+    reading, _ = converse("billing-api is slow", question)
+    assert (reading.name, reading.target) == ("troubleshoot", "billing-api")
