@@ -139,7 +139,10 @@ LIST_QUESTION = re.compile(
     r"\bwhich (\w+|of (them|those|these|the \w+)) (are|is|were) (running|up|down|deployed|stopped|idle|healthy|"
     r"unhealthy|failing|offline|online|paused|suspended)\b|"
     r"\bwhat (\w+s) (are|is) (there |running |deployed )?(on|in|at)\b|\banything running\b|\bwhat do (i|we) have\b|"
-    r"\bhow many\b|\bwhat (vms|containers|lxcs|servers|databases|resources|stacks|machines|guests)\b|\binventory\b"
+    r"\bhow many\b|\bwhat (vms|containers|lxcs|servers|databases|resources|stacks|machines|guests)\b|\binventory\b|"
+    # ranked: "what are my biggest vms", "which are the busiest pods?"
+    r"\b(what|which) (is|are) (my|our|the) (biggest|largest|smallest|busiest|oldest|newest|heaviest|hungriest|"
+    r"top \d+)\b"
 )
 TROUBLE = re.compile(
     r"\bwhy\b(?! (would|should|do people|use))|\b(latency|laggy|lagging|packet loss|spik\w+|maxed out|saturated|"

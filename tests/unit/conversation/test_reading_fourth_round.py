@@ -302,3 +302,8 @@ def test_the_not_of_a_why_question_is_no_correction(parser: IntentParser) -> Non
 def test_where_to_look_and_guessed_causes_are_troubleshooting(question: str) -> None:
     reading, _ = converse("billing-api is slow", question)
     assert (reading.name, reading.target) == ("troubleshoot", "billing-api")
+
+
+def test_a_ranking_question_lists_and_its_follow_up_keeps_listing() -> None:
+    reading, _ = converse("what are our oldest containers", "and the newest?")
+    assert reading.name == "list"
