@@ -7,6 +7,7 @@ spelling (difflib) or the same letters transposed ("restrat", "contianer").
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
@@ -229,6 +230,17 @@ TEMPLATE_ALIASES: dict[str, str] = {
     "rockylinux": "rocky",
     "win": "windows",
 }
+# A distribution written with its release glued on: "deb12", "ubuntu24", "alpine3", "rocky9".
+_DISTRO_RELEASE = re.compile(r"^(deb|debian|ubuntu|alpine|rocky|centos|fedora)(\d{1,2})$")
+_DISTRO_NAMES = {"deb": "debian"}
+
+
+def distro_release(word: str) -> str | None:
+    """The template a distribution-and-release word ("deb12") names, or None."""
+    found = _DISTRO_RELEASE.match(word)
+    return _DISTRO_NAMES.get(found.group(1), found.group(1)) if found is not None else None
+
+
 # Signs of an infrastructure topic: without one, a question is out of scope.
 INFRA_WORDS = frozenset(
     words(

@@ -26,6 +26,7 @@ from alma.conversation.lexicon import (
     ROLE_OF_TEMPLATE,
     TEMPLATE_ALIASES,
     Lexicon,
+    distro_release,
     words,
 )
 from alma.conversation.quantities import Tok, disk_of, memory_of
@@ -118,6 +119,8 @@ def is_name(word: str) -> bool:
     """A word shaped like a resource's name: "web-01", "db1", "shop-app" (not "crash-looping", "k8s")."""
     if not NAME_LIKE.match(word) or word in _NON_NAMES or word in TEMPLATE_ALIASES or _VERSION_WORD.match(word):
         return False
+    if distro_release(word) is not None:
+        return False  # "deb12": a distribution and its release
     parts = re.split(r"[-_.]", word)
     if parts[0] in _SYMPTOM_HEADS and parts[-1].endswith(("ing", "ed", " loop", "loops")):
         return False  # "crash-looping", "boot-looping": a symptom, not a name
@@ -160,6 +163,8 @@ def _singulars(chunk: list[str], lexicon: Lexicon) -> list[list[str]]:
 def template_of(word: str, lexicon: Lexicon) -> str | None:
     if word in TEMPLATE_ALIASES:
         return TEMPLATE_ALIASES[word]
+    if distro_release(word) is not None:  # "deb12", "ubuntu24"
+        return distro_release(word)
     fixed = lexicon.correct(word)
     return TEMPLATE_ALIASES.get(fixed) if fixed is not None else None
 

@@ -307,3 +307,17 @@ def test_where_to_look_and_guessed_causes_are_troubleshooting(question: str) -> 
 def test_a_ranking_question_lists_and_its_follow_up_keeps_listing() -> None:
     reading, _ = converse("what are our oldest containers", "and the newest?")
     assert reading.name == "list"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "template"),
+    [("new vm: ubuntu22, 2c/4g, name tools-1", "ubuntu"), ("lxc rocky9 1c/1g named ldap-2", "rocky")],
+)
+def test_a_distribution_with_its_release_glued_on_is_a_template(
+    parser: IntentParser, sentence: str, template: str
+) -> None:
+    read = parser.parse(sentence)
+    (res,) = read.resources
+    assert (read.name, res.template) == ("deploy", template)
+    assert res.name in {"tools-1", "ldap-2"}
+    assert not is_name("deb12")
