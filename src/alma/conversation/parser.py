@@ -544,6 +544,9 @@ class IntentParser:
         resources: list[Resource] = []
         if name in {"deploy", "design"} or follow_up:
             resources = extract(tokens, start, self._lexicon)
+            if not resources and start > 0 and name == "deploy":
+                # "we need two ubuntu lxcs … for the build farm": the things come before the verb the grammar took
+                resources = extract(tokens, 0, self._lexicon)
             words = [t.text for t in tokens]
             if any(words[k : k + 2] in (["from", "it"], ["from", "that"], ["from", "this"]) for k in range(len(words))):
                 signals = [*signals, "from-it"]  # "create a vm from it": of what the last message named

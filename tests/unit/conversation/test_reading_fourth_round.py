@@ -321,3 +321,10 @@ def test_a_distribution_with_its_release_glued_on_is_a_template(
     assert (read.name, res.template) == ("deploy", template)
     assert res.name in {"tools-1", "ldap-2"}
     assert not is_name("deb12")
+
+
+def test_things_wanted_before_a_verb_used_as_a_noun_are_still_the_deploy(parser: IntentParser) -> None:
+    read = parser.parse("we need three debian vms with 2 cores for the build cluster")
+    assert read.name == "deploy"
+    (res,) = read.resources
+    assert (res.kind, res.template, res.cores, res.count) == ("vm", "debian", 2, 3)
