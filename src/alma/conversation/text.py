@@ -77,6 +77,11 @@ _SPEC_PAIRS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             r"\b(?:image|img|template|os|distro)\s*[=:]\s*(?:[a-z0-9.-]+/)*([a-z][a-z0-9.-]*)(?::[\w.-]+)?",
             r" image \1 ",
         ),
+        # a number without a unit, as Proxmox and most configs write it: memory in MiB (a small number, in
+        # GiB: "mem=8"), disk in GiB: "mem=8192 disk=60"
+        (r"\b(?:mem|memory|ram)\s*[=:]\s*([0-9]{3,})(?![0-9.a-z])", r" \1 mb ram "),
+        (r"\b(?:mem|memory|ram)\s*[=:]\s*([0-9]{1,2})(?![0-9.a-z])", r" \1 gb ram "),
+        (r"\b(?:disk|storage|rootfs|size)\s*[=:]\s*([0-9]+)(?![0-9.a-z])", r" \1 gb disk "),
         (r"\b(?:mem|memory|ram)\s*[=:]\s*([0-9.]+\s*[a-z]*)", r" \1 ram "),
         (r"\b(?:disk|storage|rootfs|size)\s*[=:]\s*([0-9.]+\s*[a-z]*)", r" \1 disk "),
         (r"\b(?:cpus?|cores?|vcpus?)\s*[=:]\s*([0-9]+)", r" \1 cores "),

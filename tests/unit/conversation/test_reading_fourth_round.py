@@ -328,3 +328,14 @@ def test_things_wanted_before_a_verb_used_as_a_noun_are_still_the_deploy(parser:
     assert read.name == "deploy"
     (res,) = read.resources
     assert (res.kind, res.template, res.cores, res.count) == ("vm", "debian", 2, 3)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "memory_mb", "disk_gb"),
+    [("lxc name=dns-9 mem=1024 disk=12 cores=1", 1024, 12), ("vm name=ci-4 cores=2 ram=4 disk=40", 4096, 40)],
+)
+def test_unitless_memory_and_disk_in_a_compact_spec(
+    parser: IntentParser, sentence: str, memory_mb: int, disk_gb: int
+) -> None:
+    (res,) = parser.parse(sentence).resources
+    assert (res.memory_mb, res.disk_gb) == (memory_mb, disk_gb)
