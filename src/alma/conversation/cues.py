@@ -370,9 +370,9 @@ def asking(head: str, rest: str = "") -> bool:
 
 
 # How far around a cue its sentence is read: what asks about an act, negates or describes it is said within a
-# few hundred characters of it. Reading the whole message for every cue made a long one cost its length squared
+# couple of hundred characters of it. Reading the whole message for every cue made a long one cost its length squared
 # (a 4,000-character "delete delete …" took seconds and held the API's event loop).
-_REACH = 400
+_REACH = 200
 
 
 def _live(text: str, start: int) -> bool:

@@ -347,7 +347,7 @@ def _ceasing(words: list[str], i: int) -> bool:
 # How many words around a verb its sentence, and after it its object, are read: what asks about an act or
 # says what it acts on is said close to it. Reading to the ends of an unpunctuated message for every verb made
 # a long message cost its length squared (4,000 characters of "stop web-01 and …" took seconds).
-_REACH_WORDS = 60
+_REACH_WORDS = 40
 
 
 def _sentence_rest(tokens: list[Tok], i: int) -> str:
