@@ -2,26 +2,7 @@
 
 from __future__ import annotations
 
-from alma.conversation import Focus, IntentParser, Resolved
-from alma.conversation.safety import judge
-
-
-def converse(*turns: str) -> tuple[Resolved, bool]:
-    """The last turn's reading and whether the guard judges it destructive, each turn read in the focus
-    the turns before left (saved and reloaded as the store would)."""
-    parser = IntentParser()
-    state: dict[str, object] = {}
-    reading: Resolved | None = None
-    destructive = False
-    for text in turns:
-        focus = Focus.from_state(state)
-        parsed = parser.parse(text)
-        reading = focus.resolve(parsed)
-        destructive = judge(reading, text).destructive
-        focus.advance(parsed, reading, destructive, None)
-        state = focus.to_state()
-    assert reading is not None
-    return reading, destructive
+from tests.unit.conversation.conversing import converse
 
 
 def test_a_new_name_for_the_last_request_keeps_the_request() -> None:

@@ -6,35 +6,15 @@ from __future__ import annotations
 
 import pytest
 
-from alma.conversation import Focus, IntentParser, Resolved
+from alma.conversation import IntentParser
 from alma.conversation.cues import live_cues, sarcastic
 from alma.conversation.resources import is_name
-from alma.conversation.safety import judge, proposal_destructive
+from tests.unit.conversation.conversing import converse
 
 
 @pytest.fixture(scope="module")
 def parser() -> IntentParser:
     return IntentParser()
-
-
-def converse(*turns: str) -> tuple[Resolved, bool]:
-    """Each turn parsed, resolved, judged by the guard and remembered through a saved and reloaded Focus."""
-    parser = IntentParser()
-    state: dict[str, object] = {}
-    reading: Resolved | None = None
-    destructive = False
-    for text in turns:
-        focus = Focus.from_state(state)
-        parsed = parser.parse(text)
-        reading = focus.resolve(parsed)
-        destructive = judge(reading, text).destructive
-        proposed = parsed.action is not None and proposal_destructive(
-            parsed.action, reading.direction, reading.scale_to, text
-        )
-        focus.advance(parsed, reading, destructive, None, proposed)
-        state = focus.to_state()
-    assert reading is not None
-    return reading, destructive
 
 
 @pytest.mark.parametrize("sentence", ["could you reboot her please", "power him off", "stop her now"])

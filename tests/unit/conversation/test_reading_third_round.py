@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import pytest
 
-from alma.conversation import Focus, IntentParser, Resolved
+from alma.conversation import IntentParser
 from alma.conversation.cues import live_cues
 from alma.conversation.frustration import FRUSTRATED, session_score
 from alma.conversation.reconcile import heard_cue
-from alma.conversation.safety import judge, proposal_destructive
 from alma.conversation.text import normalize
+from tests.unit.conversation.conversing import converse
 
 
 @pytest.fixture(scope="module")
@@ -181,26 +181,6 @@ def test_an_expletive_inside_a_question_is_dropped_by_the_reader_only() -> None:
 
 
 # ---------------------------------------------------------------- across turns (the focus)
-
-
-def converse(*turns: str) -> tuple[Resolved, bool]:
-    """Each turn parsed, resolved, judged by the guard and remembered through a saved and reloaded Focus."""
-    parser = IntentParser()
-    state: dict[str, object] = {}
-    reading: Resolved | None = None
-    destructive = False
-    for text in turns:
-        focus = Focus.from_state(state)
-        parsed = parser.parse(text)
-        reading = focus.resolve(parsed)
-        destructive = judge(reading, text).destructive
-        proposed = parsed.action is not None and proposal_destructive(
-            parsed.action, reading.direction, reading.scale_to, text
-        )
-        focus.advance(parsed, reading, destructive, None, proposed)
-        state = focus.to_state()
-    assert reading is not None
-    return reading, destructive
 
 
 def test_more_for_what_was_just_deployed_amends_the_deploy() -> None:
