@@ -60,7 +60,9 @@ async def test_a_hostile_query_is_refused_before_it_runs(api: Api, query: str, s
     status, body = await ask(api, query)
     assert status == 400, body
     assert says in str(body["detail"])
-    assert time.perf_counter() - started < 1.0
+    # A bound against validating (or running) the hostile query at length, not a benchmark: generous, since a
+    # busy machine took 1.08 s for the whole request once (the first on a PostgreSQL fixture).
+    assert time.perf_counter() - started < 5.0
 
 
 def test_fragments_are_counted_as_expanded_but_walked_once() -> None:
