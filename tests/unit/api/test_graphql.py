@@ -73,7 +73,7 @@ def test_fragments_are_counted_as_expanded_but_walked_once() -> None:
     assert measure(parse(query)).fields == 1 + 2**12
     with pytest.raises(QueryRefused, match="4097 fields"):
         checked_document(query)
-    assert time.perf_counter() - started < 0.5
+    assert time.perf_counter() - started < 2.0  # "in no time": generous for a busy machine
 
 
 async def test_the_standard_introspection_query_fits_the_limits(api: Api) -> None:
