@@ -43,16 +43,16 @@ class SqliteConversations:
 
     async def _transaction(self, work: Callable[[sqlite3.Connection], T]) -> T:
         def run() -> T:
-            connection = self._connections.get()
-            connection.execute("BEGIN IMMEDIATE")
-            try:
-                result = work(connection)
-                connection.execute("COMMIT")
-                return result
-            except BaseException:
-                if connection.in_transaction:
-                    connection.execute("ROLLBACK")
-                raise
+            with self._connections.using() as connection:
+                connection.execute("BEGIN IMMEDIATE")
+                try:
+                    result = work(connection)
+                    connection.execute("COMMIT")
+                    return result
+                except BaseException:
+                    if connection.in_transaction:
+                        connection.execute("ROLLBACK")
+                    raise
 
         return await asyncio.to_thread(run)
 

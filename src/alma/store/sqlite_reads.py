@@ -12,6 +12,8 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -68,46 +70,60 @@ def _ipr(r: Row) -> IprRecord:
 
 class ThreadConnections:
     """One sqlite3 connection per worker thread to one file (SQLite connections are not shared between
-    threads), each set up with ``pragmas``; ``close`` closes them all."""
+    threads), each set up with ``pragmas``. Work on a connection is done inside ``using()``, which holds that
+    connection's lock: ``close`` takes each lock before closing, so a query still running in a worker thread
+    (its caller cancelled: a thread cannot be) finishes first. Closing a connection under a running query
+    crashed the process (a segmentation fault in a test run)."""
 
     def __init__(self, path: Path, pragmas: tuple[str, ...], *, autocommit: bool = False) -> None:
         self._path = path
         self._pragmas = pragmas
         self._autocommit = autocommit
         self._local = threading.local()
-        self._opened: list[sqlite3.Connection] = []
+        self._opened: list[tuple[sqlite3.Connection, threading.Lock]] = []
         self._guard = threading.Lock()
+        self._closed = False
 
-    def get(self) -> sqlite3.Connection:
-        connection: sqlite3.Connection | None = getattr(self._local, "connection", None)
-        if connection is None:
+    @contextmanager
+    def using(self) -> Iterator[sqlite3.Connection]:
+        """This thread's connection, held for the work done with it."""
+        held: tuple[sqlite3.Connection, threading.Lock] | None = getattr(self._local, "held", None)
+        if held is None:
             if self._autocommit:
                 connection = sqlite3.connect(self._path, timeout=30, isolation_level=None, check_same_thread=False)
             else:
                 connection = sqlite3.connect(self._path, timeout=30, check_same_thread=False)
             for pragma in self._pragmas:
                 connection.execute(f"PRAGMA {pragma}")
-            self._local.connection = connection
+            held = (connection, threading.Lock())
             with self._guard:
-                self._opened.append(connection)
-        return connection
+                if self._closed:
+                    connection.close()
+                    raise sqlite3.ProgrammingError("the store is closed")
+                self._opened.append(held)
+            self._local.held = held
+        connection, lock = held
+        with lock:
+            if self._closed:
+                raise sqlite3.ProgrammingError("the store is closed")
+            yield connection
 
     def close(self) -> None:
         with self._guard:
+            self._closed = True
             opened, self._opened = self._opened, []
-        for connection in opened:
-            connection.close()
+        for connection, lock in opened:
+            with lock:  # a query running in another thread finishes first
+                connection.close()
 
 
 class SqliteReads:
     def __init__(self, path: Path) -> None:
         self._connections = ThreadConnections(path, ("query_only = ON",))
 
-    def _connection(self) -> sqlite3.Connection:
-        return self._connections.get()
-
     def _fetch(self, sql: str, params: tuple[Any, ...]) -> list[Row]:
-        return self._connection().execute(sql, params).fetchall()
+        with self._connections.using() as connection:
+            return connection.execute(sql, params).fetchall()
 
     async def _rows(self, sql: str, *params: Any) -> list[Row]:
         return await in_thread(self._fetch, sql, params)
