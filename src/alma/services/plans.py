@@ -51,7 +51,7 @@ class PlanService:
     async def plan_blueprint(self, text: str, filename: str = "<blueprint>") -> PlanResult:
         loaded = await self._blueprints.read(text, filename)
         stack = loaded.blueprint.name
-        blueprint_id, _version = await self._store.stacks.save_blueprint(stack, text, actor(self._settings))
+        blueprint_id, _version = await self._store.plan_saves.save_blueprint(stack, text, actor(self._settings))
         environment = loaded.blueprint.metadata.get("environment")
         plan = await self._make(
             stack,
@@ -256,8 +256,8 @@ class PlanService:
         persist: bool = True,
     ) -> Plan:
         # The revision is read before refreshing, so a change made while we plan makes the plan stale.
-        base_revision = await self._store.stacks.revision(stack)
-        recorded = await self._store.stacks.resources(stack)
+        base_revision = await self._store.reads.revision(stack)
+        recorded = await self._store.reads.resources(stack)
         actions = await plan_actions(stack, desired, recorded, self._engines.get)
         plan = Plan(
             id=uuid.uuid4().hex,
@@ -277,7 +277,7 @@ class PlanService:
         plan = dataclasses.replace(plan, hash=digest)
         if not persist:
             return plan
-        await self._store.plans.save(
+        await self._store.plan_saves.save_plan(
             PlanRecord(
                 plan.id,
                 stack,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from alma.store.database import Database, utcnow
@@ -22,6 +23,7 @@ from alma.store.records import (
 )
 
 if TYPE_CHECKING:
+    from alma.store.blueprint_saves import GroupedBlueprintSaves
     from alma.store.buffer import WriteBuffer
     from alma.store.change_records import (
         IprRevisionRecord,
@@ -40,7 +42,10 @@ if TYPE_CHECKING:
     from alma.store.keys import KeyRepository
     from alma.store.kv import BufferedKeyValueStore
     from alma.store.locks import LockRepository
+    from alma.store.plan_saves import PlanSaves
     from alma.store.sqlite_conversations import SqliteConversations
+    from alma.store.sqlite_kv import SqliteKeyValueReads
+    from alma.store.sqlite_plans import SqlitePlanWrites
     from alma.store.stacks import StackRepository
 
 # Names defined by repository modules, loaded on first use (PEP 562): those modules import SQLAlchemy.
@@ -129,8 +134,44 @@ class Store:
     def stacks(self) -> StackRepository:
         from alma.store.stacks import StackRepository
 
-        repository: StackRepository = self._once("stacks", lambda: StackRepository(self.db))
+        repository: StackRepository = self._once("stacks", lambda: StackRepository(self.db, self._blueprint_saves))
         return repository
+
+    @property
+    def _blueprint_saves(self) -> GroupedBlueprintSaves:
+        """The one queue of blueprint saves (the stack repository's and the plan path's share commits)."""
+
+        def make() -> GroupedBlueprintSaves:
+            from alma.store.blueprint_saves import GroupedBlueprintSaves
+
+            file = self.db.sqlite_file
+            return GroupedBlueprintSaves(self.db, self._sqlite_plan_writes(file) if file is not None else None)
+
+        saves: GroupedBlueprintSaves = self._once("blueprint_saves", make)
+        return saves
+
+    def _sqlite_plan_writes(self, file: Path) -> SqlitePlanWrites:
+        from alma.store.sqlite_plans import SqlitePlanWrites
+
+        writes: SqlitePlanWrites = self._once("sqlite_plan_writes", lambda: SqlitePlanWrites(file))
+        return writes
+
+    @property
+    def plan_saves(self) -> PlanSaves:
+        """Blueprint versions and plans as planning stores them: on an embedded database with the standard
+        library's sqlite3 (``alma plan`` then imports no SQLAlchemy), else through the repositories."""
+
+        def make() -> PlanSaves:
+            if self.db.sqlite_file is not None:
+                from alma.store.plan_saves import SqlitePlanSaves
+
+                return SqlitePlanSaves(self._blueprint_saves, self._sqlite_plan_writes(self.db.sqlite_file))
+            from alma.store.plan_saves import RepositoryPlanSaves
+
+            return RepositoryPlanSaves(self)
+
+        saves: PlanSaves = self._once("plan_saves", make)
+        return saves
 
     @property
     def plans(self) -> PlanRepository:
@@ -201,7 +242,13 @@ class Store:
     def key_value(self, namespace: str) -> BufferedKeyValueStore:
         from alma.store.kv import BufferedKeyValueStore
 
-        return BufferedKeyValueStore(self.db, self.buffer, namespace)
+        reads: SqliteKeyValueReads | None = None
+        file = self.db.sqlite_file
+        if file is not None:  # engines' records read with sqlite3 (no SQLAlchemy for ``alma plan``)
+            from alma.store.sqlite_kv import SqliteKeyValueReads
+
+            reads = self._once("kv_reads", lambda: SqliteKeyValueReads(file))
+        return BufferedKeyValueStore(self.db, self.buffer, namespace, reads)
 
     async def aclose(self) -> None:
         try:
@@ -214,6 +261,9 @@ class Store:
                 self.reads.close()
             if "conversations" in self._made and self.db.sqlite_file is not None:
                 self._made["conversations"].close()  # SqliteConversations' own connections
+            for own in ("sqlite_plan_writes", "kv_reads"):  # sqlite3 connections of the embedded database
+                if own in self._made:
+                    self._made[own].close()
             await self.db.aclose()
 
 

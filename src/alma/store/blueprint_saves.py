@@ -3,40 +3,45 @@
 SQLite has one writer at a time. Thirty-two API requests saving blueprints at once each opened a
 transaction of its own and met the others at the file's write lock, where SQLite's busy handler sleeps
 (1, 2, 5 … 100 ms between tries): p99 1.7 s. Here the saves that arrive while a commit is under way wait for
-the next one and are written together, each in a savepoint of its own (one save's failure is its own), then
-committed once (one fsync). A caller hears its id only after the commit, so what it was told is durable.
-The version number is still read by the INSERT itself, so a save from another process never collides.
+the next one and are written together (one save's failure is its own), then committed once (one fsync). A
+caller hears its id only after the commit, so what it was told is durable. The version number is still read
+by the INSERT itself, so a save from another process never collides.
+
+On a database file the batch is written with the standard library's sqlite3 in a worker thread
+(``sqlite_plans``: ``alma plan`` then imports no SQLAlchemy); on SQLite in memory, which only the engine's
+connections can reach, through SQLAlchemy.
 """
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
-
 from alma.errors import ConfigurationError, StalePlanError
 from alma.store.database import Database, utcnow
-from alma.store.schema import blueprints
+from alma.store.sqlite_plans import BlueprintSave, Saved
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio.engine import AsyncConnection
 
+    from alma.store.sqlite_plans import SqlitePlanWrites
 
-@dataclass(slots=True)
-class _Save:
-    stack: str
-    content: str
-    actor: str
-    done: asyncio.Future[tuple[int, int]]
+
+@dataclass(frozen=True, slots=True)
+class _Save(BlueprintSave):
+    done: asyncio.Future[Saved]
 
 
 class GroupedBlueprintSaves:
-    def __init__(self, db: Database) -> None:
+    """Saves of blueprint versions, grouped into commits. ``sqlite``: the database file's writes (the store
+    gives one on an embedded database); without, the engine's connections."""
+
+    def __init__(self, db: Database, sqlite: SqlitePlanWrites | None = None) -> None:
         self._db = db
+        self._sqlite = sqlite
         self._pending: list[_Save] = []
         self._writer: asyncio.Task[None] | None = None
 
@@ -55,7 +60,7 @@ class GroupedBlueprintSaves:
             outcomes: list[tuple[int, int] | Exception] | None = None
             try:
                 outcomes = await self._commit(batch)
-            except (SQLAlchemyError, OSError, ConfigurationError) as exc:
+            except (OSError, ConfigurationError) as exc:
                 outcomes = [exc] * len(batch)  # the commit failed: every save of the batch raises why
             finally:
                 for index, save in enumerate(batch):
@@ -68,26 +73,44 @@ class GroupedBlueprintSaves:
                     else:
                         save.done.set_result(outcome)
 
-    async def _commit(self, batch: list[_Save]) -> list[tuple[int, int] | Exception]:
+    async def _commit(self, batch: list[_Save]) -> list[Saved | Exception]:
+        if self._sqlite is not None:
+            return await asyncio.to_thread(self._sqlite.save_blueprints, batch)
+        from sqlalchemy.exc import SQLAlchemyError
+
         try:
-            async with self._db.engine.begin() as conn:
-                return await _save_together(conn, batch)
-        except IntegrityError:  # another process saved to one of these stacks meanwhile: one at a time
-            pass
-        outcomes: list[tuple[int, int] | Exception] = []
-        async with self._db.engine.begin() as conn:
-            for save in batch:
-                try:
-                    outcomes.append(await _save_one(conn, save))
-                except StalePlanError as exc:
-                    outcomes.append(exc)
-        return outcomes
+            return await commit_through_sqlalchemy(self._db, batch)
+        except SQLAlchemyError as exc:
+            return [exc] * len(batch)  # the commit failed: every save of the batch raises why
 
 
-async def _save_together(conn: AsyncConnection, batch: list[_Save]) -> list[tuple[int, int] | Exception]:
+async def commit_through_sqlalchemy(db: Database, batch: Sequence[BlueprintSave]) -> list[Saved | Exception]:
+    """The batch in one transaction of the engine's; one at a time when another process's save conflicts."""
+    from sqlalchemy.exc import IntegrityError
+
+    try:
+        async with db.engine.begin() as conn:
+            return await _save_together(conn, batch)
+    except IntegrityError:  # another process saved to one of these stacks meanwhile: one at a time
+        pass
+    outcomes: list[Saved | Exception] = []
+    async with db.engine.begin() as conn:
+        for save in batch:
+            try:
+                outcomes.append(await _save_one(conn, save))
+            except StalePlanError as exc:
+                outcomes.append(exc)
+    return outcomes
+
+
+async def _save_together(conn: AsyncConnection, batch: Sequence[BlueprintSave]) -> list[Saved | Exception]:
     """Every save of the batch in three statements: the identical texts already kept, the stacks' latest
     versions, and one INSERT of the new ones with the versions that follow (a conflict with another process's
     save raises ``IntegrityError``, and the caller saves one at a time)."""
+    import sqlalchemy as sa
+
+    from alma.store.schema import blueprints
+
     digests = [hashlib.sha256(save.content.encode()).hexdigest() for save in batch]
     stacks = sorted({save.stack for save in batch})
     kept: dict[tuple[str, str], tuple[int, int]] = {}
@@ -135,7 +158,12 @@ async def _save_together(conn: AsyncConnection, batch: list[_Save]) -> list[tupl
     return [kept[(save.stack, digest)] for save, digest in zip(batch, digests, strict=True)]
 
 
-async def _save_one(conn: AsyncConnection, save: _Save) -> tuple[int, int]:
+async def _save_one(conn: AsyncConnection, save: BlueprintSave) -> Saved:
+    import sqlalchemy as sa
+    from sqlalchemy.exc import IntegrityError
+
+    from alma.store.schema import blueprints
+
     digest = hashlib.sha256(save.content.encode()).hexdigest()
     for _attempt in range(5):  # another process can take the version number, or save the same text first
         found = (

@@ -7,7 +7,8 @@ the same row (last one wins). ``flush()`` waits until everything appended before
 callers flush before they tell the user anything, so what the user is told is durable.
 
 On an embedded database the commit is made whole in a worker thread (``sqlite_writes``), so the event loop
-(and the apply step that just finished) does not wait for it; on PostgreSQL through SQLAlchemy.
+(and the apply step that just finished) does not wait for it; on PostgreSQL through SQLAlchemy, imported only
+then (a command that reads engines' records on an embedded database, ``alma plan``, never needs it).
 """
 
 from __future__ import annotations
@@ -16,15 +17,14 @@ import asyncio
 import importlib
 import sqlite3
 from collections.abc import Callable
-from typing import Any
-
-import sqlalchemy as sa
-from sqlalchemy.exc import DBAPIError
+from typing import TYPE_CHECKING, Any
 
 from alma.errors import ConfigurationError
 from alma.store.database import Database
-from alma.store.schema import engine_kv, events, resources
 from alma.store.sqlite_writes import SqliteBatchWriter
+
+if TYPE_CHECKING:
+    import sqlalchemy as sa
 
 ResourceKey = tuple[str, str]
 
@@ -50,8 +50,7 @@ class WriteBuffer:
         self._flushing = asyncio.Lock()
         self._failure: BaseException | None = None
         self._writer = SqliteBatchWriter(db.sqlite_file) if db.sqlite_file is not None else None
-        self._upsert_resource = upsert(db, resources, ["stack", "name"])
-        self._upsert_kv = upsert(db, engine_kv, ["namespace", "key"])
+        self._upserts: tuple[Any, Any] | None = None  # the statements of commits through SQLAlchemy, made once
         self._on_commit: list[Callable[[list[dict[str, Any]]], None]] = []
         self._scrub: Callable[[Any], Any] | None = None
 
@@ -123,15 +122,16 @@ class WriteBuffer:
             batch_resources, self._resources = self._resources, {}
             batch_kv, self._kv = self._kv, {}
             self._committing_kv = batch_kv
+            failures: tuple[type[Exception], ...] = (sqlite3.Error, OSError)
             try:
                 if self._writer is not None:
                     await asyncio.to_thread(self._writer.write, batch_events, batch_resources, batch_kv)
                 else:
-                    async with self._db.engine.begin() as conn:
-                        if batch_events:
-                            await conn.execute(events.insert(), batch_events)
-                        await self._write_rows(conn, batch_resources, batch_kv)
-            except (DBAPIError, sqlite3.Error, OSError) as exc:
+                    from sqlalchemy.exc import DBAPIError
+
+                    failures += (DBAPIError,)
+                    await self._commit_through_sqlalchemy(batch_events, batch_resources, batch_kv)
+            except failures as exc:
                 # Put the batch back under anything newer, so a later flush can still write it.
                 self._events[:0] = batch_events
                 self._resources = {**batch_resources, **self._resources}
@@ -143,25 +143,40 @@ class WriteBuffer:
                 for listener in self._on_commit:
                     listener(batch_events)
 
-    async def _write_rows(
+    async def _commit_through_sqlalchemy(
         self,
-        conn: Any,
+        batch_events: list[dict[str, Any]],
         batch_resources: dict[ResourceKey, dict[str, Any] | None],
         batch_kv: dict[tuple[str, str], dict[str, Any] | None],
     ) -> None:
-        upserts = [row for row in batch_resources.values() if row is not None]
-        if upserts:
-            await conn.execute(self._upsert_resource, upserts)
-        removed = [{"s": stack, "n": name} for (stack, name), row in batch_resources.items() if row is None]
-        if removed:
-            condition = (resources.c.stack == sa.bindparam("s")) & (resources.c.name == sa.bindparam("n"))
-            await conn.execute(resources.delete().where(condition), removed)
-        kv_rows = [
-            {"namespace": ns, "key": key, "value": value} for (ns, key), value in batch_kv.items() if value is not None
-        ]
-        if kv_rows:
-            await conn.execute(self._upsert_kv, kv_rows)
-        kv_removed = [{"ns": ns, "k": key} for (ns, key), value in batch_kv.items() if value is None]
-        if kv_removed:
-            condition = (engine_kv.c.namespace == sa.bindparam("ns")) & (engine_kv.c.key == sa.bindparam("k"))
-            await conn.execute(engine_kv.delete().where(condition), kv_removed)
+        import sqlalchemy as sa
+
+        from alma.store.schema import engine_kv, events, resources
+
+        if self._upserts is None:
+            self._upserts = (
+                upsert(self._db, resources, ["stack", "name"]),
+                upsert(self._db, engine_kv, ["namespace", "key"]),
+            )
+        upsert_resource, upsert_kv = self._upserts
+        async with self._db.engine.begin() as conn:
+            if batch_events:
+                await conn.execute(events.insert(), batch_events)
+            upserts = [row for row in batch_resources.values() if row is not None]
+            if upserts:
+                await conn.execute(upsert_resource, upserts)
+            removed = [{"s": stack, "n": name} for (stack, name), row in batch_resources.items() if row is None]
+            if removed:
+                condition = (resources.c.stack == sa.bindparam("s")) & (resources.c.name == sa.bindparam("n"))
+                await conn.execute(resources.delete().where(condition), removed)
+            kv_rows = [
+                {"namespace": ns, "key": key, "value": value}
+                for (ns, key), value in batch_kv.items()
+                if value is not None
+            ]
+            if kv_rows:
+                await conn.execute(upsert_kv, kv_rows)
+            kv_removed = [{"ns": ns, "k": key} for (ns, key), value in batch_kv.items() if value is None]
+            if kv_removed:
+                condition = (engine_kv.c.namespace == sa.bindparam("ns")) & (engine_kv.c.key == sa.bindparam("k"))
+                await conn.execute(engine_kv.delete().where(condition), kv_removed)

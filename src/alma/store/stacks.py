@@ -35,9 +35,9 @@ def _resource(row: sa.Row[tuple[object, ...]]) -> ResourceRecord:
 
 
 class StackRepository:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, grouped: GroupedBlueprintSaves | None = None) -> None:
         self._db = db
-        self._grouped = GroupedBlueprintSaves(db)
+        self._grouped = grouped or GroupedBlueprintSaves(db)  # the store's, shared with the plan path
 
     async def revision(self, stack: str) -> int:
         """The stack's state revision; 0 for a stack that never changed."""
