@@ -5,7 +5,8 @@ workflow, as ``alma apply`` does; it does so when ``gating.risk_of`` allows it: 
 replaces anything (or that the approval policy gates) needs an approved IPR, which no tool here can
 approve; one that stops, restarts or shrinks something needs ``confirm=true``. Otherwise it opens or returns the
 IPR to review, or asks for the confirmation, and does nothing. ``plan_blueprint``, ``control_resource``
-and ``rollback`` only make (and store) plans; ``create_ipr`` opens a request for review.
+and ``rollback`` only make (and store) plans; ``create_ipr`` opens a request for review. ``resume_run``
+continues a run that stopped, as ``alma resume`` does; the run use case executes only a run that was cleared.
 
 An apply outlives the request that started it (``Applies``): a client that disconnects, or cancels the
 call, mid-apply would otherwise cancel the run between two steps, leaving it "running" under a lock its
@@ -59,6 +60,17 @@ APPLIES = ToolAnnotations(
     idempotent_hint=False,
     open_world_hint=True,
 )
+
+RESUMES = ToolAnnotations(
+    title="Resume a run",
+    read_only_hint=False,
+    destructive_hint=True,  # it finishes what an approved or confirmed plan began
+    idempotent_hint=True,  # its work is done once, however often it is called
+    open_world_hint=True,
+)
+RunId = Annotated[
+    Text, Field(description="A run's id (apply_plan's run.run_id), or a unique start of it.", min_length=4)
+]
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -198,23 +210,21 @@ def register_change_tools(server: MCPServer, services: Services, applies: Applie
         async with ToolProgress.running(ctx) as progress:
             result = await applies.run(services.runs.start(prepared, parallelism=parallelism, progress=progress))
         assert isinstance(result, RunResult)  # inline: MCP never queues
-        run = RunOut.of(result)
-        final = await services.iprs.show(through) if through is not None else None
-        status = OUTCOMES.get(result.outcome, "failed")
-        if run.deployment_id is None and result.outcome == "succeeded":
-            what = "no changes"
-        elif run.revision is None:  # refused before it recorded anything (a stale plan): no revision to name
-            what = "unchanged"
-        else:
-            what = f"revision {run.revision}"
-        return ApplyOut(
-            status=status,
-            message=f"{result.outcome}: stack '{plan.stack}' {what}" + (f": {result.error}" if result.error else ""),
-            plan_id=plan.id,
-            risk=risk,
-            run=run,
-            ipr=IprOut.of(final, rendered=True) if final is not None else None,
-        )
+        return await _answer(services, plan, result)
+
+    @server.tool(annotations=RESUMES)
+    @guarded
+    async def resume_run(ctx: Context[Any, Any], run_id: RunId) -> ApplyOut:
+        """Continue a run that stopped: its process died or its client left mid-apply, or it waited for
+        its IPR's approval. It does its remaining work once, however often it is called; a run that still
+        waits for approval, or has finished, is reported and nothing is done. Only a run that was cleared
+        when it started (its IPR approved, or its plan needing none) changes anything."""
+        async with ToolProgress.running(ctx) as progress:
+            result = await applies.run(services.runs.resume(run_id, progress=progress))
+        assert isinstance(result, RunResult)  # inline: MCP never queues
+        if result.plan_id is None:
+            raise InvalidInputError(f"run {run_id} names no stored plan; `alma history STACK` shows what it did")
+        return await _answer(services, await services.plans.get(result.plan_id), result)
 
     @server.tool(annotations=PLANS.model_copy(update={"title": "Start, stop or restart a resource (plans it)"}))
     @guarded
@@ -242,6 +252,28 @@ def register_change_tools(server: MCPServer, services: Services, applies: Applie
         """Plan restoring a stack to the state recorded at an earlier revision. Nothing runs: a rollback
         that deletes or replaces anything is applied only through an approved IPR (apply_plan opens it)."""
         return report(await services.plans.plan_rollback(stack, to_revision))
+
+
+async def _answer(services: Services, plan: Plan, result: RunResult) -> ApplyOut:
+    """What an apply or a resume did, in the tools' one shape."""
+    run = RunOut.of(result)
+    final = await services.iprs.show(result.ipr_id) if result.ipr_id is not None else None
+    if result.nothing_done is not None:
+        what = f"nothing was done: {result.nothing_done}"
+    elif run.deployment_id is None and result.outcome == "succeeded":
+        what = f"stack '{plan.stack}' no changes"
+    elif run.revision is None:  # refused before it recorded anything (a stale plan): no revision to name
+        what = f"stack '{plan.stack}' unchanged"
+    else:
+        what = f"stack '{plan.stack}' revision {run.revision}"
+    return ApplyOut(
+        status=OUTCOMES.get(result.outcome, "failed"),
+        message=f"{result.outcome}: {what}" + (f": {result.error}" if result.error else ""),
+        plan_id=plan.id,
+        risk=risk_of(plan, services.settings),
+        run=run,
+        ipr=IprOut.of(final, rendered=True) if final is not None else None,
+    )
 
 
 async def _ipr_for(services: Services, plan: Plan) -> IprView:

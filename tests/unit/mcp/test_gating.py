@@ -16,6 +16,7 @@ from mcp import Client
 
 from alma.bootstrap import Services, build
 from alma.settings import Settings
+from alma.workflow import RunResult
 from tests.conftest import make_settings
 from tests.helpers import blueprint_text, compute
 from tests.unit.mcp.connect import RESOURCES, STACK, call, connected, deploy, text
@@ -74,6 +75,20 @@ async def try_apply_plan(client: Client, services: Services) -> None:
     assert unconfirmed["status"] == "needs_confirmation"
 
 
+async def try_resume_run(client: Client, services: Services) -> None:
+    """A run waiting for an IPR nobody approved stays waiting however often it is resumed; a run id that
+    names nothing is refused."""
+    destroy = await services.plans.plan_destroy(STACK)
+    ipr = await services.iprs.create(destroy)
+    waiting = await services.runs.apply(destroy, ipr_id=ipr.ipr.id, when_approved=True)
+    assert isinstance(waiting, RunResult) and waiting.outcome == "waiting"
+    for _ in range(2):
+        resumed = await call(client, "resume_run", run_id=waiting.deployment_id)
+        assert resumed["status"] == "waiting" and resumed["message"].startswith("waiting: nothing was done")
+    unknown = await client.call_tool("resume_run", {"run_id": "ffffffffffff"})
+    assert unknown.is_error and "no run or deployment" in text(unknown)
+
+
 async def try_parse_intent(client: Client, services: Services) -> None:
     """Words never act: asking, confirming and insisting in a session leave the stack as it was."""
     for message in (
@@ -94,6 +109,7 @@ ATTACKS: dict[str, Attack] = {
     "control_resource": try_control_resource,
     "rollback": try_rollback,
     "apply_plan": try_apply_plan,
+    "resume_run": try_resume_run,
     "parse_intent": try_parse_intent,
 }
 
@@ -161,6 +177,27 @@ async def test_a_destructive_plan_runs_once_a_person_other_than_its_author_appro
     assert again.is_error
     assert text(again).startswith("AlreadyAppliedError (conflict): IPR #")
     assert "is applied already" in text(again) and "approves it" not in text(again)
+
+
+async def test_a_run_waiting_for_approval_is_resumed_once_approved_and_a_second_resume_does_nothing(
+    services: Services, settings: Settings
+) -> None:
+    async with connected(services) as client:
+        await deploy(client)
+        destroy = await services.plans.plan_destroy(STACK)
+        ipr = await services.iprs.create(destroy)
+        waiting = await services.runs.apply(destroy, ipr_id=ipr.ipr.id, when_approved=True)
+        assert isinstance(waiting, RunResult) and waiting.outcome == "waiting"
+        async with await build(settings.model_copy(update={"user": "bob"})) as bob:
+            await bob.iprs.review(ipr.ipr.id, "approve")
+        resumed = await call(client, "resume_run", run_id=waiting.deployment_id[:8])  # a start of the id
+        again = await call(client, "resume_run", run_id=waiting.deployment_id)
+        state = await call(client, "list_resources", stack=STACK)
+    assert resumed["status"] == "succeeded" and resumed["run"]["run_id"] == waiting.deployment_id
+    assert resumed["ipr"]["status"] == "applied" and resumed["plan_id"] == destroy.id
+    assert state == {"resources": []}
+    assert again["status"] == "succeeded" and "had already finished; nothing was done" in again["message"]
+    assert again["run"]["revision"] == resumed["run"]["revision"]
 
 
 async def test_the_approval_policy_gates_what_it_names_even_when_nothing_is_deleted(

@@ -28,7 +28,15 @@ READ_TOOLS = {
     "generate_blueprint",
 }
 # parse_intent stores the message in its session: ALMA's records change (never infrastructure).
-CHANGE_TOOLS = {"plan_blueprint", "create_ipr", "apply_plan", "control_resource", "rollback", "parse_intent"}
+CHANGE_TOOLS = {
+    "plan_blueprint",
+    "create_ipr",
+    "apply_plan",
+    "resume_run",
+    "control_resource",
+    "rollback",
+    "parse_intent",
+}
 
 
 async def test_every_tool_has_typed_inputs_an_output_schema_and_truthful_annotations(services: Services) -> None:
@@ -42,8 +50,10 @@ async def test_every_tool_has_typed_inputs_an_output_schema_and_truthful_annotat
         hints = tool.annotations
         assert hints is not None
         assert hints.read_only_hint is (name in READ_TOOLS), name
-        assert hints.destructive_hint is (name == "apply_plan"), name  # the only tool that can delete anything
-        assert hints.idempotent_hint is (name in READ_TOOLS), name
+        # The only tools that can delete anything: applying a plan, and finishing a run that applies one.
+        assert hints.destructive_hint is (name in ("apply_plan", "resume_run")), name
+        # Reading, and resuming (a run's work is done once however often it is resumed), can be repeated.
+        assert hints.idempotent_hint is (name in READ_TOOLS or name == "resume_run"), name
 
 
 async def test_read_only_mode_exposes_only_the_tools_that_read(services: Services) -> None:
