@@ -84,6 +84,14 @@ AFFIRM = re.compile(
     r"approved?|agreed|fine|right|go for it|let us go|lets go|send it|please do|do that|that is fine|sounds good|"
     r"looks good|lgtm|perfect|great|cool)\b[^?]*$|^\s*(\U0001F44D|\u2705|\U0001F44C)"
 )
+# A message that closes the exchange: thanks, a sign-off, or a report that what was done worked ("the restart
+# fixed it, thanks", "ok, that's it for today, bye"). It asks for nothing; an act it names happened already.
+CLOSING = re.compile(
+    r"\b(thanks|thank you|thx|ty|cheers|much appreciated|bye|goodbye|bye-bye|see you|see ya|cya|good night|"
+    r"that (is|was|will be) (it|all)|all (good|set|sorted|fixed) now|done for (today|now|the day|tonight)|"
+    r"signing off|logging off|calling it a day|have a (good|nice|great) (one|day|evening|night|weekend))\b|"
+    r"\b(that|it|this|the \w+) (fixed|solved|sorted|did) (it|the trick)\b|\b(that|it|this) (worked|helped)\b"
+)
 WANT = re.compile(
     r"(?<!\bdo )(?<!\bdoes )(?<!\bwould )(?<!\bshould )"  # "do I need one?" asks whether
     r"\b(i|we) (need|want|would like|require)\b(?! to (know|see|check|understand|learn|ask|find))|"

@@ -18,6 +18,7 @@ from alma.conversation.grammar import (
     AFFIRM,
     ASKED_FOLLOW_UP,
     CANCEL,
+    CLOSING,
     CONDITIONAL,
     DESIGN,
     DESIGN_ASKED,
@@ -351,6 +352,9 @@ class IntentParser:
         if WANT.search(joined) and AFFIRM.search(joined) and extract(tokens, 0, self._lexicon):
             # "ok let's go with it: one nginx container named blog-web": the yes comes with what to build
             return self._intent("deploy", tokens, None, 0.75, switch, signals)
+        if CLOSING.search(joined) and not operations and not [v for v in verbs if v.action == "proceed"]:
+            # "ok, that's it for today, bye", "the restart fixed it, thanks": nothing asked, nothing to carry out
+            return Intent("unknown", confidence=0.8, topic_switch=switch, signals=(*signals, "closing"))
         if AFFIRM.search(joined) and not operations:  # "yes", "sure, go for it", "absolutely": the waiting action
             return self._intent("unknown", tokens, None, 0.8, switch, signals, proceed=True)
         if KNOW.search(joined):  # "I would like to know the state of the virtual machine mailrelay"

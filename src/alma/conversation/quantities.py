@@ -150,6 +150,8 @@ def _number_at(words: list[str], i: int) -> tuple[float | None, int]:
             return 6.0, 3
         if nxt in {"a", "an"} and after in UNIT_WORDS:
             return 0.5, 2
+        if nxt in UNIT_WORDS and (len(nxt) > 2 or nxt in {"tb", "gb"}):  # "half giga of ram", "half gb"
+            return 0.5, 1
         return None, 0
     if word == "one" and (i > 0 and words[i - 1] in _ONE_AS_PRONOUN):
         return None, 0

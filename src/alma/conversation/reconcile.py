@@ -28,7 +28,8 @@ CLASSIFIED = 0.65  # the confidence of a reading the classifier chose
 
 
 def _contextual(parsed: Intent) -> bool:
-    handled = parsed.proceed or parsed.cancel or parsed.follow_up or parsed.correction or "sarcasm" in parsed.signals
+    handled = parsed.proceed or parsed.cancel or parsed.follow_up or parsed.correction
+    handled = handled or "sarcasm" in parsed.signals or "closing" in parsed.signals  # "thanks, bye": said, not asked
     handled = handled or ("amend" in parsed.signals and parsed.name == "unknown")  # "2 cores, 4GB": the focus's
     return handled or any(s.startswith("context:") for s in parsed.signals)
 

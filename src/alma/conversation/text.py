@@ -28,7 +28,7 @@ _CONTRACTIONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         # function words typed fast: the lexicon corrects commands and kinds, never these
         (r"\b(?:teh|hte)\b", "the"),
         (r"\badn\b", "and"),
-        (r"\bwaht\b", "what"),
+        (r"\b(?:waht|wat|wut)\b", "what"),
         (r"\bwiht\b", "with"),
         (r"\btaht\b", "that"),
         (r"\b(do|does|did|is|are|was|were|has|have|could|should|would)nt\b", r"\1 not"),
