@@ -32,7 +32,7 @@ _PATTERNS: tuple[tuple[CueKind, str], ...] = (
     (
         "delete",
         r"delete|del|deletion|remove|removal|rm|destroy|destruction|nuke|wipe(?: out)?|purge|drop|trash|scrap|"
-        r"erase|obliterate|uninstall|deprovision|decommission|decomm|decom|terminate|termination|"
+        r"erase|obliterate|uninstall|deprovision|decommission|decomm|decom|terminate|termination|yeet|"
         r"tear (?:\S+ ){0,3}?down|teardown|get rid of|blow (?:\S+ ){0,2}?away|kill off|retire|axe|ditch|zap|"
         r"bin (?:it|them|that|the \S+|[a-z]+-[a-z0-9-]+)|clean (?:\S+ ){0,2}?(?:up|out)|clear (?:\S+ ){0,2}?out|"
         r"prune|evict|"
@@ -73,6 +73,8 @@ _PATTERNS: tuple[tuple[CueKind, str], ...] = (
     (
         "restart",
         r"restart|reboot|bounce|recycle|respawn|power[- ]?cycle|cycle|reload|kick (?:it|them|the \S+)|"
+        r"give (?:\S+ ){0,3}?(?:a|another) (?:quick |good |little )?"
+        r"(?:kick|nudge|poke|kickstart|bounce|restart|reboot)|"
         # Kubernetes: "roll the pods of auth-svc" replaces every pod (not "roll out", a deploy)
         r"roll (?:the |all |its |their |every )?(?:\S+ )?(?:pods?|replicas|containers|workers|nodes|deployment)|"
         r"(?:want|need|get|have|like) (?:it|them|\S+) (?:restarted|rebooted|bounced)",
@@ -101,7 +103,9 @@ _PATTERNS: tuple[tuple[CueKind, str], ...] = (
         r"nodes?|copies|capacity|workers?|servers?|containers?|pods?)|"
         r"(?:only|just) (?:need|needs|want) (?:one|1|a single|two|2) (?:replicas?|instances?|nodes?|copies|pods?)|"
         r"(?:bring|take|drop|go|scale|set|cut|put|knock|dial) (?:\S+ ){0,4}?(?:down )?to (?:0|1|one|zero|a single|"
-        r"just one|only one|a couple|two|2)(?: \S+)?",
+        r"just one|only one|a couple|two|2)(?: \S+)?|"
+        # "down to 2GB, it currently has 4", "…and down to 3 replicas": a new, lower amount
+        r"(?:^|, |and |then |so |ok |okay )down to (?:\d[a-z0-9.]*|one|two|three|four|a single|half)",
     ),
     (
         "data-loss",

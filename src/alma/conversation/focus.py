@@ -210,6 +210,10 @@ class Focus:
             # "how would that work with 40TB?" after a design is more design; after an operation, a question
             name = self.intent if not asked or self.intent not in _OPERATIONS else "explain"
             confidence = 0.75
+            last = self.pending or {}
+            if name == last.get("intent") and direction is None and scale_to is None:
+                # "scale worker down to 2" … "and cache too": the same change, there
+                direction, scale_to = last.get("direction"), _number(last.get("scale_to"))
         else:
             context = next((s.split(":", 1)[1] for s in parsed.signals if s.startswith("context:")), None)
             if context in INTENTS and self.target is not None:
@@ -274,7 +278,8 @@ class Focus:
             from_pending,
             targets if len(targets) > 1 else (),
             pending_destructive,
-            name == "update" and self._shrinks(target, parsed.resources, parsed.signals),
+            name == "update"
+            and (self._shrinks(target, parsed.resources, parsed.signals) or "toward:down" in parsed.signals),
         )
 
     def _shrinks(self, target: str | None, resources: tuple[Resource, ...], signals: tuple[str, ...] = ()) -> bool:

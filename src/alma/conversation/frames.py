@@ -63,7 +63,8 @@ def correction(tokens: list[Tok]) -> Correction | None:
     if pointing and not any(w in {"every", "all", "each"} for w in words):
         return Correction(None, "other", ())  # "not that one, the other one" (not "the other brokers")
     names = [w for k, w in enumerate(words) if is_name(w) and (k == 0 or words[k - 1] != "not")]
-    if len(words) <= 6 and words and words[0] in _OOPS and len(names) == 1:
+    said = [t.text for t in tokens if not t.punct]
+    if len(said) <= 6 and said and said[0] in _OOPS and len(names) == 1:
         return Correction(names[0], None, tuple(w for w in words if is_name(w) and w != names[0]))  # "no — web-2"
     pointed = any(
         w in {"not", "keep", "leave", "spare", "skip"}

@@ -9,8 +9,10 @@ was not fixed ("still broken", "you said it was fixed", "third time", "I'm done 
 the same thing again. Politeness and apologies take a little off.
 
 The session's score carries the past forward and fades over calm turns: ``s = CARRY·s_prev + m``,
-capped at 1, with ``FADE`` instead of ``CARRY`` from the second calm message in a row: one calm line
-right after an outburst is not calm yet (1.0 → 0.8), a second and a third are (→ 0.52 → 0.34). Failed answers the
+capped at 1, with ``FADE`` instead of ``CARRY`` from the second calm message in a row. The two calm lines
+right after an outburst are still said in it (they keep at least ``FRUSTRATED``: "this f***ing deploy broke
+everything" … "what's the status of orders?" … "restart orders" is blocked); a third is calm (1.0 → 0.8 →
+0.52 → 0.34). Failed answers the
 session recorded (``outcome: failed``) add to the newest message.
 """
 
@@ -114,7 +116,7 @@ _SIGNALS: tuple[tuple[re.Pattern[str], float], ...] = tuple(
             r"\bin a row\b|\b(?:happening|happened|broken|broke|down|dead|died|failing|crashing|crashed|failed|hung|"
             r"froze|frozen|stuck|stopped|went down|fell over) again\b|"
             r"\bhello\s*\?|\bare you (?:there|even there|alive|listening|awake)\b|\banyone (?:there|home)\b",
-            0.3,
+            0.35,
         ),
         (
             r"\b(again|still|keeps?|kept|every time|once more|yet again|same (?:thing|problem|error|issue)|"
@@ -242,8 +244,8 @@ def session_score(messages: Sequence[str], failures: int = 0) -> float:
             own += min(0.3, 0.1 * (complaints - 1))  # complaint after complaint: escalation, even in mild words
         calm = calm + 1 if own < CALM or (apology and own <= CALM) else 0
         kept = (CARRY if calm <= 1 else FADE) * score
-        if calm == 1 and score >= FRUSTRATED and not apology:
-            kept = max(kept, FRUSTRATED)  # the line right after an outburst is still said in it
+        if 1 <= calm <= 2 and score >= FRUSTRATED and not apology:
+            kept = max(kept, FRUSTRATED)  # the two lines right after an outburst are still said in it
         score = min(1.0, kept + own)
     if messages:
         score = min(1.0, score + 0.15 * min(failures, 4))

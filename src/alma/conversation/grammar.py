@@ -157,7 +157,8 @@ TROUBLE = re.compile(
     r"throttl\w+|terrible|awful|horrible|bad gateway|timing out)\b|\bwhat is wrong\b|\bwhat went wrong\b|"
     r"\bhow come\b|\bnot (working|responding|answering|answer|starting|booting|"
     r"reachable|start|boot|come up|respond|run|load|connect)|\bkeeps? (crash|fail|restart|dying|die|getting|"
-    r"going|timing|dropping|rebooting|stopping)|\b(crash\w*|fail\w*|broken|errors?|erroring|down|unreachable|"
+    r"going|timing|dropping|rebooting|stopping)|\b(crash\w*|fail\w*|broken|errors?|erroring|unreachable|"
+    r"down(?! to (?:\d|one|two|three|a single|half))|"  # "down", not "down to 2GB" (an amount)
     r"unresponsive|hung|hanging|stuck|slow|sluggish|lagging|flapping|oom|timeouts?|timing out|5\d\ds?|leak\w*|"
     r"panic\w*|corrupt\w*|degraded|unhealthy|dead|dying|died|refused|refusing|misbehaving|problems?|issues?|"
     r"bug|glitch\w*|lost|killed)\b|\bhigh (cpu|load|memory|latency)\b|\bout of (memory|disk|space)\b|"
@@ -472,6 +473,10 @@ def refine(action: str, tokens: list[Tok], verb: Verb) -> str:
             return "list" if any(w in {"everything", "all"} for w in texts[:6]) else "status"
         if first in {"more", "extra", "additional"} and any(w in _SPEC for w in texts[:3]):
             return "update"  # "give me more ram for db-1"
+_RESTART_NOUNS = frozenset({"kick", "nudge", "poke", "kickstart", "bounce", "restart", "reboot"})
+_A = frozenset({"a", "another"})
+
+
         return "deploy"
     if action == "add":
         if verb.lemma == "put" and "sleep" in texts[:6] and "to" in texts[:6]:
@@ -479,6 +484,8 @@ def refine(action: str, tokens: list[Tok], verb: Verb) -> str:
         if verb.lemma == "put" and "back" in texts:
             return "rollback"  # "put the previous version back"
         if _sized_amount(obj) and "to" in texts:
+    if verb.lemma == "give" and any(w in _RESTART_NOUNS for w in texts[:5]) and any(w in _A for w in texts[:4]):
+        return "restart"  # "give web-4 a kick", "give the api another bounce"
             return "update"  # "add 2 vcpus to spark-head", "add 8 gigs of ram to db-1": more of a size
         if any(w in COUNT_WORDS or w == "more" for w in texts[:4]):
             return "scale"

@@ -27,7 +27,8 @@ VERBS: dict[str, str] = {
         words(
             "delete remove destroy nuke wipe purge decommission terminate drop trash scrap erase rm del "
             "obliterate uninstall deprovision teardown eliminate retire decommision decom decomm prune ditch axe zap "
-            "sunset toss eol cull chuck scrub demolish dismantle undeploy unprovision unregister deregister offboard"
+            "sunset toss eol cull chuck scrub demolish dismantle undeploy unprovision unregister deregister offboard "
+            "yeet"
         ),
         "destroy",
     ),

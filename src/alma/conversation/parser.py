@@ -126,6 +126,13 @@ def _against_stated(read: Intent) -> Intent:
     return replace(read, direction=direction, target=target)
 
 
+# A bare new amount with its direction, said after a request: "down to 2GB", "ok, up to 6 then".
+_TOWARD = re.compile(
+    r"^(?:(?:and|then|so|ok|okay|no|nope|actually|hmm)[,.]? )*(?P<way>down|up) to "
+    r"(?:\d|one|two|three|four|a single|half)"
+)
+
+
 def _joined(tokens: list[Tok]) -> str:
     out = ""
     for tok in tokens:
@@ -279,6 +286,12 @@ class IntentParser:
             v.action == "proceed" and _joined(tokens[: v.start]).__len__() > withdrawn.start() for v in commands
         ):
             withdrawn = None  # "nevermind, go ahead": the hesitation is withdrawn, not the request
+        if withdrawn and [
+            v
+            for v in operations
+            if v.action != "show" and not v.negated and len(_joined(tokens[: v.start])) >= withdrawn.end()
+        ]:
+            withdrawn = None  # "hold on, errors. undo!!! undo!!!": the hesitation came first, the request after it
         bare = all(
             (v.start == 0 or tokens[v.start - 1].punct) and (v.end >= len(tokens) or tokens[v.end].punct)
             for v in operations
@@ -369,6 +382,11 @@ class IntentParser:
             return replace(read, direction="up" if relative.group("way") in {"more", "extra", "additional"} else "down")
         if WANT.search(joined) and extract(tokens, 0, self._lexicon):
             return self._intent("deploy", tokens, None, 0.75, switch, signals)
+        toward = _TOWARD.search(joined)
+        if toward is not None:  # "resize web-2" … "down to 2GB, it has 4 now": the last request, lower (or higher)
+            way: Direction = "down" if toward.group("way") == "down" else "up"
+            read = self._intent("unknown", tokens, None, 0.7, switch, [*signals, f"toward:{way}"], follow_up=True)
+            return replace(read, direction=way)
         if FOLLOW_UP.search(joined) or ASKED_FOLLOW_UP.search(joined):
             # "and what about removing ledger-db?": the last request, on this; the act it names is proposed
             question = ["asked-follow-up"] if ASKED_FOLLOW_UP.search(joined) else []
@@ -745,7 +763,11 @@ def _only_a_name(tokens: list[Tok]) -> bool:
     """ "no no no, db-2!": interjections and one name, the name meant instead (not "keep db-2 running")."""
     words = [t.text for t in tokens if not t.punct]
     names = [w for w in words if is_name(w)]
-    return len(names) == 1 and all(w in _INTERJECTIONS or w == names[0] for w in words)
+    # "no wait, wrong box. app-12": "wrong" and what it calls the thing belong to the interjection
+    wrong = {k + 1 for k, w in enumerate(words) if w == "wrong" and k + 1 < len(words) and words[k + 1] not in names}
+    return len(names) == 1 and all(
+        w in _INTERJECTIONS or w == names[0] or w == "wrong" or k in wrong for k, w in enumerate(words)
+    )
 
 
 def _includes(tokens: list[Tok]) -> bool:
