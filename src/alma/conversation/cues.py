@@ -296,8 +296,19 @@ _DID = re.compile(
 )
 
 
+# An act named as a moment in time: "no network after the reboot", "slow since last night's restart".
+_EVENT = re.compile(
+    r"(?:^|\s)(?:after|since|during|following|before|because of|due to|post)\s+"
+    r"(?:the|a|an|its|their|that|this|my|our|last|yesterday|last night)\s+"
+    r"(?:(?:last|latest|recent|nightly|weekly|planned|scheduled|kernel|host|node|big|failed)\s+)?$"
+)
+
+
 def _reported(text: str, start: int, end: int, gerund: bool = False) -> bool:
-    """Whether the act at ``text[start:end]`` is the subject of what it did: "the reboot fixed it"."""
+    """Whether the act at ``text[start:end]`` is the subject of what it did ("the reboot fixed it") or a moment
+    a symptom is dated by ("is it still up after the reboot?")."""
+    if _EVENT.search(text[max(0, start - 40) : start]):
+        return True
     named = (gerund and (start == 0 or text[start - 1] in " ,.")) or _NAMED_ACT.search(text[max(0, start - 12) : start])
     return bool(named) and _DID.match(text, end) is not None
 

@@ -120,11 +120,24 @@ KNOW = re.compile(
     r"\b(tell|show) me (if|whether)\b|\b(let me know|find out|check) (if|whether)\b"
 )
 STATUS_QUESTION = re.compile(
-    r"^(is|are|was|does|do|did|has|have) .*\b(up|down|running|healthy|alive|ok|okay|online|offline|reachable|"
-    r"stopped|started|working|responding|there|deployed|ready|live|fine)\b|"
+    # a yes/no question about a state, also after an opening ("quick q: is mail-01 still up?")
+    r"(^|[:;.!?] )(is|are|was|does|do|did|has|have) .*\b(up|down|running|healthy|alive|ok|okay|online|offline|"
+    r"reachable|stopped|started|working|responding|there|deployed|ready|live|fine|back|quorate|in quorum|in sync|"
+    r"synced|available|serving|listening|mounted|attached)\b|"
+    # whether an act took effect: "did it stop?", "has web-2 come back?", "did the rollout finish?"
+    r"(^|[:;.!?] )(did|has|have) (it|they|that|this|the \w+|[a-z0-9]+-[a-z0-9-]+) (actually |really |already |"
+    r"finally |even )?(stop|start|come|came|boot|restart|reboot|finish|complete|recover|shut|go|went|apply|deploy|"
+    r"scale|roll|succeed|get)\w*\b|"
     r"\bhow is [a-z0-9-]+ doing\b|\bhealth of\b|\buptime\b|\bstatus\b|\bhow (is|are) [a-z0-9-]+$|"
-    r"\bhow (much|many) [a-z ]+ (does|do|is|are) (it|they|the [a-z]+|[a-z0-9]+-[a-z0-9-]+|[a-z]+[0-9]+) "
-    r"(have|has|use|using|got|eating|taking)\b|"
+    # what a thing has: "how many replicas does checkout have?" (not "how many vms do we have?", a list)
+    r"\bhow (much|many) [a-z ]+ (does|do|is|are) (it|they|the [a-z]+|(?!(?:i|we|you|people|users|folks|one)\b)"
+    r"[a-z0-9][a-z0-9-]*) (have|has|use|using|got|eating|taking)\b|"
+    # what it runs or uses now: "what version is checkout running?", "what's its memory usage now?"
+    r"\bwhat (version|image|tag|release|build|revision) (of \S+ )?(is|are) (\S+ ){1,3}?(running|on|using|at)\b|"
+    r"\bwhat (is|are) (its|their) (\w+ )?(memory|cpu|disk|ram|load|uptime|ip|address|version|image|size|specs?|"
+    r"usage|state|health)\b|"
+    r"\b(memory|cpu|disk|ram|network|io|swap|storage) (usage|utili[sz]ation|consumption|pressure|load)"
+    r"( now| right now| at the moment| currently)?\W*$|"
     # how long until a thing is back, and which has been up longest: its state, over time
     r"\bhow long (until|till|before|for) (it|they|the \w+|[a-z0-9]+-[a-z0-9-]+) (is|are|will be|to be|comes?|gets?|"
     r"becomes?)\b|\bup (the )?(longest|shortest)\b|"

@@ -255,7 +255,7 @@ INFRA_WORDS = frozenset(
         "qemu kvm virtualization migration migrate scaling autoscaling terraform ansible yaml cgroup cgroups "
         "namespace namespaces helm chart release releases kernel zfs ceph raid subnet subnets dhcp nat bridge "
         "overlay ingress pvc pv daemon systemd cron crontab certificate certificates tls ssl vpn proxy gateway "
-        "registry replication failover cluster clusters quorum backend frontend microservice microservices "
+        "registry replication failover cluster clusters quorum quorate backend frontend microservice microservices "
         "hypervisors bare metal baremetal lvm thin provisioning swap cpu gpu nic nics mtu iops latency bandwidth "
         "throughput uptime downtime outage sla rollout canary deployment blue green runner runners pipeline ci cd "
         "apply applies setup saas platform architecture microservice webapp website site deployed drift guest "

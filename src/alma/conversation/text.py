@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 
-from alma.conversation.lexicon import TEMPLATE_ALIASES
+from alma.conversation.english import COMMON_WORDS
+from alma.conversation.lexicon import TEMPLATE_ALIASES, misspelling_of
 from alma.conversation.quantities import Tok, quantify
 
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u201c": '"', "\u201d": '"'})
@@ -209,8 +210,20 @@ def normalize(text: str) -> tuple[str, bool]:
 def tokenize(text: str) -> tuple[list[Tok], bool]:
     """Tokens of ``text`` (numbers and sizes read), and whether a prompt injection was cut off."""
     normalized, injected = normalize(text)
-    words = [w for w in _WORD.findall(normalized) if w != "*"]
+    words = [_spelled(w) for w in _WORD.findall(normalized) if w != "*"]
     return quantify(words), injected
+
+
+# Nouns that frames and counts are read by ("has no network", "to a single instance"), whose misspellings
+# ("netwrok", "instnace") would otherwise read as names. Kinds, verbs and templates the lexicon corrects itself.
+_FRAME_NOUNS = ("network", "internet", "connectivity", "instance", "instances", "replica", "replicas")
+
+
+def _spelled(word: str) -> str:
+    """``word``, or the frame noun it misspells (a word of five letters or more that English does not know)."""
+    if len(word) < 5 or not word.isalpha() or word in COMMON_WORDS or word in _FRAME_NOUNS:
+        return word
+    return misspelling_of(word, _FRAME_NOUNS) or word
 
 
 def clauses(tokens: list[Tok]) -> list[list[Tok]]:

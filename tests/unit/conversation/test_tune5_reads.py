@@ -9,6 +9,7 @@ import pytest
 
 from alma.conversation import IntentParser
 from alma.conversation.classifier import Prediction
+from alma.conversation.cues import live_cues
 from alma.conversation.reconcile import reconcile
 from tests.unit.conversation.conversing import converse
 
@@ -61,3 +62,61 @@ def test_thanks_then_go_ahead_still_carries_out_what_waits() -> None:
     reading, destructive = converse("reboot cache-4", "thanks, go ahead")
     assert (reading.name, reading.target) == ("restart", "cache-4")
     assert destructive
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "is ldap-2 still answering after the reboot?",
+        "grafana-1 is slow since the restart",
+        "logs look odd after a rollback",
+    ],
+)
+def test_an_act_named_as_a_moment_is_no_request(sentence: str) -> None:
+    assert not live_cues(sentence)
+
+
+def test_an_act_before_a_moment_is_still_a_request() -> None:
+    assert [c.kind for c in live_cues("reboot ldap-2 after the backup")] == ["restart"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "intent"),
+    [("vm ci-3 has no netwokr since monday", "troubleshoot"), ("cut search to a single replcia", "scale")],
+)
+def test_a_misspelt_frame_noun_still_frames_the_sentence(parser: IntentParser, sentence: str, intent: str) -> None:
+    assert parser.parse(sentence).name == intent
+
+
+@pytest.mark.parametrize(
+    ("sentence", "target"),
+    [
+        ("fyi: is the ceph pool in sync?", None),
+        ("one thing. is ldap-2 reachable?", "ldap-2"),
+        ("how many cores does ledgerd have?", "ledgerd"),
+        ("what release is ledgerd on?", "ledgerd"),
+    ],
+)
+def test_questions_about_a_state_or_what_a_thing_has_are_status(
+    parser: IntentParser, sentence: str, target: str | None
+) -> None:
+    read = parser.parse(sentence)
+    assert (read.name, read.target) == ("status", target)
+
+
+@pytest.mark.parametrize(
+    ("act", "question"),
+    [
+        ("shut down ldap-2", "has it shut down yet?"),
+        ("reboot ldap-2", "did it actually come back up?"),
+        ("reboot ldap-2", "so what is its cpu load now?"),
+    ],
+)
+def test_whether_an_act_took_effect_is_a_status_of_its_target(act: str, question: str) -> None:
+    reading, destructive = converse(act, question)
+    assert (reading.name, reading.target) == ("status", "ldap-2")
+    assert not destructive
+
+
+def test_how_many_things_we_have_stays_a_list(parser: IntentParser) -> None:
+    assert parser.parse("how many vms do we have?").name == "list"
