@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from alma.store.database import Database, utcnow
@@ -23,6 +22,8 @@ from alma.store.records import (
 )
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from alma.store.blueprint_saves import GroupedBlueprintSaves
     from alma.store.buffer import WriteBuffer
     from alma.store.change_records import (
