@@ -18,6 +18,7 @@ _WORDS = """
     capacity performance throughput angry happy sad upset nervous worried possible impossible fine
     tiny beefy cheap minimal lightweight modest decent proper robust scalable secure external temporary temp
     permanent sandbox toy path paths url urls route routes endpoint endpoints
+    roof ceiling floor sky moon charts higher lower bigger smaller faster slower worse better longer shorter
     purpose purposes save saving saved savings cost costs costing schema schemas tables
     rows row column columns records record dataset datasets data query queries
     peak tuesday monday wednesday thursday friday saturday sunday weekend night noon midnight

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 from alma.conversation.english import COMMON_WORDS
 
@@ -379,6 +380,7 @@ class Lexicon:
             and word not in INFRA_WORDS
             and not self.known(word)
             and self.verb(word) is None
+            and not everyday(word)  # "pointless", "capacty", "memroy": English, however spelt
         )
 
     def known(self, word: str) -> bool:
@@ -406,6 +408,33 @@ class Lexicon:
         best = misspelling_of(word, self._targets)
         self._corrections[word] = best
         return best
+
+
+# Endings that make another everyday word of an everyday one ("pointless", "hopeful"). Not the plural:
+# operators name services with plural nouns ("orders", "payments"), as name-like as the noun itself; nor
+# "-er", which makes the names of roles ("worker", "scheduler").
+_EVERYDAY_ENDINGS = ("less", "ful", "ness", "ish")
+_DAYS = frozenset(words("yesterday today tomorrow tonight"))
+# What a misspelled everyday word may stand for: English, and the words for sizes and counts ("memroy").
+_SPELLED = tuple(sorted(COMMON_WORDS | CORE_WORDS | MEMORY_WORDS | DISK_WORDS | COUNT_WORDS | PROPERTY_WORDS))
+
+
+@lru_cache(maxsize=4096)
+def everyday(word: str) -> bool:
+    """An everyday word, a form of one ("pointless", "yesterdays") or a misspelling of one
+    ("capacty"): in a name's place it names nothing, so the thing the conversation is about is meant.
+    A name the session already knows is matched before this is asked."""
+    if word in COMMON_WORDS or word in _DAYS or (word.endswith("s") and word[:-1] in _DAYS):
+        return True
+    if not word.isalpha() or len(word) < 4:
+        return False
+    for ending in _EVERYDAY_ENDINGS:
+        stem = word[: -len(ending)]
+        if word.endswith(ending) and len(stem) >= 3 and (stem in COMMON_WORDS or stem + "e" in COMMON_WORDS):
+            return True
+    if word.endswith("s") and (word[:-1] in COMMON_WORDS or word[:-2] in COMMON_WORDS):
+        return False  # a plural, not a misspelling: "orders"
+    return len(word) >= 5 and misspelling_of(word, _SPELLED) is not None
 
 
 def misspelling_of(word: str, candidates: list[str] | tuple[str, ...]) -> str | None:

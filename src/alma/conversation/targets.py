@@ -27,6 +27,7 @@ from alma.conversation.lexicon import (
     PROPERTY_WORDS,
     TEMPLATE_ALIASES,
     Lexicon,
+    everyday,
     words,
 )
 from alma.conversation.quantities import Tok
@@ -137,7 +138,7 @@ def find_target(tokens: list[Tok], verb: Verb | None, lexicon: Lexicon, plain_wo
     everything = verb is not None and any(w in _EVERYTHING for w in words_[start : start + 4])
     obj = _object_target(tokens, start, lexicon, plain_words, excluded) if verb is not None else None
     pointed = (obj.reference or "") if obj is not None else ""
-    weak = pointed.startswith("word:") and pointed[5:] in COMMON_WORDS
+    weak = pointed.startswith("word:") and everyday(pointed[5:])
     if obj is not None and not weak and (obj.name is not None or obj.reference not in {None, "it"}):
         return obj
     if everything:
@@ -183,8 +184,8 @@ def _bare_object(tokens: list[Tok], k: int, lexicon: Lexicon, excluded: set[int]
         return None
     if kind_at(words_, k, lexicon) is not None or template_of(word, lexicon) is not None:
         return None
-    if word not in COMMON_WORDS and not lexicon.unknown(word):
-        return None
+    if word not in COMMON_WORDS and (not lexicon.unknown(word) or lexicon.correct(word) is not None):
+        return None  # a known word, or a misspelled one ("cut memroy on cache-3"), is not a name
     followed = k + 1 < len(tokens) and not (tokens[k + 1].punct or tokens[k + 1].number is not None)
     if followed and words_[k + 1] not in _AFTER_BARE:
         return None  # "stop staging web-01", "enable automatic backups", "check whether …": not a name
@@ -210,7 +211,7 @@ def unknown_word(word: str, lexicon: Lexicon) -> bool:
     if not word.isalpha() or len(word) < 3:
         return False
     never = _NOT_TARGETS | _ENVIRONMENTS | _FILLERS | _EVERYTHING | PRONOUNS | INFRA_WORDS
-    return word not in never and word not in COMMON_WORDS and lexicon.unknown(word)
+    return word not in never and not everyday(word) and lexicon.unknown(word) and lexicon.correct(word) is None
 
 
 def _everything(words_: list[str], lexicon: Lexicon) -> bool:

@@ -185,6 +185,11 @@ _SHELL: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 _THUMBS = re.compile("[\U0001f44d\u2705\U0001f44c\u2714]")
 
 
+# A swear word masked with symbols: "f***ing", "sh*t", "f#@%ing", "a**hole" (frustration reads it in the raw text).
+# "!" only between letters: "stop!" and "now!!" are words said loudly, not masked ones.
+_MASKED = re.compile(r"(?<![\w*-])[a-z]{1,3}(?:[*#@$%]{1,4}[a-z]*|!{1,3}[a-z]+)(?![\w*])")
+
+
 def normalize(text: str) -> tuple[str, bool]:
     """Lower-cased text with contractions spelled out, cut at a prompt injection; and whether one was cut."""
     lowered = text.translate(_APOSTROPHES).lower()
@@ -200,6 +205,7 @@ def normalize(text: str) -> tuple[str, bool]:
     for pattern, replacement in _SPEC_PAIRS:
         lowered = pattern.sub(replacement, lowered)
     lowered = _THUMBS.sub(" yes ", lowered)  # "👍": a yes
+    lowered = _MASKED.sub(" ", lowered)  # "the f***ing api": a masked swear word is no part of the request
     lowered = lowered.replace("'", " ").replace('"', " ")
     injection = _INJECTION.search(lowered)
     if injection is not None:

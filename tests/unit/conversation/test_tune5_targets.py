@@ -1,0 +1,42 @@
+"""Targets on the blind tune-5 set: an everyday word, however formed or spelt, names nothing; a masked swear
+word is no part of the request. Phrasings of their own, not the set's."""
+
+from __future__ import annotations
+
+import pytest
+
+from alma.conversation.lexicon import Lexicon, everyday
+from alma.conversation.text import normalize
+from tests.unit.conversation.conversing import converse
+
+
+@pytest.mark.parametrize("word", ["pointless", "hopeless", "yesterdays", "capacty", "memroy", "roof", "higher"])
+def test_everyday_words_their_forms_and_misspellings_are_everyday(word: str) -> None:
+    assert everyday(word)
+    assert not Lexicon().unknown(word)
+
+
+@pytest.mark.parametrize("word", ["payments", "checkout", "jellyfin", "mailrelay", "shopdb", "grafana"])
+def test_plurals_names_and_unknown_words_are_not_everyday(word: str) -> None:
+    """A plural is not a misspelling of its noun, nor "-er" a form: services are named so."""
+    assert not everyday(word)
+
+
+@pytest.mark.parametrize(
+    ("turns", "target"),
+    [
+        (("reboot the f***ing gateway already",), "gateway"),
+        (("bounce the sh!t api",), "api"),
+        (("trim memroy on redis-2 down to 256MB",), "redis-2"),
+        (("restart billing", "it is still hopeless", "ok roll it back"), "billing"),
+        (("restart billing", "latency is way higher than usual", "roll it back"), "billing"),
+    ],
+)
+def test_the_target_is_the_thing_not_the_word_said_about_it(turns: tuple[str, ...], target: str) -> None:
+    reading, _ = converse(*turns)
+    assert reading.target == target, reading
+
+
+@pytest.mark.parametrize("said", ["stop!", "now!!", "restart it now!"])
+def test_loud_words_are_not_masked_words(said: str) -> None:
+    assert normalize(said)[0].replace("!", "").split() == said.lower().replace("!", "").split()
