@@ -17,7 +17,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from alma.conversation.english import COMMON_WORDS
 from alma.conversation.intent import INTENTS, Direction, Intent, IntentName, Resource
 from alma.conversation.lexicon import ROLE_OF_TEMPLATE, everyday
 
