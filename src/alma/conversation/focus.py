@@ -80,6 +80,7 @@ class Focus:
     withdrawn: dict[str, Any] | None = None  # the action the last "wait, no" withdrew
     asked: IntentName | None = None  # the act the last question was about ("how do I delete a volume?")
     template: str | None = None  # the one template the last message named ("is there an ubuntu template?")
+    measure: str | None = None  # "count" when the last message asked how many copies something runs
 
     @classmethod
     def from_state(cls, state: dict[str, Any] | None) -> Focus:
@@ -103,6 +104,7 @@ class Focus:
             state.get("withdrawn") if isinstance(state.get("withdrawn"), dict) else None,
             state.get("asked") if state.get("asked") in INTENTS else None,
             state.get("template") if isinstance(state.get("template"), str) else None,
+            state.get("measure") if isinstance(state.get("measure"), str) else None,
         )
 
     def to_state(self) -> dict[str, Any]:
@@ -120,6 +122,7 @@ class Focus:
             "withdrawn": self.withdrawn,
             "asked": self.asked,
             "template": self.template,
+            "measure": self.measure,
         }
 
     # ------------------------------------------------------------------ resolution
@@ -157,6 +160,10 @@ class Focus:
             return Resolved("unknown", target or self.target, (), None, None, confidence, False, cancelled=True)
         if parsed.correction and parsed.resources and self.intent == "deploy" and self.resources:
             return self._redeployed(parsed)
+        times = next((s.removeprefix("times:") for s in parsed.signals if s.startswith("times:")), None)
+        if name == "update" and times is not None and self.measure == "count":
+            # "how many replicas does checkout have?" … "double it": the count just asked about, multiplied
+            name, direction = "scale", "down" if times == "down" else "up"
         recount = name == "scale" and parsed.scale_to is not None and parsed.scale_to > 0
         if "amend" in parsed.signals and recount and self.intent == "deploy" and self.resources and not target:
             # "deploy 3 nginx containers" … "make that 5": the deploy just asked for, with that many
@@ -358,8 +365,8 @@ class Focus:
             return self.target or next((r.get("name") for r in self.resources if r.get("name")), None)
         what, _, value = reference.partition(":")
         if what == "ordinal":
-            position = int(value) - 1
             ordered = among or self.last_named or self.mentioned
+            position = len(ordered) - 1 if value == "last" else int(value) - 1
             return ordered[position] if 0 <= position < len(ordered) else None
         if what in {"word", "subject"}:
             found = _matching(value, among or self.mentioned, {value})
@@ -416,6 +423,7 @@ class Focus:
         ``proposed_destructive``: the operation a plan or a question proposes would be destructive."""
         self.switched = resolved.switched
         self.template = parsed.templates[0] if len(parsed.templates) == 1 else None
+        self.measure = "count" if "measure:count" in parsed.signals else None
         for resource in reversed(resolved.resources):
             if resource.name:
                 self.resources = [r for r in self.resources if r.get("name") != resource.name]

@@ -294,6 +294,20 @@ def _candidate(tokens: list[Tok], k: int, lexicon: Lexicon, label: bool = False)
     return None
 
 
+_BE = frozenset(words("is are was does do did has"))
+_QUESTION_WORDS = frozenset(words("why how where when what"))
+
+
+def _thing_word(words_: list[str], k: int, lexicon: Lexicon) -> bool:
+    """Whether the plain word at ``k`` can name a thing: a template ("jellyfin"), or a word that is neither
+    everyday English nor infrastructure vocabulary, a size, a kind or a verb ("search", "checkout")."""
+    word = words_[k]
+    if template_of(word, lexicon) is not None:
+        return True
+    plain = not everyday(word) and word not in INFRA_WORDS and word not in _SPEC and lexicon.verb(word) is None
+    return plain and kind_at(words_, k, lexicon) is None
+
+
 def _antecedent(tokens: list[Tok], pronoun: int, lexicon: Lexicon, excluded: set[int]) -> Target:
     """What a pronoun stands for in its own sentence ("the db has too much memory, cut it in half")."""
     words_ = [t.text for t in tokens]
@@ -305,6 +319,17 @@ def _antecedent(tokens: list[Tok], pronoun: int, lexicon: Lexicon, excluded: set
     ]
     if owned:  # "fewer instances of thumbnailer, cut it to two"
         return Target(reference=f"word:{owned[-1]}")
+    asked = [
+        words_[k + 1]
+        for k in range(pronoun - 1)
+        if words_[k] in _BE
+        and (k == 0 or words_[k - 1] in _QUESTION_WORDS)
+        and words_[k + 1].isalpha()
+        and words_[k + 1] not in PRONOUNS | _NOT_TARGETS
+        and _thing_word(words_, k + 1, lexicon)
+    ]
+    if asked:  # "why is search so slow?! scale it up to 12": the thing the question was about
+        return Target(reference=f"word:{asked[-1]}")
     for k in range(pronoun - 1, -1, -1):
         if k in excluded or words_[k] not in {"the", "my", "our", "this", "that"}:
             continue
@@ -345,6 +370,8 @@ def _object_target(
     while k < len(words_) and (words_[k] in _NOT_TARGETS or words_[k] in _FILLERS) and not _pronoun(words_, k):
         if words_[k] in _EVERYTHING:
             return None
+        if words_[k] == "last" and words_[k + 1 : k + 2] == ["one"]:
+            return Target(reference="ordinal:last")  # "delete the last one": of the ones just named
         k += 1
     if k >= len(words_) or k in excluded or tokens[k].punct or tokens[k].size is not None:
         return None

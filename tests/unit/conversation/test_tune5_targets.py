@@ -40,3 +40,25 @@ def test_the_target_is_the_thing_not_the_word_said_about_it(turns: tuple[str, ..
 @pytest.mark.parametrize("said", ["stop!", "now!!", "restart it now!"])
 def test_loud_words_are_not_masked_words(said: str) -> None:
     assert normalize(said)[0].replace("!", "").split() == said.lower().replace("!", "").split()
+
+
+def test_the_last_one_is_the_last_of_the_ones_just_named() -> None:
+    reading, destructive = converse("deploy api-1, api-2 and api-3 as debian lxcs", "remove the last one")
+    assert (reading.name, reading.target, destructive) == ("destroy", "api-3", True), reading
+
+
+@pytest.mark.parametrize(
+    ("said", "target"),
+    [
+        ("WHY is checkout so slow?!?! scale it up to 12 pods", "checkout"),
+        ("how is grafana doing? restart it", "grafana"),
+    ],
+)
+def test_it_after_a_question_is_the_thing_the_question_was_about(said: str, target: str) -> None:
+    reading, _ = converse(said)
+    assert reading.target == target, reading
+
+
+def test_it_after_a_question_about_it_stays_it() -> None:
+    reading, _ = converse("restart web-3", "why is it so slow? bounce it")
+    assert reading.target == "web-3", reading
