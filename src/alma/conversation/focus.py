@@ -319,6 +319,9 @@ class Focus:
         target = parsed.target
         if target is None and parsed.reference is not None:
             target = self._referent(parsed.reference, candidates)
+            word = parsed.reference[5:] if parsed.reference.startswith("word:") else ""
+            if target is None and word and not everyday(word) and word not in excluded:
+                target = word  # "scale the frontend up" … "wait, I meant the backend": one not named before
         remaining = [t for t in candidates if t not in excluded]
         if target is None and len(remaining) == 1:
             target = remaining[0]

@@ -50,7 +50,9 @@ _ENVIRONMENTS = frozenset(words("prod production staging stage dev development t
 # What may follow a service named by a plain word: "scale orders down to 1", "restart search now".
 _AFTER_BARE = frozenset(words("up down out in back off to from on at for with please now again and then too asap"))
 # Nouns after which a plain word is the name of a part of a system: "the search service".
-_PARTS_OF_A_SYSTEM = frozenset(words("service services app application deployment workload microservice api job"))
+_PARTS_OF_A_SYSTEM = frozenset(
+    words("service services app application deployment workload microservice api job rollout release upgrade")
+)
 _EXCLUDERS = frozenset({"except", "excluding", "but", "besides", "apart", "other", "not", "save", "sparing"})
 _EVERYTHING = frozenset({"everything", "all", "every", "anything", "everyone"})
 _FILLERS = frozenset({"damn", "bloody", "freaking", "stupid", "fricking", "frigging", "effing", "whole"})
@@ -65,7 +67,13 @@ _SYMPTOMS = frozenset(
     )
 )
 # Parts of a system people use as names: "web needs more capacity", "the api is slow".
-_NAMEABLE = frozenset(words("web api frontend backend gateway proxy worker workers app"))
+# Everyday words services are named by ("the orders rollout", "the search service").
+_NAMEABLE = frozenset(
+    words(
+        "web api frontend backend gateway proxy worker workers app orders order search payments payment billing "
+        "checkout cart inventory auth accounts users shipping catalog notifications reports mail chat store shop"
+    )
+)
 # Words that open a question or a remark before its subject: "why does X", "hello, my X".
 _LEADERS = frozenset(words("why how what when who where is are does do did has have so ok okay hello hi hey well"))
 # Nouns that name a part or a reading of a thing: "the datasource config" is about the thing in focus.

@@ -62,3 +62,14 @@ def test_it_after_a_question_is_the_thing_the_question_was_about(said: str, targ
 def test_it_after_a_question_about_it_stays_it() -> None:
     reading, _ = converse("restart web-3", "why is it so slow? bounce it")
     assert reading.target == "web-3", reading
+
+
+def test_a_correction_may_name_a_thing_not_named_before() -> None:
+    reading, _ = converse("scale the gateway up to 8", "wait, I meant the backend")
+    assert (reading.name, reading.target) == ("scale", "backend"), reading
+
+
+@pytest.mark.parametrize("said", ["status of the orders rollout", "status of the billing deployment"])
+def test_an_everyday_word_before_a_rollout_or_service_names_it(said: str) -> None:
+    reading, _ = converse(said)
+    assert reading.target == said.split()[3], reading
