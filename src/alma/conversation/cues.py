@@ -82,7 +82,7 @@ _PATTERNS: tuple[tuple[CueKind, str], ...] = (
     (
         "rollback",
         r"roll ?back|rollback|revert|undo|restore|downgrade|"
-        r"go back to (?:the )?(?:previous|last|old|older|earlier|prior)|put (?:\S+ ){0,4}?back|"
+        r"go back to (?:the )?(?:previous|last|old|older|earlier|prior)|put (?:\S+ ){0,4}?back(?! up to \d)|"
         # "go back one version on checkout-api", "two releases back"
         r"go back (?:(?:one|a|two|three|\d+) )?(?:version|release|revision|deploy(?:ment)?|build|step)s?|"
         r"(?:one|a|two|three|\d+) (?:version|release|revision|deploy(?:ment)?|build)s? back|"

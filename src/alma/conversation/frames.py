@@ -123,6 +123,15 @@ class NewCount:
 
 
 _TOO_MANY = frozenset({"many", "much", "overkill", "fewer", "less", "excessive", "overprovisioned"})
+# Words that may follow a new count without saying what it counts: "make that 4 instead", "to 6 please".
+_AFTER_COUNT = frozenset({"for", "please", "now", "pls"})
+# ... and after "make that N", which restates the count just asked for ("set it to 6 then" may be a size).
+_RESTATING = frozenset({"instead", "then", "rather", "actually", "total"})
+# What may stand around a count that corrects the one just asked for: "no, five", "actually 4", "sorry, 3 replicas".
+_CORRECTING_WORDS = frozenset(
+    {"no", "nope", "nah", "actually", "sorry", "wait", "oops", "hmm", "i", "meant", "mean", "rather", "instead", "make"}
+    | {"it", "that", "err", "uh", "typo", "not", "but"}
+)
 
 
 def new_count(tokens: list[Tok]) -> NewCount | None:
@@ -135,7 +144,9 @@ def new_count(tokens: list[Tok]) -> NewCount | None:
         nxt = words[k + 1] if k + 1 < len(words) else ""
         if nxt in _SPEC_WORDS or (k + 1 < len(tokens) and tokens[k + 1].size is not None):
             continue
-        if nxt and nxt not in COUNT_WORDS and not tokens[k + 1].punct and nxt not in {"for", "please", "now"}:
+        restating = words[k - 1] in {"it", "that"} and k >= 2 and words[k - 2] == "make"  # "make that 4 instead"
+        followers = _AFTER_COUNT | _RESTATING if restating else _AFTER_COUNT
+        if nxt and nxt not in COUNT_WORDS and not tokens[k + 1].punct and nxt not in followers:
             continue
         before = words[k - 1]
         if any(w in _SPEC_WORDS for w in words[max(0, k - 6) : k]):
@@ -162,6 +173,9 @@ def new_count(tokens: list[Tok]) -> NewCount | None:
             return NewCount(value, restated=words[k - 2] == "make")  # "make it 4", "make that five"
         if before in {"need", "needs", "want"} and nxt in COUNT_WORDS and "only" in words[max(0, k - 3) : k]:
             return NewCount(value)  # "we only need one replica of api now"
+        rest = [w for j, w in enumerate(words) if j != k and not tokens[j].punct and w not in COUNT_WORDS]
+        if rest and rest[0] in _CORRECTING_WORDS and all(w in _CORRECTING_WORDS for w in rest):
+            return NewCount(value, restated=True)  # "no, five", "actually 4 replicas": the count just asked for, again
     for k, tok in enumerate(tokens):  # "3 is enough", "2 replicas will do"
         value = tok.integer
         if value is None or tok.ordinal or tok.size is not None:

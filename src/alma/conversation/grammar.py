@@ -43,8 +43,10 @@ _FAILING = frozenset(
     {"fails", "failed", "errors", "errored", "hangs", "hung", "crashes", "crashed", "breaks", "times", "timed"}
     | {"didnt", "doesnt", "helped"}
 )
-_UP_WORDS = frozenset({"increase", "more", "add", "grow", "raise", "up", "out", "expand", "bump"})
-_DOWN_WORDS = frozenset({"reduce", "decrease", "fewer", "less", "shrink", "lower", "down", "in", "cut"})
+_UP_WORDS = frozenset({"increase", "more", "add", "grow", "raise", "up", "out", "expand", "bump", "double", "triple"})
+_DOWN_WORDS = frozenset({"reduce", "decrease", "fewer", "less", "shrink", "lower", "down", "in", "cut", "halve"})
+# Verbs that multiply what they act on: a count, unless a size is named.
+_MULTIPLIERS = frozenset({"double", "triple", "quadruple", "halve"})
 
 CANCEL = re.compile(
     r"\b(never ?mind|cancel( that| it| this)?$|^cancel\b|abort|forget (it|that|about it)|scratch that|hold on|"
@@ -473,6 +475,10 @@ def _opens_clause(tok: Tok) -> bool:
     return tok.punct or tok.text in {"but", "then", "instead"}
 
 
+_RESTART_NOUNS = frozenset({"kick", "nudge", "poke", "kickstart", "bounce", "restart", "reboot"})
+_A = frozenset({"a", "another"})
+
+
 def refine(action: str, tokens: list[Tok], verb: Verb) -> str:
     """Actions whose meaning depends on their object: "add", "run", "bring up", "show", "make"…"""
     obj = object_words(tokens, verb)
@@ -480,26 +486,24 @@ def refine(action: str, tokens: list[Tok], verb: Verb) -> str:
     first = texts[0] if texts else ""
     counted = bool(obj) and obj[0].integer is not None and not guest_id(obj, 0)  # "start 104": guest 104
     indefinite = first in _INDEFINITE or counted or _starts_kind(texts)
+    if verb.lemma == "give" and any(w in _RESTART_NOUNS for w in texts[:5]) and any(w in _A for w in texts[:4]):
+        return "restart"  # "give web-4 a kick", "give the api another bounce"
     if verb.lemma in {"give", "get"} and tokens[verb.end : verb.end + 1] and tokens[verb.end].text in {"me", "us"}:
         if any(w in _REPORTS for w in texts[:4]):
             # "give me the status of traefik-01", "get me its logs"; "… of everything" lists
             return "list" if any(w in {"everything", "all"} for w in texts[:6]) else "status"
         if first in {"more", "extra", "additional"} and any(w in _SPEC for w in texts[:3]):
             return "update"  # "give me more ram for db-1"
-_RESTART_NOUNS = frozenset({"kick", "nudge", "poke", "kickstart", "bounce", "restart", "reboot"})
-_A = frozenset({"a", "another"})
-
-
         return "deploy"
     if action == "add":
         if verb.lemma == "put" and "sleep" in texts[:6] and "to" in texts[:6]:
             return "stop"  # "put the nas to sleep": to stop it (a stop cue, too)
-        if verb.lemma == "put" and "back" in texts:
-            return "rollback"  # "put the previous version back"
+        if verb.lemma == "put" and "back" in texts and not _back_up_to_a_count(obj):
+            return "rollback"  # "put the previous version back" (but "put it back up to 4" is a count, upward)
         if _sized_amount(obj) and "to" in texts:
-    if verb.lemma == "give" and any(w in _RESTART_NOUNS for w in texts[:5]) and any(w in _A for w in texts[:4]):
-        return "restart"  # "give web-4 a kick", "give the api another bounce"
             return "update"  # "add 2 vcpus to spark-head", "add 8 gigs of ram to db-1": more of a size
+        if _more_of_a_size(texts):
+            return "update"  # "put more cpu on render-01", "add extra ram to it": a bigger size, not more copies
         if any(w in COUNT_WORDS or w == "more" for w in texts[:4]):
             return "scale"
         if any(w in PROPERTY_WORDS for w in texts[:3]):
@@ -540,6 +544,9 @@ _A = frozenset({"a", "another"})
         return "update"  # "reset the admin password on grafana-1"
     if action == "update" and verb.lemma != "set" and any(w in COUNT_WORDS for w in texts[:6]):
         return "scale"
+    copies = any(w in COUNT_WORDS or w in {"worker", "workers"} for w in texts[:6])
+    if verb.lemma in _MULTIPLIERS and copies and not _sized_amount(obj):
+        return "scale"  # "halve the workers", "double the replicas": so many times the count ("double it": the focus)
     if action == "update" and verb.lemma in {"enable", "disable"} and first in {"the", "a"} and len(texts) < 2:
         return "update"
     if action == "deploy" and first in {"it", "them", "that"} and set(texts[:4]) & {"again", "back"}:
@@ -574,6 +581,23 @@ def _sized_amount(obj: list[Tok]) -> bool:
         if tok.integer is not None and texts[k + 1 : k + 2] and texts[k + 1] in _SPEC:
             return True
     return False
+
+
+def _back_up_to_a_count(obj: list[Tok]) -> bool:
+    """ "… back up to 4": a count restored upward, not an earlier version."""
+    texts = [t.text for t in obj]
+    return any(
+        texts[k : k + 3] == ["back", "up", "to"] and k + 3 < len(obj) and obj[k + 3].integer is not None
+        for k in range(len(texts))
+    )
+
+
+def _more_of_a_size(texts: list[str]) -> bool:
+    """ "more cpu", "extra ram": more of a size (a resize), not more copies."""
+    return any(
+        w in {"more", "extra", "additional"} and k + 1 < len(texts) and texts[k + 1] in _SPEC
+        for k, w in enumerate(texts[:4])
+    )
 
 
 def _starts_kind_after_count(obj: list[Tok]) -> bool:

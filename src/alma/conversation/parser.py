@@ -107,6 +107,12 @@ _RELATIVE_COUNT = re.compile(
 )
 # A verb that is not there: the object of a message that is only a noun phrase is read as if one were.
 _ANSWERING = Verb("none", "", 0, 0, 0)
+# Verbs that multiply what they act on, and which way.
+_MULTIPLIED: dict[str, Direction] = {"double": "up", "triple": "up", "quadruple": "up", "halve": "down"}
+# A question about how many copies something runs: "how many replicas does checkout have?", "pod count of api?"
+_COUNT_ASKED = re.compile(
+    r"\bhow many (replicas|instances|pods|copies|workers|nodes|containers)\b|\b(replica|instance|pod) count\b"
+)
 _TURNING = frozenset({"just", "instead", "rather", "only", "but"})
 _INCLUDERS = frozenset({"only", "meant", "instead", "except", "excluding"})
 
@@ -396,6 +402,8 @@ class IntentParser:
             return replace(read, action=proposed) if proposed is not None else read
         if [v for v in verbs if v.negated] and not TROUBLE.search(joined):
             return self._intent("unknown", tokens, None, 0.7, switch, signals, cancel=True)
+        if _COUNT_ASKED.search(joined):
+            signals = [*signals, "measure:count"]  # what "double it" next would multiply
         for frame, frame_name in (
             (WIDE_STATUS, "list"),
             (STATUS_QUESTION, "status"),
@@ -583,6 +591,9 @@ class IntentParser:
             bare_number = _bare_number(tokens, start)
             if not resources and bare_number is not None:
                 signals = [*signals, f"bare-number:{bare_number}"]  # "give it 32 instead": in the unit said before
+            if verb is not None and verb.lemma in _MULTIPLIED and not resources:
+                # "double it": of its size, or of its count when that is what was just asked about (the focus)
+                signals = [*signals, f"times:{_MULTIPLIED[verb.lemma]}"]
         elif name in {"list", "explain", "unknown"} and not (proceed or cancel):
             # "list every vm on pve3": a place, not a target
             places = {k + 1 for k, t in enumerate(tokens) if t.text in {"on", "in", "at", "from", "across"}}

@@ -120,3 +120,58 @@ def test_whether_an_act_took_effect_is_a_status_of_its_target(act: str, question
 
 def test_how_many_things_we_have_stays_a_list(parser: IntentParser) -> None:
     assert parser.parse("how many vms do we have?").name == "list"
+
+
+@pytest.mark.parametrize(("verb", "way", "destructive"), [("triple", "up", False), ("halve", "down", True)])
+def test_multiplying_the_copies_just_asked_about_is_a_scale(verb: str, way: str, destructive: bool) -> None:
+    reading, judged = converse("how many instances does ledgerd have?", f"ok, {verb} it")
+    assert (reading.name, reading.target, reading.direction) == ("scale", "ledgerd", way)
+    assert judged == destructive
+
+
+def test_multiplying_after_a_question_about_a_size_resizes() -> None:
+    reading, destructive = converse("how much ram does ledger-2 have?", "halve it")
+    assert (reading.name, reading.target) == ("update", "ledger-2")
+    assert destructive
+
+
+@pytest.mark.parametrize(
+    ("sentence", "intent"), [("triple the replicas of ledgerd", "scale"), ("double its ram", "update")]
+)
+def test_a_multiplier_scales_copies_and_resizes_sizes(parser: IntentParser, sentence: str, intent: str) -> None:
+    assert parser.parse(sentence).name == intent
+
+
+@pytest.mark.parametrize("sentence", ["add more ram to ledger-2", "give ledger-2 extra cores, 8 total"])
+def test_more_of_a_size_is_a_resize_not_more_copies(parser: IntentParser, sentence: str) -> None:
+    assert parser.parse(sentence).name == "update"
+
+
+def test_back_up_to_a_count_is_a_scale_up_not_a_rollback() -> None:
+    reading, destructive = converse("scale ledgerd down to 2", "no, put it back up to 5")
+    assert (reading.name, reading.target, reading.direction) == ("scale", "ledgerd", "up")
+    assert not destructive
+    assert not live_cues("no, put it back up to 5")
+
+
+def test_putting_an_old_version_back_is_still_a_rollback(parser: IntentParser) -> None:
+    assert parser.parse("put last week's build back on ledgerd").name == "rollback"
+
+
+@pytest.mark.parametrize("correction", ["no, seven", "actually 7", "sorry, 7 replicas"])
+def test_a_bare_count_correcting_a_deploy_recounts_it(correction: str) -> None:
+    reading, destructive = converse("deploy four memcached containers", correction)
+    assert reading.name == "deploy"
+    assert reading.resources[0].count == 7
+    assert not destructive
+
+
+def test_make_that_n_instead_recounts_the_scale_just_asked(parser: IntentParser) -> None:
+    read = parser.parse("hmm, make that 6 instead")
+    assert (read.name, read.scale_to) == ("scale", 6)
+
+
+def test_a_bare_count_correcting_a_scale_up_to_fewer_is_destructive() -> None:
+    reading, destructive = converse("scale ledgerd to 8", "no, three")
+    assert (reading.name, reading.target, reading.scale_to) == ("scale", "ledgerd", 3)
+    assert destructive
