@@ -124,6 +124,15 @@ def test_deploy_then_state_and_history_follow_their_json_contracts(alma: Alma, b
     assert set(history[0]) >= {"revision", "status", "started_at", "finished_at", "summary"}
 
 
+def test_state_show_takes_a_resource_alone_stack_slash_resource_or_a_stack(alma: Alma, blueprint: Path) -> None:
+    assert alma.json("deploy", str(blueprint), "--yes")["status"] == "succeeded"
+    assert alma.json("state", "show", "web")["dependencies"] == ["db"]  # the stack that holds it
+    assert alma.json("state", "show", "demo/web") == alma.json("state", "show", "demo", "web")
+    assert [r["name"] for r in alma.json("state", "show", "demo")] == ["db", "net", "web"]  # a stack: its resources
+    missing = alma("state", "show", "wbe")
+    assert missing.returncode == 1 and "no stack or resource named 'wbe'; did you mean 'web'?" in missing.stderr
+
+
 def test_plan_json_and_a_plan_file_applied_exactly(alma: Alma, blueprint: Path, tmp_path: Path) -> None:
     plan_file = tmp_path / "plan.json"
     plan = alma.json("plan", str(blueprint), "--out", str(plan_file))

@@ -231,12 +231,21 @@ def state_list(
 
 @state_app.command("show")
 def state_show(
-    stack: Stack, resource: Annotated[str, typer.Argument(help="Resource name.")], json_output: Json = False
+    target: Annotated[
+        str,
+        typer.Argument(
+            help="STACK RESOURCE, STACK/RESOURCE, a resource named alone, or a stack (all its resources).",
+            show_default=False,
+            metavar="STACK|RESOURCE",
+        ),
+    ],
+    resource: Annotated[str | None, typer.Argument(help="Resource name.", show_default=False)] = None,
+    json_output: Json = False,
 ) -> None:
-    """One resource as applied."""
+    """One resource as applied (or a stack's resources)."""
     from alma.cli import state_commands
 
-    state_commands.state_show(stack, resource, json_output)
+    state_commands.state_show(target, resource, json_output)
 
 
 @app.command()

@@ -15,6 +15,8 @@ from alma.cli.commands import run_reading, run_with_services
 from alma.cli.failures import reported
 from alma.cli.output import print_json, specs_brief, stdout
 from alma.cli.tables import ANSI, colours, write_table
+from alma.diagnostics import did_you_mean
+from alma.errors import InvalidInputError, NotFoundError
 
 
 def state_list(stack: str | None, json_output: bool) -> None:
@@ -39,13 +41,34 @@ def state_list(stack: str | None, json_output: bool) -> None:
         write_table(["STACK", "NAME", "TYPE", "PROVIDER", "STATUS", "SPECS", "DEPENDS ON"], rows)
 
 
-def state_show(stack: str, resource: str, json_output: bool) -> None:
+def state_show(target: str, resource: str | None, json_output: bool) -> None:
+    """``STACK RESOURCE``, ``STACK/RESOURCE`` or a resource named alone: that resource; a stack named alone:
+    its resources, as ``state list STACK`` shows them (people type ``alma state show web-stack``)."""
+    if resource is None and "/" in target:
+        target, _, resource = target.partition("/")
     with reported(json_output):
 
         async def body(services: Services) -> Any:
-            return await services.stacks.resource(stack, resource)
+            if resource is not None:
+                return await services.stacks.resource(target, resource)
+            every = await services.stacks.resources()
+            if any(r.stack == target for r in every):
+                return None  # a stack: listed below
+            holders = sorted({r.stack for r in every if r.name == target})
+            if len(holders) > 1:
+                raise InvalidInputError(
+                    f"'{target}' is a resource in {len(holders)} stacks ({', '.join(holders)}): name the stack, "
+                    f"e.g. `alma state show {holders[0]} {target}`"
+                )
+            if not holders:
+                known = sorted({r.stack for r in every} | {r.name for r in every})
+                raise NotFoundError(f"no stack or resource named '{target}'{did_you_mean(target, known)}")
+            return await services.stacks.resource(holders[0], target)
 
         record = run_reading(body)
+        if record is None:
+            state_list(target, json_output)
+            return
         from alma.contracts.records import ResourceOut
 
         data = ResourceOut.of(record).model_dump(mode="json")
