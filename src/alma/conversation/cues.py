@@ -139,6 +139,7 @@ _ASKING = re.compile(
     r"\bwhat-if\b|\bwhich (?:\S+ ){1,3}?(?:would|will|could|might)\b|\b(?:if|before|once|when) (?:i|we)\b|"
     r"\b(?:if|before|once|when) you\b(?! (?:could|can|would|please|do not mind|don't mind|get a|have a))|"
     r"\bwhat (?:would|will|could|might) happen\b|\bwhat happens\b|\bwhat if\b|\bis it (?:safe|ok|okay|possible)\b|"
+    r"\bis (?:it )?(?:safe|wise|risky|dangerous) to\b|"
     r"\bhow (?:do|can|should|would|could) (?:i|we|you|one)\b|\bhow to\b|\bdifference between\b|"
     r"\bwould (?:\S+ ){0,4}?(?:hurt|break|affect|impact|lose|cause|matter|be (?:safe|ok|bad|risky))\b|"
     r"\b(?:dry[- ]?run|preview|simulate|simulation)\b|\bwithout (?:actually )?(?:doing|running|applying)\b"
@@ -168,6 +169,7 @@ _NOUN_AFTER = re.compile(
     r"schedule|settings?|behaviou?r|job|jobs|log|logs|history|order|time|times)\b"
 )
 _ASKED_OF_YOU = re.compile(
+    r"\b(?:can|could) (?:i|we) saf(?:e?ly|ley)\b|"  # "could we safely stop it?": whether it is safe, not a request
     r"\b(?:tell me|let me know|know|check|find out|explain) (?:if|whether|how|why|what)\b|"
     r"\bis it (?:safe|ok|okay|wise|risky|dangerous|possible)\b(?! (?:that|for) you)"  # "is it possible for you to…"
 )

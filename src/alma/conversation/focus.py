@@ -473,6 +473,9 @@ class Focus:
             self.withdrawn = None
         elif resolved.name == "plan" and parsed.action is not None:
             self.pending = _pending(parsed.action, resolved, None, proposed_destructive)
+        elif resolved.name == "explain" and parsed.action is not None and resolved.target is not None:
+            # "can I safely remove cache-2?": the act asked about, on it, is proposed; "ok, do it" carries it out
+            self.pending = _pending(parsed.action, resolved, None, proposed_destructive)
         elif resolved.name == "plan" and self.pending is not None and resolved.target == self.pending.get("target"):
             pass  # "what would that do to the schema?": a question about what waits, which still waits
         elif destructive:

@@ -36,6 +36,7 @@ _NEGATION_GAP = frozenset(
 )
 _EARLIER = frozenset({"version", "revision", "release", "yesterday", "previous", "earlier", "last", "before", "old"})
 _REPORTS = frozenset({"status", "state", "health", "logs", "log", "events", "details", "info", "metrics", "uptime"})
+_LISTINGS = frozenset({"inventory", "list", "listing", "overview", "rundown", "catalog", "catalogue", "roundup"})
 _SIZE_WORDS = frozenset({"bigger", "smaller", "larger", "beefier", "faster", "stronger", "leaner", "cheaper"})
 _SPEC = frozenset({"core", "cores", "cpu", "cpus", "vcpu", "vcpus", "ram", "memory", "disk", "gb", "gigs"})
 _INDEFINITE = frozenset({"a", "an", "new", "another", "more", "some", "fresh", "extra", "additional"})
@@ -111,7 +112,7 @@ FOLLOW_UP = re.compile(
     r"\b(too|as well)[.!?]?$|\b(do|same) the same\b|\bsame (for|with|to|goes for)\b"
 )
 # Narrowing what was just asked for: "only the ones using more than 1GB", "just those on pve2".
-NARROWING = re.compile(r"^((ok|okay|and|now|hmm)[,.]? )?(only|just) (the )?(ones|those|these)\b")
+NARROWING = re.compile(r"^((ok|okay|and|now|hmm)[,.]? )?(only|just) (the )?([a-z]+ )?(ones|those|these)\b")
 # A question about what was just proposed: "how would that work with 40TB?", "does that scale to 3 sites?"
 ASKED_FOLLOW_UP = re.compile(
     r"^((ok|okay|so|and|hmm|right)[,.]? )?(how|would|does|will|could|can) (would |does |will |could )?"
@@ -156,6 +157,9 @@ WIDE_STATUS = re.compile(
 )
 LIST_QUESTION = re.compile(
     r"^(vms|containers|lxcs|guests|servers|machines|pods|services|databases) (on|in|at)\b|"
+    # "which are the containers that run on docker-01?", "what are all the vms on pve2?"
+    r"\b(which|what) (are|were) (the|my|our|all the|all my|all) (vms|containers|lxcs|guests|servers|machines|pods|"
+    r"services|databases|stacks|nodes|deployments|workloads)\b|"
     r"\bwhat is (running |deployed )?on (node|pve|host|server|the)\b|\bwhat is on [a-z]+-?\d+|"
     r"\bwhat is (running|deployed|up)\b(?! with)|\bwhat (is|are) (running|deployed|up)\b(?! with)|"
     r"\bwhat \w+ (do|did) (i|we) have\b|\bwhich (\w+s) (have|has|use|are using|run|hold)\b|"
@@ -185,6 +189,15 @@ TROUBLE = re.compile(
     r"(almost|nearly|completely) full)\b|"
     r"\breturns? (empty|nothing|null|garbage|wrong|an? error|errors|\d{3})\b|\bempty (responses?|json|pages?|"
     r"replies|reply|results?|body|output)\b|\bwhat is (eating|using|hogging|consuming|filling)\b|"
+    # what does harm, asked: "what's killing my pods?", "what keeps restarting the workers?"
+    r"\b(what|who|something|somebody) (is|keeps|was) (killing|crashing|evicting|restarting|breaking|slowing|"
+    r"throttling|blocking|locking|starving|hammering|flooding|spamming|filling)\b|"
+    # an error status served: "every route gives 404", "the api is throwing 502s"
+    r"\b(gives?|giving|throws?|throwing|serves?|serving|spits? out|responds? with|answers? with|got|getting) "
+    r"(\w+ )?[45]\d\ds?\b|"
+    # a resource at its limit: "cpu is at 100%", "memory pegged at 98%"
+    r"\b(cpu|memory|ram|disk|load|swap|usage|iowait) (is |was |sits |stuck |pegged |maxed )*(at|near|over|above) "
+    r"(9\d|100)\b(?! (cores|gb|mb|gigs|replicas))|"
     r"\b(something|anything|stuff) (is |seems |looks )?(wrong|off|weird|broken|funny) with\b|\bwrong with\b|"
     r"\bcan not (ssh|connect|reach|access|log ?in|login|ping|open|load|mount|pull|push|resolve|get (in|to|into))\b|"
     # Kubernetes and Proxmox states that are symptoms by themselves
@@ -195,6 +208,7 @@ TROUBLE = re.compile(
     r"\bany (idea|ideas|clue|clues)\b|\bhelp( me| us)?( please| pls)?$|"
     # asking what the diagnostics say: "what do the logs say?", "what does its log show"
     r"\bwhat (do|does|did) (the |its |their )?(logs?|events|journal|dmesg) (say|show|tell|report)\b|"
+    r"\bwhat is (in|on) (the |its |their )?(logs?|events|journal|dmesg|console)\b|"
     # what to look at, and guesses at a cause: "what should I check on the redis side?", "could it be the indexes?"
     r"\bwhat should (i|we) (check|look at|look for|inspect|try)\b|\b(could|might|can) (it|this|that) be\b|"
     # what a thing refuses or lacks: "won't accept connections", "has no network after the reboot"
@@ -216,7 +230,9 @@ EXPLAIN = re.compile(
     r"\bwhat (is|are) (an?|the) \w+ for\b|\bhow does\b|"
     # "eli5 cgroups", "how do volumes differ from bind mounts"
     r"\beli5\b|\bexplain like\b|\bdiffers? from\b|\bhow (do|does) .* differ\b|"
-    r"^(is|are|was) .*\b(riskier|safer|better|worse|faster|slower|cheaper|more \w+|less \w+) than\b"
+    r"^(is|are|was) .*\b(riskier|safer|better|worse|faster|slower|cheaper|more \w+|less \w+) than\b|"
+    # two things compared: "is draining a node the same as cordoning it?", "is a pod different from a container?"
+    r"^(is|are|was|does|do) .*\b(the same( thing)? as|same as|different (from|than)|equivalent to)\b"
 )
 # Asking how to shape a whole system, whatever else the message says ("I need a layout for … how would you
 # lay it out?"): a design question outweighs the verbs and parts around it.
@@ -225,7 +241,17 @@ DESIGN_ASKED = re.compile(
     r"\bhow (should|would|could|do) (i|we|you) lay (it|this|that|them|things|everything) out\b|"
     r"\bwhat (would|should|could) (you|i|we) (run|put|host|place|deploy) where\b|"
     r"\bwhat (would|should|could|will) (the whole thing|the whole setup|it all|everything|all of it|"
-    r"(our|my|the) (\S+ ){0,2}?(setup|stack|platform|infra|infrastructure|cluster|system)) look like\b"
+    r"(our|my|the) (\S+ ){0,2}?(setup|stack|platform|infra|infrastructure|cluster|system)) look like\b|"
+    # "how would you architect it?", "how should we structure this?"
+    r"\bhow (should|would|could|do) (i|we|you) (re)?(design|architect|structure|organi[sz]e) (it|this|that|them|"
+    r"things|everything|the whole thing)\b|"
+    # a requirement on what is being designed: "make it survive a node dying", "make it fault tolerant"
+    r"\bmake (it|this|that|them|the \w+) (survive|tolerate|withstand|resilient|redundant|fault[- ]tolerant|"
+    r"highly available)\b|"
+    # a change to the design itself: "add alerting to that design", "drop redis from the layout"
+    r"\b(to|in|into|from|of) (that|the|this|your|my|our) (design|layout|architecture|topology|proposal)\b|"
+    # asked for by its name: "blueprint for a CI setup …", "an architecture for our shop, please"
+    r"^(a |an |the )?(blueprint|design|architecture|layout|topology|reference architecture) for\b"
 )
 # Asking what a word means, in general ("what does CrashLoopBackOff mean in general?", "eli5 cgroups"): an
 # explanation, even of a symptom's name.
@@ -240,7 +266,9 @@ SYMPTOM = re.compile(
 # A sentence that says how something is: "the grafana container is using 4 gigs".
 STATEMENT = re.compile(r"\b(is|are|was|has|have|uses|using|runs|running|sits|eats)\b")
 DESIGN = re.compile(
-    r"\b(highly available|high availability|ha setup|architecture|best way to (set up|build|deploy|run)|"
+    r"\b(highly available|high availability|ha setup|architecture|"
+    r"(best|right|cleanest|recommended|proper) way to (set up|build|deploy|run|structure|organi[sz]e|lay out|split|"
+    r"separate|isolate|arrange)|"
     r"best practices?|from scratch|reference design|topology|what should i (use|deploy|build))\b|"
     # how a whole system should be shaped: "how should our infra look?", "how should I lay out a homelab",
     # "a good layout for …", "redesign the platform"
@@ -492,6 +520,8 @@ def refine(action: str, tokens: list[Tok], verb: Verb) -> str:
         if any(w in _REPORTS for w in texts[:4]):
             # "give me the status of traefik-01", "get me its logs"; "… of everything" lists
             return "list" if any(w in {"everything", "all"} for w in texts[:6]) else "status"
+        if any(w in _LISTINGS for w in texts[:3]):
+            return "list"  # "give me an inventory of everything", "get us a rundown of the vms"
         if first in {"more", "extra", "additional"} and any(w in _SPEC for w in texts[:3]):
             return "update"  # "give me more ram for db-1"
         return "deploy"

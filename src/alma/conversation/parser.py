@@ -107,6 +107,13 @@ _RELATIVE_COUNT = re.compile(
 )
 # A verb that is not there: the object of a message that is only a noun phrase is read as if one were.
 _ANSWERING = Verb("none", "", 0, 0, 0)
+# Whether an act is safe, asked: "is it safe to…", "is safe to…", "can I safely…" (also misspelt: "safley").
+_SAFETY_ASKED = re.compile(r"\bis (it )?(safe|wise|risky|dangerous) to\b|\b(can|could) (i|we) saf(e?ly|ley)\b")
+# Things asked for as a collection: "all my containers", "our vms".
+_COLLECTION = re.compile(
+    r"\b(all|every|my|our) (of )?(my |our |the )?(vms|containers|lxcs|guests|servers|machines|pods|services|"
+    r"databases|stacks|nodes|deployments|workloads|resources)\b"
+)
 # Verbs that multiply what they act on, and which way.
 _MULTIPLIED: dict[str, Direction] = {"double": "up", "triple": "up", "quadruple": "up", "halve": "down"}
 # A question about how many copies something runs: "how many replicas does checkout have?", "pod count of api?"
@@ -257,6 +264,12 @@ class IntentParser:
                 explained = self._intent("explain", tokens, asked[0], 0.8, switch, signals, anchored=True)
                 act = refine(asked[0].action, tokens, asked[0])
                 return replace(explained, action=act) if act in _OPERATIONS else explained  # for "do that for X"
+            if _SAFETY_ASKED.search(joined) and not HYPOTHETICAL.search(joined):
+                # "can I safely remove cache-2?", "is safe to do reboot of the node?": whether it is safe, explained;
+                # the act is remembered, so "ok, do it" carries it out
+                explained = self._intent("explain", tokens, asked[0], 0.8, switch, signals, anchored=True)
+                act = refine(asked[0].action, tokens, asked[0])
+                return replace(explained, target=asked_target.name, action=act if act in _OPERATIONS else None)
             if CONDITIONAL.search(joined) or (asked[0].action in _OPERATIONS and asked_target.name is not None):
                 # "should we downsize web-01?": a plan of it, so that "go ahead" can carry it out
                 return self._plan(tokens, verbs, switch, signals)
@@ -377,7 +390,9 @@ class IntentParser:
         if AFFIRM.search(joined) and not operations:  # "yes", "sure, go for it", "absolutely": the waiting action
             return self._intent("unknown", tokens, None, 0.8, switch, signals, proceed=True)
         if KNOW.search(joined):  # "I would like to know the state of the virtual machine mailrelay"
-            return self._intent("status", tokens, None, 0.75, switch, signals)
+            # "I want to see all my containers": the things themselves, a list (but "the state of …" is a status)
+            listed = _COLLECTION.search(joined) and not STATUS_QUESTION.search(joined)
+            return self._intent("list" if listed else "status", tokens, None, 0.75, switch, signals)
         nominal = _NOMINAL_ACT.search(joined)
         if nominal is not None:  # "I would like to request the deletion of the vm hr-legacy"
             act = next(name for name, pattern in _NOMINALS if re.fullmatch(pattern, nominal.group("act")))

@@ -175,3 +175,68 @@ def test_a_bare_count_correcting_a_scale_up_to_fewer_is_destructive() -> None:
     reading, destructive = converse("scale ledgerd to 8", "no, three")
     assert (reading.name, reading.target, reading.scale_to) == ("scale", "ledgerd", 3)
     assert destructive
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "what is the cleanest way to separate dev and prod on one cluster?",
+        "we need failover for the mqtt broker, how should we structure it?",
+        "a reference architecture for a small saas on k8s, please",
+    ],
+)
+def test_asking_how_to_shape_a_system_is_design(parser: IntentParser, sentence: str) -> None:
+    assert parser.parse(sentence).name == "design"
+
+
+@pytest.mark.parametrize("follow_up", ["and make it fault tolerant", "now drop the queue from the layout"])
+def test_a_requirement_or_change_to_a_design_stays_a_design(follow_up: str) -> None:
+    reading, _ = converse("design a home lab for media and backups", follow_up)
+    assert reading.name == "design"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "something keeps evicting the workers on node-4",
+        "the gateway is throwing 503s on every call",
+        "ram pegged at 97 on cache-3",
+        "what is in the journal of cache-3?",
+    ],
+)
+def test_symptoms_said_in_other_words_are_troubleshooting(parser: IntentParser, sentence: str) -> None:
+    assert parser.parse(sentence).name == "troubleshoot"
+
+
+def test_a_symptom_without_a_name_is_about_the_thing_at_hand() -> None:
+    reading, _ = converse("cache-3 is sluggish", "load is at 99 and nothing runs there")
+    assert (reading.name, reading.target) == ("troubleshoot", "cache-3")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "what are all the lxcs on pve2?",
+        "get me a rundown of the vms",
+        "we would like to see our databases",
+    ],
+)
+def test_asking_for_the_things_themselves_is_a_list(parser: IntentParser, sentence: str) -> None:
+    assert parser.parse(sentence).name == "list"
+
+
+def test_narrowing_with_a_state_keeps_the_list() -> None:
+    reading, _ = converse("list my vms", "just the paused ones")
+    assert reading.name == "list"
+
+
+def test_comparing_two_acts_is_an_explanation(parser: IntentParser) -> None:
+    assert parser.parse("is draining a node the same as cordoning it?").name == "explain"
+
+
+@pytest.mark.parametrize("question", ["is it wise to stop ldap-2 now?", "could we safley stop ldap-2?"])
+def test_whether_an_act_is_safe_is_explained_and_then_can_be_carried_out(question: str) -> None:
+    reading, destructive = converse(question)
+    assert (reading.name, reading.target, destructive) == ("explain", "ldap-2", False)
+    reading, destructive = converse(question, "ok, go ahead")
+    assert (reading.name, reading.target, destructive) == ("stop", "ldap-2", True)
