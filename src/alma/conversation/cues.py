@@ -180,6 +180,8 @@ _HARMLESS_OBJECT = re.compile(
     r"(?:\s+[^\s,.;!?]+){0,3}?\s+(?:password|passwords|passphrase|token|tokens|credentials|index|indices|indexes|"
     r"certificates?|certs?|counters?|stats|statistics|timer|timers|alert|alerts)\b"
 )
+# A removal of metadata only: "remove the 'deprecated' tag from web-01", "drop the env=staging label".
+_METADATA_OBJECT = re.compile(r"(?:\s+[^\s,.;!?]+){0,3}?\s+(?:tags?|labels?|annotations?)\b(?!\s+(?:and|,))")
 # "stop worrying", "stop asking me": an activity of the conversation ceases, not a resource.
 _CEASING = re.compile(r"\s+(?!(?:every|any|some|no)thing\b)[a-z]{3,}ing\b")
 # Acts whose misspellings still count: the lemmas a typo is matched against (few, so matching stays cheap).
@@ -255,6 +257,7 @@ def cues(text: str) -> list[Cue]:
         live = live and not _NOTHING_AFTER.match(normalized, match.end())
         live = live and not (kind == "stop" and _CEASING.match(normalized, match.end()))
         live = live and not (kind == "data-loss" and _HARMLESS_OBJECT.match(normalized, match.end()))
+        live = live and not (kind == "delete" and _METADATA_OBJECT.match(normalized, match.end()))
         live = live and not _reported(normalized, match.start(), match.end())
         found.append(Cue(kind, match.group(), match.start(), live))  # type: ignore[arg-type]
     for passive in _PASSIVE.finditer(normalized):  # "legacy-x should be removed", "web-4 can be turned off"

@@ -417,6 +417,10 @@ class IntentParser:
             return replace(read, action=proposed) if proposed is not None else read
         if [v for v in verbs if v.negated] and not TROUBLE.search(joined):
             return self._intent("unknown", tokens, None, 0.7, switch, signals, cancel=True)
+        if _SAFETY_ASKED.search(joined):  # "before that: can I safely do that?": whether the act at hand is safe
+            read = self._intent("explain", tokens, None, 0.75, switch, signals, anchored=True)
+            pointed = read.target is None and any(t.text in {"it", "that", "this"} for t in tokens)
+            return replace(read, reference="it") if pointed else read
         if _COUNT_ASKED.search(joined):
             signals = [*signals, "measure:count"]  # what "double it" next would multiply
         for frame, frame_name in (

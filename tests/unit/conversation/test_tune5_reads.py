@@ -240,3 +240,17 @@ def test_whether_an_act_is_safe_is_explained_and_then_can_be_carried_out(questio
     assert (reading.name, reading.target, destructive) == ("explain", "ldap-2", False)
     reading, destructive = converse(question, "ok, go ahead")
     assert (reading.name, reading.target, destructive) == ("stop", "ldap-2", True)
+
+
+@pytest.mark.parametrize("sentence", ["remove the env=staging label from ldap-2", "delete the 'old' tags on ldap-2"])
+def test_removing_metadata_only_is_no_destructive_cue(sentence: str) -> None:
+    assert not live_cues(sentence)
+
+
+def test_removing_metadata_and_a_resource_is_still_destructive() -> None:
+    assert live_cues("remove the tag and the vm ldap-2")
+
+
+def test_asking_whether_the_act_at_hand_is_safe_is_about_its_target() -> None:
+    reading, destructive = converse("wipe ldap-9", "wait: could we safely do that?")
+    assert (reading.name, reading.target, destructive) == ("explain", "ldap-9", False)
