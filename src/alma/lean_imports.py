@@ -21,19 +21,19 @@ deferred bodies, and each package is the same as a plain import once used.
 A plain module (not a package) can be deferred the same way: its whole body runs when it is first asked
 for a name. LangChain and LangSmith import, at module level, a few modules that only the functions of
 LangSmith tracing and HTTP uploads use, never an ALMA run; these are deferred too (``LANGGRAPH_UNUSED``;
-CPU figures are ``-X importtime`` on a quiet machine, about double on a busy one):
+the figures are their ``-X importtime`` self times on a busy shared machine, ~37 ms in all):
 
-- ``langsmith.env`` and ``langsmith.env._runtime_env`` (~10 ms, most of it ``psutil``): imported as modules
+- ``langsmith.env`` and ``langsmith.env._runtime_env`` (~18 ms, most of it ``psutil``): imported as modules
   (``from langsmith import env as ls_env`` in ``langsmith.client``, ``from langsmith.env import
   _runtime_env`` in ``langsmith.run_helpers``), read only in the functions that describe the runtime to a
   LangSmith server. Deferring ``_runtime_env`` rather than ``psutil`` keeps its ``try: import psutil`` whole.
 - ``requests_toolbelt`` and ``requests_toolbelt.multipart`` (~6 ms): ``langsmith._internal._multipart``
   imports the ``multipart`` submodule as a module and uses its encoder only to upload traces.
-- ``distro`` (~2 ms, with ``argparse`` and ``shlex``): ``import distro`` in ``langsmith._base_client``, called
-  only to name the platform in the headers of a LangSmith API request.
-- ``jsonpatch`` (~1.5 ms, with ``jsonpointer``): ``import jsonpatch`` in ``langchain_core.tracers.log_stream``,
+- ``distro`` (~7 ms, with ``argparse``, ``gettext`` and ``shlex``): ``import distro`` in
+  ``langsmith._base_client``, called only to name the platform in the headers of a LangSmith API request.
+- ``jsonpatch`` (~2 ms, with ``jsonpointer``): ``import jsonpatch`` in ``langchain_core.tracers.log_stream``,
   used only by ``astream_log``'s patches.
-- ``langsmith._internal._profiles`` and ``._addressing`` (~2.5 ms): imported as modules by
+- ``langsmith._internal._profiles`` and ``._addressing`` (~3.5 ms): imported as modules by
   ``langsmith.client`` and ``langsmith.run_trees``/``run_helpers``; used only when a LangSmith client reads
   its profile and when a run is traced to an address (``client``'s one class-level use is an annotation,
   never evaluated under its ``from __future__ import annotations``).
