@@ -43,7 +43,7 @@ from alma.conversation.personas import Persona, reply
 from alma.conversation.phrasing import ReplyPhraser
 from alma.conversation.risk import RiskDecision, confirmation_token, decide, token_matches
 from alma.conversation.service import HISTORY, ConversationService, Interpretation
-from alma.errors import InvalidInputError, RefusedError
+from alma.errors import InvalidInputError, RefusedError, RolledBackAlreadyError
 from alma.generation import PROVIDERS
 from alma.planning import Plan, render_plan
 from alma.planning.harm import plan_is_destructive
@@ -63,6 +63,9 @@ Outcome = Literal["answered", "planned", "nothing_to_do", "blocked", "ipr_opened
 # The providers a message may name are those generation composes for (``alma.generation.PROVIDERS``).
 _PROVIDER_WORDS = {"k8s": "kubernetes", "pve": "proxmox", **{p: p for p in PROVIDERS}}
 _CONFIRM = re.compile(r"confirm\s+(cfm-[0-9a-f]{20})", re.IGNORECASE)
+# ALMA's own revision of a stack, named in a rollback: "to revision 3", "back to rev 2", "to r4" (not "to v1.9",
+# the version of what runs in it).
+_REVISION = re.compile(r"\bto\s+(?:(?:revision|rev)\s*#?\s*|r)(\d+)\b", re.IGNORECASE)
 _YES = frozenset({"yes", "y", "yes please", "yep", "confirm", "confirmed", "apply", "apply it"})
 _NO = frozenset({"no", "n", "nope", "cancel", "no thanks"})
 _STATE_KEY = "chat"
@@ -356,7 +359,15 @@ class ChatService:
             return (await plans.plan_blueprint(generated.text, "<chat>")).plan, None
         stack, record = await self._locate(target, name)
         if name == "rollback":
-            return await plans.plan_rollback(stack), None
+            revision = _REVISION.search(text)
+            try:
+                return await plans.plan_rollback(stack, int(revision[1]) if revision else None), None
+            except RolledBackAlreadyError as refused:
+                raise InvalidInputError(
+                    f"{stack} was just rolled back to revision {refused.restored}, and a rollback without a "
+                    f'revision would undo that. Say which revision to restore, e.g. "roll back {stack} to '
+                    f'revision {refused.undone}" (`alma history {stack}` lists them)'
+                ) from refused
         if name == "destroy":
             if record is None or len(await self._stacks.resources(stack)) == 1:
                 return await plans.plan_destroy(stack), None

@@ -95,7 +95,12 @@ class AlreadyAppliedError(ConflictError):
 
 class RolledBackAlreadyError(ConflictError):
     """A rollback without a target, right after a rollback: it would re-apply what that rollback undid. The
-    operator names the revision to restore instead."""
+    operator names the revision to restore instead. ``stack``, ``restored`` (what the rollback restored) and
+    ``undone`` (what an untargeted one would restore) let each surface say how to name it in its own words."""
+
+    def __init__(self, message: str, *, stack: str = "", restored: int = 0, undone: int = 0) -> None:
+        super().__init__(message)
+        self.stack, self.restored, self.undone = stack, restored, undone
 
 
 class RefusedError(AlmaError):

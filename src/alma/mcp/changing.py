@@ -28,7 +28,7 @@ from pydantic import Field
 
 from alma.bootstrap import Services
 from alma.contracts import DiagnosticOut, IprOut, PlanOut, RunOut
-from alma.errors import InvalidInputError
+from alma.errors import InvalidInputError, RolledBackAlreadyError
 from alma.mcp.failures import guarded
 from alma.mcp.gating import next_step, risk_of
 from alma.mcp.inputs import MAX_ID, Label, Text
@@ -251,7 +251,18 @@ def register_change_tools(server: MCPServer, services: Services, applies: Applie
     ) -> PlanReport:
         """Plan restoring a stack to the state recorded at an earlier revision. Nothing runs: a rollback
         that deletes or replaces anything is applied only through an approved IPR (apply_plan opens it)."""
-        return report(await services.plans.plan_rollback(stack, to_revision))
+        try:
+            return report(await services.plans.plan_rollback(stack, to_revision))
+        except RolledBackAlreadyError as refused:
+            raise RolledBackAlreadyError(
+                f"stack '{stack}' was just rolled back to revision {refused.restored}; a rollback without "
+                f"to_revision would undo that, so it is refused: call rollback with to_revision (e.g. "
+                f"to_revision={refused.undone} restores revision {refused.undone} on purpose; get_state and the "
+                "stack's deployments show the revisions)",
+                stack=refused.stack,
+                restored=refused.restored,
+                undone=refused.undone,
+            ) from refused
 
 
 async def _answer(services: Services, plan: Plan, result: RunResult) -> ApplyOut:

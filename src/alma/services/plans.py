@@ -215,7 +215,10 @@ class PlanService:
             f"stack '{stack}' was just rolled back: revision {latest.revision} (deployment {latest.id}, rollback by "
             f"{latest.actor}) {done} revision {target}{undid}. A rollback without a target would restore revision "
             f"{flip}, undoing that rollback, so it is refused: name the revision to restore with --to "
-            f"({'; '.join(choices)})"
+            f"({'; '.join(choices)})",
+            stack=stack,
+            restored=target,
+            undone=flip,
         )
 
     async def get(self, plan_id: str) -> Plan:

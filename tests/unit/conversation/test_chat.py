@@ -166,6 +166,23 @@ async def test_a_rollback_is_a_plan_that_waits_for_confirmation(services: Servic
     assert turn.risk is not None and turn.risk.decision == "confirm"
 
 
+async def test_a_second_rollback_names_its_revision_in_the_chat_s_own_words(services: Services) -> None:
+    chat = services.chat
+    await deployed(chat, "s")
+    await chat.turn("stop db-01", "s")
+    await chat.turn("yes", "s")  # revision 2
+    await chat.turn("roll back db-stack", "s")
+    assert (await chat.turn("yes", "s")).outcome == "applied"  # revision 3: revision 1 restored
+    again = await chat.turn("roll back db-stack", "s")
+    assert again.plan is None and again.outcome == "answered"
+    assert 'Say which revision to restore, e.g. "roll back db-stack to revision 2"' in again.reply
+    assert "--to" not in again.reply
+    named = await chat.turn("roll back db-stack to revision 2", "s")
+    assert named.plan is not None and named.plan.kind == "rollback" and named.plan.target_revision == 2
+    versioned = await chat.turn("roll back db-stack to rev 1", "s")
+    assert versioned.plan is not None and versioned.plan.target_revision == 1
+
+
 def test_the_provider_named_in_a_message_is_used_and_fake_otherwise() -> None:
     assert provider_named("deploy postgres on docker") == "docker"
     assert provider_named("two nginx on k8s") == "kubernetes"

@@ -200,6 +200,20 @@ async def test_a_run_waiting_for_approval_is_resumed_once_approved_and_a_second_
     assert again["run"]["revision"] == resumed["run"]["revision"]
 
 
+async def test_a_second_untargeted_rollback_is_refused_in_the_tools_own_words(services: Services) -> None:
+    async with connected(services) as client:
+        await deploy(client)
+        await deploy(client, [compute("net"), compute("db", ["net"], cores=4), compute("web", ["db"])])  # rev 2
+        back = await call(client, "rollback", stack=STACK)  # revision 1 again: db shrinks, a confirmation
+        applied = await call(client, "apply_plan", plan_id=back["plan"]["plan_id"], confirm=True)
+        assert applied["status"] == "succeeded" and applied["run"]["revision"] == 3
+        again = await client.call_tool("rollback", {"stack": STACK})
+        named = await call(client, "rollback", stack=STACK, to_revision=2)
+    assert again.is_error and "call rollback with to_revision (e.g. to_revision=2 restores revision 2" in text(again)
+    assert "--to" not in text(again) and "alma rollback" not in text(again)
+    assert named["plan"]["target_revision"] == 2
+
+
 async def test_the_approval_policy_gates_what_it_names_even_when_nothing_is_deleted(
     tmp_path: Path, database_url: str
 ) -> None:
