@@ -128,7 +128,8 @@ _SIGNALS: tuple[tuple[re.Pattern[str], float], ...] = tuple(
             r"(?:was|were|is) (?:supposed to|meant to) be|for the (?:last|third|fourth|hundredth|nth) time|"
             r"(?:second|third|fourth|fifth|sixth|\d+(?:st|nd|rd|th)) (?:time|hour|day|night|week|attempt|try)|"
             r"how many times|for hours|"
-            r"all (?:day|night|morning|week)|since (?:this morning|yesterday|last night|hours))\b",
+            r"all (?:day|night|morning|week)|since (?:this morning|yesterday|last night|hours)|"
+            r"since (?:an|one|two|three|\d+) (?:hours?|days?))\b",
             0.3,
         ),
         # urgency and panic
@@ -145,7 +146,10 @@ _SIGNALS: tuple[tuple[re.Pattern[str], float], ...] = tuple(
             r"(?:customers|users|clients|everyone|nobody|no one) (?:can not|cannot|can't|are unable|is unable|"
             r"are complaining|are screaming)|(?:prod|production|the site|the website|everything|the whole \w+) "
             r"(?:is|are) (?:down|dead|broken|on fire)|down for (?:hours|ages|days)|we are (?:losing|down|dead)|"
-            r"sev ?1|p0|p1|(?:customers|users|clients|people) (?:are )?(?:leaving|screaming|furious|angry))\b",
+            r"sev ?1|p0|p1|(?:customers?|users?|clients?|people) (?:are |is )?(?:very |so |really |extremely |"
+            r"getting |all )?(?:leaving|screaming|furious|angry|livid|on the phone|calling)|"
+            # a catastrophe said plainly: "this is a disaster", "it's a catastrophe"
+            r"(?:this|that|it) is (?:a |an |an absolute |a total |a complete )?(?:disaster|catastrophe|nightmare))\b",
             0.5,
         ),
     )

@@ -25,6 +25,7 @@ from alma.conversation.lexicon import (
     TEMPLATE_ALIASES,
     VERBS,
     Lexicon,
+    words,
 )
 from alma.conversation.quantities import Tok
 
@@ -504,6 +505,14 @@ def _opens_clause(tok: Tok) -> bool:
 
 
 _RESTART_NOUNS = frozenset({"kick", "nudge", "poke", "kickstart", "bounce", "restart", "reboot"})
+# An act named as a noun after a verb of doing: "make a restart of X", "perform a shutdown of Y".
+_DOING = frozenset(words("make do perform run trigger issue execute initiate"))
+_ACT_NOUNS = {
+    **dict.fromkeys(words("restart reboot bounce"), "restart"),
+    **dict.fromkeys(words("shutdown poweroff"), "stop"),
+    **dict.fromkeys(words("deletion removal teardown"), "destroy"),
+    **dict.fromkeys(words("rollback revert"), "rollback"),
+}
 _A = frozenset({"a", "another"})
 
 
@@ -514,6 +523,9 @@ def refine(action: str, tokens: list[Tok], verb: Verb) -> str:
     first = texts[0] if texts else ""
     counted = bool(obj) and obj[0].integer is not None and not guest_id(obj, 0)  # "start 104": guest 104
     indefinite = first in _INDEFINITE or counted or _starts_kind(texts)
+    act = next((_ACT_NOUNS[w] for w in texts[:3] if w in _ACT_NOUNS), None)
+    if verb.lemma in _DOING and act is not None and texts[:1] and texts[0] in {"a", "an", "the"}:
+        return act  # "please make a restart of the container mailserver", "do a reboot of web-2"
     if verb.lemma == "give" and any(w in _RESTART_NOUNS for w in texts[:5]) and any(w in _A for w in texts[:4]):
         return "restart"  # "give web-4 a kick", "give the api another bounce"
     if verb.lemma in {"give", "get"} and tokens[verb.end : verb.end + 1] and tokens[verb.end].text in {"me", "us"}:

@@ -121,7 +121,7 @@ _COUNT_ASKED = re.compile(
     r"\bhow many (replicas|instances|pods|copies|workers|nodes|containers)\b|\b(replica|instance|pod) count\b"
 )
 _TURNING = frozenset({"just", "instead", "rather", "only", "but"})
-_INCLUDERS = frozenset({"only", "meant", "instead", "except", "excluding"})
+_INCLUDERS = frozenset({"only", "just", "meant", "instead", "except", "excluding"})
 
 
 def _against_stated(read: Intent) -> Intent:
@@ -346,6 +346,8 @@ class IntentParser:
                     return self._scaled(self._intent("scale", tokens, None, 0.8, switch, signals), counted)
                 continue
             name: IntentName = action
+            if name == "plan" and any(v.start > verb.start and v.action not in _MARKERS for v in verbs):
+                return self._plan(tokens, verbs, switch, signals)  # "show me the plan to remove cache-old"
             clause = _joined([t for k, t in enumerate(tokens) if k < verb.start])
             if _EXPLAIN_HOW.search(clause) and name not in {"troubleshoot", "design"}:
                 name = "design" if DESIGN.search(joined) else "explain"  # "how should we set up HA for pg?"
