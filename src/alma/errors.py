@@ -102,6 +102,17 @@ class RolledBackAlreadyError(ConflictError):
         super().__init__(message)
         self.stack, self.restored, self.undone = stack, restored, undone
 
+    def said(self, without: str, how: str) -> RolledBackAlreadyError:
+        """The same refusal in a surface's own terms: ``without`` is what names the revision there (MCP's
+        ``to_revision``), ``how`` how to give it."""
+        return RolledBackAlreadyError(
+            f"stack '{self.stack}' was just rolled back to revision {self.restored}; a rollback without {without} "
+            f"would undo that, so it is refused: {how}",
+            stack=self.stack,
+            restored=self.restored,
+            undone=self.undone,
+        )
+
 
 class RefusedError(AlmaError):
     """Understood, and deliberately not done."""

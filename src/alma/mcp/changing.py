@@ -254,14 +254,10 @@ def register_change_tools(server: MCPServer, services: Services, applies: Applie
         try:
             return report(await services.plans.plan_rollback(stack, to_revision))
         except RolledBackAlreadyError as refused:
-            raise RolledBackAlreadyError(
-                f"stack '{stack}' was just rolled back to revision {refused.restored}; a rollback without "
-                f"to_revision would undo that, so it is refused: call rollback with to_revision (e.g. "
-                f"to_revision={refused.undone} restores revision {refused.undone} on purpose; get_state and the "
-                "stack's deployments show the revisions)",
-                stack=refused.stack,
-                restored=refused.restored,
-                undone=refused.undone,
+            raise refused.said(
+                "to_revision",
+                f"call rollback with to_revision (e.g. to_revision={refused.undone} restores revision "
+                f"{refused.undone} on purpose; get_state and the stack's deployments show the revisions)",
             ) from refused
 
 

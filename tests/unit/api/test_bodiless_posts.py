@@ -49,3 +49,17 @@ async def test_a_body_that_is_there_is_still_checked(api: Api) -> None:
     assert wrong.status_code == 422 and wrong.json()["errors"][0]["path"] == "body.to"
     scale = await api.client.post("/api/v1/stacks/web/resources/a/scale", headers=api.as_("ops"))
     assert scale.status_code == 400 and "replicas" in scale.json()["detail"]  # scale needs its number
+
+
+async def test_a_second_untargeted_rollback_is_refused_in_the_api_s_own_terms(api: Api) -> None:
+    await _deploy(api, V1)
+    await _deploy(api, V2)
+    back = (await api.client.post("/api/v1/stacks/web/rollback", headers=api.as_("ops"))).json()
+    applied = await api.client.post(f"/api/v1/plans/{back['plan_id']}/apply", headers=api.as_("ops"))
+    assert applied.json()["outcome"] == "succeeded", applied.text
+    again = await api.client.post("/api/v1/stacks/web/rollback", headers=api.as_("ops"))
+    assert again.status_code == 409
+    detail = again.json()["detail"]
+    assert 'name the revision in the body (e.g. {"to": 2}' in detail and "--to" not in detail
+    named = await api.client.post("/api/v1/stacks/web/rollback", json={"to": 2}, headers=api.as_("ops"))
+    assert named.status_code == 201 and named.json()["target_revision"] == 2

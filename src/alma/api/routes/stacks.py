@@ -11,6 +11,7 @@ from alma.api.auth import Admin, Planner, Reader, ServicesDep
 from alma.api.inputs import MAX_ID
 from alma.contracts import DeploymentOut, LockOut, PlanProposalOut, ResourceOut, StackOut
 from alma.contracts.api import UnlockOut
+from alma.errors import RolledBackAlreadyError
 from alma.services.approvals import approval_reasons
 
 router = APIRouter(tags=["stacks"])
@@ -58,7 +59,14 @@ async def rollback(
     stack: str, services: ServicesDep, _caller: Planner, body: RollbackRequest = NO_ROLLBACK_FIELDS
 ) -> PlanProposalOut:
     """A plan back to ``to`` (default: the last revision that succeeded); the body may be left out."""
-    plan = await services.plans.plan_rollback(stack, body.to)
+    try:
+        plan = await services.plans.plan_rollback(stack, body.to)
+    except RolledBackAlreadyError as refused:  # said in this API's terms: the body's "to", not the CLI's --to
+        raise refused.said(
+            '"to"',
+            f'name the revision in the body (e.g. {{"to": {refused.undone}}} restores revision {refused.undone} on '
+            f"purpose; GET /api/v1/stacks/{stack}/history lists them)",
+        ) from refused
     return PlanProposalOut.proposed(plan, approval_reasons(plan, services.settings))
 
 
