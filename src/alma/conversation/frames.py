@@ -61,6 +61,9 @@ def correction(tokens: list[Tok]) -> Correction | None:
     other = [k for k, w in enumerate(words) if w == "other"]
     pointing = [k for k in other if k + 1 >= len(words) or words[k + 1] in {"one", "ones"} or tokens[k + 1].punct]
     if pointing and not any(w in {"every", "all", "each"} for w in words):
+        after = [w for w in words[pointing[0] :] if is_name(w)]
+        if len(after) == 1:  # "no, the other one, web-02": the other one, named in apposition
+            return Correction(after[0], None, tuple(w for w in words if is_name(w) and w != after[0]))
         return Correction(None, "other", ())  # "not that one, the other one" (not "the other brokers")
     names = [w for k, w in enumerate(words) if is_name(w) and (k == 0 or words[k - 1] != "not")]
     said = [t.text for t in tokens if not t.punct]

@@ -121,6 +121,9 @@ _COUNT_ASKED = re.compile(
     r"\bhow many (replicas|instances|pods|copies|workers|nodes|containers)\b|\b(replica|instance|pod) count\b"
 )
 _TURNING = frozenset({"just", "instead", "rather", "only", "but"})
+# A question opened by a question word ("why would anyone use lxc instead of docker?") asks; its "instead"
+# or "only" compares things, it corrects no request.
+_WH_OPENING = re.compile(r"^(why|what|how|which|when|where|who)\b[^.!;]*\?\s*$")
 _INCLUDERS = frozenset({"only", "just", "meant", "instead", "except", "excluding"})
 
 
@@ -283,7 +286,7 @@ class IntentParser:
             counted = new_count(tokens)
             if counted is not None:  # "web: 3 → 9", "take it to 10", "go to 6"
                 return self._scaled(self._intent("scale", tokens, None, 0.8, switch, signals, anchored=True), counted)
-            corrected = correction(tokens)
+            corrected = None if _WH_OPENING.search(joined) else correction(tokens)
             if corrected is not None:  # "wait, not web-a — only web-b": the last request, aimed elsewhere
                 return Intent(
                     "unknown",
@@ -689,7 +692,7 @@ class IntentParser:
             if (
                 word in _KIND_WORDS
                 or word.rstrip("s") in _KIND_WORDS
-                or word in {"it", "its", "them", "those", "these"}
+                or word in {"it", "its", "them", "those", "these", "ones"}  # "which ones are stopped?"
             ):
                 return True
             if tok.ordinal and words[k + 1 : k + 2] == ["one"]:

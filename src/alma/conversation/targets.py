@@ -297,12 +297,21 @@ def _candidate(tokens: list[Tok], k: int, lexicon: Lexicon, label: bool = False)
     found = kind_at([t.text for t in tokens], k, lexicon)
     if found is not None:  # "the lb is throwing 502s"; "the virtual machine mailrelay": its name
         return _apposition(tokens, k + found[1], lexicon) or Target(reference=f"kind:{found[0]}")
+    if word in _ADDRESSED:
+        return None  # "hey alma is the wiki up?": the assistant, addressed, is not what the sentence is about
     if label or lexicon.unknown(word) or word in _NAMEABLE:
         return Target(reference=f"subject:{word}")
     return None
 
 
+def _gerund(word: str) -> bool:
+    """ "causing", "happening": an everyday verb's -ing form (not "jellyfin", not "ping")."""
+    stem = word[:-3] if word.endswith("ing") and len(word) > 5 else ""
+    return bool(stem) and (everyday(stem) or everyday(stem + "e") or everyday(stem[:-1]))
+
+
 _BE = frozenset(words("is are was does do did has"))
+_ADDRESSED = frozenset({"alma"})
 _QUESTION_WORDS = frozenset(words("why how where when what"))
 
 
@@ -312,6 +321,8 @@ def _thing_word(words_: list[str], k: int, lexicon: Lexicon) -> bool:
     word = words_[k]
     if template_of(word, lexicon) is not None:
         return True
+    if _gerund(word):
+        return False  # "what is causing it?": what is done, not what it is done to
     plain = not everyday(word) and word not in INFRA_WORDS and word not in _SPEC and lexicon.verb(word) is None
     return plain and kind_at(words_, k, lexicon) is None
 
