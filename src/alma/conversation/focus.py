@@ -164,6 +164,11 @@ class Focus:
         if name == "update" and times is not None and self.measure == "count":
             # "how many replicas does checkout have?" … "double it": the count just asked about, multiplied
             name, direction = "scale", "down" if times == "down" else "up"
+        elif name == "update" and times is not None and self.intent == "deploy" and self._copies() > 1:
+            # "deploy 3 nginx containers" … "double it": several copies were asked for, so their count doubles
+            name, direction = "scale", "down" if times == "down" else "up"
+        if name == "plan" and self.intent == "design" and target is None and parsed.action in {None, "deploy"}:
+            name = "design"  # "design a logging pipeline" … "what if we swap in loki?": the design, varied
         recount = name == "scale" and parsed.scale_to is not None and parsed.scale_to > 0
         if "amend" in parsed.signals and recount and self.intent == "deploy" and self.resources and not target:
             # "deploy 3 nginx containers" … "make that 5": the deploy just asked for, with that many
@@ -302,6 +307,11 @@ class Focus:
         if asked.memory_mb is not None and "memory_mb" not in known and asked.disk_gb is None:
             wanted["disk_gb"] = asked.memory_mb // 1024  # "its disk is 2TB" … "make it 500GB": the size said before
         return any(v is not None and k in known and v < known[k] for k, v in wanted.items())
+
+    def _copies(self) -> int:
+        """How many copies the last deploy asked for, of its first resource (1 when it did not say)."""
+        count = self.resources[0].get("count") if self.resources else None
+        return count if isinstance(count, int) else 1
 
     def _last_operation(self) -> dict[str, Any] | None:
         if self.pending is not None:

@@ -111,6 +111,9 @@ WANT = re.compile(
     r"users|someone|qa|ops|lead|cto|ceo) (also |really |now )?(wants?|needs?|asked for|requested|would like)\b"
 )
 FOLLOW_UP = re.compile(
+    # the same request on other things, said as only those things: "now the vms", "next, our lxcs on pve2"
+    r"^(?!.*\b(is|are|was|were|has|have|had)\b)((and|ok|okay) )?(now|next|then)[,:]? (for )?(the|my|our|all)( the| my| "
+    r"our)? [a-z0-9-]+( [a-z0-9-]+){0,2}\W*$|"
     r"(^|[.!?;] )((ok|okay|so|right|hmm|alright|cool|thanks)[,.]? )?(and|also|plus|what about|how about|"
     r"same (for|with)|what of|now for)\b|"
     r"\b(too|as well)[.!?]?$|\b(do|same) the same\b|\bsame (for|with|to|goes for)\b"
@@ -129,7 +132,8 @@ KNOW = re.compile(
 STATUS_QUESTION = re.compile(
     # a yes/no question about a state, also after an opening ("quick q: is mail-01 still up?")
     # a greeting or the assistant's name may come first ("hey alma is the wiki up?")
-    r"(^|[:;.!?] |^(hey|hi|hello|yo|ok|okay|so)( there)?( alma)?,? |^alma,? )(is|are|was|does|do|did|has|have) .*\b("
+    r"(^|[:;.!?] |^((hey|hi|hello|yo|ok|okay|so|and|also|but)( there)?( alma)?,? )+|^alma,? )(is|are|was|does|do|did|"
+    r"has|have) .*\b("
     r"up|down|running|healthy|alive|ok|okay|online|offline|reachable|stopped|started|working|responding|there|"
     r"deployed|ready|live|fine|back|quorate|in quorum|in sync|synced|available|serving|listening|mounted|attached|"
     r"gone|powered (on|off))\b|"
@@ -221,7 +225,8 @@ TROUBLE = re.compile(
     r"\bwhat (do|does|did) (the |its |their )?(logs?|events|journal|dmesg) (say|show|tell|report)\b|"
     r"\bwhat is (in|on) (the |its |their )?(logs?|events|journal|dmesg|console)\b|"
     # what to look at, and guesses at a cause: "what should I check on the redis side?", "could it be the indexes?"
-    r"\bwhat should (i|we) (check|look at|look for|inspect|try)\b|\b(could|might|can) (it|this|that) be\b|"
+    r"\bwhat should (i|we) (check|look at|look for|inspect|try)\b|"
+    r"\bwhere (do|should|would|can) (i|we|you) (start|begin|look|dig)\b|\b(could|might|can) (it|this|that) be\b|"
     # what a thing refuses or lacks: "won't accept connections", "has no network after the reboot"
     r"\b(will|does|do|did|can) not (accept|take|allow|serve|handle|resolve|mount|see|find|reach)\b|"
     r"\b(has|have|got|with|gets|getting) no (network|internet|connectivity|ip|dns|route|space|disk space|access|"
@@ -253,12 +258,15 @@ EXPLAIN = re.compile(
 DESIGN_ASKED = re.compile(
     r"\bhow (should|would|could|do) (i|we|you) (split|divide|distribute|spread|arrange|partition|carve up)\b|"
     r"\bhow (should|would|could|do) (i|we|you) lay (it|this|that|them|things|everything) out\b|"
+    r"\bhow (should|would|could|do) (i|we|you) lay out (the|our|my|a|an|this|that|these|those)\b|"
     r"\bwhat (would|should|could) (you|i|we) (run|put|host|place|deploy) where\b|"
     r"\bwhat (would|should|could|will) (the whole thing|the whole setup|it all|everything|all of it|"
     r"(our|my|the) (\S+ ){0,2}?(setup|stack|platform|infra|infrastructure|cluster|system)) look like\b|"
     # "how would you architect it?", "how should we structure this?"
     r"\bhow (should|would|could|do) (i|we|you) (re)?(design|architect|structure|organi[sz]e) (it|this|that|them|"
     r"things|everything|the whole thing)\b|"
+    # a part of the system to reshape: "how should we redesign the db tier so …"
+    r"\bhow (should|would|could|do) (i|we|you) (re)?(design|architect|structure) (the|our|my|a|an) \w+|"
     # a requirement on what is being designed: "make it survive a node dying", "make it fault tolerant"
     r"\bmake (it|this|that|them|the \w+) (survive|tolerate|withstand|resilient|redundant|fault[- ]tolerant|"
     r"highly available)\b|"
@@ -266,6 +274,10 @@ DESIGN_ASKED = re.compile(
     r"\b(to|in|into|from|of) (that|the|this|your|my|our) (design|layout|architecture|topology|proposal)\b|"
     # asked for by its name: "blueprint for a CI setup …", "an architecture for our shop, please"
     r"^(a |an |the )?(blueprint|design|architecture|layout|topology|reference architecture) for\b"
+)
+# Asking for advice: "what would you recommend?", "what do you suggest" (a design where the message is about one).
+RECOMMEND_ASKED = re.compile(
+    r"\bwhat (would|do|should|could|can) you (recommend|suggest|propose|advise)\b|\b(any|your) recommendations?\b"
 )
 # Asking what a word means, in general ("what does CrashLoopBackOff mean in general?", "eli5 cgroups"): an
 # explanation, even of a symptom's name.
@@ -354,7 +366,7 @@ def find_verbs(tokens: list[Tok], lexicon: Lexicon) -> list[Verb]:
                 "how",
             }
         descriptive = (inflected and not proposed) or _after_auxiliary(words, ids, i) or _as_noun(words, i)
-        descriptive = descriptive or _ceasing(words, i)
+        descriptive = descriptive or _ceasing(words, i) or _relative(words, i)
         rest = _sentence_rest(tokens, i)
         asked = asking(_sentence_head(tokens, i), rest) or opinion_asked(rest)
         verbs.append(Verb(action, lemma, i, end, ids[i], particle, negated, descriptive, corrected, asked))
@@ -404,10 +416,20 @@ def _modifier(word: str) -> bool:
 
 
 def _ceasing(words: list[str], i: int) -> bool:
-    """ "stop asking me", "quit doing that": stopping an activity of the conversation, not a resource."""
+    """ "stop asking me", "quit doing that", "where do I start looking?": stopping or beginning an activity of
+    the person, not a resource."""
     nxt = words[i + 1] if i + 1 < len(words) else ""
     things = {"everything", "anything", "something", "nothing"}
-    return words[i] in {"stop", "quit"} and nxt.endswith("ing") and len(nxt) > 5 and nxt not in things
+    return words[i] in {"stop", "quit", "start", "begin"} and nxt.endswith("ing") and len(nxt) > 5 and nxt not in things
+
+
+# What a relative clause with its own subject can be about: "everything we run", "whatever they deployed".
+_RELATED = frozenset(words("everything anything all whatever stuff things ones what"))
+
+
+def _relative(words_: list[str], i: int) -> bool:
+    """ "an inventory of everything we run": the verb says what is, inside a relative clause, it asks nothing."""
+    return i > 1 and words_[i - 1] in {"we", "i", "you", "they"} and words_[i - 2] in _RELATED
 
 
 # How many words around a verb its sentence, and after it its object, are read: what asks about an act or

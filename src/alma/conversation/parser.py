@@ -30,6 +30,7 @@ from alma.conversation.grammar import (
     MEANING_ASKED,
     NARROWING,
     PROCEED,
+    RECOMMEND_ASKED,
     STATEMENT,
     STATUS_QUESTION,
     SYMPTOM,
@@ -114,6 +115,13 @@ _COLLECTION = re.compile(
     r"\b(all|every|my|our) (of )?(my |our |the )?(vms|containers|lxcs|guests|servers|machines|pods|services|"
     r"databases|stacks|nodes|deployments|workloads|resources)\b"
 )
+# What a read is for, said after it: a decision still to be made ("so I can decide which to delete", "so that we
+# know what to stop"). An act after "so we can …" alone is still heard ("list them so we can stop the idle ones").
+_PURPOSE = re.compile(
+    r"\bso (that )?(i|we) ((can|could|may|might|will) )?(decide|know|see|pick|choose|figure out|work out|plan)\b"
+)
+# A message that ends asking for help: "…, help", "any ideas?", "pls help".
+_PLEA = re.compile(r"\b(help|help me|help us|any ideas?|any clue|ideas)( please| pls| plz)?\W*$")
 # Verbs that multiply what they act on, and which way.
 _MULTIPLIED: dict[str, Direction] = {"double": "up", "triple": "up", "quadruple": "up", "halve": "down"}
 # A question about how many copies something runs: "how many replicas does checkout have?", "pod count of api?"
@@ -238,9 +246,9 @@ class IntentParser:
                 return self._intent(tail[0], tail[1], None, 0.7, switch, signals, anchored=True)
         if only_read is not None:  # "status", "what's running?", "show me everything": the whole message is the read
             return self._intent(only_read, tokens, None, 0.7, switch, signals, anchored=True)
-        if DESIGN_ASKED.search(joined) and not HYPOTHETICAL.search(
-            joined
-        ):  # "… how would you lay it out?": how to shape it, asked
+        shaping = DESIGN_ASKED.search(joined) or (RECOMMEND_ASKED.search(joined) and DESIGN.search(joined))
+        if shaping and not HYPOTHETICAL.search(joined):
+            # "… how would you lay it out?", "an HA setup for X, what would you recommend?": how to shape it, asked
             return self._intent("design", tokens, None, 0.8, switch, signals, anchored=True)
         if MEANING_ASKED.search(joined) and not any(is_name(t.text) for t in tokens):
             return self._intent("explain", tokens, None, 0.8, switch, signals, anchored=True)
@@ -413,6 +421,10 @@ class IntentParser:
             way: Direction = "down" if toward.group("way") == "down" else "up"
             read = self._intent("unknown", tokens, None, 0.7, switch, [*signals, f"toward:{way}"], follow_up=True)
             return replace(read, direction=way)
+        acts = [v for v in verbs if not v.negated and v.action not in _MARKERS]
+        if FOLLOW_UP.search(joined) and not acts and STATUS_QUESTION.search(joined) and self._named(tokens):
+            # "ok and how's web-02 doing?": a question of its own about a state, not the last request again
+            return self._intent("status", tokens, None, 0.75, switch, signals)
         if FOLLOW_UP.search(joined) or ASKED_FOLLOW_UP.search(joined):
             # "and what about removing ledger-db?": the last request, on this; the act it names is proposed
             question = ["asked-follow-up"] if ASKED_FOLLOW_UP.search(joined) else []
@@ -428,6 +440,9 @@ class IntentParser:
             return replace(read, reference="it") if pointed else read
         if _COUNT_ASKED.search(joined):
             signals = [*signals, "measure:count"]  # what "double it" next would multiply
+        if _PLEA.search(joined) and TROUBLE.search(joined):
+            # "pods in CrashLoopBackOff in namespace x, help": what is said is a symptom, however it lists things
+            return self._intent("troubleshoot", tokens, None, 0.7, switch, signals)
         for frame, frame_name in (
             (WIDE_STATUS, "list"),
             (STATUS_QUESTION, "status"),
@@ -501,6 +516,8 @@ class IntentParser:
             said = [t.text for t in tokens[max(0, later.start - 2) : later.start]]
             if len(said) == 2 and said[0] in {"i", "we"} and said[1] in {"could", "can", "might", "may", "should"}:
                 continue  # "list the containers I could remove": what is possible, not asked
+            if _PURPOSE.search(_joined(tokens[max(0, later.start - 8) : later.start])):
+                continue  # "list all vms so I can decide which ones to delete": why the read is asked, not a request
             action = refine(later.action, tokens, later)
             if action not in _OPERATIONS:
                 continue
@@ -592,7 +609,7 @@ class IntentParser:
             target = replace(target, name=named, reference=None)
         if name in _NEEDS_ANCHOR and not anchored and named is None and not self._anchored(tokens):
             # "still slow. this is useless": a symptom about whatever the conversation is about, if anything.
-            hint = (f"context:{name}",) if name in {"troubleshoot", "status"} else ()
+            hint = (f"context:{name}",) if name in {"troubleshoot", "status"} else ("unanchored",)
             return Intent("unknown", confidence=0.6, topic_switch=switch, signals=(*signals, *hint))
         start = verb.end if verb is not None else 0
         resources: list[Resource] = []
@@ -708,6 +725,9 @@ class IntentParser:
         removals = [self._lexicon.verb(w) for w in words if w.isalpha()]
         if any(found is not None and VERBS.get(found.lemma) == "destroy" for found in removals):
             return True  # "do NOT delete anything. just list what is older than a year": about resources
+        acts = (self._lexicon.verb(w) for k, w in enumerate(words) if k and words[k - 1] in {"a", "an", "the"})
+        if any(found is not None and VERBS.get(found.lemma) in _OPERATIONS for found in acts):
+            return True  # "what does a restart do to the sessions?": an operation, named as a noun
         # "this is the fourth time postfix died": a symptom of something no list knows is still infrastructure
         symptom = SYMPTOM.search(_joined(tokens)) is not None
         return symptom and subject_of(tokens, len(tokens), self._lexicon) is not None

@@ -71,6 +71,8 @@ def reconcile(parsed: Intent, prediction: Prediction, parser: IntentParser, text
     predicted: IntentName = prediction.intent
     if "statement" in parsed.signals and predicted in _OPERATIONS:
         return parsed  # a sentence that says how things are asks for no change, whatever its words resemble
+    if "unanchored" in parsed.signals and predicted not in _OPERATIONS:
+        return parsed  # "what's a good pizza place?": a question about nothing of infrastructure explains none of it
     if parsed.name == "unknown" and predicted != "unknown" and prediction.probability >= HEARD:
         return parser.read_as(text, predicted, CLASSIFIED, "classifier")
     if parsed.confidence <= GUESS and prediction.probability >= OVERRIDES:

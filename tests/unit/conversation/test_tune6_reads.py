@@ -9,6 +9,8 @@ from __future__ import annotations
 import pytest
 
 from alma.conversation import IntentParser
+from alma.conversation.classifier import Prediction
+from alma.conversation.reconcile import reconcile
 from tests.unit.conversation.conversing import converse
 
 
@@ -74,3 +76,82 @@ def test_what_an_act_would_take_away_is_a_plan(question: str) -> None:
     reading, destructive = converse("I want to clear out the build vms", question)
     assert reading.name == "plan"
     assert not destructive
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how would you lay out the storage and the backups for our 40 vms?",
+        "how should we restructure the cache layer so a dead node is no outage?",
+        "we want high availability for our wiki on 2 nodes, what do you suggest?",
+    ],
+)
+def test_asking_how_to_shape_a_system_is_design(parser: IntentParser, question: str) -> None:
+    assert parser.parse(question).name == "design"
+
+
+def test_a_what_if_after_a_design_varies_the_design() -> None:
+    reading, destructive = converse("design a metrics stack for 30 vms", "what if we used victoriametrics instead?")
+    assert reading.name == "design"
+    assert not destructive
+
+
+def test_doubling_what_was_deployed_in_several_copies_doubles_the_count() -> None:
+    reading, destructive = converse("deploy 4 redis containers named kv", "double it")
+    assert (reading.name, reading.direction, reading.target) == ("scale", "up", "kv")
+    assert not destructive
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["the nodes show high iowait, where should I begin digging?", "pods in ImagePullBackOff on staging, pls help"],
+)
+def test_where_to_look_or_a_plea_for_help_is_troubleshooting(parser: IntentParser, sentence: str) -> None:
+    read = parser.parse(sentence)
+    assert read.name == "troubleshoot"
+
+
+def test_beginning_an_activity_starts_no_resource(parser: IntentParser) -> None:
+    assert parser.parse("ok, I'll start reading the logs of cache-2").name != "start"
+
+
+def test_a_read_asked_so_as_to_decide_later_is_only_the_read() -> None:
+    reading, destructive = converse("show every container so we can pick which to remove next week")
+    assert reading.name == "list"
+    assert not destructive
+
+
+def test_a_read_and_then_an_act_is_still_the_act(parser: IntentParser) -> None:
+    assert parser.parse("check db-4, then reboot it").name == "restart"
+
+
+def test_a_relative_clause_with_its_own_subject_asks_nothing(parser: IntentParser) -> None:
+    assert parser.parse("give me a rundown of everything we run on pve3").name == "list"
+
+
+def test_now_and_other_things_repeats_the_last_read() -> None:
+    reading, destructive = converse("list my vms", "now the containers")
+    assert reading.name == "list"
+    assert not destructive
+
+
+def test_a_state_question_after_and_is_its_own_question() -> None:
+    reading, destructive = converse("reboot mq-1", "and how is mq-2 doing?")
+    assert (reading.name, reading.target) == ("status", "mq-2")
+    assert not destructive
+
+
+def test_and_the_next_one_too_still_repeats_the_act() -> None:
+    reading, destructive = converse("reboot mq-1", "and mq-2 as well")
+    assert (reading.name, reading.target) == ("restart", "mq-2")
+    assert destructive
+
+
+def test_an_operation_named_as_a_noun_is_about_infrastructure(parser: IntentParser) -> None:
+    assert parser.parse("hmm, what does a reboot do to open connections?").name == "explain"
+
+
+def test_a_question_about_nothing_of_infrastructure_is_not_explained(parser: IntentParser) -> None:
+    text = "what is a nice restaurant near the station?"
+    read = reconcile(parser.parse(text), Prediction("explain", 0.9, "unknown", 0.05), parser, text)
+    assert read.name == "unknown"
