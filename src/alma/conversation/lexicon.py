@@ -95,6 +95,14 @@ PARTICLE_VERBS: dict[tuple[str, str], str] = {
     ("throw", "out"): "destroy",
     ("close", "down"): "stop",
     ("switch", "back"): "rollback",
+    # pushing or ramping a number up or down: "push it up to 6", "ramp workers down to 2" (a count or a size;
+    # grammar.refine and the new count decide which)
+    ("push", "up"): "update",
+    ("push", "down"): "update",
+    ("ramp", "up"): "update",
+    ("ramp", "down"): "update",
+    ("crank", "up"): "update",
+    ("crank", "down"): "update",
     ("dial", "down"): "scale",
     ("dial", "back"): "scale",
     ("knock", "down"): "scale",

@@ -129,6 +129,7 @@ _COUNT_ASKED = re.compile(
     r"\bhow many (replicas|instances|pods|copies|workers|nodes|containers)\b|\b(replica|instance|pod) count\b"
 )
 _TURNING = frozenset({"just", "instead", "rather", "only", "but"})
+_COPIES = frozenset({"replicas", "instances", "copies", "pods", "workers"})
 # A question opened by a question word ("why would anyone use lxc instead of docker?") asks; its "instead"
 # or "only" compares things, it corrects no request.
 _WH_OPENING = re.compile(r"^(why|what|how|which|when|where|who)\b[^.!;]*\?\s*$")
@@ -263,6 +264,11 @@ class IntentParser:
             # "is it safe to remove…?", "should I restart…?", "when I remove an LXC, …?": a question about the act
             asked_target = find_target(tokens, asked[0], self._lexicon, True)
             if asked[0].action in {"run", "start"} and re.search(r"\bhow many\b|\bwhich \w+s\b", joined):
+                counted_of = self._count_of(tokens)
+                if counted_of is not None:  # "how many instances of ingest run?": the state of ingest
+                    counting = [*signals, "measure:count"]
+                    read = self._intent("status", tokens, None, 0.75, switch, counting, anchored=True)
+                    return replace(read, target=counted_of.name, reference=counted_of.reference)
                 return self._intent("list", tokens, None, 0.8, switch, signals, anchored=True)  # "how many … run on X?"
             if asked[0].action in {"design", "explain", "troubleshoot"}:  # "what would you suggest for …?"
                 return self._intent(asked[0].action, tokens, asked[0], 0.8, switch, signals)  # type: ignore[arg-type]
@@ -440,6 +446,10 @@ class IntentParser:
             return replace(read, reference="it") if pointed else read
         if _COUNT_ASKED.search(joined):
             signals = [*signals, "measure:count"]  # what "double it" next would multiply
+            counted_of = self._count_of(tokens)
+            if counted_of is not None:  # "how many copies of the scraper are running?": the state of the scraper
+                read = self._intent("status", tokens, None, 0.75, switch, signals, anchored=True)
+                return replace(read, target=counted_of.name, reference=counted_of.reference)
         if _PLEA.search(joined) and TROUBLE.search(joined):
             # "pods in CrashLoopBackOff in namespace x, help": what is said is a symptom, however it lists things
             return self._intent("troubleshoot", tokens, None, 0.7, switch, signals)
@@ -468,6 +478,29 @@ class IntentParser:
             if word and ":" not in word:
                 signals = [*signals, f"answer:{word}"]
         return self._intent("unknown", tokens, None, 0.6, switch, [*signals, *said])
+
+    def _count_of(self, tokens: list[Tok]) -> Target | None:
+        """What a count question asks the count of: "how many replicas of checkout…", "the pod count on search"."""
+        words = [t.text for t in tokens]
+        for k in range(len(words) - 1):
+            copies = words[k] in _COPIES or (words[k] in {"replica", "instance", "pod"} and words[k + 1] == "count")
+            if not copies:
+                continue
+            j = k + 2 if words[k + 1] == "count" else k + 1
+            if j >= len(words) or words[j] not in {"of", "on", "for"}:
+                return None  # "how many pods are there?": a count of everything, a list
+            j += 1
+            while j < len(words) and words[j] in {"the", "my", "our", "that", "this"}:
+                j += 1
+            if j >= len(words) or tokens[j].punct or tokens[j].number is not None:
+                return None
+            word = words[j]
+            if is_name(word):
+                return Target(word)
+            if word.isalpha() and not kind_at(words, j, self._lexicon) and self._lexicon.verb(word) is None:
+                return Target(reference=f"word:{word}")
+            return None
+        return None
 
     def _spec_line(self, tokens: list[Tok]) -> bool:
         """A line that is only a specification: it opens with a kind (or software and a kind, either order),
@@ -639,6 +672,9 @@ class IntentParser:
             # "list every vm on pve3": a place, not a target
             places = {k + 1 for k, t in enumerate(tokens) if t.text in {"on", "in", "at", "from", "across"}}
             target_name = next((t.text for k, t in enumerate(tokens) if is_name(t.text) and k not in places), None)
+            called = [k + 1 for k, t in enumerate(tokens[:-1]) if t.text in {"named", "called"}]
+            if target_name is None and name == "list" and called:
+                target_name = tokens[called[0]].text  # "the pods in the namespace named sandbox": what it looks in
             reference = None
             if name == "unknown" and target_name is None and STATEMENT.search(_joined(tokens)):
                 # "the grafana container is using 4 gigs": what the conversation is now about

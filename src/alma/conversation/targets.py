@@ -127,6 +127,10 @@ def find_target(tokens: list[Tok], verb: Verb | None, lexicon: Lexicon, plain_wo
         return bare  # "scale orders down to 1": a plain word right after the verb names the service
     candidates = [k for k in range(start, len(words_)) if is_name(words_[k]) and k not in excluded]
     candidates = [k for k in candidates if _not_place(words_, k)]
+    if verb is not None and verb.lemma in {"change", "set", "switch"}:
+        # "change the restart policy of the mqtt container to unless-stopped": after "to", the new value
+        said_of = {k for k in candidates if words_[k - 1] == "to" and {"of", "on", "for"} & set(words_[start:k])}
+        candidates = [k for k in candidates if k not in said_of]
     if len(candidates) > 1 and _qualifies(words_, candidates[0]):
         candidates = candidates[1:]  # "add the tag 'nightly-2' to web-4": the tag's value, then what bears it
     elif len(candidates) == 1 and _qualifies(words_, candidates[0]):
@@ -373,7 +377,12 @@ def _pronoun(words_: list[str], k: int) -> bool:
     if k > 0 and words_[k - 1] in {"name", "call"}:
         return False  # "name it dns-01"
     if word in {"that", "this", "those", "these"}:
-        nxt = words_[k + 1] if k + 1 < len(words_) else ""
+        j = k + 1
+        while j < len(words_) and words_[j] in _FILLERS:
+            j += 1  # "that whole namespace", "this damn box"
+        nxt = words_[j] if j < len(words_) else ""
+        if j > k + 1 and nxt in INFRA_WORDS:
+            return True  # "delete that whole namespace": the one just spoken of
         return nxt in {"", "one", "ones", "thing", "too", "again", "now", "please", "instead", "as", "for", "!", ".",
                        "?", ",", "vm", "box", "server", "container"}  # fmt: skip
     return True
@@ -419,6 +428,8 @@ def _object_target(
         return Target(reference=f"template:{template}")
     if not plain_words or not word.isalpha() or lexicon.verb(word) is not None or word in _SPEC:
         return None
+    if k + 2 < len(words_) and words_[k + 1] in _ATTRIBUTES | _SPEC and words_[k + 2] in {"of", "on", "for"}:
+        return None  # "the root disk of gitlab", "the retention config of loki": a part, of what follows
     if k + 1 < len(words_) and words_[k + 1] in _ATTRIBUTES:
         return Target(reference="it")  # "check the datasource config": of the thing in focus
     if word in INFRA_WORDS and word.endswith("s"):

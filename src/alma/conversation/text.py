@@ -95,6 +95,9 @@ _SPEC_PAIRS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\bvztmpl/([a-z]+)[\w.-]*", r" image \1 "),
         (r"\s*(?:->|=>|\u2192|\u27f6|\u21d2)\s*", " to "),
         (r"(?:(?<=\s)|^)/[a-z0-9_.-]+(?:/[a-z0-9_.-]*)*", " a path "),  # "404 for /api": a URL's path, no name
+        # any other "KEY=value" is a setting ("set LOG_LEVEL=debug on api"): neither its key nor its value names
+        # what it is set on
+        (r"(?:(?<=\s)|^)[a-z_][a-z0-9_.-]*=\S+", " a setting "),
         (r"\bw/o\b", " without "),
         (r"\bw/", " with "),
         (r"\s\+\s|\s&\s", " and "),
@@ -143,8 +146,14 @@ def _docker_run(text: str) -> str:
     return _IMAGE_PATH.sub(r" image \1", _DOCKER_RUN.sub("docker run", text))
 
 
+_NAMESPACE_FLAG = re.compile(r"(?:-n|--namespace)[= ]([a-z0-9][a-z0-9-]*)")
+
+
 def _listing(match: re.Match[str]) -> str:
-    return f"list the {_KUBE_KINDS[match.group('kind')]}"
+    """ "kubectl get pods -n sandbox": the listing, and the namespace it looks in (named, for "that namespace")."""
+    namespace = _NAMESPACE_FLAG.search(match.group("flags") or "")
+    where = f" in the namespace named {namespace.group(1)}" if namespace is not None else ""
+    return f"list the {_KUBE_KINDS[match.group('kind')]}{where}"
 
 
 def _untagged(match: re.Match[str]) -> str:
@@ -157,6 +166,12 @@ _SHELL: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern), replacement)
     for pattern, replacement in (
         (r"\bqm ([a-z]+) (\d+)\b", r"\1 vm \2"),
+        # a Go template argument ("docker inspect -f '{{.State.Health.Status}}' kc"): a format, no name
+        (r"\{\{.*?\}\}", " "),
+        # "docker inspect -f … keycloak": its switches say nothing; what it shows is the state of what it names
+        (r"\b(?:docker|podman)\s+(?:container\s+)?inspect\b(?:\s+(?:-[a-z]|--[a-z-]+)(?:[= ]'[^']*')?)*", "status of"),
+        # "kubectl apply -f k8s/x.yaml": what the manifest describes, deployed
+        (r"\b(?:kubectl|oc)\s+(?:apply|create)\s+(?:-f|--filename|-k|--kustomize)[= ]?\s*\S+", "deploy the manifest"),
         # "helm install grafana grafana/grafana": a release named after its first word, of the chart's software
         (
             r"\bhelm (?:install|upgrade --install) ([a-z0-9][a-z0-9-]*) (?:[a-z0-9.-]+/)*([a-z0-9][a-z0-9-]*)\b",

@@ -155,3 +155,52 @@ def test_a_question_about_nothing_of_infrastructure_is_not_explained(parser: Int
     text = "what is a nice restaurant near the station?"
     read = reconcile(parser.parse(text), Prediction("explain", 0.9, "unknown", 0.05), parser, text)
     assert read.name == "unknown"
+
+
+def test_a_key_value_setting_names_nothing(parser: IntentParser) -> None:
+    read = parser.parse("set MAX_CONNS=200 on the billing app")
+    assert read.name == "update"
+    assert read.target == "billing"
+
+
+def test_a_go_template_argument_is_no_name(parser: IntentParser) -> None:
+    read = parser.parse("docker inspect --format '{{.NetworkSettings.IPAddress}}' vault-2")
+    assert (read.name, read.target) == ("status", "vault-2")
+
+
+def test_applying_a_manifest_deploys_it(parser: IntentParser) -> None:
+    read = parser.parse("kubectl apply -f deploy/queue-workers.yml")
+    assert read.name == "deploy"
+    assert read.target is None
+
+
+def test_that_whole_namespace_is_the_one_just_listed() -> None:
+    reading, destructive = converse("kubectl get deploy -n scratchpad", "tear down that entire namespace")
+    assert (reading.name, reading.target) == ("destroy", "scratchpad")
+    assert destructive
+
+
+def test_a_new_value_after_to_is_not_what_is_changed(parser: IntentParser) -> None:
+    read = parser.parse("set the log driver of the relay container to json-file")
+    assert read.name == "update"
+    assert read.target != "json-file"
+
+
+def test_a_part_of_a_thing_gives_way_to_the_thing(parser: IntentParser) -> None:
+    read = parser.parse("grow the data volume of ledger by 20 gigs")
+    assert read.name == "update"
+    assert (read.target, read.reference) in {("ledger", None), (None, "word:ledger")}
+
+
+@pytest.mark.parametrize(("said", "way"), [("ramp it down to 2", "down"), ("crank it up to 9", "up")])
+def test_ramping_a_count_scales_it(said: str, way: str) -> None:
+    reading, destructive = converse("how many replicas of the indexer are there?", said)
+    assert (reading.name, reading.direction, reading.target) == ("scale", way, "indexer")
+    assert destructive == (way == "down")
+
+
+@pytest.mark.parametrize("question", ["what is the pod count for ingest?", "how many instances of ingest run now?"])
+def test_a_count_of_a_named_thing_is_its_status(parser: IntentParser, question: str) -> None:
+    read = parser.parse(question)
+    assert read.name == "status"
+    assert "ingest" in {read.target, (read.reference or "").removeprefix("word:")}
