@@ -129,6 +129,8 @@ _COUNT_ASKED = re.compile(
     r"\bhow many (replicas|instances|pods|copies|workers|nodes|containers)\b|\b(replica|instance|pod) count\b"
 )
 _TURNING = frozenset({"just", "instead", "rather", "only", "but"})
+# Said before a change: what was asked for exists now ("ok it's running. give it 2GB"), so the change resizes it.
+_BUILT = re.compile(r"\b(it|that|this|they) (is|are) (now |already )?(running|up|live|deployed|built|ready)\b")
 _COPIES = frozenset({"replicas", "instances", "copies", "pods", "workers"})
 # A question opened by a question word ("why would anyone use lxc instead of docker?") asks; its "instead"
 # or "only" compares things, it corrects no request.
@@ -374,6 +376,11 @@ class IntentParser:
                 name = "troubleshoot"
             elif name == "status" and WIDE_STATUS.search(joined):
                 name = "list"  # "check the status of all my containers"
+            if name == "update" and _amends(tokens, verb, extract(tokens, verb.start, self._lexicon)):
+                wanted = _joined(tokens[: verb.start])
+                if WANT.search(wanted) and any(r.kind for r in extract(tokens[: verb.start], 0, self._lexicon)):
+                    # "i need a postgres container, call it orders-db, give it 2 gigs": the thing wanted, sized
+                    return self._intent("deploy", tokens, None, 0.8, switch, signals)
             outweighs = self._then(tokens, commands, verb, name)
             if outweighs is not None:  # "check web-21 and then bounce it", "drain node-7 and remove it"
                 verb, name = outweighs
@@ -660,7 +667,8 @@ class IntentParser:
         elif name == "update":
             resources = with_target(extract(tokens, start, self._lexicon), target.name)
             target_name, reference = target.name, target.reference
-            if verb is not None and _amends(tokens, verb, resources):
+            running = _BUILT.search(_joined(tokens[: verb.start])) if verb is not None else None
+            if verb is not None and _amends(tokens, verb, resources) and running is None:
                 signals = [*signals, "amend"]  # "actually make it 4 cores": maybe the deploy just asked for
             bare_number = _bare_number(tokens, start)
             if not resources and bare_number is not None:

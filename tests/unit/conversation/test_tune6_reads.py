@@ -204,3 +204,21 @@ def test_a_count_of_a_named_thing_is_its_status(parser: IntentParser, question: 
     read = parser.parse(question)
     assert read.name == "status"
     assert "ingest" in {read.target, (read.reference or "").removeprefix("word:")}
+
+
+def test_a_wanted_thing_sized_through_it_in_the_same_message_is_deployed(parser: IntentParser) -> None:
+    read = parser.parse("we need a mariadb lxc, name it stock-db, make it 4GB")
+    assert read.name == "deploy"
+    assert (read.resources[0].name, read.resources[0].kind, read.resources[0].memory_mb) == ("stock-db", "lxc", 4096)
+
+
+def test_a_change_after_saying_the_deploy_runs_is_a_resize() -> None:
+    reading, destructive = converse("deploy a debian lxc named relay-4 with 1GB", "great, it is up now. give it 4GB")
+    assert (reading.name, reading.target) == ("update", "relay-4")
+    assert not destructive
+
+
+def test_a_smaller_size_after_saying_the_deploy_runs_is_a_shrink() -> None:
+    reading, destructive = converse("deploy a debian lxc named relay-4 with 1GB", "ok it's running. give it 256MB")
+    assert reading.name == "update"
+    assert destructive
