@@ -97,7 +97,7 @@ _SPEC_PAIRS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"(?:(?<=\s)|^)/[a-z0-9_.-]+(?:/[a-z0-9_.-]*)*", " a path "),  # "404 for /api": a URL's path, no name
         # any other "KEY=value" is a setting ("set LOG_LEVEL=debug on api"): neither its key nor its value names
         # what it is set on
-        (r"(?:(?<=\s)|^)[a-z_][a-z0-9_.-]*=\S+", " a setting "),
+        (r"(?:(?<=\s)|^)(?<!--scale )[a-z_][a-z0-9_.-]*=\S+", " a setting "),  # not "--scale worker=5": a count
         (r"\bw/o\b", " without "),
         (r"\bw/", " with "),
         (r"\s\+\s|\s&\s", " and "),

@@ -163,6 +163,11 @@ def test_a_key_value_setting_names_nothing(parser: IntentParser) -> None:
     assert read.target == "billing"
 
 
+def test_a_compose_scale_flag_is_still_a_count_not_a_setting(parser: IntentParser) -> None:
+    read = parser.parse("docker compose up -d --scale consumer=7")
+    assert (read.name, read.target) == ("scale", "consumer")
+
+
 def test_a_go_template_argument_is_no_name(parser: IntentParser) -> None:
     read = parser.parse("docker inspect --format '{{.NetworkSettings.IPAddress}}' vault-2")
     assert (read.name, read.target) == ("status", "vault-2")
