@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from alma.conversation.english import COMMON_WORDS
-from alma.conversation.lexicon import misspelling_of
+from alma.conversation.lexicon import PARTICLES, misspelling_of
 from alma.conversation.text import normalize
 
 CueKind = Literal["delete", "stop", "restart", "rollback", "shrink", "data-loss", "everything"]
@@ -81,7 +81,7 @@ _PATTERNS: tuple[tuple[CueKind, str], ...] = (
     ),
     (
         "rollback",
-        r"roll ?back|rollback|revert|undo|restore|downgrade|"
+        r"roll ?back|rollback|roll (?:it|them|that|this|\S+-\S+) back|revert|undo|restore|downgrade|"
         r"go back to (?:the )?(?:previous|last|old|older|earlier|prior)|put (?:\S+ ){0,4}?back(?! up to \d)|"
         # "go back one version on checkout-api", "two releases back"
         r"go back (?:(?:one|a|two|three|\d+) )?(?:version|release|revision|deploy(?:ment)?|build|step)s?|"
@@ -105,7 +105,9 @@ _PATTERNS: tuple[tuple[CueKind, str], ...] = (
         r"(?:bring|take|drop|go|scale|set|cut|put|knock|dial) (?:\S+ ){0,4}?(?:down )?to (?:0|1|one|zero|a single|"
         r"just one|only one|a couple|two|2)(?: \S+)?|"
         # "down to 2GB, it currently has 4", "…and down to 3 replicas": a new, lower amount
-        r"(?:^|, |and |then |so |ok |okay )down to (?:\d[a-z0-9.]*|one|two|three|four|a single|half)",
+        r"(?:^|, |and |then |so |ok |okay )down to (?:\d[a-z0-9.]*|one|two|three|four|a single|half)|"
+        # "give the plex vm 4GB less", "2 cores fewer": a size taken away
+        r"\d+(?:\.\d+)? ?(?:[kmgt]i?b?|gigs?|megs?|cores?|v?cpus?|replicas?|instances?|pods?) (?:less|fewer)",
     ),
     (
         "data-loss",
@@ -205,7 +207,7 @@ _SCALE = {"t": 1024.0**2, "tb": 1024.0**2, "tib": 1024.0**2, "g": 1024.0, "gb": 
 # A condition, then the command: "when the backup finishes, …", "as soon as it is idle, …".
 _CONDITION_THEN = re.compile(
     r"^(?:(?:ok|so|and|then|please)[, ]+)?(?:when|once|after|as soon as|if|whenever|before) "
-    r"(?!(?:i|we)\b)[^,:]+[,:]\s*(?:(?:please|just|then|go ahead and|pls)\s*)?$"
+    r"(?!(?:i|we)\b)[^,:]+[,:]?\s*(?:(?:please|just|then|go ahead and|pls)\s*)?$"
 )
 # A proposal in statement order (subject, then the modal): "we should restart it", "prob should reboot x".
 _PROPOSAL = re.compile(
@@ -224,7 +226,10 @@ _SENTENCE = re.compile(r"[.!?;\n]+")
 _PROPOSED_GERUND = re.compile(
     r"\b(?:about|consider|considering|suggest|recommend|try|start|mind|worth)\s+(?P<word>[a-z]{2,}ing)\b"
 )
-_OPENING_GERUND = re.compile(r"(?:^|[.!?;\n]\s*)(?:(?:ok|so|now|just|and)[, ]+)?(?P<word>[a-z]{2,}ing)\b")
+# Also after a colon or a comma: incident-channel style announces what is being done ("action: reverting
+# payments-api to 4.1", "reporting-ui broken after the release, rolling back reporting-ui").
+_OPENING_GERUND = re.compile(r"(?:^|[.!?;:,\n]\s*)(?:(?:ok|so|now|just|and)[, ]+)?(?P<word>[a-z]{2,}ing)\b")
+_NEXT_WORD = re.compile(r"\s+(\S+)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -281,8 +286,10 @@ def cues(text: str) -> list[Cue]:
     for opening in [*_OPENING_GERUND.finditer(normalized), *_PROPOSED_GERUND.finditer(normalized)]:
         # "nuking old-ci tonight", "think about removing cache-old": the act, said as a gerund
         word = opening.group("word")
+        following = _NEXT_WORD.match(normalized, opening.end("word"))
+        particle = f" {following[1]}" if following is not None and following[1] in PARTICLES else ""
         for stem in (word[:-3], word[:-3] + "e", word[:-4]):
-            whole = _CUE.fullmatch(stem)
+            whole = _CUE.fullmatch(stem) or (_CUE.fullmatch(stem + particle) if particle else None)  # "rolling back"
             if whole is not None:
                 kind = next(k for k, v in whole.groupdict().items() if v is not None).replace("_", "-")
                 live = not opinion_asked(normalized[opening.start("word") :])
@@ -360,7 +367,8 @@ def requested(text: str, cue: Cue) -> bool:
     normalized, _ = normalize(text)
     before = normalized[max(0, cue.start - _REACH) : cue.start]
     head = before[max((m.end() for m in _SENTENCE.finditer(before)), default=0) :].strip()
-    return _ASKED_RIGHT_BEFORE.search(head) is not None
+    # "if the error rate goes above 2% roll it back": a command that waits for something is still one
+    return _ASKED_RIGHT_BEFORE.search(head) is not None or _CONDITION_THEN.search(head) is not None
 
 
 def live_cues(text: str) -> list[Cue]:

@@ -9,10 +9,9 @@ was not fixed ("still broken", "you said it was fixed", "third time", "I'm done 
 the same thing again. Politeness and apologies take a little off.
 
 The session's score carries the past forward and fades over calm turns: ``s = CARRY·s_prev + m``,
-capped at 1, with ``FADE`` instead of ``CARRY`` from the second calm message in a row. The two calm lines
-right after an outburst are still said in it (they keep at least ``FRUSTRATED``: "this f***ing deploy broke
-everything" … "what's the status of orders?" … "restart orders" is blocked); a third is calm (1.0 → 0.8 →
-0.52 → 0.34). Failed answers the
+capped at 1, with ``FADE`` instead of ``CARRY`` from the second calm message in a row. The three calm lines
+right after an outburst are still said in it (they keep at least ``FRUSTRATED``: "this is useless!!" … "ok
+found it" … "hmm" … "roll it back" is blocked); a fourth is calm. Failed answers the
 session recorded (``outcome: failed``) add to the newest message.
 """
 
@@ -160,13 +159,17 @@ _DAMAGE = re.compile(
     r"\b(corrupt\w*|broke\w*|ate|eaten|died|dead|crash\w*|down|lost|fail\w*|wiped|gone|deleted|"
     r"again|still|error\w*|destroyed|ruined|hosed)\b"
 )
+_THANKS = re.compile(r"\b(thanks|thank you|thx|ty|cheers|appreciate (?:it|that)|that helped|that did it)\b")
 _POLITE = re.compile(r"\b(please|thanks|thank you|could you|would you|when you get a chance|if possible|no rush)\b")
-_APOLOGY = re.compile(r"\b(sorry|apologi[sz]e|my bad|calmer now|i calmed down|no worries)\b")
+_APOLOGY = re.compile(
+    r"\b(sorry|apologi[sz]e|apologies|my bad|my mistake|calmer now|i calmed down|i have calmed down|"
+    r"i'?ve calmed down|no worries|(?:i am|i'm|im) (?:better|calmer|fine|ok|okay|good) now)\b"
+)
 # The trouble is over: its panic words ("the outage is over", "false alarm") are no longer panic.
 _RESOLVED = re.compile(
     r"\b(false alarm|(?:outage|incident|it|that|this|everything|prod|production|the site) (?:is|are) (?:now )?"
     r"(?:over|resolved|fixed|back)|(?:is|are) (?:fine|ok|okay|good) now|"
-    r"(?:is|are) back (?:up|online|to normal)|all good now|"
+    r"(?:is|are) back (?:up|online|to normal)|all good now|(?:everything|it|that)'?s (?:fine|ok|okay|good) now|"
     r"back to normal|resolved now|panic over)\b"
 )
 _CALMING = re.compile(
@@ -235,12 +238,18 @@ def session_score(messages: Sequence[str], failures: int = 0) -> float:
     """The session's frustration after ``messages`` (oldest first, the newest last), 0..1."""
     score = 0.0
     calm = 0  # calm messages in a row
+    soothed = False  # the user said the outburst is over (an apology, "all good now")
     complaints = 0  # messages in a row that each show some frustration
     for index, text in enumerate(messages):
         own = message_score(text)
         if any(_similar(text, earlier) for earlier in messages[max(0, index - 5) : index]):
             own += 0.3  # saying the same thing again
-        apology = _APOLOGY.search(text.lower()) is not None
+        lowered = text.lower()
+        apology = _APOLOGY.search(lowered) is not None
+        if own >= FRUSTRATED:
+            soothed = False  # a new outburst
+        elif apology or _RESOLVED.search(lowered) or _CALMING.search(lowered) or _THANKS.search(lowered):
+            soothed = True  # "sorry", "I'm better now", "everything's fine now", "thanks": the outburst is over
         if apology:
             score *= 0.5  # "sorry, I was frustrated": the past weighs less
         complaints = complaints + 1 if own >= STREAK else 0
@@ -248,8 +257,8 @@ def session_score(messages: Sequence[str], failures: int = 0) -> float:
             own += min(0.3, 0.1 * (complaints - 1))  # complaint after complaint: escalation, even in mild words
         calm = calm + 1 if own < CALM or (apology and own <= CALM) else 0
         kept = (CARRY if calm <= 1 else FADE) * score
-        if 1 <= calm <= 2 and score >= FRUSTRATED and not apology:
-            kept = max(kept, FRUSTRATED)  # the two lines right after an outburst are still said in it
+        if 1 <= calm <= 3 and score >= FRUSTRATED and not soothed:
+            kept = max(kept, FRUSTRATED)  # the three lines right after an outburst are still said in it
         score = min(1.0, kept + own)
     if messages:
         score = min(1.0, score + 0.15 * min(failures, 4))

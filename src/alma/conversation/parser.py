@@ -160,6 +160,10 @@ _TOWARD = re.compile(
 )
 
 
+# A size taken away: "4GB less", "2 cores fewer".
+_LESS = re.compile(r"\b\d+(?:\.\d+)? ?(?:[kmgt]i?b?|gigs?|megs?|cores?|v?cpus?)\b (?:less|fewer)\b")
+
+
 def _joined(tokens: list[Tok]) -> str:
     out = ""
     for tok in tokens:
@@ -296,7 +300,8 @@ class IntentParser:
             act = refine(asked[0].action, tokens, asked[0])
             return replace(explained, target=asked_target.name, action=act if act in _OPERATIONS else None)
         acting = [v for v in operations if v.action in {"plan", "show"} or refine(v.action, tokens, v) in INTENTS]
-        if not acting and not (CANCEL.search(joined) and not _includes(tokens) and not _only_a_name(tokens)):
+        redirected = _includes(tokens) or _only_a_name(tokens) or _redirects(tokens)
+        if not acting and not (CANCEL.search(joined) and not redirected):
             if NARROWING.search(joined):  # "only the ones using more than 1GB": the last request, narrowed
                 return self._intent("unknown", tokens, None, 0.7, switch, signals, follow_up=True)
             counted = new_count(tokens)
@@ -641,6 +646,8 @@ class IntentParser:
         anchored: bool = False,
     ) -> Intent:
         plain_words = name in _OPERATIONS or name in {"status", "troubleshoot"}
+        if name == "update" and _LESS.search(_joined(tokens)):
+            signals = [*signals, "toward:down"]  # "give the plex vm 4GB less": smaller by that much
         target = find_target(tokens, verb, self._lexicon, plain_words)
         asked = verb is not None or any(t.text == "?" for t in tokens)
         short = len(tokens) <= 8 and not EXPLAIN.search(_joined(tokens))  # not "show me how to write a haiku"
@@ -867,6 +874,14 @@ def _only_a_name(tokens: list[Tok]) -> bool:
     return len(names) == 1 and all(
         w in _INTERJECTIONS or w == names[0] or w == "wrong" or k in wrong for k, w in enumerate(words)
     )
+
+
+def _redirects(tokens: list[Tok]) -> bool:
+    """ "no wait, not cache-02 — cache-03": one name ruled out, another meant."""
+    words = [t.text for t in tokens if not t.punct]
+    names = [w for w in words if is_name(w)]
+    ruled_out = any(w == "not" and k + 1 < len(words) and is_name(words[k + 1]) for k, w in enumerate(words))
+    return len(names) == 2 and ruled_out
 
 
 def _includes(tokens: list[Tok]) -> bool:

@@ -166,6 +166,8 @@ _SHELL: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern), replacement)
     for pattern, replacement in (
         (r"\bqm ([a-z]+) (\d+)\b", r"\1 vm \2"),
+        # "docker compose up -d --scale worker=1": so many of that service
+        (r"\b(?:docker[- ])?compose up\b(?:\s+-[a-z]+)*\s+--scale[ =]([a-z0-9][a-z0-9_.-]*)=(\d+)", r"scale \1 to \2"),
         # a Go template argument ("docker inspect -f '{{.State.Health.Status}}' kc"): a format, no name
         (r"\{\{.*?\}\}", " "),
         # "docker inspect -f … keycloak": its switches say nothing; what it shows is the state of what it names
