@@ -16,7 +16,8 @@ from alma.cli.failures import reported
 from alma.cli.output import print_json, specs_brief, stdout
 from alma.cli.tables import ANSI, colours, write_table
 from alma.diagnostics import did_you_mean
-from alma.errors import InvalidInputError, NotFoundError
+from alma.errors import NotFoundError
+from alma.services.holders import holder_of
 
 
 def state_list(stack: str | None, json_output: bool) -> None:
@@ -54,16 +55,11 @@ def state_show(target: str, resource: str | None, json_output: bool) -> None:
             every = await services.stacks.resources()
             if any(r.stack == target for r in every):
                 return None  # a stack: listed below
-            holders = sorted({r.stack for r in every if r.name == target})
-            if len(holders) > 1:
-                raise InvalidInputError(
-                    f"'{target}' is a resource in {len(holders)} stacks ({', '.join(holders)}): name the stack, "
-                    f"e.g. `alma state show {holders[0]} {target}`"
-                )
-            if not holders:
+            holder = holder_of(target, every, "alma state show {stack} {name}")
+            if holder is None:
                 known = sorted({r.stack for r in every} | {r.name for r in every})
                 raise NotFoundError(f"no stack or resource named '{target}'{did_you_mean(target, known)}")
-            return await services.stacks.resource(holders[0], target)
+            return await services.stacks.resource(holder, target)
 
         record = run_reading(body)
         if record is None:

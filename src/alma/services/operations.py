@@ -19,6 +19,7 @@ from alma.diagnostics import did_you_mean
 from alma.engines import EngineRegistry, SpecVocabulary
 from alma.errors import BlueprintInvalidError, InvalidInputError, NotFoundError
 from alma.planning import DesiredResource, Plan
+from alma.services.holders import holder_of
 from alma.services.plans import PlanService
 from alma.store import ResourceRecord, Store
 
@@ -101,20 +102,15 @@ class OperationService:
             await self._recorded(stack, name)
             return stack, name
         every = await self._store.stacks.resources()
-        holders = sorted({r.stack for r in every if r.name == resource})
-        if len(holders) > 1:
-            raise InvalidInputError(
-                f"'{resource}' is a resource in {len(holders)} stacks ({', '.join(holders)}): name the stack, "
-                f"e.g. `{holders[0]} {resource}`"
-            )
-        if not holders:
+        holder = holder_of(resource, every, "{stack} {name}")
+        if holder is None:
             if resource in {r.stack for r in every}:
                 raise InvalidInputError(
                     f"'{resource}' is a stack: name one of its resources too (`{resource} RESOURCE`)"
                 )
             names = sorted({r.name for r in every})
             raise NotFoundError(f"no stack has a resource named '{resource}'{did_you_mean(resource, names)}")
-        return holders[0], resource
+        return holder, resource
 
     async def _recorded(self, stack: str, resource: str) -> tuple[list[ResourceRecord], ResourceRecord]:
         records = await self._store.stacks.resources(stack)

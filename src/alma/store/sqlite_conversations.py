@@ -42,19 +42,7 @@ class SqliteConversations:
         )
 
     async def _transaction(self, work: Callable[[sqlite3.Connection], T]) -> T:
-        def run() -> T:
-            with self._connections.using() as connection:
-                connection.execute("BEGIN IMMEDIATE")
-                try:
-                    result = work(connection)
-                    connection.execute("COMMIT")
-                    return result
-                except BaseException:
-                    if connection.in_transaction:
-                        connection.execute("ROLLBACK")
-                    raise
-
-        return await asyncio.to_thread(run)
+        return await asyncio.to_thread(self._connections.transaction, work)
 
     async def session(self, session_id: str, actor: str) -> SessionRecord:
         """The session, created empty on first use."""

@@ -69,16 +69,7 @@ class SqlitePlanWrites:
     def _transaction(self, work: Callable[[sqlite3.Connection], T]) -> T:
         """``work`` in one committed transaction; a database that cannot be written is a ConfigurationError."""
         try:
-            with self._connections.using() as connection:
-                connection.execute("BEGIN IMMEDIATE")
-                try:
-                    result = work(connection)
-                    connection.execute("COMMIT")
-                    return result
-                except BaseException:
-                    if connection.in_transaction:
-                        connection.execute("ROLLBACK")
-                    raise
+            return self._connections.transaction(work)
         except sqlite3.Error as exc:
             raise ConfigurationError(f"cannot write to the database {self._path}: {exc}") from exc
 

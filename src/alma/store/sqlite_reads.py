@@ -12,10 +12,10 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import orjson
 
@@ -28,6 +28,8 @@ from alma.store.records import (
     StackSummary,
 )
 from alma.store.threads import in_thread
+
+T = TypeVar("T")
 
 if TYPE_CHECKING:
     from alma.store.change_records import IprRevisionRecord, KeyRecord
@@ -107,6 +109,21 @@ class ThreadConnections:
             if self._closed:
                 raise sqlite3.ProgrammingError("the store is closed")
             yield connection
+
+    def transaction(self, work: Callable[[sqlite3.Connection], T]) -> T:
+        """``work`` on this thread's connection in one ``BEGIN IMMEDIATE`` … ``COMMIT`` (the write lock taken
+        first, so two writers queue instead of failing at the commit), rolled back if it raises. Needs an
+        ``autocommit`` connection: the transaction is this method's, not the sqlite3 module's."""
+        with self.using() as connection:
+            connection.execute("BEGIN IMMEDIATE")
+            try:
+                result = work(connection)
+                connection.execute("COMMIT")
+                return result
+            except BaseException:
+                if connection.in_transaction:
+                    connection.execute("ROLLBACK")
+                raise
 
     def close(self) -> None:
         with self._guard:
