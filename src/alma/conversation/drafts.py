@@ -78,6 +78,14 @@ def amend(draft: str, target: str, *, scale_to: int | None = None, sized: Resour
         specs["replicas"] = scale_to
     if sized is not None:
         changed = _resize(specs, sized)
+        said = [k for k, v in (("cores", sized.cores), ("memory", sized.memory_mb), ("disk", sized.disk_gb)) if v]
+        if not changed and said:  # "make the lb 8 cores": the part has no such setting here
+            has = [k for k in ("cores", "memory", "disk", "replicas") if k in specs]
+            raise InvalidInputError(
+                f"{target} has no {' or '.join(said)} setting here (it has: {', '.join(has) or 'none of those'}); "
+                "name the part to change (the plan waiting here has: "
+                f"{', '.join(str(r.get('name')) for r in data.get('resources', []))})"
+            )
         if not changed:
             raise InvalidInputError(f"tell me what to change on {target}: cores, memory or disk (e.g. '8 cores')")
     return yaml.safe_dump(data, sort_keys=False)

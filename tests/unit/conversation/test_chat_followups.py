@@ -77,3 +77,11 @@ async def test_a_follow_up_about_something_the_plan_does_not_have_changes_nothin
     assert turn.outcome == "answered" and "cache-9" in turn.reply
     confirmed = await chat.turn("yes", "s")
     assert confirmed.plan is not None and first.plan is not None and confirmed.plan.id == first.plan.id
+
+
+async def test_a_size_for_a_part_that_has_no_such_setting_says_so_and_names_the_parts(services: Services) -> None:
+    chat = services.chat
+    await chat.turn(STACK, "s")
+    turn = await chat.turn("make the web servers 8 cores", "s")
+    assert turn.plan is None and "web has no cores setting here (it has: replicas)" in turn.reply
+    assert "tell me what to change" not in turn.reply  # the size was said; the part cannot take it
