@@ -35,6 +35,11 @@ def first_unsafe(text: str, *, multiline: bool = False) -> tuple[int, str] | Non
     return None if found is None else (found.start(), found.group())
 
 
+def visible(text: str) -> str:
+    """``text`` for a terminal, any character it may not hold written as its escape (``\\x1b``, ``\\u202e``)."""
+    return _UNSAFE_LINE.sub(lambda m: m.group().encode("unicode_escape").decode(), text)
+
+
 def unsafe_text_problem(field: str, text: str, *, multiline: bool = False) -> str | None:
     """What is wrong with ``text`` as ``field`` ("title"), for an error message, or None when it is fine."""
     found = first_unsafe(text, multiline=multiline)

@@ -98,7 +98,9 @@ def test_tables_of_recorded_state_build_no_validator_and_import_no_rich(home: Pa
 
 
 def test_reading_a_sentence_without_a_session_touches_no_database_machinery(home: Path) -> None:
-    assert not imported(home, "intent", "restart web-01") & HEAVY
+    modules = imported(home, "intent", "restart web-01")
+    assert not modules & HEAVY
+    assert "rich" not in modules  # its answer is four plain lines
 
 
 def test_help_imports_nothing_a_command_needs(home: Path) -> None:

@@ -35,3 +35,10 @@ def test_the_problem_names_the_field_the_character_and_where() -> None:
     assert problem.startswith("title holds the control character U+001B (ESC) at character 4")
     assert describe("\u202e") == "U+202E (RIGHT-TO-LEFT OVERRIDE)"
     assert unsafe_text_problem("title", "Grow the database") is None
+
+
+def test_visible_writes_what_a_terminal_would_act_on_as_its_escape() -> None:
+    from alma.text_safety import visible
+
+    assert visible("web-01\x1b[2J\r\u202eok") == "web-01\\x1b[2J\\r\\u202eok"
+    assert visible("plain text, naïve") == "plain text, naïve"

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 from alma.bootstrap import Services
 from alma.cli.commands import run_with_services
 from alma.cli.failures import reported
-from alma.cli.output import print_json, stdout
+from alma.cli.output import print_json
+from alma.cli.tables import ANSI, colours
+from alma.text_safety import visible
 
 
 def intent(text: str, session: str | None, json_output: bool) -> None:
@@ -21,13 +24,19 @@ def intent(text: str, session: str | None, json_output: bool) -> None:
             print_json(result.as_json())
             return
         reading, risk = result.reading, result.risk
-        console = stdout()
-        console.print(f"intent: [bold]{reading.name}[/bold]  (confidence {reading.confidence:.2f})")
+        # Plain writes (Rich's import alone is a tenth of this command); bold and dim only on a terminal.
+        styled = colours(sys.stdout)
+
+        def style(text: str, name: str) -> str:
+            return f"\x1b[{ANSI[name]}m{text}\x1b[0m" if styled else text
+
+        lines = [f"intent: {style(reading.name, 'bold')}  (confidence {reading.confidence:.2f})"]
         if reading.target:
-            console.print(f"target: {reading.target}")
+            lines.append(f"target: {reading.target}")
         for resource in reading.resources:
             specs = {k: v for k, v in resource.as_json().items() if v is not None}
-            console.print("resource: " + ", ".join(f"{k}={v}" for k, v in specs.items()))
+            lines.append("resource: " + ", ".join(f"{k}={v}" for k, v in specs.items()))
         destructive = "yes" if result.destructive else "no"
-        console.print(f"risk: {risk.decision} (frustration {risk.frustration:.2f}, destructive: {destructive})")
-        console.print(f"[dim]{result.persona}:[/dim] {result.reply}")
+        lines.append(f"risk: {risk.decision} (frustration {risk.frustration:.2f}, destructive: {destructive})")
+        lines.append(f"{style(result.persona + ':', 'dim')} {result.reply}")
+        sys.stdout.write("".join(visible(line) + "\n" for line in lines))
