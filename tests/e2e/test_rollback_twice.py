@@ -61,7 +61,7 @@ async def test_a_second_rollback_without_a_target_is_refused_over_http_with_409(
 
         again = await api.client.post("/api/v1/stacks/shop/rollback", headers=ops)
         assert again.status_code == 409
-        assert "was just rolled back: revision 3" in again.json()["detail"]
-        assert "name the revision to restore with --to" in again.json()["detail"]
+        assert "stack 'shop' was just rolled back to revision 1" in again.json()["detail"]
+        assert 'name the revision in the body (e.g. {"to": 2}' in again.json()["detail"]  # the API's terms
         chosen = await api.client.post("/api/v1/stacks/shop/rollback", json={"to": 2}, headers=ops)
         assert chosen.status_code == 201 and chosen.json()["target_revision"] == 2
