@@ -186,6 +186,8 @@ _HARMLESS_OBJECT = re.compile(
 _METADATA_OBJECT = re.compile(r"(?:\s+[^\s,.;!?]+){0,3}?\s+(?:tags?|labels?|annotations?)\b(?!\s+(?:and|,))")
 # "stop worrying", "stop asking me": an activity of the conversation ceases, not a resource.
 _CEASING = re.compile(r"\s+(?!(?:every|any|some|no)thing\b)[a-z]{3,}ing\b")
+# The person stopping, not a thing: "thanks, stopping here for today", "let's stop there".
+_PAUSING = re.compile(r"\s+(?:here|there|for (?:now|today|tonight|the day|the night)|at that|at this point)\b")
 # Acts whose misspellings still count: the lemmas a typo is matched against (few, so matching stays cheap).
 _TYPO_LEMMAS = (
     "delete", "remove", "destroy", "nuke", "wipe", "purge", "terminate", "decommission", "uninstall", "erase",
@@ -260,7 +262,8 @@ def cues(text: str) -> list[Cue]:
         kind = next(k for k, v in match.groupdict().items() if v is not None).replace("_", "-")
         live = _live(normalized, match.start()) and not _NOUN_AFTER.match(normalized, match.end())
         live = live and not _NOTHING_AFTER.match(normalized, match.end())
-        live = live and not (kind == "stop" and _CEASING.match(normalized, match.end()))
+        ceasing = _CEASING.match(normalized, match.end()) or _PAUSING.match(normalized, match.end())
+        live = live and not (kind == "stop" and ceasing)
         live = live and not (kind == "data-loss" and _HARMLESS_OBJECT.match(normalized, match.end()))
         live = live and not (kind == "delete" and _METADATA_OBJECT.match(normalized, match.end()))
         live = live and not _reported(normalized, match.start(), match.end())
@@ -295,6 +298,7 @@ def cues(text: str) -> list[Cue]:
                 live = not opinion_asked(normalized[opening.start("word") :])
                 live = live and _live(normalized, opening.start("word"))  # "don't even think about deleting it"
                 live = live and not _reported(normalized, opening.start("word"), opening.end("word"), gerund=True)
+                live = live and not (kind == "stop" and _PAUSING.match(normalized, opening.end("word")))
                 found.append(Cue(kind, word, opening.start("word"), live))  # type: ignore[arg-type]
                 break
     return sorted(found, key=lambda c: c.start)

@@ -48,3 +48,9 @@ def test_three_calm_lines_after_an_outburst_are_still_said_in_it_unless_it_was_c
     assert session_score(soothed) < FRUSTRATED
     fine = [*outburst, "never mind, everything's fine now", "its logs?", "stop the old worker"]
     assert session_score(fine) < FRUSTRATED
+
+
+@pytest.mark.parametrize("said", ["thanks, stopping here for today", "ok, stopping there for now"])
+def test_the_person_stopping_for_the_day_stops_nothing(said: str) -> None:
+    _, destructive = converse(said)
+    assert not destructive
