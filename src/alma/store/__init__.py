@@ -45,7 +45,6 @@ if TYPE_CHECKING:
     from alma.store.locks import LockRepository
     from alma.store.plan_saves import PlanSaves
     from alma.store.sqlite_conversations import SqliteConversations
-    from alma.store.sqlite_kv import SqliteKeyValueReads
     from alma.store.sqlite_plans import SqlitePlanWrites
     from alma.store.stacks import StackRepository
 
@@ -242,14 +241,11 @@ class Store:
 
     def key_value(self, namespace: str) -> BufferedKeyValueStore:
         from alma.store.kv import BufferedKeyValueStore
+        from alma.store.sqlite_reads import SqliteReads
 
-        reads: SqliteKeyValueReads | None = None
-        file = self.db.sqlite_file
-        if file is not None:  # engines' records read with sqlite3 (no SQLAlchemy for ``alma plan``)
-            from alma.store.sqlite_kv import SqliteKeyValueReads
-
-            reads = self._once("kv_reads", lambda: SqliteKeyValueReads(file))
-        return BufferedKeyValueStore(self.db, self.buffer, namespace, reads)
+        # On a database file, engines' records are read with sqlite3 like the rest (no SQLAlchemy for `alma plan`).
+        reads = self.reads if self.db.sqlite_file is not None else None
+        return BufferedKeyValueStore(self.db, self.buffer, namespace, reads if isinstance(reads, SqliteReads) else None)
 
     async def aclose(self) -> None:
         try:
@@ -262,9 +258,8 @@ class Store:
                 self.reads.close()
             if "conversations" in self._made and self.db.sqlite_file is not None:
                 self._made["conversations"].close()  # SqliteConversations' own connections
-            for own in ("sqlite_plan_writes", "kv_reads"):  # sqlite3 connections of the embedded database
-                if own in self._made:
-                    self._made[own].close()
+            if "sqlite_plan_writes" in self._made:  # sqlite3 connections of the embedded database
+                self._made["sqlite_plan_writes"].close()
             await self.db.aclose()
 
 

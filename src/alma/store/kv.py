@@ -1,7 +1,7 @@
 """Durable key/value records for engines, namespaced per engine, written through the write buffer.
 
-Records are read from the database (on a database file with sqlite3: ``sqlite_kv``, no SQLAlchemy for the
-fake engine's world in ``alma plan``; else through the engine's connections), then overlaid with the
+Records are read from the database (on a database file with sqlite3, through ``SqliteReads``: no SQLAlchemy
+for the fake engine's world in ``alma plan``; else through the engine's connections), then overlaid with the
 buffer's writes not yet committed.
 """
 
@@ -14,16 +14,14 @@ from alma.store.database import Database
 
 if TYPE_CHECKING:
     from alma.store.buffer import WriteBuffer
-    from alma.store.sqlite_kv import SqliteKeyValueReads
+    from alma.store.sqlite_reads import SqliteReads
 
 
 class BufferedKeyValueStore:
     """``sqlite``: the database file's reads (the store gives one on an embedded database); without, the
     engine's connections."""
 
-    def __init__(
-        self, db: Database, buffer: WriteBuffer, namespace: str, sqlite: SqliteKeyValueReads | None = None
-    ) -> None:
+    def __init__(self, db: Database, buffer: WriteBuffer, namespace: str, sqlite: SqliteReads | None = None) -> None:
         self._db = db
         self._buffer = buffer
         self._namespace = namespace
@@ -43,7 +41,7 @@ class BufferedKeyValueStore:
 
     async def _committed(self) -> dict[str, dict[str, Any]]:
         if self._sqlite is not None:
-            return await self._sqlite.load(self._namespace)
+            return await self._sqlite.engine_records(self._namespace)
         import sqlalchemy as sa
 
         from alma.store.schema import engine_kv

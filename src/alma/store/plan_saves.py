@@ -2,7 +2,7 @@
 
 ``alma plan`` is typed again and again while a blueprint is written, and on the embedded database these two
 writes were all it still needed SQLAlchemy for (its reads go through ``Store.reads``, the fake engine's
-records through ``sqlite_kv``). On a database file they are written with sqlite3 (``sqlite_plans``); on
+records through ``SqliteReads.engine_records``). On a database file they are written with sqlite3 (``sqlite_plans``); on
 PostgreSQL, or SQLite in memory, through the repositories. Both write the same rows (a test compares them).
 """
 

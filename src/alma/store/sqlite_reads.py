@@ -145,6 +145,13 @@ class SqliteReads:
     async def _rows(self, sql: str, *params: Any) -> list[Row]:
         return await in_thread(self._fetch, sql, params)
 
+    async def engine_records(self, namespace: str) -> dict[str, dict[str, Any]]:
+        """Every engine record of ``namespace`` committed so far, by key (the fake engine's world, loaded at
+        the first refresh of a plan; the statement and values the SQLAlchemy query gives). Writes go through
+        the write buffer, whose pending records ``kv.BufferedKeyValueStore`` lays over these."""
+        rows = await self._rows("SELECT key, value FROM engine_kv WHERE namespace = ?", namespace)
+        return {key: orjson.loads(value) for key, value in rows}
+
     async def revision(self, stack: str) -> int:
         rows = await self._rows("SELECT revision FROM stacks WHERE name = ?", stack)
         return int(rows[0][0] or 0) if rows else 0
