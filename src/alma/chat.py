@@ -362,12 +362,13 @@ class ChatService:
             revision = _REVISION.search(text)
             try:
                 return await plans.plan_rollback(stack, int(revision[1]) if revision else None), None
-            except RolledBackAlreadyError as refused:
-                raise InvalidInputError(
-                    f"{stack} was just rolled back to revision {refused.restored}, and a rollback without a "
-                    f'revision would undo that. Say which revision to restore, e.g. "roll back {stack} to '
-                    f'revision {refused.undone}" (`alma history {stack}` lists them)'
-                ) from refused
+            except RolledBackAlreadyError as refused:  # said in the chat's words: an answer, not an error
+                worded = refused.said(
+                    "a revision",
+                    f'Say which revision to restore, e.g. "roll back {stack} to revision {refused.undone}" '
+                    f"(`alma history {stack}` lists them)",
+                )
+                raise InvalidInputError(str(worded)) from refused
         if name == "destroy":
             if record is None or len(await self._stacks.resources(stack)) == 1:
                 return await plans.plan_destroy(stack), None
