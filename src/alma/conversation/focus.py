@@ -161,11 +161,10 @@ class Focus:
         if parsed.correction and parsed.resources and self.intent == "deploy" and self.resources:
             return self._redeployed(parsed)
         times = next((s.removeprefix("times:") for s in parsed.signals if s.startswith("times:")), None)
-        if name == "update" and times is not None and self.measure == "count":
-            # "how many replicas does checkout have?" … "double it": the count just asked about, multiplied
-            name, direction = "scale", "down" if times == "down" else "up"
-        elif name == "update" and times is not None and self.intent == "deploy" and self._copies() > 1:
-            # "deploy 3 nginx containers" … "double it": several copies were asked for, so their count doubles
+        # "how many replicas does checkout have?" … "double it": the count just asked about, multiplied; so too
+        # after "deploy 3 nginx containers", where several copies were asked for
+        counted = self.measure == "count" or (self.intent == "deploy" and self._copies() > 1)
+        if name == "update" and times is not None and counted:
             name, direction = "scale", "down" if times == "down" else "up"
         if name == "plan" and self.intent == "design" and target is None and parsed.action in {None, "deploy"}:
             name = "design"  # "design a logging pipeline" … "what if we swap in loki?": the design, varied
