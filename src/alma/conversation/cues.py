@@ -24,6 +24,9 @@ from alma.conversation.english import COMMON_WORDS
 from alma.conversation.lexicon import PARTICLES, misspelling_of
 from alma.conversation.text import normalize
 
+# An amount taken away: "4GB less", "2 cores fewer" (also read by the parser: a resize that shrinks).
+AMOUNT_LESS = r"\d+(?:\.\d+)? ?(?:[kmgt]i?b?|gigs?|megs?|cores?|v?cpus?|replicas?|instances?|pods?) (?:less|fewer)"
+
 CueKind = Literal["delete", "stop", "restart", "rollback", "shrink", "data-loss", "everything"]
 
 _B = r"(?<![a-z0-9-])"  # a word starts here (names like web-01 are one word)
@@ -105,9 +108,8 @@ _PATTERNS: tuple[tuple[CueKind, str], ...] = (
         r"(?:bring|take|drop|go|scale|set|cut|put|knock|dial) (?:\S+ ){0,4}?(?:down )?to (?:0|1|one|zero|a single|"
         r"just one|only one|a couple|two|2)(?: \S+)?|"
         # "down to 2GB, it currently has 4", "…and down to 3 replicas": a new, lower amount
-        r"(?:^|, |and |then |so |ok |okay )down to (?:\d[a-z0-9.]*|one|two|three|four|a single|half)|"
-        # "give the plex vm 4GB less", "2 cores fewer": a size taken away
-        r"\d+(?:\.\d+)? ?(?:[kmgt]i?b?|gigs?|megs?|cores?|v?cpus?|replicas?|instances?|pods?) (?:less|fewer)",
+        r"(?:^|, |and |then |so |ok |okay )down to (?:\d[a-z0-9.]*|one|two|three|four|a single|half)|" + AMOUNT_LESS,
+        # "give the plex vm 4GB less", "2 cores fewer", "3 pods fewer": an amount taken away
     ),
     (
         "data-loss",

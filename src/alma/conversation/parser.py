@@ -12,7 +12,7 @@ import re
 from dataclasses import replace
 
 from alma.conversation.bare_reads import bare_read
-from alma.conversation.cues import sarcastic
+from alma.conversation.cues import AMOUNT_LESS, sarcastic
 from alma.conversation.frames import NewCount, correction, new_count, stated_count
 from alma.conversation.grammar import (
     AFFIRM,
@@ -160,8 +160,8 @@ _TOWARD = re.compile(
 )
 
 
-# A size taken away: "4GB less", "2 cores fewer".
-_LESS = re.compile(r"\b\d+(?:\.\d+)? ?(?:[kmgt]i?b?|gigs?|megs?|cores?|v?cpus?)\b (?:less|fewer)\b")
+# A size taken away: "4GB less", "2 cores fewer" (the cue's amount, read as a resize that shrinks).
+_LESS = re.compile(rf"\b{AMOUNT_LESS}\b")
 
 
 def _joined(tokens: list[Tok]) -> str:
