@@ -223,7 +223,7 @@ def unknown_word(word: str, lexicon: Lexicon) -> bool:
     if not word.isalpha() or len(word) < 3:
         return False
     never = _NOT_TARGETS | _ENVIRONMENTS | _FILLERS | _EVERYTHING | PRONOUNS | INFRA_WORDS
-    return word not in never and not everyday(word) and lexicon.unknown(word) and lexicon.correct(word) is None
+    return word not in never and lexicon.unknown(word) and lexicon.correct(word) is None  # unknown: not everyday
 
 
 def _everything(words_: list[str], lexicon: Lexicon) -> bool:
