@@ -28,6 +28,7 @@ from alma.conversation.lexicon import (
     words,
 )
 from alma.conversation.quantities import Tok
+from alma.conversation.resources import is_name
 
 _MAX_PHRASE = max(len(p) for p in PHRASES)
 _AUXILIARIES = frozenset({"did", "does", "has", "had", "was", "were", "got", "been", "being"})
@@ -251,8 +252,14 @@ EXPLAIN = re.compile(
     r"\beli5\b|\bexplain like\b|\bdiffers? from\b|\bhow (do|does) .* differ\b|"
     r"^(is|are|was) .*\b(riskier|safer|better|worse|faster|slower|cheaper|more \w+|less \w+) than\b|"
     # two things compared: "is draining a node the same as cordoning it?", "is a pod different from a container?"
-    r"^(is|are|was|does|do) .*\b(the same( thing)? as|same as|different (from|than)|equivalent to)\b"
+    r"^(is|are|was|does|do) .*\b(the same( thing)? as|same as|different (from|than)|equivalent to)\b|"
+    # how long an act takes in general: "how long does a restart of pve-2 usually take?"
+    r"\bhow long (does|do|will|would|did|should|can) (a|an|the) \w+ (of \S+ )?((usually|normally|typically) )?"
+    r"takes?\b"
 )
+# Asking to be reminded of a past decision ("remind me why we killed the old vpn box"): history explained, not a
+# symptom, whatever words of trouble or removal it repeats.
+RECALLED = re.compile(r"\b(remind me|do you (remember|recall)|what was the reason) (why|how|what|when)\b")
 # Asking how to shape a whole system, whatever else the message says ("I need a layout for … how would you
 # lay it out?"): a design question outweighs the verbs and parts around it.
 DESIGN_ASKED = re.compile(
@@ -347,6 +354,9 @@ def find_verbs(tokens: list[Tok], lexicon: Lexicon) -> list[Verb]:
         if tokens[i].punct or tokens[i].number is not None or tokens[i].size is not None:
             i += 1
             continue
+        if i == 0 and words[0] in _LABELS and len(words) > 2 and words[1] == ":":
+            i += 1  # "update: rolling back x", "status: deleting y": the message's label, not a command
+            continue
         found = _phrase_at(words, i) or _verb_at(tokens, words, ids, i, lexicon)
         if found is None:
             i += 1
@@ -365,6 +375,7 @@ def find_verbs(tokens: list[Tok], lexicon: Lexicon) -> list[Verb]:
                 "going",
                 "how",
             }
+        proposed = proposed or (inflected and _announced(tokens, words, ids, i, end))
         descriptive = (inflected and not proposed) or _after_auxiliary(words, ids, i) or _as_noun(words, i)
         descriptive = descriptive or _ceasing(words, i) or _relative(words, i)
         rest = _sentence_rest(tokens, i)
@@ -413,6 +424,28 @@ def _modifier(word: str) -> bool:
         and word not in VERBS
         and word.replace("-", "").isalnum()
     )
+
+
+# Words that head an incident channel's message as its label ("update: …", "status: …").
+_LABELS = frozenset({"update", "status", "action", "fix", "note", "summary", "progress", "mitigation", "resolution"})
+# Finite verbs that make an opening "-ing" phrase the subject of a report: "restarting web-01 fixed it".
+_REPORTING = frozenset(
+    {"is", "was", "were", "are", "fixed", "helped", "did", "didn't", "didnt", "does", "doesn't", "made", "broke"}
+    | {"caused", "seems", "seemed", "takes", "took", "will", "would", "should", "can", "could", "worked", "failed"}
+    | {"solved", "killed", "wiped", "lost", "hurts", "hurt", "might", "may", "won't", "wont", "isn't", "wasn't"}
+)
+
+
+def _announced(tokens: list[Tok], words: list[str], ids: list[int], i: int, end: int) -> bool:
+    """ "action: reverting payments-api to 4.1", "…, rolling back reporting-ui to 1.7": an "-ing" act opening a
+    clause, on something named, with no finite verb after it — how an incident channel announces what it does
+    now. "restarting web-01 fixed it" (a report) and "restarting web-01?" (a question) are not."""
+    if not words[i].endswith("ing") or (i > 0 and not tokens[i - 1].punct):
+        return False
+    rest = [k for k in range(end, min(len(words), end + 12)) if ids[k] == ids[i]]
+    if not rest or "?" in words[end : end + 12] or any(words[k] in _REPORTING for k in rest):
+        return False
+    return any(is_name(words[k]) for k in rest[:3])
 
 
 def _ceasing(words: list[str], i: int) -> bool:

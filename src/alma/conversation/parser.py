@@ -30,6 +30,7 @@ from alma.conversation.grammar import (
     MEANING_ASKED,
     NARROWING,
     PROCEED,
+    RECALLED,
     RECOMMEND_ASKED,
     STATEMENT,
     STATUS_QUESTION,
@@ -67,6 +68,11 @@ _EXPLAIN_HOW = re.compile(r"\bhow (do|can|should|would|could|does) (i|we|you|one
 _GENERAL = re.compile(
     r"^(why|when) (would|should|do|does|is|are)\b|^(do|does|must|should) (i|we|you|one) (need|have) to\b|"
     r"\bin general\b|\b(someone|anyone|people|one) (would|should|does|do)\b"
+)
+# A question of what survives or is lost by an act ("…, do the secrets survive?", "will its volumes be kept?").
+_CONSEQUENCE_ASKED = re.compile(
+    r"(^|[,;:.!?] |\b(and|but) )(do|does|will|would|is|are) (the|its|their|my|our|any) (\w+ ){1,2}?(survive|persist|"
+    r"stay|remain|be (kept|lost|deleted|gone|wiped)|get (lost|deleted|wiped)|go away|disappear)\b"
 )
 # Starting with the host is a setting of the guest, not a start now.
 _ON_BOOT = re.compile(
@@ -257,6 +263,8 @@ class IntentParser:
         if shaping and not HYPOTHETICAL.search(joined):
             # "… how would you lay it out?", "an HA setup for X, what would you recommend?": how to shape it, asked
             return self._intent("design", tokens, None, 0.8, switch, signals, anchored=True)
+        if RECALLED.search(joined):  # "remind me why we killed the vpn box": a past decision, explained
+            return self._intent("explain", tokens, None, 0.8, switch, signals, anchored=True)
         if MEANING_ASKED.search(joined) and not any(is_name(t.text) for t in tokens):
             return self._intent("explain", tokens, None, 0.8, switch, signals, anchored=True)
         verbs = find_verbs(tokens, self._lexicon)
@@ -603,9 +611,11 @@ class IntentParser:
         return read
 
     def _plan(self, tokens: list[Tok], verbs: list[Verb], switch: bool, signals: list[str]) -> Intent:
-        inner = next(
-            (v for v in verbs if v.action not in _MARKERS and not v.negated and not _asked_of_that(tokens, v)), None
-        )
+        acts = [v for v in verbs if v.action not in _MARKERS and not v.negated and not _asked_of_that(tokens, v)]
+        condition = next((k for k, t in enumerate(tokens) if t.text in {"if", "when"}), None)
+        # "what would change if I scaled api down to 1?": the act is the condition's, not the question's own verb
+        supposed = [v for v in acts if condition is not None and v.start > condition]
+        inner = next(iter(supposed or acts), None)
         if inner is None:
             said = extract(tokens, 0, self._lexicon)
             described = [
@@ -617,6 +627,12 @@ class IntentParser:
                               signals=tuple(signals))  # fmt: skip
             return self._intent("plan", tokens, None, 0.8, switch, signals)
         action = refine(inner.action, tokens, inner)
+        acted_on = action in _OPERATIONS and action != "deploy"  # "if I deploy a cluster": a plan of building one
+        if acted_on and (_of_some(tokens, inner) or _CONSEQUENCE_ASKED.search(_joined(tokens))):
+            # "what happens if I delete a vm that still has snapshots?", "… if I delete it, do the secrets
+            # survive?": how such an act works out, explained; the act is remembered for "ok, do it"
+            explained = self._intent("explain", tokens, inner, 0.8, switch, signals, anchored=True)
+            return replace(explained, action=action if action in _OPERATIONS else None)
         planned = self._intent(action if action in INTENTS else "plan", tokens, inner, 0.85, switch, signals)
         return Intent(
             "plan",
@@ -891,6 +907,12 @@ def _includes(tokens: list[Tok]) -> bool:
         w in _INCLUDERS and not (w == "only" and k > 0 and words[k - 1] in {"the", "its", "my", "our", "an", "a"})
         for k, w in enumerate(words)
     )
+
+
+def _of_some(tokens: list[Tok], verb: Verb) -> bool:
+    """ "if I delete a vm that …", "if you stop any container": the act on some thing of a kind, none named."""
+    after = [t.text for t in tokens[verb.end : verb.end + 2]]
+    return bool(after) and after[0] in {"a", "an", "any"} and not any(is_name(t.text) for t in tokens)
 
 
 def _indefinite(tokens: list[Tok], name: str) -> bool:

@@ -92,6 +92,8 @@ _SPEC_PAIRS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"(?:^|\s)(?:-m|--memory)[= ]([0-9.]+[a-z]+)\b", r" \1 ram "),
         (r"(?:^|\s)--memory[= ]([0-9]+)\b", r" \1 mb ram "),
         (r"(?:^|\s)--(?:cores|cpus|vcpus)[= ]([0-9]+)\b", r" \1 cores "),
+        # a disk as qm and pct give one, "STORAGE:SIZE" in GiB: "--scsi0 local-lvm:64", "--rootfs local-zfs:8"
+        (r"(?:^|\s)--(?:rootfs|(?:scsi|virtio|sata|ide|mp)[0-9]+)[= ][a-z0-9_.-]+:([0-9]+)\b", r" \1 gb disk "),
         (r"\bvztmpl/([a-z]+)[\w.-]*", r" image \1 "),
         (r"\s*(?:->|=>|\u2192|\u27f6|\u21d2)\s*", " to "),
         (r"(?:(?<=\s)|^)/[a-z0-9_.-]+(?:/[a-z0-9_.-]*)*", " a path "),  # "404 for /api": a URL's path, no name

@@ -1,0 +1,80 @@
+"""Reads added in the session of the eighth blind set (issue 13). Each sentence is a new phrasing written for
+the test, not one of a set's, so that what passes is the mechanism and not a memorised sentence.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from alma.conversation import IntentParser
+
+
+@pytest.fixture(scope="module")
+def parser() -> IntentParser:
+    return IntentParser()
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "target"),
+    [
+        ("update: rolling back billing-ui to 2.3", "rollback", "billing-ui"),
+        ("INC-22: checkout slow since the deploy. reverting checkout-svc to 7.1", "rollback", "checkout-svc"),
+        ("status: deleting tmp-builder-4 now", "destroy", "tmp-builder-4"),
+    ],
+)
+def test_an_act_announced_as_ing_is_that_act(parser: IntentParser, text: str, intent: str, target: str) -> None:
+    read = parser.parse(text)
+    assert (read.name, read.target) == (intent, target)
+
+
+@pytest.mark.parametrize("text", ["rebooting mail-03 fixed it", "restarting queue-7 did not help at all"])
+def test_an_ing_act_that_is_the_subject_of_a_report_is_no_request(parser: IntentParser, text: str) -> None:
+    assert parser.parse(text).name not in {"restart", "destroy", "rollback", "stop"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "how long does a reboot of hv-07 normally take?",
+        "remind me why we removed the legacy ftp box",
+        "do you recall why we stopped the old mailer?",
+    ],
+)
+def test_how_long_an_act_takes_and_why_it_was_done_are_explained(parser: IntentParser, text: str) -> None:
+    assert parser.parse(text).name == "explain"
+
+
+@pytest.mark.parametrize(
+    ("text", "disk_gb"),
+    [
+        ("qm create 301 --name etl-7 --memory 2048 --cores 2 --virtio0 ceph-pool:120", 120),
+        ("pct create 410 local:vztmpl/debian-12-standard.tar.zst --hostname dns-9 --rootfs local-zfs:12", 12),
+    ],
+)
+def test_a_disk_given_as_storage_and_size_on_a_command_line(parser: IntentParser, text: str, disk_gb: int) -> None:
+    read = parser.parse(text)
+    assert read.name == "deploy"
+    assert [r.disk_gb for r in read.resources] == [disk_gb]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what happens if I stop a container that has an open volume?",
+        "what happens if I remove it next week, will its backups be kept?",
+    ],
+)
+def test_what_an_act_does_to_some_thing_is_explained_and_changes_nothing(parser: IntentParser, text: str) -> None:
+    read = parser.parse(text)
+    assert read.name == "explain"
+    assert read.action in {"stop", "destroy"}  # remembered, so that "ok, do it" can carry it out
+
+
+def test_what_happens_to_a_named_thing_is_still_its_plan(parser: IntentParser) -> None:
+    read = parser.parse("what happens if I stop ledger-db?")
+    assert (read.name, read.target, read.action) == ("plan", "ledger-db", "stop")
+
+
+def test_the_act_supposed_is_the_conditions_not_the_questions_own_verb(parser: IntentParser) -> None:
+    read = parser.parse("what would change if I scaled search-api down to 2?")
+    assert (read.name, read.target) == ("plan", "search-api")
