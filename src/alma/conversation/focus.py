@@ -212,6 +212,18 @@ class Focus:
             name = waiting["intent"]
             target = waiting.get("target")
             resources = _resources(waiting.get("resources"))
+            if "amend" in parsed.signals and parsed.resources and name in {"deploy", "plan"}:
+                # "cool, do it, 1 core each": what waits, with the sizes said with the yes
+                said = parsed.resources[0]
+                resources = tuple(
+                    replace(
+                        r,
+                        cores=said.cores or r.cores,
+                        memory_mb=said.memory_mb or r.memory_mb,
+                        disk_gb=said.disk_gb or r.disk_gb,
+                    )
+                    for r in resources
+                )
             direction, scale_to = waiting.get("direction"), waiting.get("scale_to")
             from_pending = True
             pending_destructive = bool(waiting.get("destructive"))
@@ -235,8 +247,8 @@ class Focus:
                 targets = tuple(several)  # "restart them", "stop both": no single target
             else:
                 target = several[0] if several else self.target
-        elif target is None and parsed.reference is not None:
-            target = self._referent(parsed.reference)
+        elif target is None and parsed.reference is not None and not from_pending:
+            target = self._referent(parsed.reference)  # (what waits says its own target: "cool, do it" names none)
         pointed = (parsed.reference or "")[5:] if (parsed.reference or "").startswith("word:") else ""
         # an everyday word, or a part of a thing ("restore the snapshot"), names nothing: the focus is meant
         weak = everyday(pointed) or pointed in _PARTS
@@ -267,6 +279,19 @@ class Focus:
         if name == "deploy" and "from-it" in parsed.signals and self.template is not None:
             # "is there an ubuntu template on pve1?" … "great, create a vm from it": that template
             resources = tuple(replace(r, template=r.template or self.template) for r in resources)
+        if "alike" in parsed.signals and self.intent == "deploy" and self.resources and resources:
+            # "and two more just like it": the last deploy's spec again, that many, named by the plan
+            last = self.resources[0]
+            copied = Resource(
+                None,
+                last.get("kind") if isinstance(last.get("kind"), str) else None,
+                last.get("template") if isinstance(last.get("template"), str) else None,
+                _number(last.get("cores")),
+                _number(last.get("memory_mb")),
+                _number(last.get("disk_gb")),
+                resources[0].count,
+            )
+            return Resolved("deploy", None, (copied,), None, None, 0.7, False)
         if parsed.follow_up and name == "deploy" and self.resources:
             # "and another one called edge-2": of the kind and template just deployed, unless it says otherwise
             last = self.resources[0]

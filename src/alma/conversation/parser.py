@@ -74,6 +74,11 @@ _CONSEQUENCE_ASKED = re.compile(
     r"(^|[,;:.!?] |\b(and|but) )(do|does|will|would|is|are) (the|its|their|my|our|any) (\w+ ){1,2}?(survive|persist|"
     r"stay|remain|be (kept|lost|deleted|gone|wiped)|get (lost|deleted|wiped)|go away|disappear)\b"
 )
+# More copies of what was just built: "and two more just like it", "another one like that", "3 more of those".
+_ALIKE = re.compile(
+    r"\b(?:(?P<n>\d+) more|another(?: one)?|one more)(?: of)? (?:just |exactly )?(?:like (?:it|that|this|them|those|"
+    r"the (?:last|first|previous) one)|(?:of )?(?:the same|those|these|that one)(?: kind| spec| size)?|identical)\b"
+)
 # Starting with the host is a setting of the guest, not a start now.
 _ON_BOOT = re.compile(
     r"\b(starts?|start up|comes? up|runs?|launch(es)?|boots?) (on|at|after|with) (boot|startup|reboot|the host)\b|"
@@ -309,6 +314,14 @@ class IntentParser:
             return replace(explained, target=asked_target.name, action=act if act in _OPERATIONS else None)
         acting = [v for v in operations if v.action in {"plan", "show"} or refine(v.action, tokens, v) in INTENTS]
         redirected = _includes(tokens) or _only_a_name(tokens) or _redirects(tokens)
+        alike = _ALIKE.search(joined)
+        if alike is not None and not any(v.action not in {"deploy", "scale", "add", *_MARKERS} for v in operations):
+            # "and two more just like it", "another one like that": copies of what was just built (the focus
+            # knows its spec); "ok" in front, or "deploy"/"add" said again, changes nothing
+            copies = int(alike.group("n")) if alike.group("n") else 1
+            alike_signals = (*signals, "alike")
+            return Intent("deploy", (Resource(None, count=copies),), confidence=0.75, topic_switch=switch,
+                          signals=alike_signals)  # fmt: skip
         if not acting and not (CANCEL.search(joined) and not redirected):
             if NARROWING.search(joined):  # "only the ones using more than 1GB": the last request, narrowed
                 return self._intent("unknown", tokens, None, 0.7, switch, signals, follow_up=True)
@@ -316,6 +329,9 @@ class IntentParser:
             if counted is not None:  # "web: 3 → 9", "take it to 10", "go to 6"
                 return self._scaled(self._intent("scale", tokens, None, 0.8, switch, signals, anchored=True), counted)
             corrected = None if _WH_OPENING.search(joined) else correction(tokens)
+            respecified = self._respecified(tokens) if corrected is not None and corrected.target is None else None
+            if respecified is not None:  # "oops, I meant an lxc, not a vm": what to build, not which one
+                return Intent("unknown", (respecified,), confidence=0.7, topic_switch=switch, correction=True)
             if corrected is not None:  # "wait, not web-a — only web-b": the last request, aimed elsewhere
                 return Intent(
                     "unknown",
@@ -360,7 +376,8 @@ class IntentParser:
                 lead = [t.text for t in tokens[: verb.start] if not t.punct]
                 at_start = verb.start == 0 or tokens[verb.start - 1].punct or set(lead) <= _LEADING
                 if PROCEED.search(joined) or at_start or verb.lemma in {"go ahead", "do it"}:
-                    return self._intent("unknown", tokens, verb, 0.8, switch, signals, proceed=True)
+                    going = self._intent("unknown", tokens, verb, 0.8, switch, signals, proceed=True)
+                    return self._sized_on(going, tokens[verb.end :])
                 continue
             later = [v for v in commands if v.start > verb.start and v.action in {"proceed", *INTENTS}]
             if verb.action == "cancel" and not [v for v in operations if v.start > verb.start] and not later:
@@ -498,6 +515,41 @@ class IntentParser:
             if word and ":" not in word:
                 signals = [*signals, f"answer:{word}"]
         return self._intent("unknown", tokens, None, 0.6, switch, [*signals, *said])
+
+    def _sized_on(self, going: Intent, rest: list[Tok]) -> Intent:
+        """ "cool, do it, 1 core each": a yes that sizes what it says yes to; the sizes ride along as an
+        amendment (the focus applies them to the action that waits)."""
+        said = extract(rest, 0, self._lexicon) if any(t.size is not None or t.integer for t in rest) else []
+        words = [t.text for t in rest]
+        if len(said) != 1 or any(kind_at(words, k, self._lexicon) for k in range(len(words))):
+            return going
+        sizes = said[0]
+        if sizes.cores is None and sizes.memory_mb is None and sizes.disk_gb is None:
+            return going
+        amendment = Resource(None, cores=sizes.cores, memory_mb=sizes.memory_mb, disk_gb=sizes.disk_gb)
+        return replace(going, resources=(amendment,), signals=(*going.signals, "amend"))
+
+    def _respecified(self, tokens: list[Tok]) -> Resource | None:
+        """What a correction says to build instead, when it names a kind or software and no resource: "I meant
+        an lxc, not a vm", "ubuntu rather than debian" (what follows "not" is what it is not)."""
+        kept: list[Tok] = []
+        refused = False
+        for tok in tokens:
+            if tok.text in {"not", "instead", "rather"}:
+                refused = True
+            elif tok.punct:
+                refused = False
+            if not refused:
+                kept.append(tok)
+        if any(is_name(t.text) for t in kept) or not any(t.text in {"a", "an"} for t in kept):
+            return None  # what to build is said as "a"/"an" something; "only the app" picks one already there
+        said = extract(kept, 0, self._lexicon)
+        if len(said) != 1 or (said[0].kind is None and said[0].template is None):
+            return None
+        words = [t.text for t in kept]
+        if not any(kind_at(words, k, self._lexicon) for k in range(len(words))):
+            return replace(said[0], kind=None)  # "ubuntu, not debian": software said, the kind stays
+        return said[0]
 
     def _count_of(self, tokens: list[Tok]) -> Target | None:
         """What a count question asks the count of: "how many replicas of checkout…", "the pod count on search"."""

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from alma.conversation import IntentParser
+from tests.unit.conversation.conversing import converse
 
 
 @pytest.fixture(scope="module")
@@ -78,3 +79,40 @@ def test_what_happens_to_a_named_thing_is_still_its_plan(parser: IntentParser) -
 def test_the_act_supposed_is_the_conditions_not_the_questions_own_verb(parser: IntentParser) -> None:
     read = parser.parse("what would change if I scaled search-api down to 2?")
     assert (read.name, read.target) == ("plan", "search-api")
+
+
+def test_more_copies_like_the_last_deploy_carry_its_spec_and_no_name() -> None:
+    reading, destructive = converse("create a debian lxc called mq-1 with 2 cores and 1GB", "add 3 more just like that")
+    assert reading.name == "deploy" and not destructive
+    [copied] = reading.resources
+    assert (copied.name, copied.kind, copied.template, copied.cores, copied.memory_mb, copied.count) == (
+        None,
+        "lxc",
+        "debian",
+        2,
+        1024,
+        3,
+    )
+
+
+def test_a_correction_of_the_kind_rebuilds_the_same_request() -> None:
+    reading, _ = converse("deploy an ubuntu vm named gw-2 with 4 cores", "sorry, I meant a container, not a vm")
+    [resource] = reading.resources
+    assert (reading.name, resource.name, resource.kind, resource.template, resource.cores) == (
+        "deploy",
+        "gw-2",
+        "container",
+        "ubuntu",
+        4,
+    )
+
+
+def test_a_correction_that_picks_one_of_those_named_is_still_a_target() -> None:
+    reading, _ = converse("stop report-app and report-db", "no wait, leave the db running, only the app")
+    assert (reading.name, reading.target) == ("stop", "report-app")
+
+
+def test_a_yes_with_sizes_sizes_what_waits() -> None:
+    reading, _ = converse("show me the plan for deploying two alpine lxcs", "nice, go ahead, 512MB each")
+    [resource] = reading.resources
+    assert (reading.name, reading.target, resource.count, resource.memory_mb) == ("deploy", None, 2, 512)
