@@ -632,7 +632,7 @@ def refine(action: str, tokens: list[Tok], verb: Verb) -> str:
         return "start" if action != "make" else "none"
     if action == "update" and verb.lemma == "roll" and (indefinite or _new_thing(texts)):
         return "deploy"  # "roll out a new cache", "roll out the new payments service"
-    if action == "start" and indefinite and first not in DETERMINERS - _INDEFINITE:
+    if action == "start" and indefinite and first not in DETERMINERS - _INDEFINITE and not _kind_then_name(obj):
         return "deploy"
     if "back" in texts and any(w in _EARLIER for w in texts) and verb.lemma in {"get", "bring", "put", "set", "take"}:
         return "rollback"  # "get api-gw back to the version from yesterday"
@@ -804,6 +804,16 @@ def _starts_kind(texts: list[str]) -> bool:
         if texts[: len(phrase)] == list(phrase):
             after = texts[len(phrase) : len(phrase) + 1]
             return not (after and after[0].isdigit() and int(after[0]) >= 100)
+    return False
+
+
+def _kind_then_name(obj: list[Tok]) -> bool:
+    """ "start vm media-srv", "start lxc dns-01": the guest of that kind and name, as a CLI says it; a new one
+    comes with an article, a size or a template ("start a vm media-srv with 2 cores")."""
+    texts = [t.text for t in obj]
+    for phrase in KIND_PHRASES:
+        if texts[: len(phrase)] == list(phrase) and len(texts) > len(phrase) and is_name(texts[len(phrase)]):
+            return not any(t.size is not None or t.text in {"with", "from", "using"} for t in obj)
     return False
 
 

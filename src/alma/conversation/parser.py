@@ -74,6 +74,8 @@ _CONSEQUENCE_ASKED = re.compile(
     r"(^|[,;:.!?] |\b(and|but) )(do|does|will|would|is|are) (the|its|their|my|our|any) (\w+ ){1,2}?(survive|persist|"
     r"stay|remain|be (kept|lost|deleted|gone|wiped)|get (lost|deleted|wiped)|go away|disappear)\b"
 )
+# A statement's verb: "and now the whole intranet is down" says how things are, it names nothing new to act on.
+_STATED = re.compile(r"\b(is|are|was|were|has|have|had|isn't|aren't|wasn't)\b")
 # More copies of what was just built: "and two more just like it", "another one like that", "3 more of those".
 _ALIKE = re.compile(
     r"\b(?:(?P<n>\d+) more|another(?: one)?|one more)(?: of)? (?:just |exactly )?(?:like (?:it|that|this|them|those|"
@@ -182,6 +184,49 @@ def _joined(tokens: list[Tok]) -> str:
     return out
 
 
+# Only a question, said so: "…, I just want to know: …", "just asking: …", "only tell me: …".
+_ASKED_ONLY = re.compile(
+    r"\b(?:i|we) (?:just |only |simply )?(?:want(?:ed)?|need(?:ed)?|would like|wanna) to know[:,]?\s+(?=\w)|"
+    r"\bjust (?:asking|curious|checking|wondering)[:,]\s*|\b(?:just|only) tell me[:,]\s*",
+    re.IGNORECASE,
+)
+_READS = frozenset({"status", "list", "explain", "troubleshoot", "plan", "design"})
+# Taking back what was just said inside one message: "…? no, sorry, …", "…, no wait, …", "… no no no I meant …".
+_TAKEN_BACK = re.compile(
+    r"(?:^|(?<=[.?!,;:]))\s*(?:(?:no|nope|nah|oops|sorry|wait|err|scratch that|my bad)[,.!]*\s+){1,4}"
+    r"(?:(?:sorry|wait|i meant|i mean|actually|scratch that|my bad)\b[,.!]*\s*)+|"
+    r"(?:^|(?<=[.?!,;:]))\s*(?:no[,.!]*\s+){2,}(?:i meant\b|i mean\b)?[,.!]*\s*|"
+    r"(?:^|(?<=[.?!,;:]))\s*scratch that[,.!]*\s*",
+    re.IGNORECASE,
+)
+_SEGMENT_END = re.compile(r"[.?!,;:—]+\s*")
+
+
+def _retracted(text: str) -> tuple[str, str, str] | None:
+    """The message without the part it takes back: "new vm: name=win-test? no, sorry, linux — debian,
+    name=deb-test" is "new vm: linux — debian, name=deb-test"; the part taken back is the one said just
+    before (back to the last stop, comma or colon), returned second, and what follows the taking back third.
+    None when nothing is taken back, or when it opens the message (a correction of the last message, read as
+    such)."""
+    found = None
+    for match in _TAKEN_BACK.finditer(text):
+        if text[: match.start()].strip():
+            found = match
+    if found is None:
+        return None
+    head = text[: found.start()].rstrip()
+    ends = [m.end() for m in _SEGMENT_END.finditer(head) if m.end() < len(head)]
+    kept = head[: ends[-1]] if ends else ""
+    rest = text[found.end() :].strip()
+    return (f"{kept} {rest}".strip(), head[len(kept) :], rest) if rest else None
+
+
+def _cli_noun(lead: list[Tok], lexicon: Lexicon) -> bool:
+    """Whether what comes before the verb is only a kind, the noun of a noun-verb command ("lxc create …")."""
+    found = kind_at([t.text for t in lead], 0, lexicon) if lead else None
+    return found is not None and found[1] == len(lead)
+
+
 class IntentParser:
     """Parses one sentence at a time; holds only its lexicon (and the lexicon's typo memory)."""
 
@@ -191,6 +236,34 @@ class IntentParser:
     def parse(self, text: str) -> Intent:
         if sarcastic(text):  # "why don't we just delete everything, that will fix it /s": said, not asked
             return Intent("unknown", confidence=0.8, signals=("sarcasm",))
+        asked_only = _ASKED_ONLY.search(text)
+        if asked_only is not None and text[: asked_only.start()].strip() and text[asked_only.end() :].strip():
+            # "don't stop anything, I just want to know: is queue-01 healthy?": the question is the message
+            read = self.parse(text[asked_only.end() :])
+            if read.name in _READS:
+                return read
+        retracted = _retracted(text)
+        if retracted is not None:
+            # "delete web-01??? no no no I meant restart. restart web-01": what is taken back is not asked
+            kept, taken_back, rest = retracted
+            read = self.parse(kept)
+            named = [w for w in re.findall(r"[\w.-]+", taken_back.lower()) if is_name(w)]
+            if read.target is None and read.reference == "it" and len(named) == 1:
+                read = replace(read, target=named[0], reference=None)  # "stop web-1, no sorry, restart it"
+            if read.name != "unknown" and read.confidence >= 0.7:  # not "just web-02", a bare name's guess
+                return read
+            meant = [w for w in re.findall(r"[\w.-]+", rest.lower()) if is_name(w)]
+            taken = (
+                self._parse(taken_back)
+                if len(meant) == 1 and not find_verbs(tokenize(rest)[0], self._lexicon)
+                else None
+            )
+            if taken is not None and taken.name in _OPERATIONS:
+                # "restart web-01 and web-02, no wait, just web-02": the act taken back, on the one now meant
+                return replace(taken, target=meant[0], reference=None, names=(meant[0],))
+        return self._parse(text)
+
+    def _parse(self, text: str) -> Intent:
         tokens, injected = tokenize(text)
         read = self._read(tokens, injected)
         names = tuple(dict.fromkeys(t.text for t in tokens if is_name(t.text)))
@@ -472,6 +545,9 @@ class IntentParser:
             # "and what about removing ledger-db?": the last request, on this; the act it names is proposed
             question = ["asked-follow-up"] if ASKED_FOLLOW_UP.search(joined) else []
             read = self._intent("unknown", tokens, None, 0.7, switch, [*signals, *question], follow_up=True)
+            if (read.reference or "").startswith("subject:") and not _STATED.search(joined):
+                # "and the backend container too": the thing said is the other one meant, not a guess at the focus
+                read = replace(read, reference="word:" + (read.reference or "")[len("subject:") :])
             named = [refine(v.action, tokens, v) for v in verbs if not v.negated and v.action not in _MARKERS]
             proposed = next((op for op in map(_operation, named) if op is not None), None)
             return replace(read, action=proposed) if proposed is not None else read
@@ -727,6 +803,8 @@ class IntentParser:
             hint = (f"context:{name}",) if name in {"troubleshoot", "status"} else ("unanchored",)
             return Intent("unknown", confidence=0.6, topic_switch=switch, signals=(*signals, *hint))
         start = verb.end if verb is not None else 0
+        if name == "deploy" and verb is not None and _cli_noun(tokens[: verb.start], self._lexicon):
+            start = 0  # "lxc create web-07 --template alpine": the kind is said before the verb, as a CLI does
         resources: list[Resource] = []
         if name in {"deploy", "design"} or follow_up:
             resources = extract(tokens, start, self._lexicon)
@@ -945,11 +1023,15 @@ def _only_a_name(tokens: list[Tok]) -> bool:
 
 
 def _redirects(tokens: list[Tok]) -> bool:
-    """ "no wait, not cache-02 — cache-03": one name ruled out, another meant."""
+    """ "no wait, not cache-02 — cache-03", "no, the other one": one name ruled out, another meant."""
     words = [t.text for t in tokens if not t.punct]
     names = [w for w in words if is_name(w)]
     ruled_out = any(w == "not" and k + 1 < len(words) and is_name(words[k + 1]) for k, w in enumerate(words))
-    return len(names) == 2 and ruled_out
+    if len(names) == 2 and ruled_out:
+        return True
+    # "no wait, the other one — web-02", "no, the other one": the other of those meant, nothing cancelled
+    other = "other" in words and len(names) <= 1
+    return other and all(w in _INTERJECTIONS or w in names or w in {"other", "ones"} for w in words)
 
 
 def _includes(tokens: list[Tok]) -> bool:

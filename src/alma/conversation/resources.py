@@ -315,7 +315,10 @@ class _Chunker:
                 current.template, current.guessed = template, guessed
                 return self._past_version(i + 1)
             after_name = current.name is not None and words[i - 1] == current.name  # "vm gitlab-runner-7 debian"
-            if fits and current.template is None and (self.kind_end == i or self.tokens[i - 1].punct or after_name):
+            # "new vm: linux — debian": the family said first, then which one
+            family = words[i - 1] in {"linux", "gnu"} and (self.kind_end == i - 1 or self.tokens[i - 2].punct)
+            opens = self.kind_end == i or self.tokens[i - 1].punct or after_name or family
+            if fits and current.template is None and opens:
                 current.template = template  # "a database server (PostgreSQL)", "new lxc: ubuntu"
                 return self._past_version(i + 1)
         if pending.template is not None:

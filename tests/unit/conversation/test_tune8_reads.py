@@ -116,3 +116,87 @@ def test_a_yes_with_sizes_sizes_what_waits() -> None:
     reading, _ = converse("show me the plan for deploying two alpine lxcs", "nice, go ahead, 512MB each")
     [resource] = reading.resources
     assert (reading.name, reading.target, resource.count, resource.memory_mb) == ("deploy", None, 2, 512)
+
+
+@pytest.mark.parametrize(
+    ("text", "target"), [("start vm media-srv", "media-srv"), ("start lxc dns-01 and tell me when it's up", "dns-01")]
+)
+def test_start_with_a_kind_then_a_name_starts_that_guest(parser: IntentParser, text: str, target: str) -> None:
+    read = parser.parse(text)
+    assert (read.name, read.target) == ("start", target)
+
+
+def test_start_of_a_new_one_said_with_an_article_or_a_size_is_a_deploy(parser: IntentParser) -> None:
+    assert parser.parse("start a vm media-srv").name == "deploy"
+    assert parser.parse("start vm web-9 with 2 cores").name == "deploy"
+
+
+def test_a_noun_verb_command_keeps_its_kind(parser: IntentParser) -> None:
+    read = parser.parse("lxc create web-07 --template alpine --cores 2 --memory 1024")
+    [resource] = read.resources
+    assert (read.name, resource.kind, resource.template, resource.cores) == ("deploy", "lxc", "alpine", 2)
+
+
+@pytest.mark.parametrize("second", ["no wait, the other one — web-02", "no, the other one, web-02"])
+def test_the_other_one_named_redirects_the_request(second: str) -> None:
+    reading, _ = converse("restart web-01", second)
+    assert (reading.name, reading.target, reading.cancelled) == ("restart", "web-02", False)
+
+
+def test_the_other_one_of_two_deployed_is_the_one_not_named() -> None:
+    reading, destructive = converse(
+        "deploy an ubuntu vm named app-05 and a debian lxc named proxy-05", "stop app-05", "no wait, the other one"
+    )
+    assert (reading.name, reading.target, destructive) == ("stop", "proxy-05", True)
+
+
+def test_and_that_one_too_is_the_one_said_not_the_focus() -> None:
+    reading, destructive = converse("stop the frontend container", "and the backend container too")
+    assert (reading.name, reading.target, destructive) == ("stop", "backend", True)
+
+
+def test_a_statement_that_follows_names_nothing_to_act_on() -> None:
+    reading, _ = converse("wiki-01 shows bad gateway", "and now the whole intranet is down", "RESTART IT. NOW.")
+    assert (reading.name, reading.target) == ("restart", "wiki-01")
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "target"),
+    [
+        ("delete web-01??? no no no I meant restart. restart web-01", "restart", "web-01"),
+        ("stop web-1, no sorry, restart it", "restart", "web-1"),
+        ("restart web-01 and web-02, no wait, just web-02", "restart", "web-02"),
+        ("stop web-01, no sorry, web-02", "stop", "web-02"),
+    ],
+)
+def test_what_a_message_takes_back_is_not_asked(parser: IntentParser, text: str, name: str, target: str) -> None:
+    read = parser.parse(text)
+    assert (read.name, read.target) == (name, target)
+
+
+def test_a_spec_taken_back_is_replaced_by_the_one_after() -> None:
+    reading, _ = converse("new vm: name=win-test? no, sorry, linux — debian, name=deb-test, 2 cores, 20GB disk")
+    [resource] = reading.resources
+    assert (reading.name, resource.name, resource.template, resource.cores, resource.disk_gb) == (
+        "deploy",
+        "deb-test",
+        "debian",
+        2,
+        20,
+    )
+
+
+def test_no_taken_back_at_the_start_of_a_message_is_left_to_the_correction(parser: IntentParser) -> None:
+    assert parser.parse("no, no downtime please").name != "destroy"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "don't stop anything, I just want to know: is queue-01 healthy?",
+        "not asking you to delete it, just curious: is queue-01 up?",
+    ],
+)
+def test_a_question_said_to_be_only_a_question_is_read(parser: IntentParser, text: str) -> None:
+    read = parser.parse(text)
+    assert (read.name, read.target) == ("status", "queue-01")
