@@ -137,6 +137,8 @@ class Focus:
         from_pending = False
         pending_destructive = False
         resources: tuple[Resource, ...] = parsed.resources
+        if "continues:design" in parsed.signals and self.intent == "design" and not (parsed.proceed or parsed.cancel):
+            return Resolved("design", None, parsed.resources, None, None, 0.6, False)  # "make it cheaper"
         if parsed.cancel:
             if "undo" in parsed.signals and self.pending is None and self.intent in _OPERATIONS:
                 # "cancel that deploy" once it was carried out: nothing waits to be cancelled, so it is undone
@@ -238,8 +240,12 @@ class Focus:
                 direction, scale_to = last.get("direction"), _number(last.get("scale_to"))
         else:
             context = next((s.split(":", 1)[1] for s in parsed.signals if s.startswith("context:")), None)
+            continued = next((s.split(":", 1)[1] for s in parsed.signals if s.startswith("continues:")), None)
             if context in INTENTS and self.target is not None:
                 name = context
+                confidence = 0.6
+            elif continued is not None and self.intent is not None and continued == self.intent:
+                name = continued  # "what should I do?" after a symptom; "with a VPN on top" after a design
                 confidence = 0.6
         if parsed.reference == "them" and not from_pending:
             several = self.last_named or self.targets

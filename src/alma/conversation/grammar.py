@@ -584,6 +584,9 @@ _ACT_NOUNS = {
 _A = frozenset({"a", "another"})
 
 
+_DESIGNS = frozenset({"design", "architecture", "layout", "blueprint", "proposal", "topology"})
+
+
 def refine(action: str, tokens: list[Tok], verb: Verb) -> str:
     """Actions whose meaning depends on their object: "add", "run", "bring up", "show", "make"…"""
     obj = object_words(tokens, verb)
@@ -597,6 +600,8 @@ def refine(action: str, tokens: list[Tok], verb: Verb) -> str:
     if verb.lemma == "give" and any(w in _RESTART_NOUNS for w in texts[:5]) and any(w in _A for w in texts[:4]):
         return "restart"  # "give web-4 a kick", "give the api another bounce"
     if verb.lemma in {"give", "get"} and tokens[verb.end : verb.end + 1] and tokens[verb.end].text in {"me", "us"}:
+        if any(w in _DESIGNS for w in texts[1:4]):
+            return "design"  # "give me a design for log shipping", "get us an architecture for …"
         if any(w in _REPORTS for w in texts[:4]):
             # "give me the status of traefik-01", "get me its logs"; "… of everything" lists
             return "list" if any(w in {"everything", "all"} for w in texts[:6]) else "status"

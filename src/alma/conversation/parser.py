@@ -53,6 +53,7 @@ from alma.conversation.lexicon import (
     VERBS,
     Lexicon,
 )
+from alma.conversation.pasted import pasted
 from alma.conversation.quantities import Tok
 from alma.conversation.resources import extract, is_name, kind_at, template_of, with_target
 from alma.conversation.targets import Target, find_target, subject_of, unknown_word
@@ -184,6 +185,20 @@ def _joined(tokens: list[Tok]) -> str:
     return out
 
 
+# Advice asked, with no subject of its own: the problem just described is meant.
+_ADVICE_ASKED = re.compile(
+    r"((so|ok|okay|and|well|hmm|ugh)[,.]? )*(what (should|do|can|shall|would you) (i|we|you)( do| suggest| recommend)"
+    r"( now| then| next| about (it|this|that))?|how (do|can|should|would) (i|we|you) fix (it|this|that)|"
+    r"any (ideas|suggestions|advice|clue|thoughts)|what now|now what|what next|where do i (start|begin)|"
+    r"(can|could) you help( me)?( with (it|this|that))?|help( me)?( please| pls)?)( please| pls)?\W*"
+)
+# A design varied: what to add or leave out, how it should be, its parts ("which of those components …").
+_DESIGN_MORE = re.compile(
+    r"^\W*((and|also|plus|but|oh|ok|okay|hmm|so|what about|how about)[, ]+)*(with|without|plus|add|adding|include|"
+    r"including|minus|swap|using|instead of)\b|"
+    r"\bmake (it|that|this|the (design|setup|plan|architecture)) (cheaper|simpler|smaller|leaner|more \w+|less \w+)\b|"
+    r"\b(those|these|the) (components|parts|pieces|services|boxes|tiers|layers)\b|\bbudget\b"
+)
 # Only a question, said so: "…, I just want to know: …", "just asking: …", "only tell me: …".
 _ASKED_ONLY = re.compile(
     r"\b(?:i|we) (?:just |only |simply )?(?:want(?:ed)?|need(?:ed)?|would like|wanna) to know[:,]?\s+(?=\w)|"
@@ -236,6 +251,15 @@ class IntentParser:
     def parse(self, text: str) -> Intent:
         if sarcastic(text):  # "why don't we just delete everything, that will fix it /s": said, not asked
             return Intent("unknown", confidence=0.8, signals=("sarcasm",))
+        paste = pasted(text)
+        if paste is not None and paste.only:
+            # "logs say: '…bind() failed…'": evidence about what the conversation is about, troubleshooting
+            return Intent("unknown", confidence=0.7, signals=("pasted", "context:troubleshoot"))
+        if paste is not None:
+            text = paste.text  # "db-01 is throwing 'FATAL: …'": a symptom, the quote no request's words
+        advice = _ADVICE_ASKED.fullmatch(text.strip().lower())
+        if advice is not None:  # "what should I do?" after a symptom: more of the troubleshooting
+            return Intent("unknown", confidence=0.7, signals=("continues:troubleshoot",))
         asked_only = _ASKED_ONLY.search(text)
         if asked_only is not None and text[: asked_only.start()].strip() and text[asked_only.end() :].strip():
             # "don't stop anything, I just want to know: is queue-01 healthy?": the question is the message
@@ -261,7 +285,11 @@ class IntentParser:
             if taken is not None and taken.name in _OPERATIONS:
                 # "restart web-01 and web-02, no wait, just web-02": the act taken back, on the one now meant
                 return replace(taken, target=meant[0], reference=None, names=(meant[0],))
-        return self._parse(text)
+        read = self._parse(text)
+        if read.name in {"unknown", "update", "status", "list", "explain"} and _DESIGN_MORE.search(text.lower()):
+            # "with a VPN on top pls", "make it cheaper": after a design, the design varied (the focus decides)
+            read = replace(read, signals=(*read.signals, "continues:design"))
+        return read
 
     def _parse(self, text: str) -> Intent:
         tokens, injected = tokenize(text)
@@ -386,7 +414,10 @@ class IntentParser:
             act = refine(asked[0].action, tokens, asked[0])
             return replace(explained, target=asked_target.name, action=act if act in _OPERATIONS else None)
         acting = [v for v in operations if v.action in {"plan", "show"} or refine(v.action, tokens, v) in INTENTS]
+        recounted = new_count(tokens)
+        # "no wait, 3": the count just asked for, said again (not a cancel)
         redirected = _includes(tokens) or _only_a_name(tokens) or _redirects(tokens)
+        redirected = redirected or (recounted is not None and recounted.restated)
         alike = _ALIKE.search(joined)
         if alike is not None and not any(v.action not in {"deploy", "scale", "add", *_MARKERS} for v in operations):
             # "and two more just like it", "another one like that": copies of what was just built (the focus
@@ -976,7 +1007,8 @@ def _amends(tokens: list[Tok], verb: Verb, resources: list[Resource]) -> bool:
     sized = len(resources) == 1 and any(
         v is not None for v in (resources[0].cores, resources[0].memory_mb, resources[0].disk_gb)
     )
-    return verb.lemma in {"make", "give", "add"} and after in (["it"], ["that"], ["this"], ["them"]) and sized
+    pointed = after in (["it"], ["that"], ["this"], ["them"], ["each"], ["all"], ["both"], ["every"])  # "give each 1GB"
+    return verb.lemma in {"make", "give", "add"} and pointed and sized
 
 
 def _scale_to(tokens: list[Tok], start: int) -> int | None:

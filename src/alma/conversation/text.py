@@ -163,6 +163,11 @@ def _untagged(match: re.Match[str]) -> str:
     return image if image in TEMPLATE_ALIASES else match.group()
 
 
+# "please run `docker rm -f web-1`", "execute: qm destroy 104": the command is the request, not a start
+_RUN_COMMAND = re.compile(
+    r"\b(?:run|execute|exec|type|do)\s*:?\s+(?=[`'\"]?(?:sudo\s+)?(?:qm|pct|docker|docker-compose|podman|kubectl|oc|"
+    r"helm|systemctl)\s)"
+)
 # Commands typed as on a shell: "qm stop 101", "pct destroy 205", "kubectl rollout undo deployment/frontend".
 _SHELL: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern), replacement)
@@ -182,6 +187,15 @@ _SHELL: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             r"deploy \2 named \1",
         ),
         (r"\bpct ([a-z]+) (\d+)\b", r"\1 ct \2"),
+        # "docker compose down -v": the stack torn down (its switches, volumes too, say how thoroughly)
+        (r"\b(?:docker[- ])?compose\s+down\b(?:\s+(?:-[a-z]+|--[a-z-]+(?:[= ][a-z]+)?))*", "tear down"),
+        # "kubectl delete deploy api", "kubectl scale sts kafka --replicas=2": the thing is named after its kind
+        (
+            r"\b(?:kubectl|oc)\s+([a-z]+)\s+(?:deploy|deployments?|sts|statefulsets?|ds|daemonsets?)\s+"
+            r"([a-z0-9][a-z0-9.-]*)\b",
+            r"\1 the deployment named \2",
+        ),
+        (r"\b(?:kubectl|oc)\s+([a-z]+)\s+(?:po|pods?)\s+([a-z0-9][a-z0-9.-]*)\b", r"\1 the pod named \2"),
         # "kubectl delete ns payments": the namespace is named after its kind word
         (r"\b(?:kubectl|oc)\s+([a-z]+)\s+(?:ns|namespaces?)\s+([a-z0-9][a-z0-9-]*)\b", r"\1 the namespace named \2"),
         (r"\b(?:kubectl|kubectl\.exe|oc)\s+(?:rollout\s+)?", ""),
@@ -214,6 +228,7 @@ def normalize(text: str) -> tuple[str, bool]:
     lowered = text.translate(_APOSTROPHES).lower()
     for pattern, replacement in _CONTRACTIONS:
         lowered = pattern.sub(replacement, lowered)
+    lowered = _RUN_COMMAND.sub("", lowered)
     lowered = _KUBE_LIST.sub(_listing, lowered)
     for pattern, replacement in _LISTINGS:
         lowered = pattern.sub(replacement, lowered)
