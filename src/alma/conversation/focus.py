@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from alma.conversation.intent import INTENTS, Direction, Intent, IntentName, Resource
-from alma.conversation.lexicon import ROLE_OF_TEMPLATE, everyday
+from alma.conversation.lexicon import ROLE_OF_TEMPLATE, SERVICE_ROLES, everyday
 
 MAX_REMEMBERED = 10
 # What a thing has, never a thing's name: "restore the snapshot", "roll back the image" are of the focus.
@@ -257,7 +257,7 @@ class Focus:
             target = self._referent(parsed.reference)  # (what waits says its own target: "cool, do it" names none)
         pointed = (parsed.reference or "")[5:] if (parsed.reference or "").startswith("word:") else ""
         # an everyday word, or a part of a thing ("restore the snapshot"), names nothing: the focus is meant
-        weak = everyday(pointed) or pointed in _PARTS
+        weak = (everyday(pointed) and pointed not in SERVICE_ROLES) or pointed in _PARTS
         if target is None and name in _TARGETED and not from_pending and (parsed.reference in {None, "it"} or weak):
             target = self.target  # "go back to the one from tuesday": an everyday word names nothing, the focus
         if target is None and name == "plan" and parsed.action is None and self.pending:
@@ -417,7 +417,7 @@ class Focus:
                 return found
             if what == "subject" and self.target is not None:
                 return self.target  # a guessed subject gives way to what the conversation is about
-            return None if everyday(value) or value in _PARTS else value
+            return None if (everyday(value) and value not in SERVICE_ROLES) or value in _PARTS else value
         for remembered in self.resources:
             template = remembered.get("template")
             kinds = {remembered.get("kind"), ROLE_OF_TEMPLATE.get(template or "")}

@@ -427,6 +427,15 @@ _DAYS = frozenset(words("yesterday today tomorrow tonight"))
 _SPELLED = tuple(sorted(COMMON_WORDS | CORE_WORDS | MEMORY_WORDS | DISK_WORDS | COUNT_WORDS | PROPERTY_WORDS))
 
 
+# Everyday words that operators name services by ("the workers", "roll back the worker to 3.2"): after a verb
+# that acts on something, such a word is that thing's name, not a word that names nothing.
+SERVICE_ROLES = frozenset(
+    words(
+        "worker workers manager managers scheduler schedulers mail mailer writer writers reader readers runner runners"
+    )
+)
+
+
 @lru_cache(maxsize=4096)
 def everyday(word: str) -> bool:
     """An everyday word, a form of one ("pointless", "yesterdays") or a misspelling of one

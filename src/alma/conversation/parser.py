@@ -829,7 +829,10 @@ class IntentParser:
         named = self._read_of_a_name(name, target, asked and short)
         if named is not None:  # "status of shopdb", "how is checkout doing?": a word no list knows, asked about
             target = replace(target, name=named, reference=None)
-        if name in _NEEDS_ANCHOR and not anchored and named is None and not self._anchored(tokens):
+        # "explain how ALMA decides …", "explain what a bind mount is": asked outright, about anything
+        told = name == "explain" and verb is not None and verb.lemma in {"explain", "describe"}
+        told = told and verb is not None and all(t.text in _LEADING or t.punct for t in tokens[: verb.start])
+        if name in _NEEDS_ANCHOR and not (anchored or told) and named is None and not self._anchored(tokens):
             # "still slow. this is useless": a symptom about whatever the conversation is about, if anything.
             hint = (f"context:{name}",) if name in {"troubleshoot", "status"} else ("unanchored",)
             return Intent("unknown", confidence=0.6, topic_switch=switch, signals=(*signals, *hint))

@@ -95,3 +95,22 @@ def test_a_count_said_again_then_sizes_for_each_amend_the_deploy() -> None:
     reading, _ = converse("deploy 2 redis containers", "no wait, 3", "and give each 256MB")
     [resource] = reading.resources
     assert (reading.name, resource.template, resource.count, resource.memory_mb) == ("deploy", "redis", 3, 256)
+
+
+@pytest.mark.parametrize(
+    "text", ["explain how ALMA decides whether to ask for confirmation", "please explain what a bind mount is"]
+)
+def test_explain_said_outright_is_an_explanation_of_anything(parser: IntentParser, text: str) -> None:
+    assert parser.parse(text).name == "explain"
+
+
+def test_a_role_a_service_is_named_by_is_its_name() -> None:
+    reading, destructive = converse("scale the workers down to 1")
+    assert (reading.name, reading.target, destructive) == ("scale", "workers", True)
+    reading, destructive = converse("the worker is slow again", "roll back the worker to 3.2")
+    assert (reading.name, reading.target, destructive) == ("rollback", "worker", True)
+
+
+def test_what_a_change_would_do_is_its_plan_on_its_target() -> None:
+    reading, destructive = converse("scale the workers down to 1", "wait, what would that do to the queue?")
+    assert (reading.name, reading.target, destructive) == ("plan", "workers", False)
