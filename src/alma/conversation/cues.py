@@ -108,7 +108,10 @@ _PATTERNS: tuple[tuple[CueKind, str], ...] = (
         r"(?:bring|take|drop|go|scale|set|cut|put|knock|dial) (?:\S+ ){0,4}?(?:down )?to (?:0|1|one|zero|a single|"
         r"just one|only one|a couple|two|2)(?: \S+)?|"
         # "down to 2GB, it currently has 4", "…and down to 3 replicas": a new, lower amount
-        r"(?:^|, |and |then |so |ok |okay )down to (?:\d[a-z0-9.]*|one|two|three|four|a single|half)|" + AMOUNT_LESS,
+        r"(?:^|, |and |then |so |ok |okay )down to (?:\d[a-z0-9.]*|one|two|three|four|a single|half)|"
+        # "resize the nas-data disk down to 1TB": any change said to go down to an amount
+        r"(?:resize|resizing|resized|size|set|change|move|bring|take|drop|knock|dial|turn|shift|adjust) "
+        r"(?:\S+ ){0,4}?down to|" + AMOUNT_LESS,
         # "give the plex vm 4GB less", "2 cores fewer", "3 pods fewer": an amount taken away
     ),
     (

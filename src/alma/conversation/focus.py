@@ -134,6 +134,8 @@ class Focus:
         confidence = parsed.confidence
         direction, scale_to = parsed.direction, parsed.scale_to
         targets: tuple[str, ...] = tuple(n for n in parsed.names if n not in parsed.excluded)
+        if parsed.reference == "one-of":
+            targets = ()  # "shut down one of them": not all those named; which one is asked
         from_pending = False
         pending_destructive = False
         resources: tuple[Resource, ...] = parsed.resources
@@ -191,6 +193,8 @@ class Focus:
         waiting_for_target = self.pending is not None and not self.pending.get("target")
         answer = next((s.removeprefix("answer:") for s in parsed.signals if s.startswith("answer:")), None)
         answered = parsed.target if "bare-name" in parsed.signals else answer
+        if waiting_for_target and "bare-ordinal" in parsed.signals and parsed.reference is not None:
+            answered = self._referent(parsed.reference)  # "shut down one of them" … "the first one"
         if waiting_for_target and answered is not None:
             # "go ahead and nuke it" … "the vm named scratch-7": which one, said afterwards; still that act
             assert self.pending is not None

@@ -199,6 +199,15 @@ _DESIGN_MORE = re.compile(
     r"\bmake (it|that|this|the (design|setup|plan|architecture)) (cheaper|simpler|smaller|leaner|more \w+|less \w+)\b|"
     r"\b(those|these|the) (components|parts|pieces|services|boxes|tiers|layers)\b|\bbudget\b"
 )
+# One of several, not all of them: "shut down one of them", "delete one of those vms".
+_ONE_OF = re.compile(r"\b(one|either) of (them|those|these|the two|both|the \w+s)\b")
+# An answer that picks by position: "the first one", "second", "the last vm", "number 2".
+_PICKED = re.compile(
+    r"((ok|okay|so|um|uh|hmm)[,.]? )?(the )?((?P<pos>first|second|third|fourth|last|1st|2nd|3rd|4th)|"
+    r"(number |#)(?P<num>[1-4]))"
+    r"( one| vm| container| lxc| box| ct| guest| of them)?( please| pls| i guess)?\W*"
+)
+_POSITIONS = {"first": "1", "second": "2", "third": "3", "fourth": "4", "1st": "1", "2nd": "2", "3rd": "3", "4th": "4"}
 # Only a question, said so: "…, I just want to know: …", "just asking: …", "only tell me: …".
 _ASKED_ONLY = re.compile(
     r"\b(?:i|we) (?:just |only |simply )?(?:want(?:ed)?|need(?:ed)?|would like|wanna) to know[:,]?\s+(?=\w)|"
@@ -285,7 +294,13 @@ class IntentParser:
             if taken is not None and taken.name in _OPERATIONS:
                 # "restart web-01 and web-02, no wait, just web-02": the act taken back, on the one now meant
                 return replace(taken, target=meant[0], reference=None, names=(meant[0],))
+        picked = _PICKED.fullmatch(text.strip().lower())
+        if picked is not None:  # "the first one": which of those just named, an answer to "which one?"
+            position = _POSITIONS.get(picked.group("pos") or "", picked.group("pos") or picked.group("num"))
+            return Intent("unknown", confidence=0.7, reference=f"ordinal:{position}", signals=("bare-ordinal",))
         read = self._parse(text)
+        if _ONE_OF.search(text.lower()) and read.reference in {"them", "word:those", "word:these", "word:both"}:
+            read = replace(read, reference="one-of")  # "shut down one of them": which one is still to say
         if read.name in {"unknown", "update", "status", "list", "explain"} and _DESIGN_MORE.search(text.lower()):
             # "with a VPN on top pls", "make it cheaper": after a design, the design varied (the focus decides)
             read = replace(read, signals=(*read.signals, "continues:design"))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from alma.conversation.english import COMMON_WORDS
-from alma.conversation.lexicon import TEMPLATE_ALIASES, misspelling_of
+from alma.conversation.lexicon import TEMPLATE_ALIASES, VERBS, misspelling_of
 from alma.conversation.quantities import Tok, quantify
 
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u201c": '"', "\u201d": '"'})
@@ -223,9 +223,27 @@ _THUMBS = re.compile("[\U0001f44d\u2705\U0001f44c\u2714]")
 _MASKED = re.compile(r"(?<![\w*-])[a-z]{1,3}(?:[*#@$%]{1,4}[a-z]*|!{1,3}[a-z]+)(?![\w*])")
 
 
+# A word written with digits or symbols for letters: "D3LETE", "n0w", "k1ll", "wip3 3verything".
+_LEET_WORD = re.compile(
+    r"(?<![\w@$-])(?=[a-z0-9@$]*[a-z][a-z0-9@$]*[a-z])(?=[a-z@$]*[0134579@$])[a-z0-9@$]{4,}(?![\w-])"
+)
+_LEET = str.maketrans("034579@$", "oeastgas")
+
+
+def _unleet(match: re.Match[str]) -> str:
+    """The word meant, when it is a verb or an everyday word once its digits are read as letters ("d3lete");
+    otherwise the word as written ("k3s", "vm104", "s3" are names)."""
+    word = match.group(0)
+    for ones in ("i", "l"):
+        meant = word.replace("1", ones).translate(_LEET)
+        if meant.isalpha() and (meant in VERBS or meant in COMMON_WORDS):
+            return meant
+    return word
+
+
 def normalize(text: str) -> tuple[str, bool]:
     """Lower-cased text with contractions spelled out, cut at a prompt injection; and whether one was cut."""
-    lowered = text.translate(_APOSTROPHES).lower()
+    lowered = _LEET_WORD.sub(_unleet, text.translate(_APOSTROPHES).lower())
     for pattern, replacement in _CONTRACTIONS:
         lowered = pattern.sub(replacement, lowered)
     lowered = _RUN_COMMAND.sub("", lowered)
