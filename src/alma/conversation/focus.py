@@ -415,10 +415,12 @@ class Focus:
             ordered = among or self.last_named or self.mentioned
             position = len(ordered) - 1 if value == "last" else int(value) - 1
             return ordered[position] if 0 <= position < len(ordered) else None
-        if what in {"word", "subject"}:
+        if what in {"word", "subject", "named"}:
             found = _matching(value, among or self.mentioned, {value})
             if found is not None or among:
                 return found
+            if what == "named":
+                return value  # "the staging one": called so, whatever else the word means
             if what == "subject" and self.target is not None:
                 return self.target  # a guessed subject gives way to what the conversation is about
             return None if (everyday(value) and value not in SERVICE_ROLES) or value in _PARTS else value

@@ -624,6 +624,8 @@ def refine(action: str, tokens: list[Tok], verb: Verb) -> str:
         if any(w in PROPERTY_WORDS for w in texts[:3]):
             return "update"
         return "deploy" if indefinite else "update"
+    if action == "rollback" and verb.lemma in {"take", "bring", "put", "set", "get"} and _back_up_to_a_count(obj):
+        return "scale"  # "take grafana back down to 1 replica": a count, as it was before
     if action == "bring" and "back" in texts:
         return "rollback" if any(w in _EARLIER for w in texts) else "start"  # "bring jellyfin back up"
     if action in {"run", "bring", "make"}:
@@ -699,10 +701,13 @@ def _sized_amount(obj: list[Tok]) -> bool:
 
 
 def _back_up_to_a_count(obj: list[Tok]) -> bool:
-    """ "… back up to 4": a count restored upward, not an earlier version."""
+    """ "… back up to 4", "… back down to 1 replica": a count restored, not an earlier version."""
     texts = [t.text for t in obj]
     return any(
-        texts[k : k + 3] == ["back", "up", "to"] and k + 3 < len(obj) and obj[k + 3].integer is not None
+        texts[k : k + 3] in (["back", "up", "to"], ["back", "down", "to"])
+        and k + 3 < len(obj)
+        and obj[k + 3].integer is not None
+        and obj[k + 3].size is None
         for k in range(len(texts))
     )
 

@@ -47,11 +47,13 @@ from alma.conversation.grammar import (
 from alma.conversation.intent import INTENTS, Direction, Intent, IntentName, Resource
 from alma.conversation.lexicon import (
     COUNT_WORDS,
+    DETERMINERS,
     INFRA_WORDS,
     KIND_PHRASES,
     TEMPLATE_ALIASES,
     VERBS,
     Lexicon,
+    words,
 )
 from alma.conversation.pasted import pasted
 from alma.conversation.quantities import Tok
@@ -199,6 +201,37 @@ _DESIGN_MORE = re.compile(
     r"\bmake (it|that|this|the (design|setup|plan|architecture)) (cheaper|simpler|smaller|leaner|more \w+|less \w+)\b|"
     r"\b(those|these|the) (components|parts|pieces|services|boxes|tiers|layers)\b|\bbudget\b"
 )
+# "the staging one", "the sandbox namespace", "the coredns deployment in kube-system": a word before "one" or
+# a kind is what that thing is called, however everyday the word; unless it only describes ("the old one").
+_NAMED_BY_KIND = re.compile(
+    r"\bthe (?P<word>[a-z][\w.-]*) (one|namespace|deployment|vm|container|lxc|stack|service|pod|box|server|ct|"
+    r"guest|app|database|instance)\b(?P<place> (in|on) (the )?(?P<where>[a-z][\w.-]*))?"
+)
+_DESCRIBING = frozenset(
+    words(
+        "old new other same whole big small large little tiny first second third last broken slow current previous "
+        "latest right wrong bad good only entire extra spare live dead stuck running stopped failed original "
+        "default main existing remaining single one another each every any this that windows linux"
+    )
+)
+
+
+def _named_by_kind(read: Intent, text: str) -> Intent:
+    """The reading with the thing a kind word names as its target ("delete the staging one": staging), where
+    the grammar took it for an everyday word or took the place it is in for the thing."""
+    found = _NAMED_BY_KIND.search(text)
+    if found is None:
+        return read
+    word = found.group("word")
+    if word in _DESCRIBING or word in _KIND_WORDS or word in DETERMINERS or word in TEMPLATE_ALIASES:
+        return read
+    guessed = read.reference in {f"word:{word}", f"subject:{word}"}
+    placed = found.group("place") is not None and read.target == found.group("where")
+    if guessed or placed:
+        return replace(read, target=None, reference=f"named:{word}")
+    return read
+
+
 # One of several, not all of them: "shut down one of them", "delete one of those vms".
 _ONE_OF = re.compile(r"\b(one|either) of (them|those|these|the two|both|the \w+s)\b")
 # An answer that picks by position: "the first one", "second", "the last vm", "number 2".
@@ -208,6 +241,14 @@ _PICKED = re.compile(
     r"( one| vm| container| lxc| box| ct| guest| of them)?( please| pls| i guess)?\W*"
 )
 _POSITIONS = {"first": "1", "second": "2", "third": "3", "fourth": "4", "1st": "1", "2nd": "2", "3rd": "3", "4th": "4"}
+# Where a long message turns from its background to what it asks: "anyway, long story short, …", "what I
+# actually need is …", "now I want to ask you: …".
+_REQUEST_FOLLOWS = re.compile(
+    r"\b(anyway|anyhow|long story short|tl;?dr|so basically|bottom line|in short|my (question|request|ask) is|"
+    r"the (question|request|ask) is|(?P<need>what (i|we) (actually |really |just )?(need|want)( from you)? is)|"
+    r"(now |so )?i (want|would like|wanted) to ask( you)?|here('s| is) what (i|we) need)\b[:,.]?\s*",
+    re.IGNORECASE,
+)
 # Only a question, said so: "…, I just want to know: …", "just asking: …", "only tell me: …".
 _ASKED_ONLY = re.compile(
     r"\b(?:i|we) (?:just |only |simply )?(?:want(?:ed)?|need(?:ed)?|would like|wanna) to know[:,]?\s+(?=\w)|"
@@ -269,6 +310,17 @@ class IntentParser:
         advice = _ADVICE_ASKED.fullmatch(text.strip().lower())
         if advice is not None:  # "what should I do?" after a symptom: more of the troubleshooting
             return Intent("unknown", confidence=0.7, signals=("continues:troubleshoot",))
+        buried = list(_REQUEST_FOLLOWS.finditer(text))
+        if buried and text[: buried[-1].start()].strip() and text[buried[-1].end() :].strip():
+            # "So some background: … Anyway, long story short, can you take grafana back down to 1 replica?"
+            wanted = "i need " if buried[-1].group("need") else ""
+            tail = text[buried[-1].end() :]
+            sentence = re.split(r"(?<=[.!?])\s+", tail.strip(), maxsplit=1)[0]  # not "after that, ping me …"
+            read = self.parse(wanted + sentence)
+            if read.name == "unknown" and sentence != tail.strip():
+                read = self.parse(wanted + tail)
+            if read.name != "unknown":
+                return read
         asked_only = _ASKED_ONLY.search(text)
         if asked_only is not None and text[: asked_only.start()].strip() and text[asked_only.end() :].strip():
             # "don't stop anything, I just want to know: is queue-01 healthy?": the question is the message
@@ -299,6 +351,7 @@ class IntentParser:
             position = _POSITIONS.get(picked.group("pos") or "", picked.group("pos") or picked.group("num"))
             return Intent("unknown", confidence=0.7, reference=f"ordinal:{position}", signals=("bare-ordinal",))
         read = self._parse(text)
+        read = _named_by_kind(read, text.lower())
         if _ONE_OF.search(text.lower()) and read.reference in {"them", "word:those", "word:these", "word:both"}:
             read = replace(read, reference="one-of")  # "shut down one of them": which one is still to say
         if read.name in {"unknown", "update", "status", "list", "explain"} and _DESIGN_MORE.search(text.lower()):

@@ -47,3 +47,56 @@ def test_names_with_digits_stay_names() -> None:
 def test_a_shouted_leet_delete_everything_is_blocked_destruction() -> None:
     reading, destructive = converse("D3LETE EVERYTHING IN THE CLUSTER I'M DONE WITH THIS S***")
     assert (reading.name, destructive) == ("destroy", True)
+
+
+@pytest.mark.parametrize(
+    ("turns", "target"),
+    [
+        (("list namespaces", "delete the staging one, the sprint is over"), "staging"),
+        (("list pods in sandbox", "ok they're all junk, delete the sandbox namespace"), "sandbox"),
+        (("restart the coredns deployment in kube-system",), "coredns"),
+    ],
+)
+def test_a_word_before_one_or_a_kind_is_what_the_thing_is_called(turns: tuple[str, ...], target: str) -> None:
+    reading, _ = converse(*turns)
+    assert reading.target == target
+
+
+def test_a_word_that_only_describes_names_nothing() -> None:
+    reading, _ = converse("delete the old one")
+    assert reading.target is None
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "target"),
+    [
+        (
+            "So some background: we run k3s on three NUCs and last week I added a second grafana replica, which "
+            "did not help. Anyway, long story short, can you take grafana back down to 1 replica?",
+            "scale",
+            "grafana",
+        ),
+        (
+            "Morning team. The migration finished overnight and pve3 joined the cluster. Anyway, what I actually "
+            "need from you is a new Debian LXC called ledger-api with 2 cores. After that I'm in meetings, ping me "
+            "on slack if anything looks weird.",
+            "deploy",
+            "ledger-api",
+        ),
+        (
+            "Hello, I am new in Proxmox and I create many containers for test. Now I want to ask you: please show "
+            "me all my containers and how much memory each one use.",
+            "list",
+            None,
+        ),
+    ],
+)
+def test_the_request_a_long_message_turns_to_is_read(text: str, name: str, target: str | None) -> None:
+    reading, _ = converse(text)
+    assert (reading.name, reading.target) == (name, target)
+
+
+def test_back_down_to_a_count_is_a_scale_not_a_rollback(parser: IntentParser) -> None:
+    read = parser.parse("can you take grafana back down to 1 replica?")
+    assert (read.name, read.direction, read.scale_to) == ("scale", "down", 1)
+    assert parser.parse("take nginx-edge back to yesterday's config").name == "rollback"
