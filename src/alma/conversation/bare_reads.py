@@ -34,10 +34,14 @@ _LIST = re.compile(
     rf"{_END}"
 )
 _STATUS = re.compile(
-    r"^(?:(?:can you |could you |pls |please |just )?"
+    r"^(?:(?:so|ok|okay|and|now|then|alright|right)[,.]? )*(?:(?:can you |could you |pls |please |just )?"
     r"(?:status|state|health|stat|sitrep|report|health ?check|status (?:report|update|check)|"
-    r"how (?:is|are) (?:it|everything|things|we|we doing|the \w+|my \w+|our \w+)"
+    r"how(?:s| is| are) (?:it|everything|things|we|we doing|the \w+(?: \w+)?|my \w+(?: \w+)?|our \w+(?: \w+)?)"
     r"(?: going| doing| looking| holding up)?|"
+    # whether what was just done took: "did it work?", "has that finished?", "is it done yet?"
+    r"(?:did|has|have) (?:it|that|this|they|the \w+) (?:work|worked|go through|gone through|succeed|succeeded|"
+    r"finish|finished|come up|deploy|deployed|complete|completed|take|taken)(?: yet| ok| okay)?|"
+    r"(?:is|are) (?:it|that|they) (?:done|finished|ready|there|deployed|complete)(?: yet| now)?|"
     r"is (?:it|everything|the \w+|my \w+|our \w+) (?:on|up|ok|okay|alive|running|healthy|fine|working|good|green)|"
     r"(?:are|is) (?:all |all of )?(?:the |my |our )?\w+ (?:green|healthy|up|ok|okay|fine|running)|"
     r"what is (?:the )?(?:status|state|health)(?: now| of things| of everything)?|any (?:news|updates?)|"

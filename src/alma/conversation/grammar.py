@@ -191,11 +191,12 @@ TROUBLE = re.compile(
     r"\broot cause\b|\b(latency|laggy|lagging|packet loss|spik\w+|maxed out|saturated|"
     r"throttl\w+|terrible|awful|horrible|bad gateway|timing out)\b|\bwhat is wrong\b|\bwhat went wrong\b|"
     r"\bhow come\b|\bnot (working|responding|answering|answer|starting|booting|"
-    r"reachable|start|boot|come up|respond|run|load|connect)|\bkeeps? (crash|fail|restart|dying|die|getting|"
+    r"reachable|start|boot|come up|come back|coming back|respond|run|load|connect|work)|"
+    r"\bkeeps? (crash|fail|restart|dying|die|getting|"
     r"going|timing|dropping|rebooting|stopping)|\b(crash\w*|fail\w*|broken|errors?|erroring|unreachable|"
     r"down(?! to (?:\d|one|two|three|a single|half))|"  # "down", not "down to 2GB" (an amount)
     r"unresponsive|hung|hanging|stuck|slow|sluggish|lagging|flapping|oom|timeouts?|timing out|5\d\ds?|leak\w*|"
-    r"panic\w*|corrupt\w*|degraded|unhealthy|dead|dying|died|refused|refusing|misbehaving|problems?|issues?|"
+    r"panic\w*|corrupt\w*|degraded|unhealthy|dead|dying|died|refused|refusing|refuses|misbehaving|problems?|issues?|"
     r"bug|glitch\w*|lost|killed)\b|\bhigh (cpu|load|memory|latency)\b|\bout of (memory|disk|space)\b|"
     r"\b(eating|hogging|consuming) (all|most|up)\b|\bwhat is (up|going on|wrong) with\b|"
     r"\b(stopped|quit|stops) [a-z]+ing\b|"
@@ -377,7 +378,7 @@ def find_verbs(tokens: list[Tok], lexicon: Lexicon) -> list[Verb]:
             }
         proposed = proposed or (inflected and _announced(tokens, words, ids, i, end))
         descriptive = (inflected and not proposed) or _after_auxiliary(words, ids, i) or _as_noun(words, i)
-        descriptive = descriptive or _ceasing(words, i) or _relative(words, i)
+        descriptive = descriptive or _ceasing(words, i) or _relative(words, i) or _failing(words, i)
         rest = _sentence_rest(tokens, i)
         asked = asking(_sentence_head(tokens, i), rest) or opinion_asked(rest)
         verbs.append(Verb(action, lemma, i, end, ids[i], particle, negated, descriptive, corrected, asked))
@@ -446,6 +447,15 @@ def _announced(tokens: list[Tok], words: list[str], ids: list[int], i: int, end:
     if not rest or "?" in words[end : end + 12] or any(words[k] in _REPORTING for k in rest):
         return False
     return any(is_name(words[k]) for k in rest[:3])
+
+
+_FAILED_TO = frozenset(words("fails failed failing fail refuses refused refusing unable trying tried tries attempts"))
+
+
+def _failing(words_: list[str], i: int) -> bool:
+    """ "backup-ct fails to start", "it refuses to boot", "unable to restart it": what does not happen, a
+    symptom, not a request to do it."""
+    return i >= 2 and words_[i - 1] == "to" and words_[i - 2] in _FAILED_TO
 
 
 def _ceasing(words: list[str], i: int) -> bool:

@@ -187,12 +187,22 @@ def _joined(tokens: list[Tok]) -> str:
     return out
 
 
+# An aside that opens a message and asks nothing: "Not that anyone asked, but …", "no pressure, but …".
+_ASIDE = re.compile(
+    r"^\W*(not that (anyone|anybody|you|it) (asked|cares|matters)|not that it matters|no offen[cs]e|no pressure|"
+    r"no rush|not gonna lie|not going to lie|not to be (annoying|that guy|a pain)|no worries if not)[,.:;!-]*\s*"
+    r"(but\s+)?",
+    re.IGNORECASE,
+)
 # Advice asked, with no subject of its own: the problem just described is meant.
 _ADVICE_ASKED = re.compile(
     r"((so|ok|okay|and|well|hmm|ugh)[,.]? )*(what (should|do|can|shall|would you) (i|we|you)( do| suggest| recommend)"
     r"( now| then| next| about (it|this|that))?|how (do|can|should|would) (i|we|you) fix (it|this|that)|"
     r"any (ideas|suggestions|advice|clue|thoughts)|what now|now what|what next|where do i (start|begin)|"
-    r"(can|could) you help( me)?( with (it|this|that))?|help( me)?( please| pls)?)( please| pls)?\W*"
+    r"(can|could) you help( me)?( with (it|this|that))?|help( me)?( please| pls)?|"
+    r"((can|could|would) you )?(maybe |please |pls )?(take a look|have a look|look at (it|this|that)|"
+    r"look into (it|this|that)|check (on )?(it|this|that)|investigate( it| this| that)?|dig into (it|this|that))"
+    r"( for me)?)( please| pls)?\W*"
 )
 # A design varied: what to add or leave out, how it should be, its parts ("which of those components …").
 _DESIGN_MORE = re.compile(
@@ -207,6 +217,7 @@ _NAMED_BY_KIND = re.compile(
     r"\bthe (?P<word>[a-z][\w.-]*) (one|namespace|deployment|vm|container|lxc|stack|service|pod|box|server|ct|"
     r"guest|app|database|instance)\b(?P<place> (in|on) (the )?(?P<where>[a-z][\w.-]*))?"
 )
+_KIND_OF_WORD = {phrase[0]: kind for phrase, kind in KIND_PHRASES.items() if len(phrase) == 1}
 _DESCRIBING = frozenset(
     words(
         "old new other same whole big small large little tiny first second third last broken slow current previous "
@@ -225,7 +236,9 @@ def _named_by_kind(read: Intent, text: str) -> Intent:
     word = found.group("word")
     if word in _DESCRIBING or word in _KIND_WORDS or word in DETERMINERS or word in TEMPLATE_ALIASES:
         return read
-    guessed = read.reference in {f"word:{word}", f"subject:{word}"}
+    kind = found.group(2)
+    said = {f"word:{word}", f"subject:{word}", f"kind:{kind}", f"kind:{_KIND_OF_WORD.get(kind, kind)}"}
+    guessed = read.reference in said or (read.reference is None and read.target is None)
     placed = found.group("place") is not None and read.target == found.group("where")
     if guessed or placed:
         return replace(read, target=None, reference=f"named:{word}")
@@ -301,6 +314,7 @@ class IntentParser:
     def parse(self, text: str) -> Intent:
         if sarcastic(text):  # "why don't we just delete everything, that will fix it /s": said, not asked
             return Intent("unknown", confidence=0.8, signals=("sarcasm",))
+        text = _ASIDE.sub("", text, count=1) or text  # "Not that anyone asked, but …": no negation of the request
         paste = pasted(text)
         if paste is not None and paste.only:
             # "logs say: '…bind() failed…'": evidence about what the conversation is about, troubleshooting

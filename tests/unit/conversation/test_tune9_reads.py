@@ -100,3 +100,41 @@ def test_back_down_to_a_count_is_a_scale_not_a_rollback(parser: IntentParser) ->
     read = parser.parse("can you take grafana back down to 1 replica?")
     assert (read.name, read.direction, read.scale_to) == ("scale", "down", 1)
     assert parser.parse("take nginx-edge back to yesterday's config").name == "rollback"
+
+
+@pytest.mark.parametrize(
+    "text", ["lxc backup-ct fails to start:", "I tried to restart web-1 but it hangs", "web-1 refuses to boot"]
+)
+def test_an_act_that_fails_is_a_symptom_not_a_request(parser: IntentParser, text: str) -> None:
+    read = parser.parse(text)
+    assert read.name == "troubleshoot"
+
+
+def test_a_thing_that_will_not_come_back_is_troubleshot() -> None:
+    reading, destructive = converse("homeassistant container won't come back after the update")
+    assert (reading.name, reading.target, destructive) == ("troubleshoot", "homeassistant", False)
+
+
+def test_an_aside_that_opens_a_message_negates_nothing() -> None:
+    text = "Not that anyone asked, but edge-lb has been flapping since noon. Could you maybe look at it?"
+    reading, _ = converse(text)
+    assert (reading.name, reading.target) == ("troubleshoot", "edge-lb")
+
+
+@pytest.mark.parametrize("ask", ["could you maybe look at it?", "can you take a look?", "pls investigate"])
+def test_a_look_asked_after_a_symptom_troubleshoots_it(ask: str) -> None:
+    reading, _ = converse("edge-lb is down", ask)
+    assert (reading.name, reading.target) == ("troubleshoot", "edge-lb")
+
+
+@pytest.mark.parametrize(
+    ("turns", "target"),
+    [
+        (("deploy a grafana container named dash-01", "did it work?"), "dash-01"),
+        (("scale the frontend deployment up to 8", "thanks! now what's the status?"), "frontend"),
+        (("hows the db vm doing",), None),
+    ],
+)
+def test_a_state_asked_in_few_words_is_a_status(turns: tuple[str, ...], target: str | None) -> None:
+    reading, _ = converse(*turns)
+    assert (reading.name, reading.target) == ("status", target)
