@@ -115,7 +115,8 @@ FOLLOW_UP = re.compile(
     # the same request on other things, said as only those things: "now the vms", "next, our lxcs on pve2"
     r"^(?!.*\b(is|are|was|were|has|have|had)\b)((and|ok|okay) )?(now|next|then)[,:]? (for )?(the|my|our|all)( the| my| "
     r"our)? [a-z0-9-]+( [a-z0-9-]+){0,2}\W*$|"
-    r"(^|[.!?;] )((ok|okay|so|right|hmm|alright|cool|thanks)[,.]? )?(and|also|plus|what about|how about|"
+    r"(^|[.!?;] )((ok|okay|so|right|hmm|alright|cool|thanks|thx|ty|cheers|great|nice|perfect)[,.!]? )?(and|also|plus|"
+    r"what about|how about|"
     r"same (for|with)|what of|now for)\b|"
     r"\b(too|as well)[.!?]?$|\b(do|same) the same\b|\bsame (for|with|to|goes for)\b"
 )
@@ -407,8 +408,9 @@ def _as_noun(words: list[str], i: int) -> bool:
         return True  # "since the last deploy", "the failed upgrade"
     if i > 2 and words[i - 3] in _WHEN_WORDS and words[i - 2] in _NOUN_BEFORE:
         return True  # "after the host reboot", "since the nightly deploy": when something happened
+    guest = i > 1 and words[i - 1].isdigit() and (words[i - 2],) in KIND_PHRASES  # "vm 105 stop pls": its id
     if i > 0 and (words[i - 1].isdigit() or words[i - 1] in {"two", "three", "four", "five", "ten", "many"}):
-        return True  # "10 build agents", "three restart loops"
+        return not guest  # "10 build agents", "three restart loops"
     modified = i > 1 and words[i - 2] in _NOUN_BEFORE and words[i] in VERBS and _modifier(words[i - 1])
     if modified and (i < 3 or words[i - 3] not in _TRIGGERS):
         return True  # "the promo-site deploy", "a hard reset" (but "do a hard reset")

@@ -299,6 +299,16 @@ def _retracted(text: str) -> tuple[str, str, str] | None:
     return (f"{kept} {rest}".strip(), head[len(kept) :], rest) if rest else None
 
 
+def _guest_before(lead: list[Tok], lexicon: Lexicon) -> str | None:
+    """The guest a noun-verb command names before its verb ("vm 105 stop", "ct web-2 restart"): a kind, then
+    an id or a name, and nothing else (a greeting or "ok" may come first)."""
+    said = [t for t in lead if not t.punct and t.text not in _LEADING]
+    if len(said) != 2 or kind_at([said[0].text], 0, lexicon) is None:
+        return None
+    what = said[1].text
+    return what if said[1].integer is not None or is_name(what) else None
+
+
 def _cli_noun(lead: list[Tok], lexicon: Lexicon) -> bool:
     """Whether what comes before the verb is only a kind, the noun of a noun-verb command ("lxc create …")."""
     found = kind_at([t.text for t in lead], 0, lexicon) if lead else None
@@ -626,7 +636,8 @@ class IntentParser:
         if WANT.search(joined) and AFFIRM.search(joined) and extract(tokens, 0, self._lexicon):
             # "ok let's go with it: one nginx container named blog-web": the yes comes with what to build
             return self._intent("deploy", tokens, None, 0.75, switch, signals)
-        if CLOSING.search(joined) and not operations and not [v for v in verbs if v.action == "proceed"]:
+        closing = CLOSING.search(joined) and not FOLLOW_UP.search(joined)  # not "thx, and cache-older too"
+        if closing and not operations and not [v for v in verbs if v.action == "proceed"]:
             # "ok, that's it for today, bye", "the restart fixed it, thanks": nothing asked, nothing to carry out
             return Intent("unknown", confidence=0.8, topic_switch=switch, signals=(*signals, "closing"))
         if AFFIRM.search(joined) and not operations:  # "yes", "sure, go for it", "absolutely": the waiting action
@@ -906,6 +917,9 @@ class IntentParser:
         if name == "update" and _LESS.search(_joined(tokens)):
             signals = [*signals, "toward:down"]  # "give the plex vm 4GB less": smaller by that much
         target = find_target(tokens, verb, self._lexicon, plain_words)
+        guest = _guest_before(tokens[: verb.start], self._lexicon) if verb is not None and name in _OPERATIONS else None
+        if guest is not None:  # "vm 105 stop pls, shutting down for hw swap": the guest said before the verb
+            target = Target(name=guest)
         asked = verb is not None or any(t.text == "?" for t in tokens)
         short = len(tokens) <= 8 and not EXPLAIN.search(_joined(tokens))  # not "show me how to write a haiku"
         named = self._read_of_a_name(name, target, asked and short)

@@ -207,6 +207,8 @@ _SHELL: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\b(?:svc|services?)/([a-z0-9][a-z0-9.-]*)", r"the service named \1"),
         # "don't restart anything - just tell me": a dash between clauses
         (r"(?<=\w) - (?=\w)", ", "),
+        # "no wait, 0 — shut it all off": a dash (em or en) between clauses, too
+        (r"\s*[\u2014\u2013]\s*", " , "),
         # "the vm 'shop'": a quoted word after a kind is its name, however ordinary the word
         (
             r"\b(vm|container|lxc|ct|server|box|host|machine|service|app|database|db|stack|guest) "
@@ -223,6 +225,8 @@ _THUMBS = re.compile("[\U0001f44d\u2705\U0001f44c\u2714]")
 _MASKED = re.compile(r"(?<![\w*-])[a-z]{1,3}(?:[*#@$%]{1,4}[a-z]*|!{1,3}[a-z]+)(?![\w*])")
 
 
+# Whom a chat message is addressed to: "@here @alma deleting …", "@bob:" (not an address like ops@example.com).
+_MENTION = re.compile(r"(?<!\S)@[\w.-]+[,:]?\s*")
 # A word written with digits or symbols for letters: "D3LETE", "n0w", "k1ll", "wip3 3verything".
 _LEET_WORD = re.compile(
     r"(?<![\w@$-])(?=[a-z0-9@$]*[a-z][a-z0-9@$]*[a-z])(?=[a-z@$]*[0134579@$])[a-z0-9@$]{4,}(?![\w-])"
@@ -243,7 +247,8 @@ def _unleet(match: re.Match[str]) -> str:
 
 def normalize(text: str) -> tuple[str, bool]:
     """Lower-cased text with contractions spelled out, cut at a prompt injection; and whether one was cut."""
-    lowered = _LEET_WORD.sub(_unleet, text.translate(_APOSTROPHES).lower())
+    lowered = _MENTION.sub("", text.translate(_APOSTROPHES).lower())
+    lowered = _LEET_WORD.sub(_unleet, lowered)
     for pattern, replacement in _CONTRACTIONS:
         lowered = pattern.sub(replacement, lowered)
     lowered = _RUN_COMMAND.sub("", lowered)
