@@ -175,13 +175,7 @@ class Focus:
         recount = name == "scale" and parsed.scale_to is not None and parsed.scale_to > 0
         if "amend" in parsed.signals and recount and self.intent == "deploy" and self.resources and not target:
             # "deploy 3 nginx containers" … "make that 5": the deploy just asked for, with that many
-            last = self.resources[0]
-            resource = Resource(
-                last.get("name") if isinstance(last.get("name"), str) else None,
-                last.get("kind") if isinstance(last.get("kind"), str) else None,
-                last.get("template") if isinstance(last.get("template"), str) else None,
-                count=parsed.scale_to or 1,
-            )
+            resource = replace(_resources(self.resources[:1])[0], count=parsed.scale_to or 1)
             return Resolved("deploy", resource.name, (resource,), None, None, 0.7, False)
         amended = "amend" in parsed.signals and bool(parsed.resources) and parsed.target in {None, *parsed.names}
         if amended and self.intent == "deploy" and self.resources:
@@ -291,16 +285,7 @@ class Focus:
             resources = tuple(replace(r, template=r.template or self.template) for r in resources)
         if "alike" in parsed.signals and self.intent == "deploy" and self.resources and resources:
             # "and two more just like it": the last deploy's spec again, that many, named by the plan
-            last = self.resources[0]
-            copied = Resource(
-                None,
-                last.get("kind") if isinstance(last.get("kind"), str) else None,
-                last.get("template") if isinstance(last.get("template"), str) else None,
-                _number(last.get("cores")),
-                _number(last.get("memory_mb")),
-                _number(last.get("disk_gb")),
-                resources[0].count,
-            )
+            copied = replace(_resources(self.resources[:1])[0], name=None, count=resources[0].count)
             return Resolved("deploy", None, (copied,), None, None, 0.7, False)
         if parsed.follow_up and name == "deploy" and self.resources:
             # "and another one called edge-2": of the kind and template just deployed, unless it says otherwise

@@ -134,6 +134,7 @@ _RESTATING = frozenset({"instead", "then", "rather", "actually", "total"})
 _CORRECTING_WORDS = frozenset(
     {"no", "nope", "nah", "actually", "sorry", "wait", "oops", "hmm", "i", "meant", "mean", "rather", "instead", "make"}
     | {"it", "that", "err", "uh", "typo", "not", "but"}
+    | {"please", "pls", "plz", "of", "them", "those", "these", "total", "thanks", "thx"}  # "4 please", "3 of them"
 )
 
 
@@ -142,13 +143,20 @@ def new_count(tokens: list[Tok]) -> NewCount | None:
     words = [t.text for t in tokens]
     for k, tok in enumerate(tokens):
         value = tok.integer
-        if value is None or tok.ordinal or k == 0:
+        if value is None or tok.ordinal:
             continue
+        others = [w for j, w in enumerate(words) if j != k and not tokens[j].punct]
+        if k == 0 and not (others and all(w in _AFTER_COUNT or w in _CORRECTING_WORDS for w in others)):
+            continue  # but "4 please", after "how many?" or a deploy of some: the count
+        if k == 0:
+            return NewCount(value, restated=True)
         nxt = words[k + 1] if k + 1 < len(words) else ""
         if nxt in _SPEC_WORDS or (k + 1 < len(tokens) and tokens[k + 1].size is not None):
             continue
         restating = words[k - 1] in {"it", "that"} and k >= 2 and words[k - 2] == "make"  # "make that 4 instead"
         followers = _AFTER_COUNT | _RESTATING if restating else _AFTER_COUNT
+        if words[k + 2 : k + 3] in (["them"], ["those"], ["these"]):
+            followers = followers | {"of"}  # "actually 3 of them", "make that 2 of them"
         if nxt and nxt not in COUNT_WORDS and not tokens[k + 1].punct and nxt not in followers:
             continue
         before = words[k - 1]

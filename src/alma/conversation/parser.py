@@ -271,24 +271,47 @@ _ASKED_ONLY = re.compile(
 _READS = frozenset({"status", "list", "explain", "troubleshoot", "plan", "design"})
 # Taking back what was just said inside one message: "…? no, sorry, …", "…, no wait, …", "… no no no I meant …".
 _TAKEN_BACK = re.compile(
-    r"(?:^|(?<=[.?!,;:]))\s*(?:(?:no|nope|nah|oops|sorry|wait|err|scratch that|my bad)[,.!]*\s+){1,4}"
-    r"(?:(?:sorry|wait|i meant|i mean|actually|scratch that|my bad)\b[,.!]*\s*)+|"
-    r"(?:^|(?<=[.?!,;:]))\s*(?:no[,.!]*\s+){2,}(?:i meant\b|i mean\b)?[,.!]*\s*|"
-    r"(?:^|(?<=[.?!,;:]))\s*scratch that[,.!]*\s*",
+    r"(?:^|(?<=[.?!,;:\u2014\u2013]))\s*(?:(?:actually|hmm|uh|um|err|oh|ah|no|nope|nah|wait|oops|sorry|"
+    r"scratch that|my bad|i meant|i mean|on second thought|come to think of it)\b[,.!]*\s*){1,5}",
     re.IGNORECASE,
 )
-_SEGMENT_END = re.compile(r"[.?!,;:—]+\s*")
+# What makes a run of interjections a taking back: two of them ("actually no", "hmm no", "no no") or a strong one.
+_STRONG_TAKE_BACK = frozenset(
+    {"wait", "oops", "sorry", "scratch that", "my bad", "i meant", "i mean", "on second thought", "come to think of it"}
+)
 
 
-def _retracted(text: str) -> tuple[str, str, str] | None:
+def _takes_back(said: str) -> bool:
+    found = re.findall(
+        r"actually|hmm|uh|um|err|oh|ah|no|nope|nah|wait|oops|sorry|scratch that|my bad|i meant|i mean|"
+        r"on second thought|come to think of it",
+        said.lower(),
+    )
+    return len(found) >= 2 or any(f in _STRONG_TAKE_BACK for f in found)
+
+
+_SEGMENT_END = re.compile(r"[.?!,;:\u2014\u2013]+\s*")
+
+
+def _names_in(text: str) -> list[str]:
+    return [w for w in re.findall(r"[a-z0-9][\w-]*(?:\.[\w-]+)*", text.lower()) if is_name(w)]
+
+
+def _kind_said(tokens: list[Tok], lexicon: Lexicon) -> bool:
+    """Whether a kind is said anywhere in ``tokens`` ("make that an lxc")."""
+    words_ = [t.text for t in tokens]
+    return any(kind_at(words_, k, lexicon) is not None for k in range(len(words_)))
+
+
+def _retracted(text: str) -> tuple[str, str, str, str] | None:
     """The message without the part it takes back: "new vm: name=win-test? no, sorry, linux — debian,
-    name=deb-test" is "new vm: linux — debian, name=deb-test"; the part taken back is the one said just
-    before (back to the last stop, comma or colon), returned second, and what follows the taking back third.
-    None when nothing is taken back, or when it opens the message (a correction of the last message, read as
-    such)."""
+    name=deb-test" is "new vm: linux — debian, name=deb-test". Returned with the part taken back (the one said
+    just before, back to the last stop, comma, colon or dash), what follows the taking back, and all that came
+    before it. None when nothing is taken back, or when it opens the message (a correction of the last
+    message, read as such)."""
     found = None
     for match in _TAKEN_BACK.finditer(text):
-        if text[: match.start()].strip():
+        if text[: match.start()].strip() and _takes_back(match.group()):
             found = match
     if found is None:
         return None
@@ -296,7 +319,7 @@ def _retracted(text: str) -> tuple[str, str, str] | None:
     ends = [m.end() for m in _SEGMENT_END.finditer(head) if m.end() < len(head)]
     kept = head[: ends[-1]] if ends else ""
     rest = text[found.end() :].strip()
-    return (f"{kept} {rest}".strip(), head[len(kept) :], rest) if rest else None
+    return (f"{kept} {rest}".strip(), head[len(kept) :], rest, head) if rest else None
 
 
 def _guest_before(lead: list[Tok], lexicon: Lexicon) -> str | None:
@@ -354,22 +377,9 @@ class IntentParser:
         retracted = _retracted(text)
         if retracted is not None:
             # "delete web-01??? no no no I meant restart. restart web-01": what is taken back is not asked
-            kept, taken_back, rest = retracted
-            read = self.parse(kept)
-            named = [w for w in re.findall(r"[\w.-]+", taken_back.lower()) if is_name(w)]
-            if read.target is None and read.reference == "it" and len(named) == 1:
-                read = replace(read, target=named[0], reference=None)  # "stop web-1, no sorry, restart it"
-            if read.name != "unknown" and read.confidence >= 0.7:  # not "just web-02", a bare name's guess
-                return read
-            meant = [w for w in re.findall(r"[\w.-]+", rest.lower()) if is_name(w)]
-            taken = (
-                self._parse(taken_back)
-                if len(meant) == 1 and not find_verbs(tokenize(rest)[0], self._lexicon)
-                else None
-            )
-            if taken is not None and taken.name in _OPERATIONS:
-                # "restart web-01 and web-02, no wait, just web-02": the act taken back, on the one now meant
-                return replace(taken, target=meant[0], reference=None, names=(meant[0],))
+            read_without = self._without_taken_back(*retracted)
+            if read_without is not None:
+                return read_without
         picked = _PICKED.fullmatch(text.strip().lower())
         if picked is not None:  # "the first one": which of those just named, an answer to "which one?"
             position = _POSITIONS.get(picked.group("pos") or "", picked.group("pos") or picked.group("num"))
@@ -382,6 +392,40 @@ class IntentParser:
             # "with a VPN on top pls", "make it cheaper": after a design, the design varied (the focus decides)
             read = replace(read, signals=(*read.signals, "continues:design"))
         return read
+
+    def _without_taken_back(self, kept: str, taken_back: str, rest: str, before: str) -> Intent | None:
+        """The reading of a message that takes something back: of what it keeps; or of what it said before,
+        with the values said after ("… with 8 cores — actually no, 4 cores is plenty"); or of the act taken
+        back, on the one now meant ("restart web-01 and web-02, no wait, just web-02"). None when none fits."""
+        rest_tokens = tokenize(rest)[0]
+        acts = [v for v in find_verbs(rest_tokens, self._lexicon) if v.lemma not in {"make", "be"}]
+        said = extract(rest_tokens, 0, self._lexicon) if not acts else []
+        if len(said) == 1:
+            earlier = self._parse(before)
+            if earlier.name == "deploy" and len(earlier.resources) == 1:
+                was, now = earlier.resources[0], said[0]
+                merged = replace(
+                    was,
+                    name=now.name or was.name,
+                    kind=now.kind if now.kind is not None and _kind_said(rest_tokens, self._lexicon) else was.kind,
+                    template=now.template or was.template,
+                    cores=now.cores or was.cores,
+                    memory_mb=now.memory_mb or was.memory_mb,
+                    disk_gb=now.disk_gb or was.disk_gb,
+                )
+                return replace(earlier, resources=(merged,), target=merged.name or earlier.target)
+        read = self.parse(kept)
+        named = _names_in(taken_back)
+        if read.target is None and read.reference == "it" and len(named) == 1:
+            read = replace(read, target=named[0], reference=None)  # "stop web-1, no sorry, restart it"
+        if read.name != "unknown" and read.confidence >= 0.7:  # not "just web-02", a bare name's guess
+            return read
+        meant = _names_in(rest)
+        taken = self._parse(taken_back) if len(meant) == 1 and not acts else None
+        if taken is not None and taken.name in _OPERATIONS:
+            # "restart web-01 and web-02, no wait, just web-02": the act taken back, on the one now meant
+            return replace(taken, target=meant[0], reference=None, names=(meant[0],))
+        return None
 
     def _parse(self, text: str) -> Intent:
         tokens, injected = tokenize(text)
@@ -413,7 +457,7 @@ class IntentParser:
         resource = said[0] if said else Resource(new_name)
         if new_name is not None:
             resource = replace(resource, name=new_name)
-        if any(kind_at(words, k, self._lexicon) for k in range(len(words))):
+        if _kind_said(tokens, self._lexicon):
             return None  # "3x ubuntu vm, 4 vcpu": an order of its own ("make that an lxc" is a correction)
         resource = replace(resource, kind=None)  # "ubuntu": software said; the kind stays the one asked for
         others = {w for w in words if is_name(w)} - {resource.name}
@@ -720,8 +764,7 @@ class IntentParser:
         """ "cool, do it, 1 core each": a yes that sizes what it says yes to; the sizes ride along as an
         amendment (the focus applies them to the action that waits)."""
         said = extract(rest, 0, self._lexicon) if any(t.size is not None or t.integer for t in rest) else []
-        words = [t.text for t in rest]
-        if len(said) != 1 or any(kind_at(words, k, self._lexicon) for k in range(len(words))):
+        if len(said) != 1 or _kind_said(rest, self._lexicon):
             return going
         sizes = said[0]
         if sizes.cores is None and sizes.memory_mb is None and sizes.disk_gb is None:
@@ -746,8 +789,7 @@ class IntentParser:
         said = extract(kept, 0, self._lexicon)
         if len(said) != 1 or (said[0].kind is None and said[0].template is None):
             return None
-        words = [t.text for t in kept]
-        if not any(kind_at(words, k, self._lexicon) for k in range(len(words))):
+        if not _kind_said(kept, self._lexicon):
             return replace(said[0], kind=None)  # "ubuntu, not debian": software said, the kind stays
         return said[0]
 

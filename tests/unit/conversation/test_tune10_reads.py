@@ -42,3 +42,56 @@ def test_an_announced_delete_addressed_with_mentions_is_a_delete() -> None:
 
 def test_mentions_are_dropped() -> None:
     assert normalize("@here @bob: restart web-1 @carol")[0] == "restart web-1 "
+
+
+@pytest.mark.parametrize(
+    ("text", "cores", "memory_mb", "template"),
+    [
+        ("deploy an ubuntu vm called ci-runner-01 with 8 cores — actually no, 4 cores is plenty — and 8 gigs", 4, 8192,
+         "ubuntu"),
+        ("spin up a ubuntu vm for me called sandbox-07 — wait, make it debian", None, None, "debian"),
+    ],
+)  # fmt: skip
+def test_a_value_taken_back_mid_message_is_replaced(
+    text: str, cores: int | None, memory_mb: int | None, template: str
+) -> None:
+    reading, _ = converse(text)
+    [resource] = reading.resources
+    assert (reading.name, resource.cores, resource.memory_mb, resource.template) == (
+        "deploy",
+        cores,
+        memory_mb,
+        template,
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "target"),
+    [
+        ("delete old-wiki... no wait, just stop it for now", "stop", "old-wiki"),
+        ("stop staging-api. hmm no, restart it instead", "restart", "staging-api"),
+    ],
+)
+def test_an_act_taken_back_gives_way_to_the_next_on_the_same_thing(
+    parser: IntentParser, text: str, name: str, target: str
+) -> None:
+    read = parser.parse(text)
+    assert (read.name, read.target) == (name, target)
+
+
+def test_a_lone_no_takes_nothing_back(parser: IntentParser) -> None:
+    read = parser.parse("restart web-1, no downtime please")
+    assert (read.name, read.target) == ("restart", "web-1")
+
+
+@pytest.mark.parametrize("again", ["actually 3 of them", "hmm make that 3 of them", "3 please"])
+def test_a_count_said_after_a_deploy_is_that_many_of_the_same(again: str) -> None:
+    reading, _ = converse("spin up an alpine lxc with 1 core and 512M", again)
+    [resource] = reading.resources
+    assert (reading.name, resource.template, resource.cores, resource.memory_mb, resource.count) == (
+        "deploy",
+        "alpine",
+        1,
+        512,
+        3,
+    )
