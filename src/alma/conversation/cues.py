@@ -96,7 +96,8 @@ _PATTERNS: tuple[tuple[CueKind, str], ...] = (
     ),
     (
         "shrink",
-        r"shrink|downsize|downscale|scale (?:\S+ ){0,3}?(?:down|in|back)|reduce|reduction|decrease|lower|trim|halve|"
+        r"shrink|downsize|downscale|scale (?:\S+ ){0,3}?(?:down|in|back(?! up))|reduce|reduction|decrease|lower|"
+        r"trim|halve|"
         r"cut (?:\S+ ){0,3}?(?:down|back|to)|cut|smaller|take (?:\S+ ){0,3}?away|one less|minus \S+|sunset|"
         r"deallocate|free (?:\S+ ){0,2}?up|give (?:\S+ ){0,3}?back|squeeze|cap (?:\S+ ){1,4}?at|"
         r"limit (?:\S+ ){1,4}?to|reclaim|"

@@ -355,7 +355,9 @@ class Focus:
         if target is None and len(remaining) == 1:
             target = remaining[0]
         if target is None and not candidates and not excluded & {last.get("target")}:
-            target = None if parsed.excluded else last.get("target")
+            # "not that far, just one version back": what it rules out is no thing, so the same one is meant
+            things = {e for e in excluded if e == last.get("target") or e in self.mentioned}
+            target = None if things else last.get("target")
         name: IntentName = last["intent"] if last["intent"] in INTENTS else "unknown"
         resources = tuple(replace(r, name=target) for r in parsed.resources) if name == "update" else ()
         return Resolved(

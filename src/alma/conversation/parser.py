@@ -206,8 +206,10 @@ _ADVICE_ASKED = re.compile(
 )
 # A design varied: what to add or leave out, how it should be, its parts ("which of those components …").
 _DESIGN_MORE = re.compile(
-    r"^\W*((and|also|plus|but|oh|ok|okay|hmm|so|what about|how about)[, ]+)*(with|without|plus|add|adding|include|"
-    r"including|minus|swap|using|instead of)\b|"
+    r"^\W*((and|also|plus|but|oh|ok|okay|hmm|so|what about|how about)[, ]+)*((can|could|would) you (please |also )?)?"
+    r"(with|without|plus|add|adding|include|including|minus|swap|using|instead of)\b|"
+    r"\bkeep (it|this|that|things|the (design|setup|cost)) (cheap|simple|small|lean|minimal|light|basic|affordable|"
+    r"boring|under)\b|\bwhat (would|will|does) (that|it|this) look like\b|"
     r"\bmake (it|that|this|the (design|setup|plan|architecture)) (cheaper|simpler|smaller|leaner|more \w+|less \w+)\b|"
     r"\b(those|these|the) (components|parts|pieces|services|boxes|tiers|layers)\b|\bbudget\b"
 )
@@ -262,6 +264,13 @@ _REQUEST_FOLLOWS = re.compile(
     r"(now |so )?i (want|would like|wanted) to ask( you)?|here('s| is) what (i|we) need)\b[:,.]?\s*",
     re.IGNORECASE,
 )
+# How much of something a thing uses or was given: a measure of its state.
+_USAGE_ASKED = re.compile(
+    r"\bhow much (\w+ )?(is|does|did|has) (it|that|this|they|the \w+|[a-z]+-[a-z0-9-]+) (using|use|used|get|got|"
+    r"have|had|taking|take|eating|consuming|left)\b|\bhow much (ram|memory|cpu|disk|space|storage) (is|does) "
+)
+# Which of the options to take, asked: advice, an explanation.
+_CHOICE_ASKED = re.compile(r"\bwhich (one|option|of (them|those|these|the two)) (should|would|do|shall) (i|we|you)\b")
 # Only a question, said so: "…, I just want to know: …", "just asking: …", "only tell me: …".
 _ASKED_ONLY = re.compile(
     r"\b(?:i|we) (?:just |only |simply )?(?:want(?:ed)?|need(?:ed)?|would like|wanna) to know[:,]?\s+(?=\w)|"
@@ -389,8 +398,9 @@ class IntentParser:
         if _ONE_OF.search(text.lower()) and read.reference in {"them", "word:those", "word:these", "word:both"}:
             read = replace(read, reference="one-of")  # "shut down one of them": which one is still to say
         if read.name in {"unknown", "update", "status", "list", "explain"} and _DESIGN_MORE.search(text.lower()):
-            # "with a VPN on top pls", "make it cheaper": after a design, the design varied (the focus decides)
-            read = replace(read, signals=(*read.signals, "continues:design"))
+            # "with a VPN on top pls", "make it cheaper": after a design, the design varied (the focus decides);
+            # "keep it cheap" is a wish for it, no "keep it" that cancels
+            read = replace(read, signals=(*read.signals, "continues:design"), cancel=False)
         return read
 
     def _without_taken_back(self, kept: str, taken_back: str, rest: str, before: str) -> Intent | None:
@@ -709,6 +719,15 @@ class IntentParser:
         if FOLLOW_UP.search(joined) and not acts and STATUS_QUESTION.search(joined) and self._named(tokens):
             # "ok and how's web-02 doing?": a question of its own about a state, not the last request again
             return self._intent("status", tokens, None, 0.75, switch, signals)
+        if (
+            FOLLOW_UP.search(joined)
+            and _EXPLAIN_HOW.search(joined)
+            and not DESIGN.search(joined)
+            and not any(is_name(t.text) for t in tokens)
+            and not any(v.command for v in acts)
+        ):
+            # "and how do i back it up?": how to do something, asked; not the last request again
+            return self._intent("explain", tokens, None, 0.75, switch, signals, anchored=True)
         if FOLLOW_UP.search(joined) or ASKED_FOLLOW_UP.search(joined):
             # "and what about removing ledger-db?": the last request, on this; the act it names is proposed
             question = ["asked-follow-up"] if ASKED_FOLLOW_UP.search(joined) else []
@@ -725,6 +744,14 @@ class IntentParser:
             read = self._intent("explain", tokens, None, 0.75, switch, signals, anchored=True)
             pointed = read.target is None and any(t.text in {"it", "that", "this"} for t in tokens)
             return replace(read, reference="it") if pointed else read
+        if _USAGE_ASKED.search(joined):
+            # "how much is it using right now?", "how much ram did kiosk-01 get?": its state, measured
+            read = self._intent("status", tokens, None, 0.75, switch, signals, anchored=True)
+            return read if read.target or read.reference else replace(read, reference="it")
+        if _CHOICE_ASKED.search(joined) and not any(
+            v.command for v in acts
+        ):  # "which one should I use before upgrading?": advice
+            return self._intent("explain", tokens, None, 0.75, switch, signals, anchored=True)
         if _COUNT_ASKED.search(joined):
             signals = [*signals, "measure:count"]  # what "double it" next would multiply
             counted_of = self._count_of(tokens)

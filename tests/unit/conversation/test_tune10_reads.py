@@ -95,3 +95,52 @@ def test_a_count_said_after_a_deploy_is_that_many_of_the_same(again: str) -> Non
         512,
         3,
     )
+
+
+def test_scaling_back_up_is_no_shrink() -> None:
+    _, destructive = converse(
+        "scale the frontend deployment to 2 replicas", "hmm it's struggling, scale it back up to 6"
+    )
+    assert not destructive
+    _, destructive = converse("scale it back to 2")
+    assert destructive
+
+
+@pytest.mark.parametrize(
+    ("turns", "target"),
+    [
+        (("shrink the memory on app-07 to 2 gigs", "wait, how much is it using right now?"), "app-07"),
+        (("deploy a ubuntu vm called kiosk-01", "how much ram did it get?"), "kiosk-01"),
+    ],
+)
+def test_how_much_it_uses_is_its_status(turns: tuple[str, ...], target: str) -> None:
+    reading, destructive = converse(*turns)
+    assert (reading.name, reading.target, destructive) == ("status", target, False)
+
+
+@pytest.mark.parametrize(
+    "turns",
+    [
+        ("what's the status of orders-db?", "and how do i back it up?"),
+        ("what's the difference between a snapshot and a backup?", "ok so which one should I use before upgrading?"),
+    ],
+)
+def test_how_to_and_which_to_choose_are_explained(turns: tuple[str, ...]) -> None:
+    reading, destructive = converse(*turns)
+    assert (reading.name, destructive) == ("explain", False)
+
+
+def test_a_correction_that_rules_out_no_thing_keeps_the_target() -> None:
+    reading, destructive = converse("rollback prod-api", "not that far, just one version back")
+    assert (reading.name, reading.target, destructive) == ("rollback", "prod-api", True)
+
+
+@pytest.mark.parametrize("more", ["can you add alerting to that?", "keep it cheap, what would that look like?"])
+def test_a_design_asked_to_change_is_still_the_design(more: str) -> None:
+    reading, _ = converse("design a monitoring stack for client acme", more)
+    assert (reading.name, reading.cancelled) == ("design", False)
+
+
+def test_keep_it_running_still_cancels() -> None:
+    reading, _ = converse("restart web-1", "keep it running")
+    assert reading.cancelled
