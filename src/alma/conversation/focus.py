@@ -256,6 +256,8 @@ class Focus:
         pointed = (parsed.reference or "")[5:] if (parsed.reference or "").startswith("word:") else ""
         # an everyday word, or a part of a thing ("restore the snapshot"), names nothing: the focus is meant
         weak = (everyday(pointed) and pointed not in SERVICE_ROLES) or pointed in _PARTS
+        # "the network config looks fine, what else could it be?": a part of the thing a symptom is about
+        weak = weak or (name in {"troubleshoot", "status"} and (parsed.reference or "").startswith("kind:"))
         if target is None and name in _TARGETED and not from_pending and (parsed.reference in {None, "it"} or weak):
             target = self.target  # "go back to the one from tuesday": an everyday word names nothing, the focus
         if target is None and name == "plan" and parsed.action is None and self.pending:

@@ -59,7 +59,7 @@ from alma.conversation.pasted import pasted
 from alma.conversation.quantities import Tok
 from alma.conversation.resources import extract, is_name, kind_at, template_of, with_target
 from alma.conversation.targets import Target, find_target, subject_of, unknown_word
-from alma.conversation.text import tokenize
+from alma.conversation.text import normalize, tokenize
 
 TOPIC_SWITCH = re.compile(
     r"\b(by the way|btw|unrelated|another (question|thing)|different (topic|question|subject)|"
@@ -247,6 +247,29 @@ def _named_by_kind(read: Intent, text: str) -> Intent:
     return read
 
 
+# A guest named by its number: "vm 118", "ct #212", "uptime on 104?", "status of 104", "what's 212?".
+_GUEST_ID = re.compile(
+    r"\b(?:(?:vm|ct|lxc|guest|container|vmid)\s*#?|(?:on|of|for|about) (?:vm |ct |guest )?#?|^(?:what|who) is #?)"
+    r"(?P<id>[1-9]\d{2,5})\b(?!\s*(?:%|[kmgt]i?b\b|gigs?|megs?|cores?|v?cpus?|replicas?|pods?|ms\b|mb\b|gb\b|"
+    r"users?|requests?|connections?|errors?|times?))"
+)
+
+
+def _numbered_guest(read: Intent, text: str) -> Intent:
+    """The reading with the guest its number names as the target, where nothing else is: Proxmox guests are
+    known by their ids ("uptime on 104?", "packet loss on vm 118", "what's 212?")."""
+    if read.target is not None or read.name not in {"status", "troubleshoot", "update", "unknown"}:
+        return read
+    found = _GUEST_ID.search(text)
+    if found is None or read.reference == "it" or (read.reference or "").startswith(("named:", "kind:", "word:")):
+        return read  # "it returns connection refused on 6379": it is the thing, the number a port
+    asked = r"((what|who) is|status|state|health|uptime|info|details)( of| on| for)? (vm |ct |guest )?#?\d+\W*"
+    if read.name == "unknown" and not re.fullmatch(asked, text.strip()):
+        return read
+    name: IntentName = "status" if read.name == "unknown" else read.name
+    return replace(read, name=name, target=found.group("id"), reference=None, confidence=max(read.confidence, 0.7))
+
+
 # One of several, not all of them: "shut down one of them", "delete one of those vms".
 _ONE_OF = re.compile(r"\b(one|either) of (them|those|these|the two|both|the \w+s)\b")
 # An answer that picks by position: "the first one", "second", "the last vm", "number 2".
@@ -268,6 +291,13 @@ _REQUEST_FOLLOWS = re.compile(
 _USAGE_ASKED = re.compile(
     r"\bhow much (\w+ )?(is|does|did|has) (it|that|this|they|the \w+|[a-z]+-[a-z0-9-]+) (using|use|used|get|got|"
     r"have|had|taking|take|eating|consuming|left)\b|\bhow much (ram|memory|cpu|disk|space|storage) (is|does) "
+)
+# How acts and things compare or what they cost, asked: "what is the difference between …", "what is the risk if
+# we do not restart …", "does rolling back a deployment lose the data …?".
+_MEANING_OF_ACTS = re.compile(
+    r"\bwhat is the (difference|risk|downside|tradeoff|trade-off|catch|impact) (between|if|of|when|with)\b|"
+    r"^(does|do|will|would|can|could) \w+ing( \w+)? (a|an|the|my|our|its) [\w -]*?\b(lose|delete|wipe|keep|"
+    r"affect|break|survive|destroy|corrupt|reset|change)\b"
 )
 # Which of the options to take, asked: advice, an explanation.
 _CHOICE_ASKED = re.compile(r"\bwhich (one|option|of (them|those|these|the two)) (should|would|do|shall) (i|we|you)\b")
@@ -395,6 +425,7 @@ class IntentParser:
             return Intent("unknown", confidence=0.7, reference=f"ordinal:{position}", signals=("bare-ordinal",))
         read = self._parse(text)
         read = _named_by_kind(read, text.lower())
+        read = _numbered_guest(read, normalize(text)[0])
         if _ONE_OF.search(text.lower()) and read.reference in {"them", "word:those", "word:these", "word:both"}:
             read = replace(read, reference="one-of")  # "shut down one of them": which one is still to say
         if read.name in {"unknown", "update", "status", "list", "explain"} and _DESIGN_MORE.search(text.lower()):
@@ -517,6 +548,9 @@ class IntentParser:
             return self._intent("design", tokens, None, 0.8, switch, signals, anchored=True)
         if RECALLED.search(joined):  # "remind me why we killed the vpn box": a past decision, explained
             return self._intent("explain", tokens, None, 0.8, switch, signals, anchored=True)
+        if _MEANING_OF_ACTS.search(joined):
+            # "what's the difference between a stop and a shutdown, which one can corrupt data?": how things work
+            return self._intent("explain", tokens, None, 0.75, switch, signals, anchored=True)
         if MEANING_ASKED.search(joined) and not any(is_name(t.text) for t in tokens):
             return self._intent("explain", tokens, None, 0.8, switch, signals, anchored=True)
         verbs = find_verbs(tokens, self._lexicon)
@@ -748,10 +782,8 @@ class IntentParser:
             # "how much is it using right now?", "how much ram did kiosk-01 get?": its state, measured
             read = self._intent("status", tokens, None, 0.75, switch, signals, anchored=True)
             return read if read.target or read.reference else replace(read, reference="it")
-        if _CHOICE_ASKED.search(joined) and not any(
-            v.command for v in acts
-        ):  # "which one should I use before upgrading?": advice
-            return self._intent("explain", tokens, None, 0.75, switch, signals, anchored=True)
+        if _CHOICE_ASKED.search(joined) and not any(v.command for v in acts):
+            return self._intent("explain", tokens, None, 0.75, switch, signals, anchored=True)  # "which one should …"
         if _COUNT_ASKED.search(joined):
             signals = [*signals, "measure:count"]  # what "double it" next would multiply
             counted_of = self._count_of(tokens)

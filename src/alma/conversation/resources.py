@@ -62,7 +62,14 @@ _SYMPTOM_HEADS = frozenset(words("crash boot restart reboot auto self health ove
 # "start-on-boot"), not a resource's name; only when every part is a plain word ("pre-prod-2" stays one).
 _PREFIXES = frozenset(words("pre post non anti multi semi sub co de un auto self"))
 _LINKS = frozenset(words("on of to at in by for and or the"))
-_COMPOUNDS = frozenset(words("what-if built-in follow-up up-to-date e-mail re-deploy re-run re-create re-install"))
+_COMPOUNDS = frozenset(
+    words(
+        "what-if built-in follow-up up-to-date e-mail re-deploy re-run re-create re-install on-call long-term "
+        "short-term read-only real-time add-on check-in sign-in log-in opt-in opt-out set-up one-off trade-off "
+        "third-party open-source day-to-day end-to-end high-availability well-known out-of-date in-place "
+        "hands-on walk-through heads-up write-up sign-off go-live roll-out"
+    )
+)
 # A version, not a name: "put v1 back", "v2.3 has a bug", "rc1".
 # a version ("v2", "rc1") or a percentile ("p99", "p50": a latency figure, not a guest) is never a name
 _VERSION_WORD = re.compile(r"^(?:(?:v|rc)\d+(?:\.\d+)*|p\d{2,3}(?:\.\d+)?)$")

@@ -335,6 +335,10 @@ def _antecedent(tokens: list[Tok], pronoun: int, lexicon: Lexicon, excluded: set
     """What a pronoun stands for in its own sentence ("the db has too much memory, cut it in half")."""
     words_ = [t.text for t in tokens]
     names = [words_[k] for k in range(pronoun) if is_name(words_[k]) and k not in excluded]
+    places = {k for k in range(1, pronoun) if words_[k - 1] in {"on", "in", "at", "behind", "from"}}
+    things = [words_[k] for k in range(pronoun) if is_name(words_[k]) and k not in excluded and k not in places]
+    if things:  # "wtf is ghost-vm-9 even doing on pve1, delete it": the thing, not the node it is on
+        return Target(things[-1])
     if names:
         return Target(names[-1])
     owned = [

@@ -1,0 +1,73 @@
+"""Readings of blind set 7 (eval/intents-tune-7.jsonl) left over from its first round, each by a phrasing of
+its own: guests known by their numbers, helm's commands, the thing a pronoun means rather than its node,
+comparisons and consequences asked, English compounds that look like names."""
+
+from __future__ import annotations
+
+import pytest
+
+from alma.conversation import IntentParser
+from tests.unit.conversation.conversing import converse
+
+
+@pytest.fixture(scope="module")
+def parser() -> IntentParser:
+    return IntentParser()
+
+
+@pytest.mark.parametrize(
+    ("turns", "name", "target"),
+    [
+        (("uptime on 104?",), "status", "104"),
+        (("status of 104",), "status", "104"),
+        (("pct list", "what's 212?", "ok destroy it"), "destroy", "212"),
+        (("we're seeing packet loss on vm 118", "the network config looks fine, what else could it be?"),
+         "troubleshoot", "118"),
+    ],
+)  # fmt: skip
+def test_a_guest_known_by_its_number(turns: tuple[str, ...], name: str, target: str) -> None:
+    reading, _ = converse(*turns)
+    assert (reading.name, reading.target) == (name, target)
+
+
+@pytest.mark.parametrize(
+    "turns",
+    [
+        ("deploy an alpine lxc named cache-03 with 512MB", "can you give it 2GB now instead of 512?"),
+        ("i think rate-limit is broken", "it returns connection refused on 6379"),
+    ],
+)
+def test_a_number_said_of_it_is_no_guest(turns: tuple[str, ...]) -> None:
+    reading, _ = converse(*turns)
+    assert reading.target in {"cache-03", "rate-limit"}
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "target"),
+    [
+        ("helm rollback monitoring to the previous revision", "rollback", "monitoring"),
+        ("helm uninstall grafana", "destroy", "grafana"),
+        ("wtf is ghost-vm-9 even doing on pve1, delete it", "destroy", "ghost-vm-9"),
+    ],
+)
+def test_the_thing_an_act_is_on(parser: IntentParser, text: str, name: str, target: str) -> None:
+    read = parser.parse(text)
+    assert (read.name, read.target) == (name, target)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what's the difference between a stop and a shutdown in proxmox, and which one can corrupt data?",
+        "from a business point of view, what's the risk if we don't restart the billing servers after patching?",
+        "does rolling back a deployment lose the data in its volumes?",
+    ],
+)
+def test_comparisons_and_consequences_asked_are_explained(text: str) -> None:
+    reading, destructive = converse(text)
+    assert (reading.name, destructive) == ("explain", False)
+
+
+def test_an_english_compound_is_no_name(parser: IntentParser) -> None:
+    read = parser.parse("can you order pizza for the on-call team")
+    assert (read.name, read.target) == ("unknown", None)
