@@ -65,6 +65,10 @@ class Resolved:
     shrinks: bool = False  # a resize to less than the session was told the target has ("set it to 2 cores")
 
 
+# What a later "its called X" names the thing of: the same question, asked of it.
+_READ_AGAIN: frozenset[str | None] = frozenset({"troubleshoot", "status", "explain"})
+
+
 @dataclass(slots=True)
 class Focus:
     resources: list[dict[str, Any]] = field(default_factory=list)
@@ -242,6 +246,9 @@ class Focus:
             if context in INTENTS and self.target is not None:
                 name = context
                 confidence = 0.6
+            elif "names-focus" in parsed.signals and self.intent is not None and self.intent in _READ_AGAIN:
+                name = self.intent  # "why does my container exit?" … "its called flask-app btw": about it
+                confidence = 0.7
             elif continued is not None and self.intent is not None and continued == self.intent:
                 name = continued  # "what should I do?" after a symptom; "with a VPN on top" after a design
                 confidence = 0.6
@@ -287,15 +294,18 @@ class Focus:
             resources = tuple(replace(r, template=r.template or self.template) for r in resources)
         if "alike" in parsed.signals and self.intent == "deploy" and self.resources and resources:
             # "and two more just like it": the last deploy's spec again, that many, named by the plan
-            copied = replace(_resources(self.resources[:1])[0], name=None, count=resources[0].count)
-            return Resolved("deploy", None, (copied,), None, None, 0.7, False)
+            said = resources[0]
+            copied = replace(_resources(self.resources[:1])[0], name=said.name, count=said.count)
+            return Resolved("deploy", said.name, (copied,), None, None, 0.7, False)
         if parsed.follow_up and name == "deploy" and self.resources:
             # "and another one called edge-2": of the kind and template just deployed, unless it says otherwise
             last = self.resources[0]
             resources = tuple(
                 replace(r, kind=r.kind or last.get("kind"), template=r.template or last.get("template"))
                 if r.kind is None and r.template is None
-                else r
+                else replace(r, kind=last.get("kind"))
+                if r.kind is None
+                else r  # "and a redis one": that kind
                 for r in resources
             )
         return Resolved(

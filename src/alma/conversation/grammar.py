@@ -237,7 +237,7 @@ TROUBLE = re.compile(
 )
 EXPLAIN = re.compile(
     r"(?:^|[,;:.!?] )(how (do|can|should|would|could|does|did) (i|we|you|one|it|they)|how to|"
-    r"what (is|are) (a|an|the)?\b|what does|explain|tell me (about|how|what|why)|describe|when should|"
+    r"what (even )?(is|are) (a|an|the)?\b|what does|explain|tell me (about|how|what|why)|describe|when should|"
     r"should i use|can you explain)|"
     r"\bwhy (would|should|do|does) (i|we|you|one|anyone|someone|somebody|people|anybody|folks|teams)\b|"
     r"\b(tell|explain to|show) (me|us) (\S+ ){0,4}?(what|how(?! (much|many|big|long|full|old))|why)\b|"

@@ -82,7 +82,9 @@ _STATED = re.compile(r"\b(is|are|was|were|has|have|had|isn't|aren't|wasn't)\b")
 # More copies of what was just built: "and two more just like it", "another one like that", "3 more of those".
 _ALIKE = re.compile(
     r"\b(?:(?P<n>\d+) more|another(?: one)?|one more)(?: of)? (?:just |exactly )?(?:like (?:it|that|this|them|those|"
-    r"the (?:last|first|previous) one)|(?:of )?(?:the same|those|these|that one)(?: kind| spec| size)?|identical)\b"
+    r"the (?:last|first|previous) one)|(?:of )?(?:the same|those|these|that one)(?: kind| spec| size)?|identical)\b|"
+    # "same thing but call it cache-stg", "same again, named rq-cache-2": one more, named anew
+    r"(?:^|\b(?:now|and|then|ok|okay)[,.]? )(?:the )?same (?:thing|again|one|spec|config|setup)(?: again)?\b"
 )
 # Starting with the host is a setting of the guest, not a start now.
 _ON_BOOT = re.compile(
@@ -116,6 +118,8 @@ _OPERATIONS: frozenset[IntentName] = frozenset(
 )
 _NEEDS_ANCHOR: frozenset[IntentName] = frozenset({"deploy", "design", "explain", "troubleshoot", "status", "list"})
 _KIND_WORDS = frozenset(w for phrase in KIND_PHRASES for w in phrase)
+# Words of things ALMA runs or keeps that no kind names: environments, its keys and tokens, a homelab.
+_ALSO_OURS = frozenset(words("environment env homelab lab token api credential secret permission hypervisor"))
 _LEADING = frozenset({"please", "ok", "okay", "yes", "so", "then", "now", "just", "fine", "sure", "alright"})
 # So many more or fewer of what runs: "one less worker", "2 more replicas", "a couple of extra pods".
 _RELATIVE_COUNT = re.compile(
@@ -292,6 +296,13 @@ _USAGE_ASKED = re.compile(
     r"\bhow much (\w+ )?(is|does|did|has) (it|that|this|they|the \w+|[a-z]+-[a-z0-9-]+) (using|use|used|get|got|"
     r"have|had|taking|take|eating|consuming|left)\b|\bhow much (ram|memory|cpu|disk|space|storage) (is|does) "
 )
+# The best way to do something, asked: with a shape to build (DESIGN), a design.
+_BEST_WAY_ASKED = re.compile(r"\bwhat (is|would be) the (best|right|cleanest|recommended|proper|ideal) way to\b")
+# Saying who or what it is, after the fact: "its called flask-app btw", "the name is x".
+_NAMES_IT = re.compile(
+    r"^((oh|ah|and|btw|fyi|also)[,]? )*(it is|its|that is|thats|the (container|vm|lxc|app|service|thing) is) "
+    r"(called|named) (?P<name>[a-z0-9][\w.-]*)( btw| by the way| fyi)?\W*$"
+)
 # How acts and things compare or what they cost, asked: "what is the difference between …", "what is the risk if
 # we do not restart …", "does rolling back a deployment lose the data …?".
 _MEANING_OF_ACTS = re.compile(
@@ -419,6 +430,10 @@ class IntentParser:
             read_without = self._without_taken_back(*retracted)
             if read_without is not None:
                 return read_without
+        naming = _NAMES_IT.match(normalize(text)[0].strip())
+        if naming is not None and is_name(naming.group("name")):
+            # "its called flask-app btw": what the conversation is about, named; the same question about it
+            return Intent("unknown", target=naming.group("name"), confidence=0.7, signals=("names-focus",))
         picked = _PICKED.fullmatch(text.strip().lower())
         if picked is not None:  # "the first one": which of those just named, an answer to "which one?"
             position = _POSITIONS.get(picked.group("pos") or "", picked.group("pos") or picked.group("num"))
@@ -487,7 +502,7 @@ class IntentParser:
         if read.name not in {"unknown", "update", "status"} or read.proceed or read.cancel:
             return None
         words = [t.text for t in tokens]
-        if "?" in words or len(words) > 16:
+        if "?" in words or len(words) > 40:
             return None
         named = _RENAMED.search(_joined(tokens))
         given = (named.group("name") or named.group("name2")) if named is not None else None
@@ -509,8 +524,8 @@ class IntentParser:
             return None  # "set db-1 to 4 cores": a resize of what it names
         if read.name == "status" and new_name is None:
             return None
-        if read.name == "unknown" and read.signals:
-            return None  # "the grafana container is using 4 gigs": a statement, not an addition
+        if read.name == "unknown" and set(read.signals) - {"closing"}:
+            return None  # "the grafana container is using 4 gigs": a statement, not an addition (a "thanks" is)
         if read.correction and (new_name is None or read.target not in {None, new_name} or read.excluded):
             return None  # "not web-a, only web-b": a correction of the target, not a new name
         signals = read.signals if "amend" in read.signals else (*read.signals, "amend")
@@ -542,7 +557,8 @@ class IntentParser:
                 return self._intent(tail[0], tail[1], None, 0.7, switch, signals, anchored=True)
         if only_read is not None:  # "status", "what's running?", "show me everything": the whole message is the read
             return self._intent(only_read, tokens, None, 0.7, switch, signals, anchored=True)
-        shaping = DESIGN_ASKED.search(joined) or (RECOMMEND_ASKED.search(joined) and DESIGN.search(joined))
+        recommended = RECOMMEND_ASKED.search(joined) or _BEST_WAY_ASKED.search(joined)
+        shaping = DESIGN_ASKED.search(joined) or (recommended and DESIGN.search(joined))
         if shaping and not HYPOTHETICAL.search(joined):
             # "… how would you lay it out?", "an HA setup for X, what would you recommend?": how to shape it, asked
             return self._intent("design", tokens, None, 0.8, switch, signals, anchored=True)
@@ -557,6 +573,14 @@ class IntentParser:
         commands = [v for v in verbs if v.command]
         operations = [v for v in commands if v.action not in _MARKERS or v.action in {"plan", "show"}]
 
+        ours = [v for v in verbs if v.action in _OPERATIONS and not v.negated]
+        pointing = any(t.text in {"that", "this", "it", "them", "those"} for t in tokens)  # "what would that do?"
+        supposed = re.search(r"\b(if|suppose|supposing|imagine|assume|assuming)\b", joined)  # a case of its own
+        if HYPOTHETICAL.search(joined) and supposed and not ours and not commands and not pointing:
+            # "hypothetically, if an attacker got root on pve1, what could they do?": no act of ours to plan
+            explained = self._intent("explain", tokens, None, 0.75, switch, signals, anchored=True)
+            first_name = next((t.text for t in tokens if is_name(t.text)), None)
+            return replace(explained, target=first_name) if explained.target is None and first_name else explained
         if HYPOTHETICAL.search(joined) or (commands and commands[0].action == "plan"):
             return self._plan(tokens, verbs, switch, signals)
         asked = [v for v in verbs if v.asked and not v.negated and not v.descriptive and v.action not in _MARKERS]
@@ -604,8 +628,10 @@ class IntentParser:
             # knows its spec); "ok" in front, or "deploy"/"add" said again, changes nothing
             copies = int(alike.group("n")) if alike.group("n") else 1
             alike_signals = (*signals, "alike")
-            return Intent("deploy", (Resource(None, count=copies),), confidence=0.75, topic_switch=switch,
-                          signals=alike_signals)  # fmt: skip
+            renamed = _RENAMED.search(joined)
+            called = (renamed.group("name") or renamed.group("name2")) if renamed is not None else None
+            copy = Resource(called if called is not None and is_name(called) else None, count=copies)
+            return Intent("deploy", (copy,), confidence=0.75, topic_switch=switch, signals=alike_signals)
         if not acting and not (CANCEL.search(joined) and not redirected):
             if NARROWING.search(joined):  # "only the ones using more than 1GB": the last request, narrowed
                 return self._intent("unknown", tokens, None, 0.7, switch, signals, follow_up=True)
@@ -1039,6 +1065,9 @@ class IntentParser:
         resources: list[Resource] = []
         if name in {"deploy", "design"} or follow_up:
             resources = extract(tokens, start, self._lexicon)
+            if follow_up and not _kind_said(tokens, self._lexicon):
+                # "and a redis one called course-cache": of the kind just asked for (the focus), not a role's
+                resources = [replace(r, kind=None) for r in resources]
             if not resources and start > 0 and name == "deploy":
                 # "we need two ubuntu lxcs … for the build farm": the things come before the verb the grammar took
                 resources = extract(tokens, 0, self._lexicon)
@@ -1138,6 +1167,7 @@ class IntentParser:
                 word in _KIND_WORDS
                 or word.rstrip("s") in _KIND_WORDS
                 or word in {"it", "its", "them", "those", "these", "ones"}  # "which ones are stopped?"
+                or word.rstrip("s") in _ALSO_OURS  # "is the demo environment up?", "how do I revoke an API token?"
             ):
                 return True
             if tok.ordinal and words[k + 1 : k + 2] == ["one"]:
@@ -1234,7 +1264,8 @@ def _direction(tokens: list[Tok]) -> Direction | None:
 
 # A name given to what was just described: "and name it pg-core", "call it edge-1", "name is x", "named x".
 _RENAMED = re.compile(
-    r"(?:^|[,.;] |\band |\bactually )(?:(?:re)?name|call) (?:it|them|that|this) (?:to |as )?(?P<name>[a-z][\w.-]*)|"
+    r"(?:^|[,.;] |\b(?:and|but|then|please) |\bactually )(?:(?:re)?name|call) (?:it|them|that|this) (?:to |as )?"
+    r"(?P<name>[a-z][\w.-]*)|"
     r"(?:^|[,.;] |\band )(?:the )?(?:host ?)?name (?:is|should be|will be|=|:) ?(?P<name2>[a-z][\w.-]*)"
 )
 

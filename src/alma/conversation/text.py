@@ -189,6 +189,10 @@ _SHELL: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             r"deploy \2 named \1",
         ),
         (r"\bpct ([a-z]+) (\d+)\b", r"\1 ct \2"),
+        # "Windows isn't needed, Ubuntu is fine": what is not wanted is no part of the order
+        (r"\b[a-z0-9.]+ (?:is not|are not) (?:needed|required|necessary|wanted)\b,?", " "),
+        # "the Container with the name printserver": named so
+        (r"\bwith the name\b", "named"),
         # "docker compose down -v": the stack torn down (its switches, volumes too, say how thoroughly)
         (r"\b(?:docker[- ])?compose\s+down\b(?:\s+(?:-[a-z]+|--[a-z-]+(?:[= ][a-z]+)?))*", "tear down"),
         # "kubectl delete deploy api", "kubectl scale sts kafka --replicas=2": the thing is named after its kind

@@ -1,0 +1,102 @@
+"""Readings found by blind set 11 (eval/intents-tune-11.jsonl), each by a phrasing of its own."""
+
+from __future__ import annotations
+
+import pytest
+
+from alma.conversation import IntentParser
+from tests.unit.conversation.conversing import converse
+
+
+@pytest.fixture(scope="module")
+def parser() -> IntentParser:
+    return IntentParser()
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "name", "template"),
+    [
+        ("Hi! I need a VM for my onboarding tasks, could you help?",
+         "Sure: Ubuntu, 2 vCPUs, 4 GB of RAM, a 40 GB disk, and please call it dev-tom. Thank you!", "dev-tom",
+         "ubuntu"),
+        ("I need a new VM for the mail relay.",
+         "It should have Debian, the name is mail-relay, with 2 cores and 4 Gigabyte RAM.", "mail-relay", "debian"),
+    ],
+)  # fmt: skip
+def test_a_long_polite_answer_with_the_spec_completes_the_deploy(
+    first: str, second: str, name: str, template: str
+) -> None:
+    reading, _ = converse(first, second)
+    [resource] = reading.resources
+    assert (reading.name, resource.name, resource.kind, resource.template, resource.cores) == (
+        "deploy",
+        name,
+        "vm",
+        template,
+        2,
+    )
+
+
+@pytest.mark.parametrize(
+    ("first", "again", "name", "memory_mb"),
+    [
+        ("deploy redis container cache-prod 2gb", "ty. now same thing but call it cache-stg", "cache-stg", 2048),
+        ("deploy a redis docker container called rq-cache with 256MB", "same again but call it rq-cache-2",
+         "rq-cache-2", 256),
+    ],
+)  # fmt: skip
+def test_the_same_again_named_anew(first: str, again: str, name: str, memory_mb: int) -> None:
+    reading, _ = converse(first, again)
+    [resource] = reading.resources
+    assert (reading.name, resource.name, resource.template, resource.kind, resource.memory_mb) == (
+        "deploy",
+        name,
+        "redis",
+        "container",
+        memory_mb,
+    )
+
+
+def test_another_one_of_some_software_is_of_the_kind_just_asked_for() -> None:
+    reading, _ = converse("deploy a postgres container called course-db", "and a redis one called course-cache")
+    [resource] = reading.resources
+    assert (resource.name, resource.kind, resource.template) == ("course-cache", "container", "redis")
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("what's the best way to lay out a homelab with a NAS, media server and home automation? viewers keep asking",
+         "design"),
+        ("Is the demo environment up for the client meeting at 3?", "status"),
+        ("what even is a hypervisor lol", "explain"),
+        ("How do I revoke an API token?", "explain"),
+        ("Hypothetically, if an attacker got root on pve1, what could they do to the guests?", "explain"),
+    ],
+)  # fmt: skip
+def test_questions_in_other_words(parser: IntentParser, text: str, name: str) -> None:
+    assert parser.parse(text).name == name
+
+
+def test_what_a_pending_change_would_do_is_still_its_plan() -> None:
+    reading, _ = converse("scale the workers down to 1", "wait, what would that do to the queue?")
+    assert reading.name == "plan"
+
+
+def test_a_name_given_afterwards_is_what_the_question_was_about() -> None:
+    reading, _ = converse("why is my docker container exiting immediately after start", "its called flask-app btw")
+    assert (reading.name, reading.target) == ("troubleshoot", "flask-app")
+
+
+def test_with_the_name_names_it(parser: IntentParser) -> None:
+    read = parser.parse("Can you please stop the Container with the name printserver? We have maintenance.")
+    assert (read.name, read.target) == ("stop", "printserver")
+
+
+def test_software_said_not_to_be_needed_is_not_ordered() -> None:
+    text = (
+        "Can we get a new VM for the new designer? Call it design-ws-01. Windows isn't needed, Ubuntu is fine, 4 cores"
+    )
+    reading, _ = converse(text)
+    [resource] = reading.resources
+    assert (resource.name, resource.template, resource.cores) == ("design-ws-01", "ubuntu", 4)
