@@ -45,6 +45,9 @@ _STATUS = re.compile(
     r"is (?:it|everything|the \w+|my \w+|our \w+) (?:on|up|ok|okay|alive|running|healthy|fine|working|good|green)|"
     r"(?:are|is) (?:all |all of )?(?:the |my |our )?\w+ (?:green|healthy|up|ok|okay|fine|running)|"
     r"what is (?:the )?(?:status|state|health)(?: now| of things| of everything)?|any (?:news|updates?)|"
+    # "wtf is down", "health of everything?": the state of it all
+    r"(?:what|wtf) is (?:down|broken|failing|offline|dead|unhealthy|on fire)(?: now| right now)?|"
+    r"(?:status|state|health) of (?:everything|it all|all of it|all)|"
     # a yes/no question about a state: "anything down?", "any node offline?", "any of them not running?"
     # (a state before the kind, "any stopped vms", asks for the list of them)
     rf"(?:anything|any (?:of (?:them|those|these|the \w+)|\w+)) (?:still |not |currently )?{_STATES}))"

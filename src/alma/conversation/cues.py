@@ -29,6 +29,9 @@ AMOUNT_LESS = r"\d+(?:\.\d+)? ?(?:[kmgt]i?b?|gigs?|megs?|cores?|v?cpus?|replicas
 
 CueKind = Literal["delete", "stop", "restart", "rollback", "shrink", "data-loss", "everything"]
 
+_TIMES = (
+    r"(?:morning|afternoon|evening|night|day|days|week|weeks|weekend|month|year|time|hour|hours|minute|sprint|shift)\b"
+)
 _B = r"(?<![a-z0-9-])"  # a word starts here (names like web-01 are one word)
 _E = r"(?![a-z0-9-])"
 _PATTERNS: tuple[tuple[CueKind, str], ...] = (
@@ -127,7 +130,9 @@ _PATTERNS: tuple[tuple[CueKind, str], ...] = (
     ),
     (
         "everything",
-        r"everything|every (?:single )?\S+|all of (?:it|them|those|these)|the (?:whole|entire) \S+|entire \S+|"
+        # (not a stretch of time: "the whole morning", "every day", "the entire weekend")
+        r"everything|every (?:single )?(?!" + _TIMES + r")\S+|all of (?:it|them|those|these)|"
+        r"the (?:whole|entire) (?!" + _TIMES + r")\S+|entire (?!" + _TIMES + r")\S+|"
         r"all (?:the |my |our |of the )?(?:vms|containers|lxcs|resources|servers|stacks|instances|machines|nodes|"
         r"services|databases|guests|boxes|pods|apps)",
     ),

@@ -308,6 +308,8 @@ class Focus:
                 else r  # "and a redis one": that kind
                 for r in resources
             )
+        elif parsed.follow_up and name == "deploy":  # "deploy a redis one", nothing before: the software's role
+            resources = tuple(replace(r, kind=r.kind or ROLE_OF_TEMPLATE.get(r.template or "")) for r in resources)
         return Resolved(
             name,
             target,

@@ -197,6 +197,7 @@ TROUBLE = re.compile(
     r"going|timing|dropping|rebooting|stopping)|\b(crash\w*|fail\w*|broken|errors?|erroring|unreachable|"
     r"down(?! to (?:\d|one|two|three|a single|half))|"  # "down", not "down to 2GB" (an amount)
     r"unresponsive|hung|hanging|stuck|slow|sluggish|lagging|flapping|oom|timeouts?|timing out|5\d\ds?|leak\w*|"
+    r"melting|on fire|tanking|choking|falling over|overloaded|struggling|"
     r"panic\w*|corrupt\w*|degraded|unhealthy|dead|dying|died|refused|refusing|refuses|misbehaving|problems?|issues?|"
     r"bug|glitch\w*|lost|killed)\b|\bhigh (cpu|load|memory|latency)\b|\bout of (memory|disk|space)\b|"
     r"\b(eating|hogging|consuming) (all|most|up)\b|\bwhat is (up|going on|wrong) with\b|"
@@ -454,10 +455,14 @@ def _announced(tokens: list[Tok], words: list[str], ids: list[int], i: int, end:
 _FAILED_TO = frozenset(words("fails failed failing fail refuses refused refusing unable trying tried tries attempts"))
 
 
+# Nouns an infinitive can say the purpose of: "I'll need somewhere to run it", "a place to host the wiki".
+_PURPOSE_OF = frozenset(words("somewhere anywhere nowhere something anything place space room spot home"))
+
+
 def _failing(words_: list[str], i: int) -> bool:
     """ "backup-ct fails to start", "it refuses to boot", "unable to restart it": what does not happen, a
-    symptom, not a request to do it."""
-    return i >= 2 and words_[i - 1] == "to" and words_[i - 2] in _FAILED_TO
+    symptom, not a request to do it; nor is the purpose of a thing ("I'll need somewhere to run it")."""
+    return i >= 2 and words_[i - 1] == "to" and (words_[i - 2] in _FAILED_TO or words_[i - 2] in _PURPOSE_OF)
 
 
 def _ceasing(words: list[str], i: int) -> bool:

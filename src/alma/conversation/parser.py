@@ -296,6 +296,10 @@ _USAGE_ASKED = re.compile(
     r"\bhow much (\w+ )?(is|does|did|has) (it|that|this|they|the \w+|[a-z]+-[a-z0-9-]+) (using|use|used|get|got|"
     r"have|had|taking|take|eating|consuming|left)\b|\bhow much (ram|memory|cpu|disk|space|storage) (is|does) "
 )
+# One more of some software, the kind left to what was just asked for: "a prometheus one", "another redis one".
+_ONE_OF_SOFTWARE = re.compile(r"\b(a|an|another) [a-z][\w-]* (one|1)\b")
+# Which of some things, asked: "which deployments have …", "what vms are …".
+_WHICH_OF = re.compile(r"^(which|what) (\w+ )?(vms|containers|lxcs|deployments|pods|nodes|guests|stacks|services)\b")
 # The best way to do something, asked: with a shape to build (DESIGN), a design.
 _BEST_WAY_ASKED = re.compile(r"\bwhat (is|would be) the (best|right|cleanest|recommended|proper|ideal) way to\b")
 # Saying who or what it is, after the fact: "its called flask-app btw", "the name is x".
@@ -440,6 +444,9 @@ class IntentParser:
             return Intent("unknown", confidence=0.7, reference=f"ordinal:{position}", signals=("bare-ordinal",))
         read = self._parse(text)
         read = _named_by_kind(read, text.lower())
+        if read.target is None and (read.reference or "").startswith("subject:") and len(read.names) == 1:
+            # "this is f***ing ridiculous, why won't grafana-mon load": the name, not a word said of things
+            read = replace(read, target=read.names[0], reference=None)
         read = _numbered_guest(read, normalize(text)[0])
         if _ONE_OF.search(text.lower()) and read.reference in {"them", "word:those", "word:these", "word:both"}:
             read = replace(read, reference="one-of")  # "shut down one of them": which one is still to say
@@ -768,7 +775,11 @@ class IntentParser:
         if relative is not None:  # "we need one less worker", "one more replica please": a scale, by so many
             read = self._intent("scale", tokens, None, 0.75, switch, signals, anchored=True)
             return replace(read, direction="up" if relative.group("way") in {"more", "extra", "additional"} else "down")
-        if WANT.search(joined) and extract(tokens, 0, self._lexicon):
+        if _ONE_OF_SOFTWARE.search(joined) and not commands and extract(tokens, 0, self._lexicon):
+            # "now a prometheus one called ops-prom with 2GB": one more, of the kind just deployed
+            return self._intent("deploy", tokens, None, 0.7, switch, signals, follow_up=True)
+        if WANT.search(joined) and extract(tokens, 0, self._lexicon) and not _WHICH_OF.match(joined):
+            # (not "which deployments have less ready replicas than they want?": a list, asked)
             return self._intent("deploy", tokens, None, 0.75, switch, signals)
         toward = _TOWARD.search(joined)
         if toward is not None:  # "resize web-2" … "down to 2GB, it has 4 now": the last request, lower (or higher)
@@ -1063,6 +1074,8 @@ class IntentParser:
         if name == "deploy" and verb is not None and _cli_noun(tokens[: verb.start], self._lexicon):
             start = 0  # "lxc create web-07 --template alpine": the kind is said before the verb, as a CLI does
         resources: list[Resource] = []
+        if name == "deploy" and _ONE_OF_SOFTWARE.search(_joined(tokens)):
+            follow_up = True  # "now a prometheus one called ops-prom": one more, of the kind just asked for
         if name in {"deploy", "design"} or follow_up:
             resources = extract(tokens, start, self._lexicon)
             if follow_up and not _kind_said(tokens, self._lexicon):

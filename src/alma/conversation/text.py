@@ -182,7 +182,8 @@ _SHELL: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         # "kubectl apply -f k8s/x.yaml": what the manifest describes, deployed
         (r"\b(?:kubectl|oc)\s+(?:apply|create)\s+(?:-f|--filename|-k|--kustomize)[= ]?\s*\S+", "deploy the manifest"),
         # "helm rollback monitoring 3", "helm uninstall grafana": that act on the release it names
-        (r"\bhelm\s+(rollback|uninstall|delete|status|history)\s+([a-z0-9][a-z0-9-]*)\b", r"\1 the release named \2"),
+        (r"\bhelm\s+(rollback|uninstall|delete)\s+([a-z0-9][a-z0-9-]*)\b", r"\1 the release named \2"),
+        (r"\bhelm\s+(?:status|history|get \w+)\s+([a-z0-9][a-z0-9-]*)\b", r"status of the release named \1"),
         # "helm install grafana grafana/grafana": a release named after its first word, of the chart's software
         (
             r"\bhelm (?:install|upgrade --install) ([a-z0-9][a-z0-9-]*) (?:[a-z0-9.-]+/)*([a-z0-9][a-z0-9-]*)\b",

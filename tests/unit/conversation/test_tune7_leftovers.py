@@ -71,3 +71,52 @@ def test_comparisons_and_consequences_asked_are_explained(text: str) -> None:
 def test_an_english_compound_is_no_name(parser: IntentParser) -> None:
     read = parser.parse("can you order pizza for the on-call team")
     assert (read.name, read.target) == ("unknown", None)
+
+
+def test_a_stretch_of_time_is_not_everything() -> None:
+    text = "Our reports time out and I spent the whole morning on it. Please give pg-analytics another 16GB of memory."
+    reading, destructive = converse(text)
+    assert (reading.name, reading.target, destructive) == ("update", "pg-analytics", False)
+
+
+def test_the_purpose_of_a_thing_is_no_request() -> None:
+    text = "We have a demo on Thursday and I'll need somewhere to run it. Could I get an ubuntu vm named demo-thu?"
+    reading, _ = converse(text)
+    assert (reading.name, reading.target) == ("deploy", "demo-thu")
+
+
+def test_a_way_to_do_it_asked_is_still_explained(parser: IntentParser) -> None:
+    assert parser.parse("is there a way to delete a VM but keep its disks?").name == "explain"
+
+
+@pytest.mark.parametrize("text", ["WTF is down", "health of everything?"])
+def test_the_state_of_it_all_in_few_words(parser: IntentParser, text: str) -> None:
+    assert parser.parse(text).name == "status"
+
+
+def test_which_things_have_what_they_want_is_a_list(parser: IntentParser) -> None:
+    assert parser.parse("which deployments have less ready replicas than they want?").name == "list"
+
+
+def test_a_name_beats_a_word_said_of_things(parser: IntentParser) -> None:
+    read = parser.parse("this is f***ing ridiculous, why won't grafana-mon load any dashboards")
+    assert (read.name, read.target) == ("troubleshoot", "grafana-mon")
+
+
+def test_helm_history_then_roll_it_back() -> None:
+    reading, destructive = converse("helm history pricing", "roll it back to revision 14")
+    assert (reading.name, reading.target, destructive) == ("rollback", "pricing", True)
+
+
+def test_a_software_one_after_a_deploy_is_of_its_kind() -> None:
+    reading, _ = converse("deploy a grafana container called ops-dash", "now a prometheus one called ops-prom with 2GB")
+    [resource] = reading.resources
+    assert (reading.name, resource.name, resource.kind, resource.template, resource.memory_mb) == (
+        "deploy",
+        "ops-prom",
+        "container",
+        "prometheus",
+        2048,
+    )
+    alone, _ = converse("deploy a redis one")
+    assert alone.resources[0].kind == "cache"
