@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import yaml
 
-from alma.conversation.drafts import amend, parts, resize_overrides, teach
+from alma.conversation.drafts import amend, parts, provider_of, resize_overrides, spoken, teach
 from alma.conversation.focus import Focus, Resolved
 from alma.conversation.frustration import session_score
 from alma.conversation.intent import IntentName
@@ -322,7 +322,20 @@ class ChatService:
 
     async def _deploy(self, interpretation: Interpretation, session: str, text: str) -> ChatTurn:
         """Plan what the generated blueprint composes, say exactly that, and let the focus know its parts."""
-        generated = await self._generation().generate(text, provider_named(text))
+        try:
+            generated = await self._generation().generate(text, provider_named(text))
+        except InvalidInputError:
+            # "same again but call it rq-cache-2", "actually 3 of them": the words build nothing by themselves;
+            # what the conversation resolved them to does, said the way generation reads it
+            said = spoken(interpretation.reading.resources)
+            if said is None:
+                raise
+            pending = await self._pending(session)
+            draft = pending.get("draft") if pending is not None else None
+            provider = provider_named(text)
+            if provider == "fake" and isinstance(draft, str):  # the engine the deploy it follows was on
+                provider = provider_of(draft) or provider
+            generated = await self._generation().generate(said, provider)
         plan = (await self._plans.plan_blueprint(generated.text, "<chat>")).plan
         state = await self._sessions.state(session)
         focus = Focus.from_state(state.get("focus"))

@@ -9,6 +9,7 @@ named). While that deploy waits for confirmation, such a follow-up changes the d
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -43,10 +44,37 @@ def parts(blueprint: Mapping[str, Any]) -> list[dict[str, Any]]:
         image = str(specs.get("image") or specs.get("template") or "")
         template = image.rsplit("/", 1)[-1].split(":", 1)[0] or None
         count = specs.get("replicas") if isinstance(specs.get("replicas"), int) else 1
-        out.append(
-            {"name": resource["name"], "kind": KIND_OF_ROLE.get(str(role)), "template": template, "count": count}
-        )
+        part: dict[str, Any] = {
+            "name": resource["name"],
+            "kind": KIND_OF_ROLE.get(str(role)),
+            "template": template,
+            "count": count,
+        }
+        sizes = {"cores": _whole(specs.get("cores")), "memory_mb": _mib(specs.get("memory"))}
+        sizes["disk_gb"] = (_mib(specs.get("disk")) or 0) // 1024 or None
+        part.update({k: v for k, v in sizes.items() if v})  # "same again but call it x": with these sizes
+        out.append(part)
     return out
+
+
+def provider_of(draft: str) -> str | None:
+    """The engine the first workload of a drafted blueprint runs on."""
+    data = yaml.safe_load(draft)
+    workloads = [r for r in (data or {}).get("resources", []) if (r.get("metadata") or {}).get("role") not in _PLUMBING]
+    provider = workloads[0].get("provider") if workloads else None
+    return provider if isinstance(provider, str) else None
+
+
+def _whole(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _mib(value: Any) -> int | None:
+    """A blueprint size ("512M", "8G", "1Ti") in MiB."""
+    found = re.fullmatch(r"(\d+)\s*([mgt])i?b?", str(value).strip().lower()) if value is not None else None
+    if found is None:
+        return None
+    return int(found.group(1)) * {"m": 1, "g": 1024, "t": 1024 * 1024}[found.group(2)]
 
 
 def teach(focus: Focus, blueprint: Mapping[str, Any]) -> None:
@@ -110,3 +138,38 @@ def _resize(specs: dict[str, Any], sized: Resource) -> bool:
             specs[key] = value
             changed = True
     return changed
+
+
+# How a kind is said so that generation's reader composes it ("an alpine lxc", "2 redis containers").
+_KIND_WORDS = {"lxc": "lxc", "vm": "vm", "container": "container", "deployment": "kubernetes deployment"}
+
+
+def spoken(resources: tuple[Resource, ...]) -> str | None:
+    """The resources a reading resolved to, said in the words ``alma generate`` reads: what chat composes
+    when the message itself names nothing to build ("same again but call it rq-cache-2", "actually 3 of
+    them" after a deploy), so that the plan is the reading's and the reply says what it composes. None
+    when there is nothing to say (no kind and no software)."""
+    said: list[str] = []
+    for resource in resources:
+        kind = _KIND_WORDS.get(resource.kind or "", "")
+        if not kind and resource.template is None:
+            continue
+        words = [str(resource.count) if resource.count > 1 else "a"]
+        words += [w for w in (resource.template, kind) if w]
+        if resource.count > 1 and kind:
+            words[-1] += "s"
+        if resource.name:
+            words.append(f"named {resource.name}")
+        sizes = [
+            f"{value} {unit}"
+            for value, unit in (
+                (resource.cores, "cores"),
+                (resource.memory_mb, "MB memory"),
+                (resource.disk_gb, "GB disk"),
+            )
+            if value is not None
+        ]
+        if sizes:
+            words.append("with " + " and ".join(sizes))
+        said.append(" ".join(words))
+    return " and ".join(said) or None

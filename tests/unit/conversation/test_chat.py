@@ -199,3 +199,27 @@ async def test_a_destructive_request_for_something_unknown_offers_no_token_to_co
     assert turn.risk is not None and turn.risk.token is None
     # and nothing waits: a "yes" now confirms nothing
     assert (await chat.turn("yes", "s")).reply == "Nothing is waiting for your confirmation."
+
+
+async def test_a_follow_up_that_names_nothing_to_build_plans_what_it_resolved_to(services: Services) -> None:
+    chat = services.chat
+    first = await chat.turn("deploy a redis docker container called rq-cache with 256MB", "s")
+    assert first.outcome == "planned"
+    again = await chat.turn("same again but call it rq-cache-2", "s")
+    assert again.outcome == "planned" and again.plan is not None
+    created = {a.resource: a for a in again.plan.actions if a.action == "create"}
+    assert "rq-cache-2" in created and created["rq-cache-2"].provider == "docker"  # the engine it follows
+    assert "256 MiB memory" in again.reply and "rq-cache-2" in again.reply  # the reply says what is planned
+    more = await chat.turn("actually 3 of them", "s")
+    assert more.plan is not None
+    assert sorted(a.resource for a in more.plan.actions if a.type == "service") == [
+        "rq-cache-2-1",
+        "rq-cache-2-2",
+        "rq-cache-2-3",
+    ]
+    assert await names(services) == []  # planned, nothing applied
+
+
+async def test_a_follow_up_with_nothing_resolved_still_says_what_it_cannot_compose(services: Services) -> None:
+    turn = await services.chat.turn("same again but call it rq-cache-2", "fresh")
+    assert turn.plan is None
