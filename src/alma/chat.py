@@ -298,7 +298,7 @@ class ChatService:
         if name == "troubleshoot":
             return await self._troubleshoot(base, target)
         if name == "design":
-            return await self._design(base, text)
+            return await self._design(base, text, session)
         if name == "deploy":
             return await self._deploy(interpretation, session, text)
         if name == "plan":
@@ -563,8 +563,13 @@ class ChatService:
         listings.insert(0, _resources_listing(target, records))
         return replace(base, listings=tuple(listings))
 
-    async def _design(self, base: ChatTurn, text: str) -> ChatTurn:
-        report = await self._generation().convene(text, provider_named(text))
+    async def _design(self, base: ChatTurn, text: str, session: str) -> ChatTurn:
+        state = await self._sessions.state(session)
+        earlier = state.get("design")
+        # "with a VPN on top pls", "make it cheaper": not a design of its own but the one asked for before, varied
+        said = f"{earlier}, {text}" if isinstance(earlier, str) and self._parser.parse(text).name != "design" else text
+        report = await self._generation().convene(said, provider_named(said))
+        await self._sessions.save_state(session, {**state, "design": said[:2000]})
         decree = report.decree
         rows = tuple(
             (f.severity, f.reviewer, f.resource or "(stack)", f.message, f.fix or "-") for f in decree.findings

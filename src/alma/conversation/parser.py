@@ -450,7 +450,10 @@ class IntentParser:
         read = _numbered_guest(read, normalize(text)[0])
         if _ONE_OF.search(text.lower()) and read.reference in {"them", "word:those", "word:these", "word:both"}:
             read = replace(read, reference="one-of")  # "shut down one of them": which one is still to say
-        if read.name in {"unknown", "update", "status", "list", "explain"} and _DESIGN_MORE.search(text.lower()):
+        varying = read.name in {"unknown", "update", "status", "list", "explain"} or (
+            read.name == "deploy" and not any(v.command for v in find_verbs(tokenize(text)[0], self._lexicon))
+        )  # "with a redis cache on top": said of a design, a part of it, not an order
+        if varying and _DESIGN_MORE.search(text.lower()):
             # "with a VPN on top pls", "make it cheaper": after a design, the design varied (the focus decides);
             # "keep it cheap" is a wish for it, no "keep it" that cancels
             read = replace(read, signals=(*read.signals, "continues:design"), cancel=False)

@@ -31,7 +31,10 @@ def _contextual(parsed: Intent) -> bool:
     handled = parsed.proceed or parsed.cancel or parsed.follow_up or parsed.correction
     handled = handled or "sarcasm" in parsed.signals or "closing" in parsed.signals  # "thanks, bye": said, not asked
     handled = handled or ("amend" in parsed.signals and parsed.name == "unknown")  # "2 cores, 4GB": the focus's
-    return handled or any(s.startswith("context:") for s in parsed.signals)
+    # "with a VPN on top" after a design, "what should I do?" after a symptom, "its called x", "the first one",
+    # a pasted log: what they mean is the focus's to say
+    said_of_focus = ("context:", "continues:", "names-focus", "bare-ordinal", "pasted")
+    return handled or any(s.startswith(said_of_focus) for s in parsed.signals)
 
 
 # What a live destructive cue most likely asks for, when neither the grammar nor the classifier could say.

@@ -223,3 +223,13 @@ async def test_a_follow_up_that_names_nothing_to_build_plans_what_it_resolved_to
 async def test_a_follow_up_with_nothing_resolved_still_says_what_it_cannot_compose(services: Services) -> None:
     turn = await services.chat.turn("same again but call it rq-cache-2", "fresh")
     assert turn.plan is None
+
+
+async def test_a_design_varied_is_reviewed_with_what_was_asked_before(services: Services) -> None:
+    chat = services.chat
+    first = await chat.turn("design a web app with two nginx servers and a postgres database", "s")
+    assert first.blueprint is not None
+    varied = await chat.turn("with a redis cache on top pls", "s")
+    assert varied.intent == "design" and varied.blueprint is not None
+    assert "postgres" in varied.blueprint and "redis" in varied.blueprint  # the earlier ask and the addition
+    assert await names(services) == []
