@@ -21,6 +21,8 @@ import re
 from collections.abc import Sequence
 from difflib import SequenceMatcher
 
+from alma.conversation.english import COMMON_WORDS
+from alma.conversation.lexicon import PARTICLES, VERBS
 from alma.conversation.lexicon import words as word_list
 
 CARRY = 0.8  # what the next message keeps of the score
@@ -99,10 +101,13 @@ _SIGNALS: tuple[tuple[re.Pattern[str], float], ...] = tuple(
             r"\b(i give up|giving up|i am done|i'm done|i am so done|so done|done with (?:this|it|you)|i quit|"
             r"had enough|enough is enough|last straw|losing my mind|at my wits|screw it|i have had it|unacceptable|"
             r"(?:can't|cannot|can not|cant) (?:deal|cope|take (?:it|this|any ?more)|handle (?:it|this)|do this)"
-            r"(?: with (?:this|it|you))?(?: any ?more)?|forget it|forget about it|never ?mind,? i'?(?:ll| will)|"
-            r"i'?(?:ll| will) (?:do|build|fix|set up) (?:it|this|my own|one) (?:myself|my ?self)?)\b",
+            r"(?: with (?:this|it|you))?(?: any ?more)?|never ?mind,? i'?(?:ll| will)|"
+            r"i'?(?:ll| will) (?:do|build|fix|set up) (?:it|this|my own|one) (?:myself|my ?self)?|"
+            r"i'?(?:ll| will) (?:do|build|fix|set|handle|sort) (?:it|this|that)(?: up| out)? (?:myself|my ?self))\b",
             0.5,
         ),
+        # "forget it": letting go of something, angry or not ("eh forget it, stop mc-server, the kids sleep")
+        (r"\bforget (?:it|about it)\b", 0.25),
         # escalation: it happened before, it was not fixed
         (
             r"\bstill (?:broken|down|dead|failing|crashing|not|no|nothing|the same|slow|stuck|blank|erroring|"
@@ -190,17 +195,27 @@ _ANGRY_EMOJI = re.compile(
 )
 
 
+_SHOUTED_SHORT = frozenset(word_list("wtf omg ffs fml pls plz dead kill now why fix"))
+
+
+def _acronym(word: str) -> bool:
+    """ "FTP", "HPA", "PVC": letters that stand for a name, not a word said loudly ("STOP", "NOW", "WHY") —
+    a short capitalised word that is no English word nor a verb of ours."""
+    bare = word.strip("'").upper()
+    if bare in _ACRONYMS:
+        return True
+    lowered = bare.lower()
+    said = lowered in COMMON_WORDS or lowered in VERBS or lowered in PARTICLES or lowered in _SHOUTED_SHORT
+    return len(bare) <= 4 and not said
+
+
 def message_score(text: str) -> float:
     """The frustration one message shows on its own, 0..1."""
     lowered = text.lower()
     score = 0.0
     words = _WORD.findall(text)
     letters = [w for w in words if sum(ch.isalpha() for ch in w) >= 2]
-    shouted = [
-        w
-        for w in letters
-        if w.isupper() and w.upper().strip("'") not in _ACRONYMS and not any(ch.isdigit() for ch in w)
-    ]
+    shouted = [w for w in letters if w.isupper() and not _acronym(w) and not any(ch.isdigit() for ch in w)]
     if shouted:
         share = len(shouted) / max(1, len(letters))
         score += 0.5 if len(shouted) >= 2 or share >= 0.5 else 0.3  # "DELETE IT": shouting

@@ -100,3 +100,23 @@ def test_software_said_not_to_be_needed_is_not_ordered() -> None:
     reading, _ = converse(text)
     [resource] = reading.resources
     assert (resource.name, resource.template, resource.cores) == ("design-ws-01", "ubuntu", 4)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Shut down test-ftp immediately, it's running an anonymous FTP server",
+        "eh forget it, stop mc-server, the kids should be asleep anyway",
+    ],
+)
+def test_an_acronym_or_letting_go_is_no_anger(text: str) -> None:
+    from alma.conversation.frustration import FRUSTRATED, message_score
+
+    assert message_score(text) < FRUSTRATED
+
+
+@pytest.mark.parametrize("text", ["STOP IT", "scale payments DOWN to 1!!", "WHY IS IT DOWN", "DELETE IT NOW"])
+def test_short_words_shouted_are_still_shouting(text: str) -> None:
+    from alma.conversation.frustration import message_score
+
+    assert message_score(text) >= 0.5
