@@ -181,6 +181,12 @@ class Focus:
             # "deploy 3 nginx containers" … "make that 5": the deploy just asked for, with that many
             resource = replace(_resources(self.resources[:1])[0], count=parsed.scale_to or 1)
             return Resolved("deploy", resource.name, (resource,), None, None, 0.7, False)
+        if "names-each" in parsed.signals and self.intent == "deploy" and len(self.resources) == 1:
+            # "spin up 3 alpine containers" … "call them node1 node2 node3": each of those, named
+            spec = _resources(self.resources[:1])[0]
+            if spec.count == len(parsed.resources):
+                each = tuple(replace(spec, name=r.name, count=1) for r in parsed.resources)
+                return Resolved("deploy", None, each, None, None, 0.7, False)
         amended = "amend" in parsed.signals and bool(parsed.resources) and parsed.target in {None, *parsed.names}
         if amended and self.intent == "deploy" and self.resources:
             named = self.resources[0].get("name")

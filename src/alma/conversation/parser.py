@@ -300,6 +300,8 @@ _USAGE_ASKED = re.compile(
 _ONE_OF_SOFTWARE = re.compile(r"\b(a|an|another) [a-z][\w-]* (one|1)\b")
 # Which of some things, asked: "which deployments have …", "what vms are …".
 _WHICH_OF = re.compile(r"^(which|what) (\w+ )?(vms|containers|lxcs|deployments|pods|nodes|guests|stacks|services)\b")
+# A name for each of several: "call them node1 node2 node3", "name those a, b and c".
+_NAMED_EACH = re.compile(r"\b(?:call|name) (?:them|those|these|each|all of them) (?:as )?(?P<names>[\w.\-, ]+)$")
 # The best way to do something, asked: with a shape to build (DESIGN), a design.
 _BEST_WAY_ASKED = re.compile(r"\bwhat (is|would be) the (best|right|cleanest|recommended|proper|ideal) way to\b")
 # Saying who or what it is, after the fact: "its called flask-app btw", "the name is x".
@@ -438,6 +440,12 @@ class IntentParser:
         if naming is not None and is_name(naming.group("name")):
             # "its called flask-app btw": what the conversation is about, named; the same question about it
             return Intent("unknown", target=naming.group("name"), confidence=0.7, signals=("names-focus",))
+        each = _NAMED_EACH.search(normalize(text)[0])
+        if each is not None:
+            called = [w for w in re.findall(r"[a-z0-9][\w.-]*", each.group("names")) if is_name(w)]
+            if len(called) > 1:  # "call them node1 node2 node3": the copies just asked for, one name each
+                named_each = tuple(Resource(n) for n in called)
+                return Intent("unknown", named_each, confidence=0.7, signals=("amend", "names-each"))
         picked = _PICKED.fullmatch(text.strip().lower())
         if picked is not None:  # "the first one": which of those just named, an answer to "which one?"
             position = _POSITIONS.get(picked.group("pos") or "", picked.group("pos") or picked.group("num"))

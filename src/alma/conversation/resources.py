@@ -210,7 +210,21 @@ class _Chunker:
             for group in self.groups:
                 if group.kind is None and group.template is not None and group.template not in OPERATING_SYSTEMS:
                     group.kind = "container"
-        return [g.resource() for g in self.groups]
+        return [r for g in self.groups for r in self._each_named(g.resource())]
+
+    def _each_named(self, resource: Resource) -> list[Resource]:
+        """ "2 debian VMs named k8s-cp and k8s-worker", "3 lxcs called a, b and c": as many names as copies,
+        one resource each; otherwise the resource as it is."""
+        if resource.count < 2 or resource.name is None or resource.name not in self.words:
+            return [resource]
+        names = [resource.name]
+        k = self.words.index(resource.name) + 1
+        while k + 1 < len(self.words) and self.words[k] in {",", "and"} and is_name(self.words[k + 1]):
+            names.append(self.words[k + 1])  # ", node-b", "and node-c"
+            k += 2
+        if len(names) != resource.count:
+            return [resource]
+        return [replace(resource, name=name, count=1) for name in names]
 
     def _step(self, i: int) -> int:
         tok, word, words = self.tokens[i], self.words[i], self.words

@@ -120,3 +120,27 @@ def test_short_words_shouted_are_still_shouting(text: str) -> None:
     from alma.conversation.frustration import message_score
 
     assert message_score(text) >= 0.5
+
+
+def test_as_many_names_as_copies_name_each(parser: IntentParser) -> None:
+    read = parser.parse("deploy 2 debian VMs named k8s-cp and k8s-worker, 2 cores 4GB each")
+    assert [(r.name, r.count, r.cores, r.memory_mb) for r in read.resources] == [
+        ("k8s-cp", 1, 2, 4096),
+        ("k8s-worker", 1, 2, 4096),
+    ]
+    assert [r.name for r in parser.parse("create 3 alpine lxcs called node-a, node-b and node-c").resources] == [
+        "node-a",
+        "node-b",
+        "node-c",
+    ]
+    assert parser.parse("deploy 2 nginx containers named web-1").resources[0].count == 2  # one name, two copies
+
+
+def test_names_for_the_copies_just_asked_for() -> None:
+    reading, _ = converse("can you spin up 3 alpine containers for my assignment", "call them node1 node2 node3")
+    assert reading.name == "deploy"
+    assert [(r.name, r.template, r.count) for r in reading.resources] == [
+        ("node1", "alpine", 1),
+        ("node2", "alpine", 1),
+        ("node3", "alpine", 1),
+    ]
