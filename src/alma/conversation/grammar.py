@@ -654,6 +654,8 @@ def refine(action: str, tokens: list[Tok], verb: Verb) -> str:
         if indefinite or first in TEMPLATE_ALIASES or first in {"named", "called"} or "image" in texts[:6]:
             return "deploy"  # "docker run --name x … image y": something new, of that image
         return "start" if action != "make" else "none"
+    if action == "update" and verb.lemma in {"recreate", "redeploy"} and _as_a_new_kind(texts):
+        return "deploy"  # "recreate cache-7 as a redis container with 512MB": one made anew, as described
     if action == "update" and verb.lemma == "roll" and (indefinite or _new_thing(texts)):
         return "deploy"  # "roll out a new cache", "roll out the new payments service"
     if action == "start" and indefinite and first not in DETERMINERS - _INDEFINITE and not _kind_then_name(obj):
@@ -832,6 +834,14 @@ def _starts_kind(texts: list[str]) -> bool:
             after = texts[len(phrase) : len(phrase) + 1]
             return not (after and after[0].isdigit() and int(after[0]) >= 100)
     return False
+
+
+def _as_a_new_kind(texts: list[str]) -> bool:
+    """ "… as a redis container", "… as an lxc with 2 cores": what to make it as, described anew."""
+    return any(
+        texts[k] == "as" and texts[k + 1] in {"a", "an"} and any((w,) in KIND_PHRASES for w in texts[k + 2 : k + 5])
+        for k in range(len(texts) - 2)
+    )
 
 
 def _kind_then_name(obj: list[Tok]) -> bool:

@@ -274,6 +274,12 @@ def _numbered_guest(read: Intent, text: str) -> Intent:
     return replace(read, name=name, target=found.group("id"), reference=None, confidence=max(read.confidence, 0.7))
 
 
+# What a release went to: "pushed v2.4 to checkout", "rolling out v3 of orders", "the orders rollout".
+_RELEASED = re.compile(
+    r"\b(?:pushed|deployed|rolled out|rolling out|released|shipped|upgraded|updated|bumped) (?:v?\d[\w.-]*|"
+    r"version \S+|the new (?:version|release|build|image)) (?:to|of|on) (?:the )?(?P<to>[a-z][\w-]*)\b|"
+    r"\bthe (?P<of>[a-z][\w-]*) (?:rollout|release|upgrade|roll-out)\b"
+)
 # One of several, not all of them: "shut down one of them", "delete one of those vms".
 _ONE_OF = re.compile(r"\b(one|either) of (them|those|these|the two|both|the \w+s)\b")
 # An answer that picks by position: "the first one", "second", "the last vm", "number 2".
@@ -452,6 +458,10 @@ class IntentParser:
             return Intent("unknown", confidence=0.7, reference=f"ordinal:{position}", signals=("bare-ordinal",))
         read = self._parse(text)
         read = _named_by_kind(read, text.lower())
+        released = _RELEASED.search(normalize(text)[0])
+        if released is not None and read.target is None and read.reference in {None, "it"}:
+            # "we pushed v2.4 to checkout", "the orders rollout": what a release went to is what it is about
+            read = replace(read, target=released.group("to") or released.group("of"), reference=None)
         if read.target is None and (read.reference or "").startswith("subject:") and len(read.names) == 1:
             # "this is f***ing ridiculous, why won't grafana-mon load": the name, not a word said of things
             read = replace(read, target=read.names[0], reference=None)
@@ -814,6 +824,11 @@ class IntentParser:
             # "and what about removing ledger-db?": the last request, on this; the act it names is proposed
             question = ["asked-follow-up"] if ASKED_FOLLOW_UP.search(joined) else []
             read = self._intent("unknown", tokens, None, 0.7, switch, [*signals, *question], follow_up=True)
+            bare_kind = (read.reference or "").startswith("kind:") and not any(t.text == "the" for t in tokens)
+            if bare_kind and not _STATED.search(joined):
+                # "scale worker down to 2" … "and cache too": a service called so, as bare as "worker"
+                said_word = next((t.text for t in tokens if kind_at([t.text], 0, self._lexicon)), None)
+                read = replace(read, reference=f"named:{said_word}") if said_word else read
             if (read.reference or "").startswith("subject:") and not _STATED.search(joined):
                 # "and the backend container too": the thing said is the other one meant, not a guess at the focus
                 read = replace(read, reference="word:" + (read.reference or "")[len("subject:") :])

@@ -120,3 +120,30 @@ def test_a_software_one_after_a_deploy_is_of_its_kind() -> None:
     )
     alone, _ = converse("deploy a redis one")
     assert alone.resources[0].kind == "cache"
+
+
+@pytest.mark.parametrize(
+    ("turns", "name", "target"),
+    [
+        (("we pushed v2.4 to checkout an hour ago", "error rate is through the roof, customers can't pay!!!",
+          "put the old version back NOW"), "rollback", "checkout"),
+        (("rolling out v3 of orders", "hold on, errors. undo!!!"), "rollback", "orders"),
+        (("what's the status of the orders rollout?", "it's taking forever", "cancel it and roll back"),
+         "rollback", "orders"),
+        (("scale worker down to 2", "and cache too"), "scale", "cache"),
+    ],
+)  # fmt: skip
+def test_what_a_release_went_to_is_what_the_talk_is_about(turns: tuple[str, ...], name: str, target: str) -> None:
+    reading, destructive = converse(*turns)
+    assert (reading.name, reading.target, destructive) == (name, target, True)
+
+
+def test_what_a_tag_comes_off_is_the_target(parser: IntentParser) -> None:
+    read = parser.parse("remove the 'deprecated' tag from web-01")
+    assert (read.name, read.target) == ("update", "web-01")
+
+
+def test_recreate_as_a_new_kind_builds_it(parser: IntentParser) -> None:
+    read = parser.parse("recreate cache-7 as a redis container with 512MB NOW")
+    assert (read.name, read.resources[0].kind, read.resources[0].memory_mb) == ("deploy", "container", 512)
+    assert parser.parse("recreate web-1").name == "update"
