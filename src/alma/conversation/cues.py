@@ -391,6 +391,10 @@ def live_cues(text: str) -> list[Cue]:
     return [] if sarcastic(text) else [c for c in cues(text) if c.live]
 
 
+# A requirement in statement order, the subject before the modal: "it should …", "the vm must …".
+_REQUIREMENT = re.compile(r"(?:^|[.!;]\s*|\s)(?:it|this|that|they|the \S+) (?:should|must|shall|needs to|has to)\s*$")
+
+
 def asking(head: str, rest: str = "") -> bool:
     """Whether the words of a sentence before an act (``head``, normalised) ask about it rather than
     request it: "what happens if I", "would", "how do I", "is it safe to" — but not "can you", nor a
@@ -402,6 +406,8 @@ def asking(head: str, rest: str = "") -> bool:
         return False  # "prob should reboot mon-1 at some point": a proposal said as a statement, not a question
     if "?" not in rest and _CONDITION_THEN.search(head):
         return False  # "once the migration is done, delete old-db": a command that waits for something
+    if "?" not in rest and _REQUIREMENT.search(head):
+        return False  # "it should run Windows Server 2022": what a thing must do, said, not asked
     parts = re.split(r"[,:]", head)
     if len(parts) > 1 and "?" not in rest and _IMPERATIVE_OPENING.fullmatch(parts[-1].strip()):
         return False

@@ -176,6 +176,17 @@ class Focus:
             name, direction = "scale", "down" if times == "down" else "up"
         if name == "plan" and self.intent == "design" and target is None and parsed.action in {None, "deploy"}:
             name = "design"  # "design a logging pipeline" … "what if we swap in loki?": the design, varied
+        sized_by = {"memory": "memory_mb", "disk": "disk_gb", "cores": "cores"}.get(self.measure or "")
+        if name == "scale" and "count-unsaid" in parsed.signals and sized_by and parsed.scale_to:
+            # "how much ram does db-02 have?" … "32? way too much, cut it to 8": 8 of what was asked about
+            value = parsed.scale_to * 1024 if sized_by == "memory_mb" and parsed.scale_to < 512 else parsed.scale_to
+            resized = Resource(
+                target or self.target,
+                cores=value if sized_by == "cores" else None,
+                memory_mb=value if sized_by == "memory_mb" else None,
+                disk_gb=value if sized_by == "disk_gb" else None,
+            )
+            return Resolved("update", resized.name, (resized,), parsed.direction, None, 0.7, False)
         recount = name == "scale" and parsed.scale_to is not None and parsed.scale_to > 0
         if "amend" in parsed.signals and recount and self.intent == "deploy" and self.resources and not target:
             # "deploy 3 nginx containers" … "make that 5": the deploy just asked for, with that many
@@ -479,7 +490,7 @@ class Focus:
         ``proposed_destructive``: the operation a plan or a question proposes would be destructive."""
         self.switched = resolved.switched
         self.template = parsed.templates[0] if len(parsed.templates) == 1 else None
-        self.measure = "count" if "measure:count" in parsed.signals else None
+        self.measure = next((s.split(":", 1)[1] for s in parsed.signals if s.startswith("measure:")), None)
         for resource in reversed(resolved.resources):
             if resource.name:
                 self.resources = [r for r in self.resources if r.get("name") != resource.name]

@@ -220,7 +220,7 @@ _DESIGN_MORE = re.compile(
 # "the staging one", "the sandbox namespace", "the coredns deployment in kube-system": a word before "one" or
 # a kind is what that thing is called, however everyday the word; unless it only describes ("the old one").
 _NAMED_BY_KIND = re.compile(
-    r"\bthe (?P<word>[a-z][\w.-]*) (one|namespace|deployment|vm|container|lxc|stack|service|pod|box|server|ct|"
+    r"\bthe (?P<word>[a-z0-9][\w.-]*) (one|namespace|deployment|vm|container|lxc|stack|service|pod|box|server|ct|"
     r"guest|app|database|instance)\b(?P<place> (in|on) (the )?(?P<where>[a-z][\w.-]*))?"
 )
 _KIND_OF_WORD = {phrase[0]: kind for phrase, kind in KIND_PHRASES.items() if len(phrase) == 1}
@@ -280,6 +280,12 @@ _RELEASED = re.compile(
     r"version \S+|the new (?:version|release|build|image)) (?:to|of|on) (?:the )?(?P<to>[a-z][\w-]*)\b|"
     r"\bthe (?P<of>[a-z][\w-]*) (?:rollout|release|upgrade|roll-out)\b"
 )
+# A size asked about: what a bare number said next is in.
+_MEASURE_ASKED = re.compile(
+    r"\bhow (?:much|many) (?:(?P<memory>ram|memory|mem)|(?P<disk>disk|storage|space)|(?P<cores>cores|cpus?|vcpus?))\b"
+)
+# What a count is of, said: "to 3 replicas", "5 pods".
+_COUNTED = re.compile(r"\b(replicas?|instances?|pods?|copies|nodes?|workers?|containers?|vms?|lxcs?|x)\b")
 # One of several, not all of them: "shut down one of them", "delete one of those vms".
 _ONE_OF = re.compile(r"\b(one|either) of (them|those|these|the two|both|the \w+s)\b")
 # An answer that picks by position: "the first one", "second", "the last vm", "number 2".
@@ -308,6 +314,11 @@ _ONE_OF_SOFTWARE = re.compile(r"\b(a|an|another) [a-z][\w-]* (one|1)\b")
 _WHICH_OF = re.compile(r"^(which|what) (\w+ )?(vms|containers|lxcs|deployments|pods|nodes|guests|stacks|services)\b")
 # A name for each of several: "call them node1 node2 node3", "name those a, b and c".
 _NAMED_EACH = re.compile(r"\b(?:call|name) (?:them|those|these|each|all of them) (?:as )?(?P<names>[\w.\-, ]+)$")
+# Only the plan, after holding the act back: "don't do it yet, just show me the plan".
+_PLAN_ONLY = re.compile(
+    r"\b(do not|don't|dont|not) (do|run|apply) (it|that|this|anything)( yet| now)?\b.*\b(show|give|tell) (me|us) "
+    r"(the|a) (plan|preview|diff|dry run)\b"
+)
 # The best way to do something, asked: with a shape to build (DESIGN), a design.
 _BEST_WAY_ASKED = re.compile(r"\bwhat (is|would be) the (best|right|cleanest|recommended|proper|ideal) way to\b")
 # Saying who or what it is, after the fact: "its called flask-app btw", "the name is x".
@@ -458,6 +469,12 @@ class IntentParser:
             return Intent("unknown", confidence=0.7, reference=f"ordinal:{position}", signals=("bare-ordinal",))
         read = self._parse(text)
         read = _named_by_kind(read, text.lower())
+        measured = _MEASURE_ASKED.search(normalize(text)[0]) if read.name == "status" else None
+        if measured is not None:  # "how much ram does db-02 have?": what a bare "cut it to 8" next is in
+            unit = next(k for k, v in measured.groupdict().items() if v)
+            read = replace(read, signals=(*read.signals, f"measure:{unit}"))
+        if read.name == "scale" and read.scale_to is not None and not _COUNTED.search(normalize(text)[0]):
+            read = replace(read, signals=(*read.signals, "count-unsaid"))  # "cut it to 8": to 8 of what, unsaid
         released = _RELEASED.search(normalize(text)[0])
         if released is not None and read.target is None and read.reference in {None, "it"}:
             # "we pushed v2.4 to checkout", "the orders rollout": what a release went to is what it is about
@@ -601,6 +618,9 @@ class IntentParser:
         commands = [v for v in verbs if v.command]
         operations = [v for v in commands if v.action not in _MARKERS or v.action in {"plan", "show"}]
 
+        if _PLAN_ONLY.search(joined):
+            # "wait, don't do it yet, just show me the plan": the plan of what waits, nothing carried out
+            return self._intent("plan", tokens, None, 0.8, switch, signals, anchored=True)
         ours = [v for v in verbs if v.action in _OPERATIONS and not v.negated]
         pointing = any(t.text in {"that", "this", "it", "them", "those"} for t in tokens)  # "what would that do?"
         supposed = re.search(r"\b(if|suppose|supposing|imagine|assume|assuming)\b", joined)  # a case of its own
@@ -1107,6 +1127,11 @@ class IntentParser:
             if follow_up and not _kind_said(tokens, self._lexicon):
                 # "and a redis one called course-cache": of the kind just asked for (the focus), not a role's
                 resources = [replace(r, kind=None) for r in resources]
+            if name == "deploy" and verb is not None and len(resources) == 1 and resources[0].template is None:
+                # "ok use the ubuntu one. make a vm called gitlab": the software said before the verb
+                before = {template_of(t.text, self._lexicon) for t in tokens[: verb.start]} - {None}
+                if len(before) == 1:
+                    resources = [replace(resources[0], template=before.pop())]
             if not resources and start > 0 and name == "deploy":
                 # "we need two ubuntu lxcs … for the build farm": the things come before the verb the grammar took
                 resources = extract(tokens, 0, self._lexicon)

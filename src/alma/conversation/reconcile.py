@@ -30,7 +30,8 @@ CLASSIFIED = 0.65  # the confidence of a reading the classifier chose
 def _contextual(parsed: Intent) -> bool:
     handled = parsed.proceed or parsed.cancel or parsed.follow_up or parsed.correction
     handled = handled or "sarcasm" in parsed.signals or "closing" in parsed.signals  # "thanks, bye": said, not asked
-    handled = handled or ("amend" in parsed.signals and parsed.name == "unknown")  # "2 cores, 4GB": the focus's
+    # "2 cores, 4GB", "name it grafana-02, debian, 2 cores": the focus's (a name said reads as a status too)
+    handled = handled or ("amend" in parsed.signals and parsed.name in {"unknown", "status"})
     # "with a VPN on top" after a design, "what should I do?" after a symptom, "its called x", "the first one",
     # a pasted log: what they mean is the focus's to say
     said_of_focus = ("context:", "continues:", "names-focus", "bare-ordinal", "pasted")

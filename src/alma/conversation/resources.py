@@ -60,6 +60,7 @@ _NOT_NAMES = frozenset(
 _SYMPTOM_HEADS = frozenset(words("crash boot restart reboot auto self health over under fail start"))
 # Prefixes and linking words that make a hyphenated word an English compound ("pre-upgrade snapshot",
 # "start-on-boot"), not a resource's name; only when every part is a plain word ("pre-prod-2" stays one).
+_ENGLISH_NOUN_ENDINGS = ("ment", "tion", "sion", "ness", "ance", "ence", "ship")
 _PREFIXES = frozenset(words("pre post non anti multi semi sub co de un auto self"))
 _LINKS = frozenset(words("on of to at in by for and or the"))
 _COMPOUNDS = frozenset(
@@ -354,6 +355,8 @@ class _Chunker:
         word, words = self.words[i], self.words
         if not self.lexicon.unknown(word) or is_name(word):
             return False
+        if len(word) > 6 and word.endswith(_ENGLISH_NOUN_ENDINGS):
+            return False  # "I need a replacement: ubuntu vm, …": an English noun, no software's name
         nxt = words[i + 1] if i + 1 < len(words) else ""
         if nxt in {"image", "images"} or kind_at(words, i + 1, self.lexicon) is not None or nxt in KIND_HINTS:
             return True

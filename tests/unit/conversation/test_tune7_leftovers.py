@@ -147,3 +147,52 @@ def test_recreate_as_a_new_kind_builds_it(parser: IntentParser) -> None:
     read = parser.parse("recreate cache-7 as a redis container with 512MB NOW")
     assert (read.name, read.resources[0].kind, read.resources[0].memory_mb) == ("deploy", "container", 512)
     assert parser.parse("recreate web-1").name == "update"
+
+
+def test_a_requirement_said_is_no_question(parser: IntentParser) -> None:
+    text = (
+        "I would like to request a new virtual machine for the finance team. It should run Windows Server 2022 "
+        "with four processors and 16 GB of memory. Please name it fin-app-01."
+    )
+    read = parser.parse(text)
+    [resource] = read.resources
+    assert (read.name, resource.name, resource.cores, resource.memory_mb) == ("deploy", "fin-app-01", 4, 16384)
+
+
+@pytest.mark.parametrize(
+    ("turns", "name", "target"),
+    [
+        (("deploy nginx container promo-2023", "deploy nginx container promo-2024", "get rid of the 2023 one"),
+         "destroy", "promo-2023"),
+        (("deploy a 3-node k3s cluster on lxcs", "wait, don't do it yet, just show me the plan"), "plan", None),
+    ],
+)  # fmt: skip
+def test_which_one_and_only_the_plan(turns: tuple[str, ...], name: str, target: str | None) -> None:
+    reading, _ = converse(*turns)
+    assert reading.name == name and (target is None or reading.target == target)
+    assert not reading.cancelled
+
+
+@pytest.mark.parametrize(
+    "turns",
+    [
+        ("what templates do I have on pve2?", "ok use the ubuntu one. make a vm called ci-box, 4 cores 8gb 100gb disk"),
+        ("the old build box died and I deleted it yesterday", "so I need a replacement: ubuntu vm, ci-box, 4 cores"),
+    ],
+)
+def test_software_said_around_the_order(turns: tuple[str, ...]) -> None:
+    reading, _ = converse(*turns)
+    [resource] = reading.resources
+    assert (reading.name, resource.name, resource.template) == ("deploy", "ci-box", "ubuntu")
+
+
+def test_a_bare_number_after_a_size_asked_is_that_size() -> None:
+    reading, destructive = converse("how much ram does db-02 have?", "32? that's way too much, cut it to 8")
+    assert (reading.name, reading.target, reading.resources[0].memory_mb, destructive) == (
+        "update",
+        "db-02",
+        8192,
+        True,
+    )
+    counted, _ = converse("how many replicas does checkout have?", "cut it to 2")
+    assert (counted.name, counted.scale_to) == ("scale", 2)
