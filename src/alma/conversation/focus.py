@@ -445,6 +445,8 @@ class Focus:
         for remembered in self.resources:
             template = remembered.get("template")
             kinds = {remembered.get("kind"), ROLE_OF_TEMPLATE.get(template or "")}
+            if remembered.get("kind") == "deployment":
+                kinds.add("container")  # "is the pod thing up?": a Kubernetes deployment's pods are its containers
             if (what == "kind" and value in kinds) or (what == "template" and value == template):
                 name = remembered.get("name")
                 if isinstance(name, str):

@@ -544,6 +544,9 @@ def _verb_at(
 
 
 def _negated(words: list[str], ids: list[int], i: int) -> bool:
+    head = " ".join(words[max(0, i - 5) : i])
+    if re.search(r"\b(like|as if) (i|we|you|anyone) (would|will|could)( ever| really| actually)?$", head):
+        return True  # "yeah right, like I'd ever stop the router vm": said never to be done
     if i >= 3 and words[i - 3 : i] in (["do", "not", "you"], ["do", "not", "we"]) and "why" in words[max(0, i - 5) : i]:
         return False  # "why don't you restart it": a suggestion
     j = i - 1

@@ -326,6 +326,13 @@ _NAMES_IT = re.compile(
     r"^((oh|ah|and|btw|fyi|also)[,]? )*(it is|its|that is|thats|the (container|vm|lxc|app|service|thing) is) "
     r"(called|named) (?P<name>[a-z0-9][\w.-]*)( btw| by the way| fyi)?\W*$"
 )
+# What an act or a thing does, asked: "what does restart actually do?", "what does a pod disruption budget do?".
+_WHAT_IT_DOES = re.compile(r"^what (does|do) (a |an |the )?[\w-]+( [\w-]+){0,3} (actually |really |exactly )?do\b")
+# Which things someone did something to: "which containers did I delete last week?".
+_WHICH_WERE = re.compile(
+    r"^(which|what) (\w+ )?(vms|containers|lxcs|deployments|pods|nodes|guests|stacks|services|resources) "
+    r"(did|have|had) (i|we|you|they|someone|somebody|anyone)\b"
+)
 # How acts and things compare or what they cost, asked: "what is the difference between …", "what is the risk if
 # we do not restart …", "does rolling back a deployment lose the data …?".
 _MEANING_OF_ACTS = re.compile(
@@ -609,6 +616,11 @@ class IntentParser:
             return self._intent("design", tokens, None, 0.8, switch, signals, anchored=True)
         if RECALLED.search(joined):  # "remind me why we killed the vpn box": a past decision, explained
             return self._intent("explain", tokens, None, 0.8, switch, signals, anchored=True)
+        if _WHAT_IT_DOES.search(joined) and not any(is_name(t.text) for t in tokens):
+            # "what does kubectl rollout restart actually do?": how it works (of a thing of ours, its state)
+            return self._intent("explain", tokens, None, 0.75, switch, signals, anchored=True)
+        if _WHICH_WERE.search(joined):  # "which containers did I delete last week?": those, listed
+            return self._intent("list", tokens, None, 0.75, switch, signals, anchored=True)
         if _MEANING_OF_ACTS.search(joined):
             # "what's the difference between a stop and a shutdown, which one can corrupt data?": how things work
             return self._intent("explain", tokens, None, 0.75, switch, signals, anchored=True)

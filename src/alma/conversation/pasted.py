@@ -18,6 +18,7 @@ _QUOTED = re.compile(r"```.+?```|`[^`\n]+`|\"[^\"\n]{3,}\"|(?<![\w'])'[^'\n]{3,}
 # numbers (an error's words are looked for apart).
 _OUTPUT_LIKE = re.compile(r"[:()\[\]/=%<>{}|]|\d")
 _ERROR_LIKE = re.compile(
+    r"(error|exception|fault)s?\b|"  # "java.lang.OutOfMemoryError", "NullPointerException", "SegmentationFault"
     r"\b(error|errors|err|fatal|fail(ed|ure)?|exception|refused|denied|timed? ?out|timeout|killed|oom\w*|panic|"
     r"emerg|crit(ical)?|warn(ing)?|unable|cannot|can't|could not|no space|not found|unhealthy|crash\w*|"
     r"segfault|abort(ed)?|[45]\d\d)\b",

@@ -353,6 +353,8 @@ class _Chunker:
         """An unknown word where software goes: "a jellyfin container", "the mosquitto image", "deploy
         valkey as a cache", "and a zookeeper too"."""
         word, words = self.words[i], self.words
+        if i > 0 and words[i - 1] == "image" and (self.lexicon.unknown(word) or is_name(word)):
+            return True  # "--name uptime-kuma louislam/uptime-kuma": whatever the image is called, it is software
         if not self.lexicon.unknown(word) or is_name(word):
             return False
         if len(word) > 6 and word.endswith(_ENGLISH_NOUN_ENDINGS):

@@ -129,7 +129,7 @@ def find_target(tokens: list[Tok], verb: Verb | None, lexicon: Lexicon, plain_wo
     # "remove the 'deprecated' tag from web-01": what a tag comes off is what is changed, not a place
     tagged = any(w in {"tag", "tags", "label", "labels", "annotation"} for w in words_[start:])
     candidates = [k for k in candidates if _not_place(words_, k) or (tagged and words_[k - 1] == "from")]
-    if verb is not None and verb.lemma in {"change", "set", "switch"}:
+    if verb is not None and verb.lemma in {"change", "set", "switch", "update"}:
         # "change the restart policy of the mqtt container to unless-stopped": after "to", the new value
         said_of = {k for k in candidates if words_[k - 1] == "to" and {"of", "on", "for"} & set(words_[start:k])}
         candidates = [k for k in candidates if k not in said_of]

@@ -142,10 +142,16 @@ _DOCKER_RUN = re.compile(r"\b(?:docker|podman) run\b(?:\s+(?:-d|-it|-i|-t|--rm|-
 _IMAGE_PATH = re.compile(r"(?<=\s)(?:[a-z0-9.-]+/)+([a-z][a-z0-9-]*)(?::[\w.-]+)?(?=\s*$)")
 
 
+# Switches of `docker run` that say how it is wired, not what it is: "-p 3001:3001", "-e TZ=UTC", "-v data:/data".
+_WIRING = re.compile(
+    r"\s(?:-p|--publish|-e|--env|-v|--volume|--restart|--network|--net|-l|--label|-w|--workdir|--mount)[ =]\S+"
+)
+
+
 def _docker_run(text: str) -> str:
     if _DOCKER_RUN.search(text) is None:
         return text
-    return _IMAGE_PATH.sub(r" image \1", _DOCKER_RUN.sub("docker run", text))
+    return _IMAGE_PATH.sub(r" image \1", _WIRING.sub(" ", _DOCKER_RUN.sub("docker run", text)))
 
 
 _NAMESPACE_FLAG = re.compile(r"(?:-n|--namespace)[= ]([a-z0-9][a-z0-9-]*)")

@@ -196,3 +196,47 @@ def test_a_bare_number_after_a_size_asked_is_that_size() -> None:
     )
     counted, _ = converse("how many replicas does checkout have?", "cut it to 2")
     assert (counted.name, counted.scale_to) == ("scale", 2)
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("what does kubectl rollout restart actually do?", "explain"),
+        ("which containers did I delete last week?", "list"),
+        ("yeah right, like I'd ever stop the router vm. list what's running on pve1 instead", "list"),
+        ("what would removing nginx-lb do to traffic?", "plan"),
+    ],
+)
+def test_what_is_asked_not_done(parser: IntentParser, text: str, name: str) -> None:
+    assert parser.parse(text).name == name
+
+
+def test_a_quoted_stack_trace_is_a_symptom_of_what_it_names() -> None:
+    text = "kubectl logs shows `java.lang.OutOfMemoryError: Java heap space` for the reporting deployment, what now"
+    reading, _ = converse(text)
+    assert (reading.name, reading.target) == ("troubleshoot", "reporting")
+
+
+def test_the_pod_thing_is_the_kubernetes_deployment() -> None:
+    turns = ("deploy a kubernetes deployment called shop-frontend", "and an ubuntu vm called ci-runner")
+    reading, _ = converse(*turns, "is the pod thing up?")
+    assert (reading.name, reading.target) == ("status", "shop-frontend")
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "template"),
+    [
+        ("docker run -d --name uptime-kuma -p 3001:3001 louislam/uptime-kuma", "uptime-kuma", "uptime-kuma"),
+        ("docker run -d --name web -e TZ=UTC -v data:/data nginx", "web", "nginx"),
+        ("docker run -d --name cache-7 -m 512m redis:7", "cache-7", "redis"),
+    ],
+)
+def test_docker_run_wiring_says_nothing_of_what_runs(parser: IntentParser, text: str, name: str, template: str) -> None:
+    read = parser.parse(text)
+    [resource] = read.resources
+    assert (read.name, resource.name, resource.kind, resource.template) == ("deploy", name, "container", template)
+
+
+def test_the_new_value_of_a_setting_is_no_target() -> None:
+    reading, _ = converse("update the restart policy of grafana to unless-stopped")
+    assert (reading.name, reading.target) == ("update", "grafana")
