@@ -153,6 +153,8 @@ def new_count(tokens: list[Tok]) -> NewCount | None:
         nxt = words[k + 1] if k + 1 < len(words) else ""
         if nxt in _SPEC_WORDS or (k + 1 < len(tokens) and tokens[k + 1].size is not None):
             continue
+        if words[k - 1] in {"do", "try"} and nxt in {"instead", "then", "please", ""}:
+            return NewCount(value, restated=True)  # "hmm, do 3 instead": the count just asked for, said again
         restating = words[k - 1] in {"it", "that"} and k >= 2 and words[k - 2] == "make"  # "make that 4 instead"
         followers = _AFTER_COUNT | _RESTATING if restating else _AFTER_COUNT
         if words[k + 2 : k + 3] in (["them"], ["those"], ["these"]):

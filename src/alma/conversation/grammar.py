@@ -103,6 +103,7 @@ CLOSING = re.compile(
 WANT = re.compile(
     r"(?<!\bdo )(?<!\bdoes )(?<!\bwould )(?<!\bshould )"  # "do I need one?" asks whether
     r"\b(i|we) (need|want|would like|require)\b(?! to (know|see|check|understand|learn|ask|find))|"
+    r"^(need|want|gotta have) (a|an|one|some|\d+)\b|"  # "need a throwaway ubuntu lxc, call it sandbox-42"
     r"\b(can|could|may) (i|we) (please )?(get|have|haz|grab)\b|\blet (me|us) have\b|\bgimme\b|"
     r"\b(i|we) (kindly |would like to |hereby )?(request|am requesting|are requesting)\b|"
     r"\b(i am|we are|i was|we were) (wanting|needing|requiring|looking for)\b|"
@@ -134,7 +135,7 @@ KNOW = re.compile(
 STATUS_QUESTION = re.compile(
     # a yes/no question about a state, also after an opening ("quick q: is mail-01 still up?")
     # a greeting or the assistant's name may come first ("hey alma is the wiki up?")
-    r"(^|[:;.!?] |^((hey|hi|hello|yo|ok|okay|so|and|also|but)( there)?( alma)?,? )+|^alma,? )(is|are|was|does|do|did|"
+    r"(^|[:;.!?,] |^((hey|hi|hello|yo|ok|okay|so|and|also|but)( there)?( alma)?,? )+|^alma,? )(is|are|was|does|do|did|"
     r"has|have) .*\b("
     r"up|down|running|healthy|alive|ok|okay|online|offline|reachable|stopped|started|working|responding|there|"
     r"deployed|ready|live|fine|back|quorate|in quorum|in sync|synced|available|serving|listening|mounted|attached|"
@@ -400,11 +401,16 @@ _TRIGGERS = frozenset({"do", "perform", "schedule", "trigger", "run", "issue", "
 _WHEN_WORDS = frozenset({"after", "before", "since", "during", "until", "following"})
 
 
+_OUTCOMES = frozenset(words("finished done failed passed completed succeeded broke worked went is was"))
+
+
 def _as_noun(words: list[str], i: int) -> bool:
     """ "the deploy script", "a restart loop": a verb after a determiner names a thing — unless it is
     what someone asks to be done ("do a restart", "go ahead with the downsize")."""
     if i > 0 and words[i - 1] in {"on", "at", "after", "during", "upon", "since"}:
         return True  # "starts on boot", "after the restart"
+    if words[i + 1 : i + 2] and words[i + 1] in _OUTCOMES:
+        return True  # "ok build finished, nuke it", "deploy failed again": the act named, and how it went
     if i > 1 and words[i - 1] in _ORDER_WORDS and words[i - 2] in _NOUN_BEFORE:
         return True  # "since the last deploy", "the failed upgrade"
     if i > 2 and words[i - 3] in _WHEN_WORDS and words[i - 2] in _NOUN_BEFORE:
@@ -667,6 +673,8 @@ def refine(action: str, tokens: list[Tok], verb: Verb) -> str:
         return "rollback"  # "get api-gw back to the version from yesterday"
     if action in {"restart", "update"} and _to_a_saved_state(texts):
         return "rollback"  # "reset it to the snapshot from monday", "set lb-1 back to the old config"
+    if action == "show" and verb.lemma == "get" and any(w in _LISTINGS for w in texts[:3]):
+        return "list"  # "can i get a list of all vms with more than 8GB of ram"
     if action == "show" and verb.lemma == "get" and (counted or first in {"a", "an", "new", "another"}):
         return "deploy"  # "let's get a 3 node kafka cluster going", "get me a new vm"
     if action == "show":

@@ -191,6 +191,13 @@ def _joined(tokens: list[Tok]) -> str:
     return out
 
 
+# A label a question comes under: "kubectl-ish question:", "quick q:", "dumb question -".
+_QUESTION_LABEL = re.compile(r"^\W*([\w-]+ ){0,2}(question|q)\s*[:-]\s*", re.IGNORECASE)
+# More copies, said of it: "give it 2 more", "add them three more" (not "2 more gigs").
+_N_MORE = re.compile(
+    r"^((ok|okay|so|then|now|and)[,.]? )*(give|add) (it|them|that) (\d+|a few|one|two|three|four|five) more"
+    r"( (replicas?|instances?|pods?|copies))?\W*$"
+)
 # An aside that opens a message and asks nothing: "Not that anyone asked, but …", "no pressure, but …".
 _ASIDE = re.compile(
     r"^\W*(not that (anyone|anybody|you|it) (asked|cares|matters)|not that it matters|no offen[cs]e|no pressure|"
@@ -200,18 +207,21 @@ _ASIDE = re.compile(
 )
 # Advice asked, with no subject of its own: the problem just described is meant.
 _ADVICE_ASKED = re.compile(
-    r"((so|ok|okay|and|well|hmm|ugh)[,.]? )*(what (should|do|can|shall|would you) (i|we|you)( do| suggest| recommend)"
+    r"((so|ok|okay|and|well|hmm|ugh|whatever|fine|alright|sure)[,.]? )*"
+    r"(what (should|do|can|shall|would you) (i|we|you)( do| suggest| recommend)"
     r"( now| then| next| about (it|this|that))?|how (do|can|should|would) (i|we|you) fix (it|this|that)|"
     r"any (ideas|suggestions|advice|clue|thoughts)|what now|now what|what next|where do i (start|begin)|"
     r"(can|could) you help( me)?( with (it|this|that))?|help( me)?( please| pls)?|"
     r"((can|could|would) you )?(maybe |please |pls )?(take a look|have a look|look at (it|this|that)|"
-    r"look into (it|this|that)|check (on )?(it|this|that)|investigate( it| this| that)?|dig into (it|this|that))"
+    r"look into (it|this|that)|check (on )?(it|this|that)|investigate( it| this| that)?|dig into (it|this|that)|"
+    r"(look at|check|inspect) (the |its )[\w -]{1,30}? (for|of|on) (it|this|that))"
     r"( for me)?)( please| pls)?\W*"
 )
 # A design varied: what to add or leave out, how it should be, its parts ("which of those components …").
 _DESIGN_MORE = re.compile(
     r"^\W*((and|also|plus|but|oh|ok|okay|hmm|so|what about|how about)[, ]+)*((can|could|would) you (please |also )?)?"
     r"(with|without|plus|add|adding|include|including|minus|swap|using|instead of)\b|"
+    r"\bhow (would|could|should|do|can) (you|we|i) (add|fit|include|bolt on|plug in) .* to (that|it|this)\b|"
     r"\bkeep (it|this|that|things|the (design|setup|cost)) (cheap|simple|small|lean|minimal|light|basic|affordable|"
     r"boring|under)\b|\bwhat (would|will|does) (that|it|this) look like\b|"
     r"\bmake (it|that|this|the (design|setup|plan|architecture)) (cheaper|simpler|smaller|leaner|more \w+|less \w+)\b|"
@@ -331,7 +341,9 @@ _WHAT_IT_DOES = re.compile(r"^what (does|do) (a |an |the )?[\w-]+( [\w-]+){0,3} 
 # Which things someone did something to: "which containers did I delete last week?".
 _WHICH_WERE = re.compile(
     r"^(which|what) (\w+ )?(vms|containers|lxcs|deployments|pods|nodes|guests|stacks|services|resources) "
-    r"(did|have|had) (i|we|you|they|someone|somebody|anyone)\b"
+    r"(did|have|had) (i|we|you|they|someone|somebody|anyone)\b|"
+    r"^what (did|have) (i|we|you) (deploy|deployed|create|created|spin up|spun up|launch|launched|build|built|"
+    r"delete|deleted|remove|removed|change|changed)\b"
 )
 # How acts and things compare or what they cost, asked: "what is the difference between …", "what is the risk if
 # we do not restart …", "does rolling back a deployment lose the data …?".
@@ -428,6 +440,10 @@ class IntentParser:
         if sarcastic(text):  # "why don't we just delete everything, that will fix it /s": said, not asked
             return Intent("unknown", confidence=0.8, signals=("sarcasm",))
         text = _ASIDE.sub("", text, count=1) or text  # "Not that anyone asked, but …": no negation of the request
+        text = _QUESTION_LABEL.sub("", text, count=1) or text  # "kubectl-ish question: why is …": the question
+        more = _N_MORE.search(normalize(text)[0])
+        if more is not None:  # "give it 2 more" after "how many replicas does api-v2 have": more copies
+            return Intent("scale", confidence=0.75, direction="up", reference="it", signals=("more",))
         paste = pasted(text)
         if paste is not None and paste.only:
             # "logs say: '…bind() failed…'": evidence about what the conversation is about, troubleshooting
@@ -609,6 +625,12 @@ class IntentParser:
                 return self._intent(tail[0], tail[1], None, 0.7, switch, signals, anchored=True)
         if only_read is not None:  # "status", "what's running?", "show me everything": the whole message is the read
             return self._intent(only_read, tokens, None, 0.7, switch, signals, anchored=True)
+        if (
+            _ON_BOOT.search(joined)
+            and self._anchored(tokens)
+            and re.match(r"(please )?(make|set|have|ensure|make sure)\b", joined)
+        ):
+            return self._intent("update", tokens, None, 0.75, switch, signals)  # "make web-01 start on boot"
         recommended = RECOMMEND_ASKED.search(joined) or _BEST_WAY_ASKED.search(joined)
         shaping = DESIGN_ASKED.search(joined) or (recommended and DESIGN.search(joined))
         if shaping and not HYPOTHETICAL.search(joined):
@@ -831,6 +853,11 @@ class IntentParser:
         if _ONE_OF_SOFTWARE.search(joined) and not commands and extract(tokens, 0, self._lexicon):
             # "now a prometheus one called ops-prom with 2GB": one more, of the kind just deployed
             return self._intent("deploy", tokens, None, 0.7, switch, signals, follow_up=True)
+        if WANT.search(joined) and re.search(r"\b(an? |the )?(architecture|design|topology|layout) (for|of)\b", joined):
+            return self._intent("design", tokens, None, 0.75, switch, signals)  # "I need an architecture for …"
+        list_asked = re.search(r"\b(a |the )?(list|listing|inventory|overview|rundown) of\b", joined)
+        if WANT.search(joined) and list_asked:  # "can i get a list of all vms with more than 8GB of ram"
+            return self._intent("list", tokens, None, 0.75, switch, signals, anchored=True)
         if WANT.search(joined) and extract(tokens, 0, self._lexicon) and not _WHICH_OF.match(joined):
             # (not "which deployments have less ready replicas than they want?": a list, asked)
             return self._intent("deploy", tokens, None, 0.75, switch, signals)
