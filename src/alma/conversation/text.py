@@ -234,8 +234,8 @@ _THUMBS = re.compile("[\U0001f44d\u2705\U0001f44c\u2714]")
 
 
 # A swear word masked with symbols: "f***ing", "sh*t", "f#@%ing", "a**hole" (frustration reads it in the raw text).
-# "!" only between letters: "stop!" and "now!!" are words said loudly, not masked ones.
-_MASKED = re.compile(r"(?<![\w*-])[a-z]{1,3}(?:[*#@$%]{1,4}[a-z]*|!{1,3}[a-z]+)(?![\w*])")
+# "!" only between letters: "stop!" and "now!!" are words said loudly, not masked ones; "ops@example.com" is an address.
+_MASKED = re.compile(r"(?<![\w*-])[a-z]{1,3}(?:[*#@$%]{1,4}[a-z]*|!{1,3}[a-z]+)(?![\w*])(?!\.[a-z])")
 
 
 # Whom a chat message is addressed to: "@here @alma deleting …", "@bob:" (not an address like ops@example.com).

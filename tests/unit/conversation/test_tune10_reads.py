@@ -144,3 +144,8 @@ def test_a_design_asked_to_change_is_still_the_design(more: str) -> None:
 def test_keep_it_running_still_cancels() -> None:
     reading, _ = converse("restart web-1", "keep it running")
     assert reading.cancelled
+
+
+def test_an_address_is_no_masked_swear_word() -> None:
+    assert normalize("mail ops@example.com about it")[0] == "mail ops@example.com about it"
+    assert "f***" not in normalize("the f***ing api")[0]
