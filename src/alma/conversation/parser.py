@@ -441,17 +441,25 @@ class IntentParser:
             return Intent("unknown", confidence=0.8, signals=("sarcasm",))
         text = _ASIDE.sub("", text, count=1) or text  # "Not that anyone asked, but …": no negation of the request
         text = _QUESTION_LABEL.sub("", text, count=1) or text  # "kubectl-ish question: why is …": the question
-        more = _N_MORE.search(normalize(text)[0])
-        if more is not None:  # "give it 2 more" after "how many replicas does api-v2 have": more copies
-            return Intent("scale", confidence=0.75, direction="up", reference="it", signals=("more",))
         paste = pasted(text)
         if paste is not None and paste.only:
             # "logs say: '…bind() failed…'": evidence about what the conversation is about, troubleshooting
             return Intent("unknown", confidence=0.7, signals=("pasted", "context:troubleshoot"))
         if paste is not None:
             text = paste.text  # "db-01 is throwing 'FATAL: …'": a symptom, the quote no request's words
-        advice = _ADVICE_ASKED.fullmatch(text.strip().lower())
-        if advice is not None:  # "what should I do?" after a symptom: more of the troubleshooting
+        normalized = normalize(text)[0]
+        framed = self._framed(text, normalized)
+        if framed is not None:
+            return framed
+        return self._situated(self._parse(text), text, normalized)
+
+    def _framed(self, text: str, normalized: str) -> Intent | None:
+        """The reading of a message a frame around its words decides: more copies, advice asked, a request
+        buried at the end of a long message, a question said to be only one, something taken back, a name given
+        afterwards, names for each copy, a pick by position. None when no frame does."""
+        if _N_MORE.search(normalized):  # "give it 2 more" after "how many replicas does api-v2 have": more copies
+            return Intent("scale", confidence=0.75, direction="up", reference="it", signals=("more",))
+        if _ADVICE_ASKED.fullmatch(text.strip().lower()):  # "what should I do?" after a symptom: more of it
             return Intent("unknown", confidence=0.7, signals=("continues:troubleshoot",))
         buried = list(_REQUEST_FOLLOWS.finditer(text))
         if buried and text[: buried[-1].start()].strip() and text[buried[-1].end() :].strip():
@@ -476,11 +484,11 @@ class IntentParser:
             read_without = self._without_taken_back(*retracted)
             if read_without is not None:
                 return read_without
-        naming = _NAMES_IT.match(normalize(text)[0].strip())
+        naming = _NAMES_IT.match(normalized.strip())
         if naming is not None and is_name(naming.group("name")):
             # "its called flask-app btw": what the conversation is about, named; the same question about it
             return Intent("unknown", target=naming.group("name"), confidence=0.7, signals=("names-focus",))
-        each = _NAMED_EACH.search(normalize(text)[0])
+        each = _NAMED_EACH.search(normalized)
         if each is not None:
             called = [w for w in re.findall(r"[a-z0-9][\w.-]*", each.group("names")) if is_name(w)]
             if len(called) > 1:  # "call them node1 node2 node3": the copies just asked for, one name each
@@ -490,28 +498,35 @@ class IntentParser:
         if picked is not None:  # "the first one": which of those just named, an answer to "which one?"
             position = _POSITIONS.get(picked.group("pos") or "", picked.group("pos") or picked.group("num"))
             return Intent("unknown", confidence=0.7, reference=f"ordinal:{position}", signals=("bare-ordinal",))
-        read = self._parse(text)
+        return None
+
+    def _situated(self, read: Intent, text: str, normalized: str) -> Intent:
+        """``read`` with what the whole message says around the grammar's reading: the thing a kind word or a
+        release names, what a size question measures, a count said of nothing, a guest's number, one of
+        several, a design varied."""
         read = _named_by_kind(read, text.lower())
-        measured = _MEASURE_ASKED.search(normalize(text)[0]) if read.name == "status" else None
+        measured = _MEASURE_ASKED.search(normalized) if read.name == "status" else None
         if measured is not None:  # "how much ram does db-02 have?": what a bare "cut it to 8" next is in
             unit = next(k for k, v in measured.groupdict().items() if v)
             read = replace(read, signals=(*read.signals, f"measure:{unit}"))
-        if read.name == "scale" and read.scale_to is not None and not _COUNTED.search(normalize(text)[0]):
+        if read.name == "scale" and read.scale_to is not None and not _COUNTED.search(normalized):
             read = replace(read, signals=(*read.signals, "count-unsaid"))  # "cut it to 8": to 8 of what, unsaid
-        released = _RELEASED.search(normalize(text)[0])
+        released = _RELEASED.search(normalized)
         if released is not None and read.target is None and read.reference in {None, "it"}:
             # "we pushed v2.4 to checkout", "the orders rollout": what a release went to is what it is about
             read = replace(read, target=released.group("to") or released.group("of"), reference=None)
         if read.target is None and (read.reference or "").startswith("subject:") and len(read.names) == 1:
             # "this is f***ing ridiculous, why won't grafana-mon load": the name, not a word said of things
             read = replace(read, target=read.names[0], reference=None)
-        read = _numbered_guest(read, normalize(text)[0])
+        read = _numbered_guest(read, normalized)
         if _ONE_OF.search(text.lower()) and read.reference in {"them", "word:those", "word:these", "word:both"}:
             read = replace(read, reference="one-of")  # "shut down one of them": which one is still to say
+        if not _DESIGN_MORE.search(text.lower()):
+            return read
         varying = read.name in {"unknown", "update", "status", "list", "explain"} or (
             read.name == "deploy" and not any(v.command for v in find_verbs(tokenize(text)[0], self._lexicon))
         )  # "with a redis cache on top": said of a design, a part of it, not an order
-        if varying and _DESIGN_MORE.search(text.lower()):
+        if varying:
             # "with a VPN on top pls", "make it cheaper": after a design, the design varied (the focus decides);
             # "keep it cheap" is a wish for it, no "keep it" that cancels
             read = replace(read, signals=(*read.signals, "continues:design"), cancel=False)
