@@ -490,7 +490,7 @@ class IntentParser:
             return Intent("unknown", target=naming.group("name"), confidence=0.7, signals=("names-focus",))
         each = _NAMED_EACH.search(normalized)
         if each is not None:
-            called = [w for w in re.findall(r"[a-z0-9][\w.-]*", each.group("names")) if is_name(w)]
+            called = _names_in(each.group("names"))
             if len(called) > 1:  # "call them node1 node2 node3": the copies just asked for, one name each
                 named_each = tuple(Resource(n) for n in called)
                 return Intent("unknown", named_each, confidence=0.7, signals=("amend", "names-each"))
